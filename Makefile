@@ -1,0 +1,52 @@
+# Thin wrapper around CMake/CTest; the real build is CMakeLists.txt.
+#
+#   make lessons   install what is missing, build, run every lesson
+#   make test      install what is missing, build, run the whole suite twice:
+#                  once plain, once under ASan+UBSan
+#   make build     configure and build only (build/)
+#   make clean     remove the build trees
+#
+# Package installation is done by scripts/deps.sh (apt-get as root; else it
+# prints the exact command). Set DEPS=0 to skip it.
+
+BUILD    ?= build
+ASAN     ?= build-asan
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+DEPS     ?= 1
+CMAKE_FLAGS ?=
+# -Werror in CI (CI=true) and for `make test`; off for a plain `make build`.
+WERROR   ?= $(if $(CI),ON,OFF)
+
+.PHONY: all deps build lessons test test-plain test-asan clean
+
+all: build
+
+deps:
+ifeq ($(DEPS),1)
+	@sh scripts/deps.sh all
+endif
+
+build: deps
+	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+lessons: build
+	ctest --test-dir $(BUILD) -L lessons --output-on-failure -j $(JOBS) || \
+	  { echo "make lessons: a lesson failed (see above)"; exit 1; }
+
+test: WERROR = ON
+test: deps
+	$(MAKE) --no-print-directory test-plain test-asan DEPS=0 WERROR=$(WERROR)
+
+test-plain:
+	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_FUZZ=ON -DCMAKE_C_COMPILER=clang $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-asan:
+	cmake -S . -B $(ASAN) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_SANITIZE=ON -DCMAKE_C_COMPILER=clang $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(ASAN) -j $(JOBS)
+	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) -LE 'fuzz|slow'
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,241 @@
+/* cmd.c - command lookup and dispatch, see cmd.h.
+ *
+ * Lookup is a binary search over a sorted index of the top-level names,
+ * built once. Dispatch follows Redis 7.0's processCommand order, because the
+ * order decides which error a client sees when several apply:
+ *   unknown command / unknown subcommand -> arity -> NOAUTH -> MULTI queue.
+ * A rejected command inside MULTI marks the transaction so EXEC aborts. */
+#include "cmd.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mem.h"
+#include "reply.h"
+#include "util.h"
+
+static struct cmd_def *tables[] = {
+    cmd_conn_table, cmd_server_table, cmd_keys_table, cmd_string_table,
+    cmd_hash_table, cmd_list_table,   cmd_set_table,  cmd_zset_table,
+    cmd_multi_table, cmd_mock_table,
+};
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+static const struct cmd_def **index_;
+static int nindex, nids;
+
+static int by_name(const void *a, const void *b)
+{
+    const struct cmd_def *x = *(const struct cmd_def *const *)a;
+    const struct cmd_def *y = *(const struct cmd_def *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+void cmd_init(void)
+{
+    if (index_ != NULL)
+        return;
+    int n = 0;
+    for (size_t t = 0; t < NTABLES; t++)
+        for (struct cmd_def *d = tables[t]; d->name; d++)
+            n++;
+    index_ = mem_calloc((size_t)n, sizeof(*index_));
+    int id = 0;
+    for (size_t t = 0; t < NTABLES; t++) {
+        for (struct cmd_def *d = tables[t]; d->name; d++) {
+            index_[nindex++] = d;
+            d->id = id++;
+            if (d->subs)
+                for (struct cmd_def *s = (struct cmd_def *)d->subs; s->name; s++)
+                    s->id = id++;
+        }
+    }
+    nids = id;
+    qsort(index_, (size_t)nindex, sizeof(*index_), by_name);
+}
+
+int cmd_count(void)
+{
+    cmd_init();
+    return nindex;
+}
+
+int cmd_id_count(void)
+{
+    cmd_init();
+    return nids;
+}
+
+static int name_cmp(const char *name, size_t len, const char *cname)
+{
+    size_t i;
+    for (i = 0; i < len && cname[i]; i++) {
+        int a = tolower((unsigned char)name[i]), b = (unsigned char)cname[i];
+        if (a != b)
+            return a - b;
+    }
+    if (i < len)
+        return 1;
+    return cname[i] ? -1 : 0;
+}
+
+const struct cmd_def *cmd_lookup(const char *name, size_t len)
+{
+    cmd_init();
+    int lo = 0, hi = nindex - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        int r = name_cmp(name, len, index_[mid]->name);
+        if (r == 0)
+            return index_[mid];
+        if (r < 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+static const struct cmd_def *sub_lookup(const struct cmd_def *parent, const char *name, size_t len)
+{
+    for (const struct cmd_def *s = parent->subs; s->name; s++)
+        if (name_cmp(name, len, s->name) == 0)
+            return s;
+    return NULL;
+}
+
+void cmd_each(void (*fn)(const struct cmd_def *cmd, void *ud), void *ud)
+{
+    cmd_init();
+    for (size_t t = 0; t < NTABLES; t++)
+        for (struct cmd_def *d = tables[t]; d->name; d++)
+            fn(d, ud);
+}
+
+void cmd_fullname(const struct cmd_def *cmd, const struct cmd_def *parent, char *out, size_t size)
+{
+    if (parent)
+        snprintf(out, size, "%s|%s", parent->name, cmd->name);
+    else
+        snprintf(out, size, "%s", cmd->name);
+}
+
+static int arity_ok(const struct cmd_def *d, int argc)
+{
+    return d->arity > 0 ? argc == d->arity : argc >= -d->arity;
+}
+
+/* Rejects the command: the error is sent and a MULTI in progress is marked
+ * so EXEC aborts (Redis's rejectCommand + flagTransaction). */
+static void reject(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reject(struct client *c, const char *fmt, ...)
+{
+    struct buf tmp = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&tmp, fmt, ap);
+    va_end(ap);
+    if (c->flags & CL_MULTI)
+        c->flags |= CL_DIRTY_EXEC;
+    resp_w_error(&c->out, tmp.p, tmp.len);
+    buf_free(&tmp);
+}
+
+static void reject_unknown(struct client *c, const struct resp_argv *a)
+{
+    /* "'arg' " for each argument while the list is under 128 bytes; each
+     * argument is cut so the list stays within 128 (and at a NUL byte). */
+    struct buf args = BUF_INIT;
+    for (int i = 1; i < a->argc && args.len < 128; i++) {
+        int room = 128 - (int)args.len;
+        buf_printf(&args, "'%.*s' ", room, a->argv[i]);
+    }
+    reject(c, rtext[RT_UNKNOWN_CMD_FMT], a->argv[0], args.p ? args.p : "");
+    buf_free(&args);
+}
+
+static void run(struct core *core, struct client *c, const struct cmd_def *d,
+                struct resp_argv *a)
+{
+    struct call k = {core, c, d, a->argc, a->argv, a->argl};
+    c->lastcmd = d->name;
+    core->st.commands++;
+    core->cmd_calls[d->id]++;
+    d->fn(&k);
+}
+
+void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
+{
+    const struct cmd_def *d = cmd_lookup(a->argv[0], a->argl[0]);
+    if (d && d->subs && a->argc >= 2)
+        d = sub_lookup(d, a->argv[1], a->argl[1]);
+    if (d != NULL && d->fn != NULL)
+        run(core, c, d, a);
+}
+
+void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
+{
+    char full[96];
+    const struct cmd_def *top = cmd_lookup(a->argv[0], a->argl[0]);
+    const struct cmd_def *d = top;
+
+    c->atime_ms = core_now_ms(core);
+    if (top == NULL) {
+        reject_unknown(c, a);
+        goto done;
+    }
+    if (top->subs && a->argc >= 2) {
+        d = sub_lookup(top, a->argv[1], a->argl[1]);
+        if (d == NULL) {
+            char upper[64];
+            size_t i;
+            for (i = 0; top->name[i] && i < sizeof(upper) - 1; i++)
+                upper[i] = (char)toupper((unsigned char)top->name[i]);
+            upper[i] = '\0';
+            reject(c, rtext[RT_UNKNOWN_SUB_FMT], a->argv[1], upper);
+            goto done;
+        }
+    }
+    if (!arity_ok(d, a->argc)) {
+        cmd_fullname(d, d == top ? NULL : top, full, sizeof(full));
+        reject(c, rtext[RT_ARITY_FMT], full);
+        goto done;
+    }
+    if (!c->authed && !(d->flags & CMD_NOAUTH) && !(top->flags & CMD_NOAUTH)) {
+        if (c->flags & CL_MULTI)
+            c->flags |= CL_DIRTY_EXEC;
+        reply_err(c, RT_NOAUTH);
+        goto done;
+    }
+    if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {
+        if (c->mq_len == c->mq_cap) {
+            c->mq_cap = c->mq_cap ? c->mq_cap * 2 : 8;
+            c->mq = mem_realloc(c->mq, (size_t)c->mq_cap * sizeof(*c->mq));
+        }
+        c->mq[c->mq_len++] = a;
+        reply_simple(c, "QUEUED");
+        return;
+    }
+    if (d->fn != NULL) /* a bare container has none (its arity needs a subcommand) */
+        run(core, c, d, a);
+done:
+    resp_argv_free(a);
+}
+
+int arg_is(const struct call *k, int i, const char *lit)
+{
+    return i < k->argc && strlen(lit) == k->argl[i] && strcasecmp(k->argv[i], lit) == 0;
+}
+
+int arg_ll(struct call *k, int i, long long *out)
+{
+    if (!util_str2ll(k->argv[i], k->argl[i], out)) {
+        reply_err(k->c, RT_NOTINT);
+        return -1;
+    }
+    return 0;
+}

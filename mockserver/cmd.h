@@ -1,0 +1,83 @@
+/* cmd.h - the command table and dispatcher.
+ *
+ * Each command family lives in its own file (cmd_string.c, cmd_keys.c, ...)
+ * and exports a table of struct cmd_def ending with an entry whose name is
+ * NULL. cmd_dispatch checks a command the way Redis 7 does, in Redis's order
+ * (unknown command, arity, authentication, MULTI queueing), then calls it. */
+#ifndef MOCKREDIS_CMD_H
+#define MOCKREDIS_CMD_H
+
+#include <stddef.h>
+
+#include "core.h"
+
+/* Command flags. */
+#define CMD_WRITE (1u << 0)    /* modifies the keyspace */
+#define CMD_NOAUTH (1u << 1)   /* allowed before AUTH (AUTH, HELLO, QUIT, ...) */
+#define CMD_NOQUEUE (1u << 2)  /* runs at once inside MULTI (EXEC, DISCARD, MULTI, QUIT, RESET, WATCH) */
+#define CMD_NOSCRIPT (1u << 3) /* informational, shown by COMMAND DOCS */
+
+struct cmd_def;
+
+/* One command being run. argv[0] is the command name as the client sent it. */
+struct call {
+    struct core *core;
+    struct client *c;
+    const struct cmd_def *cmd;
+    int argc;
+    char **argv;
+    size_t *argl;
+};
+
+typedef void cmd_fn(struct call *k);
+
+struct cmd_def {
+    const char *name;           /* lower case; a subcommand's is "client|setname" style: just "setname" */
+    int arity;                  /* Redis convention: N exact, -N at least N (name included) */
+    unsigned flags;
+    cmd_fn *fn;                 /* NULL for a container (see subs) */
+    const struct cmd_def *subs; /* subcommands, NULL-name terminated, or NULL */
+    const char *group;          /* "string", "keyspace", "connection", ... */
+    const char *summary;        /* one line, for COMMAND DOCS */
+    int id;                     /* set by cmd_init: index into core->cmd_calls */
+};
+
+/* The family tables. */
+extern struct cmd_def cmd_conn_table[];
+extern struct cmd_def cmd_server_table[];
+extern struct cmd_def cmd_keys_table[];
+extern struct cmd_def cmd_string_table[];
+extern struct cmd_def cmd_hash_table[];
+extern struct cmd_def cmd_list_table[];
+extern struct cmd_def cmd_set_table[];
+extern struct cmd_def cmd_zset_table[];
+extern struct cmd_def cmd_multi_table[];
+extern struct cmd_def cmd_mock_table[];
+
+/* Builds the lookup index and numbers every command; idempotent. */
+void cmd_init(void);
+/* Number of top-level commands and of command ids (subcommands included). */
+int cmd_count(void);
+int cmd_id_count(void);
+/* Finds a top-level command by name, case-insensitively; NULL if unknown. */
+const struct cmd_def *cmd_lookup(const char *name, size_t len);
+/* Visits every top-level command in table order. */
+void cmd_each(void (*fn)(const struct cmd_def *cmd, void *ud), void *ud);
+/* "get", or "client|setname" for a subcommand. Writes into out. */
+void cmd_fullname(const struct cmd_def *cmd, const struct cmd_def *parent, char *out, size_t size);
+
+/* Runs one command for client c and appends its reply to c->out. Takes
+ * ownership of argv (it is freed, or kept in the MULTI queue). */
+void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *argv);
+/* Runs an already-checked command (used by EXEC). */
+void cmd_execute(struct core *core, struct client *c, struct resp_argv *argv);
+
+/* ---- helpers for command implementations ------------------------------------ */
+
+/* Case-insensitive comparison of argument i with a literal option name. */
+int arg_is(const struct call *k, int i, const char *lit);
+/* Parses argument i as a Redis integer (string2ll rules). On failure replies
+ * with RT_NOTINT and returns -1; 0 on success. */
+int arg_ll(struct call *k, int i, long long *out);
+
+#endif

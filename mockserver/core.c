@@ -1,0 +1,100 @@
+/* core.c - server state shared by the commands, see core.h. No sockets here. */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "mem.h"
+
+void core_init(struct core *core)
+{
+    memset(core, 0, sizeof(*core));
+    clk_init_real(&core->clock);
+    for (int i = 0; i < DB_COUNT; i++)
+        db_init(&core->db[i]);
+    core->cfg.maxclients = 10000;
+    core->cfg.timeout = 0;
+    core->cfg.bind = mem_strdup("127.0.0.1");
+    core->cfg.port = 6379;
+    core->cfg.hz = 10;
+    core->next_client_id = 1;
+    core->start_us = clk_mono_us();
+    core->rng = 0x853c49e6748fea9bULL;
+    core->cmd_calls = mem_calloc((size_t)cmd_id_count(), sizeof(uint64_t));
+}
+
+void core_destroy(struct core *core)
+{
+    while (core->clients)
+        core_client_free(core->clients);
+    for (int i = 0; i < DB_COUNT; i++)
+        db_destroy(&core->db[i]);
+    free(core->cfg.requirepass);
+    free(core->cfg.bind);
+    free(core->cfg.unixsocket);
+    free(core->cmd_calls);
+    core->cmd_calls = NULL;
+}
+
+int64_t core_now_ms(const struct core *core)
+{
+    return clk_now_ms(&core->clock);
+}
+
+struct client *core_client_new(struct core *core)
+{
+    struct client *c = mem_calloc(1, sizeof(*c));
+    c->id = core->next_client_id++;
+    c->fd = -1;
+    c->proto = 2;
+    c->authed = core->cfg.requirepass == NULL;
+    c->ctime_ms = c->atime_ms = core_now_ms(core);
+    c->lastcmd = "NULL";
+    resp_reqp_init(&c->rp);
+    c->rp.unauth = !c->authed;
+    c->core = core;
+    c->next = core->clients;
+    if (core->clients)
+        core->clients->prev = c;
+    core->clients = c;
+    core->nclients++;
+    if (core->nclients > core->st.conn_peak)
+        core->st.conn_peak = core->nclients;
+    return c;
+}
+
+void core_client_free(struct client *c)
+{
+    if (c == NULL)
+        return;
+    struct core *core = c->core;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        core->clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    core->nclients--;
+    for (int i = 0; i < c->mq_len; i++)
+        resp_argv_free(c->mq[i]);
+    free(c->mq);
+    free(c->name);
+    buf_free(&c->in);
+    buf_free(&c->out);
+    resp_reqp_free(&c->rp);
+    free(c);
+}
+
+struct db *core_db(struct client *c)
+{
+    return &c->core->db[c->dbi];
+}
+
+void core_cron(struct core *core)
+{
+    int64_t now = core_now_ms(core);
+    for (int i = 0; i < DB_COUNT; i++)
+        if (db_expires_count(&core->db[i]) > 0)
+            db_active_expire(&core->db[i], now, 200);
+}

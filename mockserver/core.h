@@ -1,0 +1,101 @@
+/* core.h - the server state that commands work on, and the client record.
+ *
+ * Commands (cmd_*.c) see a struct core and the struct client that sent the
+ * command; they append replies to client->out and never touch sockets. The
+ * network side (server.c) owns the sockets, fills client->in, runs commands
+ * through cmd_dispatch and writes client->out. That split lets unit tests
+ * run commands on a client that has no socket at all. */
+#ifndef MOCKREDIS_CORE_H
+#define MOCKREDIS_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "db.h"
+#include "resp.h"
+
+struct srv;
+
+/* Client flags. */
+#define CL_CLOSE_AFTER_REPLY (1u << 0) /* stop reading; close once out is written */
+#define CL_CLOSE_ASAP (1u << 1)        /* close now, drop pending output (CLIENT KILL) */
+#define CL_MULTI (1u << 2)             /* inside MULTI: commands are queued */
+#define CL_DIRTY_EXEC (1u << 3)        /* a queued command was rejected: EXEC aborts */
+#define CL_UNIX (1u << 4)              /* connected over the Unix socket */
+
+struct client {
+    uint64_t id;
+    int fd;
+    unsigned flags;
+    int proto;   /* 2 or 3 */
+    int dbi;     /* selected database */
+    int authed;  /* 1 when no password is needed or AUTH succeeded */
+    char *name;  /* CLIENT SETNAME, NULL when unset */
+    char addr[64], laddr[64]; /* "ip:port" of the peer and of our side */
+    int64_t ctime_ms, atime_ms; /* connected at, last command at (server clock) */
+    const char *lastcmd;        /* name of the last command run ("NULL" before) */
+
+    struct buf in, out;
+    struct resp_reqp rp;
+
+    struct resp_argv **mq; /* commands queued by MULTI */
+    int mq_len, mq_cap;
+
+    struct core *core;
+    struct client *prev, *next; /* in core->clients */
+    void *io;                   /* server.c's private state */
+};
+
+/* Counters read by INFO, MOCK STATS and the harness. */
+struct core_stats {
+    uint64_t conn_received;   /* accepted, including the ones refused */
+    uint64_t conn_refused;    /* refused over maxclients */
+    uint64_t conn_peak;       /* most clients connected at once */
+    uint64_t commands;        /* commands processed */
+    uint64_t proto_errors;    /* clients closed for a protocol error */
+    uint64_t timeouts;        /* clients closed for idling past timeout */
+    uint64_t net_in, net_out; /* bytes */
+};
+
+struct core_cfg {
+    int maxclients;      /* default 10000 */
+    int timeout;         /* idle seconds before closing a client, 0 = never */
+    char *requirepass;   /* NULL = none */
+    char *bind;          /* "127.0.0.1" */
+    int port;            /* 0 = ephemeral */
+    char *unixsocket;    /* NULL = none */
+    int hz;              /* background tasks per second, 10 */
+};
+
+struct core {
+    struct clk clock;
+    struct db db[DB_COUNT];
+    struct core_cfg cfg;
+    struct core_stats st;
+    uint64_t *cmd_calls; /* per command id, see cmd.h */
+    struct client *clients;
+    size_t nclients;
+    uint64_t next_client_id;
+    int64_t start_us;    /* monotonic start, for uptime */
+    int port_bound;      /* the TCP port actually bound */
+    uint64_t rng;
+    struct srv *srv;     /* back pointer for the network side, may be NULL */
+};
+
+/* Sets defaults and empty databases. */
+void core_init(struct core *core);
+void core_destroy(struct core *core);
+int64_t core_now_ms(const struct core *core);
+
+/* A client record not yet attached to any socket (fd -1). */
+struct client *core_client_new(struct core *core);
+/* Unlinks and frees a client record (the caller closed its socket). */
+void core_client_free(struct client *c);
+struct db *core_db(struct client *c);
+
+/* Runs periodic work: active expiry. Called hz times a second. */
+void core_cron(struct core *core);
+
+#endif

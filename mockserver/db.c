@@ -1,0 +1,151 @@
+/* db.c - the keyspace, see db.h.
+ *
+ * Each database is two dicts: keys -> value, and the set of keys that have
+ * a TTL, which db_active_expire samples (like Redis's expires dict). The TTL
+ * itself lives in the value (obj->expire), so RENAME and MOVE carry it along
+ * for free. */
+#include "db.h"
+
+#include "dict.h"
+
+static void free_obj(void *o)
+{
+    obj_free(o);
+}
+
+void db_init(struct db *db)
+{
+    db->keys = dict_new(free_obj);
+    db->expires = dict_new(NULL);
+    db->rng = 0x2545F4914F6CDD1DULL;
+    db->expired = db->hits = db->misses = 0;
+}
+
+void db_destroy(struct db *db)
+{
+    dict_free(db->expires);
+    dict_free(db->keys);
+    db->keys = db->expires = NULL;
+}
+
+void db_flush(struct db *db)
+{
+    dict_clear(db->expires);
+    dict_clear(db->keys);
+}
+
+size_t db_size(const struct db *db)
+{
+    return dict_size(db->keys);
+}
+
+size_t db_expires_count(const struct db *db)
+{
+    return dict_size(db->expires);
+}
+
+static void db__remove(struct db *db, struct dict_entry *e)
+{
+    struct obj *o = e->val;
+    if (o->expire >= 0)
+        dict_delete(db->expires, e->key, e->klen);
+    dict_remove(db->keys, e);
+}
+
+struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct dict_entry *e = dict_find(db->keys, key, klen);
+    if (e == NULL)
+        return NULL;
+    struct obj *o = e->val;
+    if (o->expire >= 0 && o->expire <= now_ms) {
+        db__remove(db, e);
+        db->expired++;
+        return NULL;
+    }
+    return o;
+}
+
+struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct obj *o = db_lookup(db, key, klen, now_ms);
+    if (o)
+        db->hits++;
+    else
+        db->misses++;
+    return o;
+}
+
+void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl)
+{
+    int created;
+    struct dict_entry *e = dict_upsert(db->keys, key, klen, &created);
+    if (!created) {
+        struct obj *old = e->val;
+        if (keepttl)
+            o->expire = old->expire;
+        obj_free(old);
+    }
+    e->val = o;
+    if (o->expire >= 0) {
+        dict_upsert(db->expires, key, klen, &created);
+    } else {
+        dict_delete(db->expires, key, klen);
+    }
+}
+
+int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    if (db_lookup(db, key, klen, now_ms) == NULL)
+        return 0;
+    db__remove(db, dict_find(db->keys, key, klen));
+    return 1;
+}
+
+struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct obj *o = db_lookup(db, key, klen, now_ms);
+    if (o == NULL)
+        return NULL;
+    if (o->expire >= 0)
+        dict_delete(db->expires, key, klen);
+    dict_take(db->keys, key, klen);
+    return o;
+}
+
+void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, int64_t when_ms)
+{
+    int created;
+    if (when_ms >= 0) {
+        o->expire = when_ms;
+        dict_upsert(db->expires, key, klen, &created);
+    } else if (o->expire >= 0) {
+        o->expire = -1;
+        dict_delete(db->expires, key, klen);
+    }
+}
+
+size_t db_active_expire(struct db *db, int64_t now_ms, size_t budget)
+{
+    size_t deleted = 0;
+    /* Sample like Redis: 20 keys a round, another round while more than a
+     * quarter of the sample had expired, within the caller's budget. */
+    while (budget > 0 && dict_size(db->expires) > 0) {
+        size_t sample = dict_size(db->expires) < 20 ? dict_size(db->expires) : 20;
+        size_t hit = 0;
+        for (size_t i = 0; i < sample && budget > 0; i++, budget--) {
+            struct dict_entry *x = dict_random(db->expires, &db->rng);
+            struct dict_entry *e = dict_find(db->keys, x->key, x->klen);
+            struct obj *o = e->val;
+            if (o->expire <= now_ms) {
+                db__remove(db, e);
+                db->expired++;
+                hit++;
+            }
+        }
+        deleted += hit;
+        if (hit * 4 <= sample)
+            break;
+    }
+    return deleted;
+}

@@ -1,0 +1,57 @@
+/* db.h - the keyspace: 16 databases of key -> value with TTLs.
+ *
+ * Expiry is lazy and active, as in Redis: a read or write of an expired key
+ * deletes it first (so it is never seen), and db_active_expire samples keys
+ * with a TTL from time to time. "now" is passed in by the caller (from
+ * clock.h), so the keyspace itself never reads a clock and tests can drive
+ * time freely. Values stored here are owned by the keyspace. */
+#ifndef MOCKREDIS_DB_H
+#define MOCKREDIS_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "obj.h"
+
+#define DB_COUNT 16
+
+struct dict;
+
+struct db {
+    struct dict *keys;    /* key -> struct obj* */
+    struct dict *expires; /* key -> NULL, every key that has a TTL (for sampling) */
+    uint64_t rng;
+    uint64_t expired;     /* keys deleted because their TTL passed */
+    uint64_t hits, misses;
+};
+
+void db_init(struct db *db);
+void db_destroy(struct db *db);
+/* Deletes every key. */
+void db_flush(struct db *db);
+size_t db_size(const struct db *db);
+size_t db_expires_count(const struct db *db);
+
+/* The live value at key, or NULL if there is none (an expired key is
+ * deleted on the way). Does not touch hit/miss counters. */
+struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* Same, counting a keyspace hit or miss (reads by commands). */
+struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms);
+
+/* Stores o at key, replacing (and freeing) any value that was there. The TTL
+ * of the new value is o->expire; with keepttl the old value's TTL is kept. */
+void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl);
+/* Deletes key. Returns 1 if a live value was deleted, 0 if there was none. */
+int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* Removes key and hands its value (TTL included) to the caller; NULL if none. */
+struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms);
+
+/* Sets (when_ms >= 0) or removes (when_ms < 0) the TTL of the stored value o
+ * at key. */
+void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, int64_t when_ms);
+
+/* Deletes up to budget sampled keys whose TTL has passed. Returns how many
+ * were deleted. */
+size_t db_active_expire(struct db *db, int64_t now_ms, size_t budget);
+
+#endif

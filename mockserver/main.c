@@ -1,0 +1,157 @@
+/* main.c - the mockredis command line: parse options, start, serve, stop.
+ *
+ * Prints "listening on ADDR:PORT" on stdout once the socket accepts, and
+ * writes the port to --port-file at that point (via a temporary file and a
+ * rename, so a reader never sees a partial number). Exit status: 0 after a
+ * clean shutdown (SIGINT/SIGTERM), 2 for bad usage, 1 when it cannot start. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "core.h"
+#include "mem.h"
+#include "server.h"
+#include "version.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: mockredis [OPTIONS]\n"
+            "A fake Redis server for testing and teaching Redis clients.\n"
+            "\n"
+            "Options:\n"
+            "  --bind ADDR          address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
+            "  --port N             TCP port, 0 for an ephemeral one (default 6379)\n"
+            "  --port-file FILE     write the bound port to FILE once listening\n"
+            "  --unixsocket PATH    also listen on a Unix socket\n"
+            "  --maxclients N       refuse connections beyond N, as Redis does (default 10000)\n"
+            "  --timeout SECONDS    close clients idle this long, 0 = never (default 0)\n"
+            "  --requirepass PASS   require AUTH PASS before other commands\n"
+            "  --help               show this help and exit\n"
+            "  --version            show the version and exit\n"
+            "\n"
+            "Prints 'listening on ADDR:PORT' when ready. SIGINT or SIGTERM stop it cleanly.\n");
+}
+
+static int parse_int(const char *opt, const char *s, long min, long max, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
+        fprintf(stderr, "mockredis: %s expects a number from %ld to %ld, got '%s'\n", opt, min,
+                max, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int write_port_file(const char *path, int port)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL || fprintf(f, "%d\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, "mockredis: cannot write port file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER };
+    static const struct option opts[] = {
+        {"bind", required_argument, NULL, O_BIND},
+        {"port", required_argument, NULL, O_PORT},
+        {"port-file", required_argument, NULL, O_PORTFILE},
+        {"unixsocket", required_argument, NULL, O_UNIX},
+        {"maxclients", required_argument, NULL, O_MAXCL},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"requirepass", required_argument, NULL, O_PASS},
+        {"help", no_argument, NULL, O_HELP},
+        {"version", no_argument, NULL, O_VER},
+        {NULL, 0, NULL, 0},
+    };
+    struct core core;
+    const char *port_file = NULL;
+    int rc = 0;
+
+    cmd_init();
+    core_init(&core);
+    opterr = 0;
+    for (;;) {
+        int o = getopt_long(argc, argv, "h", opts, NULL);
+        if (o == -1)
+            break;
+        switch (o) {
+        case O_BIND:
+            free(core.cfg.bind);
+            core.cfg.bind = mem_strdup(optarg);
+            break;
+        case O_PORT: rc = parse_int("--port", optarg, 0, 65535, &core.cfg.port); break;
+        case O_PORTFILE: port_file = optarg; break;
+        case O_UNIX:
+            free(core.cfg.unixsocket);
+            core.cfg.unixsocket = mem_strdup(optarg);
+            break;
+        case O_MAXCL: rc = parse_int("--maxclients", optarg, 1, 1000000, &core.cfg.maxclients); break;
+        case O_TIMEOUT: rc = parse_int("--timeout", optarg, 0, INT_MAX, &core.cfg.timeout); break;
+        case O_PASS:
+            free(core.cfg.requirepass);
+            core.cfg.requirepass = optarg[0] ? mem_strdup(optarg) : NULL;
+            break;
+        case 'h':
+        case O_HELP:
+            usage(stdout);
+            core_destroy(&core);
+            return 0;
+        case O_VER:
+            printf("mockredis %s (answers as Redis %s)\n", MOCKREDIS_VERSION, MOCKREDIS_REDIS_VERSION);
+            core_destroy(&core);
+            return 0;
+        default:
+            if (optopt)
+                fprintf(stderr, "mockredis: option needs a value or is unknown: %s\n", argv[optind - 1]);
+            else
+                fprintf(stderr, "mockredis: unknown option: %s\n", argv[optind - 1]);
+            rc = -1;
+            break;
+        }
+        if (rc < 0)
+            break;
+    }
+    if (rc == 0 && optind < argc) {
+        fprintf(stderr, "mockredis: unexpected argument: %s\n", argv[optind]);
+        rc = -1;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "Try 'mockredis --help'.\n");
+        core_destroy(&core);
+        return 2;
+    }
+
+    char err[256];
+    struct srv *s = srv_new(&core, err, sizeof(err));
+    if (s == NULL) {
+        fprintf(stderr, "mockredis: %s\n", err);
+        core_destroy(&core);
+        return 1;
+    }
+    if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
+        srv_free(s);
+        core_destroy(&core);
+        return 1;
+    }
+    printf("listening on %s\n", srv_addr(s));
+    fflush(stdout);
+    srv_run(s, 1);
+    srv_free(s);
+    core_destroy(&core);
+    return 0;
+}

@@ -1,0 +1,190 @@
+/* obj.c - value constructors and destructors, and the list deque.
+ *
+ * The deque is a ring buffer of pointers: push/pop at both ends and
+ * indexing are O(1), which keeps LPUSH/RPOP/LRANGE fast on the long lists
+ * redis-benchmark builds. */
+#include "obj.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "mem.h"
+#include "zset.h"
+
+static struct obj *obj__new(enum obj_type t)
+{
+    struct obj *o = mem_calloc(1, sizeof(*o));
+    o->type = t;
+    o->expire = -1;
+    return o;
+}
+
+struct obj *obj_new_string(const void *p, size_t len)
+{
+    struct obj *o = obj__new(OBJ_STRING);
+    o->u.str.p = mem_dup(p, len);
+    o->u.str.len = len;
+    return o;
+}
+
+void obj_string_set(struct obj *o, const void *p, size_t len)
+{
+    char *n = mem_dup(p, len);
+    free(o->u.str.p);
+    o->u.str.p = n;
+    o->u.str.len = len;
+}
+
+struct obj *obj_new_list(void)
+{
+    struct obj *o = obj__new(OBJ_LIST);
+    o->u.list = deque_new();
+    return o;
+}
+
+struct obj *obj_new_hash(void)
+{
+    struct obj *o = obj__new(OBJ_HASH);
+    o->u.hash = dict_new(obj_str_free);
+    return o;
+}
+
+struct obj *obj_new_set(void)
+{
+    struct obj *o = obj__new(OBJ_SET);
+    o->u.set = dict_new(NULL);
+    return o;
+}
+
+struct obj *obj_new_zset(void)
+{
+    struct obj *o = obj__new(OBJ_ZSET);
+    o->u.zset = zset_new();
+    return o;
+}
+
+void obj_free(struct obj *o)
+{
+    if (o == NULL)
+        return;
+    switch (o->type) {
+    case OBJ_STRING: free(o->u.str.p); break;
+    case OBJ_LIST: deque_free(o->u.list); break;
+    case OBJ_HASH: dict_free(o->u.hash); break;
+    case OBJ_SET: dict_free(o->u.set); break;
+    case OBJ_ZSET: zset_free(o->u.zset); break;
+    }
+    free(o);
+}
+
+const char *obj_type_name(enum obj_type t)
+{
+    switch (t) {
+    case OBJ_STRING: return "string";
+    case OBJ_LIST: return "list";
+    case OBJ_HASH: return "hash";
+    case OBJ_SET: return "set";
+    case OBJ_ZSET: return "zset";
+    }
+    return "none";
+}
+
+struct obj_str *obj_str_new(const void *p, size_t len)
+{
+    struct obj_str *s = mem_alloc(sizeof(*s) + len + 1);
+    s->len = len;
+    if (len)
+        memcpy(s->p, p, len);
+    s->p[len] = '\0';
+    return s;
+}
+
+void obj_str_free(void *s)
+{
+    free(s);
+}
+
+/* ---- deque ----------------------------------------------------------------- */
+
+struct deque {
+    struct obj_str **ring;
+    size_t cap; /* power of two */
+    size_t head, len;
+};
+
+struct deque *deque_new(void)
+{
+    struct deque *q = mem_calloc(1, sizeof(*q));
+    q->cap = 8;
+    q->ring = mem_calloc(q->cap, sizeof(*q->ring));
+    return q;
+}
+
+void deque_free(struct deque *q)
+{
+    if (q == NULL)
+        return;
+    for (size_t i = 0; i < q->len; i++)
+        free(q->ring[(q->head + i) & (q->cap - 1)]);
+    free(q->ring);
+    free(q);
+}
+
+size_t deque_len(const struct deque *q)
+{
+    return q->len;
+}
+
+static void deque__grow(struct deque *q)
+{
+    if (q->len < q->cap)
+        return;
+    struct obj_str **r = mem_calloc(q->cap * 2, sizeof(*r));
+    for (size_t i = 0; i < q->len; i++)
+        r[i] = q->ring[(q->head + i) & (q->cap - 1)];
+    free(q->ring);
+    q->ring = r;
+    q->head = 0;
+    q->cap *= 2;
+}
+
+void deque_push_head(struct deque *q, struct obj_str *s)
+{
+    deque__grow(q);
+    q->head = (q->head + q->cap - 1) & (q->cap - 1);
+    q->ring[q->head] = s;
+    q->len++;
+}
+
+void deque_push_tail(struct deque *q, struct obj_str *s)
+{
+    deque__grow(q);
+    q->ring[(q->head + q->len) & (q->cap - 1)] = s;
+    q->len++;
+}
+
+struct obj_str *deque_pop_head(struct deque *q)
+{
+    if (q->len == 0)
+        return NULL;
+    struct obj_str *s = q->ring[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->len--;
+    return s;
+}
+
+struct obj_str *deque_pop_tail(struct deque *q)
+{
+    if (q->len == 0)
+        return NULL;
+    q->len--;
+    return q->ring[(q->head + q->len) & (q->cap - 1)];
+}
+
+struct obj_str *deque_at(const struct deque *q, size_t i)
+{
+    if (i >= q->len)
+        return NULL;
+    return q->ring[(q->head + i) & (q->cap - 1)];
+}

@@ -1,0 +1,68 @@
+/* obj.h - the values stored under keys: strings, lists, hashes, sets and
+ * sorted sets, each with its TTL.
+ *
+ * A value has exactly one owner: the keyspace (db.h) while it is stored.
+ * Strings are binary-safe byte arrays, always NUL-terminated for
+ * convenience. Hashes and sets are ordered dicts (dict.h); lists are
+ * deques; sorted sets are described in zset.h. */
+#ifndef MOCKREDIS_OBJ_H
+#define MOCKREDIS_OBJ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dict;
+struct deque;
+struct zset;
+
+enum obj_type { OBJ_STRING, OBJ_LIST, OBJ_HASH, OBJ_SET, OBJ_ZSET };
+
+struct obj {
+    enum obj_type type;
+    int64_t expire; /* absolute Unix time in ms, or -1 for no TTL */
+    union {
+        struct {
+            char *p;
+            size_t len;
+        } str;
+        struct deque *list;
+        struct dict *hash; /* field -> struct obj_str* (a string value) */
+        struct dict *set;  /* member -> NULL */
+        struct zset *zset;
+    } u;
+};
+
+/* New values without a TTL. The string is copied. */
+struct obj *obj_new_string(const void *p, size_t len);
+struct obj *obj_new_list(void);
+struct obj *obj_new_hash(void);
+struct obj *obj_new_set(void);
+struct obj *obj_new_zset(void);
+/* Frees the value and everything in it; NULL is fine. */
+void obj_free(struct obj *o);
+/* Replaces the bytes of a string value. */
+void obj_string_set(struct obj *o, const void *p, size_t len);
+/* Redis's TYPE names: "string", "list", "hash", "set", "zset". */
+const char *obj_type_name(enum obj_type t);
+
+/* Hash field values: a length-prefixed copy of the bytes. */
+struct obj_str {
+    size_t len;
+    char p[]; /* len bytes plus a NUL */
+};
+struct obj_str *obj_str_new(const void *p, size_t len);
+void obj_str_free(void *s); /* a dict_free_fn */
+
+/* ---- list: a deque of obj_str ------------------------------------------ */
+struct deque *deque_new(void);
+void deque_free(struct deque *q);
+size_t deque_len(const struct deque *q);
+void deque_push_head(struct deque *q, struct obj_str *s);
+void deque_push_tail(struct deque *q, struct obj_str *s);
+/* Remove and return an element, NULL when empty. The caller owns it. */
+struct obj_str *deque_pop_head(struct deque *q);
+struct obj_str *deque_pop_tail(struct deque *q);
+/* Element at index 0..len-1 (no negative indexes here). */
+struct obj_str *deque_at(const struct deque *q, size_t i);
+
+#endif

@@ -1,0 +1,26 @@
+/* reply.c - error replies from the rtext table, see reply.h and rtext.h. */
+#include "reply.h"
+
+#include <stdarg.h>
+
+const char *const rtext[RT__COUNT] = {
+#define RTEXT__STR(name, text) text,
+    RTEXT_MAP(RTEXT__STR)
+#undef RTEXT__STR
+};
+
+void reply_err(struct client *c, enum rtext_id id)
+{
+    resp_w_error(&c->out, rtext[id], strlen(rtext[id]));
+}
+
+void reply_errf(struct client *c, const char *fmt, ...)
+{
+    struct buf tmp = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&tmp, fmt, ap);
+    va_end(ap);
+    resp_w_error(&c->out, tmp.p ? tmp.p : "", tmp.len);
+    buf_free(&tmp);
+}

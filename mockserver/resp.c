@@ -1,0 +1,541 @@
+/* resp.c - RESP request parser, reply scanner and reply writer, see resp.h.
+ *
+ * Frames handled (CRLF written as \r\n):
+ *   requests   *<n>\r\n then n times $<len>\r\n<len bytes>\r\n   (multibulk)
+ *              <words separated by spaces>\n or \r\n             (inline)
+ *   replies    + - : _ , # ( lines; $ ! = length-prefixed strings;
+ *              * ~ > n elements; % n pairs; | n pairs before the reply.
+ *
+ * The request parser mirrors Redis 7's reader, quirks included, because a
+ * client must not be able to tell the difference: the two bytes after a bulk
+ * payload are skipped without being checked, a count line needs its \r plus
+ * one more byte, "*0" and "*-1" are empty commands, and the error texts are
+ * the ones Redis replies with before it closes the connection.
+ *
+ * Not handled: RESP3 streamed strings/aggregates in replies (Redis never
+ * sends them) and the inline form from replicas (no replication here). */
+#include "resp.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "mr_err.h"
+#include "util.h"
+
+/* ---- argv ------------------------------------------------------------- */
+
+/* One block: the struct, the pointer and length arrays, then the bytes of
+ * every argument, each followed by a NUL. */
+static struct resp_argv *argv__alloc(int argc, size_t bytes)
+{
+    size_t head = sizeof(struct resp_argv) + (size_t)argc * (sizeof(char *) + sizeof(size_t));
+    struct resp_argv *a = mem_alloc(head + bytes + (size_t)argc);
+    a->argc = argc;
+    a->argl = (size_t *)(a + 1);
+    a->argv = (char **)(a->argl + argc);
+    if (argc > 0)
+        a->argv[0] = (char *)(a->argv + argc);
+    return a;
+}
+
+/* Stores argument i (arguments must be stored in order). */
+static void argv__set(struct resp_argv *a, int i, const char *p, size_t n)
+{
+    char *dst = a->argv[i];
+    if (n)
+        memcpy(dst, p, n);
+    dst[n] = '\0';
+    a->argl[i] = n;
+    if (i + 1 < a->argc)
+        a->argv[i + 1] = dst + n + 1;
+}
+
+struct resp_argv *resp_argv_new(int argc, const char *const *argv, const size_t *argl)
+{
+    size_t bytes = 0;
+    for (int i = 0; i < argc; i++)
+        bytes += argl ? argl[i] : strlen(argv[i]);
+    struct resp_argv *a = argv__alloc(argc, bytes);
+    for (int i = 0; i < argc; i++)
+        argv__set(a, i, argv[i], argl ? argl[i] : strlen(argv[i]));
+    return a;
+}
+
+void resp_argv_free(struct resp_argv *a)
+{
+    free(a);
+}
+
+/* ---- request parser ----------------------------------------------------- */
+
+void resp_reqp_init(struct resp_reqp *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->bulk = -1;
+}
+
+void resp_reqp_free(struct resp_reqp *p)
+{
+    free(p->off);
+    free(p->len);
+    resp_reqp_init(p);
+}
+
+static void reqp__restart(struct resp_reqp *p)
+{
+    p->pos = 0;
+    p->mbulk = 0;
+    p->bulk = -1;
+    p->nargs = 0;
+}
+
+static int reqp__error(struct resp_reqp *p, const char *what)
+{
+    snprintf(p->err, sizeof(p->err), "ERR Protocol error: %s", what);
+    reqp__restart(p);
+    return MR_EPROTO;
+}
+
+static void reqp__push(struct resp_reqp *p, size_t off, size_t len)
+{
+    if (p->nargs == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 8;
+        p->off = mem_realloc(p->off, (size_t)p->cap * sizeof(size_t));
+        p->len = mem_realloc(p->len, (size_t)p->cap * sizeof(size_t));
+    }
+    p->off[p->nargs] = off;
+    p->len[p->nargs] = len;
+    p->nargs++;
+}
+
+static int reqp__inline(struct resp_reqp *p, const char *data, size_t len,
+                        size_t *used, struct resp_argv **out)
+{
+    const char *nl = memchr(data, '\n', len);
+    if (nl == NULL) {
+        if (len > RESP_INLINE_MAX)
+            return reqp__error(p, "too big inline request");
+        return RESP_MORE;
+    }
+    size_t linelen = (size_t)(nl - data);
+    size_t skip = linelen + 1;
+    if (linelen > 0 && data[linelen - 1] == '\r')
+        linelen--;
+    struct resp_argv *a = resp_split_args(data, linelen);
+    if (a == NULL)
+        return reqp__error(p, "unbalanced quotes in request");
+    *used = skip;
+    reqp__restart(p);
+    if (a->argc == 0) {
+        resp_argv_free(a);
+        return RESP_EMPTY;
+    }
+    *out = a;
+    return RESP_CMD;
+}
+
+/* Finds the \r ending a count line at data[pos..len). Returns 1 with *cr set
+ * when the line and one byte after it are there, 0 when more is needed. */
+static int find_count_line(const char *data, size_t len, size_t pos, size_t *cr)
+{
+    const char *r = memchr(data + pos, '\r', len - pos);
+    if (r == NULL)
+        return 0;
+    *cr = (size_t)(r - data);
+    return *cr + 2 <= len;
+}
+
+static int reqp__multibulk(struct resp_reqp *p, const char *data, size_t len,
+                           size_t *used, struct resp_argv **out)
+{
+    size_t cr;
+    long long ll;
+
+    if (p->mbulk == 0) {
+        if (!find_count_line(data, len, 0, &cr)) {
+            if (len > RESP_INLINE_MAX)
+                return reqp__error(p, "too big mbulk count string");
+            return RESP_MORE;
+        }
+        if (!util_str2ll(data + 1, cr - 1, &ll) || ll > INT_MAX)
+            return reqp__error(p, "invalid multibulk length");
+        if (p->unauth && ll > RESP_UNAUTH_MBULK_MAX)
+            return reqp__error(p, "invalid multibulk length");
+        p->pos = cr + 2;
+        if (ll <= 0) {
+            *used = p->pos;
+            reqp__restart(p);
+            return RESP_EMPTY;
+        }
+        p->mbulk = ll;
+        p->nargs = 0;
+        p->bulk = -1;
+    }
+
+    while (p->mbulk > 0) {
+        if (p->bulk == -1) {
+            if (!find_count_line(data, len, p->pos, &cr)) {
+                if (len - p->pos > RESP_INLINE_MAX)
+                    return reqp__error(p, "too big bulk count string");
+                return RESP_MORE;
+            }
+            if (data[p->pos] != '$') {
+                char what[64];
+                snprintf(what, sizeof(what), "expected '$', got '%c'", data[p->pos]);
+                return reqp__error(p, what);
+            }
+            if (!util_str2ll(data + p->pos + 1, cr - p->pos - 1, &ll) || ll < 0 ||
+                ll > RESP_BULK_MAX)
+                return reqp__error(p, "invalid bulk length");
+            if (p->unauth && ll > RESP_UNAUTH_BULK_MAX)
+                return reqp__error(p, "invalid bulk length");
+            p->pos = cr + 2;
+            p->bulk = ll;
+        }
+        if (len - p->pos < (size_t)p->bulk + 2)
+            return RESP_MORE;
+        reqp__push(p, p->pos, (size_t)p->bulk);
+        p->pos += (size_t)p->bulk + 2;
+        p->bulk = -1;
+        p->mbulk--;
+    }
+
+    size_t bytes = 0;
+    for (int i = 0; i < p->nargs; i++)
+        bytes += p->len[i];
+    struct resp_argv *a = argv__alloc(p->nargs, bytes);
+    for (int i = 0; i < p->nargs; i++)
+        argv__set(a, i, data + p->off[i], p->len[i]);
+    *used = p->pos;
+    *out = a;
+    reqp__restart(p);
+    return RESP_CMD;
+}
+
+int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len,
+                   size_t *used, struct resp_argv **out)
+{
+    *out = NULL;
+    *used = 0;
+    if (len == 0)
+        return RESP_MORE;
+    if (p->mbulk > 0 || data[0] == '*')
+        return reqp__multibulk(p, data, len, used, out);
+    return reqp__inline(p, data, len, used, out);
+}
+
+/* ---- argument splitting ------------------------------------------------ */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+struct resp_argv *resp_split_args(const char *line, size_t len)
+{
+    /* Arguments are collected in one buffer, NUL-separated, then packed. */
+    struct buf tmp = BUF_INIT;
+    size_t *lens = NULL;
+    int argc = 0, cap = 0;
+    /* A NUL ends the line, as it does for Redis's C-string splitter. */
+    const char *nul = memchr(line, '\0', len);
+    const char *p = line, *end = nul ? nul : line + len;
+
+#define AT(q) ((q) < end ? *(q) : '\0')
+    for (;;) {
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+        if (p >= end)
+            break;
+        int inq = 0, insq = 0, done = 0;
+        size_t start = tmp.len;
+        while (!done) {
+            char c = AT(p);
+            if (inq) {
+                if (c == '\\' && AT(p + 1) == 'x' && hexval(AT(p + 2)) >= 0 &&
+                    hexval(AT(p + 3)) >= 0) {
+                    buf_putc(&tmp, (char)(hexval(AT(p + 2)) * 16 + hexval(AT(p + 3))));
+                    p += 3;
+                } else if (c == '\\' && AT(p + 1)) {
+                    char e;
+                    p++;
+                    switch (*p) {
+                    case 'n': e = '\n'; break;
+                    case 'r': e = '\r'; break;
+                    case 't': e = '\t'; break;
+                    case 'b': e = '\b'; break;
+                    case 'a': e = '\a'; break;
+                    default: e = *p; break;
+                    }
+                    buf_putc(&tmp, e);
+                } else if (c == '"') {
+                    if (AT(p + 1) && !isspace((unsigned char)AT(p + 1)))
+                        goto err;
+                    done = 1;
+                } else if (c == '\0') {
+                    goto err;
+                } else {
+                    buf_putc(&tmp, c);
+                }
+            } else if (insq) {
+                if (c == '\\' && AT(p + 1) == '\'') {
+                    p++;
+                    buf_putc(&tmp, '\'');
+                } else if (c == '\'') {
+                    if (AT(p + 1) && !isspace((unsigned char)AT(p + 1)))
+                        goto err;
+                    done = 1;
+                } else if (c == '\0') {
+                    goto err;
+                } else {
+                    buf_putc(&tmp, c);
+                }
+            } else {
+                switch (c) {
+                case ' ': case '\n': case '\r': case '\t': case '\0':
+                    done = 1;
+                    break;
+                case '"': inq = 1; break;
+                case '\'': insq = 1; break;
+                default: buf_putc(&tmp, c); break;
+                }
+            }
+            if (p < end)
+                p++;
+        }
+        if (argc == cap) {
+            cap = cap ? cap * 2 : 8;
+            lens = mem_realloc(lens, (size_t)cap * sizeof(size_t));
+        }
+        lens[argc++] = tmp.len - start;
+    }
+#undef AT
+
+    struct resp_argv *a = argv__alloc(argc, tmp.len);
+    size_t off = 0;
+    for (int i = 0; i < argc; i++) {
+        argv__set(a, i, tmp.p + off, lens[i]);
+        off += lens[i];
+    }
+    buf_free(&tmp);
+    free(lens);
+    return a;
+err:
+    buf_free(&tmp);
+    free(lens);
+    return NULL;
+}
+
+/* ---- reply scanner ------------------------------------------------------- */
+
+int resp_scan(const char *data, size_t len, size_t *n)
+{
+    size_t pos = 0;
+    long long need = 1;
+
+    while (need > 0) {
+        if (pos >= len)
+            return 0;
+        char type = data[pos];
+        const char *lf = memchr(data + pos, '\n', len - pos);
+        if (lf == NULL)
+            return 0;
+        size_t eol = (size_t)(lf - data);
+        if (eol == pos || data[eol - 1] != '\r') {
+            *n = eol;
+            return MR_EPROTO;
+        }
+        const char *body = data + pos + 1;
+        size_t blen = eol - 1 - (pos + 1);
+        long long ll = 0;
+        size_t next = eol + 1;
+
+        switch (type) {
+        case '+': case '-': case ',': case '(':
+            need--;
+            break;
+        case ':':
+            if (!util_str2ll(body, blen, &ll))
+                goto bad;
+            need--;
+            break;
+        case '_':
+            if (blen != 0)
+                goto bad;
+            need--;
+            break;
+        case '#':
+            if (blen != 1 || (body[0] != 't' && body[0] != 'f'))
+                goto bad;
+            need--;
+            break;
+        case '$': case '!': case '=':
+            if (!util_str2ll(body, blen, &ll) || ll < -1 || (ll == -1 && type != '$'))
+                goto bad;
+            if (ll >= 0) {
+                if (len - next < (size_t)ll + 2)
+                    return 0;
+                if (data[next + (size_t)ll] != '\r' || data[next + (size_t)ll + 1] != '\n') {
+                    *n = next + (size_t)ll;
+                    return MR_EPROTO;
+                }
+                next += (size_t)ll + 2;
+            }
+            need--;
+            break;
+        case '*': case '~': case '>':
+            if (!util_str2ll(body, blen, &ll) || ll < -1 || (ll == -1 && type != '*'))
+                goto bad;
+            need += (ll > 0 ? ll : 0) - 1;
+            break;
+        case '%':
+            if (!util_str2ll(body, blen, &ll) || ll < 0)
+                goto bad;
+            need += 2 * ll - 1;
+            break;
+        case '|':
+            if (!util_str2ll(body, blen, &ll) || ll < 0)
+                goto bad;
+            need += 2 * ll;
+            break;
+        default:
+            goto bad;
+        }
+        pos = next;
+        continue;
+    bad:
+        *n = pos;
+        return MR_EPROTO;
+    }
+    *n = pos;
+    return 1;
+}
+
+/* ---- reply writer -------------------------------------------------------- */
+
+static void w_len(struct buf *b, char type, long long n)
+{
+    char *p = buf_reserve(b, 24);
+    int k = snprintf(p, 24, "%c%lld\r\n", type, n);
+    buf_commit(b, (size_t)k);
+}
+
+void resp_w_simple(struct buf *b, const char *s)
+{
+    buf_putc(b, '+');
+    buf_puts(b, s);
+    buf_append(b, "\r\n", 2);
+}
+
+void resp_w_error(struct buf *b, const char *msg, size_t len)
+{
+    buf_putc(b, '-');
+    char *dst = buf_reserve(b, len + 2);
+    for (size_t i = 0; i < len; i++)
+        dst[i] = (msg[i] == '\r' || msg[i] == '\n') ? ' ' : msg[i];
+    dst[len] = '\r';
+    dst[len + 1] = '\n';
+    buf_commit(b, len + 2);
+}
+
+void resp_w_int(struct buf *b, long long v)
+{
+    w_len(b, ':', v);
+}
+
+void resp_w_bulk(struct buf *b, const void *p, size_t n)
+{
+    w_len(b, '$', (long long)n);
+    char *dst = buf_reserve(b, n + 2);
+    if (n)
+        memcpy(dst, p, n);
+    dst[n] = '\r';
+    dst[n + 1] = '\n';
+    buf_commit(b, n + 2);
+}
+
+void resp_w_null(struct buf *b, int proto)
+{
+    if (proto >= 3)
+        buf_append(b, "_\r\n", 3);
+    else
+        buf_append(b, "$-1\r\n", 5);
+}
+
+void resp_w_null_array(struct buf *b, int proto)
+{
+    if (proto >= 3)
+        buf_append(b, "_\r\n", 3);
+    else
+        buf_append(b, "*-1\r\n", 5);
+}
+
+void resp_w_array(struct buf *b, long long n)
+{
+    w_len(b, '*', n);
+}
+
+void resp_w_map(struct buf *b, int proto, long long pairs)
+{
+    if (proto >= 3)
+        w_len(b, '%', pairs);
+    else
+        w_len(b, '*', pairs * 2);
+}
+
+void resp_w_set(struct buf *b, int proto, long long n)
+{
+    w_len(b, proto >= 3 ? '~' : '*', n);
+}
+
+int resp_fmt_double(char *out, size_t size, double d)
+{
+    if (isinf(d))
+        return snprintf(out, size, "%s", d > 0 ? "inf" : "-inf");
+    return snprintf(out, size, "%.17g", d);
+}
+
+void resp_w_double(struct buf *b, int proto, double d)
+{
+    char tmp[64];
+    int n = resp_fmt_double(tmp, sizeof(tmp), d);
+    if (proto >= 3) {
+        buf_putc(b, ',');
+        buf_append(b, tmp, (size_t)n);
+        buf_append(b, "\r\n", 2);
+    } else {
+        resp_w_bulk(b, tmp, (size_t)n);
+    }
+}
+
+void resp_w_bool(struct buf *b, int proto, int v)
+{
+    if (proto >= 3)
+        buf_append(b, v ? "#t\r\n" : "#f\r\n", 4);
+    else
+        buf_append(b, v ? ":1\r\n" : ":0\r\n", 4);
+}
+
+void resp_w_verbatim(struct buf *b, int proto, const char *fmt, const void *p, size_t n)
+{
+    if (proto < 3) {
+        resp_w_bulk(b, p, n);
+        return;
+    }
+    w_len(b, '=', (long long)n + 4);
+    buf_append(b, fmt, 3);
+    buf_putc(b, ':');
+    buf_append(b, p, n);
+    buf_append(b, "\r\n", 2);
+}

@@ -1,0 +1,488 @@
+/* server.c - sockets and the libevent loop, see server.h.
+ *
+ * Per client: a persistent read event, and a write event armed only while
+ * output is pending. A read is parsed and every complete command run at
+ * once (pipelining), then the replies are written in one go; what the
+ * socket does not take waits for the write event. Bytes of an incomplete
+ * command are the only input kept per client, so an idle connection costs
+ * its record and two events, nothing more.
+ *
+ * Connection behaviour copied from Redis 7:
+ *  - over maxclients: accept, write "-ERR max number of clients reached\r\n",
+ *    close, read nothing;
+ *  - protocol error: reply with the error, stop reading, close once written;
+ *  - idle timeout: close silently;
+ *  - EOF from the client: close, dropping pending output. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "core.h"
+#include "mem.h"
+#include "rtext.h"
+
+#define READ_CHUNK (16 * 1024)
+#define OUT_KEEP_MAX (16 * 1024) /* output capacity kept by an idle client */
+
+struct srv {
+    struct core *core;
+    struct event_base *base;
+    int tcp_fd, unix_fd;
+    struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;
+    int port;
+    char addr[80];
+    char rbuf[READ_CHUNK];
+};
+
+struct cio {
+    struct srv *s;
+    struct event *rev, *wev;
+    int wev_on;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+{
+    if (err && errlen)
+        snprintf(err, errlen, fmt, a, b);
+}
+
+static void fmt_addr(const struct sockaddr *sa, char *out, size_t size)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        port = ntohs(in->sin_port);
+        snprintf(out, size, "%s:%d", host, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        port = ntohs(in6->sin6_port);
+        snprintf(out, size, "%s:%d", host, port);
+    } else {
+        snprintf(out, size, "%s", "/unixsocket:0");
+    }
+}
+
+/* ---- client I/O -------------------------------------------------------------- */
+
+static void on_client_read(evutil_socket_t fd, short what, void *arg);
+static void on_client_write(evutil_socket_t fd, short what, void *arg);
+
+void srv_close_client(struct srv *s, struct client *c)
+{
+    (void)s;
+    struct cio *io = c->io;
+    if (io) {
+        event_free(io->rev);
+        event_free(io->wev);
+        free(io);
+    }
+    if (c->fd >= 0)
+        close(c->fd);
+    core_client_free(c);
+}
+
+/* Writes as much of c->out as the socket takes. Returns -1 if the client was
+ * closed (write error, or everything written with CLOSE_AFTER_REPLY). */
+static int client_flush(struct srv *s, struct client *c)
+{
+    struct cio *io = c->io;
+    size_t off = 0;
+    while (off < c->out.len) {
+        ssize_t n = write(c->fd, c->out.p + off, c->out.len - off);
+        if (n > 0) {
+            off += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        srv_close_client(s, c);
+        return -1;
+    }
+    s->core->st.net_out += off;
+    if (off > 0)
+        c->atime_ms = core_now_ms(s->core);
+    if (off == c->out.len) {
+        if (c->out.cap > OUT_KEEP_MAX)
+            buf_free(&c->out);
+        else
+            buf_clear(&c->out);
+        if (io->wev_on) {
+            event_del(io->wev);
+            io->wev_on = 0;
+        }
+        if (c->flags & CL_CLOSE_AFTER_REPLY) {
+            srv_close_client(s, c);
+            return -1;
+        }
+        return 0;
+    }
+    buf_consume(&c->out, off);
+    if (!io->wev_on) {
+        event_add(io->wev, NULL);
+        io->wev_on = 1;
+    }
+    return 0;
+}
+
+/* Runs every complete command in data[0..len). Returns bytes consumed. */
+static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len)
+{
+    size_t off = 0;
+    while (off < len && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
+        size_t used;
+        struct resp_argv *argv;
+        c->rp.unauth = !c->authed;
+        int r = resp_reqp_feed(&c->rp, data + off, len - off, &used, &argv);
+        if (r == RESP_MORE)
+            break;
+        if (r < 0) {
+            resp_w_error(&c->out, c->rp.err, strlen(c->rp.err));
+            s->core->st.proto_errors++;
+            c->flags |= CL_CLOSE_AFTER_REPLY;
+            return len;
+        }
+        off += used;
+        if (r == RESP_CMD)
+            cmd_dispatch(s->core, c, argv);
+    }
+    return off;
+}
+
+static void on_client_read(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    struct srv *s = io->s;
+    (void)what;
+
+    if (c->flags & CL_CLOSE_AFTER_REPLY)
+        return; /* Redis reads nothing more from a client it is closing */
+
+    ssize_t n;
+    if (c->in.len == 0) {
+        /* Fast path: parse straight from the shared buffer, keep only a
+         * trailing incomplete command. */
+        n = read(fd, s->rbuf, sizeof(s->rbuf));
+        if (n > 0) {
+            s->core->st.net_in += (size_t)n;
+            c->atime_ms = core_now_ms(s->core);
+            size_t used = client_process(s, c, s->rbuf, (size_t)n);
+            if (used < (size_t)n)
+                buf_append(&c->in, s->rbuf + used, (size_t)n - used);
+        }
+    } else {
+        size_t want = READ_CHUNK;
+        if (c->rp.bulk > 0 && (size_t)c->rp.bulk + 2 > want)
+            want = (size_t)c->rp.bulk + 2; /* a big argument: read it whole */
+        char *dst = buf_reserve(&c->in, want);
+        n = read(fd, dst, want);
+        if (n > 0) {
+            buf_commit(&c->in, (size_t)n);
+            s->core->st.net_in += (size_t)n;
+            c->atime_ms = core_now_ms(s->core);
+            size_t used = client_process(s, c, c->in.p, c->in.len);
+            buf_consume(&c->in, used);
+            if (c->in.len == 0 && c->in.cap > READ_CHUNK)
+                buf_free(&c->in);
+        }
+    }
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        srv_close_client(s, c);
+        return;
+    }
+    if (c->flags & CL_CLOSE_ASAP) {
+        srv_close_client(s, c);
+        return;
+    }
+    if (c->out.len > 0 || (c->flags & CL_CLOSE_AFTER_REPLY))
+        client_flush(s, c);
+}
+
+static void on_client_write(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    (void)fd;
+    (void)what;
+    client_flush(io->s, c);
+}
+
+/* ---- accepting ------------------------------------------------------------------ */
+
+static void refuse(struct srv *s, int fd)
+{
+    const char *msg = rtext[RT_MAXCLIENTS];
+    char line[128];
+    int n = snprintf(line, sizeof(line), "-%s\r\n", msg);
+    /* Best effort, like Redis: the result does not matter. */
+    ssize_t w = write(fd, line, (size_t)n);
+    (void)w;
+    close(fd);
+    s->core->st.conn_refused++;
+}
+
+static void on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+    struct srv *s = arg;
+    (void)what;
+    for (int i = 0; i < 1000; i++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return; /* EAGAIN, or out of descriptors: try again on the next event */
+        s->core->st.conn_received++;
+        if (s->core->nclients >= (size_t)s->core->cfg.maxclients) {
+            refuse(s, fd);
+            continue;
+        }
+        struct client *c = core_client_new(s->core);
+        c->fd = fd;
+        if (ss.ss_family == AF_UNIX) {
+            c->flags |= CL_UNIX;
+            snprintf(c->addr, sizeof(c->addr), "%s", "/unixsocket:0");
+            snprintf(c->laddr, sizeof(c->laddr), "%s:0", s->core->cfg.unixsocket);
+        } else {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+            fmt_addr((struct sockaddr *)&ss, c->addr, sizeof(c->addr));
+            sl = sizeof(ss);
+            if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+                fmt_addr((struct sockaddr *)&ss, c->laddr, sizeof(c->laddr));
+        }
+        struct cio *io = mem_calloc(1, sizeof(*io));
+        io->s = s;
+        io->rev = event_new(s->base, fd, EV_READ | EV_PERSIST, on_client_read, c);
+        io->wev = event_new(s->base, fd, EV_WRITE | EV_PERSIST, on_client_write, c);
+        c->io = io;
+        event_add(io->rev, NULL);
+    }
+}
+
+/* ---- periodic work -------------------------------------------------------------- */
+
+static void on_cron(evutil_socket_t fd, short what, void *arg)
+{
+    struct srv *s = arg;
+    struct core *core = s->core;
+    (void)fd;
+    (void)what;
+    core_cron(core);
+    if (core->cfg.timeout > 0) {
+        int64_t now = core_now_ms(core);
+        struct client *c = core->clients, *next;
+        for (; c; c = next) {
+            next = c->next;
+            if (c->io && (now - c->atime_ms) / 1000 > core->cfg.timeout) {
+                core->st.timeouts++;
+                srv_close_client(s, c);
+            }
+        }
+    }
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct srv *s = arg;
+    (void)sig;
+    (void)what;
+    event_base_loopbreak(s->base);
+}
+
+/* ---- set-up ------------------------------------------------------------------- */
+
+static int listen_tcp(struct srv *s, char *err, size_t errlen)
+{
+    struct core_cfg *cfg = &s->core->cfg;
+    struct addrinfo hints, *res = NULL;
+    char port[16];
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(port, sizeof(port), "%d", cfg->port);
+    int rc = getaddrinfo(cfg->bind, port, &hints, &res);
+    if (rc != 0) {
+        set_err(err, errlen, "cannot resolve bind address %s: %s", cfg->bind, gai_strerror(rc));
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 511) < 0) {
+        char where[128];
+        snprintf(where, sizeof(where), "%s:%s", cfg->bind, port);
+        set_err(err, errlen, "cannot listen on %s: %s", where, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(res);
+        return -1;
+    }
+    freeaddrinfo(res);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    getsockname(fd, (struct sockaddr *)&ss, &sl);
+    if (ss.ss_family == AF_INET6) {
+        char host[INET6_ADDRSTRLEN];
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        s->port = ntohs(in6->sin6_port);
+        snprintf(s->addr, sizeof(s->addr), "[%s]:%d", host, s->port);
+    } else {
+        s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        fmt_addr((struct sockaddr *)&ss, s->addr, sizeof(s->addr));
+    }
+    s->tcp_fd = fd;
+    s->core->port_bound = s->port;
+    return 0;
+}
+
+static int listen_unix(struct srv *s, char *err, size_t errlen)
+{
+    const char *path = s->core->cfg.unixsocket;
+    struct sockaddr_un sun;
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        set_err(err, errlen, "unix socket path too long: %s%s", path, "");
+        return -1;
+    }
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, path, strlen(path));
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 511) < 0) {
+        set_err(err, errlen, "cannot listen on unix socket %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    s->unix_fd = fd;
+    return 0;
+}
+
+static void raise_fd_limit(int maxclients)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)maxclients + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = want <= rl.rlim_max ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+struct srv *srv_new(struct core *core, char *err, size_t errlen)
+{
+    struct srv *s = mem_calloc(1, sizeof(*s));
+    s->core = core;
+    s->tcp_fd = s->unix_fd = -1;
+    core->srv = s;
+    raise_fd_limit(core->cfg.maxclients);
+    s->base = event_base_new();
+    if (s->base == NULL) {
+        set_err(err, errlen, "%s%s", "cannot create the event loop", "");
+        srv_free(s);
+        return NULL;
+    }
+    if (listen_tcp(s, err, errlen) < 0 ||
+        (core->cfg.unixsocket && listen_unix(s, err, errlen) < 0)) {
+        srv_free(s);
+        return NULL;
+    }
+    s->tcp_ev = event_new(s->base, s->tcp_fd, EV_READ | EV_PERSIST, on_accept, s);
+    event_add(s->tcp_ev, NULL);
+    if (s->unix_fd >= 0) {
+        s->unix_ev = event_new(s->base, s->unix_fd, EV_READ | EV_PERSIST, on_accept, s);
+        event_add(s->unix_ev, NULL);
+    }
+    struct timeval tv = {0, 1000000 / (core->cfg.hz > 0 ? core->cfg.hz : 10)};
+    s->cron_ev = event_new(s->base, -1, EV_PERSIST, on_cron, s);
+    event_add(s->cron_ev, &tv);
+    return s;
+}
+
+int srv_port(const struct srv *s)
+{
+    return s->port;
+}
+
+const char *srv_addr(const struct srv *s)
+{
+    return s->addr;
+}
+
+struct event_base *srv_base(struct srv *s)
+{
+    return s->base;
+}
+
+int srv_run(struct srv *s, int handle_signals)
+{
+    if (handle_signals) {
+        signal(SIGPIPE, SIG_IGN);
+        s->sigint_ev = evsignal_new(s->base, SIGINT, on_signal, s);
+        s->sigterm_ev = evsignal_new(s->base, SIGTERM, on_signal, s);
+        event_add(s->sigint_ev, NULL);
+        event_add(s->sigterm_ev, NULL);
+    }
+    event_base_dispatch(s->base);
+    return 0;
+}
+
+void srv_stop(struct srv *s)
+{
+    event_base_loopbreak(s->base);
+}
+
+void srv_free(struct srv *s)
+{
+    if (s == NULL)
+        return;
+    struct client *c = s->core->clients, *next;
+    for (; c; c = next) {
+        next = c->next;
+        if (c->io)
+            srv_close_client(s, c);
+    }
+    if (s->tcp_ev)
+        event_free(s->tcp_ev);
+    if (s->unix_ev)
+        event_free(s->unix_ev);
+    if (s->cron_ev)
+        event_free(s->cron_ev);
+    if (s->sigint_ev)
+        event_free(s->sigint_ev);
+    if (s->sigterm_ev)
+        event_free(s->sigterm_ev);
+    if (s->tcp_fd >= 0)
+        close(s->tcp_fd);
+    if (s->unix_fd >= 0) {
+        close(s->unix_fd);
+        unlink(s->core->cfg.unixsocket);
+    }
+    if (s->base)
+        event_base_free(s->base);
+    s->core->srv = NULL;
+    free(s);
+}

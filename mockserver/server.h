@@ -1,0 +1,38 @@
+/* server.h - the network side of mockredis: listeners, clients, event loop.
+ *
+ * A struct srv serves one struct core (core.h) on a libevent loop. It owns
+ * every socket; commands never see one. Usable embedded (the harness runs
+ * a server in a thread of the test process) or from main.c. */
+#ifndef MOCKREDIS_SERVER_H
+#define MOCKREDIS_SERVER_H
+
+#include <stddef.h>
+
+struct core;
+struct client;
+struct srv;
+struct event_base;
+
+/* Binds the TCP listener (core->cfg.bind:port, port 0 = ephemeral) and the
+ * Unix socket when configured, raises the open-file limit for maxclients.
+ * Returns NULL on failure with a message in err. On success the sockets
+ * already accept connections (the kernel queues them) before srv_run. */
+struct srv *srv_new(struct core *core, char *err, size_t errlen);
+/* The TCP port bound, useful after port 0. */
+int srv_port(const struct srv *s);
+/* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */
+const char *srv_addr(const struct srv *s);
+/* Runs the loop until srv_stop, SIGINT or SIGTERM (when handle_signals).
+ * Returns 0. */
+int srv_run(struct srv *s, int handle_signals);
+/* Asks the loop to return after the current callback (from a command or
+ * an event callback of this loop; not from another thread). */
+void srv_stop(struct srv *s);
+/* Closes every client and listener and frees s (not the core); NULL is fine. */
+void srv_free(struct srv *s);
+struct event_base *srv_base(struct srv *s);
+/* Closes client c now (c must not be the one whose command is running:
+ * set CL_CLOSE_AFTER_REPLY on that one instead). */
+void srv_close_client(struct srv *s, struct client *c);
+
+#endif

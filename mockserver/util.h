@@ -1,0 +1,24 @@
+/* util.h - Redis's string conversions and glob matching.
+ *
+ * Redis accepts numbers only in exact forms (no spaces, no "+", no leading
+ * zeros for integers); these functions accept exactly those forms so error
+ * replies match. Return 1 on success, 0 when the input is not a valid number. */
+#ifndef MOCKREDIS_UTIL_H
+#define MOCKREDIS_UTIL_H
+
+#include <stddef.h>
+
+/* string2ll: optional '-', then digits without leading zeros; fits long long. */
+int util_str2ll(const char *s, size_t n, long long *out);
+/* string2ld: strtold over the whole string, no leading space, no NaN,
+ * no overflow to infinity from a finite text; at most 5 KiB. */
+int util_str2ld(const char *s, size_t n, long double *out);
+/* The same with double precision (scores, EX/PX are integers elsewhere). */
+int util_str2d(const char *s, size_t n, double *out);
+/* Formats a long double as INCRBYFLOAT does ("%.17Lf", trailing zeros and
+ * dot removed). Returns the length. size >= 5200. */
+int util_ld2str(char *out, size_t size, long double v);
+/* Redis's stringmatchlen: * ? [abc] [^a-z] and \ escapes. */
+int util_glob(const char *pat, size_t plen, const char *s, size_t slen, int nocase);
+
+#endif

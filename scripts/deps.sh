@@ -1,0 +1,47 @@
+#!/bin/sh
+# deps.sh - install the Debian packages the build and the tests need.
+#
+# Usage: scripts/deps.sh [build|test|all]
+#   build  what compiling needs (compiler, cmake, hiredis, libevent, cmocka, libpcap)
+#   test   build + what the test suite runs against (redis-server, redis-tools, clang
+#          for the fuzzers and sanitizers, valgrind)
+#
+# Only the missing packages are installed. As root: `apt-get update` once, then
+# `apt-get install -y` with DEBIAN_FRONTEND=noninteractive. Not root: the exact
+# command is printed and the script exits 1, changing nothing.
+set -eu
+
+build_pkgs="gcc make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev"
+test_pkgs="redis-server redis-tools clang libclang-rt-14-dev valgrind"
+
+case "${1:-all}" in
+  build) want="$build_pkgs" ;;
+  test|all) want="$build_pkgs $test_pkgs" ;;
+  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    *" installed") ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing Debian packages:$missing" >&2
+  echo "deps: run as root:" >&2
+  echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$missing" >&2
+  exit 1
+fi
+
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2
+# Debian starts redis-server as a service on install; the tests start their own
+# on ephemeral ports and do not need it, but leave the system's service alone.
