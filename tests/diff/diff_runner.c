@@ -1,0 +1,231 @@
+/* diff_runner.c - differential test: mockredis against the real redis-server.
+ *
+ * Usage: diff_runner CORPUS_FILE...
+ * For each corpus file (format in tests/diff/README.md) it starts a fresh
+ * redis-server and a fresh mockredis, opens one connection to each, sends
+ * FLUSHALL, then sends every command line to both and compares the replies
+ * byte for byte (or as a modifier says). Every mismatch is printed with its
+ * file:line, the command and both replies. The last line is
+ * "N passed, N failed"; the exit status is 0 only when nothing failed.
+ * Failing to start a server is a failure, never a skip. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mh.h"
+#include "resp.h"
+
+#define TIMEOUT_MS 10000
+
+enum mode { EXACT, UNORDERED, TYPE, SAMEERROR };
+
+/* Canonical form for !unordered: the elements of every aggregate (pairs of
+ * a map) are sorted, recursively, so two replies that differ only in order
+ * compare equal. Writes into out; returns bytes of input consumed. */
+static size_t canon(const char *p, size_t len, struct buf *out);
+
+struct piece {
+    char *p;
+    size_t n;
+};
+
+static int cmp_piece(const void *a, const void *b)
+{
+    const struct piece *x = a, *y = b;
+    size_t m = x->n < y->n ? x->n : y->n;
+    int r = memcmp(x->p, y->p, m);
+    return r ? r : (x->n > y->n) - (x->n < y->n);
+}
+
+static size_t canon(const char *p, size_t len, struct buf *out)
+{
+    size_t total;
+    if (resp_scan(p, len, &total) != 1)
+        return 0;
+    char t = p[0];
+    const char *eol = memchr(p, '\n', len);
+    size_t head = (size_t)(eol - p) + 1;
+    if (strchr("*~%>", t) == NULL || (t == '*' && p[1] == '-')) {
+        buf_append(out, p, total);
+        return total;
+    }
+    long long n = strtoll(p + 1, NULL, 10);
+    int per = t == '%' ? 2 : 1;
+    struct piece *pieces = calloc((size_t)(n > 0 ? n : 1), sizeof(*pieces));
+    size_t off = head;
+    for (long long i = 0; i < n; i++) {
+        struct buf one = BUF_INIT;
+        for (int k = 0; k < per; k++)
+            off += canon(p + off, total - off, &one);
+        pieces[i].p = one.p;
+        pieces[i].n = one.len;
+    }
+    qsort(pieces, (size_t)n, sizeof(*pieces), cmp_piece);
+    buf_append(out, p, head);
+    for (long long i = 0; i < n; i++) {
+        buf_append(out, pieces[i].p, pieces[i].n);
+        free(pieces[i].p);
+    }
+    free(pieces);
+    return total;
+}
+
+static int same(enum mode m, const struct buf *a, const struct buf *b)
+{
+    if (m == EXACT)
+        return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+    if (m == TYPE) {
+        if (a->p[0] != b->p[0])
+            return 0;
+        if (strchr("*~%>", a->p[0]))
+            return strtoll(a->p + 1, NULL, 10) == strtoll(b->p + 1, NULL, 10);
+        return 1;
+    }
+    if (m == SAMEERROR) {
+        if (a->p[0] != '-' || b->p[0] != '-')
+            return 0;
+        size_t wa = strcspn(a->p, " \r"), wb = strcspn(b->p, " \r");
+        return wa == wb && memcmp(a->p, b->p, wa) == 0;
+    }
+    struct buf ca = BUF_INIT, cb = BUF_INIT;
+    canon(a->p, a->len, &ca);
+    canon(b->p, b->len, &cb);
+    int r = ca.len == cb.len && memcmp(ca.p, cb.p, ca.len) == 0;
+    buf_free(&ca);
+    buf_free(&cb);
+    return r;
+}
+
+static void show(const char *who, const struct buf *r)
+{
+    char esc[2048];
+    fprintf(stderr, "    %-6s %s%s\n", who, mh_escape(r->p, r->len, esc, sizeof(esc)),
+            r->len > 400 ? " ..." : "");
+}
+
+static int read_both(struct mh_conn *rc, struct mh_conn *mc, struct buf *rr, struct buf *mr,
+                     const char *where)
+{
+    int a = mh_read_reply(rc, rr, TIMEOUT_MS);
+    int b = mh_read_reply(mc, mr, TIMEOUT_MS);
+    if (a != MH_REPLY || b != MH_REPLY) {
+        fprintf(stderr, "%s: no reply (redis: %d, mockredis: %d)\n", where, a, b);
+        return -1;
+    }
+    return 0;
+}
+
+static int run_file(const char *path, int *passed, int *failed)
+{
+    char err[256];
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot open\n", path);
+        return -1;
+    }
+    struct mh_server *redis = mh_redis_start(NULL, err, sizeof(err));
+    if (redis == NULL) {
+        fprintf(stderr, "%s: %s\n", path, err);
+        fclose(f);
+        return -1;
+    }
+    struct mh_server *mock = mh_mock_start(NULL, err, sizeof(err));
+    if (mock == NULL) {
+        fprintf(stderr, "%s: %s\n", path, err);
+        mh_server_stop(redis);
+        fclose(f);
+        return -1;
+    }
+    struct mh_conn rc, mc;
+    struct buf rr = BUF_INIT, mr = BUF_INIT;
+    int rcode = 0;
+    if (mh_conn_open(&rc, mh_server_port(redis)) < 0 || mh_conn_open(&mc, mh_server_port(mock)) < 0) {
+        fprintf(stderr, "%s: cannot connect\n", path);
+        rcode = -1;
+        goto out;
+    }
+    mh_call(&rc, "FLUSHALL", &rr, TIMEOUT_MS);
+    mh_call(&mc, "FLUSHALL", &mr, TIMEOUT_MS);
+
+    char line[65536];
+    int lineno = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *cmd = line;
+        while (*cmd == ' ' || *cmd == '\t')
+            cmd++;
+        if (*cmd == '\0' || *cmd == '#')
+            continue;
+        enum mode m = EXACT;
+        if (*cmd == '!') {
+            size_t w = strcspn(cmd, " ");
+            if (w == 10 && strncmp(cmd, "!unordered", w) == 0)
+                m = UNORDERED;
+            else if (w == 5 && strncmp(cmd, "!type", w) == 0)
+                m = TYPE;
+            else if (w == 10 && strncmp(cmd, "!sameerror", w) == 0)
+                m = SAMEERROR;
+            else {
+                fprintf(stderr, "%s:%d: unknown modifier %.*s\n", path, lineno, (int)w, cmd);
+                (*failed)++;
+                continue;
+            }
+            cmd += w;
+            while (*cmd == ' ')
+                cmd++;
+        }
+        char where[512];
+        snprintf(where, sizeof(where), "%s:%d", path, lineno);
+        struct resp_argv *a = resp_split_args(cmd, strlen(cmd));
+        if (a == NULL || a->argc == 0) {
+            fprintf(stderr, "%s: unbalanced quotes or empty command\n", where);
+            resp_argv_free(a);
+            (*failed)++;
+            continue;
+        }
+        mh_send_argv(rc.fd, a->argc, (const char *const *)a->argv, a->argl);
+        mh_send_argv(mc.fd, a->argc, (const char *const *)a->argv, a->argl);
+        resp_argv_free(a);
+        if (read_both(&rc, &mc, &rr, &mr, where) < 0) {
+            (*failed)++;
+            rcode = -1;
+            break;
+        }
+        if (same(m, &rr, &mr)) {
+            (*passed)++;
+        } else {
+            (*failed)++;
+            fprintf(stderr, "%s: MISMATCH %s\n", where, cmd);
+            show("redis", &rr);
+            show("mock", &mr);
+        }
+    }
+out:
+    buf_free(&rr);
+    buf_free(&mr);
+    mh_conn_close(&rc);
+    mh_conn_close(&mc);
+    int st = mh_server_stop(mock);
+    if (st != 0) {
+        fprintf(stderr, "%s: mockredis did not exit cleanly (wait status %d)\n", path, st);
+        rcode = -1;
+    }
+    mh_server_stop(redis);
+    fclose(f);
+    return rcode;
+}
+
+int main(int argc, char **argv)
+{
+    int passed = 0, failed = 0, bad = 0;
+    if (argc < 2) {
+        fprintf(stderr, "usage: diff_runner CORPUS_FILE...\n");
+        return 2;
+    }
+    for (int i = 1; i < argc; i++)
+        if (run_file(argv[i], &passed, &failed) < 0)
+            bad = 1;
+    printf("%d passed, %d failed\n", passed, failed);
+    return (failed || bad) ? 1 : 0;
+}
