@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "scn_file.h"
 #include "server.h"
 #include "version.h"
 
@@ -21,6 +22,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: mockredis [OPTIONS]\n"
+            "       mockredis check FILE...   validate scenario files (docs/scenarios.md)\n"
             "A fake Redis server for testing and teaching Redis clients.\n"
             "\n"
             "Options:\n"
@@ -82,6 +84,8 @@ int main(int argc, char **argv)
     const char *port_file = NULL;
     int rc = 0;
 
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return scn_check_main(argc - 2, argv + 2);
     cmd_init();
     core_init(&core);
     opterr = 0;

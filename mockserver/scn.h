@@ -1,0 +1,166 @@
+/* scn.h - scenario files: the parsed form and the parser.
+ *
+ * A scenario (language reference: docs/scenarios.md) is parsed into a
+ * struct scn, a plain tree the engine walks at run time. Parsing is pure:
+ * text in, tree and diagnostics out, no I/O (the caller reads the file), so
+ * it can be unit-tested and fuzzed alone. */
+#ifndef MOCKREDIS_SCN_H
+#define MOCKREDIS_SCN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "resp.h"
+
+/* ---- reply values ----------------------------------------------------------- */
+
+enum scn_val_kind {
+    SV_SIMPLE, /* +text */
+    SV_BULK,   /* $len text */
+    SV_NIL,    /* $-1 / _ */
+    SV_INT,    /* :n */
+    SV_DOUBLE, /* bulk / ,d */
+    SV_BOOL,   /* :1 :0 / #t #f */
+    SV_ERROR,  /* -text */
+    SV_ARRAY,  /* *n elements */
+    SV_RAW,    /* bytes as they are */
+};
+
+struct scn_val {
+    enum scn_val_kind kind;
+    char *str; /* SIMPLE BULK ERROR RAW: bytes (NUL-terminated copy); DOUBLE: the text */
+    size_t len;
+    long long num; /* INT, BOOL */
+    struct scn_val **items; /* ARRAY */
+    int nitems;
+};
+
+/* Appends v encoded for a client speaking RESP proto (2 or 3). */
+void scn_val_write(const struct scn_val *v, struct buf *out, int proto);
+void scn_val_free(struct scn_val *v);
+
+/* ---- rules, events, strict steps, expectations -------------------------------- */
+
+enum scn_cond_kind {
+    SC_NTH, SC_FROM, SC_TIMES, SC_EVERY, /* n: counted over matching commands */
+    SC_CONN,                             /* n: the Nth connection */
+    SC_AFTER_COMMANDS,                   /* n: commands seen server-wide */
+    SC_AFTER_TIME,                       /* us: scenario time since start */
+};
+
+struct scn_cond {
+    enum scn_cond_kind kind;
+    long long n;
+    int64_t us;
+};
+
+enum scn_act_kind {
+    SA_REPLY, SA_DELAY, SA_PIECES, SA_SPLIT,
+    SA_CLOSE_BEFORE, SA_CLOSE_AFTER, SA_CLOSE_MIDDLE, SA_RESET, SA_HANG,
+    SA_CORRUPT_GARBAGE, SA_CORRUPT_LENGTH, SA_CORRUPT_RESP3,
+    SA_EVICT, SA_EXPIRE, SA_RETYPE, SA_ADVANCE, SA_PASS, SA_RUN,
+    /* connection rules */
+    SA_REFUSE, SA_SILENT, SA_CLOSE,
+};
+
+enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
+
+struct scn_act {
+    enum scn_act_kind kind;
+    int64_t us_min, us_max;  /* DELAY (a range when they differ), ADVANCE, pause of PIECES/SPLIT */
+    long long n;             /* PIECES: bytes per write; SPLIT: offset */
+    enum scn_split split;    /* SPLIT */
+    char *key;               /* EVICT EXPIRE RETYPE */
+    size_t keylen;
+    int type;                /* RETYPE: an enum obj_type value */
+    struct scn_val *val;     /* REPLY */
+    struct resp_argv *cmd;   /* RUN */
+};
+
+struct scn_rule {
+    int line;
+    int on_connect;          /* 1: "on connect", match is NULL */
+    struct resp_argv *match; /* command glob then argument globs */
+    struct scn_cond *conds;
+    int nconds;
+    struct scn_act *acts;
+    int nacts;
+};
+
+struct scn_event {
+    int line;
+    int64_t at_us;
+    struct scn_act *acts;
+    int nacts;
+};
+
+struct scn_step {
+    int line;
+    struct resp_argv *cmd;   /* the command expected */
+    struct scn_val *reply;   /* the reply sent */
+    int64_t delay_us;        /* before the reply */
+};
+
+struct scn_strict {
+    int line;
+    int conn;                /* which connection (1-based) */
+    struct scn_step *steps;
+    int nsteps;
+};
+
+enum scn_what {
+    SW_CONNECTIONS, SW_PEAK, SW_REFUSED, SW_COMMANDS, SW_UNCONSUMED,
+    SW_PROTOCOL_ERRORS, SW_RULE,
+};
+
+enum scn_op { SO_EQ, SO_NE, SO_LT, SO_LE, SO_GT, SO_GE };
+
+struct scn_expect {
+    int line;
+    enum scn_what what;
+    struct resp_argv *match; /* SW_COMMANDS with a pattern, else NULL */
+    int rule;                /* SW_RULE: 1-based rule number */
+    enum scn_op op;
+    long long value;
+};
+
+enum scn_end { SE_IDLE, SE_AFTER, SE_CONTROL };
+
+struct scn {
+    char *file;               /* the name given to scn_parse */
+    char *name;               /* NULL when not given */
+    int clock_virtual;
+    uint64_t seed;
+    int maxclients;           /* 0 = not set */
+    int timeout;              /* -1 = not set */
+    char *requirepass;        /* NULL = not set */
+    enum scn_end end;
+    int64_t end_after_us;
+
+    struct resp_argv **setup;
+    int *setup_line;
+    int nsetup;
+    struct scn_rule *rules;
+    int nrules;
+    struct scn_event *events;
+    int nevents;
+    struct scn_strict *stricts;
+    int nstricts;
+    struct scn_expect *expects;
+    int nexpects;
+};
+
+/* Parses text[0..len) as a scenario named file (used in messages).
+ * Returns 0 and sets *out to a new scenario (free with scn_free), or
+ * MR_EPARSE and leaves *out NULL. Either way every problem found is
+ * appended to diag as "file:line:col: message\n" lines (the parser goes on
+ * after an error, to report them all). diag may be NULL. */
+int scn_parse(const char *text, size_t len, const char *file, struct scn **out, struct buf *diag);
+void scn_free(struct scn *s);
+
+/* Parses a duration ("50ms", "1.5s", "250us", "2m"). Returns 0 and sets
+ * *us, or -1 if the text is not a duration. */
+int scn_parse_duration(const char *s, size_t n, int64_t *us);
+
+#endif

@@ -1,0 +1,1302 @@
+/* scn_parse.c - the scenario parser, see scn.h and docs/scenarios.md.
+ *
+ * Line by line: a small lexer hands out one word at a time (quotes and
+ * escapes as redis-cli's, a word starting with '#' ends the line), and a
+ * recursive-descent parser per directive builds the tree. Every error is
+ * recorded as "file:line:col: message" and parsing resumes at the next line
+ * (after a broken block header, at the block's end), so `mockredis check`
+ * reports every problem in one run. Nothing here does I/O.
+ *
+ * '[', ']' and ',' are punctuation only where a reply value is expected;
+ * elsewhere they are ordinary characters, so globs like user:[0-9]* work. */
+#include "scn.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mem.h"
+#include "mr_err.h"
+#include "obj.h"
+#include "util.h"
+
+#define MAX_DEPTH 32
+
+struct tok {
+    char *p;     /* unescaped text, NUL-terminated (owned by the parser's scratch) */
+    size_t n;
+    int col;     /* 1-based column of the first character */
+    int quoted;  /* written in quotes: never a keyword */
+    char punct;  /* '[', ']' or ',' in value context, else 0 */
+};
+
+struct parser {
+    const char *file;
+    struct buf *diag;
+    int errors;
+    /* the current line */
+    const char *line;
+    size_t len, pos;
+    int lineno;
+    struct buf scratch; /* text of the last token */
+    /* all lines */
+    const char *text;
+    size_t textlen, next; /* offset of the next line */
+};
+
+static void perr(struct parser *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void perr(struct parser *p, int col, const char *fmt, ...)
+{
+    p->errors++;
+    if (p->diag == NULL)
+        return;
+    va_list ap;
+    buf_printf(p->diag, "%s:%d:%d: ", p->file, p->lineno, col);
+    va_start(ap, fmt);
+    buf_vprintf(p->diag, fmt, ap);
+    va_end(ap);
+    buf_putc(p->diag, '\n');
+}
+
+/* ---- lines and words ------------------------------------------------------------ */
+
+static int next_line(struct parser *p)
+{
+    if (p->next >= p->textlen)
+        return 0;
+    const char *start = p->text + p->next;
+    const char *nl = memchr(start, '\n', p->textlen - p->next);
+    size_t n = nl ? (size_t)(nl - start) : p->textlen - p->next;
+    p->next += n + (nl ? 1 : 0);
+    if (n > 0 && start[n - 1] == '\r')
+        n--;
+    p->line = start;
+    p->len = n;
+    p->pos = 0;
+    p->lineno++;
+    return 1;
+}
+
+static int col_of(const struct parser *p, size_t pos)
+{
+    return (int)pos + 1;
+}
+
+static void skip_space(struct parser *p)
+{
+    while (p->pos < p->len && (p->line[p->pos] == ' ' || p->line[p->pos] == '\t'))
+        p->pos++;
+}
+
+static int hexdig(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int is_punct(char c)
+{
+    return c == '[' || c == ']' || c == ',';
+}
+
+/* Reads the next word. Returns 1 with *t filled, 0 at the end of the line
+ * (or a comment), -1 after reporting a lexical error. */
+static int word(struct parser *p, struct tok *t, int punct)
+{
+    skip_space(p);
+    buf_clear(&p->scratch);
+    memset(t, 0, sizeof(*t));
+    if (p->pos >= p->len || p->line[p->pos] == '#')
+        return 0;
+    t->col = col_of(p, p->pos);
+    char c = p->line[p->pos];
+    if (punct && is_punct(c)) {
+        t->punct = c;
+        buf_putc(&p->scratch, c);
+        p->pos++;
+    } else if (c == '"' || c == '\'') {
+        char q = c;
+        t->quoted = 1;
+        p->pos++;
+        for (;;) {
+            if (p->pos >= p->len) {
+                perr(p, t->col, "unterminated quoted string");
+                return -1;
+            }
+            c = p->line[p->pos++];
+            if (c == q)
+                break;
+            if (c == '\\' && p->pos < p->len) {
+                char e = p->line[p->pos];
+                if (q == '\'') {
+                    if (e == '\'') {
+                        p->pos++;
+                        c = '\'';
+                    }
+                } else if (e == 'x' && p->pos + 2 < p->len && hexdig(p->line[p->pos + 1]) >= 0 &&
+                           hexdig(p->line[p->pos + 2]) >= 0) {
+                    c = (char)(hexdig(p->line[p->pos + 1]) * 16 + hexdig(p->line[p->pos + 2]));
+                    p->pos += 3;
+                } else {
+                    p->pos++;
+                    switch (e) {
+                    case 'n': c = '\n'; break;
+                    case 'r': c = '\r'; break;
+                    case 't': c = '\t'; break;
+                    case 'b': c = '\b'; break;
+                    case 'a': c = '\a'; break;
+                    default: c = e; break;
+                    }
+                }
+            }
+            buf_putc(&p->scratch, c);
+        }
+        if (p->pos < p->len && p->line[p->pos] != ' ' && p->line[p->pos] != '\t' &&
+            !(punct && is_punct(p->line[p->pos]))) {
+            perr(p, col_of(p, p->pos), "closing quote must be followed by a space");
+            return -1;
+        }
+    } else {
+        while (p->pos < p->len && p->line[p->pos] != ' ' && p->line[p->pos] != '\t' &&
+               !(punct && is_punct(p->line[p->pos])))
+            buf_putc(&p->scratch, p->line[p->pos++]);
+    }
+    t->p = p->scratch.p;
+    t->n = p->scratch.len;
+    return 1;
+}
+
+/* The next word without consuming it (its text is gone after the next call). */
+static int peek(struct parser *p, struct tok *t, int punct)
+{
+    size_t save = p->pos;
+    int errors = p->errors;
+    struct buf *d = p->diag;
+    size_t dlen = d ? d->len : 0;
+    int r = word(p, t, punct);
+    p->pos = save;
+    p->errors = errors; /* reported again when really read */
+    if (d)
+        d->len = dlen;
+    return r;
+}
+
+static int kw(const struct tok *t, const char *k)
+{
+    return !t->quoted && !t->punct && t->n == strlen(k) && strncasecmp(t->p, k, t->n) == 0;
+}
+
+static int at_end(struct parser *p)
+{
+    struct tok t;
+    return peek(p, &t, 0) == 0;
+}
+
+/* Reports trailing words on the line. */
+static void expect_eol(struct parser *p)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r == 1)
+        perr(p, t.col, "unexpected '%s' at the end of the line", t.p);
+}
+
+/* ---- numbers and durations ------------------------------------------------------- */
+
+int scn_parse_duration(const char *s, size_t n, int64_t *us)
+{
+    size_t i = 0;
+    while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+        i++;
+    if (i == 0 || i > 30)
+        return -1;
+    char num[32];
+    memcpy(num, s, i);
+    num[i] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(num, &end);
+    if (*end != '\0' || errno != 0 || num[0] == '.' || num[i - 1] == '.')
+        return -1;
+    const char *u = s + i;
+    size_t ul = n - i;
+    double mult;
+    if (ul == 2 && memcmp(u, "us", 2) == 0)
+        mult = 1;
+    else if (ul == 2 && memcmp(u, "ms", 2) == 0)
+        mult = 1e3;
+    else if (ul == 1 && u[0] == 's')
+        mult = 1e6;
+    else if (ul == 1 && u[0] == 'm')
+        mult = 60e6;
+    else
+        return -1;
+    double r = v * mult;
+    if (r > 86400e6) /* a day is plenty for a test */
+        return -1;
+    *us = (int64_t)llround(r);
+    return 0;
+}
+
+static int get_duration(struct parser *p, int64_t *us)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r <= 0) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos), "expected a duration such as 50ms");
+        return -1;
+    }
+    if (scn_parse_duration(t.p, t.n, us) < 0) {
+        perr(p, t.col, "expected a duration such as 50ms, got '%s'", t.p);
+        return -1;
+    }
+    return 0;
+}
+
+/* A duration or a range "D1..D2". */
+static int get_duration_range(struct parser *p, int64_t *lo, int64_t *hi)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r <= 0) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos), "expected a duration such as 50ms or a range 10ms..40ms");
+        return -1;
+    }
+    const char *dots = strstr(t.p, "..");
+    if (dots == NULL) {
+        if (scn_parse_duration(t.p, t.n, lo) < 0) {
+            perr(p, t.col, "expected a duration such as 50ms, got '%s'", t.p);
+            return -1;
+        }
+        *hi = *lo;
+        return 0;
+    }
+    size_t a = (size_t)(dots - t.p);
+    if (scn_parse_duration(t.p, a, lo) < 0 || scn_parse_duration(dots + 2, t.n - a - 2, hi) < 0) {
+        perr(p, t.col, "expected a range of durations such as 10ms..40ms, got '%s'", t.p);
+        return -1;
+    }
+    if (*hi < *lo) {
+        perr(p, t.col, "the range '%s' ends before it starts", t.p);
+        return -1;
+    }
+    return 0;
+}
+
+static int get_count(struct parser *p, long long min, long long *out, const char *what)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r <= 0) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos), "expected %s", what);
+        return -1;
+    }
+    if (!util_str2ll(t.p, t.n, out) || *out < min) {
+        perr(p, t.col, "expected %s, got '%s'", what, t.p);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- reply values ---------------------------------------------------------------- */
+
+static struct scn_val *val_new(enum scn_val_kind k)
+{
+    struct scn_val *v = mem_calloc(1, sizeof(*v));
+    v->kind = k;
+    return v;
+}
+
+static struct scn_val *val_str(enum scn_val_kind k, const char *s, size_t n)
+{
+    struct scn_val *v = val_new(k);
+    v->str = mem_dup(s, n);
+    v->len = n;
+    return v;
+}
+
+static void val_push(struct scn_val *arr, struct scn_val *item)
+{
+    arr->items = mem_realloc(arr->items, (size_t)(arr->nitems + 1) * sizeof(*arr->items));
+    arr->items[arr->nitems++] = item;
+}
+
+void scn_val_free(struct scn_val *v)
+{
+    if (v == NULL)
+        return;
+    for (int i = 0; i < v->nitems; i++)
+        scn_val_free(v->items[i]);
+    free(v->items);
+    free(v->str);
+    free(v);
+}
+
+static struct scn_val *value(struct parser *p, int depth);
+
+/* "[a, b, [c]]" after the '[' was read. */
+static struct scn_val *array_compact(struct parser *p, int col, int depth)
+{
+    struct scn_val *arr = val_new(SV_ARRAY);
+    struct tok t;
+    if (peek(p, &t, 1) == 1 && t.punct == ']') {
+        word(p, &t, 1);
+        return arr;
+    }
+    for (;;) {
+        struct scn_val *item = value(p, depth + 1);
+        if (item == NULL) {
+            scn_val_free(arr);
+            return NULL;
+        }
+        val_push(arr, item);
+        int r = word(p, &t, 1);
+        if (r == 1 && t.punct == ']')
+            return arr;
+        if (r == 1 && t.punct == ',')
+            continue;
+        if (r == 0)
+            perr(p, col, "unterminated array: missing ']'");
+        else if (r == 1)
+            perr(p, t.col, "expected ',' or ']' in the array, got '%s'", t.p);
+        scn_val_free(arr);
+        return NULL;
+    }
+}
+
+/* Parses one value; NULL after reporting an error. */
+static struct scn_val *value(struct parser *p, int depth)
+{
+    struct tok t;
+    int r = word(p, &t, 1);
+    if (r <= 0) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos),
+                 "expected a reply value: OK, \"text\", (nil), (integer) N, (error) TEXT, [..] ...");
+        return NULL;
+    }
+    if (depth > MAX_DEPTH) {
+        perr(p, t.col, "arrays nested too deeply (more than %d levels)", MAX_DEPTH);
+        return NULL;
+    }
+    if (t.punct == '[')
+        return array_compact(p, t.col, depth);
+    if (t.punct) {
+        perr(p, t.col, "unexpected '%c'", t.punct);
+        return NULL;
+    }
+    if (t.quoted)
+        return val_str(SV_BULK, t.p, t.n);
+    int col = t.col;
+    if (kw(&t, "(nil)"))
+        return val_new(SV_NIL);
+    if (kw(&t, "(true)") || kw(&t, "(false)")) {
+        struct scn_val *v = val_new(SV_BOOL);
+        v->num = kw(&t, "(true)");
+        return v;
+    }
+    if (kw(&t, "(integer)")) {
+        long long n;
+        if (get_count(p, LLONG_MIN, &n, "an integer after (integer)") < 0)
+            return NULL;
+        struct scn_val *v = val_new(SV_INT);
+        v->num = n;
+        return v;
+    }
+    if (kw(&t, "(double)")) {
+        double d;
+        r = word(p, &t, 1);
+        if (r <= 0 || t.punct ||
+            !(util_str2d(t.p, t.n, &d) || kw(&t, "inf") || kw(&t, "-inf"))) {
+            perr(p, r == 1 ? t.col : col, "expected a number after (double)");
+            return NULL;
+        }
+        return val_str(SV_DOUBLE, t.p, t.n);
+    }
+    if (kw(&t, "(error)")) {
+        /* The rest of the line, spacing kept, comment dropped. */
+        skip_space(p);
+        size_t start = p->pos, end = p->pos;
+        struct tok w;
+        while ((r = word(p, &w, 0)) == 1)
+            end = p->pos;
+        if (r < 0)
+            return NULL;
+        if (end == start) {
+            perr(p, col, "expected the error text after (error), e.g. (error) ERR something");
+            return NULL;
+        }
+        return val_str(SV_ERROR, p->line + start, end - start);
+    }
+    if (kw(&t, "(empty")) {
+        /* "(empty array)" or "(empty list or set)" as redis-cli prints them */
+        struct tok w;
+        while ((r = word(p, &w, 0)) == 1 && !(w.n > 0 && w.p[w.n - 1] == ')'))
+            ;
+        if (r != 1) {
+            perr(p, col, "expected (empty array)");
+            return NULL;
+        }
+        return val_new(SV_ARRAY);
+    }
+    if (kw(&t, "raw")) {
+        r = word(p, &t, 0);
+        if (r != 1 || !t.quoted) {
+            perr(p, r == 1 ? t.col : col, "expected a quoted string after raw, e.g. raw \"+OK\\r\\n\"");
+            return NULL;
+        }
+        return val_str(SV_RAW, t.p, t.n);
+    }
+    if (t.p[0] == '(') {
+        perr(p, t.col, "unknown reply type '%s' (known: (nil) (integer) (double) (true) (false) "
+                       "(error) (empty array))", t.p);
+        return NULL;
+    }
+    return val_str(SV_SIMPLE, t.p, t.n);
+}
+
+/* Numbered lines as redis-cli prints arrays, read from the lines after the
+ * current one:   1) "a"
+ *                2) 1) "b"
+ *                   2) "c"                                                   */
+static struct scn_val *array_numbered(struct parser *p, int col)
+{
+    struct scn_val *stack[MAX_DEPTH + 1];
+    int cols[MAX_DEPTH + 1];
+    int depth = 0;
+    struct scn_val *root = val_new(SV_ARRAY);
+    int any = 0, ok = 1;
+    stack[0] = root;
+    cols[0] = -1;
+
+    for (;;) {
+        /* Look ahead: is the next line an element line? */
+        size_t save_next = p->next;
+        const char *save_line = p->line;
+        size_t save_len = p->len, save_pos = p->pos;
+        int save_no = p->lineno;
+        if (!next_line(p))
+            break;
+        struct tok t;
+        if (peek(p, &t, 0) != 1 || t.quoted || t.n < 2 || t.p[t.n - 1] != ')' ||
+            !isdigit((unsigned char)t.p[0])) {
+            p->next = save_next;
+            p->line = save_line;
+            p->len = save_len;
+            p->pos = save_pos;
+            p->lineno = save_no;
+            break;
+        }
+        any = 1;
+        /* One or more markers, then a value. */
+        int first = 1;
+        for (;;) {
+            if (peek(p, &t, 0) != 1 || t.quoted || t.n < 2 || t.p[t.n - 1] != ')' ||
+                !isdigit((unsigned char)t.p[0]))
+                break;
+            word(p, &t, 0);
+            long long num = strtoll(t.p, NULL, 10);
+            if (first) {
+                if (cols[0] < 0)
+                    cols[0] = t.col;
+                while (depth > 0 && cols[depth] != t.col)
+                    depth--;
+                if (cols[depth] != t.col) {
+                    perr(p, t.col, "element '%s' is not aligned with the elements above it", t.p);
+                    ok = 0;
+                    break;
+                }
+                first = 0;
+            } else {
+                if (depth >= MAX_DEPTH) {
+                    perr(p, t.col, "arrays nested too deeply");
+                    ok = 0;
+                    break;
+                }
+                struct scn_val *sub = val_new(SV_ARRAY);
+                val_push(stack[depth], sub);
+                stack[++depth] = sub;
+                cols[depth] = t.col;
+            }
+            if (num != stack[depth]->nitems + 1) {
+                perr(p, t.col, "expected element %d), got '%s'", stack[depth]->nitems + 1, t.p);
+                ok = 0;
+                break;
+            }
+        }
+        if (!ok)
+            break;
+        struct scn_val *v = value(p, depth + 1);
+        if (v == NULL) {
+            ok = 0;
+            break;
+        }
+        val_push(stack[depth], v);
+        expect_eol(p);
+    }
+    if (!any) {
+        perr(p, col, "'reply' needs a value on its line, or numbered lines '1) ...' below it");
+        ok = 0;
+    }
+    if (!ok) {
+        scn_val_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* ---- RESP encoding of values ------------------------------------------------------ */
+
+void scn_val_write(const struct scn_val *v, struct buf *out, int proto)
+{
+    switch (v->kind) {
+    case SV_SIMPLE: resp_w_simple(out, v->str); break;
+    case SV_BULK: resp_w_bulk(out, v->str, v->len); break;
+    case SV_NIL: resp_w_null(out, proto); break;
+    case SV_INT: resp_w_int(out, v->num); break;
+    case SV_DOUBLE:
+        if (proto >= 3) {
+            buf_putc(out, ',');
+            buf_append(out, v->str, v->len);
+            buf_append(out, "\r\n", 2);
+        } else {
+            resp_w_bulk(out, v->str, v->len);
+        }
+        break;
+    case SV_BOOL: resp_w_bool(out, proto, (int)v->num); break;
+    case SV_ERROR: resp_w_error(out, v->str, v->len); break;
+    case SV_ARRAY:
+        resp_w_array(out, v->nitems);
+        for (int i = 0; i < v->nitems; i++)
+            scn_val_write(v->items[i], out, proto);
+        break;
+    case SV_RAW: buf_append(out, v->str, v->len); break;
+    }
+}
+
+/* ---- commands and globs ------------------------------------------------------------ */
+
+/* Reads words up to the end of the line (or up to a stop keyword, when
+ * stop is given) into an argv. NULL after an error or when there is none. */
+static struct resp_argv *words_argv(struct parser *p, int (*stop)(const struct tok *))
+{
+    struct buf data = BUF_INIT;
+    size_t *lens = NULL;
+    int n = 0;
+    struct tok t;
+    int r;
+    for (;;) {
+        r = peek(p, &t, 0);
+        if (r != 1 || (stop && stop(&t)))
+            break;
+        word(p, &t, 0);
+        lens = mem_realloc(lens, (size_t)(n + 1) * sizeof(*lens));
+        lens[n++] = t.n;
+        buf_append(&data, t.p, t.n);
+    }
+    if (r < 0) {
+        word(p, &t, 0); /* report the lexical error */
+        n = 0;
+    }
+    struct resp_argv *a = NULL;
+    if (n > 0) {
+        const char **argv = mem_alloc((size_t)n * sizeof(*argv));
+        size_t off = 0;
+        for (int i = 0; i < n; i++) {
+            argv[i] = data.p + off;
+            off += lens[i];
+        }
+        a = resp_argv_new(n, argv, lens);
+        free(argv);
+    }
+    buf_free(&data);
+    free(lens);
+    return a;
+}
+
+static int is_cond_or_do(const struct tok *t)
+{
+    return kw(t, "do") || kw(t, "nth") || kw(t, "from") || kw(t, "times") || kw(t, "every") ||
+           kw(t, "conn") || kw(t, "after");
+}
+
+/* ---- actions ------------------------------------------------------------------------- */
+
+enum ctx { CTX_COMMAND, CTX_CONNECT, CTX_EVENT };
+
+static void act_clear(struct scn_act *a)
+{
+    free(a->key);
+    scn_val_free(a->val);
+    resp_argv_free(a->cmd);
+}
+
+static int get_key(struct parser *p, struct scn_act *a, const char *verb)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r != 1) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos), "expected a key after '%s'", verb);
+        return -1;
+    }
+    a->key = mem_dup(t.p, t.n);
+    a->keylen = t.n;
+    return 0;
+}
+
+static int type_from_name(const struct tok *t)
+{
+    static const struct { const char *name; int type; } types[] = {
+        {"string", OBJ_STRING}, {"list", OBJ_LIST}, {"hash", OBJ_HASH},
+        {"set", OBJ_SET},       {"zset", OBJ_ZSET},
+    };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (kw(t, types[i].name))
+            return types[i].type;
+    return -1;
+}
+
+static const char *ctx_name(enum ctx c)
+{
+    return c == CTX_CONNECT ? "a connection rule" : c == CTX_EVENT ? "a timed event" : "a command rule";
+}
+
+/* Parses one action at the cursor. Returns 0, or -1 after an error. */
+static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
+{
+    struct tok t;
+    memset(a, 0, sizeof(*a));
+    int r = word(p, &t, 0);
+    if (r != 1) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos), "expected an action after 'do' or 'then'");
+        return -1;
+    }
+    int col = t.col;
+    static const struct { const char *name; unsigned ctxs; } allowed[] = {
+        {"reply", 1u << CTX_COMMAND},   {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
+        {"pieces", 1u << CTX_COMMAND},  {"split", 1u << CTX_COMMAND},
+        {"close", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
+        {"reset", 1u << CTX_COMMAND},   {"hang", 1u << CTX_COMMAND},
+        {"corrupt", 1u << CTX_COMMAND}, {"evict", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+        {"expire", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+        {"retype", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+        {"advance", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+        {"pass", 1u << CTX_COMMAND},    {"run", 1u << CTX_EVENT},
+        {"refuse", 1u << CTX_CONNECT},  {"silent", 1u << CTX_CONNECT},
+    };
+    size_t i;
+    for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+        if (kw(&t, allowed[i].name))
+            break;
+    if (i == sizeof(allowed) / sizeof(allowed[0])) {
+        perr(p, col, "unknown action '%s'", t.p);
+        return -1;
+    }
+    if (!(allowed[i].ctxs & (1u << ctx))) {
+        perr(p, col, "action '%s' is not allowed in %s", allowed[i].name, ctx_name(ctx));
+        return -1;
+    }
+    const char *name = allowed[i].name;
+
+    if (strcmp(name, "reply") == 0) {
+        a->kind = SA_REPLY;
+        a->val = at_end(p) ? array_numbered(p, col) : value(p, 0);
+        return a->val ? 0 : -1;
+    }
+    if (strcmp(name, "delay") == 0) {
+        a->kind = SA_DELAY;
+        return get_duration_range(p, &a->us_min, &a->us_max);
+    }
+    if (strcmp(name, "pieces") == 0 || strcmp(name, "split") == 0) {
+        a->us_min = a->us_max = 10000;
+        if (name[0] == 'p') {
+            a->kind = SA_PIECES;
+            if (get_count(p, 1, &a->n, "a byte count after 'pieces'") < 0)
+                return -1;
+        } else {
+            a->kind = SA_SPLIT;
+            r = word(p, &t, 0);
+            if (r == 1 && kw(&t, "inside-length")) {
+                a->split = SPLIT_INSIDE_LENGTH;
+            } else if (r == 1 && kw(&t, "inside-payload")) {
+                a->split = SPLIT_INSIDE_PAYLOAD;
+            } else if (r == 1 && util_str2ll(t.p, t.n, &a->n) && a->n >= 1) {
+                a->split = SPLIT_OFFSET;
+            } else {
+                if (r >= 0)
+                    perr(p, r == 1 ? t.col : col_of(p, p->pos),
+                         "expected inside-length, inside-payload or a byte offset after 'split'");
+                return -1;
+            }
+        }
+        if (peek(p, &t, 0) == 1 && kw(&t, "pause")) {
+            word(p, &t, 0);
+            if (get_duration(p, &a->us_min) < 0)
+                return -1;
+            a->us_max = a->us_min;
+        }
+        return 0;
+    }
+    if (strcmp(name, "close") == 0) {
+        if (ctx == CTX_CONNECT) {
+            a->kind = SA_CLOSE;
+            return 0;
+        }
+        r = word(p, &t, 0);
+        if (r == 1 && kw(&t, "before"))
+            a->kind = SA_CLOSE_BEFORE;
+        else if (r == 1 && kw(&t, "after"))
+            a->kind = SA_CLOSE_AFTER;
+        else if (r == 1 && kw(&t, "middle"))
+            a->kind = SA_CLOSE_MIDDLE;
+        else {
+            if (r >= 0)
+                perr(p, r == 1 ? t.col : col_of(p, p->pos), "expected before, after or middle after 'close'");
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "corrupt") == 0) {
+        r = word(p, &t, 0);
+        if (r == 1 && kw(&t, "garbage"))
+            a->kind = SA_CORRUPT_GARBAGE;
+        else if (r == 1 && kw(&t, "length"))
+            a->kind = SA_CORRUPT_LENGTH;
+        else if (r == 1 && kw(&t, "resp3"))
+            a->kind = SA_CORRUPT_RESP3;
+        else {
+            if (r >= 0)
+                perr(p, r == 1 ? t.col : col_of(p, p->pos), "expected garbage, length or resp3 after 'corrupt'");
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "evict") == 0 || strcmp(name, "expire") == 0) {
+        a->kind = name[1] == 'v' ? SA_EVICT : SA_EXPIRE;
+        return get_key(p, a, name);
+    }
+    if (strcmp(name, "retype") == 0) {
+        a->kind = SA_RETYPE;
+        if (get_key(p, a, name) < 0)
+            return -1;
+        r = word(p, &t, 0);
+        if (r != 1 || (a->type = type_from_name(&t)) < 0) {
+            if (r >= 0)
+                perr(p, r == 1 ? t.col : col_of(p, p->pos),
+                     "expected a type (string, list, hash, set, zset) after the key");
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "advance") == 0) {
+        a->kind = SA_ADVANCE;
+        if (get_duration(p, &a->us_min) < 0)
+            return -1;
+        a->us_max = a->us_min;
+        return 0;
+    }
+    if (strcmp(name, "run") == 0) {
+        a->kind = SA_RUN;
+        a->cmd = words_argv(p, NULL);
+        if (a->cmd == NULL) {
+            perr(p, col, "expected a command after 'run'");
+            return -1;
+        }
+        return 0;
+    }
+    a->kind = strcmp(name, "pass") == 0    ? SA_PASS
+              : strcmp(name, "reset") == 0 ? SA_RESET
+              : strcmp(name, "hang") == 0  ? SA_HANG
+              : strcmp(name, "refuse") == 0 ? SA_REFUSE
+                                            : SA_SILENT;
+    return 0;
+}
+
+static int replaces_reply(enum scn_act_kind k)
+{
+    return k == SA_REPLY || k == SA_CLOSE_BEFORE || k == SA_RESET || k == SA_HANG ||
+           k == SA_CORRUPT_GARBAGE || k == SA_CORRUPT_LENGTH || k == SA_CORRUPT_RESP3 ||
+           k == SA_REFUSE || k == SA_SILENT || k == SA_CLOSE;
+}
+
+/* "ACTION [then ACTION]..." to the end of the line. */
+static int actions(struct parser *p, enum ctx ctx, struct scn_act **out, int *n)
+{
+    int replacing = 0;
+    for (;;) {
+        int col = col_of(p, p->pos);
+        skip_space(p);
+        col = col_of(p, p->pos);
+        struct scn_act a;
+        if (action(p, ctx, &a) < 0) {
+            act_clear(&a);
+            return -1;
+        }
+        if (replaces_reply(a.kind) && replacing++) {
+            perr(p, col, "a rule can replace the reply only once (reply, close before, reset, hang, "
+                         "corrupt, refuse, silent)");
+            act_clear(&a);
+            return -1;
+        }
+        *out = mem_realloc(*out, (size_t)(*n + 1) * sizeof(**out));
+        (*out)[(*n)++] = a;
+        struct tok t;
+        int r = word(p, &t, 0);
+        if (r == 0)
+            return 0;
+        if (r < 0)
+            return -1;
+        if (!kw(&t, "then")) {
+            perr(p, t.col, "expected 'then' or the end of the line, got '%s'", t.p);
+            return -1;
+        }
+    }
+}
+
+/* ---- directives -------------------------------------------------------------------- */
+
+static void rule_clear(struct scn_rule *r)
+{
+    resp_argv_free(r->match);
+    free(r->conds);
+    for (int i = 0; i < r->nacts; i++)
+        act_clear(&r->acts[i]);
+    free(r->acts);
+}
+
+static void parse_rule(struct parser *p, struct scn *s, int col0)
+{
+    struct scn_rule r;
+    struct tok t;
+    memset(&r, 0, sizeof(r));
+    r.line = p->lineno;
+    if (peek(p, &t, 0) == 1 && kw(&t, "connect")) {
+        word(p, &t, 0);
+        r.on_connect = 1;
+    } else {
+        r.match = words_argv(p, is_cond_or_do);
+        if (r.match == NULL) {
+            perr(p, col_of(p, p->pos), "expected a command pattern or 'connect' after 'on'");
+            goto fail;
+        }
+    }
+    for (;;) {
+        int rr = word(p, &t, 0);
+        if (rr <= 0) {
+            if (rr == 0)
+                perr(p, col_of(p, p->pos), "expected 'do' and an action");
+            goto fail;
+        }
+        if (kw(&t, "do"))
+            break;
+        struct scn_cond c;
+        memset(&c, 0, sizeof(c));
+        int col = t.col;
+        if (kw(&t, "nth") || kw(&t, "from") || kw(&t, "times") || kw(&t, "every") || kw(&t, "conn")) {
+            c.kind = kw(&t, "nth")     ? SC_NTH
+                     : kw(&t, "from")  ? SC_FROM
+                     : kw(&t, "times") ? SC_TIMES
+                     : kw(&t, "every") ? SC_EVERY
+                                       : SC_CONN;
+            if (c.kind == SC_CONN && r.on_connect) {
+                perr(p, col, "'conn' does not apply to a connection rule (use nth)");
+                goto fail;
+            }
+            if (get_count(p, 1, &c.n, "a number from 1 up") < 0)
+                goto fail;
+        } else if (kw(&t, "after")) {
+            struct tok u;
+            if (peek(p, &u, 0) == 1 && !u.quoted && u.n > 0 && isdigit((unsigned char)u.p[0]) &&
+                util_str2ll(u.p, u.n, &c.n)) {
+                word(p, &u, 0);
+                if (word(p, &u, 0) != 1 || !kw(&u, "commands")) {
+                    perr(p, col, "expected 'after N commands' or 'after DURATION'");
+                    goto fail;
+                }
+                if (r.on_connect) {
+                    perr(p, col, "'after N commands' does not apply to a connection rule");
+                    goto fail;
+                }
+                c.kind = SC_AFTER_COMMANDS;
+            } else {
+                c.kind = SC_AFTER_TIME;
+                if (get_duration(p, &c.us) < 0)
+                    goto fail;
+            }
+        } else {
+            perr(p, t.col, "expected a condition (nth, from, times, every, conn, after) or 'do', got '%s'", t.p);
+            goto fail;
+        }
+        r.conds = mem_realloc(r.conds, (size_t)(r.nconds + 1) * sizeof(*r.conds));
+        r.conds[r.nconds++] = c;
+    }
+    if (actions(p, r.on_connect ? CTX_CONNECT : CTX_COMMAND, &r.acts, &r.nacts) < 0)
+        goto fail;
+    s->rules = mem_realloc(s->rules, (size_t)(s->nrules + 1) * sizeof(*s->rules));
+    s->rules[s->nrules++] = r;
+    (void)col0;
+    return;
+fail:
+    rule_clear(&r);
+}
+
+static void parse_event(struct parser *p, struct scn *s)
+{
+    struct scn_event e;
+    struct tok t;
+    memset(&e, 0, sizeof(e));
+    e.line = p->lineno;
+    if (get_duration(p, &e.at_us) < 0)
+        goto fail;
+    if (word(p, &t, 0) != 1 || !kw(&t, "do")) {
+        perr(p, t.col ? t.col : col_of(p, p->pos), "expected 'do' after the time");
+        goto fail;
+    }
+    if (actions(p, CTX_EVENT, &e.acts, &e.nacts) < 0)
+        goto fail;
+    s->events = mem_realloc(s->events, (size_t)(s->nevents + 1) * sizeof(*s->events));
+    s->events[s->nevents++] = e;
+    return;
+fail:
+    for (int i = 0; i < e.nacts; i++)
+        act_clear(&e.acts[i]);
+    free(e.acts);
+}
+
+static int is_op(const struct tok *t)
+{
+    return !t->quoted && (strcmp(t->p, "==") == 0 || strcmp(t->p, "!=") == 0 || strcmp(t->p, "<") == 0 ||
+                          strcmp(t->p, "<=") == 0 || strcmp(t->p, ">") == 0 || strcmp(t->p, ">=") == 0);
+}
+
+static void parse_expect(struct parser *p, struct scn *s)
+{
+    struct scn_expect e;
+    struct tok t;
+    memset(&e, 0, sizeof(e));
+    e.line = p->lineno;
+    int r = word(p, &t, 0);
+    if (r != 1) {
+        if (r == 0)
+            perr(p, col_of(p, p->pos), "expected what to count after 'expect'");
+        return;
+    }
+    if (kw(&t, "connections"))
+        e.what = SW_CONNECTIONS;
+    else if (kw(&t, "peak-connections"))
+        e.what = SW_PEAK;
+    else if (kw(&t, "refused"))
+        e.what = SW_REFUSED;
+    else if (kw(&t, "commands"))
+        e.what = SW_COMMANDS;
+    else if (kw(&t, "unconsumed"))
+        e.what = SW_UNCONSUMED;
+    else if (kw(&t, "protocol-errors"))
+        e.what = SW_PROTOCOL_ERRORS;
+    else if (kw(&t, "rule"))
+        e.what = SW_RULE;
+    else {
+        perr(p, t.col, "unknown count '%s' (connections, peak-connections, refused, commands, "
+                       "unconsumed, protocol-errors, rule N)", t.p);
+        return;
+    }
+    if (e.what == SW_COMMANDS) {
+        e.match = words_argv(p, is_op);
+    } else if (e.what == SW_RULE) {
+        long long n;
+        int col = col_of(p, p->pos) + 1;
+        if (get_count(p, 1, &n, "a rule number") < 0)
+            return;
+        if (n > s->nrules) {
+            perr(p, col, "there is no rule %lld above this line (rules so far: %d)", n, s->nrules);
+            return;
+        }
+        e.rule = (int)n;
+    }
+    r = word(p, &t, 0);
+    if (r != 1 || !is_op(&t)) {
+        if (r >= 0)
+            perr(p, r == 1 ? t.col : col_of(p, p->pos), "expected a comparison (== != < <= > >=)");
+        resp_argv_free(e.match);
+        return;
+    }
+    e.op = strcmp(t.p, "==") == 0   ? SO_EQ
+           : strcmp(t.p, "!=") == 0 ? SO_NE
+           : strcmp(t.p, "<") == 0  ? SO_LT
+           : strcmp(t.p, "<=") == 0 ? SO_LE
+           : strcmp(t.p, ">") == 0  ? SO_GT
+                                    : SO_GE;
+    if (get_count(p, 0, &e.value, "a number") < 0) {
+        resp_argv_free(e.match);
+        return;
+    }
+    expect_eol(p);
+    s->expects = mem_realloc(s->expects, (size_t)(s->nexpects + 1) * sizeof(*s->expects));
+    s->expects[s->nexpects++] = e;
+}
+
+/* Reads block lines until "end"; fn parses each. Reports a missing end. */
+static void block(struct parser *p, const char *what, int start_line,
+                  void (*fn)(struct parser *, struct scn *, void *), struct scn *s, void *ud)
+{
+    while (next_line(p)) {
+        struct tok t;
+        int r = peek(p, &t, 0);
+        if (r == 0)
+            continue;
+        if (r == 1 && kw(&t, "end")) {
+            word(p, &t, 0);
+            expect_eol(p);
+            return;
+        }
+        fn(p, s, ud);
+    }
+    p->lineno = start_line;
+    perr(p, 1, "'%s' block has no 'end'", what);
+}
+
+static void setup_line(struct parser *p, struct scn *s, void *ud)
+{
+    (void)ud;
+    struct resp_argv *a = words_argv(p, NULL);
+    if (a == NULL)
+        return;
+    s->setup = mem_realloc(s->setup, (size_t)(s->nsetup + 1) * sizeof(*s->setup));
+    s->setup_line = mem_realloc(s->setup_line, (size_t)(s->nsetup + 1) * sizeof(*s->setup_line));
+    s->setup[s->nsetup] = a;
+    s->setup_line[s->nsetup++] = p->lineno;
+}
+
+static void strict_line(struct parser *p, struct scn *s, void *ud)
+{
+    struct scn_strict *st = ud;
+    struct tok t;
+    (void)s;
+    if (word(p, &t, 0) != 1)
+        return; /* a lexical error, already reported */
+    if (t.n == 1 && t.p[0] == '>' && !t.quoted) {
+        struct scn_step step;
+        memset(&step, 0, sizeof(step));
+        step.line = p->lineno;
+        step.cmd = words_argv(p, NULL);
+        if (step.cmd == NULL) {
+            perr(p, t.col, "expected a command after '>'");
+            return;
+        }
+        st->steps = mem_realloc(st->steps, (size_t)(st->nsteps + 1) * sizeof(*st->steps));
+        st->steps[st->nsteps++] = step;
+    } else if (t.n == 1 && t.p[0] == '<' && !t.quoted) {
+        if (st->nsteps == 0 || st->steps[st->nsteps - 1].reply != NULL) {
+            perr(p, t.col, "a reply '<' must follow a command '>'");
+            return;
+        }
+        struct scn_val *v = value(p, 0);
+        if (v == NULL)
+            return;
+        struct scn_step *step = &st->steps[st->nsteps - 1];
+        step->reply = v;
+        struct tok u;
+        if (peek(p, &u, 0) == 1 && kw(&u, "delay")) {
+            word(p, &u, 0);
+            if (get_duration(p, &step->delay_us) < 0)
+                return;
+        }
+        expect_eol(p);
+    } else {
+        perr(p, t.col, "expected '> COMMAND' or '< REPLY' in a strict block, got '%s'", t.p);
+    }
+}
+
+static void parse_strict(struct parser *p, struct scn *s)
+{
+    struct scn_strict st;
+    struct tok t;
+    memset(&st, 0, sizeof(st));
+    st.line = p->lineno;
+    st.conn = 1;
+    if (peek(p, &t, 0) == 1 && kw(&t, "conn")) {
+        long long n;
+        word(p, &t, 0);
+        if (get_count(p, 1, &n, "a connection number from 1 up") == 0)
+            st.conn = (int)n;
+    }
+    expect_eol(p);
+    block(p, "strict", st.line, strict_line, s, &st);
+    for (int i = 0; i < st.nsteps; i++) {
+        if (st.steps[i].reply == NULL) {
+            int save = p->lineno;
+            p->lineno = st.steps[i].line;
+            perr(p, 1, "command '>' has no reply '<' after it");
+            p->lineno = save;
+        }
+    }
+    s->stricts = mem_realloc(s->stricts, (size_t)(s->nstricts + 1) * sizeof(*s->stricts));
+    s->stricts[s->nstricts++] = st;
+}
+
+static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
+{
+    struct tok t;
+    long long n;
+    int col = kwt->col;
+    if (kw(kwt, "name")) {
+        if (word(p, &t, 0) != 1) {
+            perr(p, col, "expected a name after 'name'");
+            return;
+        }
+        free(s->name);
+        s->name = mem_dup(t.p, t.n);
+    } else if (kw(kwt, "clock")) {
+        int r = word(p, &t, 0);
+        if (r == 1 && kw(&t, "virtual"))
+            s->clock_virtual = 1;
+        else if (r == 1 && kw(&t, "real"))
+            s->clock_virtual = 0;
+        else {
+            perr(p, r == 1 ? t.col : col, "expected 'virtual' or 'real' after 'clock'");
+            return;
+        }
+    } else if (kw(kwt, "seed")) {
+        if (get_count(p, 0, &n, "a seed (a number)") < 0)
+            return;
+        s->seed = (uint64_t)n;
+    } else if (kw(kwt, "maxclients")) {
+        if (get_count(p, 1, &n, "a number of clients from 1 up") < 0)
+            return;
+        s->maxclients = n > INT_MAX ? INT_MAX : (int)n;
+    } else if (kw(kwt, "timeout")) {
+        if (get_count(p, 0, &n, "a number of seconds") < 0)
+            return;
+        s->timeout = n > INT_MAX ? INT_MAX : (int)n;
+    } else if (kw(kwt, "requirepass")) {
+        if (word(p, &t, 0) != 1) {
+            perr(p, col, "expected a password after 'requirepass'");
+            return;
+        }
+        free(s->requirepass);
+        s->requirepass = mem_dup(t.p, t.n);
+    } else { /* finish */
+        int r = word(p, &t, 0);
+        if (r == 1 && kw(&t, "idle"))
+            s->end = SE_IDLE;
+        else if (r == 1 && kw(&t, "control"))
+            s->end = SE_CONTROL;
+        else if (r == 1 && kw(&t, "after")) {
+            s->end = SE_AFTER;
+            if (get_duration(p, &s->end_after_us) < 0)
+                return;
+        } else {
+            perr(p, r == 1 ? t.col : col, "expected idle, after DURATION or control after 'finish'");
+            return;
+        }
+    }
+    expect_eol(p);
+}
+
+int scn_parse(const char *text, size_t len, const char *file, struct scn **out, struct buf *diag)
+{
+    struct parser p;
+    memset(&p, 0, sizeof(p));
+    p.file = file;
+    p.diag = diag;
+    p.text = text;
+    p.textlen = len;
+    *out = NULL;
+
+    struct scn *s = mem_calloc(1, sizeof(*s));
+    s->file = mem_strdup(file);
+    s->seed = 1;
+    s->timeout = -1;
+
+    if (memchr(text, '\0', len) != NULL) {
+        p.lineno = 1;
+        perr(&p, 1, "the file contains a NUL byte: not a text file");
+    }
+    while (p.errors < 1000) { /* past that, the file is not a scenario */
+        if (!next_line(&p))
+            break;
+        struct tok t;
+        int r = word(&p, &t, 0);
+        if (r <= 0)
+            continue;
+        if (t.quoted) {
+            perr(&p, t.col, "expected a directive, got a quoted string");
+            continue;
+        }
+        if (kw(&t, "name") || kw(&t, "clock") || kw(&t, "seed") || kw(&t, "maxclients") ||
+            kw(&t, "timeout") || kw(&t, "requirepass") || kw(&t, "finish")) {
+            parse_header(&p, s, &t);
+        } else if (kw(&t, "setup")) {
+            int line = p.lineno;
+            expect_eol(&p);
+            block(&p, "setup", line, setup_line, s, NULL);
+        } else if (kw(&t, "strict")) {
+            parse_strict(&p, s);
+        } else if (kw(&t, "on")) {
+            parse_rule(&p, s, t.col);
+        } else if (kw(&t, "at")) {
+            parse_event(&p, s);
+        } else if (kw(&t, "expect")) {
+            parse_expect(&p, s);
+        } else if (kw(&t, "end")) {
+            perr(&p, t.col, "'end' without a block (setup or strict) to close");
+        } else {
+            perr(&p, t.col, "unknown directive '%s' (expected name, clock, seed, maxclients, timeout, "
+                            "requirepass, finish, setup, strict, on, at, expect)", t.p);
+        }
+    }
+    buf_free(&p.scratch);
+    if (p.errors > 0) {
+        scn_free(s);
+        return MR_EPARSE;
+    }
+    *out = s;
+    return 0;
+}
+
+void scn_free(struct scn *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < s->nsetup; i++)
+        resp_argv_free(s->setup[i]);
+    free(s->setup);
+    free(s->setup_line);
+    for (int i = 0; i < s->nrules; i++)
+        rule_clear(&s->rules[i]);
+    free(s->rules);
+    for (int i = 0; i < s->nevents; i++) {
+        for (int j = 0; j < s->events[i].nacts; j++)
+            act_clear(&s->events[i].acts[j]);
+        free(s->events[i].acts);
+    }
+    free(s->events);
+    for (int i = 0; i < s->nstricts; i++) {
+        for (int j = 0; j < s->stricts[i].nsteps; j++) {
+            resp_argv_free(s->stricts[i].steps[j].cmd);
+            scn_val_free(s->stricts[i].steps[j].reply);
+        }
+        free(s->stricts[i].steps);
+    }
+    free(s->stricts);
+    for (int i = 0; i < s->nexpects; i++)
+        resp_argv_free(s->expects[i].match);
+    free(s->expects);
+    free(s->name);
+    free(s->requirepass);
+    free(s->file);
+    free(s);
+}
