@@ -94,6 +94,13 @@ static void skip_space(struct parser *p)
         p->pos++;
 }
 
+/* Column of the next word (or just past the end of the line), for messages. */
+static int here(struct parser *p)
+{
+    skip_space(p);
+    return col_of(p, p->pos);
+}
+
 static int hexdig(char c)
 {
     if (c >= '0' && c <= '9')
@@ -161,7 +168,7 @@ static int word(struct parser *p, struct tok *t, int punct)
         }
         if (p->pos < p->len && p->line[p->pos] != ' ' && p->line[p->pos] != '\t' &&
             !(punct && is_punct(p->line[p->pos]))) {
-            perr(p, col_of(p, p->pos), "closing quote must be followed by a space");
+            perr(p, here(p), "closing quote must be followed by a space");
             return -1;
         }
     } else {
@@ -252,7 +259,7 @@ static int get_duration(struct parser *p, int64_t *us)
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, col_of(p, p->pos), "expected a duration such as 50ms");
+            perr(p, here(p), "expected a duration such as 50ms");
         return -1;
     }
     if (scn_parse_duration(t.p, t.n, us) < 0) {
@@ -269,7 +276,7 @@ static int get_duration_range(struct parser *p, int64_t *lo, int64_t *hi)
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, col_of(p, p->pos), "expected a duration such as 50ms or a range 10ms..40ms");
+            perr(p, here(p), "expected a duration such as 50ms or a range 10ms..40ms");
         return -1;
     }
     const char *dots = strstr(t.p, "..");
@@ -299,7 +306,7 @@ static int get_count(struct parser *p, long long min, long long *out, const char
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, col_of(p, p->pos), "expected %s", what);
+            perr(p, here(p), "expected %s", what);
         return -1;
     }
     if (!util_str2ll(t.p, t.n, out) || *out < min) {
@@ -382,7 +389,7 @@ static struct scn_val *value(struct parser *p, int depth)
     int r = word(p, &t, 1);
     if (r <= 0) {
         if (r == 0)
-            perr(p, col_of(p, p->pos),
+            perr(p, here(p),
                  "expected a reply value: OK, \"text\", (nil), (integer) N, (error) TEXT, [..] ...");
         return NULL;
     }
@@ -408,8 +415,14 @@ static struct scn_val *value(struct parser *p, int depth)
     }
     if (kw(&t, "(integer)")) {
         long long n;
-        if (get_count(p, LLONG_MIN, &n, "an integer after (integer)") < 0)
+        r = word(p, &t, 1);
+        if (r != 1 || t.punct || !util_str2ll(t.p, t.n, &n)) {
+            if (r == 1)
+                perr(p, t.col, "expected an integer after (integer), got '%s'", t.p);
+            else if (r == 0)
+                perr(p, here(p), "expected an integer after (integer)");
             return NULL;
+        }
         struct scn_val *v = val_new(SV_INT);
         v->num = n;
         return v;
@@ -648,7 +661,7 @@ static int get_key(struct parser *p, struct scn_act *a, const char *verb)
     int r = word(p, &t, 0);
     if (r != 1) {
         if (r == 0)
-            perr(p, col_of(p, p->pos), "expected a key after '%s'", verb);
+            perr(p, here(p), "expected a key after '%s'", verb);
         return -1;
     }
     a->key = mem_dup(t.p, t.n);
@@ -681,7 +694,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
     int r = word(p, &t, 0);
     if (r != 1) {
         if (r == 0)
-            perr(p, col_of(p, p->pos), "expected an action after 'do' or 'then'");
+            perr(p, here(p), "expected an action after 'do' or 'then'");
         return -1;
     }
     int col = t.col;
@@ -737,7 +750,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
                 a->split = SPLIT_OFFSET;
             } else {
                 if (r >= 0)
-                    perr(p, r == 1 ? t.col : col_of(p, p->pos),
+                    perr(p, r == 1 ? t.col : here(p),
                          "expected inside-length, inside-payload or a byte offset after 'split'");
                 return -1;
             }
@@ -764,7 +777,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
             a->kind = SA_CLOSE_MIDDLE;
         else {
             if (r >= 0)
-                perr(p, r == 1 ? t.col : col_of(p, p->pos), "expected before, after or middle after 'close'");
+                perr(p, r == 1 ? t.col : here(p), "expected before, after or middle after 'close'");
             return -1;
         }
         return 0;
@@ -779,7 +792,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
             a->kind = SA_CORRUPT_RESP3;
         else {
             if (r >= 0)
-                perr(p, r == 1 ? t.col : col_of(p, p->pos), "expected garbage, length or resp3 after 'corrupt'");
+                perr(p, r == 1 ? t.col : here(p), "expected garbage, length or resp3 after 'corrupt'");
             return -1;
         }
         return 0;
@@ -795,7 +808,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
         r = word(p, &t, 0);
         if (r != 1 || (a->type = type_from_name(&t)) < 0) {
             if (r >= 0)
-                perr(p, r == 1 ? t.col : col_of(p, p->pos),
+                perr(p, r == 1 ? t.col : here(p),
                      "expected a type (string, list, hash, set, zset) after the key");
             return -1;
         }
@@ -889,7 +902,7 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
     } else {
         r.match = words_argv(p, is_cond_or_do);
         if (r.match == NULL) {
-            perr(p, col_of(p, p->pos), "expected a command pattern or 'connect' after 'on'");
+            perr(p, here(p), "expected a command pattern or 'connect' after 'on'");
             goto fail;
         }
     }
@@ -897,7 +910,7 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         int rr = word(p, &t, 0);
         if (rr <= 0) {
             if (rr == 0)
-                perr(p, col_of(p, p->pos), "expected 'do' and an action");
+                perr(p, here(p), "expected 'do' and an action");
             goto fail;
         }
         if (kw(&t, "do"))
@@ -962,7 +975,7 @@ static void parse_event(struct parser *p, struct scn *s)
     if (get_duration(p, &e.at_us) < 0)
         goto fail;
     if (word(p, &t, 0) != 1 || !kw(&t, "do")) {
-        perr(p, t.col ? t.col : col_of(p, p->pos), "expected 'do' after the time");
+        perr(p, t.col ? t.col : here(p), "expected 'do' after the time");
         goto fail;
     }
     if (actions(p, CTX_EVENT, &e.acts, &e.nacts) < 0)
@@ -991,7 +1004,7 @@ static void parse_expect(struct parser *p, struct scn *s)
     int r = word(p, &t, 0);
     if (r != 1) {
         if (r == 0)
-            perr(p, col_of(p, p->pos), "expected what to count after 'expect'");
+            perr(p, here(p), "expected what to count after 'expect'");
         return;
     }
     if (kw(&t, "connections"))
@@ -1029,7 +1042,7 @@ static void parse_expect(struct parser *p, struct scn *s)
     r = word(p, &t, 0);
     if (r != 1 || !is_op(&t)) {
         if (r >= 0)
-            perr(p, r == 1 ? t.col : col_of(p, p->pos), "expected a comparison (== != < <= > >=)");
+            perr(p, r == 1 ? t.col : here(p), "expected a comparison (== != < <= > >=)");
         resp_argv_free(e.match);
         return;
     }

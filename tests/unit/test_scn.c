@@ -1,0 +1,407 @@
+/* test_scn.c - unit tests of the scenario parser (scn_parse.c).
+ *
+ * Valid input: every directive parses into the expected tree, and reply
+ * values encode to the exact RESP2/RESP3 bytes. Invalid input: each error
+ * is reported once, as file:line:col: message, at the right column. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mr_err.h"
+#include "obj.h"
+#include "scn.h"
+
+static struct scn *parse_ok(const char *text)
+{
+    struct buf diag = BUF_INIT;
+    struct scn *s = NULL;
+    int rc = scn_parse(text, strlen(text), "t.scn", &s, &diag);
+    if (rc != 0)
+        fail_msg("unexpected errors:\n%s", diag.p);
+    assert_non_null(s);
+    assert_int_equal(diag.len, 0);
+    buf_free(&diag);
+    return s;
+}
+
+/* Parses text expecting failure; returns the diagnostics (caller frees). */
+static char *parse_bad(const char *text)
+{
+    struct buf diag = BUF_INIT;
+    struct scn *s = (struct scn *)1;
+    int rc = scn_parse(text, strlen(text), "t.scn", &s, &diag);
+    assert_int_equal(rc, MR_EPARSE);
+    assert_null(s);
+    assert_non_null(diag.p);
+    return diag.p;
+}
+
+static void assert_arg(const struct resp_argv *a, int i, const char *want)
+{
+    assert_true(i < a->argc);
+    assert_int_equal(a->argl[i], strlen(want));
+    assert_memory_equal(a->argv[i], want, strlen(want));
+}
+
+static void encodes(const struct scn_val *v, int proto, const char *want, size_t wantlen)
+{
+    struct buf b = BUF_INIT;
+    scn_val_write(v, &b, proto);
+    assert_int_equal(b.len, wantlen);
+    assert_memory_equal(b.p, want, wantlen);
+    buf_free(&b);
+}
+#define ENCODES(v, proto, lit) encodes((v), (proto), (lit), sizeof(lit) - 1)
+
+static void test_header(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("# comment\n"
+                             "name \"a key vanishes\"  # trailing comment\n"
+                             "clock virtual\nseed 7\nmaxclients 3\ntimeout 9\n"
+                             "requirepass 'se cret'\nfinish after 2s\n");
+    assert_string_equal(s->name, "a key vanishes");
+    assert_int_equal(s->clock_virtual, 1);
+    assert_int_equal(s->seed, 7);
+    assert_int_equal(s->maxclients, 3);
+    assert_int_equal(s->timeout, 9);
+    assert_string_equal(s->requirepass, "se cret");
+    assert_int_equal(s->end, SE_AFTER);
+    assert_int_equal(s->end_after_us, 2000000);
+    scn_free(s);
+
+    s = parse_ok("finish control\n");
+    assert_int_equal(s->end, SE_CONTROL);
+    assert_int_equal(s->seed, 1);    /* default */
+    assert_int_equal(s->timeout, -1); /* not set */
+    assert_null(s->name);
+    scn_free(s);
+}
+
+static void test_setup(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("setup\n  SET user:1 \"a\\x00b c\"\n\n  RPUSH jobs a b\nend\n");
+    assert_int_equal(s->nsetup, 2);
+    assert_int_equal(s->setup_line[0], 2);
+    assert_int_equal(s->setup_line[1], 4);
+    assert_int_equal(s->setup[0]->argc, 3);
+    assert_arg(s->setup[0], 1, "user:1");
+    assert_int_equal(s->setup[0]->argl[2], 5);
+    assert_memory_equal(s->setup[0]->argv[2], "a\0b c", 5);
+    assert_int_equal(s->setup[1]->argc, 4);
+    scn_free(s);
+}
+
+static void test_rules(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok(
+        "on GET user:[0-9]* nth 2 do reply (nil)\n"
+        "on * conn 2 after 3 commands after 1.5s do delay 10ms..40ms then pieces 3 pause 5ms\n"
+        "on INCR * from 4 times 2 every 3 do reply (error) WRONGTYPE Operation  against # not a comment? yes\n"
+        "on SET do split inside-length then close after\n"
+        "on DEL do evict k then retype j hash then advance 2m then close middle\n"
+        "on connect nth 3 do refuse\n"
+        "on connect after 1s do delay 50ms\n"
+        "on PING do corrupt resp3\n");
+    assert_int_equal(s->nrules, 8);
+
+    struct scn_rule *r = &s->rules[0];
+    assert_int_equal(r->line, 1);
+    assert_int_equal(r->match->argc, 2);
+    assert_arg(r->match, 0, "GET");
+    assert_arg(r->match, 1, "user:[0-9]*");
+    assert_int_equal(r->nconds, 1);
+    assert_int_equal(r->conds[0].kind, SC_NTH);
+    assert_int_equal(r->conds[0].n, 2);
+    assert_int_equal(r->nacts, 1);
+    assert_int_equal(r->acts[0].kind, SA_REPLY);
+    assert_int_equal(r->acts[0].val->kind, SV_NIL);
+
+    r = &s->rules[1];
+    assert_int_equal(r->nconds, 3);
+    assert_int_equal(r->conds[0].kind, SC_CONN);
+    assert_int_equal(r->conds[1].kind, SC_AFTER_COMMANDS);
+    assert_int_equal(r->conds[1].n, 3);
+    assert_int_equal(r->conds[2].kind, SC_AFTER_TIME);
+    assert_int_equal(r->conds[2].us, 1500000);
+    assert_int_equal(r->nacts, 2);
+    assert_int_equal(r->acts[0].kind, SA_DELAY);
+    assert_int_equal(r->acts[0].us_min, 10000);
+    assert_int_equal(r->acts[0].us_max, 40000);
+    assert_int_equal(r->acts[1].kind, SA_PIECES);
+    assert_int_equal(r->acts[1].n, 3);
+    assert_int_equal(r->acts[1].us_min, 5000);
+
+    r = &s->rules[2];
+    assert_int_equal(r->nconds, 3);
+    assert_int_equal(r->acts[0].val->kind, SV_ERROR);
+    /* The text runs to the comment, inner spacing kept. */
+    assert_string_equal(r->acts[0].val->str, "WRONGTYPE Operation  against");
+
+    r = &s->rules[3];
+    assert_int_equal(r->match->argc, 1);
+    assert_int_equal(r->acts[0].kind, SA_SPLIT);
+    assert_int_equal(r->acts[0].split, SPLIT_INSIDE_LENGTH);
+    assert_int_equal(r->acts[0].us_min, 10000); /* default pause */
+    assert_int_equal(r->acts[1].kind, SA_CLOSE_AFTER);
+
+    r = &s->rules[4];
+    assert_int_equal(r->nacts, 4);
+    assert_int_equal(r->acts[0].kind, SA_EVICT);
+    assert_string_equal(r->acts[0].key, "k");
+    assert_int_equal(r->acts[1].kind, SA_RETYPE);
+    assert_int_equal(r->acts[1].type, OBJ_HASH);
+    assert_int_equal(r->acts[2].kind, SA_ADVANCE);
+    assert_int_equal(r->acts[2].us_min, 120000000);
+    assert_int_equal(r->acts[3].kind, SA_CLOSE_MIDDLE);
+
+    assert_int_equal(s->rules[5].on_connect, 1);
+    assert_null(s->rules[5].match);
+    assert_int_equal(s->rules[5].acts[0].kind, SA_REFUSE);
+    assert_int_equal(s->rules[6].conds[0].kind, SC_AFTER_TIME);
+    assert_int_equal(s->rules[6].acts[0].kind, SA_DELAY);
+    assert_int_equal(s->rules[7].acts[0].kind, SA_CORRUPT_RESP3);
+    scn_free(s);
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("on A do reply OK\n"
+                             "on B do reply \"a b\"\n"
+                             "on C do reply (integer) -42\n"
+                             "on D do reply (double) 1.5\n"
+                             "on E do reply (true)\n"
+                             "on F do reply [\"x\", (nil), [1, (integer) 2], []]\n"
+                             "on G do reply (empty array)\n"
+                             "on H do reply raw \"+OK\\r\\n:1\\r\\n\"\n"
+                             "on I do reply (nil)\n");
+    ENCODES(s->rules[0].acts[0].val, 2, "+OK\r\n");
+    ENCODES(s->rules[1].acts[0].val, 2, "$3\r\na b\r\n");
+    ENCODES(s->rules[2].acts[0].val, 2, ":-42\r\n");
+    ENCODES(s->rules[3].acts[0].val, 2, "$3\r\n1.5\r\n");
+    ENCODES(s->rules[3].acts[0].val, 3, ",1.5\r\n");
+    ENCODES(s->rules[4].acts[0].val, 2, ":1\r\n");
+    ENCODES(s->rules[4].acts[0].val, 3, "#t\r\n");
+    ENCODES(s->rules[5].acts[0].val, 2, "*4\r\n$1\r\nx\r\n$-1\r\n*2\r\n+1\r\n:2\r\n*0\r\n");
+    ENCODES(s->rules[5].acts[0].val, 3, "*4\r\n$1\r\nx\r\n_\r\n*2\r\n+1\r\n:2\r\n*0\r\n");
+    ENCODES(s->rules[6].acts[0].val, 2, "*0\r\n");
+    ENCODES(s->rules[7].acts[0].val, 2, "+OK\r\n:1\r\n");
+    ENCODES(s->rules[8].acts[0].val, 3, "_\r\n");
+    scn_free(s);
+}
+
+static void test_numbered_array(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("on LRANGE jobs * do reply\n"
+                             "    1) \"a\"\n"
+                             "    2) 1) \"nested\"\n"
+                             "       2) (integer) 3\n"
+                             "    3) \"c\"\n"
+                             "expect commands LRANGE >= 1\n");
+    ENCODES(s->rules[0].acts[0].val, 2,
+            "*3\r\n$1\r\na\r\n*2\r\n$6\r\nnested\r\n:3\r\n$1\r\nc\r\n");
+    assert_int_equal(s->nexpects, 1);
+    assert_int_equal(s->expects[0].line, 6);
+    scn_free(s);
+}
+
+static void test_strict(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("strict conn 2\n"
+                             "  > GET a\n"
+                             "  < \"b\" delay 3ms\n"
+                             "  > SET a \"c d\"\n"
+                             "  < OK\n"
+                             "end\n"
+                             "strict\n  > PING\n  < PONG\nend\n");
+    assert_int_equal(s->nstricts, 2);
+    assert_int_equal(s->stricts[0].conn, 2);
+    assert_int_equal(s->stricts[0].nsteps, 2);
+    assert_int_equal(s->stricts[0].steps[0].line, 2);
+    assert_arg(s->stricts[0].steps[0].cmd, 1, "a");
+    assert_int_equal(s->stricts[0].steps[0].delay_us, 3000);
+    assert_arg(s->stricts[0].steps[1].cmd, 2, "c d");
+    ENCODES(s->stricts[0].steps[1].reply, 2, "+OK\r\n");
+    assert_int_equal(s->stricts[1].conn, 1);
+    scn_free(s);
+}
+
+static void test_events_and_expects(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("on GET do pass\n"
+                             "at 5s do expire user:1 then run SET k \"v w\"\n"
+                             "expect connections == 2\n"
+                             "expect peak-connections <= 1\n"
+                             "expect refused != 0\n"
+                             "expect commands GET user:* > 2\n"
+                             "expect commands >= 0\n"
+                             "expect unconsumed == 0\n"
+                             "expect protocol-errors < 1\n"
+                             "expect rule 1 == 1\n");
+    assert_int_equal(s->nevents, 1);
+    assert_int_equal(s->events[0].at_us, 5000000);
+    assert_int_equal(s->events[0].acts[0].kind, SA_EXPIRE);
+    assert_int_equal(s->events[0].acts[1].kind, SA_RUN);
+    assert_arg(s->events[0].acts[1].cmd, 2, "v w");
+    assert_int_equal(s->nexpects, 8);
+    assert_int_equal(s->expects[0].what, SW_CONNECTIONS);
+    assert_int_equal(s->expects[0].op, SO_EQ);
+    assert_int_equal(s->expects[0].value, 2);
+    assert_int_equal(s->expects[1].what, SW_PEAK);
+    assert_int_equal(s->expects[1].op, SO_LE);
+    assert_int_equal(s->expects[2].op, SO_NE);
+    assert_int_equal(s->expects[3].what, SW_COMMANDS);
+    assert_int_equal(s->expects[3].match->argc, 2);
+    assert_int_equal(s->expects[3].op, SO_GT);
+    assert_null(s->expects[4].match);
+    assert_int_equal(s->expects[5].what, SW_UNCONSUMED);
+    assert_int_equal(s->expects[6].what, SW_PROTOCOL_ERRORS);
+    assert_int_equal(s->expects[6].op, SO_LT);
+    assert_int_equal(s->expects[7].what, SW_RULE);
+    assert_int_equal(s->expects[7].rule, 1);
+    scn_free(s);
+}
+
+static void test_durations(void **state)
+{
+    (void)state;
+    int64_t us;
+    assert_int_equal(scn_parse_duration("50ms", 4, &us), 0);
+    assert_int_equal(us, 50000);
+    assert_int_equal(scn_parse_duration("1.5s", 4, &us), 0);
+    assert_int_equal(us, 1500000);
+    assert_int_equal(scn_parse_duration("250us", 5, &us), 0);
+    assert_int_equal(us, 250);
+    assert_int_equal(scn_parse_duration("2m", 2, &us), 0);
+    assert_int_equal(us, 120000000);
+    assert_int_equal(scn_parse_duration("0ms", 3, &us), 0);
+    assert_int_equal(us, 0);
+    assert_int_equal(scn_parse_duration("50", 2, &us), -1);
+    assert_int_equal(scn_parse_duration("ms", 2, &us), -1);
+    assert_int_equal(scn_parse_duration("5h", 2, &us), -1);
+    assert_int_equal(scn_parse_duration(".5s", 3, &us), -1);
+    assert_int_equal(scn_parse_duration("5.s", 3, &us), -1);
+    assert_int_equal(scn_parse_duration("-5ms", 4, &us), -1);
+    assert_int_equal(scn_parse_duration("2000000s", 8, &us), -1); /* over a day */
+}
+
+/* Each case: one bad line (or block) and the exact diagnostic. */
+static void test_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *diag;
+    } cases[] = {
+        {"clock sometimes\n", "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"},
+        {"bogus 1\n", "t.scn:1:1: unknown directive 'bogus' (expected name, clock, seed, maxclients, "
+                      "timeout, requirepass, finish, setup, strict, on, at, expect)\n"},
+        {"seed x\n", "t.scn:1:6: expected a seed (a number), got 'x'\n"},
+        {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
+        {"finish later\n", "t.scn:1:8: expected idle, after DURATION or control after 'finish'\n"},
+        {"name\n", "t.scn:1:1: expected a name after 'name'\n"},
+        {"\n  on GET do reply\n",
+         "t.scn:2:13: 'reply' needs a value on its line, or numbered lines '1) ...' below it\n"},
+        {"on GET x do delay fast\n", "t.scn:1:19: expected a duration such as 50ms, got 'fast'\n"},
+        {"on GET do delay 40ms..10ms\n", "t.scn:1:17: the range '40ms..10ms' ends before it starts\n"},
+        {"on connect do reply OK\n", "t.scn:1:15: action 'reply' is not allowed in a connection rule\n"},
+        {"at 1s do reply OK\n", "t.scn:1:10: action 'reply' is not allowed in a timed event\n"},
+        {"on GET do reply \"abc\n", "t.scn:1:17: unterminated quoted string\n"},
+        {"on GET do reply \"a\"b\n", "t.scn:1:20: closing quote must be followed by a space\n"},
+        {"on GET do explode\n", "t.scn:1:11: unknown action 'explode'\n"},
+        {"on GET do reply OK then reply OK\n",
+         "t.scn:1:25: a rule can replace the reply only once (reply, close before, reset, hang, "
+         "corrupt, refuse, silent)\n"},
+        {"on GET do reply OK also\n", "t.scn:1:20: expected 'then' or the end of the line, got 'also'\n"},
+        {"on GET\n", "t.scn:1:7: expected 'do' and an action\n"},
+        {"on do pass\n", "t.scn:1:4: expected a command pattern or 'connect' after 'on'\n"},
+        {"on GET nth 0 do pass\n", "t.scn:1:12: expected a number from 1 up, got '0'\n"},
+        {"on connect conn 2 do refuse\n",
+         "t.scn:1:12: 'conn' does not apply to a connection rule (use nth)\n"},
+        {"on GET after 3 cmds do pass\n", "t.scn:1:8: expected 'after N commands' or 'after DURATION'\n"},
+        {"on GET do close soon\n", "t.scn:1:17: expected before, after or middle after 'close'\n"},
+        {"on GET do corrupt all\n", "t.scn:1:19: expected garbage, length or resp3 after 'corrupt'\n"},
+        {"on GET do retype k tree\n",
+         "t.scn:1:20: expected a type (string, list, hash, set, zset) after the key\n"},
+        {"on GET do split middle\n",
+         "t.scn:1:17: expected inside-length, inside-payload or a byte offset after 'split'\n"},
+        {"on GET do reply (integer) x\n", "t.scn:1:27: expected an integer after (integer), got 'x'\n"},
+        {"on GET do reply (error)\n",
+         "t.scn:1:17: expected the error text after (error), e.g. (error) ERR something\n"},
+        {"on GET do reply (map) 1\n",
+         "t.scn:1:17: unknown reply type '(map)' (known: (nil) (integer) (double) (true) (false) "
+         "(error) (empty array))\n"},
+        {"on GET do reply [1, 2\n", "t.scn:1:17: unterminated array: missing ']'\n"},
+        {"on GET do reply [1 2]\n", "t.scn:1:20: expected ',' or ']' in the array, got '2'\n"},
+        {"on GET do reply\n  1) \"a\"\n  3) \"b\"\n", "t.scn:3:3: expected element 2), got '3)'\n"},
+        {"on GET do reply\n  1) \"a\"\n     2) \"b\"\n",
+         "t.scn:3:6: element '2)' is not aligned with the elements above it\n"},
+        {"expect bogus == 1\n",
+         "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
+         "unconsumed, protocol-errors, rule N)\n"},
+        {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
+        {"expect rule 2 == 1\n", "t.scn:1:13: there is no rule 2 above this line (rules so far: 0)\n"},
+        {"expect connections == 1 or so\n", "t.scn:1:25: unexpected 'or' at the end of the line\n"},
+        {"setup\n  SET a b\n", "t.scn:1:1: 'setup' block has no 'end'\n"},
+        {"end\n", "t.scn:1:1: 'end' without a block (setup or strict) to close\n"},
+        {"strict\n  < OK\nend\n", "t.scn:2:3: a reply '<' must follow a command '>'\n"},
+        {"strict\n  > GET a\nend\n", "t.scn:2:1: command '>' has no reply '<' after it\n"},
+        {"strict\n  GET a\nend\n",
+         "t.scn:2:3: expected '> COMMAND' or '< REPLY' in a strict block, got 'GET'\n"},
+        {"at soon do evict k\n", "t.scn:1:4: expected a duration such as 50ms, got 'soon'\n"},
+        {"\"quoted\"\n", "t.scn:1:1: expected a directive, got a quoted string\n"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *diag = parse_bad(cases[i].text);
+        if (strcmp(diag, cases[i].diag) != 0)
+            fail_msg("case %zu (%s):\n got  %s want %s", i, cases[i].text, diag, cases[i].diag);
+        free(diag);
+    }
+}
+
+static void test_all_errors_reported(void **state)
+{
+    (void)state;
+    char *diag = parse_bad("clock x\non GET do explode\nexpect bogus == 1\nname \"ok\"\n");
+    /* Three problems, three lines, in file order; the valid line is silent. */
+    assert_string_equal(diag, "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"
+                              "t.scn:2:11: unknown action 'explode'\n"
+                              "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
+                              "refused, commands, unconsumed, protocol-errors, rule N)\n");
+    free(diag);
+}
+
+static void test_binary_input(void **state)
+{
+    (void)state;
+    static const char text[] = "name x\n\0\xff\n";
+    struct buf diag = BUF_INIT;
+    struct scn *s = NULL;
+    assert_int_equal(scn_parse(text, sizeof(text) - 1, "bin.scn", &s, &diag), MR_EPARSE);
+    assert_null(s);
+    assert_non_null(strstr(diag.p, "bin.scn:1:1: the file contains a NUL byte"));
+    buf_free(&diag);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header),      cmocka_unit_test(test_setup),
+        cmocka_unit_test(test_rules),       cmocka_unit_test(test_values),
+        cmocka_unit_test(test_numbered_array), cmocka_unit_test(test_strict),
+        cmocka_unit_test(test_events_and_expects), cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_errors),      cmocka_unit_test(test_all_errors_reported),
+        cmocka_unit_test(test_binary_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
