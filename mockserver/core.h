@@ -28,6 +28,7 @@ struct srv;
 struct client {
     uint64_t id;
     int fd;
+    int conn_no; /* 1-based order of acceptance, for scenario rules ("conn N") */
     unsigned flags;
     int proto;   /* 2 or 3 */
     int dbi;     /* selected database */

@@ -68,6 +68,7 @@ enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
 
 struct scn_act {
     enum scn_act_kind kind;
+    int line, col;           /* where it was written */
     int64_t us_min, us_max;  /* DELAY (a range when they differ), ADVANCE, pause of PIECES/SPLIT */
     long long n;             /* PIECES: bytes per write; SPLIT: offset */
     enum scn_split split;    /* SPLIT */
@@ -118,6 +119,7 @@ enum scn_op { SO_EQ, SO_NE, SO_LT, SO_LE, SO_GT, SO_GE };
 
 struct scn_expect {
     int line;
+    char *text;              /* the directive as written, for reports */
     enum scn_what what;
     struct resp_argv *match; /* SW_COMMANDS with a pattern, else NULL */
     int rule;                /* SW_RULE: 1-based rule number */

@@ -698,6 +698,8 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
         return -1;
     }
     int col = t.col;
+    a->line = p->lineno;
+    a->col = col;
     static const struct { const char *name; unsigned ctxs; } allowed[] = {
         {"reply", 1u << CTX_COMMAND},   {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
         {"pieces", 1u << CTX_COMMAND},  {"split", 1u << CTX_COMMAND},
@@ -1057,6 +1059,20 @@ static void parse_expect(struct parser *p, struct scn *s)
         return;
     }
     expect_eol(p);
+    /* Keep the directive's text (up to a comment) for reports. */
+    size_t end = p->len;
+    for (size_t i = 0; i < p->len; i++) {
+        if (p->line[i] == '#' && (i == 0 || p->line[i - 1] == ' ' || p->line[i - 1] == '\t')) {
+            end = i;
+            break;
+        }
+    }
+    size_t start = 0;
+    while (start < end && (p->line[start] == ' ' || p->line[start] == '\t'))
+        start++;
+    while (end > start && (p->line[end - 1] == ' ' || p->line[end - 1] == '\t'))
+        end--;
+    e.text = mem_dup(p->line + start, end - start);
     s->expects = mem_realloc(s->expects, (size_t)(s->nexpects + 1) * sizeof(*s->expects));
     s->expects[s->nexpects++] = e;
 }
@@ -1219,6 +1235,25 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
     expect_eol(p);
 }
 
+/* Checks that need the whole file: 'advance' needs the virtual clock. */
+static void check_advance(struct parser *p, const struct scn *s, const struct scn_act *acts, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (acts[i].kind == SA_ADVANCE && !s->clock_virtual) {
+            p->lineno = acts[i].line;
+            perr(p, acts[i].col, "'advance' needs 'clock virtual' (the real clock cannot be moved)");
+        }
+    }
+}
+
+static void validate(struct parser *p, const struct scn *s)
+{
+    for (int i = 0; i < s->nrules; i++)
+        check_advance(p, s, s->rules[i].acts, s->rules[i].nacts);
+    for (int i = 0; i < s->nevents; i++)
+        check_advance(p, s, s->events[i].acts, s->events[i].nacts);
+}
+
 int scn_parse(const char *text, size_t len, const char *file, struct scn **out, struct buf *diag)
 {
     struct parser p;
@@ -1271,6 +1306,7 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
                             "requirepass, finish, setup, strict, on, at, expect)", t.p);
         }
     }
+    validate(&p, s);
     buf_free(&p.scratch);
     if (p.errors > 0) {
         scn_free(s);
@@ -1305,8 +1341,10 @@ void scn_free(struct scn *s)
         free(s->stricts[i].steps);
     }
     free(s->stricts);
-    for (int i = 0; i < s->nexpects; i++)
+    for (int i = 0; i < s->nexpects; i++) {
         resp_argv_free(s->expects[i].match);
+        free(s->expects[i].text);
+    }
     free(s->expects);
     free(s->name);
     free(s->requirepass);

@@ -107,6 +107,7 @@ static void test_rules(void **state)
         "on INCR * from 4 times 2 every 3 do reply (error) WRONGTYPE Operation  against # not a comment? yes\n"
         "on SET do split inside-length then close after\n"
         "on DEL do evict k then retype j hash then advance 2m then close middle\n"
+        "clock virtual\n"
         "on connect nth 3 do refuse\n"
         "on connect after 1s do delay 50ms\n"
         "on PING do corrupt resp3\n");
@@ -255,6 +256,7 @@ static void test_events_and_expects(void **state)
     assert_int_equal(s->events[0].acts[1].kind, SA_RUN);
     assert_arg(s->events[0].acts[1].cmd, 2, "v w");
     assert_int_equal(s->nexpects, 8);
+    assert_string_equal(s->expects[0].text, "expect connections == 2");
     assert_int_equal(s->expects[0].what, SW_CONNECTIONS);
     assert_int_equal(s->expects[0].op, SO_EQ);
     assert_int_equal(s->expects[0].value, 2);
@@ -360,6 +362,8 @@ static void test_errors(void **state)
          "t.scn:2:3: expected '> COMMAND' or '< REPLY' in a strict block, got 'GET'\n"},
         {"at soon do evict k\n", "t.scn:1:4: expected a duration such as 50ms, got 'soon'\n"},
         {"\"quoted\"\n", "t.scn:1:1: expected a directive, got a quoted string\n"},
+        {"on GET do advance 1s\n",
+         "t.scn:1:11: 'advance' needs 'clock virtual' (the real clock cannot be moved)\n"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *diag = parse_bad(cases[i].text);

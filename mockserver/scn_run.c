@@ -1,0 +1,634 @@
+/* scn_run.c - the scenario engine's decisions and verdict, see scn_run.h.
+ *
+ * Rule selection: rules are tried in file order. A rule's gates (pattern,
+ * conn N, after N commands, after DURATION) must all pass; then the rule's
+ * own match counter goes up and its count conditions (nth, from, times,
+ * every) are tested against it. The first rule whose conditions all hold
+ * fires. A strict block waiting on this connection comes before any rule.
+ *
+ * Keyspace actions go through the real command implementations (a detached
+ * internal client runs DEL/SET/RPUSH/...), so a retyped key is exactly what
+ * Redis would hold. Scenario time is the core clock minus the start. */
+#include "scn_run.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dict.h"
+#include "mem.h"
+#include "obj.h"
+#include "util.h"
+
+#define IDLE_GRACE_US 100000 /* "finish idle": no client for this long */
+
+struct strict_state {
+    int next;        /* index of the next step */
+    int failed_step; /* 1-based step that got a wrong command, 0 none */
+};
+
+struct scn_run {
+    const struct scn *s;
+    struct core *core;
+    int64_t start_us;
+    uint64_t rng;
+    /* counters */
+    long long connections, refused, commands;
+    long long *rule_seen, *rule_fired;
+    long long *expect_count; /* per expectation with a pattern */
+    struct strict_state *strict;
+    int next_event;
+    /* ending */
+    int ended;
+    int64_t idle_since_us; /* -1 while someone is connected */
+    struct buf failures;   /* one line per runtime failure (strict mismatches) */
+};
+
+/* ---- helpers ----------------------------------------------------------------------- */
+
+static int64_t scn_now(const struct scn_run *r)
+{
+    return clk_now_us(&r->core->clock) - r->start_us;
+}
+
+/* Runs argv on a detached internal client in database dbi; the reply goes
+ * to out (may be NULL). */
+static void run_internal(struct core *core, int dbi, int argc, char *const *argv,
+                         const size_t *argl, struct buf *out)
+{
+    struct client c;
+    memset(&c, 0, sizeof(c));
+    c.core = core;
+    c.fd = -1;
+    c.proto = 2;
+    c.authed = 1;
+    c.dbi = dbi;
+    c.lastcmd = "NULL";
+    /* Full dispatch: unknown commands and wrong arity are errors here too. */
+    cmd_dispatch(core, &c, resp_argv_new(argc, (const char *const *)argv, argl));
+    if (out)
+        buf_append(out, c.out.p ? c.out.p : "", c.out.len);
+    buf_free(&c.out);
+    free(c.name);
+}
+
+void scn_fmt_argv(struct buf *out, const struct resp_argv *a)
+{
+    for (int i = 0; i < a->argc; i++) {
+        int plain = a->argl[i] > 0;
+        for (size_t k = 0; k < a->argl[i] && plain; k++) {
+            unsigned char ch = (unsigned char)a->argv[i][k];
+            if (ch <= ' ' || ch >= 127 || ch == '"' || ch == '\'' || ch == '\\')
+                plain = 0;
+        }
+        if (i)
+            buf_putc(out, ' ');
+        if (plain) {
+            buf_append(out, a->argv[i], a->argl[i]);
+            continue;
+        }
+        buf_putc(out, '"');
+        for (size_t k = 0; k < a->argl[i]; k++) {
+            unsigned char ch = (unsigned char)a->argv[i][k];
+            if (ch == '"' || ch == '\\')
+                buf_printf(out, "\\%c", ch);
+            else if (ch == '\n')
+                buf_puts(out, "\\n");
+            else if (ch == '\r')
+                buf_puts(out, "\\r");
+            else if (ch < ' ' || ch >= 127)
+                buf_printf(out, "\\x%02x", ch);
+            else
+                buf_putc(out, (char)ch);
+        }
+        buf_putc(out, '"');
+    }
+}
+
+/* Pattern (command glob, then argument globs by position) against argv. */
+static int matches(const struct resp_argv *pat, const struct resp_argv *a)
+{
+    if (pat == NULL)
+        return 1;
+    if (pat->argc > a->argc)
+        return 0;
+    if (!util_glob(pat->argv[0], pat->argl[0], a->argv[0], a->argl[0], 1))
+        return 0;
+    for (int i = 1; i < pat->argc; i++)
+        if (!util_glob(pat->argv[i], pat->argl[i], a->argv[i], a->argl[i], 0))
+            return 0;
+    return 1;
+}
+
+static int same_argv(const struct resp_argv *x, const struct resp_argv *y)
+{
+    if (x->argc != y->argc)
+        return 0;
+    for (int i = 0; i < x->argc; i++) {
+        if (x->argl[i] != y->argl[i])
+            return 0;
+        /* The command name is case-insensitive, as Redis treats it. */
+        if (i == 0 ? strncasecmp(x->argv[0], y->argv[0], x->argl[0]) != 0
+                   : memcmp(x->argv[i], y->argv[i], x->argl[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int64_t pick(struct scn_run *r, int64_t lo, int64_t hi)
+{
+    if (hi <= lo)
+        return lo;
+    return lo + (int64_t)(dict_rand(&r->rng) % (uint64_t)(hi - lo + 1));
+}
+
+/* ---- life cycle --------------------------------------------------------------------- */
+
+struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag)
+{
+    struct scn_run *r = mem_calloc(1, sizeof(*r));
+    r->s = s;
+    r->core = core;
+    r->rng = s->seed * 0x9e3779b97f4a7c15ULL + 1;
+    r->rule_seen = mem_calloc((size_t)s->nrules + 1, sizeof(long long));
+    r->rule_fired = mem_calloc((size_t)s->nrules + 1, sizeof(long long));
+    r->expect_count = mem_calloc((size_t)s->nexpects + 1, sizeof(long long));
+    r->strict = mem_calloc((size_t)s->nstricts + 1, sizeof(*r->strict));
+    r->idle_since_us = -1;
+
+    if (s->clock_virtual)
+        clk_set_virtual(&core->clock, -1);
+    if (s->maxclients > 0)
+        core->cfg.maxclients = s->maxclients;
+    if (s->timeout >= 0)
+        core->cfg.timeout = s->timeout;
+    if (s->requirepass) {
+        free(core->cfg.requirepass);
+        core->cfg.requirepass = mem_strdup(s->requirepass);
+    }
+    r->start_us = clk_now_us(&core->clock);
+
+    for (int i = 0; i < s->nsetup; i++) {
+        struct buf out = BUF_INIT;
+        run_internal(core, 0, s->setup[i]->argc, s->setup[i]->argv, s->setup[i]->argl, &out);
+        if (out.len > 0 && out.p[0] == '-') {
+            size_t n = strcspn(out.p + 1, "\r\n");
+            buf_printf(diag, "%s:%d: setup command failed: %.*s\n", s->file, s->setup_line[i], (int)n,
+                       out.p + 1);
+            buf_free(&out);
+            scn_run_free(r);
+            return NULL;
+        }
+        buf_free(&out);
+    }
+    return r;
+}
+
+void scn_run_free(struct scn_run *r)
+{
+    if (r == NULL)
+        return;
+    free(r->rule_seen);
+    free(r->rule_fired);
+    free(r->expect_count);
+    free(r->strict);
+    buf_free(&r->failures);
+    free(r);
+}
+
+void scn_plan_init(struct scn_plan *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->run = 1;
+}
+
+void scn_plan_free(struct scn_plan *p)
+{
+    buf_free(&p->reply);
+}
+
+/* ---- gates and counts ----------------------------------------------------------------- */
+
+static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_no)
+{
+    for (int i = 0; i < rule->nconds; i++) {
+        const struct scn_cond *c = &rule->conds[i];
+        switch (c->kind) {
+        case SC_CONN:
+            if (conn_no != c->n)
+                return 0;
+            break;
+        case SC_AFTER_COMMANDS:
+            if (r->commands <= c->n)
+                return 0;
+            break;
+        case SC_AFTER_TIME:
+            if (scn_now(r) < c->us)
+                return 0;
+            break;
+        default:
+            break;
+        }
+    }
+    return 1;
+}
+
+static int counts_hold(const struct scn_rule *rule, long long k)
+{
+    for (int i = 0; i < rule->nconds; i++) {
+        const struct scn_cond *c = &rule->conds[i];
+        if ((c->kind == SC_NTH && k != c->n) || (c->kind == SC_FROM && k < c->n) ||
+            (c->kind == SC_TIMES && k > c->n) || (c->kind == SC_EVERY && k % c->n != 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- connections --------------------------------------------------------------------- */
+
+/* Every rule that matches counts the event (so "nth 2" means the second
+ * matching event, whatever other rules did); the first whose conditions all
+ * hold fires. Returns its index, or -1. */
+static int select_rule(struct scn_run *r, int on_connect, const struct resp_argv *a, int conn_no)
+{
+    int chosen = -1;
+    for (int i = 0; i < r->s->nrules; i++) {
+        const struct scn_rule *rule = &r->s->rules[i];
+        if (rule->on_connect != on_connect || (!on_connect && !matches(rule->match, a)) ||
+            !gates_pass(r, rule, conn_no))
+            continue;
+        long long k = ++r->rule_seen[i];
+        if (chosen < 0 && counts_hold(rule, k))
+            chosen = i;
+    }
+    if (chosen >= 0)
+        r->rule_fired[chosen]++;
+    return chosen;
+}
+
+enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *delay_us)
+{
+    *conn_no = (int)++r->connections;
+    *delay_us = 0;
+    r->idle_since_us = -1;
+    int i = select_rule(r, 1, NULL, *conn_no);
+    if (i >= 0) {
+        const struct scn_act *a = &r->s->rules[i].acts[0];
+        switch (a->kind) {
+        case SA_REFUSE:
+            r->refused++;
+            return SCN_CONN_REFUSE;
+        case SA_DELAY:
+            *delay_us = pick(r, a->us_min, a->us_max);
+            return SCN_CONN_DELAY;
+        case SA_SILENT: return SCN_CONN_SILENT;
+        case SA_CLOSE: return SCN_CONN_CLOSE;
+        default: return SCN_CONN_ACCEPT;
+        }
+    }
+    return SCN_CONN_ACCEPT;
+}
+
+/* ---- keyspace actions ------------------------------------------------------------------ */
+
+static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
+{
+    struct core *core = r->core;
+    struct db *db = &core->db[dbi];
+    switch (a->kind) {
+    case SA_EVICT:
+        db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock));
+        break;
+    case SA_EXPIRE:
+        if (db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock)))
+            db->expired++;
+        break;
+    case SA_RETYPE: {
+        static const char *const make[][4] = {
+            [OBJ_STRING] = {"SET", NULL, "retyped", NULL},
+            [OBJ_LIST] = {"RPUSH", NULL, "retyped", NULL},
+            [OBJ_HASH] = {"HSET", NULL, "retyped", "1"},
+            [OBJ_SET] = {"SADD", NULL, "retyped", NULL},
+            [OBJ_ZSET] = {"ZADD", NULL, "0", "retyped"},
+        };
+        db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock));
+        const char *argv[4];
+        size_t argl[4];
+        int argc = make[a->type][3] ? 4 : 3;
+        for (int i = 0; i < argc; i++) {
+            argv[i] = i == 1 ? a->key : make[a->type][i];
+            argl[i] = i == 1 ? a->keylen : strlen(make[a->type][i]);
+        }
+        struct resp_argv *cmd = resp_argv_new(argc, argv, argl);
+        run_internal(core, dbi, cmd->argc, cmd->argv, cmd->argl, NULL);
+        resp_argv_free(cmd);
+        break;
+    }
+    case SA_ADVANCE:
+        clk_advance_us(&core->clock, a->us_min);
+        break;
+    case SA_RUN:
+        run_internal(core, dbi, a->cmd->argc, a->cmd->argv, a->cmd->argl, NULL);
+        break;
+    default:
+        break;
+    }
+}
+
+void scn_run_tick(struct scn_run *r)
+{
+    while (r->next_event < r->s->nevents && scn_now(r) >= r->s->events[r->next_event].at_us) {
+        const struct scn_event *e = &r->s->events[r->next_event++];
+        for (int i = 0; i < e->nacts; i++)
+            apply_keyspace(r, &e->acts[i], 0);
+    }
+}
+
+/* ---- commands ---------------------------------------------------------------------------- */
+
+static void plan_reply(struct scn_plan *plan, const struct scn_val *v, int proto)
+{
+    plan->run = 0;
+    buf_clear(&plan->reply);
+    scn_val_write(v, &plan->reply, proto);
+}
+
+static void plan_error(struct scn_plan *plan, const char *text, size_t len)
+{
+    plan->run = 0;
+    buf_clear(&plan->reply);
+    resp_w_error(&plan->reply, text, len);
+}
+
+/* A strict block waiting on this connection. Returns 1 if it took the command. */
+static int strict_step(struct scn_run *r, struct client *c, const struct resp_argv *a,
+                       struct scn_plan *plan)
+{
+    for (int i = 0; i < r->s->nstricts; i++) {
+        const struct scn_strict *st = &r->s->stricts[i];
+        struct strict_state *ss = &r->strict[i];
+        if (st->conn != c->conn_no || ss->next >= st->nsteps || ss->failed_step)
+            continue;
+        const struct scn_step *step = &st->steps[ss->next];
+        plan->rule = -1;
+        if (same_argv(step->cmd, a)) {
+            ss->next++;
+            plan_reply(plan, step->reply, c->proto);
+            plan->delay_us = step->delay_us;
+            return 1;
+        }
+        struct buf msg = BUF_INIT;
+        buf_printf(&msg, "ERR mockredis: strict step %d expected '", ss->next + 1);
+        scn_fmt_argv(&msg, step->cmd);
+        buf_puts(&msg, "', got '");
+        scn_fmt_argv(&msg, a);
+        buf_putc(&msg, '\'');
+        plan_error(plan, msg.p, msg.len);
+        buf_printf(&r->failures, "line %d: %s\n", step->line, msg.p + 4);
+        ss->failed_step = ss->next + 1;
+        buf_free(&msg);
+        return 1;
+    }
+    return 0;
+}
+
+void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
+                     struct scn_plan *plan)
+{
+    r->commands++;
+    for (int i = 0; i < r->s->nexpects; i++)
+        if (r->s->expects[i].what == SW_COMMANDS && matches(r->s->expects[i].match, a))
+            r->expect_count[i]++;
+    scn_run_tick(r);
+    if (strict_step(r, c, a, plan))
+        return;
+
+    int i = select_rule(r, 0, a, c->conn_no);
+    if (i >= 0) {
+        const struct scn_rule *rule = &r->s->rules[i];
+        plan->rule = i + 1;
+        for (int j = 0; j < rule->nacts; j++) {
+            const struct scn_act *act = &rule->acts[j];
+            switch (act->kind) {
+            case SA_REPLY: plan_reply(plan, act->val, c->proto); break;
+            case SA_DELAY: plan->delay_us = pick(r, act->us_min, act->us_max); break;
+            case SA_PIECES:
+                plan->pieces = act->n;
+                plan->pause_us = act->us_min;
+                break;
+            case SA_SPLIT:
+                plan->split = 1;
+                plan->split_at = act->split;
+                plan->split_off = act->n;
+                plan->pause_us = act->us_min;
+                break;
+            case SA_CLOSE_BEFORE: plan->end = SCN_END_BEFORE; plan->run = 0; break;
+            case SA_CLOSE_AFTER: plan->end = SCN_END_AFTER; break;
+            case SA_CLOSE_MIDDLE: plan->end = SCN_END_MIDDLE; break;
+            case SA_RESET: plan->end = SCN_END_RESET; plan->run = 0; break;
+            case SA_HANG: plan->end = SCN_END_HANG; plan->run = 0; break;
+            case SA_CORRUPT_GARBAGE:
+                plan->run = 0;
+                buf_clear(&plan->reply);
+                buf_puts(&plan->reply, "!garbage\r\n");
+                break;
+            case SA_CORRUPT_LENGTH: plan->corrupt_length = 1; break;
+            case SA_CORRUPT_RESP3:
+                plan->run = 0;
+                buf_clear(&plan->reply);
+                buf_puts(&plan->reply, ",3.14\r\n");
+                break;
+            case SA_EVICT: case SA_EXPIRE: case SA_RETYPE: case SA_ADVANCE: case SA_RUN:
+                apply_keyspace(r, act, c->dbi);
+                break;
+            default:
+                break;
+            }
+        }
+        return;
+    }
+}
+
+void scn_corrupt_length(struct buf *reply)
+{
+    for (size_t i = 0; i < reply->len; i++) {
+        char t = reply->p[i];
+        if ((t == '$' || t == '*') && i + 1 < reply->len && reply->p[i + 1] != '-') {
+            char *end;
+            long long n = strtoll(reply->p + i + 1, &end, 10);
+            struct buf out = BUF_INIT;
+            buf_append(&out, reply->p, i + 1);
+            buf_printf(&out, "%lld", n + 1);
+            buf_append(&out, end, reply->len - (size_t)(end - reply->p));
+            buf_free(reply);
+            *reply = out;
+            return;
+        }
+        /* skip to the next line */
+        const char *nl = memchr(reply->p + i, '\n', reply->len - i);
+        if (nl == NULL)
+            return;
+        i = (size_t)(nl - reply->p);
+    }
+}
+
+/* ---- ending and verdict ------------------------------------------------------------------ */
+
+int scn_run_over(struct scn_run *r, size_t nclients)
+{
+    if (r->ended)
+        return 1;
+    switch (r->s->end) {
+    case SE_CONTROL:
+        return 0;
+    case SE_AFTER:
+        /* Real time: the whole point is a limit on the wall clock. */
+        return clk_mono_us() - r->core->start_us >= r->s->end_after_us;
+    case SE_IDLE:
+        if (r->connections == 0 || nclients > 0) {
+            r->idle_since_us = -1;
+            return 0;
+        }
+        if (r->idle_since_us < 0)
+            r->idle_since_us = clk_mono_us();
+        return clk_mono_us() - r->idle_since_us >= IDLE_GRACE_US;
+    }
+    return 0;
+}
+
+void scn_run_end(struct scn_run *r)
+{
+    r->ended = 1;
+}
+
+static int compare(enum scn_op op, long long a, long long b)
+{
+    switch (op) {
+    case SO_EQ: return a == b;
+    case SO_NE: return a != b;
+    case SO_LT: return a < b;
+    case SO_LE: return a <= b;
+    case SO_GT: return a > b;
+    case SO_GE: return a >= b;
+    }
+    return 0;
+}
+
+static long long unconsumed(const struct scn_run *r)
+{
+    long long n = 0;
+    for (int i = 0; i < r->s->nstricts; i++)
+        n += r->s->stricts[i].nsteps - r->strict[i].next;
+    return n;
+}
+
+static long long actual(const struct scn_run *r, int i)
+{
+    const struct scn_expect *e = &r->s->expects[i];
+    switch (e->what) {
+    case SW_CONNECTIONS: return r->connections;
+    case SW_PEAK: return (long long)r->core->st.conn_peak;
+    case SW_REFUSED: return r->refused + (long long)r->core->st.conn_refused;
+    case SW_COMMANDS: return e->match ? r->expect_count[i] : r->commands;
+    case SW_UNCONSUMED: return unconsumed(r);
+    case SW_PROTOCOL_ERRORS: return (long long)r->core->st.proto_errors;
+    case SW_RULE: return r->rule_fired[e->rule - 1];
+    }
+    return 0;
+}
+
+static void json_str(struct buf *j, const char *s, size_t n)
+{
+    buf_putc(j, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            buf_printf(j, "\\%c", ch);
+        else if (ch < 0x20)
+            buf_printf(j, "\\u%04x", ch);
+        else
+            buf_putc(j, (char)ch);
+    }
+    buf_putc(j, '"');
+}
+
+int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
+{
+    const struct scn *s = r->s;
+    int failed = 0;
+    struct buf lines = BUF_INIT, jexp = BUF_INIT;
+
+    for (int i = 0; i < s->nexpects; i++) {
+        long long got = actual(r, i);
+        int ok = compare(s->expects[i].op, got, s->expects[i].value);
+        failed |= !ok;
+        buf_printf(&lines, "  %-4s %s  (line %d: got %lld)\n", ok ? "ok" : "FAIL", s->expects[i].text,
+                   s->expects[i].line, got);
+        buf_printf(&jexp, "%s{\"line\":%d,\"text\":", i ? "," : "", s->expects[i].line);
+        json_str(&jexp, s->expects[i].text, strlen(s->expects[i].text));
+        buf_printf(&jexp, ",\"actual\":%lld,\"passed\":%s}", got, ok ? "true" : "false");
+    }
+    /* Strict steps are an implicit expectation: all consumed, none wrong. */
+    struct buf jfail = BUF_INIT;
+    if (r->failures.len) {
+        failed = 1;
+        const char *p = r->failures.p;
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            buf_printf(&lines, "  FAIL strict %.*s\n", (int)(nl - p), p);
+            if (jfail.len)
+                buf_putc(&jfail, ',');
+            json_str(&jfail, p, (size_t)(nl - p));
+            p = nl + 1;
+        }
+    }
+    for (int i = 0; i < s->nstricts; i++) {
+        const struct scn_strict *st = &s->stricts[i];
+        int next = r->strict[i].next;
+        if (next < st->nsteps && !r->strict[i].failed_step) {
+            failed = 1;
+            struct buf m = BUF_INIT;
+            buf_printf(&m, "line %d: strict step %d never reached (%d of %d left): ", st->steps[next].line,
+                       next + 1, st->nsteps - next, st->nsteps);
+            scn_fmt_argv(&m, st->steps[next].cmd);
+            buf_printf(&lines, "  FAIL strict %s\n", m.p);
+            if (jfail.len)
+                buf_putc(&jfail, ',');
+            json_str(&jfail, m.p, m.len);
+            buf_free(&m);
+        }
+    }
+
+    const char *name = s->name ? s->name : s->file;
+    if (text) {
+        buf_printf(text, "scenario \"%s\" (%s): %s\n", name, s->file, failed ? "FAIL" : "PASS");
+        buf_printf(text, "  connections %lld, refused %lld, peak %" PRIu64 ", commands %lld\n",
+                   r->connections, r->refused + (long long)r->core->st.conn_refused,
+                   r->core->st.conn_peak, r->commands);
+        buf_append(text, lines.p ? lines.p : "", lines.len);
+    }
+    if (json) {
+        buf_puts(json, "{\"scenario\":");
+        json_str(json, name, strlen(name));
+        buf_puts(json, ",\"file\":");
+        json_str(json, s->file, strlen(s->file));
+        buf_printf(json,
+                   ",\"passed\":%s,\"counters\":{\"connections\":%lld,\"refused\":%lld,"
+                   "\"peak_connections\":%" PRIu64 ",\"commands\":%lld,\"protocol_errors\":%" PRIu64
+                   ",\"unconsumed\":%lld},\"expectations\":[",
+                   failed ? "false" : "true", r->connections,
+                   r->refused + (long long)r->core->st.conn_refused, r->core->st.conn_peak, r->commands,
+                   r->core->st.proto_errors, unconsumed(r));
+        buf_append(json, jexp.p ? jexp.p : "", jexp.len);
+        buf_puts(json, "],\"failures\":[");
+        buf_append(json, jfail.p ? jfail.p : "", jfail.len);
+        buf_puts(json, "]}\n");
+    }
+    buf_free(&lines);
+    buf_free(&jexp);
+    buf_free(&jfail);
+    return failed;
+}

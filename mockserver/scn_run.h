@@ -1,0 +1,93 @@
+/* scn_run.h - playing a scenario: what to do with each connection and
+ * command, and the verdict at the end.
+ *
+ * The engine decides; the network side (server.c) carries out. For every
+ * accepted connection and every command the server asks the engine for a
+ * plan; the engine applies keyspace and clock actions itself (evict, expire,
+ * retype, advance, timed events) and returns what the server must do with
+ * the reply (replace it, delay it, slice it, close, reset, hang). The
+ * engine keeps every counter the expectations need and renders the report.
+ * No sockets, no timers here: everything is driven by calls. */
+#ifndef MOCKREDIS_SCN_RUN_H
+#define MOCKREDIS_SCN_RUN_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "core.h"
+#include "scn.h"
+
+struct scn_run;
+
+/* Starts playing s on core: applies the header (clock, maxclients, timeout,
+ * requirepass) and runs the setup block. s must outlive the run. Returns
+ * NULL when a setup command fails, with "file:line: message" in diag. */
+struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag);
+void scn_run_free(struct scn_run *r);
+
+enum scn_conn_action {
+    SCN_CONN_ACCEPT, /* serve normally */
+    SCN_CONN_REFUSE, /* write Redis's maxclients error, close */
+    SCN_CONN_DELAY,  /* read nothing for delay_us, then serve */
+    SCN_CONN_SILENT, /* never answer */
+    SCN_CONN_CLOSE,  /* close at once */
+};
+
+/* A connection was accepted. Sets *conn_no to its 1-based number and, for
+ * SCN_CONN_DELAY, *delay_us. Counts it. */
+enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *delay_us);
+
+enum scn_end_kind {
+    SCN_END_NONE,   /* keep the connection */
+    SCN_END_BEFORE, /* close instead of replying */
+    SCN_END_AFTER,  /* close once the reply is written */
+    SCN_END_MIDDLE, /* write half of the reply, then close */
+    SCN_END_RESET,  /* abort with a TCP RST instead of replying */
+    SCN_END_HANG,   /* never reply, stop reading */
+};
+
+struct scn_plan {
+    int rule;             /* 1-based rule that fired, 0 none, -1 a strict step */
+    int run;              /* 1: run the command normally; 0: send reply instead */
+    struct buf reply;     /* !run: the bytes to send, already encoded */
+    int64_t delay_us;     /* hold the reply this long */
+    long long pieces;     /* > 0: write this many bytes at a time */
+    int split;            /* 1: write in two parts at split_at/split_off */
+    enum scn_split split_at;
+    long long split_off;
+    int64_t pause_us;     /* between pieces or the two split parts */
+    enum scn_end_kind end;
+    int corrupt_length;   /* add one to the first length prefix of the reply */
+};
+
+void scn_plan_init(struct scn_plan *p);
+void scn_plan_free(struct scn_plan *p);
+
+/* A command arrived from client c (c->conn_no set by the server from
+ * scn_run_connect). Fills *plan (initialised by the caller). Keyspace and
+ * clock actions of the rule that fired have been applied on return. */
+void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
+                     struct scn_plan *plan);
+
+/* Runs the timed events whose time has come (call after commands and from
+ * the server's periodic timer). */
+void scn_run_tick(struct scn_run *r);
+
+/* Tells whether the scenario is over, per its "finish" directive, given how
+ * many clients are connected now. Call periodically. */
+int scn_run_over(struct scn_run *r, size_t nclients);
+/* For "finish control": marks the scenario over (MOCK SCENARIO END). */
+void scn_run_end(struct scn_run *r);
+
+/* Evaluates every expectation. Appends a readable report to text and a JSON
+ * object to json (either may be NULL). Returns 0 when everything held, 1
+ * when something failed. */
+int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json);
+
+/* Writes argv as "GET 'a b'"-style text for messages (quotes where needed). */
+void scn_fmt_argv(struct buf *out, const struct resp_argv *a);
+
+/* Adds one to the first length prefix ($N or *N) in reply[0..len). */
+void scn_corrupt_length(struct buf *reply);
+
+#endif

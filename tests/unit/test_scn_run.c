@@ -1,0 +1,294 @@
+/* test_scn_run.c - unit tests of the scenario engine's decisions (scn_run.c).
+ *
+ * A core without any socket, clients made by core_client_new, commands fed
+ * to scn_run_command: which rule fires, what reply bytes it plans, what the
+ * keyspace looks like after keyspace actions, and the verdict's text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "core.h"
+#include "scn.h"
+#include "scn_run.h"
+
+struct fx {
+    struct core core;
+    struct scn *scn;
+    struct scn_run *run;
+};
+
+static struct fx *start(const char *text)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct buf diag = BUF_INIT;
+    cmd_init();
+    core_init(&f->core);
+    if (scn_parse(text, strlen(text), "t.scn", &f->scn, &diag) != 0)
+        fail_msg("parse: %s", diag.p);
+    f->run = scn_run_new(f->scn, &f->core, &diag);
+    if (f->run == NULL)
+        fail_msg("run: %s", diag.p);
+    buf_free(&diag);
+    return f;
+}
+
+static void stop(struct fx *f)
+{
+    scn_run_free(f->run);
+    scn_free(f->scn);
+    core_destroy(&f->core);
+    free(f);
+}
+
+static struct client *connect_client(struct fx *f)
+{
+    int64_t delay;
+    struct client *c = core_client_new(&f->core);
+    assert_int_equal(scn_run_connect(f->run, &c->conn_no, &delay), SCN_CONN_ACCEPT);
+    return c;
+}
+
+/* Feeds one command line; returns the plan (caller frees). */
+static struct scn_plan command(struct fx *f, struct client *c, const char *line)
+{
+    struct scn_plan p;
+    struct resp_argv *a = resp_split_args(line, strlen(line));
+    scn_plan_init(&p);
+    scn_run_command(f->run, c, a, &p);
+    resp_argv_free(a);
+    return p;
+}
+
+static void assert_reply(const struct scn_plan *p, const char *want)
+{
+    assert_int_equal(p->run, 0);
+    assert_int_equal(p->reply.len, strlen(want));
+    assert_memory_equal(p->reply.p, want, strlen(want));
+}
+
+static void test_nth_rule(void **state)
+{
+    (void)state;
+    struct fx *f = start("on GET user:* nth 2 do reply (nil)\nexpect rule 1 == 1\n");
+    struct client *c = connect_client(f);
+    struct scn_plan p = command(f, c, "GET user:1");
+    assert_int_equal(p.run, 1);
+    assert_int_equal(p.rule, 0);
+    scn_plan_free(&p);
+    p = command(f, c, "GET other"); /* does not match: not counted */
+    assert_int_equal(p.run, 1);
+    scn_plan_free(&p);
+    p = command(f, c, "get user:2"); /* command names match case-insensitively */
+    assert_int_equal(p.rule, 1);
+    assert_reply(&p, "$-1\r\n");
+    scn_plan_free(&p);
+    c->proto = 3;
+    p = command(f, c, "GET user:3"); /* nth 2 fires once */
+    assert_int_equal(p.run, 1);
+    scn_plan_free(&p);
+    assert_int_equal(scn_run_verdict(f->run, NULL, NULL), 0);
+    stop(f);
+}
+
+static void test_gates(void **state)
+{
+    (void)state;
+    struct fx *f = start("on PING conn 2 do reply \"two\"\n"
+                         "on PING after 3 commands do reply \"late\"\n");
+    struct client *c1 = connect_client(f);
+    struct client *c2 = connect_client(f);
+    struct scn_plan p = command(f, c1, "PING");
+    assert_int_equal(p.run, 1);
+    scn_plan_free(&p);
+    p = command(f, c2, "PING");
+    assert_reply(&p, "$3\r\ntwo\r\n");
+    scn_plan_free(&p);
+    p = command(f, c1, "PING"); /* third command: "after 3" needs more than 3 */
+    assert_int_equal(p.run, 1);
+    scn_plan_free(&p);
+    p = command(f, c1, "PING");
+    assert_reply(&p, "$4\r\nlate\r\n");
+    scn_plan_free(&p);
+    stop(f);
+}
+
+static void test_shaping_actions(void **state)
+{
+    (void)state;
+    struct fx *f = start("seed 3\n"
+                         "on GET do delay 10ms..20ms then pieces 2 pause 1ms then close after\n"
+                         "on SET do split inside-payload pause 4ms then corrupt length\n"
+                         "on DEL do reset\n"
+                         "on PING do corrupt resp3\n");
+    struct client *c = connect_client(f);
+    struct scn_plan p = command(f, c, "GET k");
+    assert_int_equal(p.run, 1);
+    assert_true(p.delay_us >= 10000 && p.delay_us <= 20000);
+    assert_int_equal(p.pieces, 2);
+    assert_int_equal(p.pause_us, 1000);
+    assert_int_equal(p.end, SCN_END_AFTER);
+    scn_plan_free(&p);
+    p = command(f, c, "SET k v");
+    assert_int_equal(p.split, 1);
+    assert_int_equal(p.split_at, SPLIT_INSIDE_PAYLOAD);
+    assert_int_equal(p.corrupt_length, 1);
+    scn_plan_free(&p);
+    p = command(f, c, "DEL k");
+    assert_int_equal(p.run, 0);
+    assert_int_equal(p.end, SCN_END_RESET);
+    scn_plan_free(&p);
+    p = command(f, c, "PING");
+    assert_reply(&p, ",3.14\r\n");
+    scn_plan_free(&p);
+    stop(f);
+}
+
+static void test_keyspace_actions(void **state)
+{
+    (void)state;
+    struct fx *f = start("clock virtual\n"
+                         "setup\n  SET a 1\n  SET b 2\n  SET c 3\nend\n"
+                         "on GET a do evict a\n"
+                         "on GET b do retype b list\n"
+                         "on GET c do advance 10s\n"
+                         "at 5s do expire c\n");
+    struct client *c = connect_client(f);
+    struct db *db = &f->core.db[0];
+    int64_t now = core_now_ms(&f->core);
+    assert_non_null(db_lookup(db, "a", 1, now));
+    struct scn_plan p = command(f, c, "GET a");
+    assert_int_equal(p.run, 1); /* the command still runs, on the changed keyspace */
+    assert_null(db_lookup(db, "a", 1, now));
+    scn_plan_free(&p);
+    p = command(f, c, "GET b");
+    struct obj *o = db_lookup(db, "b", 1, now);
+    assert_non_null(o);
+    assert_int_equal(o->type, OBJ_LIST);
+    scn_plan_free(&p);
+    p = command(f, c, "GET c"); /* advances the clock 10 s ... */
+    assert_int_equal(core_now_ms(&f->core), now + 10000);
+    assert_non_null(db_lookup(db, "c", 1, core_now_ms(&f->core)));
+    scn_plan_free(&p);
+    scn_run_tick(f->run); /* ... so the event at 5 s runs */
+    assert_null(db_lookup(db, "c", 1, core_now_ms(&f->core)));
+    stop(f);
+}
+
+static void test_connect_rules(void **state)
+{
+    (void)state;
+    struct fx *f = start("on connect nth 2 do refuse\non connect from 3 do delay 7ms\n"
+                         "expect refused == 1\nexpect connections == 3\n");
+    int no;
+    int64_t delay;
+    assert_int_equal(scn_run_connect(f->run, &no, &delay), SCN_CONN_ACCEPT);
+    assert_int_equal(no, 1);
+    assert_int_equal(scn_run_connect(f->run, &no, &delay), SCN_CONN_REFUSE);
+    assert_int_equal(scn_run_connect(f->run, &no, &delay), SCN_CONN_DELAY);
+    assert_int_equal(no, 3);
+    assert_int_equal(delay, 7000);
+    assert_int_equal(scn_run_verdict(f->run, NULL, NULL), 0);
+    stop(f);
+}
+
+static void test_strict_and_verdict(void **state)
+{
+    (void)state;
+    struct fx *f = start("name \"replay\"\n"
+                         "strict\n  > GET a\n  < \"b\" delay 2ms\n  > SET a \"c d\"\n  < OK\n"
+                         "  > PING\n  < PONG\nend\n"
+                         "expect commands GET * == 1\nexpect commands == 3\n");
+    struct client *c = connect_client(f);
+    struct scn_plan p = command(f, c, "GET a");
+    assert_int_equal(p.rule, -1);
+    assert_reply(&p, "$1\r\nb\r\n");
+    assert_int_equal(p.delay_us, 2000);
+    scn_plan_free(&p);
+    p = command(f, c, "SET a cd");
+    assert_reply(&p, "-ERR mockredis: strict step 2 expected 'SET a \"c d\"', got 'SET a cd'\r\n");
+    scn_plan_free(&p);
+    p = command(f, c, "PING"); /* after a mismatch the block stops: rules and keyspace serve */
+    assert_int_equal(p.run, 1);
+    scn_plan_free(&p);
+
+    struct buf text = BUF_INIT, json = BUF_INIT;
+    assert_int_equal(scn_run_verdict(f->run, &text, &json), 1);
+    assert_string_equal(text.p,
+                        "scenario \"replay\" (t.scn): FAIL\n"
+                        "  connections 1, refused 0, peak 1, commands 3\n"
+                        "  ok   expect commands GET * == 1  (line 10: got 1)\n"
+                        "  ok   expect commands == 3  (line 11: got 3)\n"
+                        "  FAIL strict line 5: mockredis: strict step 2 expected 'SET a \"c d\"', got "
+                        "'SET a cd'\n");
+    assert_non_null(strstr(json.p, "\"passed\":false"));
+    assert_non_null(strstr(json.p, "\"unconsumed\":2"));
+    buf_free(&text);
+    buf_free(&json);
+    stop(f);
+}
+
+static void test_unconsumed(void **state)
+{
+    (void)state;
+    struct fx *f = start("strict\n  > PING\n  < PONG\n  > PING\n  < PONG\nend\n"
+                         "expect connections >= 1\n");
+    struct client *c = connect_client(f);
+    struct scn_plan p = command(f, c, "PING");
+    assert_reply(&p, "+PONG\r\n");
+    scn_plan_free(&p);
+    struct buf text = BUF_INIT;
+    assert_int_equal(scn_run_verdict(f->run, &text, NULL), 1);
+    assert_non_null(strstr(text.p, "FAIL strict line 4: strict step 2 never reached (1 of 2 left): PING"));
+    buf_free(&text);
+    stop(f);
+}
+
+static void test_setup_failure(void **state)
+{
+    (void)state;
+    const char *text = "setup\n  SET a\nend\n";
+    struct scn *s;
+    struct buf diag = BUF_INIT;
+    struct core core;
+    cmd_init();
+    core_init(&core);
+    assert_int_equal(scn_parse(text, strlen(text), "t.scn", &s, &diag), 0);
+    assert_null(scn_run_new(s, &core, &diag));
+    assert_string_equal(diag.p, "t.scn:2: setup command failed: ERR wrong number of arguments for "
+                                "'set' command\n");
+    buf_free(&diag);
+    scn_free(s);
+    core_destroy(&core);
+}
+
+static void test_corrupt_length(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "$3\r\nabc\r\n");
+    scn_corrupt_length(&b);
+    assert_string_equal(b.p, "$4\r\nabc\r\n");
+    buf_clear(&b);
+    buf_puts(&b, "+OK\r\n*2\r\n:1\r\n:2\r\n");
+    scn_corrupt_length(&b);
+    assert_string_equal(b.p, "+OK\r\n*3\r\n:1\r\n:2\r\n");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nth_rule),         cmocka_unit_test(test_gates),
+        cmocka_unit_test(test_shaping_actions),  cmocka_unit_test(test_keyspace_actions),
+        cmocka_unit_test(test_connect_rules),    cmocka_unit_test(test_strict_and_verdict),
+        cmocka_unit_test(test_unconsumed),       cmocka_unit_test(test_setup_failure),
+        cmocka_unit_test(test_corrupt_length),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
