@@ -14,7 +14,9 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "scn.h"
 #include "scn_file.h"
+#include "scn_run.h"
 #include "server.h"
 #include "version.h"
 
@@ -33,6 +35,9 @@ static void usage(FILE *out)
             "  --maxclients N       refuse connections beyond N, as Redis does (default 10000)\n"
             "  --timeout SECONDS    close clients idle this long, 0 = never (default 0)\n"
             "  --requirepass PASS   require AUTH PASS before other commands\n"
+            "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
+            "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
+            "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
             "  --help               show this help and exit\n"
             "  --version            show the version and exit\n"
             "\n"
@@ -65,9 +70,29 @@ static int write_port_file(const char *path, int port)
     return 0;
 }
 
+/* Prints the scenario's verdict on stderr (and as JSON to path). Returns
+ * the exit status: 0 passed, 1 failed (or the report could not be written). */
+static int report(struct scn_run *run, const char *path)
+{
+    struct buf text = BUF_INIT, json = BUF_INIT;
+    int status = scn_run_verdict(run, &text, &json);
+    fputs(text.p, stderr);
+    if (path) {
+        FILE *f = fopen(path, "w");
+        if (f == NULL || fwrite(json.p, 1, json.len, f) != json.len || fclose(f) != 0) {
+            fprintf(stderr, "mockredis: cannot write report %s: %s\n", path, strerror(errno));
+            status = 1;
+        }
+    }
+    buf_free(&text);
+    buf_free(&json);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER };
+    enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER,
+           O_SCN, O_REPORT };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
         {"port", required_argument, NULL, O_PORT},
@@ -76,12 +101,14 @@ int main(int argc, char **argv)
         {"maxclients", required_argument, NULL, O_MAXCL},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"requirepass", required_argument, NULL, O_PASS},
+        {"scenario", required_argument, NULL, O_SCN},
+        {"report", required_argument, NULL, O_REPORT},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VER},
         {NULL, 0, NULL, 0},
     };
     struct core core;
-    const char *port_file = NULL;
+    const char *port_file = NULL, *scn_file = NULL, *report_file = NULL;
     int rc = 0;
 
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
@@ -100,6 +127,8 @@ int main(int argc, char **argv)
             break;
         case O_PORT: rc = parse_int("--port", optarg, 0, 65535, &core.cfg.port); break;
         case O_PORTFILE: port_file = optarg; break;
+        case O_SCN: scn_file = optarg; break;
+        case O_REPORT: report_file = optarg; break;
         case O_UNIX:
             free(core.cfg.unixsocket);
             core.cfg.unixsocket = mem_strdup(optarg);
@@ -134,28 +163,50 @@ int main(int argc, char **argv)
         fprintf(stderr, "mockredis: unexpected argument: %s\n", argv[optind]);
         rc = -1;
     }
+    if (rc == 0 && report_file && !scn_file) {
+        fprintf(stderr, "mockredis: --report needs --scenario\n");
+        rc = -1;
+    }
     if (rc < 0) {
         fprintf(stderr, "Try 'mockredis --help'.\n");
         core_destroy(&core);
         return 2;
     }
 
+    struct scn *scn = NULL;
+    struct scn_run *run = NULL;
+    if (scn_file) {
+        struct buf diag = BUF_INIT;
+        if (scn_load_file(scn_file, &scn, &diag) < 0 ||
+            (run = scn_run_new(scn, &core, &diag)) == NULL) {
+            fputs(diag.p ? diag.p : "", stderr);
+            buf_free(&diag);
+            scn_free(scn);
+            core_destroy(&core);
+            return 2;
+        }
+        buf_free(&diag);
+    }
+
     char err[256];
+    int status = 0;
     struct srv *s = srv_new(&core, err, sizeof(err));
     if (s == NULL) {
         fprintf(stderr, "mockredis: %s\n", err);
-        core_destroy(&core);
-        return 1;
+        status = 1;
+    } else if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
+        status = 1;
+    } else {
+        srv_set_scenario(s, run);
+        printf("listening on %s\n", srv_addr(s));
+        fflush(stdout);
+        srv_run(s, 1);
+        if (run)
+            status = report(run, report_file);
     }
-    if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
-        srv_free(s);
-        core_destroy(&core);
-        return 1;
-    }
-    printf("listening on %s\n", srv_addr(s));
-    fflush(stdout);
-    srv_run(s, 1);
     srv_free(s);
+    scn_run_free(run);
+    scn_free(scn);
     core_destroy(&core);
-    return 0;
+    return status;
 }

@@ -12,7 +12,15 @@
  *    close, read nothing;
  *  - protocol error: reply with the error, stop reading, close once written;
  *  - idle timeout: close silently;
- *  - EOF from the client: close, dropping pending output. */
+ *  - EOF from the client: close, dropping pending output.
+ *
+ * With a scenario (srv_set_scenario), every accepted connection and every
+ * command first asks the engine (scn_run.h) for a plan. Plans that shape a
+ * reply (delay, pieces, split, close in the middle/after) become a "job":
+ * the client stops processing input, the reply bytes are written segment by
+ * segment from a timer, one write() per segment, and input processing
+ * resumes when the job is done, so later pipelined replies stay in order
+ * behind a delayed one, as with a slow Redis. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -36,6 +44,7 @@
 #include "core.h"
 #include "mem.h"
 #include "rtext.h"
+#include "scn_run.h"
 
 #define READ_CHUNK (16 * 1024)
 #define OUT_KEEP_MAX (16 * 1024) /* output capacity kept by an idle client */
@@ -47,13 +56,28 @@ struct srv {
     struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;
     int port;
     char addr[80];
+    struct scn_run *run; /* the scenario being played, or NULL */
     char rbuf[READ_CHUNK];
+};
+
+/* A reply written under a scenario plan, segment by segment. */
+struct job {
+    struct buf data;
+    size_t *cuts; /* segment ends, ascending, < data.len */
+    int ncuts, next;
+    int64_t pause_us;
+    enum scn_end_kind end;
 };
 
 struct cio {
     struct srv *s;
     struct event *rev, *wev;
+    struct event *tev; /* scenario timer: job segments, delayed accept */
     int wev_on;
+    int blocked;       /* a job is running: input waits */
+    int discard;       /* silent/hung: read and drop everything */
+    int reset;         /* close with a TCP RST */
+    struct job *job;
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -85,6 +109,7 @@ static void fmt_addr(const struct sockaddr *sa, char *out, size_t size)
 
 static void on_client_read(evutil_socket_t fd, short what, void *arg);
 static void on_client_write(evutil_socket_t fd, short what, void *arg);
+static void after_input(struct srv *s, struct client *c);
 
 void srv_close_client(struct srv *s, struct client *c)
 {
@@ -93,6 +118,17 @@ void srv_close_client(struct srv *s, struct client *c)
     if (io) {
         event_free(io->rev);
         event_free(io->wev);
+        if (io->tev)
+            event_free(io->tev);
+        if (io->job) {
+            buf_free(&io->job->data);
+            free(io->job->cuts);
+            free(io->job);
+        }
+        if (io->reset && c->fd >= 0) {
+            struct linger lg = {1, 0};
+            setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        }
         free(io);
     }
     if (c->fd >= 0)
@@ -145,11 +181,15 @@ static int client_flush(struct srv *s, struct client *c)
     return 0;
 }
 
+static int scn_command(struct srv *s, struct client *c, struct resp_argv *a);
+
 /* Runs every complete command in data[0..len). Returns bytes consumed. */
 static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len)
 {
+    struct cio *io = c->io;
     size_t off = 0;
-    while (off < len && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
+    while (off < len && !io->blocked && !io->discard &&
+           !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
         size_t used;
         struct resp_argv *argv;
         c->rp.unauth = !c->authed;
@@ -163,8 +203,12 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
             return len;
         }
         off += used;
-        if (r == RESP_CMD)
-            cmd_dispatch(s->core, c, argv);
+        if (r == RESP_CMD) {
+            if (s->run)
+                scn_command(s, c, argv);
+            else
+                cmd_dispatch(s->core, c, argv);
+        }
     }
     return off;
 }
@@ -180,7 +224,16 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         return; /* Redis reads nothing more from a client it is closing */
 
     ssize_t n;
-    if (c->in.len == 0) {
+    if (io->discard) {
+        /* Silent or hung by a scenario: swallow input, notice EOF. */
+        n = read(fd, s->rbuf, sizeof(s->rbuf));
+    } else if (io->blocked) {
+        /* A job holds this client: keep the bytes for later. */
+        char *dst = buf_reserve(&c->in, READ_CHUNK);
+        n = read(fd, dst, READ_CHUNK);
+        if (n > 0)
+            buf_commit(&c->in, (size_t)n);
+    } else if (c->in.len == 0) {
         /* Fast path: parse straight from the shared buffer, keep only a
          * trailing incomplete command. */
         n = read(fd, s->rbuf, sizeof(s->rbuf));
@@ -211,6 +264,12 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         srv_close_client(s, c);
         return;
     }
+    after_input(s, c);
+}
+
+/* After commands ran: close if asked, else write what is pending. */
+static void after_input(struct srv *s, struct client *c)
+{
     if (c->flags & CL_CLOSE_ASAP) {
         srv_close_client(s, c);
         return;
@@ -226,6 +285,180 @@ static void on_client_write(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     client_flush(io->s, c);
+}
+
+
+/* ---- scenario plans ------------------------------------------------------------ */
+
+static void job_free(struct cio *io)
+{
+    if (io->job == NULL)
+        return;
+    buf_free(&io->job->data);
+    free(io->job->cuts);
+    free(io->job);
+    io->job = NULL;
+}
+
+static void arm_timer(struct srv *s, struct client *c, int64_t us, event_callback_fn fn)
+{
+    struct cio *io = c->io;
+    if (io->tev == NULL)
+        io->tev = evtimer_new(s->base, fn, c);
+    else
+        event_assign(io->tev, s->base, -1, 0, fn, c);
+    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
+    evtimer_add(io->tev, &tv);
+}
+
+/* Writes the next segment of the job; re-arms for the next one or finishes. */
+static void on_job_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    struct srv *s = io->s;
+    struct job *j = io->job;
+    (void)fd;
+    (void)what;
+    size_t from = j->next == 0 ? 0 : j->cuts[j->next - 1];
+    size_t to = j->next < j->ncuts ? j->cuts[j->next] : j->data.len;
+    j->next++;
+    buf_append(&c->out, j->data.p + from, to - from);
+    if (to < j->data.len) {
+        if (client_flush(s, c) == 0)
+            arm_timer(s, c, j->pause_us, on_job_timer);
+        return;
+    }
+    enum scn_end_kind end = j->end;
+    job_free(io);
+    io->blocked = 0;
+    if (end == SCN_END_AFTER || end == SCN_END_MIDDLE) {
+        c->flags |= CL_CLOSE_AFTER_REPLY;
+    } else if (c->in.len > 0) {
+        /* Input that arrived while the job ran: its turn now. */
+        size_t used = client_process(s, c, c->in.p, c->in.len);
+        buf_consume(&c->in, used);
+    }
+    after_input(s, c);
+}
+
+/* Where to cut a reply for a "split" plan. */
+static size_t split_point(const struct scn_plan *p, const struct buf *r)
+{
+    size_t at = 0;
+    if (p->split_at == SPLIT_OFFSET) {
+        at = (size_t)p->split_off;
+    } else {
+        const char *m = NULL;
+        for (size_t i = 0; i < r->len && m == NULL; i++)
+            if (r->p[i] == '$' || (p->split_at == SPLIT_INSIDE_LENGTH && r->p[i] == '*'))
+                m = r->p + i;
+        if (m && p->split_at == SPLIT_INSIDE_LENGTH) {
+            at = (size_t)(m - r->p) + 1; /* after the type byte, before the digits */
+        } else if (m) {
+            const char *nl = memchr(m, '\n', r->len - (size_t)(m - r->p));
+            long long n = strtoll(m + 1, NULL, 10);
+            at = nl ? (size_t)(nl - r->p) + 1 + (size_t)(n > 1 ? n / 2 : 0) : r->len / 2;
+        } else {
+            at = r->len / 2;
+        }
+    }
+    if (at < 1)
+        at = 1;
+    return at;
+}
+
+/* A connection whose reading a scenario delayed: start reading now. */
+static void on_accept_delay(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    (void)fd;
+    (void)what;
+    event_add(io->rev, NULL);
+}
+
+/* Runs one command under the scenario. */
+static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
+{
+    struct cio *io = c->io;
+    struct scn_plan plan;
+    scn_plan_init(&plan);
+    scn_run_command(s->run, c, a, &plan);
+    if (plan.run && plan.delay_us == 0 && plan.pieces == 0 && !plan.split &&
+        plan.end == SCN_END_NONE && !plan.corrupt_length) {
+        cmd_dispatch(s->core, c, a);
+        scn_plan_free(&plan);
+        return 0;
+    }
+
+    struct buf reply = BUF_INIT;
+    if (plan.run) {
+        size_t before = c->out.len;
+        cmd_dispatch(s->core, c, a);
+        buf_append(&reply, c->out.p + before, c->out.len - before);
+        c->out.len = before;
+        if (c->out.p)
+            c->out.p[before] = '\0';
+    } else {
+        resp_argv_free(a);
+        reply = plan.reply;
+        buf_init(&plan.reply);
+    }
+    if (plan.corrupt_length)
+        scn_corrupt_length(&reply);
+
+    switch (plan.end) {
+    case SCN_END_BEFORE:
+        c->flags |= CL_CLOSE_AFTER_REPLY;
+        buf_free(&reply);
+        scn_plan_free(&plan);
+        return 1;
+    case SCN_END_RESET:
+        io->reset = 1;
+        c->flags |= CL_CLOSE_AFTER_REPLY;
+        buf_free(&reply);
+        scn_plan_free(&plan);
+        return 1;
+    case SCN_END_HANG:
+        io->discard = 1;
+        buf_free(&reply);
+        scn_plan_free(&plan);
+        return 1;
+    default:
+        break;
+    }
+    if (plan.end == SCN_END_MIDDLE && reply.len > 1)
+        reply.len /= 2;
+
+    struct job *j = mem_calloc(1, sizeof(*j));
+    j->data = reply;
+    j->pause_us = plan.pause_us;
+    j->end = plan.end;
+    if (plan.pieces > 0) {
+        for (size_t at = (size_t)plan.pieces; at < reply.len; at += (size_t)plan.pieces) {
+            j->cuts = mem_realloc(j->cuts, (size_t)(j->ncuts + 1) * sizeof(*j->cuts));
+            j->cuts[j->ncuts++] = at;
+        }
+    } else if (plan.split) {
+        size_t at = split_point(&plan, &reply);
+        if (at < reply.len) {
+            j->cuts = mem_alloc(sizeof(*j->cuts));
+            j->cuts[j->ncuts++] = at;
+        }
+    }
+    io->job = j;
+    io->blocked = 1;
+    int64_t delay = plan.delay_us;
+    scn_plan_free(&plan);
+    /* Replies before this one go out now; this one waits for its timer. */
+    arm_timer(s, c, delay, on_job_timer);
+    return 1;
+}
+
+void srv_set_scenario(struct srv *s, struct scn_run *run)
+{
+    s->run = run;
 }
 
 /* ---- accepting ------------------------------------------------------------------ */
@@ -253,12 +486,22 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         if (fd < 0)
             return; /* EAGAIN, or out of descriptors: try again on the next event */
         s->core->st.conn_received++;
-        if (s->core->nclients >= (size_t)s->core->cfg.maxclients) {
+        int conn_no = 0;
+        int64_t delay = 0;
+        enum scn_conn_action act = SCN_CONN_ACCEPT;
+        if (s->run)
+            act = scn_run_connect(s->run, &conn_no, &delay);
+        if (act == SCN_CONN_REFUSE || s->core->nclients >= (size_t)s->core->cfg.maxclients) {
             refuse(s, fd);
+            continue;
+        }
+        if (act == SCN_CONN_CLOSE) {
+            close(fd);
             continue;
         }
         struct client *c = core_client_new(s->core);
         c->fd = fd;
+        c->conn_no = conn_no;
         if (ss.ss_family == AF_UNIX) {
             c->flags |= CL_UNIX;
             snprintf(c->addr, sizeof(c->addr), "%s", "/unixsocket:0");
@@ -276,7 +519,11 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         io->rev = event_new(s->base, fd, EV_READ | EV_PERSIST, on_client_read, c);
         io->wev = event_new(s->base, fd, EV_WRITE | EV_PERSIST, on_client_write, c);
         c->io = io;
-        event_add(io->rev, NULL);
+        io->discard = act == SCN_CONN_SILENT;
+        if (act == SCN_CONN_DELAY)
+            arm_timer(s, c, delay, on_accept_delay);
+        else
+            event_add(io->rev, NULL);
     }
 }
 
@@ -289,6 +536,11 @@ static void on_cron(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     core_cron(core);
+    if (s->run) {
+        scn_run_tick(s->run);
+        if (scn_run_over(s->run, core->nclients))
+            event_base_loopbreak(s->base);
+    }
     if (core->cfg.timeout > 0) {
         int64_t now = core_now_ms(core);
         struct client *c = core->clients, *next;

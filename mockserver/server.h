@@ -12,12 +12,17 @@ struct core;
 struct client;
 struct srv;
 struct event_base;
+struct scn_run;
 
 /* Binds the TCP listener (core->cfg.bind:port, port 0 = ephemeral) and the
  * Unix socket when configured, raises the open-file limit for maxclients.
  * Returns NULL on failure with a message in err. On success the sockets
  * already accept connections (the kernel queues them) before srv_run. */
 struct srv *srv_new(struct core *core, char *err, size_t errlen);
+/* Plays a scenario (scn_run.h) from now on: connections and commands ask
+ * it for plans, and the loop returns when the scenario is over. run must
+ * outlive the loop; NULL stops playing. */
+void srv_set_scenario(struct srv *s, struct scn_run *run);
 /* The TCP port bound, useful after port 0. */
 int srv_port(const struct srv *s);
 /* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */
