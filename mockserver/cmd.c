@@ -50,7 +50,7 @@ void cmd_init(void)
             index_[nindex++] = d;
             d->id = id++;
             if (d->subs)
-                for (struct cmd_def *s = (struct cmd_def *)d->subs; s->name; s++)
+                for (struct cmd_def *s = d->subs; s->name; s++)
                     s->id = id++;
         }
     }

@@ -36,7 +36,8 @@ struct cmd_def {
     int arity;                  /* Redis convention: N exact, -N at least N (name included) */
     unsigned flags;
     cmd_fn *fn;                 /* NULL for a container (see subs) */
-    const struct cmd_def *subs; /* subcommands, NULL-name terminated, or NULL */
+    struct cmd_def *subs;       /* subcommands, NULL-name terminated, or NULL (not const:
+                                 * cmd_init numbers them) */
     const char *group;          /* "string", "keyspace", "connection", ... */
     const char *summary;        /* one line, for COMMAND DOCS */
     int id;                     /* set by cmd_init: index into core->cmd_calls */

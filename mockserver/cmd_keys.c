@@ -1,7 +1,563 @@
-/* cmd_keys.c - keys commands. */
+/* cmd_keys.c - the generic keyspace commands of Redis 7.0.
+ *
+ * DEL UNLINK EXISTS TOUCH TYPE KEYS SCAN RANDOMKEY RENAME RENAMENX MOVE COPY
+ * EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME PERSIST.
+ *
+ * Every read goes through db_lookup*, which deletes a key whose TTL has
+ * passed, so an expired key is never seen. KEYS only skips expired keys
+ * (it cannot delete while it walks the dict), as Redis's KEYS does.
+ *
+ * SCAN walks db->keys with dict_scan and follows Redis's scanGenericCommand:
+ * up to COUNT*10 buckets per call, stop once COUNT keys were gathered, then
+ * filter by MATCH, by TYPE and by expiry. The cursor is a bucket cursor of
+ * our own hash table, so a cursor taken from a real Redis means nothing
+ * here (and the other way round); 0 starts and ends a scan in both.
+ *
+ * Expire options follow Redis 7.0's expireGenericCommand: the options are
+ * checked first, then the time (overflow is "invalid expire time"), then
+ * the key, then NX/XX/GT/LT against the current TTL (no TTL counts as
+ * infinite), and a time already past deletes the key and answers 1.
+ *
+ * Not here: OBJECT, DUMP/RESTORE, MIGRATE, WAIT, SORT. UNLINK frees at once
+ * (there is no background thread). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cmd.h"
+#include "dict.h"
+#include "mem.h"
 #include "reply.h"
+#include "util.h"
+#include "zset.h"
+
+static struct db *db_of(struct call *k)
+{
+    return core_db(k->c);
+}
+
+static int64_t now_of(struct call *k)
+{
+    return core_now_ms(k->core);
+}
+
+/* ---- existence -------------------------------------------------------- */
+
+static void del_cmd(struct call *k)
+{
+    long long n = 0;
+    for (int i = 1; i < k->argc; i++)
+        n += db_delete(db_of(k), k->argv[i], k->argl[i], now_of(k));
+    reply_int(k->c, n);
+}
+
+/* EXISTS and TOUCH: a key named twice counts twice. */
+static void exists_cmd(struct call *k)
+{
+    long long n = 0;
+    for (int i = 1; i < k->argc; i++)
+        if (db_lookup_read(db_of(k), k->argv[i], k->argl[i], now_of(k)) != NULL)
+            n++;
+    reply_int(k->c, n);
+}
+
+static void type_cmd(struct call *k)
+{
+    struct obj *o = db_lookup_read(db_of(k), k->argv[1], k->argl[1], now_of(k));
+    reply_simple(k->c, o ? obj_type_name(o->type) : "none");
+}
+
+/* A growable list of keys, borrowed or copied as the caller says. */
+struct keylist {
+    char **p;
+    size_t *l;
+    size_t n, cap;
+    int owned; /* 1: p[i] are copies to free */
+};
+
+static void keylist_push(struct keylist *kl, const char *key, size_t len)
+{
+    if (kl->n == kl->cap) {
+        kl->cap = kl->cap ? kl->cap * 2 : 16;
+        kl->p = mem_realloc(kl->p, kl->cap * sizeof(*kl->p));
+        kl->l = mem_realloc(kl->l, kl->cap * sizeof(*kl->l));
+    }
+    kl->p[kl->n] = kl->owned ? mem_dup(key, len) : (char *)key;
+    kl->l[kl->n++] = len;
+}
+
+static void keylist_free(struct keylist *kl)
+{
+    if (kl->owned)
+        for (size_t i = 0; i < kl->n; i++)
+            free(kl->p[i]);
+    free(kl->p);
+    free(kl->l);
+}
+
+static void keylist_reply(struct client *c, const struct keylist *kl)
+{
+    reply_array(c, (long long)kl->n);
+    for (size_t i = 0; i < kl->n; i++)
+        reply_bulk(c, kl->p[i], kl->l[i]);
+}
+
+static void keys_cmd(struct call *k)
+{
+    struct db *db = db_of(k);
+    struct keylist kl = {0};
+    int64_t now = now_of(k);
+    int all = k->argl[1] == 1 && k->argv[1][0] == '*';
+    for (struct dict_entry *e = dict_first(db->keys); e; e = dict_next(e)) {
+        struct obj *o = e->val;
+        if (o->expire >= 0 && o->expire <= now)
+            continue;
+        if (all || util_glob(k->argv[1], k->argl[1], e->key, e->klen, 0))
+            keylist_push(&kl, e->key, e->klen);
+    }
+    keylist_reply(k->c, &kl);
+    keylist_free(&kl);
+}
+
+static void scan_collect(void *ud, struct dict_entry *e)
+{
+    keylist_push(ud, e->key, e->klen);
+}
+
+/* Redis parses the cursor with strtoul on the C string: an optional "+"
+ * or "-" (which wraps around), then digits; an empty string is cursor 0;
+ * spaces, a bare sign, other bytes and values past 2^64-1 are refused. */
+static int scan_cursor(struct call *k, uint64_t *out)
+{
+    const char *s = k->argv[1];
+    size_t i = 0, n = strlen(s);
+    int neg = 0;
+    uint64_t v = 0;
+    if (n > 0 && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        if (++i == n)
+            goto bad;
+    }
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            goto bad;
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            goto bad;
+        v = v * 10 + d;
+    }
+    *out = neg ? (uint64_t)0 - v : v;
+    return 0;
+bad:
+    reply_err(k->c, RT_INVALID_CURSOR);
+    return -1;
+}
+
+static void scan_cmd(struct call *k)
+{
+    struct db *db = db_of(k);
+    uint64_t cursor;
+    long long count = 10;
+    const char *pat = NULL, *type = NULL;
+    size_t plen = 0;
+    if (scan_cursor(k, &cursor) < 0)
+        return;
+    for (int i = 2; i < k->argc; i += 2) {
+        int more = k->argc - i >= 2;
+        if (more && strcasecmp(k->argv[i], "count") == 0) {
+            if (arg_ll(k, i + 1, &count) < 0)
+                return;
+            if (count < 1) {
+                reply_err(k->c, RT_SYNTAX);
+                return;
+            }
+        } else if (more && strcasecmp(k->argv[i], "match") == 0) {
+            pat = k->argv[i + 1];
+            plen = k->argl[i + 1];
+            if (plen == 1 && pat[0] == '*')
+                pat = NULL;
+        } else if (more && strcasecmp(k->argv[i], "type") == 0) {
+            type = k->argv[i + 1];
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+    }
+    struct keylist kl = {0};
+    kl.owned = 1; /* filtering below may delete expired entries */
+    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
+    do {
+        cursor = dict_scan(db->keys, cursor, scan_collect, &kl);
+    } while (cursor && budget-- && kl.n < (size_t)count);
+
+    struct keylist out = {0};
+    out.owned = 0;
+    for (size_t i = 0; i < kl.n; i++) {
+        if (pat && !util_glob(pat, plen, kl.p[i], kl.l[i], 0))
+            continue;
+        struct obj *o = db_lookup(db, kl.p[i], kl.l[i], now_of(k));
+        if (o == NULL)
+            continue;
+        if (type && strcasecmp(type, obj_type_name(o->type)) != 0)
+            continue;
+        keylist_push(&out, kl.p[i], kl.l[i]);
+    }
+    char num[24];
+    int nl = snprintf(num, sizeof(num), "%llu", (unsigned long long)cursor);
+    reply_array(k->c, 2);
+    reply_bulk(k->c, num, (size_t)nl);
+    keylist_reply(k->c, &out);
+    keylist_free(&out);
+    keylist_free(&kl);
+}
+
+static void randomkey_cmd(struct call *k)
+{
+    struct db *db = db_of(k);
+    int64_t now = now_of(k);
+    for (;;) {
+        struct dict_entry *e = dict_random(db->keys, &db->rng);
+        if (e == NULL) {
+            reply_null(k->c);
+            return;
+        }
+        struct obj *o = e->val;
+        if (o->expire >= 0 && o->expire <= now) {
+            db_delete(db, e->key, e->klen, now); /* and draw again */
+            continue;
+        }
+        reply_bulk(k->c, e->key, e->klen);
+        return;
+    }
+}
+
+/* ---- renaming and moving ---------------------------------------------- */
+
+static void rename_generic(struct call *k, int nx)
+{
+    struct db *db = db_of(k);
+    int64_t now = now_of(k);
+    struct obj *o = db_lookup(db, k->argv[1], k->argl[1], now);
+    if (o == NULL) {
+        reply_err(k->c, RT_NOSUCHKEY);
+        return;
+    }
+    if (k->argl[1] == k->argl[2] && memcmp(k->argv[1], k->argv[2], k->argl[1]) == 0) {
+        if (nx)
+            reply_int(k->c, 0);
+        else
+            reply_ok(k->c);
+        return;
+    }
+    if (nx && db_lookup(db, k->argv[2], k->argl[2], now) != NULL) {
+        reply_int(k->c, 0);
+        return;
+    }
+    o = db_take(db, k->argv[1], k->argl[1], now);
+    (void)db_lookup(db, k->argv[2], k->argl[2], now); /* drop an expired target */
+    db_set(db, k->argv[2], k->argl[2], o, 0);         /* the TTL travels in o */
+    if (nx)
+        reply_int(k->c, 1);
+    else
+        reply_ok(k->c);
+}
+
+static void rename_cmd(struct call *k)
+{
+    rename_generic(k, 0);
+}
+
+static void renamenx_cmd(struct call *k)
+{
+    rename_generic(k, 1);
+}
+
+/* Parses a database number the way MOVE (int) and COPY (long) do. Returns
+ * the db or NULL after replying. */
+static struct db *keys_db_arg(struct call *k, int i, int as_int)
+{
+    long long id;
+    if (arg_ll(k, i, &id) < 0)
+        return NULL;
+    if (as_int && (id < INT_MIN || id > INT_MAX)) {
+        reply_errf(k->c, rtext[RT_RANGE_FMT], (long long)INT_MIN, (long long)INT_MAX);
+        return NULL;
+    }
+    if (id < 0 || id >= DB_COUNT) {
+        reply_err(k->c, RT_DBINDEX);
+        return NULL;
+    }
+    return &k->core->db[id];
+}
+
+static void move_cmd(struct call *k)
+{
+    struct db *src = db_of(k), *dst = keys_db_arg(k, 2, 1);
+    int64_t now = now_of(k);
+    if (dst == NULL)
+        return;
+    if (dst == src) {
+        reply_err(k->c, RT_SAMEOBJ);
+        return;
+    }
+    if (db_lookup(src, k->argv[1], k->argl[1], now) == NULL ||
+        db_lookup(dst, k->argv[1], k->argl[1], now) != NULL) {
+        reply_int(k->c, 0);
+        return;
+    }
+    struct obj *o = db_take(src, k->argv[1], k->argl[1], now);
+    db_set(dst, k->argv[1], k->argl[1], o, 0);
+    reply_int(k->c, 1);
+}
+
+/* A deep copy of o, TTL included. */
+static struct obj *keys_dup(const struct obj *o)
+{
+    struct obj *n = NULL;
+    switch (o->type) {
+    case OBJ_STRING: n = obj_new_string(o->u.str.p, o->u.str.len); break;
+    case OBJ_LIST:
+        n = obj_new_list();
+        for (size_t i = 0; i < deque_len(o->u.list); i++) {
+            const struct obj_str *s = deque_at(o->u.list, i);
+            deque_push_tail(n->u.list, obj_str_new(s->p, s->len));
+        }
+        break;
+    case OBJ_HASH:
+        n = obj_new_hash();
+        for (struct dict_entry *e = dict_first(o->u.hash); e; e = dict_next(e)) {
+            const struct obj_str *s = e->val;
+            int created;
+            dict_upsert(n->u.hash, e->key, e->klen, &created)->val = obj_str_new(s->p, s->len);
+        }
+        break;
+    case OBJ_SET:
+        n = obj_new_set();
+        for (struct dict_entry *e = dict_first(o->u.set); e; e = dict_next(e)) {
+            int created;
+            dict_upsert(n->u.set, e->key, e->klen, &created);
+        }
+        break;
+    case OBJ_ZSET:
+        n = obj_new_zset();
+        for (size_t i = 0; i < zset_len(o->u.zset); i++) {
+            const struct zset_node *z = zset_at(o->u.zset, i);
+            zset_set(n->u.zset, z->m, z->len, z->score);
+        }
+        break;
+    }
+    if (n != NULL)
+        n->expire = o->expire;
+    return n;
+}
+
+static void copy_cmd(struct call *k)
+{
+    struct db *src = db_of(k), *dst = src;
+    int replace = 0;
+    int64_t now = now_of(k);
+    for (int j = 3; j < k->argc; j++) {
+        if (strcasecmp(k->argv[j], "replace") == 0) {
+            replace = 1;
+        } else if (strcasecmp(k->argv[j], "db") == 0 && j < k->argc - 1) {
+            dst = keys_db_arg(k, j + 1, 0);
+            if (dst == NULL)
+                return;
+            j++;
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+    }
+    if (src == dst && k->argl[1] == k->argl[2] && memcmp(k->argv[1], k->argv[2], k->argl[1]) == 0) {
+        reply_err(k->c, RT_SAMEOBJ);
+        return;
+    }
+    struct obj *o = db_lookup_read(src, k->argv[1], k->argl[1], now);
+    if (o == NULL) {
+        reply_int(k->c, 0);
+        return;
+    }
+    if (db_lookup(dst, k->argv[2], k->argl[2], now) != NULL && !replace) {
+        reply_int(k->c, 0);
+        return;
+    }
+    struct obj *n = keys_dup(o);
+    db_set(dst, k->argv[2], k->argl[2], n, 0);
+    reply_int(k->c, 1);
+}
+
+/* ---- TTLs ------------------------------------------------------------- */
+
+#define EXP_NX (1u << 0)
+#define EXP_XX (1u << 1)
+#define EXP_GT (1u << 2)
+#define EXP_LT (1u << 3)
+
+/* EXPIRE PEXPIRE EXPIREAT PEXPIREAT: base is now (relative forms) or 0,
+ * secs says the time is in seconds. */
+static void expire_generic(struct call *k, int64_t base, int secs)
+{
+    unsigned f = 0;
+    long long when;
+    for (int j = 3; j < k->argc; j++) {
+        if (strcasecmp(k->argv[j], "nx") == 0)
+            f |= EXP_NX;
+        else if (strcasecmp(k->argv[j], "xx") == 0)
+            f |= EXP_XX;
+        else if (strcasecmp(k->argv[j], "gt") == 0)
+            f |= EXP_GT;
+        else if (strcasecmp(k->argv[j], "lt") == 0)
+            f |= EXP_LT;
+        else {
+            reply_errf(k->c, rtext[RT_EXPIRE_UNSUPPORTED_FMT], k->argv[j]);
+            return;
+        }
+    }
+    if ((f & EXP_NX) && (f & (EXP_XX | EXP_GT | EXP_LT))) {
+        reply_err(k->c, RT_EXPIRE_NX_CONFLICT);
+        return;
+    }
+    if ((f & EXP_GT) && (f & EXP_LT)) {
+        reply_err(k->c, RT_EXPIRE_GT_LT);
+        return;
+    }
+    if (arg_ll(k, 2, &when) < 0)
+        return;
+    if (secs) {
+        if (when > LLONG_MAX / 1000 || when < LLONG_MIN / 1000)
+            goto bad;
+        when *= 1000;
+    }
+    if (when > LLONG_MAX - base)
+        goto bad;
+    when += base;
+
+    struct db *db = db_of(k);
+    int64_t now = now_of(k);
+    struct obj *o = db_lookup(db, k->argv[1], k->argl[1], now);
+    if (o == NULL) {
+        reply_int(k->c, 0);
+        return;
+    }
+    int64_t cur = o->expire; /* -1: none, which counts as infinite */
+    if (((f & EXP_NX) && cur != -1) || ((f & EXP_XX) && cur == -1) ||
+        ((f & EXP_GT) && (cur == -1 || when <= cur)) ||
+        ((f & EXP_LT) && cur != -1 && when >= cur)) {
+        reply_int(k->c, 0);
+        return;
+    }
+    if (when <= now)
+        db_delete(db, k->argv[1], k->argl[1], now);
+    else
+        db_set_expire(db, k->argv[1], k->argl[1], o, when);
+    reply_int(k->c, 1);
+    return;
+bad:
+    reply_errf(k->c, rtext[RT_EXPIRE_INVALID_FMT], k->cmd->name);
+}
+
+static void expire_cmd(struct call *k)
+{
+    expire_generic(k, now_of(k), 1);
+}
+
+static void pexpire_cmd(struct call *k)
+{
+    expire_generic(k, now_of(k), 0);
+}
+
+static void expireat_cmd(struct call *k)
+{
+    expire_generic(k, 0, 1);
+}
+
+static void pexpireat_cmd(struct call *k)
+{
+    expire_generic(k, 0, 0);
+}
+
+/* TTL PTTL EXPIRETIME PEXPIRETIME: -2 no key, -1 no TTL; seconds are
+ * rounded to the nearest, as Redis does. */
+static void ttl_generic(struct call *k, int ms, int absolute)
+{
+    int64_t now = now_of(k);
+    struct obj *o = db_lookup_read(db_of(k), k->argv[1], k->argl[1], now);
+    if (o == NULL) {
+        reply_int(k->c, -2);
+        return;
+    }
+    if (o->expire < 0) {
+        reply_int(k->c, -1);
+        return;
+    }
+    long long t = absolute ? o->expire : o->expire - now;
+    if (t < 0)
+        t = 0;
+    reply_int(k->c, ms ? t : (t + 500) / 1000);
+}
+
+static void ttl_cmd(struct call *k)
+{
+    ttl_generic(k, 0, 0);
+}
+
+static void pttl_cmd(struct call *k)
+{
+    ttl_generic(k, 1, 0);
+}
+
+static void expiretime_cmd(struct call *k)
+{
+    ttl_generic(k, 0, 1);
+}
+
+static void pexpiretime_cmd(struct call *k)
+{
+    ttl_generic(k, 1, 1);
+}
+
+static void persist_cmd(struct call *k)
+{
+    struct obj *o = db_lookup(db_of(k), k->argv[1], k->argl[1], now_of(k));
+    if (o == NULL || o->expire < 0) {
+        reply_int(k->c, 0);
+        return;
+    }
+    db_set_expire(db_of(k), k->argv[1], k->argl[1], o, -1);
+    reply_int(k->c, 1);
+}
 
 struct cmd_def cmd_keys_table[] = {
+    {"del", -2, CMD_WRITE, del_cmd, NULL, "generic", "Deletes keys.", 0},
+    {"unlink", -2, CMD_WRITE, del_cmd, NULL, "generic",
+     "Deletes keys (at once here, no background freeing).", 0},
+    {"exists", -2, 0, exists_cmd, NULL, "generic", "Counts how many of the given keys exist.", 0},
+    {"touch", -2, 0, exists_cmd, NULL, "generic",
+     "Counts how many of the given keys exist (no access times here).", 0},
+    {"type", 2, 0, type_cmd, NULL, "generic", "Names the type of the value at a key.", 0},
+    {"keys", 2, 0, keys_cmd, NULL, "generic", "Lists the keys matching a glob pattern.", 0},
+    {"scan", -2, 0, scan_cmd, NULL, "generic", "Walks the keyspace a few keys at a time.", 0},
+    {"randomkey", 1, 0, randomkey_cmd, NULL, "generic", "Returns a random key.", 0},
+    {"rename", 3, CMD_WRITE, rename_cmd, NULL, "generic", "Gives a key a new name.", 0},
+    {"renamenx", 3, CMD_WRITE, renamenx_cmd, NULL, "generic",
+     "Gives a key a new name that is not taken.", 0},
+    {"move", 3, CMD_WRITE, move_cmd, NULL, "generic", "Moves a key to another database.", 0},
+    {"copy", -3, CMD_WRITE, copy_cmd, NULL, "generic", "Copies a value to another key.", 0},
+    {"expire", -3, CMD_WRITE, expire_cmd, NULL, "generic", "Sets a TTL in seconds.", 0},
+    {"pexpire", -3, CMD_WRITE, pexpire_cmd, NULL, "generic", "Sets a TTL in milliseconds.", 0},
+    {"expireat", -3, CMD_WRITE, expireat_cmd, NULL, "generic",
+     "Sets an expiry as a Unix time in seconds.", 0},
+    {"pexpireat", -3, CMD_WRITE, pexpireat_cmd, NULL, "generic",
+     "Sets an expiry as a Unix time in milliseconds.", 0},
+    {"ttl", 2, 0, ttl_cmd, NULL, "generic", "Returns the TTL in seconds.", 0},
+    {"pttl", 2, 0, pttl_cmd, NULL, "generic", "Returns the TTL in milliseconds.", 0},
+    {"expiretime", 2, 0, expiretime_cmd, NULL, "generic",
+     "Returns the expiry as a Unix time in seconds.", 0},
+    {"pexpiretime", 2, 0, pexpiretime_cmd, NULL, "generic",
+     "Returns the expiry as a Unix time in milliseconds.", 0},
+    {"persist", 2, CMD_WRITE, persist_cmd, NULL, "generic", "Removes the TTL of a key.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

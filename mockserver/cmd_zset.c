@@ -1,7 +1,743 @@
-/* cmd_zset.c - zset commands. */
+/* cmd_zset.c - sorted-set commands: ZADD ZINCRBY ZSCORE ZMSCORE ZCARD ZREM
+ * ZRANK ZREVRANK ZCOUNT ZLEXCOUNT ZRANGE (BYSCORE BYLEX REV LIMIT
+ * WITHSCORES) ZRANGESTORE ZREVRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE
+ * ZRANGEBYLEX ZREVRANGEBYLEX ZREMRANGEBYRANK ZREMRANGEBYSCORE
+ * ZREMRANGEBYLEX ZPOPMIN ZPOPMAX ZRANDMEMBER.
+ *
+ * The data structure is zset.h. Every range command is one code path
+ * (zrange_generic) that turns its arguments into a contiguous interval of
+ * ascending ranks, then walks it forwards or backwards with LIMIT applied,
+ * which is what Redis's three range kinds (rank, score, lex) amount to for
+ * a set ordered by (score, member).
+ *
+ * Reply shapes (Redis 7.0): scores are doubles (RESP3 ',', RESP2 a bulk
+ * string printed with "%.17g"); WITHSCORES answers a flat array in RESP2 and
+ * an array of [member, score] pairs in RESP3; ZPOPMIN/ZPOPMAX answer a flat
+ * [member, score] without a count and pairs with a count in RESP3. A sorted
+ * set whose last member goes away is removed from the keyspace.
+ *
+ * Not done: ZUNION/ZINTER/ZDIFF (+STORE), ZSCAN, the blocking pops,
+ * ZMPOP. ZRANGEBYLEX on members with different scores walks the score
+ * order, as Redis does, but may pick a different start element than Redis's
+ * skip list would: Redis documents that case as unspecified. */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "dict.h"
+#include "mem.h"
 #include "reply.h"
+#include "util.h"
+#include "zset.h"
+
+/* The sorted set at argument i, or NULL. On a wrong type replies WRONGTYPE
+ * and sets *bad. */
+static struct obj *zs_get(struct call *k, int i, int write, int *bad)
+{
+    struct db *db = core_db(k->c);
+    int64_t now = core_now_ms(k->core);
+    struct obj *o = write ? db_lookup(db, k->argv[i], k->argl[i], now)
+                          : db_lookup_read(db, k->argv[i], k->argl[i], now);
+    *bad = 0;
+    if (o != NULL && o->type != OBJ_ZSET) {
+        reply_err(k->c, RT_WRONGTYPE);
+        *bad = 1;
+        return NULL;
+    }
+    return o;
+}
+
+static void zs_drop_if_empty(struct call *k, int i, struct obj *o)
+{
+    if (zset_len(o->u.zset) == 0)
+        db_delete(core_db(k->c), k->argv[i], k->argl[i], core_now_ms(k->core));
+}
+
+/* One member with its score: a pair in RESP3 when nested, else two items
+ * of the enclosing flat array. */
+static void zs_reply_pair(struct client *c, const struct zset_node *x, int nested)
+{
+    if (nested)
+        reply_array(c, 2);
+    reply_bulk(c, x->m, x->len);
+    reply_double(c, x->score);
+}
+
+/* ---- ZADD / ZINCRBY ------------------------------------------------------- */
+
+#define ZA_NX   (1 << 0)
+#define ZA_XX   (1 << 1)
+#define ZA_GT   (1 << 2)
+#define ZA_LT   (1 << 3)
+#define ZA_INCR (1 << 4)
+#define ZA_CH   (1 << 5)
+
+static void zadd_generic(struct call *k, int flags)
+{
+    int si = 2;
+    for (; si < k->argc; si++) {
+        if (arg_is(k, si, "nx"))
+            flags |= ZA_NX;
+        else if (arg_is(k, si, "xx"))
+            flags |= ZA_XX;
+        else if (arg_is(k, si, "ch"))
+            flags |= ZA_CH;
+        else if (arg_is(k, si, "incr"))
+            flags |= ZA_INCR;
+        else if (arg_is(k, si, "gt"))
+            flags |= ZA_GT;
+        else if (arg_is(k, si, "lt"))
+            flags |= ZA_LT;
+        else
+            break;
+    }
+    int elements = k->argc - si;
+    if (elements % 2 || elements == 0) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    elements /= 2;
+    if ((flags & ZA_NX) && (flags & ZA_XX)) {
+        reply_err(k->c, RT_ZADD_XX_NX);
+        return;
+    }
+    if (((flags & ZA_NX) && (flags & (ZA_GT | ZA_LT))) || ((flags & ZA_GT) && (flags & ZA_LT))) {
+        reply_err(k->c, RT_ZADD_GT_LT_NX);
+        return;
+    }
+    if ((flags & ZA_INCR) && elements > 1) {
+        reply_err(k->c, RT_ZADD_INCR_PAIR);
+        return;
+    }
+    double *scores = mem_alloc((size_t)elements * sizeof(*scores));
+    for (int j = 0; j < elements; j++) {
+        if (!util_str2d(k->argv[si + 2 * j], k->argl[si + 2 * j], &scores[j])) {
+            reply_err(k->c, RT_NOTFLOAT);
+            free(scores);
+            return;
+        }
+    }
+    int bad;
+    struct obj *o = zs_get(k, 1, 1, &bad);
+    long long added = 0, updated = 0, processed = 0;
+    double score = 0;
+    if (bad)
+        goto done;
+    if (o == NULL) {
+        if (flags & ZA_XX)
+            goto reply;
+        o = obj_new_zset();
+        db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
+    }
+    for (int j = 0; j < elements; j++) {
+        const char *m = k->argv[si + 2 * j + 1];
+        size_t ml = k->argl[si + 2 * j + 1];
+        double s = scores[j];
+        const struct zset_node *x = zset_find(o->u.zset, m, ml);
+        if (x != NULL) {
+            if (flags & ZA_NX)
+                continue;
+            double cur = x->score;
+            if (flags & ZA_INCR) {
+                s += cur;
+                if (isnan(s)) {
+                    reply_err(k->c, RT_ZSCORE_NAN);
+                    zs_drop_if_empty(k, 1, o);
+                    goto done;
+                }
+            }
+            if (((flags & ZA_LT) && s >= cur) || ((flags & ZA_GT) && s <= cur))
+                continue;
+            score = s;
+            processed++;
+            if (s != cur) {
+                zset_set(o->u.zset, m, ml, s);
+                updated++;
+            }
+        } else if (!(flags & ZA_XX)) {
+            score = s;
+            zset_set(o->u.zset, m, ml, s);
+            added++;
+            processed++;
+        }
+    }
+    zs_drop_if_empty(k, 1, o);
+reply:
+    if (flags & ZA_INCR) {
+        if (processed)
+            reply_double(k->c, score);
+        else
+            reply_null(k->c);
+    } else {
+        reply_int(k->c, (flags & ZA_CH) ? added + updated : added);
+    }
+done:
+    free(scores);
+}
+
+static void zadd_cmd(struct call *k)
+{
+    zadd_generic(k, 0);
+}
+
+static void zincrby_cmd(struct call *k)
+{
+    zadd_generic(k, ZA_INCR);
+}
+
+/* ---- point lookups ---------------------------------------------------------- */
+
+static void zscore_cmd(struct call *k)
+{
+    int bad;
+    struct obj *o = zs_get(k, 1, 0, &bad);
+    if (bad)
+        return;
+    const struct zset_node *x = o ? zset_find(o->u.zset, k->argv[2], k->argl[2]) : NULL;
+    if (x == NULL)
+        reply_null(k->c);
+    else
+        reply_double(k->c, x->score);
+}
+
+static void zmscore_cmd(struct call *k)
+{
+    int bad;
+    struct obj *o = zs_get(k, 1, 0, &bad);
+    if (bad)
+        return;
+    reply_array(k->c, k->argc - 2);
+    for (int i = 2; i < k->argc; i++) {
+        const struct zset_node *x = o ? zset_find(o->u.zset, k->argv[i], k->argl[i]) : NULL;
+        if (x == NULL)
+            reply_null(k->c);
+        else
+            reply_double(k->c, x->score);
+    }
+}
+
+static void zcard_cmd(struct call *k)
+{
+    int bad;
+    struct obj *o = zs_get(k, 1, 0, &bad);
+    if (bad)
+        return;
+    reply_int(k->c, o ? (long long)zset_len(o->u.zset) : 0);
+}
+
+static void zrem_cmd(struct call *k)
+{
+    int bad;
+    struct obj *o = zs_get(k, 1, 1, &bad);
+    if (bad)
+        return;
+    long long n = 0;
+    if (o != NULL) {
+        for (int i = 2; i < k->argc && zset_len(o->u.zset) > 0; i++)
+            n += zset_remove(o->u.zset, k->argv[i], k->argl[i]);
+        zs_drop_if_empty(k, 1, o);
+    }
+    reply_int(k->c, n);
+}
+
+static void zs_rank(struct call *k, int rev)
+{
+    int bad;
+    struct obj *o = zs_get(k, 1, 0, &bad);
+    if (bad)
+        return;
+    long r = o ? zset_rank(o->u.zset, k->argv[2], k->argl[2]) : -1;
+    if (r < 0)
+        reply_null(k->c);
+    else
+        reply_int(k->c, rev ? (long long)zset_len(o->u.zset) - 1 - r : r);
+}
+
+static void zrank_cmd(struct call *k)
+{
+    zs_rank(k, 0);
+}
+static void zrevrank_cmd(struct call *k)
+{
+    zs_rank(k, 1);
+}
+
+/* ---- ranges ----------------------------------------------------------------- */
+
+enum zr_type { ZR_AUTO, ZR_RANK, ZR_SCORE, ZR_LEX };
+
+/* A parsed range bound set. For lex bounds, kind is -1 for "-", +1 for "+"
+ * and 0 for a string. */
+struct zr_range {
+    long long start, end; /* ZR_RANK */
+    double min, max;      /* ZR_SCORE */
+    int minex, maxex;
+    const char *lmin, *lmax; /* ZR_LEX */
+    size_t lminl, lmaxl;
+    int lmink, lmaxk;
+};
+
+/* Parses a score bound: "(" makes it exclusive; the rest is strtod's, as in
+ * Redis (so leading spaces are accepted here, unlike for ZADD scores). */
+static int zr_parse_score(const char *s, double *out, int *ex)
+{
+    *ex = 0;
+    if (s[0] == '(') {
+        *ex = 1;
+        s++;
+    }
+    char *end;
+    double v = strtod(s, &end);
+    if (*end != '\0' || isnan(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int zr_parse_lex(const char *s, size_t n, const char **out, size_t *outl, int *kind, int *ex)
+{
+    *kind = 0;
+    switch (s[0]) {
+    case '+':
+    case '-':
+        if (n != 1)
+            return -1;
+        *kind = s[0] == '+' ? 1 : -1;
+        *ex = 1;
+        return 0;
+    case '(':
+    case '[':
+        *ex = s[0] == '(';
+        *out = s + 1;
+        *outl = n - 1;
+        return 0;
+    default: return -1;
+    }
+}
+
+/* Parses the two bounds at argument mini/maxi for type t, replying the
+ * error when they are invalid. Returns 0 or -1. */
+static int zr_parse(struct call *k, enum zr_type t, int mini, int maxi, struct zr_range *r)
+{
+    switch (t) {
+    case ZR_SCORE:
+        if (zr_parse_score(k->argv[mini], &r->min, &r->minex) < 0 ||
+            zr_parse_score(k->argv[maxi], &r->max, &r->maxex) < 0) {
+            reply_err(k->c, RT_MINMAX_FLOAT);
+            return -1;
+        }
+        return 0;
+    case ZR_LEX:
+        if (zr_parse_lex(k->argv[mini], k->argl[mini], &r->lmin, &r->lminl, &r->lmink, &r->minex) <
+                0 ||
+            zr_parse_lex(k->argv[maxi], k->argl[maxi], &r->lmax, &r->lmaxl, &r->lmaxk, &r->maxex) <
+                0) {
+            reply_err(k->c, RT_MINMAX_LEX);
+            return -1;
+        }
+        return 0;
+    default:
+        if (arg_ll(k, mini, &r->start) < 0 || arg_ll(k, maxi, &r->end) < 0)
+            return -1;
+        return 0;
+    }
+}
+
+/* The ascending rank interval [*a, *b) selected by r in z (empty when
+ * *a >= *b). */
+static void zr_interval(const struct zset *z, enum zr_type t, const struct zr_range *r, size_t *a,
+                        size_t *b)
+{
+    size_t len = zset_len(z);
+    *a = *b = 0;
+    if (t == ZR_SCORE) {
+        *a = zset_first_score(z, r->min, r->minex);
+        *b = zset_first_score(z, r->max, !r->maxex);
+    } else if (t == ZR_LEX) {
+        *a = r->lmink < 0 ? 0
+                          : (r->lmink > 0 ? len : zset_first_lex(z, r->lmin, r->lminl, r->minex));
+        *b = r->lmaxk > 0 ? len
+                          : (r->lmaxk < 0 ? 0 : zset_first_lex(z, r->lmax, r->lmaxl, !r->maxex));
+    } else {
+        long long s = r->start, e = r->end, l = (long long)len;
+        if (s < 0)
+            s += l;
+        if (e < 0)
+            e += l;
+        if (s < 0)
+            s = 0;
+        if (s > e || s >= l)
+            return;
+        if (e >= l)
+            e = l - 1;
+        *a = (size_t)s;
+        *b = (size_t)e + 1;
+    }
+    if (*a > *b)
+        *a = *b;
+}
+
+/* The ranks to emit, after REV and LIMIT: the first is *first, then each
+ * next one is +1 (or -1 when rev), *n of them. */
+static void zr_select(size_t a, size_t b, int rev, long long offset, long long limit, size_t *first,
+                      size_t *n)
+{
+    size_t avail = b - a;
+    *n = 0;
+    *first = 0;
+    if (offset < 0 || (size_t)offset >= avail)
+        return;
+    avail -= (size_t)offset;
+    *n = (limit >= 0 && (unsigned long long)limit < avail) ? (size_t)limit : avail;
+    *first = rev ? b - 1 - (size_t)offset : a + (size_t)offset;
+}
+
+/* ZRANGE and every older range command. keyi is the source key's argument;
+ * dsti the destination for ZRANGESTORE (0 = none); t and rev are preset by
+ * the older commands (ZR_AUTO/-1 = from options). */
+static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, int rev)
+{
+    int mini = keyi + 1, maxi = keyi + 2, withscores = 0;
+    long long offset = 0, limit = -1;
+    for (int j = keyi + 3; j < k->argc; j++) {
+        int left = k->argc - j - 1;
+        if (!dsti && arg_is(k, j, "withscores")) {
+            withscores = 1;
+        } else if (arg_is(k, j, "limit") && left >= 2) {
+            if (arg_ll(k, j + 1, &offset) < 0 || arg_ll(k, j + 2, &limit) < 0)
+                return;
+            j += 2;
+        } else if (rev < 0 && arg_is(k, j, "rev")) {
+            rev = 1;
+        } else if (t == ZR_AUTO && arg_is(k, j, "bylex")) {
+            t = ZR_LEX;
+        } else if (t == ZR_AUTO && arg_is(k, j, "byscore")) {
+            t = ZR_SCORE;
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+    }
+    if (rev < 0)
+        rev = 0;
+    if (t == ZR_AUTO)
+        t = ZR_RANK;
+    if (limit != -1 && t == ZR_RANK) {
+        reply_err(k->c, RT_ZRANGE_LIMIT);
+        return;
+    }
+    if (withscores && t == ZR_LEX) {
+        reply_err(k->c, RT_ZRANGE_LEX_SCORES);
+        return;
+    }
+    if (rev && t != ZR_RANK) {
+        int tmp = mini;
+        mini = maxi;
+        maxi = tmp;
+    }
+    struct zr_range r;
+    memset(&r, 0, sizeof(r));
+    if (zr_parse(k, t, mini, maxi, &r) < 0)
+        return;
+
+    int bad;
+    struct obj *o = zs_get(k, keyi, 0, &bad);
+    if (bad)
+        return;
+    size_t a = 0, b = 0, first = 0, n = 0;
+    if (o != NULL) {
+        zr_interval(o->u.zset, t, &r, &a, &b);
+        if (t == ZR_RANK && rev) {
+            /* rank indexes count from the highest score: mirror them */
+            size_t len = zset_len(o->u.zset), ra = a;
+            a = len - b;
+            b = len - ra;
+        }
+        if (t == ZR_RANK)
+            zr_select(a, b, rev, 0, -1, &first, &n);
+        else
+            zr_select(a, b, rev, offset, limit, &first, &n);
+    }
+    if (dsti) {
+        struct db *db = core_db(k->c);
+        if (n == 0) {
+            db_delete(db, k->argv[dsti], k->argl[dsti], core_now_ms(k->core));
+        } else {
+            struct obj *d = obj_new_zset();
+            for (size_t i = 0; i < n; i++) {
+                const struct zset_node *x = zset_at(o->u.zset, rev ? first - i : first + i);
+                zset_set(d->u.zset, x->m, x->len, x->score);
+            }
+            db_set(db, k->argv[dsti], k->argl[dsti], d, 0);
+        }
+        reply_int(k->c, (long long)n);
+        return;
+    }
+    int nested = withscores && k->c->proto >= 3;
+    reply_array(k->c, (long long)n * (withscores && !nested ? 2 : 1));
+    for (size_t i = 0; i < n; i++) {
+        const struct zset_node *x = zset_at(o->u.zset, rev ? first - i : first + i);
+        if (withscores)
+            zs_reply_pair(k->c, x, nested);
+        else
+            reply_bulk(k->c, x->m, x->len);
+    }
+}
+
+static void zrange_cmd(struct call *k)
+{
+    zrange_generic(k, 1, 0, ZR_AUTO, -1);
+}
+static void zrangestore_cmd(struct call *k)
+{
+    zrange_generic(k, 2, 1, ZR_AUTO, -1);
+}
+static void zrevrange_cmd(struct call *k)
+{
+    zrange_generic(k, 1, 0, ZR_RANK, 1);
+}
+static void zrangebyscore_cmd(struct call *k)
+{
+    zrange_generic(k, 1, 0, ZR_SCORE, 0);
+}
+static void zrevrangebyscore_cmd(struct call *k)
+{
+    zrange_generic(k, 1, 0, ZR_SCORE, 1);
+}
+static void zrangebylex_cmd(struct call *k)
+{
+    zrange_generic(k, 1, 0, ZR_LEX, 0);
+}
+static void zrevrangebylex_cmd(struct call *k)
+{
+    zrange_generic(k, 1, 0, ZR_LEX, 1);
+}
+
+/* ZCOUNT and ZLEXCOUNT. */
+static void zs_count(struct call *k, enum zr_type t)
+{
+    struct zr_range r;
+    memset(&r, 0, sizeof(r));
+    if (zr_parse(k, t, 2, 3, &r) < 0)
+        return;
+    int bad;
+    struct obj *o = zs_get(k, 1, 0, &bad);
+    if (bad)
+        return;
+    size_t a = 0, b = 0;
+    if (o != NULL)
+        zr_interval(o->u.zset, t, &r, &a, &b);
+    reply_int(k->c, (long long)(b - a));
+}
+
+static void zcount_cmd(struct call *k)
+{
+    zs_count(k, ZR_SCORE);
+}
+static void zlexcount_cmd(struct call *k)
+{
+    zs_count(k, ZR_LEX);
+}
+
+/* ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX. */
+static void zs_remrange(struct call *k, enum zr_type t)
+{
+    struct zr_range r;
+    memset(&r, 0, sizeof(r));
+    if (zr_parse(k, t, 2, 3, &r) < 0)
+        return;
+    int bad;
+    struct obj *o = zs_get(k, 1, 1, &bad);
+    if (bad)
+        return;
+    size_t a = 0, b = 0;
+    if (o != NULL)
+        zr_interval(o->u.zset, t, &r, &a, &b);
+    if (b > a) {
+        zset_remove_ranks(o->u.zset, a, b - 1);
+        zs_drop_if_empty(k, 1, o);
+    }
+    reply_int(k->c, (long long)(b - a));
+}
+
+static void zremrangebyrank_cmd(struct call *k)
+{
+    zs_remrange(k, ZR_RANK);
+}
+static void zremrangebyscore_cmd(struct call *k)
+{
+    zs_remrange(k, ZR_SCORE);
+}
+static void zremrangebylex_cmd(struct call *k)
+{
+    zs_remrange(k, ZR_LEX);
+}
+
+/* ---- pops and random members ------------------------------------------------ */
+
+static void zs_pop(struct call *k, int max)
+{
+    long long count = 1;
+    int hascount = k->argc == 3;
+    if (k->argc > 3) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    if (hascount) {
+        if (!util_str2ll(k->argv[2], k->argl[2], &count) || count < 0) {
+            reply_err(k->c, RT_MUST_POSITIVE);
+            return;
+        }
+    }
+    int bad;
+    struct obj *o = zs_get(k, 1, 1, &bad);
+    if (bad)
+        return;
+    if (o == NULL || count == 0) {
+        reply_array(k->c, 0);
+        return;
+    }
+    struct zset *z = o->u.zset;
+    size_t n = (size_t)count < zset_len(z) ? (size_t)count : zset_len(z);
+    int nested = hascount && k->c->proto >= 3;
+    reply_array(k->c, (long long)n * (nested ? 1 : 2));
+    for (size_t i = 0; i < n; i++) {
+        size_t at = max ? zset_len(z) - 1 : 0;
+        zs_reply_pair(k->c, zset_at(z, at), nested);
+        zset_remove_ranks(z, at, at);
+    }
+    zs_drop_if_empty(k, 1, o);
+}
+
+static void zpopmin_cmd(struct call *k)
+{
+    zs_pop(k, 0);
+}
+static void zpopmax_cmd(struct call *k)
+{
+    zs_pop(k, 1);
+}
+
+static void zrandmember_cmd(struct call *k)
+{
+    long long count = 0;
+    int withscores = 0;
+    if (k->argc >= 3) {
+        if (arg_ll(k, 2, &count) < 0)
+            return;
+        if (count < -LLONG_MAX) {
+            reply_errf(k->c, rtext[RT_RANGE_FMT], -LLONG_MAX, LLONG_MAX);
+            return;
+        }
+        if (k->argc > 4 || (k->argc == 4 && !arg_is(k, 3, "withscores"))) {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+        if (k->argc == 4) {
+            withscores = 1;
+            if (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2) {
+                reply_err(k->c, RT_OUT_OF_RANGE);
+                return;
+            }
+        }
+    }
+    int bad;
+    struct obj *o = zs_get(k, 1, 0, &bad);
+    if (bad)
+        return;
+    uint64_t *rng = &k->core->rng;
+    if (k->argc == 2) {
+        if (o == NULL) {
+            reply_null(k->c);
+            return;
+        }
+        const struct zset_node *x =
+            zset_at(o->u.zset, (size_t)(dict_rand(rng) % zset_len(o->u.zset)));
+        reply_bulk(k->c, x->m, x->len);
+        return;
+    }
+    if (o == NULL || count == 0) {
+        reply_array(k->c, 0);
+        return;
+    }
+    struct zset *z = o->u.zset;
+    size_t size = zset_len(z);
+    size_t n = count < 0 ? (size_t)-count : ((size_t)count < size ? (size_t)count : size);
+    int nested = withscores && k->c->proto >= 3;
+    reply_array(k->c, (long long)n * (withscores && !nested ? 2 : 1));
+    size_t *idx = NULL;
+    if (count > 0) {
+        idx = mem_alloc(size * sizeof(*idx));
+        /* the whole set comes out highest score first, as in Redis */
+        for (size_t i = 0; i < size; i++)
+            idx[i] = size - 1 - i;
+        if (n < size) {
+            for (size_t i = 0; i < n; i++) {
+                size_t j = i + (size_t)(dict_rand(rng) % (size - i));
+                size_t t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct zset_node *x = zset_at(z, idx ? idx[i] : (size_t)(dict_rand(rng) % size));
+        if (withscores)
+            zs_reply_pair(k->c, x, nested);
+        else
+            reply_bulk(k->c, x->m, x->len);
+    }
+    free(idx);
+}
 
 struct cmd_def cmd_zset_table[] = {
+    {"zadd", -4, CMD_WRITE, zadd_cmd, NULL, "sorted-set",
+     "Adds one or more members to a sorted set, or updates their scores.", 0},
+    {"zincrby", 4, CMD_WRITE, zincrby_cmd, NULL, "sorted-set",
+     "Increments the score of a member in a sorted set.", 0},
+    {"zscore", 3, 0, zscore_cmd, NULL, "sorted-set",
+     "Returns the score of a member in a sorted set.", 0},
+    {"zmscore", -3, 0, zmscore_cmd, NULL, "sorted-set",
+     "Returns the score of one or more members in a sorted set.", 0},
+    {"zcard", 2, 0, zcard_cmd, NULL, "sorted-set", "Returns the number of members in a sorted set.",
+     0},
+    {"zrem", -3, CMD_WRITE, zrem_cmd, NULL, "sorted-set",
+     "Removes one or more members from a sorted set.", 0},
+    {"zrank", 3, 0, zrank_cmd, NULL, "sorted-set",
+     "Returns the index of a member in a sorted set ordered by ascending scores.", 0},
+    {"zrevrank", 3, 0, zrevrank_cmd, NULL, "sorted-set",
+     "Returns the index of a member in a sorted set ordered by descending scores.", 0},
+    {"zcount", 4, 0, zcount_cmd, NULL, "sorted-set",
+     "Returns the count of members in a sorted set that have scores within a range.", 0},
+    {"zlexcount", 4, 0, zlexcount_cmd, NULL, "sorted-set",
+     "Returns the number of members in a sorted set within a lexicographical range.", 0},
+    {"zrange", -4, 0, zrange_cmd, NULL, "sorted-set",
+     "Returns members in a sorted set within a range of indexes.", 0},
+    {"zrangestore", -5, CMD_WRITE, zrangestore_cmd, NULL, "sorted-set",
+     "Stores a range of members from sorted set in a key.", 0},
+    {"zrevrange", -4, 0, zrevrange_cmd, NULL, "sorted-set",
+     "Returns members in a sorted set within a range of indexes in reverse order.", 0},
+    {"zrangebyscore", -4, 0, zrangebyscore_cmd, NULL, "sorted-set",
+     "Returns members in a sorted set within a range of scores.", 0},
+    {"zrevrangebyscore", -4, 0, zrevrangebyscore_cmd, NULL, "sorted-set",
+     "Returns members in a sorted set within a range of scores in reverse order.", 0},
+    {"zrangebylex", -4, 0, zrangebylex_cmd, NULL, "sorted-set",
+     "Returns members in a sorted set within a lexicographical range.", 0},
+    {"zrevrangebylex", -4, 0, zrevrangebylex_cmd, NULL, "sorted-set",
+     "Returns members in a sorted set within a lexicographical range in reverse order.", 0},
+    {"zremrangebyrank", 4, CMD_WRITE, zremrangebyrank_cmd, NULL, "sorted-set",
+     "Removes members in a sorted set within a range of indexes.", 0},
+    {"zremrangebyscore", 4, CMD_WRITE, zremrangebyscore_cmd, NULL, "sorted-set",
+     "Removes members in a sorted set within a range of scores.", 0},
+    {"zremrangebylex", 4, CMD_WRITE, zremrangebylex_cmd, NULL, "sorted-set",
+     "Removes members in a sorted set within a lexicographical range.", 0},
+    {"zpopmin", -2, CMD_WRITE, zpopmin_cmd, NULL, "sorted-set",
+     "Returns the lowest-scoring members from a sorted set after removing them.", 0},
+    {"zpopmax", -2, CMD_WRITE, zpopmax_cmd, NULL, "sorted-set",
+     "Returns the highest-scoring members from a sorted set after removing them.", 0},
+    {"zrandmember", -2, 0, zrandmember_cmd, NULL, "sorted-set",
+     "Returns one or more random members from a sorted set.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -45,6 +45,16 @@ uint64_t dict_rand(uint64_t *state)
     x ^= x >> 7;
     x ^= x << 17;
     *state = x;
+    /* The raw xorshift output is linear in its low bits: the low bits of one
+     * output are fixed by the low bits of the one before, so dict_random's
+     * bucket pick followed by its chain pick always took the same element
+     * of a chain (some keys were never returned, nor actively expired).
+     * Hand out a mix in which every output bit depends on every state bit. */
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
     return x;
 }
 

@@ -56,7 +56,9 @@ struct dict_entry *dict_random(const struct dict *d, uint64_t *rng);
  * cursor (0 when the scan is complete). fn must not modify the dict. */
 uint64_t dict_scan(const struct dict *d, uint64_t cursor, dict_scan_fn *fn, void *ud);
 
-/* 64-bit xorshift step, shared by everything that needs cheap randomness. */
+/* 64-bit xorshift step, shared by everything that needs cheap randomness.
+ * Returns a scrambled form of the new state (every bit usable, low bits
+ * included); the state itself is never 0 afterwards. */
 uint64_t dict_rand(uint64_t *state);
 
 #endif

@@ -28,7 +28,65 @@
     X(UNKNOWN_CMD_FMT, "ERR unknown command '%.128s', with args beginning with: %s") \
     X(ARITY_FMT, "ERR wrong number of arguments for '%s' command")                  \
     X(UNKNOWN_SUB_FMT, "ERR unknown subcommand '%.128s'. Try %s HELP.")             \
-    X(EXPIRE_INVALID_FMT, "ERR invalid expire time in '%s' command")
+    X(EXPIRE_INVALID_FMT, "ERR invalid expire time in '%s' command") \
+    X(HASH_NOTINT, "ERR hash value is not an integer") \
+    X(HASH_NOTFLOAT, "ERR hash value is not a float") \
+    X(NAN_OR_INF, "ERR value is NaN or Infinity") \
+    X(INCR_NAN_INF, "ERR increment would produce NaN or Infinity") \
+    X(RANGE_FMT, "ERR value is out of range, value must between %lld and %lld") \
+    X(OUT_OF_RANGE, "ERR value is out of range") \
+    X(MUST_POSITIVE, "ERR value is out of range, must be positive") \
+    X(INDEX_RANGE, "ERR index out of range") \
+    X(LPOS_RANK, "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list") \
+    X(LPOS_COUNT, "ERR COUNT can't be negative") \
+    X(LPOS_MAXLEN, "ERR MAXLEN can't be negative") \
+    X(NUMKEYS_ZERO, "ERR numkeys should be greater than 0") \
+    X(NUMKEYS_ARGS, "ERR Number of keys can't be greater than number of args") \
+    X(LIMIT_NEG, "ERR LIMIT can't be negative") \
+    X(ZADD_XX_NX, "ERR XX and NX options at the same time are not compatible") \
+    X(ZADD_GT_LT_NX, "ERR GT, LT, and/or NX options at the same time are not compatible") \
+    X(ZADD_INCR_PAIR, "ERR INCR option supports a single increment-element pair") \
+    X(ZSCORE_NAN, "ERR resulting score is not a number (NaN)") \
+    X(ZRANGE_LIMIT, "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX") \
+    X(ZRANGE_LEX_SCORES, "ERR syntax error, WITHSCORES not supported in combination with BYLEX") \
+    X(MINMAX_FLOAT, "ERR min or max is not a float") \
+    X(MINMAX_LEX, "ERR min or max not valid string range item") \
+    X(DECR_OVERFLOW, "ERR decrement would overflow") \
+    X(INCR_NAN, "ERR increment would produce NaN or Infinity") \
+    X(OFFSET_RANGE, "ERR offset is out of range") \
+    X(STRING_TOO_BIG, "ERR string exceeds maximum allowed size (proto-max-bulk-len)") \
+    X(INVALID_CURSOR, "ERR invalid cursor") \
+    X(SAMEOBJ, "ERR source and destination objects are the same") \
+    X(EXPIRE_NX_CONFLICT, "ERR NX and XX, GT or LT options at the same time are not compatible") \
+    X(EXPIRE_GT_LT, "ERR GT and LT options at the same time are not compatible") \
+    X(EXPIRE_UNSUPPORTED_FMT, "ERR Unsupported option %s") \
+    X(HELLO_PROTO_NOTINT, "ERR Protocol version is not an integer or out of range") \
+    X(HELLO_OPT_FMT, "ERR Syntax error in HELLO option '%s'") \
+    X(HELLO_NOAUTH, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time") \
+    X(CLIENT_NAME_INVALID, "ERR Client names cannot contain spaces, newlines or special characters.") \
+    X(NO_SUCH_CLIENT, "ERR No such client") \
+    X(CLIENT_ID_NOTPOS, "ERR client-id should be greater than 0") \
+    X(CLIENT_ID_INVALID, "ERR Invalid client ID") \
+    X(CLIENT_TYPE_FMT, "ERR Unknown client type '%s'") \
+    X(NO_SUCH_USER_FMT, "ERR No such user '%s'") \
+    X(SUBCMD_SYNTAX_FMT, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.") \
+    X(CONFIG_UNKNOWN_FMT, "ERR Unknown option or number of arguments for CONFIG SET - '%s'") \
+    X(CONFIG_FAILED_FMT, "ERR CONFIG SET failed (possibly related to argument '%s') - %s") \
+    X(CONFIG_NOFILE, "ERR The server is running without a config file") \
+    X(CFG_NOTINT, "argument couldn't be parsed into an integer") \
+    X(CFG_RANGE_FMT, "argument must be between %lld and %lld inclusive") \
+    X(CFG_YESNO, "argument must be 'yes' or 'no'") \
+    X(CFG_ENUM_FMT, "argument(s) must be one of the following: %s") \
+    X(CFG_IMMUTABLE, "can't set immutable config") \
+    X(CFG_DUPLICATE, "duplicate parameter") \
+    X(CFG_SAVE, "Invalid save parameters") \
+    X(CFG_LISTEN, "Unable to listen on this port") \
+    X(CFG_MEMORY, "argument must be a memory value") \
+    X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s") \
+    X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
+    X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
+    X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
+    X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

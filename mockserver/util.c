@@ -54,7 +54,7 @@ int util_str2ld(const char *s, size_t n, long double *out)
 {
     char buf[LD_MAX_CHARS + 1];
     char *eptr;
-    if (n == 0 || n > LD_MAX_CHARS)
+    if (n == 0 || n >= LD_MAX_CHARS) /* Redis's buffer keeps room for the NUL */
         return 0;
     memcpy(buf, s, n);
     buf[n] = '\0';
@@ -113,6 +113,12 @@ static int lower(int c, int nocase)
     return nocase ? tolower(c) : c;
 }
 
+/* tolower in the C locale, also defined for negative (signed char) values. */
+static int lower_ascii(int c, int nocase)
+{
+    return nocase && c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 int util_glob(const char *p, size_t plen, const char *s, size_t slen, int nocase)
 {
     while (plen && slen) {
@@ -159,14 +165,19 @@ int util_glob(const char *p, size_t plen, const char *s, size_t slen, int nocase
                 } else if (*p == ']') {
                     break;
                 } else if (plen >= 3 && p[1] == '-') {
-                    int a = lower((unsigned char)p[0], nocase);
-                    int b = lower((unsigned char)p[2], nocase);
-                    int c = lower((unsigned char)*s, nocase);
+                    /* Redis compares range ends as (signed) chars and swaps
+                     * reversed ends before lowering them: "[a-\xff]" is the
+                     * range -1..'a', and with nocase "[Z-a]" matches nothing
+                     * at all. Matching Redis byte for byte means doing the same. */
+                    int a = (signed char)p[0], b = (signed char)p[2], c = (signed char)*s;
                     if (a > b) {
                         int t = a;
                         a = b;
                         b = t;
                     }
+                    a = lower_ascii(a, nocase);
+                    b = lower_ascii(b, nocase);
+                    c = lower_ascii(c, nocase);
                     if (c >= a && c <= b)
                         match = 1;
                     p += 2;
