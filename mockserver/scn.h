@@ -39,6 +39,11 @@ struct scn_val {
 /* Appends v encoded for a client speaking RESP proto (2 or 3). */
 void scn_val_write(const struct scn_val *v, struct buf *out, int proto);
 void scn_val_free(struct scn_val *v);
+/* Parses text as one reply value in scenario syntax ("OK", "(nil)",
+ * "[1, 2]", ...). Returns 0 and sets *out, or MR_EPARSE with a message
+ * (prefixed by where, e.g. "file:12") appended to diag. */
+int scn_parse_value(const char *text, size_t len, const char *where, struct scn_val **out,
+                    struct buf *diag);
 
 /* ---- rules, events, strict steps, expectations -------------------------------- */
 

@@ -438,14 +438,17 @@ static struct scn_val *value(struct parser *p, int depth)
         return val_str(SV_DOUBLE, t.p, t.n);
     }
     if (kw(&t, "(error)")) {
-        /* The rest of the line, spacing kept, comment dropped. */
+        /* The rest of the line, spacing kept, comment dropped. Taken as raw
+         * text, not as words: Redis's error texts hold quotes of their own
+         * ("can't", "'maxmemory'."). */
         skip_space(p);
         size_t start = p->pos, end = p->pos;
-        struct tok w;
-        while ((r = word(p, &w, 0)) == 1)
-            end = p->pos;
-        if (r < 0)
-            return NULL;
+        while (p->pos < p->len &&
+               !(p->line[p->pos] == '#' && (p->line[p->pos - 1] == ' ' || p->line[p->pos - 1] == '\t'))) {
+            if (p->line[p->pos] != ' ' && p->line[p->pos] != '\t')
+                end = p->pos + 1;
+            p->pos++;
+        }
         if (end == start) {
             perr(p, col, "expected the error text after (error), e.g. (error) ERR something");
             return NULL;
@@ -567,6 +570,30 @@ static struct scn_val *array_numbered(struct parser *p, int col)
         return NULL;
     }
     return root;
+}
+
+int scn_parse_value(const char *text, size_t len, const char *where, struct scn_val **out,
+                    struct buf *diag)
+{
+    struct parser p;
+    memset(&p, 0, sizeof(p));
+    p.file = where;
+    p.diag = diag;
+    p.text = text;
+    p.textlen = len;
+    *out = NULL;
+    if (next_line(&p)) {
+        *out = value(&p, 0);
+        if (*out)
+            expect_eol(&p);
+    }
+    buf_free(&p.scratch);
+    if (*out == NULL || p.errors) {
+        scn_val_free(*out);
+        *out = NULL;
+        return MR_EPARSE;
+    }
+    return 0;
 }
 
 /* ---- RESP encoding of values ------------------------------------------------------ */

@@ -447,6 +447,7 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
                 break;
             }
         }
+        scn_run_tick(r); /* events an "advance" made due happen before the command */
         return;
     }
 }
