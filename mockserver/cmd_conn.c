@@ -1,6 +1,41 @@
-/* cmd_conn.c - connection commands: PING ECHO QUIT SELECT (more to come). */
+/* cmd_conn.c - connection commands: PING ECHO QUIT SELECT AUTH HELLO RESET
+ * and CLIENT (ID SETNAME GETNAME LIST INFO KILL NO-EVICT GETREDIR UNPAUSE HELP).
+ *
+ * Users: there is one, "default", as in a Redis without an ACL file. It has
+ * no password unless requirepass is set; AUTH and HELLO ... AUTH check
+ * against core->cfg.requirepass. ACL rules, other users and client-side
+ * tracking are deliberately absent: CLIENT PAUSE/REPLY/TRACKING and friends
+ * are unknown subcommands here.
+ *
+ * CLIENT LIST prints Redis 7.0's line, field for field in Redis's order:
+ *   id addr laddr fd name age idle flags db sub psub ssub multi qbuf qbuf-free
+ *   argv-mem multi-mem rbs rbp obl oll omem tot-mem events cmd user redir resp
+ * Fields about Redis's memory layout (argv-mem, rbs, tot-mem, ...) are
+ * plausible figures derived from our own buffers, not Redis's.
+ *
+ * Killing another client closes its socket at once through the network side
+ * (srv_close_client); a client that kills itself gets its reply first, then
+ * is closed (CL_CLOSE_AFTER_REPLY). Without a network side (unit tests) a
+ * killed client is only flagged CL_CLOSE_ASAP. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cmd.h"
+#include "mem.h"
 #include "reply.h"
+#include "server.h"
+#include "util.h"
+#include "version.h"
+
+/* Argument i as a Redis integer, without replying: 1 on success. */
+static int arg_int(const struct call *k, int i, long long *out)
+{
+    return util_str2ll(k->argv[i], k->argl[i], out);
+}
+
+/* ---- small commands -------------------------------------------------------- */
 
 static void ping_cmd(struct call *k)
 {
@@ -38,10 +73,484 @@ static void select_cmd(struct call *k)
     reply_ok(k->c);
 }
 
+/* ---- authentication ------------------------------------------------------------ */
+
+/* Redis's ACLAuthenticateUser for the one user we have: 1 when user/pass
+ * would log in as "default". Without requirepass any password is accepted
+ * (the default user is "nopass"). */
+static int auth_check(struct core *core, const char *user, size_t ulen, const char *pass,
+                      size_t plen)
+{
+    if (ulen != 7 || memcmp(user, "default", 7) != 0)
+        return 0;
+    const char *want = core->cfg.requirepass;
+    if (want == NULL)
+        return 1;
+    return strlen(want) == plen && memcmp(want, pass, plen) == 0;
+}
+
+static void auth_cmd(struct call *k)
+{
+    if (k->argc > 3) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    const char *user = "default", *pass;
+    size_t ulen = 7, plen;
+    if (k->argc == 2) {
+        if (k->core->cfg.requirepass == NULL) {
+            reply_err(k->c, RT_AUTH_NOPASS);
+            return;
+        }
+        pass = k->argv[1];
+        plen = k->argl[1];
+    } else {
+        user = k->argv[1];
+        ulen = k->argl[1];
+        pass = k->argv[2];
+        plen = k->argl[2];
+    }
+    if (!auth_check(k->core, user, ulen, pass, plen)) {
+        reply_err(k->c, RT_WRONGPASS);
+        return;
+    }
+    k->c->authed = 1;
+    reply_ok(k->c);
+}
+
+/* Redis's validateClientName: every byte printable ASCII, no space. */
+static int name_valid(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '!' || p[i] > '~')
+            return 0;
+    return 1;
+}
+
+static void set_name(struct client *c, const char *p, size_t n)
+{
+    free(c->name);
+    c->name = n ? mem_dup(p, n) : NULL;
+}
+
+static void hello_cmd(struct call *k)
+{
+    struct client *c = k->c;
+    long long ver = 0;
+    int i = 1;
+    if (k->argc >= 2) {
+        if (!arg_int(k, 1, &ver)) {
+            reply_err(c, RT_HELLO_PROTO_NOTINT);
+            return;
+        }
+        if (ver < 2 || ver > 3) {
+            reply_err(c, RT_NOPROTO);
+            return;
+        }
+        i = 2;
+    }
+    int auth_at = 0, name_at = 0;
+    for (; i < k->argc; i++) {
+        int more = k->argc - 1 - i;
+        if (arg_is(k, i, "auth") && more >= 2) {
+            auth_at = i + 1;
+            i += 2;
+        } else if (arg_is(k, i, "setname") && more >= 1) {
+            if (!name_valid(k->argv[i + 1], k->argl[i + 1])) {
+                reply_err(c, RT_CLIENT_NAME_INVALID);
+                return;
+            }
+            name_at = i + 1;
+            i++;
+        } else {
+            reply_errf(c, rtext[RT_HELLO_OPT_FMT], k->argv[i]);
+            return;
+        }
+    }
+    if (auth_at) {
+        if (!auth_check(k->core, k->argv[auth_at], k->argl[auth_at], k->argv[auth_at + 1],
+                        k->argl[auth_at + 1])) {
+            reply_err(c, RT_WRONGPASS);
+            return;
+        }
+        c->authed = 1;
+    }
+    if (!c->authed) {
+        reply_err(c, RT_HELLO_NOAUTH);
+        return;
+    }
+    if (name_at)
+        set_name(c, k->argv[name_at], k->argl[name_at]);
+    if (ver)
+        c->proto = (int)ver;
+    reply_map(c, 7);
+    reply_cstr(c, "server");
+    reply_cstr(c, "redis");
+    reply_cstr(c, "version");
+    reply_cstr(c, MOCKREDIS_REDIS_VERSION);
+    reply_cstr(c, "proto");
+    reply_int(c, c->proto);
+    reply_cstr(c, "id");
+    reply_int(c, (long long)c->id);
+    reply_cstr(c, "mode");
+    reply_cstr(c, "standalone");
+    reply_cstr(c, "role");
+    reply_cstr(c, "master");
+    reply_cstr(c, "modules");
+    reply_array(c, 0);
+}
+
+static void reset_cmd(struct call *k)
+{
+    struct client *c = k->c;
+    for (int i = 0; i < c->mq_len; i++)
+        resp_argv_free(c->mq[i]);
+    c->mq_len = 0;
+    c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
+    c->proto = 2;
+    c->dbi = 0;
+    set_name(c, NULL, 0);
+    c->authed = k->core->cfg.requirepass == NULL;
+    reply_simple(c, "RESET");
+}
+
+/* ---- CLIENT ---------------------------------------------------------------------- */
+
+struct fullname_search {
+    const char *ptr;
+    char *out;
+    size_t size;
+    int found;
+};
+
+static void fullname_visit(const struct cmd_def *cmd, void *ud)
+{
+    struct fullname_search *fs = ud;
+    if (fs->found)
+        return;
+    if (cmd->name == fs->ptr) {
+        cmd_fullname(cmd, NULL, fs->out, fs->size);
+        fs->found = 1;
+        return;
+    }
+    for (const struct cmd_def *s = cmd->subs; s && s->name; s++) {
+        if (s->name == fs->ptr) {
+            cmd_fullname(s, cmd, fs->out, fs->size);
+            fs->found = 1;
+            return;
+        }
+    }
+}
+
+/* "client|list" for a last command recorded as the name pointer of a
+ * subcommand entry (c->lastcmd points into the command table). */
+static void lastcmd_name(const struct client *c, char *out, size_t size)
+{
+    struct fullname_search fs = {c->lastcmd, out, size, 0};
+    cmd_each(fullname_visit, &fs);
+    if (!fs.found)
+        snprintf(out, size, "%s", c->lastcmd ? c->lastcmd : "NULL");
+}
+
+/* Appends one CLIENT LIST line, "\n" included. */
+static void client_line(struct buf *b, const struct client *c, int64_t now)
+{
+    char flags[8], cmd[96];
+    int nf = 0;
+    if (c->flags & CL_MULTI)
+        flags[nf++] = 'x';
+    if (c->flags & CL_CLOSE_AFTER_REPLY)
+        flags[nf++] = 'c';
+    if (c->flags & CL_CLOSE_ASAP)
+        flags[nf++] = 'A';
+    if (c->flags & CL_UNIX)
+        flags[nf++] = 'U';
+    if (nf == 0)
+        flags[nf++] = 'N';
+    flags[nf] = '\0';
+    lastcmd_name(c, cmd, sizeof(cmd));
+    size_t qfree = c->in.cap > c->in.len ? c->in.cap - c->in.len : 0;
+    size_t mmem = 0;
+    for (int i = 0; i < c->mq_len; i++)
+        for (int j = 0; j < c->mq[i]->argc; j++)
+            mmem += c->mq[i]->argl[j];
+    size_t rbs = c->out.cap > 1024 ? c->out.cap : 1024;
+    buf_printf(b,
+               "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
+               "sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu "
+               "rbs=%zu rbp=%zu obl=%zu oll=0 omem=0 tot-mem=%zu events=%s cmd=%s user=default "
+               "redir=-1 resp=%d\n",
+               (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
+               (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->atime_ms) / 1000),
+               flags, c->dbi, (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree, mmem,
+               rbs, c->out.len, c->out.len, sizeof(*c) + c->in.cap + rbs + mmem,
+               c->out.len ? "rw" : "r", cmd, c->proto);
+}
+
+/* Clients in connection order (oldest first), like Redis's client list. */
+static struct client *oldest_client(struct core *core)
+{
+    struct client *c = core->clients;
+    while (c && c->next)
+        c = c->next;
+    return c;
+}
+
+/* Redis's getClientTypeByName: 0 normal, 1 replica, 2 pubsub, 3 master. */
+static int client_type(const char *s)
+{
+    if (!strcasecmp(s, "normal"))
+        return 0;
+    if (!strcasecmp(s, "slave") || !strcasecmp(s, "replica"))
+        return 1;
+    if (!strcasecmp(s, "pubsub"))
+        return 2;
+    if (!strcasecmp(s, "master"))
+        return 3;
+    return -1;
+}
+
+static struct client *client_by_id(struct core *core, unsigned long long id)
+{
+    for (struct client *c = core->clients; c; c = c->next)
+        if (c->id == id)
+            return c;
+    return NULL;
+}
+
+static void client_id_cmd(struct call *k)
+{
+    reply_int(k->c, (long long)k->c->id);
+}
+
+static void client_setname_cmd(struct call *k)
+{
+    if (!name_valid(k->argv[2], k->argl[2])) {
+        reply_err(k->c, RT_CLIENT_NAME_INVALID);
+        return;
+    }
+    set_name(k->c, k->argv[2], k->argl[2]);
+    reply_ok(k->c);
+}
+
+static void client_getname_cmd(struct call *k)
+{
+    if (k->c->name)
+        reply_cstr(k->c, k->c->name);
+    else
+        reply_null(k->c);
+}
+
+static void client_list_cmd(struct call *k)
+{
+    struct buf b = BUF_INIT;
+    int64_t now = core_now_ms(k->core);
+    int type = -1;
+    if (k->argc == 4 && arg_is(k, 2, "type")) {
+        type = client_type(k->argv[3]);
+        if (type < 0) {
+            reply_errf(k->c, rtext[RT_CLIENT_TYPE_FMT], k->argv[3]);
+            return;
+        }
+    } else if (k->argc > 3 && arg_is(k, 2, "id")) {
+        for (int i = 3; i < k->argc; i++) {
+            long long id;
+            if (!arg_int(k, i, &id)) {
+                buf_free(&b);
+                reply_err(k->c, RT_CLIENT_ID_INVALID);
+                return;
+            }
+            struct client *c = client_by_id(k->core, (unsigned long long)id);
+            if (c)
+                client_line(&b, c, now);
+        }
+        reply_verbatim(k->c, b.p ? b.p : "", b.len);
+        buf_free(&b);
+        return;
+    } else if (k->argc != 2) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    /* All our clients are "normal" ones. */
+    if (type == -1 || type == 0)
+        for (struct client *c = oldest_client(k->core); c; c = c->prev)
+            client_line(&b, c, now);
+    reply_verbatim(k->c, b.p ? b.p : "", b.len);
+    buf_free(&b);
+}
+
+static void client_info_cmd(struct call *k)
+{
+    struct buf b = BUF_INIT;
+    client_line(&b, k->c, core_now_ms(k->core));
+    reply_verbatim(k->c, b.p, b.len);
+    buf_free(&b);
+}
+
+/* Closes another client now, or flags it when there is no network side. */
+static void kill_other(struct core *core, struct client *victim)
+{
+    if (core->srv && victim->io)
+        srv_close_client(core->srv, victim);
+    else
+        victim->flags |= CL_CLOSE_ASAP;
+}
+
+static void client_kill_cmd(struct call *k)
+{
+    const char *addr = NULL, *laddr = NULL;
+    int type = -1, skipme = 1;
+    long long id = 0;
+
+    if (k->argc == 3) {
+        addr = k->argv[2]; /* the old form: CLIENT KILL addr:port, may kill oneself */
+        skipme = 0;
+    } else {
+        for (int i = 2; i < k->argc; i += 2) {
+            int more = k->argc > i + 1;
+            if (arg_is(k, i, "id") && more) {
+                if (!arg_int(k, i + 1, &id) || id < 1) {
+                    reply_err(k->c, RT_CLIENT_ID_NOTPOS);
+                    return;
+                }
+            } else if (arg_is(k, i, "type") && more) {
+                type = client_type(k->argv[i + 1]);
+                if (type < 0) {
+                    reply_errf(k->c, rtext[RT_CLIENT_TYPE_FMT], k->argv[i + 1]);
+                    return;
+                }
+            } else if (arg_is(k, i, "addr") && more) {
+                addr = k->argv[i + 1];
+            } else if (arg_is(k, i, "laddr") && more) {
+                laddr = k->argv[i + 1];
+            } else if (arg_is(k, i, "user") && more) {
+                if (strcmp(k->argv[i + 1], "default") != 0) {
+                    reply_errf(k->c, rtext[RT_NO_SUCH_USER_FMT], k->argv[i + 1]);
+                    return;
+                }
+            } else if (arg_is(k, i, "skipme") && more) {
+                if (arg_is(k, i + 1, "yes")) {
+                    skipme = 1;
+                } else if (arg_is(k, i + 1, "no")) {
+                    skipme = 0;
+                } else {
+                    reply_err(k->c, RT_SYNTAX);
+                    return;
+                }
+            } else {
+                reply_err(k->c, RT_SYNTAX);
+                return;
+            }
+        }
+    }
+
+    long long killed = 0;
+    int kill_self = 0;
+    struct client *c = k->core->clients, *next;
+    for (; c; c = next) {
+        next = c->next;
+        if (addr && strcmp(c->addr, addr) != 0)
+            continue;
+        if (laddr && strcmp(c->laddr, laddr) != 0)
+            continue;
+        if (type != -1 && type != 0)
+            continue;
+        if (id != 0 && c->id != (unsigned long long)id)
+            continue;
+        if (c == k->c && skipme)
+            continue;
+        if (c == k->c)
+            kill_self = 1;
+        else
+            kill_other(k->core, c);
+        killed++;
+    }
+    if (k->argc == 3) {
+        if (killed == 0)
+            reply_err(k->c, RT_NO_SUCH_CLIENT);
+        else
+            reply_ok(k->c);
+    } else {
+        reply_int(k->c, killed);
+    }
+    if (kill_self)
+        k->c->flags |= CL_CLOSE_AFTER_REPLY;
+}
+
+static void client_noevict_cmd(struct call *k)
+{
+    if (arg_is(k, 2, "on") || arg_is(k, 2, "off"))
+        reply_ok(k->c);
+    else
+        reply_err(k->c, RT_SYNTAX);
+}
+
+static void client_getredir_cmd(struct call *k)
+{
+    reply_int(k->c, -1);
+}
+
+static void client_unpause_cmd(struct call *k)
+{
+    reply_ok(k->c);
+}
+
+static void client_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "GETREDIR",
+        "    Always -1 here: client-side caching is not supported by mockredis.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill the connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are ID <id>, ADDR <ip:port>, LADDR <ip:port>,",
+        "    TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>, SKIPME (YES|NO).",
+        "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> [<id> ...]]",
+        "    Return information about client connections.",
+        "NO-EVICT (ON|OFF)",
+        "    Accepted; mockredis never evicts clients.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "UNPAUSE",
+        "    Accepted; mockredis has no client pause.",
+        "HELP",
+        "    Print this help.",
+    };
+    size_t n = sizeof(lines) / sizeof(lines[0]);
+    reply_array(k->c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        reply_simple(k->c, lines[i]);
+}
+
+static struct cmd_def client_subs[] = {
+    {"id", 2, CMD_NOSCRIPT, client_id_cmd, NULL, "connection", "Returns the unique client ID of the connection.", 0},
+    {"setname", 3, CMD_NOSCRIPT, client_setname_cmd, NULL, "connection", "Sets the connection name.", 0},
+    {"getname", 2, CMD_NOSCRIPT, client_getname_cmd, NULL, "connection", "Returns the name of the connection.", 0},
+    {"list", -2, CMD_NOSCRIPT, client_list_cmd, NULL, "connection", "Lists open connections.", 0},
+    {"info", 2, CMD_NOSCRIPT, client_info_cmd, NULL, "connection", "Returns information about the connection.", 0},
+    {"kill", -3, CMD_NOSCRIPT, client_kill_cmd, NULL, "connection", "Terminates open connections.", 0},
+    {"no-evict", 3, CMD_NOSCRIPT, client_noevict_cmd, NULL, "connection", "Sets the client eviction mode of the connection.", 0},
+    {"getredir", 2, CMD_NOSCRIPT, client_getredir_cmd, NULL, "connection", "Returns the client ID to which the connection's tracking notifications are redirected.", 0},
+    {"unpause", 2, CMD_NOSCRIPT, client_unpause_cmd, NULL, "connection", "Resumes processing of clients that were paused.", 0},
+    {"help", 2, 0, client_help_cmd, NULL, "connection", "Returns helpful text about the different subcommands.", 0},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
+
 struct cmd_def cmd_conn_table[] = {
     {"ping", -1, 0, ping_cmd, NULL, "connection", "Returns the server's liveliness response.", 0},
     {"echo", 2, 0, echo_cmd, NULL, "connection", "Returns the given string.", 0},
     {"quit", -1, CMD_NOAUTH | CMD_NOQUEUE, quit_cmd, NULL, "connection", "Closes the connection.", 0},
     {"select", 2, 0, select_cmd, NULL, "connection", "Changes the selected database.", 0},
+    {"auth", -2, CMD_NOAUTH | CMD_NOSCRIPT, auth_cmd, NULL, "connection", "Authenticates the connection.", 0},
+    {"hello", -1, CMD_NOAUTH | CMD_NOSCRIPT, hello_cmd, NULL, "connection", "Handshakes with the Redis server.", 0},
+    {"reset", 1, CMD_NOAUTH | CMD_NOQUEUE | CMD_NOSCRIPT, reset_cmd, NULL, "connection", "Resets the connection.", 0},
+    {"client", -2, CMD_NOSCRIPT, NULL, client_subs, "connection", "A container for client connection commands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

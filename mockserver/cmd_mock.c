@@ -1,7 +1,224 @@
-/* cmd_mock.c - mock commands. */
+/* cmd_mock.c - the MOCK namespace: what mockredis adds to Redis's commands,
+ * for the harness, scenarios and lessons. Documented in docs/protocol.md.
+ *
+ *   MOCK STATS              map of counters (a flat array in RESP2):
+ *                           connections_received, connections_refused,
+ *                           connected_clients, peak_clients,
+ *                           commands_processed, protocol_errors, timeouts,
+ *                           then "cmd:<name>" for every command called at
+ *                           least once ("cmd:client|setname" for a
+ *                           subcommand)
+ *   MOCK STAT <name>        one of those counters as an integer; a cmd:<name>
+ *                           of a known command never called is 0
+ *   MOCK RESETSTATS         zeroes them (like CONFIG RESETSTAT)
+ *   MOCK CLOCK GET          the server's time in ms (real or virtual)
+ *   MOCK CLOCK VIRTUAL [ms] freeze time (at ms, or now) from here on
+ *   MOCK CLOCK REAL         back to the wall clock
+ *   MOCK CLOCK ADVANCE <ms> move a virtual clock forward (error when real)
+ *   MOCK CLOCK SET <ms>     virtual time set to ms (switches to virtual)
+ *   MOCK SCENARIO END       ends the scenario being played ("finish control")
+ *   MOCK HELP
+ * Every CLOCK subcommand but GET replies with the new time in ms.
+ *
+ * MOCK commands are counted like any other command (cmd:mock|stat...). They
+ * are not in Redis, so they are never part of the differential corpus. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
 #include "cmd.h"
 #include "reply.h"
+#include "scn_run.h"
+#include "server.h"
+#include "util.h"
+
+/* The fixed counters, in the order MOCK STATS lists them. */
+static const char *const stat_names[] = {
+    "connections_received", "connections_refused", "connected_clients", "peak_clients",
+    "commands_processed",   "protocol_errors",     "timeouts",
+};
+#define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
+
+static unsigned long long stat_value(const struct core *core, int i)
+{
+    switch (i) {
+    case 0: return core->st.conn_received;
+    case 1: return core->st.conn_refused;
+    case 2: return core->nclients;
+    case 3: return core->st.conn_peak;
+    case 4: return core->st.commands;
+    case 5: return core->st.proto_errors;
+    default: return core->st.timeouts;
+    }
+}
+
+struct stats_ctx {
+    struct core *core;
+    struct client *c; /* NULL: count only */
+    long long n;
+    const char *want; /* MOCK STAT: the full name looked for */
+    long long found;  /* its calls, -1 while not found */
+};
+
+static void visit_one(struct stats_ctx *x, const struct cmd_def *d, const struct cmd_def *parent)
+{
+    char full[96], key[104];
+    cmd_fullname(d, parent, full, sizeof(full));
+    unsigned long long calls = x->core->cmd_calls[d->id];
+    if (x->want) {
+        if (!strcasecmp(x->want, full))
+            x->found = (long long)calls;
+        return;
+    }
+    if (calls == 0)
+        return;
+    x->n++;
+    if (x->c) {
+        snprintf(key, sizeof(key), "cmd:%s", full);
+        reply_cstr(x->c, key);
+        reply_int(x->c, (long long)calls);
+    }
+}
+
+static void stats_visit(const struct cmd_def *d, void *ud)
+{
+    struct stats_ctx *x = ud;
+    visit_one(x, d, NULL);
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        visit_one(x, s, d);
+}
+
+static void mock_stats_cmd(struct call *k)
+{
+    struct stats_ctx x = {k->core, NULL, 0, NULL, -1};
+    cmd_each(stats_visit, &x);
+    reply_map(k->c, NSTATS + x.n);
+    for (int i = 0; i < NSTATS; i++) {
+        reply_cstr(k->c, stat_names[i]);
+        reply_int(k->c, (long long)stat_value(k->core, i));
+    }
+    x.c = k->c;
+    cmd_each(stats_visit, &x);
+}
+
+static void mock_stat_cmd(struct call *k)
+{
+    const char *name = k->argv[2];
+    for (int i = 0; i < NSTATS; i++) {
+        if (!strcasecmp(name, stat_names[i])) {
+            reply_int(k->c, (long long)stat_value(k->core, i));
+            return;
+        }
+    }
+    if (!strncasecmp(name, "cmd:", 4)) {
+        struct stats_ctx x = {k->core, NULL, 0, name + 4, -1};
+        cmd_each(stats_visit, &x);
+        if (x.found >= 0) {
+            reply_int(k->c, x.found);
+            return;
+        }
+    }
+    reply_errf(k->c, rtext[RT_MOCK_NO_COUNTER_FMT], name);
+}
+
+static void mock_resetstats_cmd(struct call *k)
+{
+    core_reset_stats(k->core);
+    reply_ok(k->c);
+}
+
+/* Argument i as milliseconds >= 0; replies with an error and returns -1 otherwise. */
+static int arg_ms(struct call *k, int i, long long *ms)
+{
+    if (arg_ll(k, i, ms) < 0)
+        return -1;
+    if (*ms < 0) {
+        reply_err(k->c, RT_MOCK_NEGATIVE);
+        return -1;
+    }
+    return 0;
+}
+
+static void mock_clock_cmd(struct call *k)
+{
+    struct clk *clock = &k->core->clock;
+    long long ms;
+    if (arg_is(k, 2, "get") && k->argc == 3) {
+        /* just the time */
+    } else if (arg_is(k, 2, "virtual") && k->argc <= 4) {
+        ms = -1;
+        if (k->argc == 4 && arg_ms(k, 3, &ms) < 0)
+            return;
+        clk_set_virtual(clock, ms);
+    } else if (arg_is(k, 2, "real") && k->argc == 3) {
+        clk_set_real(clock);
+    } else if (arg_is(k, 2, "advance") && k->argc == 4) {
+        if (arg_ms(k, 3, &ms) < 0)
+            return;
+        if (!clock->virt) {
+            reply_err(k->c, RT_MOCK_NOT_VIRTUAL);
+            return;
+        }
+        clk_advance_us(clock, ms * 1000);
+    } else if (arg_is(k, 2, "set") && k->argc == 4) {
+        if (arg_ms(k, 3, &ms) < 0)
+            return;
+        clk_set_virtual(clock, ms);
+    } else {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[2], "MOCK");
+        return;
+    }
+    reply_int(k->c, (long long)clk_now_ms(clock));
+}
+
+static void mock_scenario_cmd(struct call *k)
+{
+    if (!arg_is(k, 2, "end") || k->argc != 3) {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[2], "MOCK");
+        return;
+    }
+    struct scn_run *run = k->core->srv ? srv_scenario(k->core->srv) : NULL;
+    if (run)
+        scn_run_end(run);
+    reply_ok(k->c); /* also without a scenario: ending nothing is not an error */
+}
+
+static void mock_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "MOCK <subcommand> [<arg> ...]. mockredis's own commands. Subcommands are:",
+        "STATS",
+        "    Counters: connections_received, connections_refused, connected_clients,",
+        "    peak_clients, commands_processed, protocol_errors, timeouts, cmd:<name>.",
+        "STAT <name>",
+        "    One counter as an integer.",
+        "RESETSTATS",
+        "    Zero the counters.",
+        "CLOCK GET|VIRTUAL [<ms>]|REAL|ADVANCE <ms>|SET <ms>",
+        "    Read or drive the server's clock (milliseconds since the Unix epoch).",
+        "SCENARIO END",
+        "    End the scenario being played.",
+        "HELP",
+        "    Print this help.",
+    };
+    size_t n = sizeof(lines) / sizeof(lines[0]);
+    reply_array(k->c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        reply_simple(k->c, lines[i]);
+}
+
+static struct cmd_def mock_subs[] = {
+    {"stats", 2, CMD_NOAUTH, mock_stats_cmd, NULL, "mock", "Returns mockredis's counters.", 0},
+    {"stat", 3, CMD_NOAUTH, mock_stat_cmd, NULL, "mock", "Returns one counter.", 0},
+    {"resetstats", 2, CMD_NOAUTH, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
+    {"clock", -3, CMD_NOAUTH, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
+    {"scenario", -3, CMD_NOAUTH, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
+    {"help", 2, CMD_NOAUTH, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.", 0},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
 
 struct cmd_def cmd_mock_table[] = {
+    {"mock", -2, CMD_NOAUTH, NULL, mock_subs, "mock", "mockredis's own commands: counters, clock, scenario control.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -1,7 +1,109 @@
-/* cmd_multi.c - multi commands. */
+/* cmd_multi.c - transactions: MULTI EXEC DISCARD WATCH UNWATCH.
+ *
+ * cmd_dispatch queues every command of a client in MULTI (except the
+ * CMD_NOQUEUE ones: MULTI, EXEC, DISCARD, WATCH, QUIT, RESET) and marks the
+ * transaction CL_DIRTY_EXEC when it rejects one (unknown command, arity,
+ * NOAUTH). EXEC then either aborts with EXECABORT or runs the queue with
+ * cmd_execute and answers with an array of the replies, as Redis does;
+ * errors raised while running (WRONGTYPE, ...) are just elements of it.
+ *
+ * Deliberately missing: WATCH accepts keys and answers OK but watches
+ * nothing, so EXEC never fails because a watched key changed (it would
+ * need a hook on every write of the keyspace).
+ *
+ * EXEC is declared with arity -1 and checks its arity itself: Redis answers
+ * an EXEC with arguments with "EXECABORT Transaction discarded because of:
+ * wrong number of arguments for 'exec' command" (in MULTI or not) and ends
+ * any transaction, which the generic arity check in cmd_dispatch cannot do. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "cmd.h"
 #include "reply.h"
 
+static void discard_queue(struct client *c)
+{
+    for (int i = 0; i < c->mq_len; i++)
+        resp_argv_free(c->mq[i]);
+    free(c->mq);
+    c->mq = NULL;
+    c->mq_len = c->mq_cap = 0;
+    c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
+}
+
+static void multi_cmd(struct call *k)
+{
+    if (k->c->flags & CL_MULTI) {
+        reply_err(k->c, RT_MULTI_NESTED); /* Redis does not abort the transaction for this */
+        return;
+    }
+    k->c->flags |= CL_MULTI;
+    reply_ok(k->c);
+}
+
+static void exec_cmd(struct call *k)
+{
+    struct client *c = k->c;
+    if (k->argc != 1) {
+        /* Redis aborts even outside MULTI: any rejected EXEC is an EXECABORT. */
+        char why[64];
+        discard_queue(c);
+        snprintf(why, sizeof(why), rtext[RT_ARITY_FMT] + 4 /* skip "ERR " */, "exec");
+        reply_errf(c, rtext[RT_EXECABORT_FMT], why);
+        return;
+    }
+    if (!(c->flags & CL_MULTI)) {
+        reply_err(c, RT_EXEC_NOMULTI);
+        return;
+    }
+    if (c->flags & CL_DIRTY_EXEC) {
+        discard_queue(c);
+        reply_err(c, RT_EXECABORT);
+        return;
+    }
+    /* Take the queue first: a queued command may not see itself in MULTI. */
+    struct resp_argv **q = c->mq;
+    int n = c->mq_len;
+    c->mq = NULL;
+    c->mq_len = c->mq_cap = 0;
+    c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
+    reply_array(c, n);
+    for (int i = 0; i < n; i++) {
+        cmd_execute(k->core, c, q[i]);
+        resp_argv_free(q[i]);
+    }
+    free(q);
+}
+
+static void discard_cmd(struct call *k)
+{
+    if (!(k->c->flags & CL_MULTI)) {
+        reply_err(k->c, RT_DISCARD_NOMULTI);
+        return;
+    }
+    discard_queue(k->c);
+    reply_ok(k->c);
+}
+
+static void watch_cmd(struct call *k)
+{
+    if (k->c->flags & CL_MULTI) {
+        reply_err(k->c, RT_WATCH_IN_MULTI);
+        return;
+    }
+    reply_ok(k->c); /* accepted, not watched: see the top of the file */
+}
+
+static void unwatch_cmd(struct call *k)
+{
+    reply_ok(k->c);
+}
+
 struct cmd_def cmd_multi_table[] = {
+    {"multi", 1, CMD_NOQUEUE, multi_cmd, NULL, "transactions", "Starts a transaction.", 0},
+    {"exec", -1, CMD_NOQUEUE, exec_cmd, NULL, "transactions", "Executes all commands in a transaction.", 0},
+    {"discard", 1, CMD_NOQUEUE, discard_cmd, NULL, "transactions", "Discards a transaction.", 0},
+    {"watch", -2, CMD_NOQUEUE, watch_cmd, NULL, "transactions", "Monitors changes to keys to determine the execution of a transaction.", 0},
+    {"unwatch", 1, 0, unwatch_cmd, NULL, "transactions", "Forgets about watched keys of a transaction.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -1,7 +1,1243 @@
-/* cmd_server.c - server commands. */
+/* cmd_server.c - server commands: INFO CONFIG DBSIZE FLUSHDB FLUSHALL
+ * COMMAND DEBUG TIME LASTSAVE SAVE BGSAVE BGREWRITEAOF ROLE SLOWLOG SHUTDOWN.
+ *
+ * INFO prints Redis 7.0's sections in Redis's order ("# Name" headers,
+ * "field:value" lines ending in CRLF, sections joined by an empty line) with
+ * Redis's field names wherever mockredis has the figure; fields that only
+ * make sense inside Redis (replication offsets, allocator details) are
+ * plausible constants. The reply is a bulk string, verbatim "txt" in RESP3.
+ *
+ * CONFIG knows a fixed table of parameters. Those the server acts on live in
+ * core->cfg (maxclients, timeout, requirepass, hz, port, bind); the rest are
+ * only remembered for CONFIG GET (core->cfg.soft). Validation follows
+ * Redis's rules and texts; a CONFIG SET with several pairs applies all or
+ * none, like Redis.
+ *
+ * COMMAND describes our own command table. Key positions in COMMAND INFO are
+ * approximations (first key at 1 for data commands, a short list of
+ * multi-key exceptions); key specs and tips are empty. COMMAND DOCS gives
+ * summary, since, group and, for common commands, one "arguments" entry
+ * whose name is the whole argument synopsis: that is what redis-cli 7.0
+ * shows as hints and in HELP.
+ *
+ * Not here: persistence (SAVE and BGSAVE only answer), replication, ACL,
+ * LATENCY, MEMORY, MONITOR. DEBUG knows SLEEP (blocks the whole server, like
+ * Redis) and HELP; unlike Redis 7.0 it is enabled by default. */
+#include <ctype.h>
+#include <limits.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "dict.h"
+#include "mem.h"
 #include "reply.h"
+#include "server.h"
+#include "util.h"
+#include "version.h"
+
+/* ---- small helpers ------------------------------------------------------------- */
+
+static void reply_text(struct client *c, const struct buf *b)
+{
+    reply_verbatim(c, b->p ? b->p : "", b->len);
+}
+
+/* Redis's bytesToHuman: "1.64M", "0B". */
+static void human_bytes(char *out, size_t size, unsigned long long n)
+{
+    double d = (double)n;
+    if (n < 1024)
+        snprintf(out, size, "%lluB", n);
+    else if (n < 1024ULL * 1024)
+        snprintf(out, size, "%.2fK", d / 1024);
+    else if (n < 1024ULL * 1024 * 1024)
+        snprintf(out, size, "%.2fM", d / (1024.0 * 1024));
+    else
+        snprintf(out, size, "%.2fG", d / (1024.0 * 1024 * 1024));
+}
+
+static const char *run_id(void)
+{
+    static char id[41];
+    if (id[0] == '\0') {
+        uint64_t x = (uint64_t)clk_mono_us() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
+        for (int i = 0; i < 40; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            id[i] = "0123456789abcdef"[x & 15];
+        }
+    }
+    return id;
+}
+
+/* ---- CONFIG --------------------------------------------------------------------- */
+
+enum cfg_kind { K_INT, K_MEM, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED };
+enum cfg_core { C_NONE, C_MAXCLIENTS, C_TIMEOUT, C_REQUIREPASS, C_HZ, C_PORT, C_BIND, C_UNIXSOCKET };
+
+struct cfg_param {
+    const char *name;
+    enum cfg_kind kind;
+    enum cfg_core field; /* where the server keeps it, or C_NONE: core->cfg.soft */
+    long long min, max;  /* K_INT */
+    const char *enums;   /* K_ENUM: "a, b, c" as Redis lists them */
+    const char *def;     /* default of a soft parameter */
+};
+
+static const struct cfg_param cfg_table[] = {
+    {"maxclients", K_INT, C_MAXCLIENTS, 1, 4294967295LL, NULL, NULL},
+    {"timeout", K_INT, C_TIMEOUT, 0, INT_MAX, NULL, NULL},
+    {"requirepass", K_STR, C_REQUIREPASS, 0, 0, NULL, NULL},
+    {"hz", K_INT, C_HZ, 0, INT_MAX, NULL, NULL},
+    {"port", K_INT, C_PORT, 0, 65535, NULL, NULL},
+    {"bind", K_STR, C_BIND, 0, 0, NULL, NULL},
+    {"unixsocket", K_IMMUTABLE, C_UNIXSOCKET, 0, 0, NULL, NULL},
+    {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
+    {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
+    {"maxmemory", K_MEM, C_NONE, 0, LLONG_MAX, NULL, "0"},
+    {"maxmemory-policy", K_ENUM, C_NONE, 0, 0,
+     "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
+     "allkeys-random, noeviction",
+     "noeviction"},
+    {"maxmemory-samples", K_INT, C_NONE, 1, INT_MAX, NULL, "5"},
+    {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
+    {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
+    {"protected-mode", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"slowlog-log-slower-than", K_INT, C_NONE, -1, LLONG_MAX, NULL, "10000"},
+    {"slowlog-max-len", K_INT, C_NONE, 0, LONG_MAX, NULL, "128"},
+    {"lazyfree-lazy-user-flush", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"databases", K_IMMUTABLE, C_NONE, 0, 0, NULL, "16"},
+    {"daemonize", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"logfile", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"io-threads", K_IMMUTABLE, C_NONE, 0, 0, NULL, "1"},
+    {"dbfilename", K_PROTECTED, C_NONE, 0, 0, NULL, "dump.rdb"},
+    {"dir", K_PROTECTED, C_NONE, 0, 0, NULL, NULL}, /* the working directory */
+};
+#define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
+
+static int cfg_find(const char *name)
+{
+    for (int i = 0; i < NCFG; i++)
+        if (!strcasecmp(cfg_table[i].name, name))
+            return i;
+    return -1;
+}
+
+/* The current value of parameter i as text, in out. */
+static void cfg_value(const struct core *core, int i, char *out, size_t size)
+{
+    const struct cfg_param *p = &cfg_table[i];
+    const struct core_cfg *cfg = &core->cfg;
+    switch (p->field) {
+    case C_MAXCLIENTS: snprintf(out, size, "%d", cfg->maxclients); return;
+    case C_TIMEOUT: snprintf(out, size, "%d", cfg->timeout); return;
+    case C_REQUIREPASS: snprintf(out, size, "%s", cfg->requirepass ? cfg->requirepass : ""); return;
+    case C_HZ: snprintf(out, size, "%d", cfg->hz); return;
+    case C_PORT: snprintf(out, size, "%d", core->port_bound ? core->port_bound : cfg->port); return;
+    case C_BIND: snprintf(out, size, "%s", cfg->bind ? cfg->bind : ""); return;
+    case C_UNIXSOCKET: snprintf(out, size, "%s", cfg->unixsocket ? cfg->unixsocket : ""); return;
+    case C_NONE: break;
+    }
+    if (cfg->soft[i]) {
+        snprintf(out, size, "%s", cfg->soft[i]);
+    } else if (p->def) {
+        snprintf(out, size, "%s", p->def);
+    } else if (getcwd(out, size) == NULL) {
+        snprintf(out, size, "%s", "/");
+    }
+}
+
+/* Redis's memtoull: digits with an optional unit b k kb m mb g gb. */
+static int parse_mem(const char *s, long long *out)
+{
+    size_t n = strlen(s), digits = 0;
+    while (digits < n && isdigit((unsigned char)s[digits]))
+        digits++;
+    const char *u = s + digits;
+    long long mul;
+    if (*u == '\0' || !strcasecmp(u, "b"))
+        mul = 1;
+    else if (!strcasecmp(u, "k"))
+        mul = 1000;
+    else if (!strcasecmp(u, "kb"))
+        mul = 1024;
+    else if (!strcasecmp(u, "m"))
+        mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb"))
+        mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g"))
+        mul = 1000LL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb"))
+        mul = 1024LL * 1024 * 1024;
+    else
+        return 0;
+    long long v;
+    if (digits == 0 || !util_str2ll(s, digits, &v) || v > LLONG_MAX / mul)
+        return 0;
+    *out = v * mul;
+    return 1;
+}
+
+/* Redis's save syntax: "" or pairs "seconds changes", seconds >= 1. */
+static int save_valid(const char *s)
+{
+    struct resp_argv *a = resp_split_args(s, strlen(s));
+    int ok = a != NULL && a->argc % 2 == 0;
+    for (int i = 0; ok && i < a->argc; i++) {
+        long long v;
+        ok = util_str2ll(a->argv[i], a->argl[i], &v) && v >= (i % 2 == 0 ? 1 : 0);
+    }
+    if (a)
+        resp_argv_free(a);
+    return ok;
+}
+
+/* Checks value for parameter i. Returns NULL when it is acceptable (the
+ * normalized text in norm), else the reason, a printf format of rtext. */
+static const char *cfg_check(const struct core *core, int i, const char *v, char *norm,
+                             size_t size, char *why, size_t wsize)
+{
+    const struct cfg_param *p = &cfg_table[i];
+    long long n;
+    snprintf(norm, size, "%s", v);
+    switch (p->kind) {
+    case K_INT:
+        if (!util_str2ll(v, strlen(v), &n))
+            return rtext[RT_CFG_NOTINT];
+        if (n < p->min || n > p->max) {
+            snprintf(why, wsize, rtext[RT_CFG_RANGE_FMT], p->min, p->max);
+            return why;
+        }
+        if (p->field == C_PORT && n != (core->port_bound ? core->port_bound : core->cfg.port))
+            return rtext[RT_CFG_LISTEN];
+        return NULL;
+    case K_MEM:
+        if (!parse_mem(v, &n))
+            return rtext[RT_CFG_MEMORY];
+        snprintf(norm, size, "%lld", n);
+        return NULL;
+    case K_BOOL:
+        if (strcasecmp(v, "yes") && strcasecmp(v, "no"))
+            return rtext[RT_CFG_YESNO];
+        snprintf(norm, size, "%s", strcasecmp(v, "yes") ? "no" : "yes");
+        return NULL;
+    case K_ENUM: {
+        const char *e = p->enums;
+        size_t vl = strlen(v);
+        while (*e) {
+            size_t l = strcspn(e, ",");
+            if (l == vl && !strncasecmp(e, v, l)) {
+                snprintf(norm, size, "%.*s", (int)l, e);
+                return NULL;
+            }
+            e += l;
+            while (*e == ',' || *e == ' ')
+                e++;
+        }
+        snprintf(why, wsize, rtext[RT_CFG_ENUM_FMT], p->enums);
+        return why;
+    }
+    case K_SAVE: return save_valid(v) ? NULL : rtext[RT_CFG_SAVE];
+    case K_STR:
+        if (p->field == C_BIND && strcmp(v, core->cfg.bind ? core->cfg.bind : ""))
+            return rtext[RT_CFG_BIND];
+        return NULL;
+    case K_IMMUTABLE: return rtext[RT_CFG_IMMUTABLE];
+    case K_PROTECTED: return rtext[RT_CFG_PROTECTED];
+    }
+    return NULL;
+}
+
+static void cfg_apply(struct core *core, int i, const char *v)
+{
+    struct core_cfg *cfg = &core->cfg;
+    long long n = 0;
+    util_str2ll(v, strlen(v), &n);
+    switch (cfg_table[i].field) {
+    case C_MAXCLIENTS: cfg->maxclients = n > INT_MAX ? INT_MAX : (int)n; return;
+    case C_TIMEOUT: cfg->timeout = (int)n; return;
+    case C_HZ: cfg->hz = n < 1 ? 1 : n > 500 ? 500 : (int)n; return; /* Redis clamps to 1..500 */
+    case C_REQUIREPASS:
+        free(cfg->requirepass);
+        cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
+        if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */
+            for (struct client *c = core->clients; c; c = c->next)
+                c->authed = 1;
+        return;
+    case C_PORT:
+    case C_BIND:
+    case C_UNIXSOCKET: return; /* only the current value passes cfg_check */
+    case C_NONE: break;
+    }
+    free(cfg->soft[i]);
+    cfg->soft[i] = mem_strdup(v);
+}
+
+static int has_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+static void config_get_cmd(struct call *k)
+{
+    /* Each parameter once, even when several patterns match it. */
+    int shown[NCFG];
+    const char *as_named[NCFG];
+    memset(shown, 0, sizeof(shown));
+    int count = 0;
+    for (int a = 2; a < k->argc; a++) {
+        if (!has_glob(k->argv[a])) {
+            int i = cfg_find(k->argv[a]);
+            if (i >= 0 && !shown[i]) {
+                shown[i] = 1;
+                as_named[i] = k->argv[a]; /* Redis echoes the name as asked */
+                count++;
+            }
+            continue;
+        }
+        for (int i = 0; i < NCFG; i++) {
+            if (!shown[i] && util_glob(k->argv[a], k->argl[a], cfg_table[i].name,
+                                       strlen(cfg_table[i].name), 1)) {
+                shown[i] = 1;
+                as_named[i] = cfg_table[i].name;
+                count++;
+            }
+        }
+    }
+    reply_map(k->c, count);
+    for (int i = 0; i < NCFG; i++) {
+        if (!shown[i])
+            continue;
+        char v[4096];
+        cfg_value(k->core, i, v, sizeof(v));
+        reply_cstr(k->c, as_named[i]);
+        reply_cstr(k->c, v);
+    }
+}
+
+static void config_set_cmd(struct call *k)
+{
+    if (k->argc % 2 != 0) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    int n = (k->argc - 2) / 2;
+    int *which = mem_calloc((size_t)n, sizeof(int));
+    char **vals = mem_calloc((size_t)n, sizeof(char *));
+    const char *unknown = NULL, *bad_name = NULL, *bad_why = NULL;
+    char why[512];
+
+    /* First pass, as Redis: unknown names, then immutable ones and duplicates. */
+    for (int j = 0; j < n && !unknown; j++) {
+        const char *name = k->argv[2 + 2 * j];
+        which[j] = cfg_find(name);
+        if (which[j] < 0) {
+            if (!bad_name)
+                unknown = name;
+            continue;
+        }
+        if (bad_name)
+            continue;
+        enum cfg_kind kind = cfg_table[which[j]].kind;
+        if (kind == K_IMMUTABLE || kind == K_PROTECTED) {
+            bad_name = name;
+            bad_why = rtext[kind == K_IMMUTABLE ? RT_CFG_IMMUTABLE : RT_CFG_PROTECTED];
+            continue;
+        }
+        for (int i = 0; i < j; i++) {
+            if (which[i] == which[j]) {
+                bad_name = name;
+                bad_why = rtext[RT_CFG_DUPLICATE];
+                break;
+            }
+        }
+    }
+    /* Then the values; nothing is applied unless all are valid. */
+    for (int j = 0; j < n && !unknown && !bad_name; j++) {
+        char norm[4096];
+        const char *w = cfg_check(k->core, which[j], k->argv[3 + 2 * j], norm, sizeof(norm),
+                                  why, sizeof(why));
+        if (w) {
+            bad_name = cfg_table[which[j]].name;
+            bad_why = w;
+        } else {
+            vals[j] = mem_strdup(norm);
+        }
+    }
+    if (unknown) {
+        reply_errf(k->c, rtext[RT_CONFIG_UNKNOWN_FMT], unknown);
+    } else if (bad_name) {
+        reply_errf(k->c, rtext[RT_CONFIG_FAILED_FMT], bad_name, bad_why);
+    } else {
+        for (int j = 0; j < n; j++)
+            cfg_apply(k->core, which[j], vals[j]);
+        reply_ok(k->c);
+    }
+    for (int j = 0; j < n; j++)
+        free(vals[j]);
+    free(vals);
+    free(which);
+}
+
+static void config_resetstat_cmd(struct call *k)
+{
+    core_reset_stats(k->core);
+    reply_ok(k->c);
+}
+
+static void config_rewrite_cmd(struct call *k)
+{
+    reply_err(k->c, RT_CONFIG_NOFILE);
+}
+
+static void reply_help(struct client *c, const char *const *lines, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        reply_simple(c, lines[i]);
+}
+
+static void config_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Always an error: mockredis runs without a config file.",
+        "HELP",
+        "    Print this help.",
+    };
+    reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+/* ---- INFO ------------------------------------------------------------------------ */
+
+enum {
+    S_SERVER, S_CLIENTS, S_MEMORY, S_PERSISTENCE, S_STATS, S_REPLICATION, S_CPU, S_MODULES,
+    S_COMMANDSTATS, S_ERRORSTATS, S_LATENCYSTATS, S_CLUSTER, S_KEYSPACE, S__COUNT
+};
+static const char *const section_names[S__COUNT] = {
+    "server", "clients", "memory", "persistence", "stats", "replication", "cpu",
+    "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace",
+};
+static const char *const section_titles[S__COUNT] = {
+    "Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
+    "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace",
+};
+
+static unsigned long long mem_used(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 mi = mallinfo2();
+    return (unsigned long long)mi.uordblks + (unsigned long long)mi.hblkhd;
+#else
+    return 0;
+#endif
+}
+
+static unsigned long long mem_rss(void)
+{
+    unsigned long long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%llu %llu", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return rss * (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+struct cmdstat_ctx {
+    struct core *core;
+    struct buf *b;
+};
+
+static void cmdstat_line(struct buf *b, struct core *core, const struct cmd_def *d,
+                         const struct cmd_def *parent)
+{
+    uint64_t n = core->cmd_calls[d->id];
+    if (n == 0)
+        return;
+    char name[96];
+    cmd_fullname(d, parent, name, sizeof(name));
+    buf_printf(b,
+               "cmdstat_%s:calls=%llu,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n",
+               name, (unsigned long long)n);
+}
+
+static void cmdstat_visit(const struct cmd_def *d, void *ud)
+{
+    struct cmdstat_ctx *x = ud;
+    cmdstat_line(x->b, x->core, d, NULL);
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        cmdstat_line(x->b, x->core, s, d);
+}
+
+static void info_section(struct buf *b, struct core *core, int s)
+{
+    const struct core_cfg *cfg = &core->cfg;
+    int64_t now_us = clk_now_us(&core->clock);
+    int64_t up = (clk_mono_us() - core->start_us) / 1000000;
+    char h1[32], h2[32], h3[32];
+    buf_printf(b, "# %s\r\n", section_titles[s]);
+    switch (s) {
+    case S_SERVER: {
+        struct utsname u;
+        if (uname(&u) != 0)
+            memset(&u, 0, sizeof(u));
+        char exe[512];
+        ssize_t el = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        exe[el > 0 ? el : 0] = '\0';
+        buf_printf(b,
+                   "redis_version:%s\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n"
+                   "redis_build_id:0\r\nredis_mode:standalone\r\nos:%s %s %s\r\narch_bits:%d\r\n"
+                   "monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\n"
+                   "atomicvar_api:c11-builtin\r\ngcc_version:%d.%d.%d\r\nprocess_id:%ld\r\n"
+                   "process_supervised:no\r\nrun_id:%s\r\ntcp_port:%d\r\nserver_time_usec:%lld\r\n"
+                   "uptime_in_seconds:%lld\r\nuptime_in_days:%lld\r\nhz:%d\r\nconfigured_hz:%d\r\n"
+                   "lru_clock:%lld\r\nexecutable:%s\r\nconfig_file:\r\nio_threads_active:0\r\n"
+                   "mockredis_version:%s\r\nclock_mode:%s\r\n",
+                   MOCKREDIS_REDIS_VERSION, u.sysname, u.release, u.machine,
+                   (int)(sizeof(void *) * 8),
+#ifdef __GNUC__
+                   __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
+#else
+                   0, 0, 0,
+#endif
+                   (long)getpid(), run_id(), core->port_bound, (long long)now_us, (long long)up,
+                   (long long)(up / 86400), cfg->hz, cfg->hz,
+                   (long long)((now_us / 1000000) & ((1 << 24) - 1)), exe, MOCKREDIS_VERSION,
+                   core->clock.virt ? "virtual" : "real");
+        break;
+    }
+    case S_CLIENTS:
+        buf_printf(b,
+                   "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%d\r\n"
+                   "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
+                   "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                   core->nclients, cfg->maxclients);
+        break;
+    case S_MEMORY: {
+        unsigned long long used = mem_used(), rss = mem_rss();
+        char maxmem[64], policy[64];
+        long long mm = 0;
+        cfg_value(core, cfg_find("maxmemory"), maxmem, sizeof(maxmem));
+        cfg_value(core, cfg_find("maxmemory-policy"), policy, sizeof(policy));
+        util_str2ll(maxmem, strlen(maxmem), &mm);
+        human_bytes(h1, sizeof(h1), used);
+        human_bytes(h2, sizeof(h2), rss);
+        human_bytes(h3, sizeof(h3), (unsigned long long)mm);
+        buf_printf(b,
+                   "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
+                   "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n"
+                   "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
+                   "mem_allocator:libc\r\n",
+                   used, h1, rss, h2, used, h1, mm, h3, policy);
+        break;
+    }
+    case S_PERSISTENCE:
+        buf_printf(b,
+                   "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n"
+                   "rdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n"
+                   "rdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n"
+                   "aof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n",
+                   (long long)(now_us / 1000000 - up));
+        break;
+    case S_STATS: {
+        unsigned long long hits = 0, misses = 0, expired = 0;
+        for (int i = 0; i < DB_COUNT; i++) {
+            hits += core->db[i].hits;
+            misses += core->db[i].misses;
+            expired += core->db[i].expired;
+        }
+        buf_printf(b,
+                   "total_connections_received:%llu\r\ntotal_commands_processed:%llu\r\n"
+                   "instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%llu\r\n"
+                   "total_net_output_bytes:%llu\r\nrejected_connections:%llu\r\n"
+                   "expired_keys:%llu\r\nevicted_keys:0\r\nkeyspace_hits:%llu\r\n"
+                   "keyspace_misses:%llu\r\npubsub_channels:0\r\npubsub_patterns:0\r\n"
+                   "total_forks:0\r\n",
+                   (unsigned long long)core->st.conn_received,
+                   (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
+                   (unsigned long long)core->st.net_out,
+                   (unsigned long long)core->st.conn_refused, expired, hits, misses);
+        break;
+    }
+    case S_REPLICATION:
+        buf_printf(b,
+                   "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\n"
+                   "master_replid:%s\r\n"
+                   "master_replid2:0000000000000000000000000000000000000000\r\n"
+                   "master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n"
+                   "repl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\n"
+                   "repl_backlog_histlen:0\r\n",
+                   run_id());
+        break;
+    case S_CPU: {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        buf_printf(b,
+                   "used_cpu_sys:%ld.%06ld\r\nused_cpu_user:%ld.%06ld\r\n"
+                   "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n",
+                   (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec, (long)ru.ru_utime.tv_sec,
+                   (long)ru.ru_utime.tv_usec);
+        break;
+    }
+    case S_COMMANDSTATS: {
+        struct cmdstat_ctx x = {core, b};
+        cmd_each(cmdstat_visit, &x);
+        break;
+    }
+    case S_CLUSTER: buf_puts(b, "cluster_enabled:0\r\n"); break;
+    case S_KEYSPACE:
+        for (int i = 0; i < DB_COUNT; i++) {
+            size_t n = db_size(&core->db[i]);
+            if (n > 0)
+                buf_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=0\r\n", i, n,
+                           db_expires_count(&core->db[i]));
+        }
+        break;
+    default: break; /* modules, errorstats, latencystats: nothing to report */
+    }
+}
+
+static void info_cmd(struct call *k)
+{
+    int want[S__COUNT];
+    memset(want, 0, sizeof(want));
+    if (k->argc == 1) {
+        for (int s = 0; s < S__COUNT; s++)
+            want[s] = s != S_COMMANDSTATS && s != S_LATENCYSTATS;
+    }
+    for (int a = 1; a < k->argc; a++) {
+        if (arg_is(k, a, "all") || arg_is(k, a, "everything")) {
+            for (int s = 0; s < S__COUNT; s++)
+                want[s] = 1;
+        } else if (arg_is(k, a, "default")) {
+            for (int s = 0; s < S__COUNT; s++)
+                want[s] |= s != S_COMMANDSTATS && s != S_LATENCYSTATS;
+        } else {
+            for (int s = 0; s < S__COUNT; s++)
+                if (arg_is(k, a, section_names[s]))
+                    want[s] = 1;
+        }
+    }
+    struct buf b = BUF_INIT;
+    int first = 1;
+    for (int s = 0; s < S__COUNT; s++) {
+        if (!want[s])
+            continue;
+        if (!first)
+            buf_puts(&b, "\r\n");
+        first = 0;
+        info_section(&b, k->core, s);
+    }
+    reply_text(k->c, &b);
+    buf_free(&b);
+}
+
+/* ---- keyspace-wide commands --------------------------------------------------------- */
+
+static void dbsize_cmd(struct call *k)
+{
+    reply_int(k->c, (long long)db_size(core_db(k->c)));
+}
+
+/* [ASYNC|SYNC]: 0 when valid, else replies with a syntax error. */
+static int flush_args(struct call *k)
+{
+    if (k->argc == 1 || (k->argc == 2 && (arg_is(k, 1, "async") || arg_is(k, 1, "sync"))))
+        return 0;
+    reply_err(k->c, RT_SYNTAX);
+    return -1;
+}
+
+static void flushdb_cmd(struct call *k)
+{
+    if (flush_args(k) < 0)
+        return;
+    db_flush(core_db(k->c));
+    reply_ok(k->c);
+}
+
+static void flushall_cmd(struct call *k)
+{
+    if (flush_args(k) < 0)
+        return;
+    for (int i = 0; i < DB_COUNT; i++)
+        db_flush(&k->core->db[i]);
+    reply_ok(k->c);
+}
+
+/* ---- COMMAND ------------------------------------------------------------------------- */
+
+/* What redis-cli shows as hints and in HELP, and when a command appeared. */
+struct cmd_doc {
+    const char *name, *since, *args;
+};
+
+static const struct cmd_doc docs[] = {
+    {"append", "2.0.0", "key value"},
+    {"auth", "1.0.0", "[username] password"},
+    {"bgsave", "1.0.0", "[SCHEDULE]"},
+    {"client|kill", "2.4.0", "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
+    {"client|list", "2.4.0", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
+    {"client|setname", "2.6.9", "connection-name"},
+    {"client|no-evict", "7.0.0", "ON|OFF"},
+    {"command|docs", "7.0.0", "[command-name [command-name ...]]"},
+    {"command|info", "2.8.13", "[command-name [command-name ...]]"},
+    {"command|list", "7.0.0", "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]"},
+    {"config|get", "2.0.0", "parameter [parameter ...]"},
+    {"config|set", "2.0.0", "parameter value [parameter value ...]"},
+    {"copy", "6.2.0", "source destination [DB destination-db] [REPLACE]"},
+    {"dbsize", "1.0.0", ""},
+    {"debug", "1.0.0", "SLEEP seconds"},
+    {"decr", "1.0.0", "key"},
+    {"decrby", "1.0.0", "key decrement"},
+    {"del", "1.0.0", "key [key ...]"},
+    {"discard", "2.0.0", ""},
+    {"echo", "1.0.0", "message"},
+    {"exec", "1.2.0", ""},
+    {"exists", "1.0.0", "key [key ...]"},
+    {"expire", "1.0.0", "key seconds [NX|XX|GT|LT]"},
+    {"expireat", "1.2.0", "key unix-time-seconds [NX|XX|GT|LT]"},
+    {"flushall", "1.0.0", "[ASYNC|SYNC]"},
+    {"flushdb", "1.0.0", "[ASYNC|SYNC]"},
+    {"get", "1.0.0", "key"},
+    {"getdel", "6.2.0", "key"},
+    {"getex", "6.2.0", "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]"},
+    {"getrange", "2.4.0", "key start end"},
+    {"getset", "1.0.0", "key value"},
+    {"hdel", "2.0.0", "key field [field ...]"},
+    {"hello", "6.0.0", "[protover [AUTH username password] [SETNAME clientname]]"},
+    {"hexists", "2.0.0", "key field"},
+    {"hget", "2.0.0", "key field"},
+    {"hgetall", "2.0.0", "key"},
+    {"hincrby", "2.0.0", "key field increment"},
+    {"hincrbyfloat", "2.6.0", "key field increment"},
+    {"hkeys", "2.0.0", "key"},
+    {"hlen", "2.0.0", "key"},
+    {"hmget", "2.0.0", "key field [field ...]"},
+    {"hmset", "2.0.0", "key field value [field value ...]"},
+    {"hscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
+    {"hset", "2.0.0", "key field value [field value ...]"},
+    {"hsetnx", "2.0.0", "key field value"},
+    {"hvals", "2.0.0", "key"},
+    {"incr", "1.0.0", "key"},
+    {"incrby", "1.0.0", "key increment"},
+    {"incrbyfloat", "2.6.0", "key increment"},
+    {"info", "1.0.0", "[section [section ...]]"},
+    {"keys", "1.0.0", "pattern"},
+    {"lindex", "1.0.0", "key index"},
+    {"linsert", "2.2.0", "key BEFORE|AFTER pivot element"},
+    {"llen", "1.0.0", "key"},
+    {"lpop", "1.0.0", "key [count]"},
+    {"lpush", "1.0.0", "key element [element ...]"},
+    {"lrange", "1.0.0", "key start stop"},
+    {"lrem", "1.0.0", "key count element"},
+    {"lset", "1.0.0", "key index element"},
+    {"ltrim", "1.0.0", "key start stop"},
+    {"mget", "1.0.0", "key [key ...]"},
+    {"mock|clock", "0.1.0", "GET|VIRTUAL [start-ms]|REAL|ADVANCE ms|SET ms"},
+    {"mock|stat", "0.1.0", "name"},
+    {"mset", "1.0.1", "key value [key value ...]"},
+    {"multi", "1.2.0", ""},
+    {"persist", "2.2.0", "key"},
+    {"pexpire", "2.6.0", "key milliseconds [NX|XX|GT|LT]"},
+    {"ping", "1.0.0", "[message]"},
+    {"psetex", "2.6.0", "key milliseconds value"},
+    {"pttl", "2.6.0", "key"},
+    {"quit", "1.0.0", ""},
+    {"randomkey", "1.0.0", ""},
+    {"rename", "1.0.0", "key newkey"},
+    {"reset", "6.2.0", ""},
+    {"rpop", "1.0.0", "key [count]"},
+    {"rpush", "1.0.0", "key element [element ...]"},
+    {"sadd", "1.0.0", "key member [member ...]"},
+    {"scan", "2.8.0", "cursor [MATCH pattern] [COUNT count] [TYPE type]"},
+    {"scard", "1.0.0", "key"},
+    {"select", "1.0.0", "index"},
+    {"set", "1.0.0", "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"},
+    {"setex", "2.0.0", "key seconds value"},
+    {"setnx", "1.0.0", "key value"},
+    {"sismember", "1.0.0", "key member"},
+    {"smembers", "1.0.0", "key"},
+    {"spop", "1.0.0", "key [count]"},
+    {"srem", "1.0.0", "key member [member ...]"},
+    {"strlen", "2.2.0", "key"},
+    {"time", "2.6.0", ""},
+    {"ttl", "1.0.0", "key"},
+    {"type", "1.0.0", "key"},
+    {"unlink", "4.0.0", "key [key ...]"},
+    {"watch", "2.2.0", "key [key ...]"},
+    {"zadd", "1.2.0", "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"},
+    {"zcard", "1.2.0", "key"},
+    {"zincrby", "1.2.0", "key increment member"},
+    {"zpopmin", "5.0.0", "key [count]"},
+    {"zrange", "1.2.0", "key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"},
+    {"zrem", "1.2.0", "key member [member ...]"},
+    {"zscore", "1.2.0", "key member"},
+};
+
+static const struct cmd_doc *doc_find(const char *full)
+{
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+        if (!strcmp(docs[i].name, full))
+            return &docs[i];
+    return NULL;
+}
+
+/* Key positions: first, last, step. An approximation of Redis's tables. */
+static void key_positions(const struct cmd_def *d, const struct cmd_def *parent, int pos[3])
+{
+    static const struct {
+        const char *name;
+        int first, last, step;
+    } multi[] = {
+        {"del", 1, -1, 1},     {"unlink", 1, -1, 1},     {"exists", 1, -1, 1},
+        {"touch", 1, -1, 1},   {"mget", 1, -1, 1},       {"mset", 1, -1, 2},
+        {"msetnx", 1, -1, 2},  {"rename", 1, 2, 1},      {"renamenx", 1, 2, 1},
+        {"copy", 1, 2, 1},     {"smove", 1, 2, 1},       {"rpoplpush", 1, 2, 1},
+        {"lmove", 1, 2, 1},    {"sinter", 1, -1, 1},     {"sunion", 1, -1, 1},
+        {"sdiff", 1, -1, 1},   {"sinterstore", 1, -1, 1}, {"sunionstore", 1, -1, 1},
+        {"sdiffstore", 1, -1, 1}, {"watch", 1, -1, 1},   {"blpop", 1, -2, 1},
+        {"brpop", 1, -2, 1},   {"keys", 0, 0, 0},        {"scan", 0, 0, 0},
+        {"randomkey", 0, 0, 0},
+    };
+    pos[0] = pos[1] = pos[2] = 0;
+    if (parent)
+        return;
+    for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+        if (!strcmp(multi[i].name, d->name)) {
+            pos[0] = multi[i].first;
+            pos[1] = multi[i].last;
+            pos[2] = multi[i].step;
+            return;
+        }
+    }
+    static const char *const keyless[] = {"connection", "server", "transactions", "mock"};
+    for (size_t i = 0; i < sizeof(keyless) / sizeof(keyless[0]); i++)
+        if (d->group && !strcmp(d->group, keyless[i]))
+            return;
+    pos[0] = pos[1] = pos[2] = 1;
+}
+
+static void reply_status_set(struct client *c, const char *const *items, int n)
+{
+    reply_set(c, n);
+    for (int i = 0; i < n; i++)
+        reply_simple(c, items[i]);
+}
+
+static void command_info_one(struct client *c, const struct cmd_def *d, const struct cmd_def *parent)
+{
+    char full[96];
+    cmd_fullname(d, parent, full, sizeof(full));
+    const char *flags[6], *cats[4];
+    int nf = 0, nc = 0;
+    if (d->flags & CMD_WRITE) {
+        flags[nf++] = "write";
+        flags[nf++] = "denyoom";
+    } else if (parent == NULL && d->group &&
+               strcmp(d->group, "connection") && strcmp(d->group, "server") &&
+               strcmp(d->group, "transactions") && strcmp(d->group, "mock")) {
+        flags[nf++] = "readonly";
+    }
+    if (d->flags & CMD_NOSCRIPT)
+        flags[nf++] = "noscript";
+    if (d->flags & CMD_NOAUTH)
+        flags[nf++] = "no_auth";
+    char cat1[40], cat2[40];
+    snprintf(cat1, sizeof(cat1), "@%s", d->group ? d->group : "server");
+    cats[nc++] = cat1;
+    snprintf(cat2, sizeof(cat2), "%s", (d->flags & CMD_WRITE) ? "@write" : "@read");
+    if (d->group && (!strcmp(d->group, "connection") || !strcmp(d->group, "server") ||
+                     !strcmp(d->group, "transactions") || !strcmp(d->group, "mock")))
+        snprintf(cat2, sizeof(cat2), "%s", "@slow");
+    cats[nc++] = cat2;
+
+    int pos[3];
+    key_positions(d, parent, pos);
+    reply_array(c, 10);
+    reply_cstr(c, full);
+    reply_int(c, d->arity);
+    reply_status_set(c, flags, nf);
+    reply_int(c, pos[0]);
+    reply_int(c, pos[1]);
+    reply_int(c, pos[2]);
+    reply_status_set(c, cats, nc);
+    reply_set(c, 0); /* tips */
+    reply_array(c, 0); /* key specs */
+    int nsub = 0;
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        nsub++;
+    reply_array(c, nsub);
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        command_info_one(c, s, d);
+}
+
+static void command_docs_one(struct client *c, const struct cmd_def *d, const struct cmd_def *parent)
+{
+    char full[96];
+    cmd_fullname(d, parent, full, sizeof(full));
+    const struct cmd_doc *doc = doc_find(full);
+    int nsub = 0;
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        nsub++;
+    int has_args = doc && doc->args[0];
+    reply_map(c, 3 + has_args + (nsub > 0));
+    reply_cstr(c, "summary");
+    reply_cstr(c, d->summary ? d->summary : "");
+    reply_cstr(c, "since");
+    reply_cstr(c, doc ? doc->since : "1.0.0");
+    reply_cstr(c, "group");
+    reply_cstr(c, d->group ? d->group : "server");
+    if (has_args) {
+        /* One argument whose name is the whole synopsis. */
+        reply_cstr(c, "arguments");
+        reply_array(c, 1);
+        reply_map(c, 2);
+        reply_cstr(c, "name");
+        reply_cstr(c, doc->args);
+        reply_cstr(c, "type");
+        reply_cstr(c, "string");
+    }
+    if (nsub > 0) {
+        reply_cstr(c, "subcommands");
+        reply_map(c, nsub);
+        for (const struct cmd_def *s = d->subs; s && s->name; s++) {
+            cmd_fullname(s, d, full, sizeof(full));
+            reply_cstr(c, full);
+            command_docs_one(c, s, d);
+        }
+    }
+}
+
+static void info_visit(const struct cmd_def *d, void *ud)
+{
+    command_info_one(ud, d, NULL);
+}
+
+static void command_cmd(struct call *k)
+{
+    reply_array(k->c, cmd_count());
+    cmd_each(info_visit, k->c);
+}
+
+static void command_count_cmd(struct call *k)
+{
+    reply_int(k->c, cmd_count());
+}
+
+static void command_info_cmd(struct call *k)
+{
+    if (k->argc == 2) {
+        command_cmd(k);
+        return;
+    }
+    reply_array(k->c, k->argc - 2);
+    for (int i = 2; i < k->argc; i++) {
+        const struct cmd_def *d = cmd_lookup(k->argv[i], k->argl[i]);
+        if (d)
+            command_info_one(k->c, d, NULL);
+        else
+            reply_null(k->c);
+    }
+}
+
+static void docs_visit(const struct cmd_def *d, void *ud)
+{
+    struct client *c = ud;
+    reply_cstr(c, d->name);
+    command_docs_one(c, d, NULL);
+}
+
+static void command_docs_cmd(struct call *k)
+{
+    if (k->argc == 2) {
+        reply_map(k->c, cmd_count());
+        cmd_each(docs_visit, k->c);
+        return;
+    }
+    int found = 0;
+    for (int i = 2; i < k->argc; i++)
+        found += cmd_lookup(k->argv[i], k->argl[i]) != NULL;
+    reply_map(k->c, found);
+    for (int i = 2; i < k->argc; i++) {
+        const struct cmd_def *d = cmd_lookup(k->argv[i], k->argl[i]);
+        if (d)
+            docs_visit(d, k->c);
+    }
+}
+
+struct list_ctx {
+    struct call *k;
+    int mode; /* 0 all, 1 pattern, 2 acl category, 3 module (nothing) */
+    long long n;
+    int emit;
+};
+
+static int list_match(struct list_ctx *x, const struct cmd_def *d, const char *full)
+{
+    struct call *k = x->k;
+    switch (x->mode) {
+    case 0: return 1;
+    case 1: return util_glob(k->argv[4], k->argl[4], full, strlen(full), 1);
+    case 2: {
+        char cat[40];
+        snprintf(cat, sizeof(cat), "%s", d->group ? d->group : "server");
+        return !strcasecmp(cat, k->argv[4]) ||
+               !strcasecmp(k->argv[4], (d->flags & CMD_WRITE) ? "write" : "read");
+    }
+    default: return 0;
+    }
+}
+
+static void list_visit(const struct cmd_def *d, void *ud)
+{
+    struct list_ctx *x = ud;
+    char full[96];
+    if (list_match(x, d, d->name)) {
+        x->n++;
+        if (x->emit)
+            reply_cstr(x->k->c, d->name);
+    }
+    for (const struct cmd_def *s = d->subs; s && s->name; s++) {
+        cmd_fullname(s, d, full, sizeof(full));
+        if (list_match(x, s, full)) {
+            x->n++;
+            if (x->emit)
+                reply_cstr(x->k->c, full);
+        }
+    }
+}
+
+static void command_list_cmd(struct call *k)
+{
+    struct list_ctx x = {k, 0, 0, 0};
+    if (k->argc == 5 && arg_is(k, 2, "filterby")) {
+        if (arg_is(k, 3, "pattern"))
+            x.mode = 1;
+        else if (arg_is(k, 3, "aclcat"))
+            x.mode = 2;
+        else if (arg_is(k, 3, "module"))
+            x.mode = 3;
+        else {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+    } else if (k->argc != 2) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    cmd_each(list_visit, &x);
+    reply_array(k->c, x.n);
+    x.emit = 1;
+    cmd_each(list_visit, &x);
+}
+
+static void command_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all commands of mockredis.",
+        "COUNT",
+        "    Return the total number of commands.",
+        "DOCS [<command-name> ...]",
+        "    Return documentary information about commands (all when none is given).",
+        "INFO [<command-name> ...]",
+        "    Return details about commands; key positions are approximate.",
+        "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+        "    Return the names of the commands, subcommands included.",
+        "HELP",
+        "    Print this help.",
+    };
+    reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+/* ---- the rest ----------------------------------------------------------------------- */
+
+static void debug_cmd(struct call *k)
+{
+    if (arg_is(k, 1, "sleep") && k->argc == 3) {
+        /* Like Redis: strtod, anything unparsable is 0; the whole server waits. */
+        double secs = strtod(k->argv[2], NULL);
+        if (secs > 0) {
+            struct timespec ts;
+            ts.tv_sec = (time_t)secs;
+            ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+            while (nanosleep(&ts, &ts) != 0) {
+            }
+        }
+        reply_ok(k->c);
+    } else if (arg_is(k, 1, "help") && k->argc == 2) {
+        static const char *const lines[] = {
+            "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "SLEEP <seconds>",
+            "    Stop the whole server for <seconds> (a decimal number), as Redis does.",
+            "HELP",
+            "    Print this help.",
+        };
+        reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
+    } else {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[1], "DEBUG");
+    }
+}
+
+static void time_cmd(struct call *k)
+{
+    int64_t us = clk_now_us(&k->core->clock);
+    char s[32], u[32];
+    snprintf(s, sizeof(s), "%lld", (long long)(us / 1000000));
+    snprintf(u, sizeof(u), "%lld", (long long)(us % 1000000));
+    reply_array(k->c, 2);
+    reply_cstr(k->c, s);
+    reply_cstr(k->c, u);
+}
+
+static void lastsave_cmd(struct call *k)
+{
+    int64_t up = (clk_mono_us() - k->core->start_us) / 1000000;
+    reply_int(k->c, (long long)(core_now_ms(k->core) / 1000 - up));
+}
+
+static void save_cmd(struct call *k)
+{
+    reply_ok(k->c); /* nothing is ever written to disk */
+}
+
+static void bgsave_cmd(struct call *k)
+{
+    if (k->argc > 2 || (k->argc == 2 && !arg_is(k, 1, "schedule"))) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    reply_simple(k->c, "Background saving started");
+}
+
+static void bgrewriteaof_cmd(struct call *k)
+{
+    reply_simple(k->c, "Background append only file rewriting started");
+}
+
+static void role_cmd(struct call *k)
+{
+    reply_array(k->c, 3);
+    reply_cstr(k->c, "master");
+    reply_int(k->c, 0);
+    reply_array(k->c, 0);
+}
+
+static void shutdown_cmd(struct call *k)
+{
+    for (int i = 1; i < k->argc; i++) {
+        if (!arg_is(k, i, "nosave") && !arg_is(k, i, "save") && !arg_is(k, i, "now") &&
+            !arg_is(k, i, "force")) {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+    }
+    /* Like Redis: no reply, the connection just ends as the server stops. */
+    k->c->flags |= CL_CLOSE_AFTER_REPLY;
+    if (k->core->srv)
+        srv_stop(k->core->srv);
+}
+
+static void slowlog_get_cmd(struct call *k)
+{
+    if (k->argc == 3) {
+        long long n;
+        if (!util_str2ll(k->argv[2], k->argl[2], &n) || n < -1) {
+            reply_err(k->c, RT_SLOWLOG_COUNT);
+            return;
+        }
+    }
+    reply_array(k->c, 0);
+}
+
+static void slowlog_len_cmd(struct call *k)
+{
+    reply_int(k->c, 0);
+}
+
+static void slowlog_reset_cmd(struct call *k)
+{
+    reply_ok(k->c);
+}
+
+static void slowlog_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET [<count>]",
+        "    Always empty: mockredis keeps no slow log.",
+        "LEN",
+        "    Always 0.",
+        "RESET",
+        "    Accepted.",
+        "HELP",
+        "    Print this help.",
+    };
+    reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+static struct cmd_def config_subs[] = {
+    {"get", -3, CMD_NOSCRIPT, config_get_cmd, NULL, "server", "Returns the effective values of configuration parameters.", 0},
+    {"set", -4, CMD_NOSCRIPT, config_set_cmd, NULL, "server", "Sets configuration parameters in-flight.", 0},
+    {"resetstat", 2, CMD_NOSCRIPT, config_resetstat_cmd, NULL, "server", "Resets the server's statistics.", 0},
+    {"rewrite", 2, CMD_NOSCRIPT, config_rewrite_cmd, NULL, "server", "Persists the effective configuration to file.", 0},
+    {"help", 2, 0, config_help_cmd, NULL, "server", "Returns helpful text about the different subcommands.", 0},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
+
+static struct cmd_def command_subs[] = {
+    {"count", 2, 0, command_count_cmd, NULL, "server", "Returns a count of commands.", 0},
+    {"docs", -2, 0, command_docs_cmd, NULL, "server", "Returns documentary information about a command.", 0},
+    {"info", -2, 0, command_info_cmd, NULL, "server", "Returns information about one, multiple or all commands.", 0},
+    {"list", -2, 0, command_list_cmd, NULL, "server", "Returns a list of command names.", 0},
+    {"help", 2, 0, command_help_cmd, NULL, "server", "Returns helpful text about the different subcommands.", 0},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
+
+static struct cmd_def slowlog_subs[] = {
+    {"get", -2, 0, slowlog_get_cmd, NULL, "server", "Returns the slow log's entries.", 0},
+    {"len", 2, 0, slowlog_len_cmd, NULL, "server", "Returns the number of entries in the slow log.", 0},
+    {"reset", 2, 0, slowlog_reset_cmd, NULL, "server", "Clears all entries from the slow log.", 0},
+    {"help", 2, 0, slowlog_help_cmd, NULL, "server", "Show helpful text about the different subcommands.", 0},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
 
 struct cmd_def cmd_server_table[] = {
+    {"info", -1, 0, info_cmd, NULL, "server", "Returns information and statistics about the server.", 0},
+    {"config", -2, 0, NULL, config_subs, "server", "A container for server configuration commands.", 0},
+    {"dbsize", 1, 0, dbsize_cmd, NULL, "server", "Returns the number of keys in the database.", 0},
+    {"flushdb", -1, CMD_WRITE, flushdb_cmd, NULL, "server", "Removes all keys from the current database.", 0},
+    {"flushall", -1, CMD_WRITE, flushall_cmd, NULL, "server", "Removes all keys from all databases.", 0},
+    {"command", -1, 0, command_cmd, command_subs, "server", "Returns detailed information about all commands.", 0},
+    {"debug", -2, CMD_NOSCRIPT, debug_cmd, NULL, "server", "A container for debugging commands.", 0},
+    {"time", 1, 0, time_cmd, NULL, "server", "Returns the server time.", 0},
+    {"lastsave", 1, 0, lastsave_cmd, NULL, "server", "Returns the Unix timestamp of the last successful save to disk.", 0},
+    {"save", 1, CMD_NOSCRIPT, save_cmd, NULL, "server", "Synchronously saves the database(s) to disk.", 0},
+    {"bgsave", -1, CMD_NOSCRIPT, bgsave_cmd, NULL, "server", "Asynchronously saves the database(s) to disk.", 0},
+    {"bgrewriteaof", 1, CMD_NOSCRIPT, bgrewriteaof_cmd, NULL, "server", "Asynchronously rewrites the append-only file to disk.", 0},
+    {"role", 1, CMD_NOSCRIPT, role_cmd, NULL, "server", "Returns the replication role.", 0},
+    {"shutdown", -1, CMD_NOSCRIPT, shutdown_cmd, NULL, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", 0},
+    {"slowlog", -2, 0, NULL, slowlog_subs, "server", "A container for slow log commands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

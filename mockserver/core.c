@@ -33,6 +33,8 @@ void core_destroy(struct core *core)
     free(core->cfg.requirepass);
     free(core->cfg.bind);
     free(core->cfg.unixsocket);
+    for (int i = 0; i < CORE_CFG_SOFT_MAX; i++)
+        free(core->cfg.soft[i]);
     free(core->cmd_calls);
     core->cmd_calls = NULL;
 }
@@ -89,6 +91,16 @@ void core_client_free(struct client *c)
 struct db *core_db(struct client *c)
 {
     return &c->core->db[c->dbi];
+}
+
+void core_reset_stats(struct core *core)
+{
+    memset(&core->st, 0, sizeof(core->st));
+    core->st.conn_peak = core->nclients;
+    if (core->cmd_calls)
+        memset(core->cmd_calls, 0, (size_t)cmd_id_count() * sizeof(uint64_t));
+    for (int i = 0; i < DB_COUNT; i++)
+        core->db[i].hits = core->db[i].misses = core->db[i].expired = 0;
 }
 
 void core_cron(struct core *core)

@@ -68,6 +68,11 @@ struct core_cfg {
     int port;            /* 0 = ephemeral */
     char *unixsocket;    /* NULL = none */
     int hz;              /* background tasks per second, 10 */
+    /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
+     * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
+     * table; NULL means the default. Owned here, freed by core_destroy. */
+#define CORE_CFG_SOFT_MAX 32
+    char *soft[CORE_CFG_SOFT_MAX];
 };
 
 struct core {
@@ -95,6 +100,11 @@ struct client *core_client_new(struct core *core);
 /* Unlinks and frees a client record (the caller closed its socket). */
 void core_client_free(struct client *c);
 struct db *core_db(struct client *c);
+
+/* Zeroes the counters (core->st, per-command calls, keyspace hits, misses
+ * and expired keys), as CONFIG RESETSTAT and MOCK RESETSTATS do. The peak
+ * of connected clients restarts at the current number. */
+void core_reset_stats(struct core *core);
 
 /* Runs periodic work: active expiry. Called hz times a second. */
 void core_cron(struct core *core);

@@ -62,7 +62,7 @@
     X(EXPIRE_UNSUPPORTED_FMT, "ERR Unsupported option %s") \
     X(HELLO_PROTO_NOTINT, "ERR Protocol version is not an integer or out of range") \
     X(HELLO_OPT_FMT, "ERR Syntax error in HELLO option '%s'") \
-    X(HELLO_NOAUTH, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time") \
+    X(HELLO_NOAUTH, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time") \
     X(CLIENT_NAME_INVALID, "ERR Client names cannot contain spaces, newlines or special characters.") \
     X(NO_SUCH_CLIENT, "ERR No such client") \
     X(CLIENT_ID_NOTPOS, "ERR client-id should be greater than 0") \
@@ -86,7 +86,10 @@
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
-    X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive")
+    X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
+    X(CFG_PROTECTED, "can't set protected config") \
+    X(CFG_BIND, "Failed to bind to specified addresses.") \
+    X(SLOWLOG_COUNT, "ERR count should be greater than or equal to -1")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

@@ -461,6 +461,11 @@ void srv_set_scenario(struct srv *s, struct scn_run *run)
     s->run = run;
 }
 
+struct scn_run *srv_scenario(const struct srv *s)
+{
+    return s->run;
+}
+
 /* ---- accepting ------------------------------------------------------------------ */
 
 static void refuse(struct srv *s, int fd)
@@ -504,7 +509,8 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         c->conn_no = conn_no;
         if (ss.ss_family == AF_UNIX) {
             c->flags |= CL_UNIX;
-            snprintf(c->addr, sizeof(c->addr), "%s", "/unixsocket:0");
+            /* Redis names both ends of a Unix connection "<path>:0". */
+            snprintf(c->addr, sizeof(c->addr), "%s:0", s->core->cfg.unixsocket);
             snprintf(c->laddr, sizeof(c->laddr), "%s:0", s->core->cfg.unixsocket);
         } else {
             int one = 1;
@@ -644,6 +650,22 @@ static void raise_fd_limit(int maxclients)
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+/* The event loop, with EVENT_BASE_FLAG_PRECISE_TIMER: without it libevent
+ * reads CLOCK_MONOTONIC_COARSE (4 ms ticks on a HZ=250 kernel) and sleeps in
+ * epoll_wait with millisecond timeouts, so a scripted `delay 50ms` landed
+ * anywhere from about 2 ms early to 5 ms late (bench/delay_precision.c).
+ * With the flag it reads CLOCK_MONOTONIC and sleeps on a timerfd. */
+static struct event_base *new_base(void)
+{
+    struct event_config *cfg = event_config_new();
+    struct event_base *base = NULL;
+    if (cfg && event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == 0)
+        base = event_base_new_with_config(cfg);
+    if (cfg)
+        event_config_free(cfg);
+    return base ? base : event_base_new();
+}
+
 struct srv *srv_new(struct core *core, char *err, size_t errlen)
 {
     struct srv *s = mem_calloc(1, sizeof(*s));
@@ -651,7 +673,7 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     s->tcp_fd = s->unix_fd = -1;
     core->srv = s;
     raise_fd_limit(core->cfg.maxclients);
-    s->base = event_base_new();
+    s->base = new_base();
     if (s->base == NULL) {
         set_err(err, errlen, "%s%s", "cannot create the event loop", "");
         srv_free(s);

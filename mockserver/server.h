@@ -23,6 +23,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen);
  * it for plans, and the loop returns when the scenario is over. run must
  * outlive the loop; NULL stops playing. */
 void srv_set_scenario(struct srv *s, struct scn_run *run);
+/* The scenario being played (for MOCK SCENARIO END), or NULL. */
+struct scn_run *srv_scenario(const struct srv *s);
 /* The TCP port bound, useful after port 0. */
 int srv_port(const struct srv *s);
 /* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */
