@@ -220,8 +220,14 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
     struct srv *s = io->s;
     (void)what;
 
-    if (c->flags & CL_CLOSE_AFTER_REPLY)
-        return; /* Redis reads nothing more from a client it is closing */
+    if (c->flags & CL_CLOSE_AFTER_REPLY) {
+        /* Redis reads nothing more from a client it is closing. Stop
+         * watching the socket too: the read event is level-triggered, and
+         * left armed it would fire again at once, spinning the loop until
+         * the last reply is written. */
+        event_del(io->rev);
+        return;
+    }
 
     ssize_t n;
     if (io->discard) {
