@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -63,6 +64,8 @@ static pid_t spawn(char *const *argv)
     pid_t pid = fork();
     if (pid != 0)
         return pid;
+    /* A server must not outlive its test, even when the test is killed. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
         dup2(null, 0);

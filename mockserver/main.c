@@ -194,15 +194,19 @@ int main(int argc, char **argv)
     if (s == NULL) {
         fprintf(stderr, "mockredis: %s\n", err);
         status = 1;
-    } else if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
-        status = 1;
     } else {
-        srv_set_scenario(s, run);
-        printf("listening on %s\n", srv_addr(s));
-        fflush(stdout);
-        srv_run(s, 1);
-        if (run)
-            status = report(run, report_file);
+        /* Signals first: whoever sees the port file may signal at once. */
+        srv_catch_signals(s);
+        if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
+            status = 1;
+        } else {
+            srv_set_scenario(s, run);
+            printf("listening on %s\n", srv_addr(s));
+            fflush(stdout);
+            srv_run(s);
+            if (run)
+                status = report(run, report_file);
+        }
     }
     srv_free(s);
     scn_run_free(run);

@@ -717,15 +717,19 @@ struct event_base *srv_base(struct srv *s)
     return s->base;
 }
 
-int srv_run(struct srv *s, int handle_signals)
+void srv_catch_signals(struct srv *s)
 {
-    if (handle_signals) {
-        signal(SIGPIPE, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    if (s->sigint_ev == NULL) {
         s->sigint_ev = evsignal_new(s->base, SIGINT, on_signal, s);
         s->sigterm_ev = evsignal_new(s->base, SIGTERM, on_signal, s);
         event_add(s->sigint_ev, NULL);
         event_add(s->sigterm_ev, NULL);
     }
+}
+
+int srv_run(struct srv *s)
+{
     event_base_dispatch(s->base);
     return 0;
 }

@@ -29,9 +29,13 @@ struct scn_run *srv_scenario(const struct srv *s);
 int srv_port(const struct srv *s);
 /* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */
 const char *srv_addr(const struct srv *s);
-/* Runs the loop until srv_stop, SIGINT or SIGTERM (when handle_signals).
+/* Makes SIGINT and SIGTERM stop the loop cleanly and ignores SIGPIPE. Call
+ * before announcing readiness (port file, "listening on"), so a signal sent
+ * as soon as the server is ready cannot hit the default action. */
+void srv_catch_signals(struct srv *s);
+/* Runs the loop until srv_stop, a caught signal, or the scenario's end.
  * Returns 0. */
-int srv_run(struct srv *s, int handle_signals);
+int srv_run(struct srv *s);
 /* Asks the loop to return after the current callback (from a command or
  * an event callback of this loop; not from another thread). */
 void srv_stop(struct srv *s);

@@ -1,0 +1,71 @@
+/* test_idle_timeout.c - --timeout closes idle clients, driven by the
+ * virtual clock so nobody sleeps for the timeout itself.
+ *
+ * MOCK CLOCK VIRTUAL <ms> freezes the server's clock; MOCK CLOCK ADVANCE 2000
+ * moves it 2 s forward, past "--timeout 1". The idle client must then be
+ * closed (silently, as Redis does) by the next background tick, within
+ * about 100 ms of real time; the client that just ran a command stays. */
+#include "it.h"
+
+#include <string.h>
+
+static void test_idle_client_closed(void **state)
+{
+    (void)state;
+    const char *args[] = {"--timeout", "1", NULL};
+    struct mh_server *s = it_mock(args);
+    int port = mh_server_port(s);
+
+    struct mh_conn idle, busy;
+    assert_int_equal(mh_conn_open(&idle, port), 0);
+    assert_int_equal(mh_conn_open(&busy, port), 0);
+    it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+    /* every CLOCK subcommand answers with the new time in ms */
+    it_raw_expect(&busy, IT_S("MOCK CLOCK VIRTUAL 1000000\r\n"), IT_S(":1000000\r\n"));
+    it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+    /* within the timeout nothing happens */
+    it_raw_expect(&busy, IT_S("MOCK CLOCK ADVANCE 500\r\n"), IT_S(":1000500\r\n"));
+    it_sleep_ms(250);
+    it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+
+    long long t0 = it_now_ms();
+    it_raw_expect(&busy, IT_S("MOCK CLOCK ADVANCE 2000\r\n"), IT_S(":1002500\r\n"));
+    it_expect_eof(&idle, 1000);
+    long long took = it_now_ms() - t0;
+    print_message("idle client closed %lld ms (real) after the clock moved\n", took);
+    assert_true(took <= 400); /* one tick is 100 ms; leave room for slow CI */
+    mh_conn_close(&idle);
+
+    /* the client that advanced the clock was active at that moment */
+    it_raw_expect(&busy, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+    mh_conn_close(&busy);
+    assert_int_equal(mh_stat(port, "timeouts"), 1);
+    it_stop_ok(s);
+}
+
+static void test_no_timeout_by_default(void **state)
+{
+    (void)state;
+    struct mh_server *s = it_mock(NULL);
+    struct mh_conn idle, busy;
+    assert_int_equal(mh_conn_open(&idle, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(&busy, mh_server_port(s)), 0);
+    it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+    it_raw_expect(&busy, IT_S("MOCK CLOCK VIRTUAL 1000000\r\n"), IT_S(":1000000\r\n"));
+    it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+    it_raw_expect(&busy, IT_S("MOCK CLOCK ADVANCE 100000000\r\n"), IT_S(":101000000\r\n"));
+    it_sleep_ms(250);
+    it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
+    mh_conn_close(&idle);
+    mh_conn_close(&busy);
+    it_stop_ok(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_idle_client_closed),
+        cmocka_unit_test(test_no_timeout_by_default),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1060 @@
+/* test_scn_actions.c - every scenario action, seen through a real client.
+ *
+ * For each action of docs/scenarios.md (reply values, delay, pieces, split,
+ * close before/after/middle, reset, hang, corrupt, evict/expire/retype,
+ * advance, pass), each connection rule (refuse, delay, silent, close), each
+ * rule condition, strict replay, expectations, the maxclients header and an
+ * invalid file, a test writes a small scenario to a temporary file, plays it
+ * with `mockredis --scenario F --report R`, drives it with hiredis (and a raw
+ * socket where the byte boundaries are the point) and asserts what the
+ * client sees, then the exit status and the JSON report.
+ *
+ * Scenarios end with "finish idle" (the default): the server exits 100 ms
+ * after its last client left, so every test closes its connections and
+ * waits for the exit status. Timings are only asserted as lower bounds.
+ *
+ * What hiredis reports (0.14, checked here; 1.x differs where guarded):
+ *  - server closed the socket: REDIS_ERR_EOF "Server closed the connection";
+ *  - TCP RST: REDIS_ERR_IO "Connection reset by peer" (strerror(ECONNRESET));
+ *  - no reply within redisSetTimeout: REDIS_ERR_IO "Resource temporarily
+ *    unavailable" (strerror(EAGAIN));
+ *  - "!garbage": 0.14 REDIS_ERR_PROTOCOL 'Protocol error, got "!" as reply
+ *    type byte' (1.x reads '!' as a RESP3 blob error: "Bad bulk string
+ *    length" or similar, still REDIS_ERR_PROTOCOL);
+ *  - ",3.14" to a RESP2 client: 0.14 a protocol error on ','; 1.x a
+ *    REDIS_REPLY_DOUBLE;
+ *  - a bulk length one too long: hiredis does not check the CRLF after a
+ *    payload, so it waits for one more byte; with the next reply behind it
+ *    it returns the payload plus '\r' and then fails on the desynchronised
+ *    stream. */
+#include "it.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rtext.h"
+
+/* Timings are asserted as lower bounds only. A scripted delay is a libevent
+ * timer, which never fires before its time on a precise clock, but can fire
+ * a tick early (a few ms) where libevent falls back to the coarse monotonic
+ * clock; this allowance keeps the bounds meaningful without flakiness. */
+#define SA_SLACK_MS 5
+
+/* ---- a scenario being played ------------------------------------------------ */
+
+struct sa_play {
+    char file[64];
+    char report[64];
+    struct mh_server *s;
+    int port;
+    char *json; /* the --report file, after sa_finish */
+};
+
+static void sa_write_temp(char *path, size_t size, const char *text)
+{
+    snprintf(path, size, "/tmp/scnact-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        fail_msg("mkstemp: %s", strerror(errno));
+    size_t n = strlen(text);
+    if (write(fd, text, n) != (ssize_t)n)
+        fail_msg("cannot write %s", path);
+    close(fd);
+}
+
+/* Writes text as a scenario file and starts mockredis playing it. */
+static void sa_start(struct sa_play *p, const char *text)
+{
+    memset(p, 0, sizeof(*p));
+    sa_write_temp(p->file, sizeof(p->file), text);
+    sa_write_temp(p->report, sizeof(p->report), "");
+    const char *args[] = {"--scenario", p->file, "--report", p->report, NULL};
+    p->s = it_mock(args);
+    p->port = mh_server_port(p->s);
+}
+
+static char *sa_slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return NULL;
+    char *out = calloc(1, 65536);
+    size_t n = fread(out, 1, 65535, f);
+    out[n] = '\0';
+    fclose(f);
+    return out;
+}
+
+/* Waits for the scenario to end on its own (every client must be gone),
+ * requires exit status want, reads the report into p->json. */
+static void sa_finish(struct sa_play *p, int want)
+{
+    int st = 0;
+    if (!mh_server_wait(p->s, 5000, &st)) {
+        it_stop(p->s);
+        fail_msg("scenario did not end within 5 s of the last client leaving");
+    }
+    it_stop(p->s);
+    p->s = NULL;
+    if (WIFSIGNALED(st))
+        fail_msg("mockredis died of signal %d", WTERMSIG(st));
+    assert_true(WIFEXITED(st));
+    p->json = sa_slurp(p->report);
+    unlink(p->file);
+    unlink(p->report);
+    assert_non_null(p->json);
+    if (WEXITSTATUS(st) != want)
+        fail_msg("exit status %d, want %d; report: %s", WEXITSTATUS(st), want, p->json);
+    assert_non_null(strstr(p->json, want == 0 ? "\"passed\":true" : "\"passed\":false"));
+}
+
+static void sa_done(struct sa_play *p)
+{
+    free(p->json);
+    p->json = NULL;
+}
+
+/* ---- hiredis helpers ---------------------------------------------------------- */
+
+static redisReply *sa_cmd(redisContext *ctx, const char *cmd)
+{
+    redisReply *r = redisCommand(ctx, cmd);
+    if (r == NULL)
+        fail_msg("%s: no reply (err %d: %s)", cmd, ctx->err, ctx->errstr);
+    return r;
+}
+
+/* Runs cmd and requires that hiredis fails with err and errstr. */
+static void sa_cmd_fails(redisContext *ctx, const char *cmd, int err, const char *errstr)
+{
+    redisReply *r = redisCommand(ctx, cmd);
+    if (r != NULL) {
+        int type = r->type;
+        freeReplyObject(r);
+        fail_msg("%s: got a reply of type %d, want error %d '%s'", cmd, type, err, errstr);
+    }
+    if (ctx->err != err || strcmp(ctx->errstr, errstr) != 0)
+        fail_msg("%s: err %d '%s', want %d '%s'", cmd, ctx->err, ctx->errstr, err, errstr);
+}
+
+static void sa_get(redisContext *ctx, const char *key, const char *want)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "GET %s", key);
+    if (want == NULL)
+        it_cmd_expect(ctx, REDIS_REPLY_NIL, "", cmd);
+    else
+        it_cmd_expect(ctx, REDIS_REPLY_STRING, want, cmd);
+}
+
+static void sa_set_timeout_ms(redisContext *ctx, int ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    assert_int_equal(redisSetTimeout(ctx, tv), REDIS_OK);
+}
+
+/* The error hiredis reports when a blocking read times out. */
+static void sa_expect_timeout(redisContext *ctx, const char *cmd)
+{
+    long long t0 = it_now_ms();
+    redisReply *r = redisCommand(ctx, cmd);
+    assert_null(r);
+#if defined(HIREDIS_MAJOR) && HIREDIS_MAJOR >= 1 && defined(REDIS_ERR_TIMEOUT)
+    assert_true(ctx->err == REDIS_ERR_IO || ctx->err == REDIS_ERR_TIMEOUT);
+#else
+    assert_int_equal(ctx->err, REDIS_ERR_IO);
+    assert_string_equal(ctx->errstr, strerror(EAGAIN));
+    assert_string_equal(ctx->errstr, "Resource temporarily unavailable");
+#endif
+    assert_true(it_now_ms() - t0 >= 200 - SA_SLACK_MS);
+}
+
+/* ---- raw socket: how the bytes arrive ----------------------------------------- */
+
+struct sa_recv {
+    char data[256];
+    size_t len;
+    int nrecv;         /* recv() calls that returned bytes */
+    size_t first;      /* bytes in the first of them */
+    long long elapsed; /* ms from sending the command to the last byte */
+};
+
+/* Sends cmd (inline form is fine for mockredis) and reads until want bytes
+ * arrived or the peer closed, counting the recv() calls. */
+static void sa_raw(int port, const char *cmd, size_t want, struct sa_recv *out)
+{
+    memset(out, 0, sizeof(*out));
+    int fd = mh_connect(port);
+    assert_true(fd >= 0);
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    long long t0 = it_now_ms();
+    assert_int_equal(mh_send(fd, cmd, strlen(cmd)), 0);
+    while (out->len < want) {
+        ssize_t n = recv(fd, out->data + out->len, sizeof(out->data) - out->len, 0);
+        if (n <= 0)
+            break;
+        if (out->nrecv++ == 0)
+            out->first = (size_t)n;
+        out->len += (size_t)n;
+    }
+    out->elapsed = it_now_ms() - t0;
+    close(fd);
+}
+
+/* ---- reply values ---------------------------------------------------------------- */
+
+static const char *const sa_errors[] = {
+    "WRONGTYPE Operation against a key holding the wrong kind of value",
+    "OOM command not allowed when used memory > 'maxmemory'.",
+    "LOADING Redis is loading the dataset in memory",
+    "MOVED 3999 127.0.0.1:6381",
+    "READONLY You can't write against a read only replica.",
+};
+
+static void test_reply_values(void **state)
+{
+    (void)state;
+    char text[4096];
+    int n = snprintf(text, sizeof(text),
+                     "name \"reply values\"\n"
+                     "on GET ok do reply OK\n"
+                     "on GET text do reply \"some text\"\n"
+                     "on GET nil do reply (nil)\n"
+                     "on GET int do reply (integer) -42\n"
+                     "on GET dbl do reply (double) 1.5\n"
+                     "on GET yes do reply (true)\n"
+                     "on GET no do reply (false)\n"
+                     "on GET empty do reply (empty array)\n"
+                     "on GET compact do reply [(integer) 1, \"x\", (nil), [PONG, \"y\"]]\n"
+                     "on GET numbered do reply\n"
+                     "    1) \"a\"\n"
+                     "    2) 1) \"nested\"\n"
+                     "       2) (integer) 3\n"
+                     "on GET raw do reply raw \"$3\\r\\na\\x00b\\r\\n\"\n"
+                     "on GET rawstatus do reply raw \"+hello\\r\\n\"\n");
+    for (size_t i = 0; i < sizeof(sa_errors) / sizeof(sa_errors[0]); i++)
+        n += snprintf(text + n, sizeof(text) - (size_t)n, "on GET err%zu do reply (error) %s\n", i,
+                      sa_errors[i]);
+    snprintf(text + n, sizeof(text) - (size_t)n, "expect commands GET == 17\n");
+
+    struct sa_play p;
+    sa_start(&p, text);
+    redisContext *ctx = it_connect(p.port);
+
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "GET ok");
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "some text", "GET text");
+    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET nil");
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "-42", "GET int");
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "1.5", "GET dbl"); /* RESP2: a bulk string */
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "1", "GET yes");
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "0", "GET no");
+
+    redisReply *r = sa_cmd(ctx, "GET empty");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 0);
+    freeReplyObject(r);
+
+    r = sa_cmd(ctx, "GET compact");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 4);
+    assert_int_equal(r->element[0]->type, REDIS_REPLY_INTEGER);
+    assert_int_equal(r->element[0]->integer, 1);
+    assert_int_equal(r->element[1]->type, REDIS_REPLY_STRING);
+    assert_string_equal(r->element[1]->str, "x");
+    assert_int_equal(r->element[2]->type, REDIS_REPLY_NIL);
+    assert_int_equal(r->element[3]->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->element[3]->elements, 2);
+    assert_int_equal(r->element[3]->element[0]->type, REDIS_REPLY_STATUS);
+    assert_string_equal(r->element[3]->element[0]->str, "PONG");
+    assert_string_equal(r->element[3]->element[1]->str, "y");
+    freeReplyObject(r);
+
+    r = sa_cmd(ctx, "GET numbered");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    assert_int_equal(r->element[0]->type, REDIS_REPLY_STRING);
+    assert_string_equal(r->element[0]->str, "a");
+    assert_int_equal(r->element[1]->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->element[1]->elements, 2);
+    assert_string_equal(r->element[1]->element[0]->str, "nested");
+    assert_int_equal(r->element[1]->element[1]->type, REDIS_REPLY_INTEGER);
+    assert_int_equal(r->element[1]->element[1]->integer, 3);
+    freeReplyObject(r);
+
+    r = sa_cmd(ctx, "GET raw");
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_int_equal(IT_REPLY_LEN(r), 3);
+    assert_memory_equal(r->str, "a\0b", 3);
+    freeReplyObject(r);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "hello", "GET rawstatus");
+
+    for (size_t i = 0; i < sizeof(sa_errors) / sizeof(sa_errors[0]); i++)
+        it_cmd_expect(ctx, REDIS_REPLY_ERROR, sa_errors[i], "GET err%d", (int)i);
+    assert_int_equal(ctx->err, 0);
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    assert_non_null(strstr(p.json, "\"commands\":17"));
+    sa_done(&p);
+}
+
+/* The same values at byte level, where the framing is the point. */
+static void test_reply_bytes(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on GET dbl do reply (double) 1.5\n"
+                 "on GET arr do reply [\"a\", (integer) 2]\n"
+                 "on GET raw do reply raw \"not resp at all\"\n");
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, p.port), 0);
+    it_raw_expect(&c, IT_S("GET dbl\r\n"), IT_S("$3\r\n1.5\r\n"));
+    it_raw_expect(&c, IT_S("GET arr\r\n"), IT_S("*2\r\n$1\r\na\r\n:2\r\n"));
+    mh_conn_close(&c);
+
+    struct sa_recv rv;
+    sa_raw(p.port, "GET raw\r\n", 15, &rv);
+    assert_int_equal(rv.len, 15);
+    assert_memory_equal(rv.data, "not resp at all", 15);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- delay ----------------------------------------------------------------------- */
+
+static void test_delay(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on GET k do delay 150ms\n"
+                 "on GET r do delay 100ms..140ms then reply \"ranged\"\n"
+                 "expect rule 1 == 2\n");
+    redisContext *ctx = it_connect(p.port);
+
+    long long t0 = it_now_ms();
+    sa_get(ctx, "k", "v");
+    assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
+
+    t0 = it_now_ms();
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "ranged", "GET r");
+    assert_true(it_now_ms() - t0 >= 100 - SA_SLACK_MS);
+
+    /* A pipelined PING waits behind the delayed reply: order is kept. */
+    t0 = it_now_ms();
+    assert_int_equal(redisAppendCommand(ctx, "GET k"), REDIS_OK);
+    assert_int_equal(redisAppendCommand(ctx, "PING"), REDIS_OK);
+    void *v = NULL;
+    assert_int_equal(redisGetReply(ctx, &v), REDIS_OK);
+    redisReply *r = v;
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_string_equal(r->str, "v");
+    freeReplyObject(r);
+    assert_int_equal(redisGetReply(ctx, &v), REDIS_OK);
+    r = v;
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    assert_string_equal(r->str, "PONG");
+    freeReplyObject(r);
+    assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
+
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- pieces and split --------------------------------------------------------------- */
+
+static void test_pieces(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k hello\n    RPUSH l a bb ccc\nend\n"
+                 "on GET k do pieces 3 pause 30ms\n"
+                 "on LRANGE l do pieces 1 pause 1ms\n"
+                 "expect rule 1 == 2\n"
+                 "expect rule 2 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_get(ctx, "k", "hello");
+    redisReply *r = sa_cmd(ctx, "LRANGE l 0 -1");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 3);
+    assert_string_equal(r->element[0]->str, "a");
+    assert_string_equal(r->element[1]->str, "bb");
+    assert_string_equal(r->element[2]->str, "ccc");
+    freeReplyObject(r);
+    redisFree(ctx);
+
+    /* "$5\r\nhello\r\n" is 11 bytes: 4 writes of 3, 3, 3, 2 bytes, 30 ms apart. */
+    struct sa_recv rv;
+    sa_raw(p.port, "GET k\r\n", 11, &rv);
+    assert_int_equal(rv.len, 11);
+    assert_memory_equal(rv.data, "$5\r\nhello\r\n", 11);
+    assert_true(rv.nrecv >= 2);
+    assert_int_equal(rv.first, 3);
+    assert_true(rv.elapsed >= 90 - SA_SLACK_MS);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_split(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k hello\nend\n"
+                 "on GET k conn 2 do split inside-length pause 40ms\n"
+                 "on GET k conn 3 do split inside-payload pause 40ms\n"
+                 "on GET k conn 4 do split 3 pause 40ms\n"
+                 "on GET k conn 1 do split inside-payload\n");
+    /* conn 1: through hiredis */
+    redisContext *ctx = it_connect(p.port);
+    sa_get(ctx, "k", "hello");
+    redisFree(ctx);
+
+    struct {
+        size_t first;
+    } cases[] = {{1}, {6}, {3}}; /* "$" | "$5\r\nhe" | "$5\r" */
+    for (size_t i = 0; i < 3; i++) {
+        struct sa_recv rv;
+        sa_raw(p.port, "GET k\r\n", 11, &rv);
+        assert_int_equal(rv.len, 11);
+        assert_memory_equal(rv.data, "$5\r\nhello\r\n", 11);
+        assert_int_equal(rv.nrecv, 2);
+        assert_int_equal(rv.first, cases[i].first);
+        assert_true(rv.elapsed >= 40 - SA_SLACK_MS);
+    }
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- closing, reset, hang -------------------------------------------------------------- */
+
+static void test_close_before(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on SET k * do close before\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_cmd_fails(ctx, "SET k changed", REDIS_ERR_EOF, "Server closed the connection");
+    redisFree(ctx);
+    /* the command did not run */
+    ctx = it_connect(p.port);
+    sa_get(ctx, "k", "v");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_close_after(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on SET k * do close after\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "SET k x");
+    it_sleep_ms(50); /* let the FIN arrive before the next command */
+    sa_cmd_fails(ctx, "GET k", REDIS_ERR_EOF, "Server closed the connection");
+    redisFree(ctx);
+    /* the command ran */
+    ctx = it_connect(p.port);
+    sa_get(ctx, "k", "x");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_close_middle(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k \"hello world\"\nend\n"
+                 "on GET k do close middle\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_cmd_fails(ctx, "GET k", REDIS_ERR_EOF, "Server closed the connection");
+    redisFree(ctx);
+    /* "$11\r\nhello world\r\n" is 18 bytes: 9 arrive, then EOF */
+    struct sa_recv rv;
+    sa_raw(p.port, "GET k\r\n", 18, &rv);
+    assert_int_equal(rv.len, 9);
+    assert_memory_equal(rv.data, "$11\r\nhell", 9);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_reset(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on SET k * do reset\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_cmd_fails(ctx, "SET k changed", REDIS_ERR_IO, strerror(ECONNRESET));
+    assert_string_equal(ctx->errstr, "Connection reset by peer");
+    redisFree(ctx);
+    ctx = it_connect(p.port);
+    sa_get(ctx, "k", "v");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_hang(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on SET k * do hang\n"
+                 "expect rule 1 == 2\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    sa_set_timeout_ms(ctx, 200);
+    sa_expect_timeout(ctx, "SET k changed");
+    redisFree(ctx);
+
+    /* A hung connection answers nothing more, not even PING. */
+    struct mh_conn c;
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_conn_open(&c, p.port), 0);
+    assert_int_equal(mh_call(&c, "SET k changed", &r, 200), MH_TIMEOUT);
+    assert_int_equal(mh_call(&c, "PING", &r, 200), MH_TIMEOUT);
+    assert_int_equal(c.in.len, 0);
+    buf_free(&r);
+    mh_conn_close(&c);
+
+    ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "v", "GET k"); /* SET did not run */
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- corrupt ------------------------------------------------------------------------------ */
+
+static void test_corrupt_garbage(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on GET k do corrupt garbage\n");
+    redisContext *ctx = it_connect(p.port);
+    redisReply *r = redisCommand(ctx, "GET k");
+    assert_null(r);
+    assert_int_equal(ctx->err, REDIS_ERR_PROTOCOL);
+#if defined(HIREDIS_MAJOR) && HIREDIS_MAJOR >= 1
+    assert_true(strlen(ctx->errstr) > 0);
+#else
+    assert_string_equal(ctx->errstr, "Protocol error, got \"!\" as reply type byte");
+#endif
+    redisFree(ctx);
+
+    struct sa_recv rv;
+    sa_raw(p.port, "GET k\r\n", 10, &rv);
+    assert_int_equal(rv.len, 10);
+    assert_memory_equal(rv.data, "!garbage\r\n", 10);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_corrupt_resp3(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on GET k do corrupt resp3\n");
+    redisContext *ctx = it_connect(p.port);
+    redisReply *r = redisCommand(ctx, "GET k");
+#if defined(HIREDIS_MAJOR) && HIREDIS_MAJOR >= 1
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_DOUBLE);
+    assert_string_equal(r->str, "3.14");
+    freeReplyObject(r);
+#else
+    assert_null(r);
+    assert_int_equal(ctx->err, REDIS_ERR_PROTOCOL);
+    assert_string_equal(ctx->errstr, "Protocol error, got \",\" as reply type byte");
+#endif
+    redisFree(ctx);
+
+    struct sa_recv rv;
+    sa_raw(p.port, "GET k\r\n", 7, &rv);
+    assert_int_equal(rv.len, 7);
+    assert_memory_equal(rv.data, ",3.14\r\n", 7);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_corrupt_length(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\n    RPUSH l a b\nend\n"
+                 "on GET k do corrupt length\n"
+                 "on LRANGE l do corrupt length\n");
+    /* Bytes: "$2\r\nv\r\n" for a value of one byte, "*3" for two elements. */
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, p.port), 0);
+    assert_int_equal(mh_send(c.fd, IT_S("GET k\r\n")), 0);
+    struct sa_recv rv;
+    memset(&rv, 0, sizeof(rv));
+    struct timeval tv = {5, 0};
+    setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    while (rv.len < 7) {
+        ssize_t n = recv(c.fd, rv.data + rv.len, sizeof(rv.data) - rv.len, 0);
+        if (n <= 0)
+            break;
+        rv.len += (size_t)n;
+    }
+    assert_int_equal(rv.len, 7);
+    assert_memory_equal(rv.data, "$2\r\nv\r\n", 7);
+    mh_conn_close(&c);
+    sa_raw(p.port, "LRANGE l 0 -1\r\n", 18, &rv);
+    assert_int_equal(rv.len, 18);
+    assert_memory_equal(rv.data, "*3\r\n$1\r\na\r\n$1\r\nb\r\n", 18);
+
+    /* hiredis alone: the bulk is one byte short, so it waits... */
+    redisContext *ctx = it_connect(p.port);
+    sa_set_timeout_ms(ctx, 200);
+    sa_expect_timeout(ctx, "GET k");
+    redisFree(ctx);
+
+    /* ...and with the next reply behind it, it takes "v\r" as the payload,
+     * skips two bytes and trips over the rest of "+PONG\r\n". */
+    ctx = it_connect(p.port);
+    assert_int_equal(redisAppendCommand(ctx, "GET k"), REDIS_OK);
+    assert_int_equal(redisAppendCommand(ctx, "PING"), REDIS_OK);
+    void *v = NULL;
+    assert_int_equal(redisGetReply(ctx, &v), REDIS_OK);
+    redisReply *r = v;
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_int_equal(IT_REPLY_LEN(r), 2);
+    assert_memory_equal(r->str, "v\r", 2);
+    freeReplyObject(r);
+    assert_int_equal(redisGetReply(ctx, &v), REDIS_ERR);
+    assert_int_equal(ctx->err, REDIS_ERR_PROTOCOL);
+    assert_string_equal(ctx->errstr, "Protocol error, got \"P\" as reply type byte");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- keyspace and clock actions ------------------------------------------------------------ */
+
+static void test_evict_expire_retype(void **state)
+{
+    (void)state;
+    char text[512];
+    snprintf(text, sizeof(text),
+             "setup\n    SET a 1\n    SET b 2\n    SET c 3\nend\n"
+             "on GET a nth 2 do evict a\n"
+             "on GET b nth 2 do expire b\n"
+             "on GET c nth 2 do retype c list\n"
+             "on TYPE h do retype h hash\n"
+             "expect rule 1 == 1\nexpect rule 2 == 1\nexpect rule 3 == 1\nexpect rule 4 == 1\n");
+    struct sa_play p;
+    sa_start(&p, text);
+    redisContext *ctx = it_connect(p.port);
+    sa_get(ctx, "a", "1");
+    sa_get(ctx, "a", NULL);
+    sa_get(ctx, "a", NULL);
+    sa_get(ctx, "b", "2");
+    sa_get(ctx, "b", NULL);
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "0", "EXISTS b");
+    sa_get(ctx, "c", "3");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_WRONGTYPE], "GET c");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "list", "TYPE c");
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "1", "LLEN c");
+    /* the keyspace action runs first, then the command itself */
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "hash", "TYPE h");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_advance(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "clock virtual\n"
+                 "setup\n    SET t x\n    EXPIRE t 5\n    SET u y\nend\n"
+                 "on PING do advance 6s\n"
+                 "at 10s do expire u\n"
+                 "on GET late after 9s do reply \"late\"\n");
+    redisContext *ctx = it_connect(p.port);
+    long long t0 = it_now_ms();
+    sa_get(ctx, "t", "x");
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "5", "TTL t");
+    sa_get(ctx, "late", NULL);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    sa_get(ctx, "t", NULL); /* 6 s of virtual time later, without sleeping */
+    sa_get(ctx, "u", "y");
+    sa_get(ctx, "late", NULL); /* 6 s < 9 s */
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    sa_get(ctx, "u", NULL); /* the timed event at 10 s ran */
+    sa_get(ctx, "late", "late"); /* 12 s > 9 s */
+    assert_true(it_now_ms() - t0 < 2000);
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_pass(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on GET k nth 1 do pass\n"
+                 "on GET k do reply \"other\"\n"
+                 "expect rule 1 == 1\n"
+                 "expect rule 2 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_get(ctx, "k", "v");     /* pass wins: the command runs */
+    sa_get(ctx, "k", "other"); /* rule 1 no longer fires */
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- connection rules ---------------------------------------------------------------------- */
+
+static void test_connect_refuse(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on connect nth 2 do refuse\n"
+                 "expect connections == 3\n"
+                 "expect refused == 1\n");
+    redisContext *a = it_connect(p.port);
+    it_cmd_expect(a, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisContext *b = it_connect(p.port);
+    it_cmd_expect(b, REDIS_REPLY_ERROR, rtext[RT_MAXCLIENTS], "PING");
+    assert_string_equal(rtext[RT_MAXCLIENTS], "ERR max number of clients reached");
+    redisFree(b);
+    redisContext *c = it_connect(p.port);
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(c);
+    redisFree(a);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_connect_delay(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on connect nth 1 do delay 200ms\n");
+    long long t0 = it_now_ms();
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    assert_true(it_now_ms() - t0 >= 200 - SA_SLACK_MS);
+    t0 = it_now_ms();
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    assert_true(it_now_ms() - t0 < 150); /* only the start was held */
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_connect_silent(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on connect nth 1 do silent\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_set_timeout_ms(ctx, 200);
+    sa_expect_timeout(ctx, "PING");
+    redisFree(ctx);
+    ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+static void test_connect_close(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on connect times 1 do close\n"
+                 "expect connections == 2\n"
+                 "expect commands == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    it_sleep_ms(50); /* the FIN is there before the command goes out */
+    sa_cmd_fails(ctx, "PING", REDIS_ERR_EOF, "Server closed the connection");
+    redisFree(ctx);
+    ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- conditions -------------------------------------------------------------------------- */
+
+/* Sends GET k count times on one connection, returns the replies as a
+ * string of letters: 'v' the real value, 'X' the scripted one. */
+static void sa_pattern(redisContext *ctx, int count, const char *want)
+{
+    char got[64] = "";
+    for (int i = 0; i < count; i++) {
+        redisReply *r = sa_cmd(ctx, "GET k");
+        assert_int_equal(r->type, REDIS_REPLY_STRING);
+        got[i] = r->str[0];
+        freeReplyObject(r);
+    }
+    assert_string_equal(got, want);
+}
+
+static void test_conditions(void **state)
+{
+    (void)state;
+    const struct {
+        const char *cond;
+        int count;
+        const char *want;
+    } cases[] = {
+        {"nth 2", 4, "vXvv"},
+        {"from 2", 4, "vXXX"},
+        {"times 2", 4, "XXvv"},
+        {"every 2", 5, "vXvXv"},
+        {"from 2 times 3", 4, "vXXv"}, /* conditions combine with "and" */
+        {"after 2 commands", 4, "vvXX"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[256];
+        snprintf(text, sizeof(text), "setup\n    SET k v\nend\non GET k %s do reply \"X\"\n",
+                 cases[i].cond);
+        struct sa_play p;
+        sa_start(&p, text);
+        redisContext *ctx = it_connect(p.port);
+        print_message("condition %s\n", cases[i].cond);
+        sa_pattern(ctx, cases[i].count, cases[i].want);
+        redisFree(ctx);
+        sa_finish(&p, 0);
+        sa_done(&p);
+    }
+}
+
+static void test_condition_conn(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on GET k conn 2 do reply \"X\"\n"
+                 "on GET k nth 2 do reply \"Y\"\n" /* counts every matching GET */
+                 "expect rule 1 == 2\n"
+                 "expect peak-connections == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_pattern(ctx, 1, "v");
+    redisFree(ctx);
+    it_sleep_ms(30);
+    ctx = it_connect(p.port);
+    sa_pattern(ctx, 2, "XX"); /* rule 1 wins although rule 2's nth 2 holds */
+    redisFree(ctx);
+    it_sleep_ms(30);
+    ctx = it_connect(p.port);
+    sa_pattern(ctx, 1, "v");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- strict replay -------------------------------------------------------------------------- */
+
+static void test_strict_pass(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "strict\n"
+                 "    > SET user:1 ann\n"
+                 "    < OK\n"
+                 "    > GET user:1\n"
+                 "    < \"ann\"  delay 100ms\n"
+                 "end\n"
+                 "expect unconsumed == 0\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "SET user:1 ann");
+    long long t0 = it_now_ms();
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "ann", "GET user:1");
+    assert_true(it_now_ms() - t0 >= 100 - SA_SLACK_MS);
+    /* after the block, commands run normally (the strict SET was scripted) */
+    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET user:1");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    assert_non_null(strstr(p.json, "\"unconsumed\":0"));
+    sa_done(&p);
+}
+
+static void test_strict_mismatch(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "strict\n"
+                 "    > SET user:1 ann\n"
+                 "    < OK\n"
+                 "    > GET user:1\n"
+                 "    < \"ann\"\n"
+                 "end\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "SET user:1 ann");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR,
+                  "ERR mockredis: strict step 2 expected 'GET user:1', got 'GET user:2'",
+                  "GET user:2");
+    /* the block stopped: the next command runs normally */
+    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET user:1");
+    redisFree(ctx);
+    sa_finish(&p, 1);
+    assert_non_null(strstr(p.json, "strict step 2 expected 'GET user:1', got 'GET user:2'"));
+    sa_done(&p);
+}
+
+static void test_strict_leftover(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "strict conn 1\n"
+                 "    > PING\n"
+                 "    < PONG\n"
+                 "    > GET k\n"
+                 "    < (nil)\n"
+                 "end\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(ctx);
+    sa_finish(&p, 1);
+    assert_non_null(strstr(p.json, "\"unconsumed\":1"));
+    assert_non_null(strstr(p.json, "strict step 2 never reached"));
+    sa_done(&p);
+}
+
+/* ---- expectations, header, invalid files --------------------------------------------------- */
+
+static void sa_drive_gets(int port, int n)
+{
+    redisContext *ctx = it_connect(port);
+    for (int i = 0; i < n; i++)
+        it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET user:%d", i);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(ctx);
+}
+
+static void test_expect_pass(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "expect connections == 1\n"
+                 "expect commands == 4\n"
+                 "expect commands GET user:* >= 3\n"
+                 "expect commands PING != 2\n"
+                 "expect protocol-errors == 0\n"
+                 "expect refused < 1\n");
+    sa_drive_gets(p.port, 3);
+    sa_finish(&p, 0);
+    assert_non_null(strstr(p.json, "\"text\":\"expect commands GET user:* >= 3\",\"actual\":3,"
+                                   "\"passed\":true"));
+    sa_done(&p);
+}
+
+static void test_expect_fail(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "expect connections == 1\n"
+                 "expect commands GET user:* > 3\n");
+    sa_drive_gets(p.port, 3);
+    sa_finish(&p, 1);
+    assert_non_null(strstr(p.json, "\"text\":\"expect commands GET user:* > 3\",\"actual\":3,"
+                                   "\"passed\":false"));
+    assert_non_null(strstr(p.json, "\"text\":\"expect connections == 1\",\"actual\":1,"
+                                   "\"passed\":true"));
+    sa_done(&p);
+}
+
+static void test_maxclients_header(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "maxclients 1\n"
+                 "expect refused == 1\n"
+                 "expect connections == 2\n");
+    redisContext *a = it_connect(p.port);
+    it_cmd_expect(a, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisContext *b = it_connect(p.port);
+    it_cmd_expect(b, REDIS_REPLY_ERROR, rtext[RT_MAXCLIENTS], "PING");
+    redisFree(b);
+    redisFree(a);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* Runs mockredis on an invalid file; it exits 2 before listening. */
+static void test_invalid(void **state)
+{
+    (void)state;
+    char file[64], errf[64];
+    sa_write_temp(file, sizeof(file), "# a comment\non GET k do delay fast\n");
+    sa_write_temp(errf, sizeof(errf), "");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(errf, O_WRONLY | O_TRUNC);
+        dup2(fd, 2);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        const char *bin = getenv("MOCKREDIS_BIN") ? getenv("MOCKREDIS_BIN") : IT_MOCKREDIS_BIN;
+        execl(bin, bin, "--port", "0", "--scenario", file, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    char *err = sa_slurp(errf);
+    unlink(file);
+    unlink(errf);
+    assert_non_null(err);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 2);
+    char want[256];
+    snprintf(want, sizeof(want), "%s:2:19: expected a duration such as 50ms, got 'fast'\n", file);
+    assert_string_equal(err, want);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reply_values),
+        cmocka_unit_test(test_reply_bytes),
+        cmocka_unit_test(test_delay),
+        cmocka_unit_test(test_pieces),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_close_before),
+        cmocka_unit_test(test_close_after),
+        cmocka_unit_test(test_close_middle),
+        cmocka_unit_test(test_reset),
+        cmocka_unit_test(test_hang),
+        cmocka_unit_test(test_corrupt_garbage),
+        cmocka_unit_test(test_corrupt_resp3),
+        cmocka_unit_test(test_corrupt_length),
+        cmocka_unit_test(test_evict_expire_retype),
+        cmocka_unit_test(test_advance),
+        cmocka_unit_test(test_pass),
+        cmocka_unit_test(test_connect_refuse),
+        cmocka_unit_test(test_connect_delay),
+        cmocka_unit_test(test_connect_silent),
+        cmocka_unit_test(test_connect_close),
+        cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_condition_conn),
+        cmocka_unit_test(test_strict_pass),
+        cmocka_unit_test(test_strict_mismatch),
+        cmocka_unit_test(test_strict_leftover),
+        cmocka_unit_test(test_expect_pass),
+        cmocka_unit_test(test_expect_fail),
+        cmocka_unit_test(test_maxclients_header),
+        cmocka_unit_test(test_invalid),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,350 @@
+/* test_db.c - unit tests of db.c (the keyspace with TTLs) and clock.c.
+ *
+ * The keyspace never reads a clock: every call takes "now", so these tests
+ * pass explicit times and check the exact boundary (a key whose expire
+ * equals now is gone, as in Redis). The clock tests cover the virtual mode
+ * the integration tests and scenarios rely on to expire keys without
+ * sleeping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "core.h"
+#include "db.h"
+#include "mr_err.h"
+#include "obj.h"
+
+#define K(lit) (lit), (sizeof(lit) - 1)
+
+static struct obj *str(const char *s, int64_t expire)
+{
+    struct obj *o = obj_new_string(s, strlen(s));
+    o->expire = expire;
+    return o;
+}
+
+static void assert_str(const struct obj *o, const char *want)
+{
+    assert_non_null(o);
+    assert_int_equal(o->type, OBJ_STRING);
+    assert_int_equal(o->u.str.len, strlen(want));
+    assert_memory_equal(o->u.str.p, want, strlen(want));
+}
+
+static int setup(void **state)
+{
+    static struct db db;
+    db_init(&db);
+    *state = &db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    db_destroy(*state);
+    return 0;
+}
+
+/* ---- keyspace ---------------------------------------------------------------- */
+
+static void test_set_lookup_replace(void **state)
+{
+    struct db *db = *state;
+    assert_int_equal(db_size(db), 0);
+    assert_null(db_lookup(db, K("k"), 0));
+    db_set(db, K("k"), str("v1", -1), 0);
+    assert_str(db_lookup(db, K("k"), 0), "v1");
+    /* a replaced value is freed (ASan/valgrind check that) */
+    db_set(db, K("k"), str("v2", -1), 0);
+    assert_str(db_lookup(db, K("k"), 0), "v2");
+    assert_int_equal(db_size(db), 1);
+    assert_int_equal(db_expires_count(db), 0);
+    /* binary keys are distinct from their prefixes */
+    db_set(db, K("k\0x"), str("bin", -1), 0);
+    assert_str(db_lookup(db, K("k\0x"), 0), "bin");
+    assert_str(db_lookup(db, K("k"), 0), "v2");
+    assert_int_equal(db_size(db), 2);
+}
+
+static void test_lazy_expiry_boundary(void **state)
+{
+    struct db *db = *state;
+    db_set(db, K("t"), str("x", 1000), 0);
+    assert_int_equal(db_expires_count(db), 1);
+    assert_str(db_lookup(db, K("t"), 999), "x");
+    assert_int_equal(db->expired, 0);
+    /* expire == now: gone, counted, and removed from both dicts */
+    assert_null(db_lookup(db, K("t"), 1000));
+    assert_int_equal(db->expired, 1);
+    assert_int_equal(db_size(db), 0);
+    assert_int_equal(db_expires_count(db), 0);
+    /* a later lookup at an earlier time does not bring it back */
+    assert_null(db_lookup(db, K("t"), 0));
+    assert_int_equal(db->expired, 1);
+}
+
+static void test_lookup_read_counts(void **state)
+{
+    struct db *db = *state;
+    db_set(db, K("a"), str("1", -1), 0);
+    db_set(db, K("b"), str("2", 50), 0);
+    assert_non_null(db_lookup_read(db, K("a"), 100));
+    assert_null(db_lookup_read(db, K("missing"), 100));
+    assert_null(db_lookup_read(db, K("b"), 100)); /* expired: a miss */
+    assert_int_equal(db->hits, 1);
+    assert_int_equal(db->misses, 2);
+    assert_int_equal(db->expired, 1);
+    /* db_lookup does not count */
+    assert_non_null(db_lookup(db, K("a"), 100));
+    assert_int_equal(db->hits, 1);
+}
+
+static void test_set_keepttl(void **state)
+{
+    struct db *db = *state;
+    db_set(db, K("k"), str("old", 5000), 0);
+    /* keepttl: the new value takes the old TTL */
+    struct obj *n = str("new", -1);
+    db_set(db, K("k"), n, 1);
+    assert_int_equal(n->expire, 5000);
+    assert_int_equal(db_expires_count(db), 1);
+    assert_str(db_lookup(db, K("k"), 4999), "new");
+    /* without keepttl a value with no TTL clears it */
+    db_set(db, K("k"), str("plain", -1), 0);
+    assert_int_equal(db_expires_count(db), 0);
+    assert_str(db_lookup(db, K("k"), 999999), "plain");
+    /* keepttl on a key without TTL keeps "none" even if the new value had one */
+    n = str("again", 123);
+    db_set(db, K("k"), n, 1);
+    assert_int_equal(n->expire, -1);
+    assert_int_equal(db_expires_count(db), 0);
+    /* a new key with keepttl keeps the value's own TTL */
+    n = str("fresh", 777);
+    db_set(db, K("f"), n, 1);
+    assert_int_equal(n->expire, 777);
+    assert_int_equal(db_expires_count(db), 1);
+}
+
+static void test_delete(void **state)
+{
+    struct db *db = *state;
+    db_set(db, K("a"), str("1", -1), 0);
+    db_set(db, K("b"), str("2", 10), 0);
+    assert_int_equal(db_delete(db, K("a"), 0), 1);
+    assert_int_equal(db_delete(db, K("a"), 0), 0);
+    assert_int_equal(db_delete(db, K("nope"), 0), 0);
+    /* an expired key is not "deleted" by DEL, but it is gone afterwards */
+    assert_int_equal(db_delete(db, K("b"), 10), 0);
+    assert_int_equal(db->expired, 1);
+    assert_int_equal(db_size(db), 0);
+    assert_int_equal(db_expires_count(db), 0);
+}
+
+static void test_take(void **state)
+{
+    struct db *db = *state;
+    db_set(db, K("src"), str("val", 9000), 0);
+    db_set(db, K("old"), str("x", 5), 0);
+    struct obj *o = db_take(db, K("src"), 100);
+    assert_str(o, "val");
+    assert_int_equal(o->expire, 9000); /* the TTL travels with the value */
+    assert_null(db_lookup(db, K("src"), 100));
+    assert_int_equal(db_expires_count(db), 1);
+    /* what RENAME does: put it back under another name */
+    db_set(db, K("dst"), o, 0);
+    assert_int_equal(db_expires_count(db), 2);
+    assert_str(db_lookup(db, K("dst"), 100), "val");
+    assert_null(db_take(db, K("missing"), 100));
+    assert_null(db_take(db, K("old"), 5));
+    assert_int_equal(db->expired, 1);
+    assert_int_equal(db_expires_count(db), 1);
+    assert_int_equal(db_size(db), 1);
+}
+
+static void test_set_expire(void **state)
+{
+    struct db *db = *state;
+    db_set(db, K("k"), str("v", -1), 0);
+    struct obj *o = db_lookup(db, K("k"), 0);
+    db_set_expire(db, K("k"), o, 200);
+    assert_int_equal(o->expire, 200);
+    assert_int_equal(db_expires_count(db), 1);
+    db_set_expire(db, K("k"), o, 300); /* move it: still one entry */
+    assert_int_equal(db_expires_count(db), 1);
+    assert_non_null(db_lookup(db, K("k"), 299));
+    db_set_expire(db, K("k"), o, -1); /* PERSIST */
+    assert_int_equal(o->expire, -1);
+    assert_int_equal(db_expires_count(db), 0);
+    assert_non_null(db_lookup(db, K("k"), 1000000));
+    db_set_expire(db, K("k"), o, -1); /* twice is harmless */
+    assert_int_equal(db_expires_count(db), 0);
+}
+
+static void test_flush(void **state)
+{
+    struct db *db = *state;
+    for (int i = 0; i < 100; i++) {
+        char k[16];
+        int n = snprintf(k, sizeof(k), "key%d", i);
+        db_set(db, k, (size_t)n, str("v", i % 2 ? 1000 : -1), 0);
+    }
+    assert_int_equal(db_size(db), 100);
+    assert_int_equal(db_expires_count(db), 50);
+    db_flush(db);
+    assert_int_equal(db_size(db), 0);
+    assert_int_equal(db_expires_count(db), 0);
+    db_set(db, K("after"), str("v", -1), 0);
+    assert_int_equal(db_size(db), 1);
+}
+
+static void test_active_expire(void **state)
+{
+    struct db *db = *state;
+    char k[16];
+    /* 100 keys expiring at 1000, 100 at 5000, 100 without TTL */
+    for (int i = 0; i < 300; i++) {
+        int n = snprintf(k, sizeof(k), "key%d", i);
+        int64_t exp = i < 100 ? 1000 : i < 200 ? 5000 : -1;
+        db_set(db, k, (size_t)n, str("v", exp), 0);
+    }
+    assert_int_equal(db_expires_count(db), 200);
+    /* nothing due yet */
+    assert_int_equal(db_active_expire(db, 999, 1000), 0);
+    assert_int_equal(db_size(db), 300);
+    /* the budget is an upper bound */
+    size_t got = db_active_expire(db, 1000, 7);
+    assert_true(got <= 7);
+    assert_true(got >= 1); /* half the sample is due: at least one hits */
+    size_t total = got;
+    for (int round = 0; round < 5000 && total < 100; round++)
+        total += db_active_expire(db, 1000, 20);
+    assert_int_equal(total, 100);
+    assert_int_equal(db->expired, 100);
+    assert_int_equal(db_size(db), 200);
+    assert_int_equal(db_expires_count(db), 100);
+    /* none of the later ones went early */
+    for (int i = 100; i < 300; i++) {
+        int n = snprintf(k, sizeof(k), "key%d", i);
+        assert_non_null(db_lookup(db, k, (size_t)n, 1000));
+    }
+    /* when every sampled key is due, one call clears them all */
+    assert_int_equal(db_active_expire(db, 5000, 100000), 100);
+    assert_int_equal(db_size(db), 100);
+    assert_int_equal(db_expires_count(db), 0);
+    assert_int_equal(db_active_expire(db, 99999, 1000), 0);
+    assert_int_equal(db->expired, 200);
+}
+
+/* ---- clock -------------------------------------------------------------------- */
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {0, (long)ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void test_clock_real(void **state)
+{
+    (void)state;
+    struct clk c;
+    clk_init_real(&c);
+    assert_int_equal(c.virt, 0);
+    int64_t w = wall_ms();
+    int64_t now = clk_now_ms(&c);
+    assert_true(now >= w - 50 && now <= w + 50);
+    assert_int_equal(clk_advance_us(&c, 1000), MR_EINVAL);
+    int64_t m0 = clk_mono_us();
+    sleep_ms(5);
+    assert_true(clk_mono_us() - m0 >= 5000);
+}
+
+static void test_clock_virtual(void **state)
+{
+    (void)state;
+    struct clk c;
+    clk_init_real(&c);
+    clk_set_virtual(&c, 1000);
+    assert_int_equal(c.virt, 1);
+    assert_int_equal(clk_now_ms(&c), 1000);
+    assert_int_equal(clk_now_us(&c), 1000000);
+    sleep_ms(5); /* frozen */
+    assert_int_equal(clk_now_us(&c), 1000000);
+    assert_int_equal(clk_advance_us(&c, 2500), 0);
+    assert_int_equal(clk_now_us(&c), 1002500);
+    assert_int_equal(clk_now_ms(&c), 1002);
+    assert_int_equal(clk_advance_us(&c, -1), MR_EINVAL);
+    assert_int_equal(clk_now_us(&c), 1002500);
+    assert_int_equal(clk_advance_us(&c, 0), 0);
+    /* a second call resets */
+    clk_set_virtual(&c, 50);
+    assert_int_equal(clk_now_ms(&c), 50);
+    /* -1 while virtual: stays at the clock's current (virtual) time */
+    clk_set_virtual(&c, -1);
+    assert_int_equal(clk_now_ms(&c), 50);
+    /* back to real time */
+    clk_set_real(&c);
+    assert_int_equal(c.virt, 0);
+    int64_t w = wall_ms();
+    assert_true(clk_now_ms(&c) >= w - 50 && clk_now_ms(&c) <= w + 50);
+    assert_int_equal(clk_advance_us(&c, 10), MR_EINVAL);
+    /* -1 from real time: frozen at the current real time */
+    clk_set_virtual(&c, -1);
+    w = wall_ms();
+    int64_t v = clk_now_ms(&c);
+    assert_true(v >= w - 50 && v <= w + 50);
+    sleep_ms(20);
+    assert_int_equal(clk_now_ms(&c), v);
+    clk_set_real(&c);
+    assert_true(clk_now_ms(&c) >= v + 20);
+}
+
+static void test_virtual_clock_drives_expiry(void **state)
+{
+    (void)state;
+    /* The way commands see it: core's clock, virtual, then advanced. */
+    struct core core;
+    core_init(&core);
+    clk_set_virtual(&core.clock, 1000000);
+    struct db *db = &core.db[0];
+    db_set(db, K("session"), str("abc", core_now_ms(&core) + 10000), 0);
+    assert_non_null(db_lookup(db, K("session"), core_now_ms(&core)));
+    assert_int_equal(clk_advance_us(&core.clock, 9999 * 1000LL), 0);
+    assert_non_null(db_lookup(db, K("session"), core_now_ms(&core)));
+    assert_int_equal(clk_advance_us(&core.clock, 1000), 0);
+    assert_int_equal(core_now_ms(&core), 1010000);
+    assert_null(db_lookup(db, K("session"), core_now_ms(&core)));
+    core_destroy(&core);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_set_lookup_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lazy_expiry_boundary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_read_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_keepttl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_take, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_expire, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_active_expire, setup, teardown),
+        cmocka_unit_test(test_clock_real),
+        cmocka_unit_test(test_clock_virtual),
+        cmocka_unit_test(test_virtual_clock_drives_expiry),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
