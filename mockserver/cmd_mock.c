@@ -16,7 +16,16 @@
  *   MOCK CLOCK REAL         back to the wall clock
  *   MOCK CLOCK ADVANCE <ms> move a virtual clock forward (error when real)
  *   MOCK CLOCK SET <ms>     virtual time set to ms (switches to virtual)
- *   MOCK SCENARIO END       ends the scenario being played ("finish control")
+ *   MOCK SCENARIO LOAD <path>  plays that scenario file from now on (its
+ *                           setup runs on the current keyspace; counters and
+ *                           connection numbers start over); errors name the
+ *                           first problem as file:line:col
+ *   MOCK SCENARIO VERDICT   the readable report (first line ends PASS/FAIL)
+ *   MOCK SCENARIO REPORT    the same as JSON
+ *   MOCK SCENARIO RESET     stop playing: plain Redis behaviour again
+ *   MOCK SCENARIO END       ends the scenario being played ("finish control"):
+ *                           a server started with --scenario then exits with
+ *                           the verdict
  *   MOCK HELP
  * Every CLOCK subcommand but GET replies with the new time in ms.
  *
@@ -29,6 +38,8 @@
 #include "clock.h"
 #include "cmd.h"
 #include "reply.h"
+#include "scn.h"
+#include "scn_file.h"
 #include "scn_run.h"
 #include "server.h"
 #include "util.h"
@@ -172,16 +183,57 @@ static void mock_clock_cmd(struct call *k)
     reply_int(k->c, (long long)clk_now_ms(clock));
 }
 
-static void mock_scenario_cmd(struct call *k)
+static void scenario_load(struct call *k)
 {
-    if (!arg_is(k, 2, "end") || k->argc != 3) {
-        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[2], "MOCK");
+    struct buf diag = BUF_INIT;
+    struct scn *scn = NULL;
+    struct scn_run *run = NULL;
+    if (scn_load_file(k->argv[3], &scn, &diag) < 0 ||
+        (run = scn_run_new(scn, k->core, &diag)) == NULL) {
+        /* The first problem is enough for an error reply; check lists all. */
+        size_t n = diag.p ? strcspn(diag.p, "\n") : 0;
+        reply_errf(k->c, "ERR mockredis: %.*s", (int)n, diag.p ? diag.p : "");
+        scn_free(scn);
+        buf_free(&diag);
         return;
     }
-    struct scn_run *run = k->core->srv ? srv_scenario(k->core->srv) : NULL;
-    if (run)
-        scn_run_end(run);
-    reply_ok(k->c); /* also without a scenario: ending nothing is not an error */
+    buf_free(&diag);
+    core_reset_stats(k->core);
+    srv_set_scenario(k->core->srv, scn, run, 0);
+    reply_ok(k->c);
+}
+
+static void mock_scenario_cmd(struct call *k)
+{
+    struct srv *srv = k->core->srv;
+    struct scn_run *run = srv ? srv_scenario(srv) : NULL;
+    if (arg_is(k, 2, "load") && k->argc == 4 && srv) {
+        scenario_load(k);
+    } else if (arg_is(k, 2, "end") && k->argc == 3) {
+        if (run)
+            scn_run_end(run);
+        reply_ok(k->c); /* also without a scenario: ending nothing is not an error */
+    } else if (arg_is(k, 2, "reset") && k->argc == 3) {
+        if (srv)
+            srv_set_scenario(srv, NULL, NULL, 0);
+        reply_ok(k->c);
+    } else if ((arg_is(k, 2, "verdict") || arg_is(k, 2, "report")) && k->argc == 3) {
+        if (run == NULL) {
+            reply_errf(k->c, "ERR mockredis: no scenario is being played");
+            return;
+        }
+        struct buf out = BUF_INIT;
+        if (arg_is(k, 2, "verdict")) {
+            scn_run_verdict(run, &out, NULL);
+            reply_verbatim(k->c, out.p, out.len);
+        } else {
+            scn_run_verdict(run, NULL, &out);
+            reply_bulk(k->c, out.p, out.len);
+        }
+        buf_free(&out);
+    } else {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[2], "MOCK");
+    }
 }
 
 static void mock_help_cmd(struct call *k)
@@ -197,8 +249,14 @@ static void mock_help_cmd(struct call *k)
         "    Zero the counters.",
         "CLOCK GET|VIRTUAL [<ms>]|REAL|ADVANCE <ms>|SET <ms>",
         "    Read or drive the server's clock (milliseconds since the Unix epoch).",
+        "SCENARIO LOAD <path>",
+        "    Play the scenario file at <path> from now on (counters start over).",
+        "SCENARIO VERDICT|REPORT",
+        "    The scenario's verdict so far, as text or as JSON.",
+        "SCENARIO RESET",
+        "    Stop playing the scenario: plain Redis behaviour again.",
         "SCENARIO END",
-        "    End the scenario being played.",
+        "    End the scenario being played (a --scenario server then exits).",
         "HELP",
         "    Print this help.",
     };

@@ -200,12 +200,15 @@ int main(int argc, char **argv)
         if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
             status = 1;
         } else {
-            srv_set_scenario(s, run);
+            srv_set_scenario(s, scn, run, 1); /* s owns them from here */
+            scn = NULL;
+            run = NULL;
             printf("listening on %s\n", srv_addr(s));
             fflush(stdout);
             srv_run(s);
-            if (run)
-                status = report(run, report_file);
+            /* The scenario at the end: MOCK SCENARIO LOAD may have replaced it. */
+            if (scn_file && srv_scenario(s))
+                status = report(srv_scenario(s), report_file);
         }
     }
     srv_free(s);

@@ -44,6 +44,7 @@
 #include "core.h"
 #include "mem.h"
 #include "rtext.h"
+#include "scn.h"
 #include "scn_run.h"
 
 #define READ_CHUNK (16 * 1024)
@@ -56,7 +57,9 @@ struct srv {
     struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;
     int port;
     char addr[80];
-    struct scn_run *run; /* the scenario being played, or NULL */
+    struct scn *scn;     /* the scenario being played (owned), or NULL */
+    struct scn_run *run; /* its run state (owned), or NULL */
+    int exit_when_over;  /* --scenario mode: return from the loop at its end */
     char rbuf[READ_CHUNK];
 };
 
@@ -389,6 +392,11 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
 {
     struct cio *io = c->io;
     struct scn_plan plan;
+    /* MOCK commands control the scenario: never bent by it, never counted. */
+    if (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0) {
+        cmd_dispatch(s->core, c, a);
+        return 0;
+    }
     scn_plan_init(&plan);
     scn_run_command(s->run, c, a, &plan);
     if (plan.run && plan.delay_us == 0 && plan.pieces == 0 && !plan.split &&
@@ -462,9 +470,13 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
     return 1;
 }
 
-void srv_set_scenario(struct srv *s, struct scn_run *run)
+void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over)
 {
+    scn_run_free(s->run);
+    scn_free(s->scn);
+    s->scn = scn;
     s->run = run;
+    s->exit_when_over = exit_when_over;
 }
 
 struct scn_run *srv_scenario(const struct srv *s)
@@ -550,7 +562,7 @@ static void on_cron(evutil_socket_t fd, short what, void *arg)
     core_cron(core);
     if (s->run) {
         scn_run_tick(s->run);
-        if (scn_run_over(s->run, core->nclients))
+        if (scn_run_over(s->run, core->nclients) && s->exit_when_over)
             event_base_loopbreak(s->base);
     }
     if (core->cfg.timeout > 0) {
@@ -767,6 +779,8 @@ void srv_free(struct srv *s)
     }
     if (s->base)
         event_base_free(s->base);
+    scn_run_free(s->run);
+    scn_free(s->scn);
     s->core->srv = NULL;
     free(s);
 }

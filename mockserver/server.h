@@ -12,6 +12,7 @@ struct core;
 struct client;
 struct srv;
 struct event_base;
+struct scn;
 struct scn_run;
 
 /* Binds the TCP listener (core->cfg.bind:port, port 0 = ephemeral) and the
@@ -19,11 +20,13 @@ struct scn_run;
  * Returns NULL on failure with a message in err. On success the sockets
  * already accept connections (the kernel queues them) before srv_run. */
 struct srv *srv_new(struct core *core, char *err, size_t errlen);
-/* Plays a scenario (scn_run.h) from now on: connections and commands ask
- * it for plans, and the loop returns when the scenario is over. run must
- * outlive the loop; NULL stops playing. */
-void srv_set_scenario(struct srv *s, struct scn_run *run);
-/* The scenario being played (for MOCK SCENARIO END), or NULL. */
+/* Plays a scenario from now on: connections and commands ask run (made
+ * from scn) for plans. s takes ownership of both and frees the scenario it
+ * played before. With exit_when_over the loop returns once the scenario is
+ * over (the --scenario mode); otherwise the server keeps serving and the
+ * verdict is read with MOCK SCENARIO VERDICT. Both NULL: stop playing. */
+void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over);
+/* The scenario being played, or NULL. */
 struct scn_run *srv_scenario(const struct srv *s);
 /* The TCP port bound, useful after port 0. */
 int srv_port(const struct srv *s);

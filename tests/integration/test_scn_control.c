@@ -1,0 +1,129 @@
+/* test_scn_control.c - the scenario control surface over the protocol:
+ * MOCK SCENARIO LOAD / VERDICT / REPORT / RESET / END, driven with hiredis
+ * as a test in any language would. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "it.h"
+
+/* Writes text to a new temporary .scn file; returns its path (static buffer
+ * per call site is not needed: the caller frees). */
+static char *write_scn(const char *text)
+{
+    char *path = strdup("/tmp/scnctl-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static redisReply *cmd(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    assert_non_null(r);
+    return r;
+}
+
+static void test_load_verdict_reset(void **state)
+{
+    (void)state;
+    char *good = write_scn("name \"ctl\"\n"
+                           "on GET k nth 2 do reply \"bent\"\n"
+                           "expect commands GET k == 2\n");
+    struct mh_server *srv = it_mock(NULL);
+    redisContext *c = it_connect(mh_server_port(srv));
+
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO LOAD %s", good);
+    it_cmd_expect(c, REDIS_REPLY_NIL, NULL, "GET k");
+
+    /* Halfway: one GET of two, so the verdict says FAIL (and MOCK commands
+     * themselves are not counted as the client's commands). */
+    redisReply *r = cmd(c, "MOCK SCENARIO VERDICT");
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_non_null(strstr(r->str, "): FAIL\n"));
+    assert_non_null(strstr(r->str, "FAIL expect commands GET k == 2  (line 3: got 1)"));
+    freeReplyObject(r);
+
+    it_cmd_expect(c, REDIS_REPLY_STRING, "bent", "GET k");
+    r = cmd(c, "MOCK SCENARIO REPORT");
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_non_null(strstr(r->str, "\"passed\":true"));
+    assert_non_null(strstr(r->str, "\"commands\":2"));
+    freeReplyObject(r);
+
+    /* RESET: plain Redis again, the rule no longer bends GET. */
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO RESET");
+    it_cmd_expect(c, REDIS_REPLY_NIL, NULL, "GET k");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, "ERR mockredis: no scenario is being played",
+                  "MOCK SCENARIO VERDICT");
+    redisFree(c);
+    it_stop_ok(srv); /* a loaded scenario does not make the server exit */
+    unlink(good);
+    free(good);
+}
+
+static void test_load_errors(void **state)
+{
+    (void)state;
+    char *bad = write_scn("clock sometimes\n");
+    char want[256];
+    snprintf(want, sizeof(want), "ERR mockredis: %s:1:7: expected 'virtual' or 'real' after 'clock'",
+             bad);
+    struct mh_server *srv = it_mock(NULL);
+    redisContext *c = it_connect(mh_server_port(srv));
+    it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", bad);
+    it_cmd_expect(c, REDIS_REPLY_ERROR,
+                  "ERR mockredis: /nonexistent/x.scn: cannot open: No such file or directory",
+                  "MOCK SCENARIO LOAD /nonexistent/x.scn");
+    /* A failed load leaves no scenario behind. */
+    it_cmd_expect(c, REDIS_REPLY_ERROR, "ERR mockredis: no scenario is being played",
+                  "MOCK SCENARIO VERDICT");
+    redisFree(c);
+    it_stop_ok(srv);
+    unlink(bad);
+    free(bad);
+}
+
+static void test_end_exits_with_verdict(void **state)
+{
+    (void)state;
+    char *path = write_scn("finish control\n"
+                           "on * do hang\n"            /* never applies to MOCK */
+                           "expect connections == 1\n"
+                           "expect commands == 0\n");
+    const char *args[] = {"--scenario", path, NULL};
+    struct mh_server *srv = it_mock(args);
+    redisContext *c = it_connect(mh_server_port(srv));
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO END");
+    redisFree(c);
+    int status = -1;
+    assert_int_equal(mh_server_wait(srv, 5000, &status), 1);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0); /* both expectations held */
+    it_stop(srv);
+    unlink(path);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_verdict_reset),
+        cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_end_exits_with_verdict),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
