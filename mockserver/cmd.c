@@ -8,6 +8,7 @@
 #include "cmd.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,34 @@ int arg_ll(struct call *k, int i, long long *out)
     if (!util_str2ll(k->argv[i], k->argl[i], out)) {
         reply_err(k->c, RT_NOTINT);
         return -1;
+    }
+    return 0;
+}
+
+int arg_rand_count(struct call *k, const char *with_option, long long *count, int *with)
+{
+    *count = 0;
+    *with = 0;
+    if (k->argc < 3)
+        return 0;
+    if (arg_ll(k, 2, count) < 0)
+        return -1;
+    if (*count < -LLONG_MAX) {
+        reply_errf(k->c, rtext[RT_RANGE_FMT], -LLONG_MAX, LLONG_MAX);
+        return -1;
+    }
+    if (k->argc > 4 || (k->argc == 4 && !arg_is(k, 3, with_option))) {
+        reply_err(k->c, RT_SYNTAX);
+        return -1;
+    }
+    if (k->argc == 4) {
+        *with = 1;
+        /* The reply holds two entries per element: Redis refuses counts
+         * whose double would overflow. */
+        if (*count < -LLONG_MAX / 2 || *count > LLONG_MAX / 2) {
+            reply_err(k->c, RT_OUT_OF_RANGE);
+            return -1;
+        }
     }
     return 0;
 }

@@ -80,5 +80,10 @@ int arg_is(const struct call *k, int i, const char *lit);
 /* Parses argument i as a Redis integer (string2ll rules). On failure replies
  * with RT_NOTINT and returns -1; 0 on success. */
 int arg_ll(struct call *k, int i, long long *out);
+/* The arguments "[count [WITH...]]" at index 2 of HRANDFIELD and
+ * ZRANDMEMBER, with Redis's checks and errors (with_option is
+ * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.
+ * Returns 0, or -1 after replying with the error. */
+int arg_rand_count(struct call *k, const char *with_option, long long *count, int *with);
 
 #endif

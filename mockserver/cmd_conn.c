@@ -523,10 +523,7 @@ static void client_help_cmd(struct call *k)
         "HELP",
         "    Print this help.",
     };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(k->c, (long long)n);
-    for (size_t i = 0; i < n; i++)
-        reply_simple(k->c, lines[i]);
+    reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 static struct cmd_def client_subs[] = {

@@ -329,27 +329,10 @@ static void hrandfield_count(struct call *k, struct obj *o, long long count, int
 
 static void hrandfield_cmd(struct call *k)
 {
-    long long count = 0;
-    int withvalues = 0;
-    if (k->argc >= 3) {
-        if (arg_ll(k, 2, &count) < 0)
-            return;
-        if (count < -LLONG_MAX) {
-            reply_errf(k->c, rtext[RT_RANGE_FMT], -LLONG_MAX, LLONG_MAX);
-            return;
-        }
-        if (k->argc > 4 || (k->argc == 4 && !arg_is(k, 3, "withvalues"))) {
-            reply_err(k->c, RT_SYNTAX);
-            return;
-        }
-        if (k->argc == 4) {
-            withvalues = 1;
-            if (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2) {
-                reply_err(k->c, RT_OUT_OF_RANGE);
-                return;
-            }
-        }
-    }
+    long long count;
+    int withvalues;
+    if (arg_rand_count(k, "withvalues", &count, &withvalues) < 0)
+        return;
     int bad;
     struct obj *o = hash_get(k, 0, &bad);
     if (bad)

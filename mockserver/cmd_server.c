@@ -400,13 +400,6 @@ static void config_rewrite_cmd(struct call *k)
     reply_err(k->c, RT_CONFIG_NOFILE);
 }
 
-static void reply_help(struct client *c, const char *const *lines, size_t n)
-{
-    reply_array(c, (long long)n);
-    for (size_t i = 0; i < n; i++)
-        reply_simple(c, lines[i]);
-}
-
 static void config_help_cmd(struct call *k)
 {
     static const char *const lines[] = {

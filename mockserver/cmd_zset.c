@@ -622,27 +622,10 @@ static void zpopmax_cmd(struct call *k)
 
 static void zrandmember_cmd(struct call *k)
 {
-    long long count = 0;
-    int withscores = 0;
-    if (k->argc >= 3) {
-        if (arg_ll(k, 2, &count) < 0)
-            return;
-        if (count < -LLONG_MAX) {
-            reply_errf(k->c, rtext[RT_RANGE_FMT], -LLONG_MAX, LLONG_MAX);
-            return;
-        }
-        if (k->argc > 4 || (k->argc == 4 && !arg_is(k, 3, "withscores"))) {
-            reply_err(k->c, RT_SYNTAX);
-            return;
-        }
-        if (k->argc == 4) {
-            withscores = 1;
-            if (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2) {
-                reply_err(k->c, RT_OUT_OF_RANGE);
-                return;
-            }
-        }
-    }
+    long long count;
+    int withscores;
+    if (arg_rand_count(k, "withscores", &count, &withscores) < 0)
+        return;
     int bad;
     struct obj *o = zs_get(k, 1, 0, &bad);
     if (bad)

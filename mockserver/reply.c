@@ -24,3 +24,10 @@ void reply_errf(struct client *c, const char *fmt, ...)
     resp_w_error(&c->out, tmp.p ? tmp.p : "", tmp.len);
     buf_free(&tmp);
 }
+
+void reply_help(struct client *c, const char *const *lines, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        reply_simple(c, lines[i]);
+}

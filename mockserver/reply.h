@@ -26,6 +26,9 @@ static inline void reply_double(struct client *c, double d) { resp_w_double(&c->
 static inline void reply_bool(struct client *c, int v) { resp_w_bool(&c->out, c->proto, v); }
 static inline void reply_verbatim(struct client *c, const void *p, size_t n) { resp_w_verbatim(&c->out, c->proto, "txt", p, n); }
 
+/* A HELP reply: the lines as an array of simple strings, as Redis sends it. */
+void reply_help(struct client *c, const char *const *lines, size_t n);
+
 /* An error from the table. */
 void reply_err(struct client *c, enum rtext_id id);
 /* An error built from a *_FMT entry of the table (or any text). */
