@@ -11,7 +11,7 @@
 # command is printed and the script exits 1, changing nothing.
 set -eu
 
-build_pkgs="gcc make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev"
+build_pkgs="gcc make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
 test_pkgs="redis-server redis-tools clang libclang-rt-14-dev valgrind"
 
 case "${1:-all}" in

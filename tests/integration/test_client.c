@@ -1,0 +1,847 @@
+/* test_client.c - the client layer (client/rc*.h) against a misbehaving
+ * mockredis.
+ *
+ * Each test starts its own mockredis, often playing a small scenario that
+ * makes the server fail in one way (a missing key, a wrong type, a reply of
+ * an unexpected type, a hang, a closed connection, a slow reply,
+ * maxclients), and asserts the status the client layer returns, that the
+ * connection is rebuilt after the failures that break a hiredis context,
+ * and, from the scenario's JSON report, how many connections the client
+ * opened. Scenarios end with "finish idle": the server exits 100 ms after
+ * the last client left, and its exit status says whether the scenario's own
+ * expectations held.
+ *
+ * Timings are asserted with generous upper bounds (a loaded CI machine) and
+ * lower bounds a few ms below the target (libevent's coarse clock). */
+#include "it.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "rc.h"
+#include "rc_async.h"
+#include "rc_config.h"
+#include "rc_json.h"
+#include "rc_pool.h"
+#include "rtext.h"
+
+#define CT_SLACK_MS 5
+
+/* ---- a mockredis, optionally playing a scenario ------------------------------- */
+
+struct ct_server {
+    char file[64];   /* the scenario, "" for none */
+    char report[64]; /* its --report JSON */
+    struct mh_server *s;
+    struct rc_config cfg; /* pointing at the server, 1 s timeouts */
+    char *json;           /* the report, after ct_finish */
+};
+
+static void ct_write_temp(char *path, size_t size, const char *text)
+{
+    snprintf(path, size, "/tmp/client-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        fail_msg("mkstemp: %s", strerror(errno));
+    size_t n = strlen(text);
+    if (write(fd, text, n) != (ssize_t)n)
+        fail_msg("cannot write %s", path);
+    close(fd);
+}
+
+/* Starts mockredis, playing scenario when it is not NULL. */
+static void ct_start(struct ct_server *t, const char *scenario)
+{
+    memset(t, 0, sizeof(*t));
+    if (scenario) {
+        ct_write_temp(t->file, sizeof(t->file), scenario);
+        ct_write_temp(t->report, sizeof(t->report), "");
+        const char *args[] = {"--scenario", t->file, "--report", t->report, NULL};
+        t->s = it_mock(args);
+    } else {
+        t->s = it_mock(NULL);
+    }
+    t->cfg = rc_config_default();
+    assert_int_equal(rc_config_set_host(&t->cfg, "127.0.0.1", mh_server_port(t->s)), 0);
+}
+
+static char *ct_slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return NULL;
+    char *out = calloc(1, 65536);
+    size_t n = fread(out, 1, 65535, f);
+    out[n] = '\0';
+    fclose(f);
+    return out;
+}
+
+/* Scenario: waits for the server to end on its own (all clients closed),
+ * requires exit status 0 (every expectation held) and reads the report.
+ * No scenario: stops the server and requires a clean exit. */
+static void ct_finish(struct ct_server *t)
+{
+    if (t->file[0] == '\0') {
+        it_stop_ok(t->s);
+        return;
+    }
+    int st = 0;
+    if (!mh_server_wait(t->s, 5000, &st)) {
+        it_stop(t->s);
+        fail_msg("scenario did not end within 5 s of the last client leaving");
+    }
+    it_stop(t->s);
+    t->json = ct_slurp(t->report);
+    unlink(t->file);
+    unlink(t->report);
+    assert_non_null(t->json);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("scenario failed (status %d): %s", st, t->json);
+}
+
+/* Requires the report to contain "name":value among its counters. */
+static void ct_counter(struct ct_server *t, const char *name, long long value)
+{
+    char want[96];
+    snprintf(want, sizeof(want), "\"%s\":%lld", name, value);
+    if (strstr(t->json, want) == NULL)
+        fail_msg("report lacks %s: %s", want, t->json);
+}
+
+static void ct_done(struct ct_server *t)
+{
+    free(t->json);
+    t->json = NULL;
+}
+
+static struct rc_conn *ct_connect(const struct rc_config *cfg)
+{
+    struct rc_conn *c = NULL;
+    char err[128] = "";
+    enum rc_status st = rc_connect(cfg, &c, err, sizeof(err));
+    if (st != RC_OK)
+        fail_msg("rc_connect: %s: %s", rc_strerror(st), err);
+    return c;
+}
+
+/* Requires status want; prints the connection's message otherwise. */
+static void ct_status(struct rc_conn *c, enum rc_status got, enum rc_status want)
+{
+    if (got != want)
+        fail_msg("status %d (%s: %s), want %d (%s)", got, rc_strerror(got), c ? rc_errmsg(c) : "-",
+                 want, rc_strerror(want));
+}
+
+static void ct_get_expect(struct rc_conn *c, const char *key, const char *want, size_t wantlen)
+{
+    struct rc_value v = RC_VALUE_INIT;
+    ct_status(c, rc_get(c, key, strlen(key), &v), RC_OK);
+    assert_int_equal(v.len, wantlen);
+    assert_memory_equal(v.str, want, wantlen);
+    assert_int_equal(v.str[v.len], '\0');
+    rc_value_free(&v);
+}
+
+/* ---- config and statuses ------------------------------------------------------ */
+
+static void test_config_copy(void **state)
+{
+    (void)state;
+    struct rc_config a = rc_config_default();
+    assert_string_equal(a.host, "127.0.0.1");
+    assert_int_equal(a.port, 6379);
+    assert_string_equal(a.unix_path, "");
+    assert_int_equal(a.connect_timeout_ms, 1000);
+    assert_int_equal(a.command_timeout_ms, 1000);
+    assert_int_equal(a.pool_size, 4);
+    assert_int_equal(a.pool_wait_ms, 1000);
+
+    /* A copy is a value: changing the original leaves it alone. */
+    assert_int_equal(rc_config_set_host(&a, "10.0.0.7", 7000), 0);
+    struct rc_config b = a;
+    assert_int_equal(rc_config_set_host(&a, "192.168.1.1", 7001), 0);
+    a.command_timeout_ms = 5;
+    assert_string_equal(b.host, "10.0.0.7");
+    assert_int_equal(b.port, 7000);
+    assert_int_equal(b.command_timeout_ms, 1000);
+    assert_string_equal(a.host, "192.168.1.1");
+
+    /* Too long: refused, unchanged (never truncated). */
+    char longname[RC_HOST_MAX + 1];
+    memset(longname, 'h', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    assert_int_equal(rc_config_set_host(&b, longname, 1), -1);
+    assert_string_equal(b.host, "10.0.0.7");
+    assert_int_equal(b.port, 7000);
+    char longpath[RC_PATH_MAX + 1];
+    memset(longpath, 'p', sizeof(longpath) - 1);
+    longpath[sizeof(longpath) - 1] = '\0';
+    assert_int_equal(rc_config_set_unix(&b, longpath), -1);
+    assert_string_equal(b.unix_path, "");
+    assert_int_equal(rc_config_set_unix(&b, "/tmp/x.sock"), 0);
+    assert_string_equal(b.unix_path, "/tmp/x.sock");
+    assert_int_equal(rc_config_set_host(&b, "::1", 6380), 0);
+    assert_string_equal(b.unix_path, ""); /* back to TCP */
+
+    /* One table: every status has its own text; success is 0, missing is
+     * positive, errors are negative. */
+    const enum rc_status all[] = {RC_OK,     RC_MISSING,      RC_WRONGTYPE,   RC_ERR_REPLY,
+                                  RC_ERR_IO, RC_ERR_PROTOCOL, RC_ERR_TIMEOUT, RC_ERR_ARG};
+    size_t n = sizeof(all) / sizeof(all[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(rc_strerror(all[i]), "unknown status");
+        for (size_t j = i + 1; j < n; j++)
+            assert_string_not_equal(rc_strerror(all[i]), rc_strerror(all[j]));
+        if (i >= 2)
+            assert_true(all[i] < 0);
+    }
+    assert_int_equal(RC_OK, 0);
+    assert_true(RC_MISSING > 0);
+    assert_string_equal(rc_strerror((enum rc_status)42), "unknown status");
+}
+
+/* ---- typed calls on a well-behaved server ------------------------------------- */
+
+static void test_typed_calls(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, NULL);
+    struct rc_conn *c = ct_connect(&t.cfg);
+
+    /* Missing: its own status, an empty value, no crash. */
+    struct rc_value v = {(char *)"junk", 4};
+    ct_status(c, rc_get(c, "nokey", 5, &v), RC_MISSING);
+    assert_null(v.str);
+    assert_int_equal(v.len, 0);
+    const char *get_argv[] = {"GET", "nokey"};
+    ct_status(c, rc_cmd_argv(c, 2, get_argv, NULL, NULL), RC_MISSING); /* NULL: C strings */
+
+    /* Spaces and NUL bytes round-trip: one argument, every byte. */
+    static const char val[] = "a value with spaces\0and a NUL\r\n";
+    size_t vlen = sizeof(val) - 1;
+    ct_status(c, rc_set(c, "k 1", 3, val, vlen, 0), RC_OK);
+    ct_get_expect(c, "k 1", val, vlen);
+    redisReply *r = NULL;
+    const char *strlen_argv[] = {"STRLEN", "k 1"};
+    size_t strlen_len[] = {6, 3};
+    ct_status(c, rc_cmd_argv(c, 2, strlen_argv, strlen_len, &r), RC_OK);
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    assert_int_equal(r->integer, (long long)vlen);
+    freeReplyObject(r);
+
+    /* SET with a TTL. */
+    ct_status(c, rc_set(c, "ttl", 3, "x", 1, 100000), RC_OK);
+    const char *pttl_argv[] = {"PTTL", "ttl"};
+    size_t pttl_len[] = {4, 3};
+    ct_status(c, rc_cmd_argv(c, 2, pttl_argv, pttl_len, &r), RC_OK);
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    assert_in_range(r->integer, 1, 100000);
+    freeReplyObject(r);
+
+    /* Integers. */
+    long long n = 0;
+    ct_status(c, rc_incrby(c, "n", 1, 5, &n), RC_OK);
+    assert_int_equal(n, 5);
+    ct_status(c, rc_incrby(c, "n", 1, -7, &n), RC_OK);
+    assert_int_equal(n, -2);
+    ct_status(c, rc_incrby(c, "k 1", 3, 1, &n), RC_ERR_REPLY);
+    assert_string_equal(rc_errmsg(c), rtext[RT_NOTINT]);
+
+    /* Hash fields. */
+    ct_status(c, rc_hset_field(c, "h", 1, "f", 1, "v v", 3), RC_OK);
+    ct_status(c, rc_hget_field(c, "h", 1, "f", 1, &v), RC_OK);
+    assert_int_equal(v.len, 3);
+    assert_memory_equal(v.str, "v v", 3);
+    rc_value_free(&v);
+    rc_value_free(&v); /* idempotent */
+    ct_status(c, rc_hget_field(c, "h", 1, "nofield", 7, &v), RC_MISSING);
+    ct_status(c, rc_hget_field(c, "nohash", 6, "f", 1, &v), RC_MISSING);
+    ct_status(c, rc_hincrby(c, "h", 1, "cnt", 3, 3, &n), RC_OK);
+    assert_int_equal(n, 3);
+    ct_status(c, rc_hincrby(c, "h", 1, "f", 1, 1, &n), RC_ERR_REPLY);
+    assert_string_equal(rc_errmsg(c), rtext[RT_HASH_NOTINT]);
+
+    /* A key of another type: RC_WRONGTYPE with Redis's text. */
+    const char *push[] = {"RPUSH", "list", "a"};
+    size_t pushlen[] = {5, 4, 1};
+    ct_status(c, rc_cmd_argv(c, 3, push, pushlen, NULL), RC_OK);
+    ct_status(c, rc_get(c, "list", 4, &v), RC_WRONGTYPE);
+    assert_string_equal(rc_errmsg(c), rtext[RT_WRONGTYPE]);
+    assert_null(v.str);
+    ct_status(c, rc_incrby(c, "list", 4, 1, NULL), RC_WRONGTYPE);
+    ct_status(c, rc_hget_field(c, "list", 4, "f", 1, &v), RC_WRONGTYPE);
+    ct_status(c, rc_hset_field(c, "n", 1, "f", 1, "v", 1), RC_WRONGTYPE);
+
+    /* Error replies leave the connection intact: still the first one. */
+    ct_status(c, rc_ping(c), RC_OK);
+    assert_int_equal(rc_connects(c), 1);
+    rc_close(c);
+    rc_close(NULL);
+    ct_finish(&t);
+}
+
+static void test_unix_socket(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/client-%d.sock", (int)getpid());
+    const char *args[] = {"--unixsocket", path, NULL};
+    struct mh_server *s = it_mock(args);
+    struct rc_config cfg = rc_config_default();
+    assert_int_equal(rc_config_set_unix(&cfg, path), 0);
+    struct rc_conn *c = ct_connect(&cfg);
+    ct_status(c, rc_set(c, "u", 1, "x", 1, 0), RC_OK);
+    ct_get_expect(c, "u", "x", 1);
+    rc_close(c);
+    it_stop_ok(s);
+    unlink(path);
+}
+
+static void test_connect_fails(void **state)
+{
+    (void)state;
+    /* A port nobody listens on: bind one, then close it. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t sl = sizeof(sa);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    close(fd);
+
+    struct rc_config cfg = rc_config_default();
+    assert_int_equal(rc_config_set_host(&cfg, "127.0.0.1", ntohs(sa.sin_port)), 0);
+    struct rc_conn *c = (struct rc_conn *)&cfg; /* must be overwritten with NULL */
+    char err[128] = "";
+    assert_int_equal(rc_connect(&cfg, &c, err, sizeof(err)), RC_ERR_IO);
+    assert_null(c);
+    assert_string_equal(err, "Connection refused");
+
+    assert_int_equal(rc_config_set_unix(&cfg, "/nonexistent/client.sock"), 0);
+    assert_int_equal(rc_connect(&cfg, &c, NULL, 0), RC_ERR_IO);
+    assert_null(c);
+}
+
+/* ---- a server that misbehaves ------------------------------------------------- */
+
+static void test_unexpected_reply_type(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, "on GET * do reply (integer) 1\n"
+                 "expect connections == 1\n");
+    struct rc_conn *c = ct_connect(&t.cfg);
+    struct rc_value v = RC_VALUE_INIT;
+    ct_status(c, rc_get(c, "k", 1, &v), RC_WRONGTYPE);
+    assert_null(v.str);
+    assert_string_equal(rc_errmsg(c), "unexpected reply type integer (wanted string)");
+    /* The conversation is intact: same connection, next call fine. */
+    ct_status(c, rc_set(c, "k", 1, "v", 1, 0), RC_OK);
+    assert_int_equal(rc_connects(c), 1);
+    rc_close(c);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 1);
+    ct_done(&t);
+}
+
+static void test_timeout_then_reconnect(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, "setup\n"
+                 "    SET k \"v\"\n"
+                 "end\n"
+                 "on GET k nth 1 do hang\n"
+                 "expect connections == 2\n"
+                 "expect commands GET k == 2\n");
+    t.cfg.command_timeout_ms = 200;
+    struct rc_conn *c = ct_connect(&t.cfg);
+    struct rc_value v = RC_VALUE_INIT;
+    long long t0 = it_now_ms();
+    ct_status(c, rc_get(c, "k", 1, &v), RC_ERR_TIMEOUT);
+    long long took = it_now_ms() - t0;
+    assert_in_range(took, 200 - CT_SLACK_MS, 2000);
+    assert_null(v.str);
+    /* The next call reconnects by itself and succeeds. */
+    ct_get_expect(c, "k", "v", 1);
+    assert_int_equal(rc_connects(c), 2);
+    rc_close(c);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 2);
+    ct_done(&t);
+}
+
+static void test_close_then_reconnect(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, "setup\n"
+                 "    SET k \"v\"\n"
+                 "end\n"
+                 "on GET k nth 1 do close before\n"
+                 "expect connections == 2\n");
+    struct rc_conn *c = ct_connect(&t.cfg);
+    struct rc_value v = RC_VALUE_INIT;
+    ct_status(c, rc_get(c, "k", 1, &v), RC_ERR_IO);
+    assert_string_equal(rc_errmsg(c), "Server closed the connection");
+    ct_get_expect(c, "k", "v", 1);
+    assert_int_equal(rc_connects(c), 2);
+    rc_close(c);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 2);
+    ct_done(&t);
+}
+
+static void test_protocol_error_then_reconnect(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, "setup\n"
+                 "    SET k \"v\"\n"
+                 "end\n"
+                 "on GET k nth 1 do corrupt garbage\n"
+                 "expect connections == 2\n");
+    struct rc_conn *c = ct_connect(&t.cfg);
+    struct rc_value v = RC_VALUE_INIT;
+    ct_status(c, rc_get(c, "k", 1, &v), RC_ERR_PROTOCOL);
+    ct_get_expect(c, "k", "v", 1);
+    assert_int_equal(rc_connects(c), 2);
+    rc_close(c);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 2);
+    ct_done(&t);
+}
+
+static void test_sigpipe(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    /* PING is answered, then the server closes: the next command is
+     * written to a dead socket (EPIPE, which would be SIGPIPE and the
+     * death of this process if rc_connect had not ignored it). */
+    ct_start(&t, "on PING do close after\n"
+                 "expect connections == 2\n");
+    struct rc_conn *c = ct_connect(&t.cfg);
+    struct sigaction sa;
+    assert_int_equal(sigaction(SIGPIPE, NULL, &sa), 0);
+    assert_ptr_equal(sa.sa_handler, SIG_IGN);
+
+    ct_status(c, rc_ping(c), RC_OK);
+    size_t big = 4 << 20;
+    char *val = calloc(1, big);
+    assert_non_null(val);
+    ct_status(c, rc_set(c, "big", 3, val, big, 0), RC_ERR_IO);
+    free(val);
+    ct_status(c, rc_ping(c), RC_OK); /* reconnected */
+    assert_int_equal(rc_connects(c), 2);
+    rc_close(c);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 2);
+    ct_done(&t);
+}
+
+/* ---- structs: JSON and hash ----------------------------------------------------- */
+
+static void test_user_json_and_hash(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, NULL);
+    struct rc_conn *c = ct_connect(&t.cfg);
+
+    struct rc_user u = {"ann \"the\" best", 3};
+    struct rc_user back;
+    ct_status(c, rc_user_save_json(c, "user:1", 6, &u, 0), RC_OK);
+    const char *json = "{\"name\":\"ann \\\"the\\\" best\",\"visits\":3}";
+    ct_get_expect(c, "user:1", json, strlen(json));
+    ct_status(c, rc_user_load_json(c, "user:1", 6, &back), RC_OK);
+    assert_string_equal(back.name, u.name);
+    assert_int_equal(back.visits, 3);
+
+    ct_status(c, rc_user_load_json(c, "user:none", 9, &back), RC_MISSING);
+    /* Stored values from elsewhere are checked, never half-copied. */
+    const char *bad[] = {"not json", "[1,2]", "{\"name\":\"x\"}", "{\"name\":1,\"visits\":1}",
+                         "{\"name\":\"x\",\"visits\":99999999999}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ct_status(c, rc_set(c, "user:bad", 8, bad[i], strlen(bad[i]), 0), RC_OK);
+        memset(&back, 'x', sizeof(back));
+        ct_status(c, rc_user_load_json(c, "user:bad", 8, &back), RC_WRONGTYPE);
+        assert_string_equal(back.name, "");
+        assert_int_equal(back.visits, 0);
+    }
+    /* A name without its NUL inside the array is refused before sending. */
+    struct rc_user unterminated;
+    memset(unterminated.name, 'a', sizeof(unterminated.name));
+    unterminated.visits = 0;
+    ct_status(c, rc_user_save_json(c, "user:2", 6, &unterminated, 0), RC_ERR_ARG);
+    ct_status(c, rc_user_save_hash(c, "user:2", 6, &unterminated), RC_ERR_ARG);
+    struct rc_user latin1 = {"caf\xe9", 0};
+    ct_status(c, rc_user_save_json(c, "user:2", 6, &latin1, 0), RC_ERR_ARG);
+
+    /* As a hash: fields updated alone. */
+    ct_status(c, rc_user_save_hash(c, "user:h", 6, &u), RC_OK);
+    int visits = 0;
+    ct_status(c, rc_user_visit(c, "user:h", 6, &visits), RC_OK);
+    assert_int_equal(visits, 4);
+    struct rc_value v = RC_VALUE_INIT;
+    ct_status(c, rc_hget_field(c, "user:h", 6, "visits", 6, &v), RC_OK);
+    assert_string_equal(v.str, "4");
+    rc_value_free(&v);
+    ct_status(c, rc_hset_field(c, "user:h", 6, "name", 4, "bob", 3), RC_OK);
+    ct_status(c, rc_user_load_hash(c, "user:h", 6, &back), RC_OK);
+    assert_string_equal(back.name, "bob");
+    assert_int_equal(back.visits, 4);
+    ct_status(c, rc_user_load_hash(c, "user:none", 9, &back), RC_MISSING);
+    ct_status(c, rc_user_visit(c, "user:v", 6, NULL), RC_OK); /* creates the field only */
+    ct_status(c, rc_user_load_hash(c, "user:v", 6, &back), RC_WRONGTYPE);
+    ct_status(c, rc_user_load_hash(c, "user:1", 6, &back), RC_WRONGTYPE); /* a string key */
+    assert_string_equal(rc_errmsg(c), rtext[RT_WRONGTYPE]);
+    ct_status(c, rc_user_visit(c, "user:1", 6, &visits), RC_WRONGTYPE);
+
+    assert_int_equal(rc_connects(c), 1);
+    rc_close(c);
+    ct_finish(&t);
+}
+
+/* ---- the pool ----------------------------------------------------------------- */
+
+#define CT_THREADS 8
+#define CT_INCRS   200
+
+struct ct_worker {
+    struct rc_pool *pool;
+    int errors; /* checkouts or INCRs that failed */
+    char err[128];
+};
+
+static void *ct_worker_run(void *arg)
+{
+    struct ct_worker *w = arg;
+    for (int i = 0; i < CT_INCRS; i++) {
+        struct rc_conn *c;
+        enum rc_status st = rc_pool_checkout(w->pool, &c, w->err, sizeof(w->err));
+        if (st != RC_OK) {
+            w->errors++;
+            continue;
+        }
+        st = rc_incrby(c, "hits", 4, 1, NULL);
+        if (st != RC_OK) {
+            snprintf(w->err, sizeof(w->err), "%s", rc_errmsg(c));
+            w->errors++;
+        }
+        rc_pool_return(w->pool, c);
+    }
+    return NULL;
+}
+
+static void test_pool_threads(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, "maxclients 3\n"
+                 "expect peak-connections <= 3\n"
+                 "expect refused == 0\n"
+                 "expect commands INCRBY == 1600\n");
+    t.cfg.pool_size = 3;
+    t.cfg.pool_wait_ms = 5000;
+    struct rc_pool *pool = rc_pool_new(&t.cfg);
+    assert_non_null(pool);
+
+    struct ct_worker w[CT_THREADS];
+    pthread_t th[CT_THREADS];
+    for (int i = 0; i < CT_THREADS; i++) {
+        memset(&w[i], 0, sizeof(w[i]));
+        w[i].pool = pool;
+        assert_int_equal(pthread_create(&th[i], NULL, ct_worker_run, &w[i]), 0);
+    }
+    for (int i = 0; i < CT_THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        if (w[i].errors)
+            fail_msg("thread %d: %d errors, last: %s", i, w[i].errors, w[i].err);
+    }
+    assert_in_range(rc_pool_open_count(pool), 1, 3);
+
+    struct rc_conn *c;
+    ct_status(NULL, rc_pool_checkout(pool, &c, NULL, 0), RC_OK);
+    ct_get_expect(c, "hits", "1600", 4);
+    rc_pool_return(pool, c);
+    rc_pool_destroy(pool);
+    rc_pool_destroy(NULL);
+    ct_finish(&t);
+    ct_counter(&t, "refused", 0);
+    assert_non_null(strstr(t.json, "\"peak_connections\":"));
+    const char *peak = strstr(t.json, "\"peak_connections\":") + strlen("\"peak_connections\":");
+    assert_in_range(atoi(peak), 1, 3);
+    ct_done(&t);
+}
+
+static void test_pool_wait_timeout(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, NULL);
+    t.cfg.pool_size = 1;
+    t.cfg.pool_wait_ms = 100;
+    struct rc_pool *pool = rc_pool_new(&t.cfg);
+    assert_non_null(pool);
+    struct rc_conn *c1, *c2 = (struct rc_conn *)pool;
+    char err[128] = "";
+    ct_status(NULL, rc_pool_checkout(pool, &c1, err, sizeof(err)), RC_OK);
+
+    long long t0 = it_now_ms();
+    assert_int_equal(rc_pool_checkout(pool, &c2, err, sizeof(err)), RC_ERR_TIMEOUT);
+    assert_in_range(it_now_ms() - t0, 100 - CT_SLACK_MS, 2000);
+    assert_null(c2);
+    assert_string_equal(err, "pool: every connection stayed checked out for pool_wait_ms");
+
+    /* Returned, it is the one the next checkout gets (after a PING). */
+    rc_pool_return(pool, c1);
+    ct_status(NULL, rc_pool_checkout(pool, &c2, err, sizeof(err)), RC_OK);
+    assert_ptr_equal(c2, c1);
+    /* Discarded, its slot opens a new connection. */
+    rc_pool_discard(pool, c2);
+    assert_int_equal(rc_pool_open_count(pool), 0);
+    ct_status(NULL, rc_pool_checkout(pool, &c2, err, sizeof(err)), RC_OK);
+    assert_int_equal(rc_pool_open_count(pool), 1);
+    rc_pool_return(pool, c2);
+    rc_pool_destroy(pool);
+    ct_finish(&t);
+}
+
+static void test_pool_health_check(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    /* The connection dies while idle in the pool: the server closes it at
+     * the first PING, as if its idle timeout had struck. */
+    ct_start(&t, "on PING nth 1 do close before\n"
+                 "expect connections == 2\n"
+                 "expect commands PING == 2\n");
+    t.cfg.pool_size = 1;
+    struct rc_pool *pool = rc_pool_new(&t.cfg);
+    struct rc_conn *c;
+    ct_status(NULL, rc_pool_checkout(pool, &c, NULL, 0), RC_OK); /* new: no PING */
+    assert_int_equal(rc_connects(c), 1);
+    rc_pool_return(pool, c);
+    ct_status(NULL, rc_pool_checkout(pool, &c, NULL, 0), RC_OK); /* PING fails, reconnects */
+    assert_int_equal(rc_connects(c), 2);
+    ct_status(c, rc_set(c, "k", 1, "v", 1, 0), RC_OK);
+    rc_pool_return(pool, c);
+    rc_pool_destroy(pool);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 2);
+    ct_done(&t);
+}
+
+/* ---- async ---------------------------------------------------------------------- */
+
+/* What one async call saw. */
+struct ct_seen {
+    int calls; /* how many times the callback ran: must end at exactly 1 */
+    enum rc_status status;
+    char value[64];
+    long long integer;
+    long long at_ms; /* when it ran */
+};
+
+static void ct_on_result(const struct rc_async_result *res, void *ud)
+{
+    struct ct_seen *s = ud;
+    s->calls++;
+    s->status = res->status;
+    s->integer = res->integer;
+    s->at_ms = it_now_ms();
+    snprintf(s->value, sizeof(s->value), "%.*s", (int)res->value->len,
+             res->value->str ? res->value->str : "");
+}
+
+static void ct_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+}
+
+/* Runs the loop until *calls >= 1 or ms have passed (ms is then asserted
+ * not to have run out when calls is not NULL). With calls NULL, runs for
+ * exactly ms. A 5 ms tick keeps EVLOOP_ONCE from blocking forever. */
+static void ct_run(struct event_base *base, const int *calls, int ms)
+{
+    struct event *tick = event_new(base, -1, EV_PERSIST, ct_tick, NULL);
+    struct timeval tv = {0, 5000};
+    event_add(tick, &tv);
+    long long end = it_now_ms() + ms;
+    while ((calls == NULL || *calls == 0) && it_now_ms() < end)
+        event_base_loop(base, EVLOOP_ONCE);
+    event_free(tick);
+    if (calls && *calls == 0)
+        fail_msg("no callback within %d ms", ms);
+}
+
+static void test_async_calls(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, NULL);
+    struct event_base *base = event_base_new();
+    struct rc_async *a = rc_async_new(&t.cfg, base);
+    assert_non_null(a);
+
+    struct ct_seen set = {0}, get = {0}, miss = {0}, incr = {0}, wrong = {0};
+    assert_int_equal(rc_async_set(a, "k", 1, "v w", 3, ct_on_result, &set), RC_OK);
+    assert_int_equal(rc_async_get(a, "k", 1, ct_on_result, &get), RC_OK);
+    assert_int_equal(rc_async_get(a, "none", 4, ct_on_result, &miss), RC_OK);
+    assert_int_equal(rc_async_incrby(a, "n", 1, 41, ct_on_result, &incr), RC_OK);
+    assert_int_equal(rc_async_incrby(a, "k", 1, 1, ct_on_result, &wrong), RC_OK);
+    assert_int_equal(set.calls, 0); /* never from inside the call */
+    ct_run(base, &wrong.calls, 2000);
+    assert_int_equal(set.calls, 1);
+    assert_int_equal(set.status, RC_OK);
+    assert_int_equal(get.calls, 1);
+    assert_int_equal(get.status, RC_OK);
+    assert_string_equal(get.value, "v w");
+    assert_int_equal(miss.calls, 1);
+    assert_int_equal(miss.status, RC_MISSING);
+    assert_int_equal(incr.calls, 1);
+    assert_int_equal(incr.status, RC_OK);
+    assert_int_equal(incr.integer, 41);
+    assert_int_equal(wrong.calls, 1);
+    assert_int_equal(wrong.status, RC_ERR_REPLY);
+    assert_int_equal(rc_async_connects(a), 1);
+
+    /* Freed with a call pending: the callback still fires, once. */
+    struct ct_seen pending = {0};
+    assert_int_equal(rc_async_get(a, "k", 1, ct_on_result, &pending), RC_OK);
+    rc_async_free(a);
+    assert_int_equal(pending.calls, 1);
+    assert_int_equal(pending.status, RC_ERR_IO);
+    rc_async_free(NULL);
+    event_base_free(base);
+    ct_finish(&t);
+}
+
+static void test_async_refused(void **state)
+{
+    (void)state;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t sl = sizeof(sa);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    close(fd);
+
+    struct rc_config cfg = rc_config_default();
+    assert_int_equal(rc_config_set_host(&cfg, "127.0.0.1", ntohs(sa.sin_port)), 0);
+    struct event_base *base = event_base_new();
+    struct rc_async *a = rc_async_new(&cfg, base);
+    /* Refused at once (no callback, ever) or while connecting (the
+     * callback, once, with RC_ERR_IO): both keep the contract. */
+    struct ct_seen seen = {0};
+    enum rc_status st = rc_async_get(a, "k", 1, ct_on_result, &seen);
+    if (st == RC_OK) {
+        ct_run(base, &seen.calls, 2000);
+        assert_int_equal(seen.status, RC_ERR_IO);
+    } else {
+        assert_int_equal(st, RC_ERR_IO);
+    }
+    ct_run(base, NULL, 20);
+    assert_int_equal(seen.calls, st == RC_OK ? 1 : 0);
+    rc_async_free(a);
+    event_base_free(base);
+}
+
+static void test_async_timeout(void **state)
+{
+    (void)state;
+    struct ct_server t;
+    ct_start(&t, "setup\n"
+                 "    SET slow \"v\"\n"
+                 "end\n"
+                 "on GET slow nth 1 do delay 300ms\n"
+                 "on GET stuck do hang\n"
+                 "expect connections == 2\n");
+    t.cfg.command_timeout_ms = 100;
+    struct event_base *base = event_base_new();
+    struct rc_async *a = rc_async_new(&t.cfg, base);
+
+    /* The reply is 300 ms late; the timeout is 100 ms. */
+    struct ct_seen late = {0};
+    long long t0 = it_now_ms();
+    assert_int_equal(rc_async_get(a, "slow", 4, ct_on_result, &late), RC_OK);
+    ct_run(base, &late.calls, 2000);
+    assert_int_equal(late.status, RC_ERR_TIMEOUT);
+    assert_in_range(late.at_ms - t0, 100 - CT_SLACK_MS, 290);
+
+    /* A later call gets a new connection and the right answer. */
+    struct ct_seen next = {0};
+    assert_int_equal(rc_async_get(a, "slow", 4, ct_on_result, &next), RC_OK);
+    ct_run(base, &next.calls, 2000);
+    assert_int_equal(next.status, RC_OK);
+    assert_string_equal(next.value, "v");
+    assert_int_equal(rc_async_connects(a), 2);
+
+    /* Past the moment the late reply was sent: no second callback. */
+    ct_run(base, NULL, (int)(t0 + 400 - it_now_ms()));
+    assert_int_equal(late.calls, 1);
+    assert_int_equal(next.calls, 1);
+
+    /* Two calls queued behind a hang: the first times out, the second
+     * completes with RC_ERR_IO as its connection is dropped; each once. */
+    struct ct_seen stuck = {0}, behind = {0};
+    assert_int_equal(rc_async_get(a, "stuck", 5, ct_on_result, &stuck), RC_OK);
+    assert_int_equal(rc_async_get(a, "slow", 4, ct_on_result, &behind), RC_OK);
+    ct_run(base, &behind.calls, 2000);
+    assert_int_equal(stuck.calls, 1);
+    assert_int_equal(stuck.status, RC_ERR_TIMEOUT);
+    assert_int_equal(behind.calls, 1);
+    assert_int_equal(behind.status, RC_ERR_IO);
+    ct_run(base, NULL, 150); /* the second call's own timer must stay silent */
+    assert_int_equal(behind.calls, 1);
+    assert_int_equal(rc_async_connects(a), 2);
+
+    rc_async_free(a);
+    event_base_free(base);
+    ct_finish(&t);
+    ct_counter(&t, "connections", 2);
+    ct_done(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_copy),
+        cmocka_unit_test(test_typed_calls),
+        cmocka_unit_test(test_unix_socket),
+        cmocka_unit_test(test_connect_fails),
+        cmocka_unit_test(test_unexpected_reply_type),
+        cmocka_unit_test(test_timeout_then_reconnect),
+        cmocka_unit_test(test_close_then_reconnect),
+        cmocka_unit_test(test_protocol_error_then_reconnect),
+        cmocka_unit_test(test_sigpipe),
+        cmocka_unit_test(test_user_json_and_hash),
+        cmocka_unit_test(test_pool_threads),
+        cmocka_unit_test(test_pool_wait_timeout),
+        cmocka_unit_test(test_pool_health_check),
+        cmocka_unit_test(test_async_calls),
+        cmocka_unit_test(test_async_refused),
+        cmocka_unit_test(test_async_timeout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
