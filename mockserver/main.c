@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cap.h"
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
@@ -38,6 +39,9 @@ static void usage(FILE *out)
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
+            "  --pcap FILE          write every TCP connection's traffic to FILE (pcap, for\n"
+            "                       Wireshark/tshark: -d tcp.port==PORT,resp), scenario\n"
+            "                       faults to FILE.notes\n"
             "  --help               show this help and exit\n"
             "  --version            show the version and exit\n"
             "\n"
@@ -92,7 +96,7 @@ static int report(struct scn_run *run, const char *path)
 int main(int argc, char **argv)
 {
     enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER,
-           O_SCN, O_REPORT };
+           O_SCN, O_REPORT, O_PCAP };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
         {"port", required_argument, NULL, O_PORT},
@@ -103,12 +107,13 @@ int main(int argc, char **argv)
         {"requirepass", required_argument, NULL, O_PASS},
         {"scenario", required_argument, NULL, O_SCN},
         {"report", required_argument, NULL, O_REPORT},
+        {"pcap", required_argument, NULL, O_PCAP},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VER},
         {NULL, 0, NULL, 0},
     };
     struct core core;
-    const char *port_file = NULL, *scn_file = NULL, *report_file = NULL;
+    const char *port_file = NULL, *scn_file = NULL, *report_file = NULL, *pcap_file = NULL;
     int rc = 0;
 
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
@@ -129,6 +134,7 @@ int main(int argc, char **argv)
         case O_PORTFILE: port_file = optarg; break;
         case O_SCN: scn_file = optarg; break;
         case O_REPORT: report_file = optarg; break;
+        case O_PCAP: pcap_file = optarg; break;
         case O_UNIX:
             free(core.cfg.unixsocket);
             core.cfg.unixsocket = mem_strdup(optarg);
@@ -190,11 +196,16 @@ int main(int argc, char **argv)
 
     char err[256];
     int status = 0;
+    struct cap *cap = NULL;
     struct srv *s = srv_new(&core, err, sizeof(err));
     if (s == NULL) {
         fprintf(stderr, "mockredis: %s\n", err);
         status = 1;
+    } else if (pcap_file && (cap = cap_open(pcap_file, err, sizeof(err))) == NULL) {
+        fprintf(stderr, "mockredis: cannot write capture %s: %s\n", pcap_file, err);
+        status = 1;
     } else {
+        srv_set_capture(s, cap);
         /* Signals first: whoever sees the port file may signal at once. */
         srv_catch_signals(s);
         if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
@@ -211,7 +222,11 @@ int main(int argc, char **argv)
                 status = report(srv_scenario(s), report_file);
         }
     }
-    srv_free(s);
+    srv_free(s); /* before cap_close: writes the teardown of open connections */
+    if (cap && cap_errstr(cap)[0])
+        fprintf(stderr, "mockredis: capture %s: %s\n", pcap_file, cap_errstr(cap));
+    if (cap_close(cap) != 0 && status == 0)
+        status = 1;
     scn_run_free(run);
     scn_free(scn);
     core_destroy(&core);

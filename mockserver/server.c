@@ -20,7 +20,14 @@
  * the client stops processing input, the reply bytes are written segment by
  * segment from a timer, one write() per segment, and input processing
  * resumes when the job is done, so later pipelined replies stay in order
- * behind a delayed one, as with a slow Redis. */
+ * behind a delayed one, as with a slow Redis.
+ *
+ * With a capture (srv_set_capture), every byte read or written on a TCP
+ * connection goes to cap.h at the server clock's time, right after the
+ * read() or write(); the teardown tells who closed (EOF read, reset seen,
+ * our close, our reset, or our close with unread input, which Linux turns
+ * into a reset), and every scenario plan that bends a connection or a
+ * reply is noted next to the capture (FILE.notes). */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -34,12 +41,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cap.h"
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
@@ -60,6 +69,7 @@ struct srv {
     struct scn *scn;     /* the scenario being played (owned), or NULL */
     struct scn_run *run; /* its run state (owned), or NULL */
     int exit_when_over;  /* --scenario mode: return from the loop at its end */
+    struct cap *cap;     /* the capture being written, or NULL */
     char rbuf[READ_CHUNK];
 };
 
@@ -81,6 +91,8 @@ struct cio {
     int discard;       /* silent/hung: read and drop everything */
     int reset;         /* close with a TCP RST */
     struct job *job;
+    struct cap_conn *cap; /* this connection in the capture, or NULL */
+    int peer_gone;        /* 1: EOF read, 2: the peer reset (for the capture) */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -132,11 +144,47 @@ void srv_close_client(struct srv *s, struct client *c)
             struct linger lg = {1, 0};
             setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
         }
+        if (io->cap) {
+            int unread = 0;
+            enum cap_end how = CAP_FIN_SERVER;
+            if (io->reset)
+                how = CAP_RST_SERVER;
+            else if (io->peer_gone)
+                how = io->peer_gone == 2 ? CAP_RST_CLIENT : CAP_FIN_CLIENT;
+            else if (ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0)
+                how = CAP_RST_SERVER; /* closing with unread input: Linux resets */
+            cap_conn_close(io->cap, how, clk_now_us(&io->s->core->clock));
+        }
         free(io);
     }
     if (c->fd >= 0)
         close(c->fd);
     core_client_free(c);
+}
+
+/* read() and write() on a client, with the capture told what moved. */
+static ssize_t cl_read(struct client *c, void *p, size_t len)
+{
+    struct cio *io = c->io;
+    ssize_t n = read(c->fd, p, len);
+    if (n > 0 && io->cap)
+        cap_data(io->cap, CAP_TO_SERVER, p, (size_t)n, clk_now_us(&c->core->clock));
+    else if (n == 0)
+        io->peer_gone = 1;
+    else if (errno == ECONNRESET)
+        io->peer_gone = 2;
+    return n;
+}
+
+static ssize_t cl_write(struct client *c, const void *p, size_t len)
+{
+    struct cio *io = c->io;
+    ssize_t n = write(c->fd, p, len);
+    if (n > 0 && io->cap)
+        cap_data(io->cap, CAP_TO_CLIENT, p, (size_t)n, clk_now_us(&c->core->clock));
+    else if (n < 0 && (errno == ECONNRESET || errno == EPIPE))
+        io->peer_gone = 2;
+    return n;
 }
 
 /* Writes as much of c->out as the socket takes. Returns -1 if the client was
@@ -146,7 +194,7 @@ static int client_flush(struct srv *s, struct client *c)
     struct cio *io = c->io;
     size_t off = 0;
     while (off < c->out.len) {
-        ssize_t n = write(c->fd, c->out.p + off, c->out.len - off);
+        ssize_t n = cl_write(c, c->out.p + off, c->out.len - off);
         if (n > 0) {
             off += (size_t)n;
             continue;
@@ -235,17 +283,17 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
     ssize_t n;
     if (io->discard) {
         /* Silent or hung by a scenario: swallow input, notice EOF. */
-        n = read(fd, s->rbuf, sizeof(s->rbuf));
+        n = cl_read(c, s->rbuf, sizeof(s->rbuf));
     } else if (io->blocked) {
         /* A job holds this client: keep the bytes for later. */
         char *dst = buf_reserve(&c->in, READ_CHUNK);
-        n = read(fd, dst, READ_CHUNK);
+        n = cl_read(c, dst, READ_CHUNK);
         if (n > 0)
             buf_commit(&c->in, (size_t)n);
     } else if (c->in.len == 0) {
         /* Fast path: parse straight from the shared buffer, keep only a
          * trailing incomplete command. */
-        n = read(fd, s->rbuf, sizeof(s->rbuf));
+        n = cl_read(c, s->rbuf, sizeof(s->rbuf));
         if (n > 0) {
             s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
@@ -258,7 +306,7 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         if (c->rp.bulk > 0 && (size_t)c->rp.bulk + 2 > want)
             want = (size_t)c->rp.bulk + 2; /* a big argument: read it whole */
         char *dst = buf_reserve(&c->in, want);
-        n = read(fd, dst, want);
+        n = cl_read(c, dst, want);
         if (n > 0) {
             buf_commit(&c->in, (size_t)n);
             s->core->st.net_in += (size_t)n;
@@ -387,6 +435,29 @@ static void on_accept_delay(evutil_socket_t fd, short what, void *arg)
     event_add(io->rev, NULL);
 }
 
+/* Annotates the capture with what a scenario plan does to this command. */
+static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan *p)
+{
+    static const char *const ends[] = {"", " close-before", " close-after", " close-middle",
+                                       " reset", " hang"};
+    struct cio *io = c->io;
+    int replaced = !p->run && p->end != SCN_END_BEFORE && p->end != SCN_END_RESET &&
+                   p->end != SCN_END_HANG;
+    char text[256];
+    int n = snprintf(text, sizeof(text), "conn %d %s %d:%s", c->conn_no,
+                     p->rule < 0 ? "strict step" : "rule", p->rule < 0 ? 0 : p->rule,
+                     replaced ? " reply" : "");
+    if (p->delay_us > 0)
+        n += snprintf(text + n, sizeof(text) - (size_t)n, " delay %lldus", (long long)p->delay_us);
+    if (p->pieces > 0 || p->split)
+        n += snprintf(text + n, sizeof(text) - (size_t)n, " %s pause %lldus",
+                      p->pieces > 0 ? "pieces" : "split", (long long)p->pause_us);
+    if (p->corrupt_length)
+        n += snprintf(text + n, sizeof(text) - (size_t)n, " corrupt-length");
+    snprintf(text + n, sizeof(text) - (size_t)n, "%s", ends[p->end]);
+    cap_note(io->cap, clk_now_us(&s->core->clock), text);
+}
+
 /* Runs one command under the scenario. */
 static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
 {
@@ -399,6 +470,8 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
     }
     scn_plan_init(&plan);
     scn_run_command(s->run, c, a, &plan);
+    if (io->cap && plan.rule != 0)
+        cap_note_plan(s, c, &plan);
     if (plan.run && plan.delay_us == 0 && plan.pieces == 0 && !plan.split &&
         plan.end == SCN_END_NONE && !plan.corrupt_length) {
         cmd_dispatch(s->core, c, a);
@@ -484,16 +557,34 @@ struct scn_run *srv_scenario(const struct srv *s)
     return s->run;
 }
 
+void srv_set_capture(struct srv *s, struct cap *cap)
+{
+    s->cap = cap;
+}
+
 /* ---- accepting ------------------------------------------------------------------ */
 
-static void refuse(struct srv *s, int fd)
+/* The capture's record of a connection just accepted on fd, or NULL. */
+static struct cap_conn *cap_accepted(struct srv *s, int fd, const struct sockaddr_storage *peer)
+{
+    struct sockaddr_storage local;
+    socklen_t sl = sizeof(local);
+    if (s->cap == NULL || getsockname(fd, (struct sockaddr *)&local, &sl) != 0)
+        return NULL;
+    return cap_conn_open(s->cap, (const struct sockaddr *)peer, (struct sockaddr *)&local,
+                         clk_now_us(&s->core->clock));
+}
+
+static void refuse(struct srv *s, int fd, struct cap_conn *cc)
 {
     const char *msg = rtext[RT_MAXCLIENTS];
     char line[128];
     int n = snprintf(line, sizeof(line), "-%s\r\n", msg);
     /* Best effort, like Redis: the result does not matter. */
     ssize_t w = write(fd, line, (size_t)n);
-    (void)w;
+    if (w > 0)
+        cap_data(cc, CAP_TO_CLIENT, line, (size_t)w, clk_now_us(&s->core->clock));
+    cap_conn_close(cc, CAP_FIN_SERVER, clk_now_us(&s->core->clock));
     close(fd);
     s->core->st.conn_refused++;
 }
@@ -514,11 +605,21 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         enum scn_conn_action act = SCN_CONN_ACCEPT;
         if (s->run)
             act = scn_run_connect(s->run, &conn_no, &delay);
+        struct cap_conn *cc = cap_accepted(s, fd, &ss);
+        if (cc && act != SCN_CONN_ACCEPT) {
+            static const char *const acts[] = {"accept", "refuse", "delay", "silent", "close"};
+            char text[96];
+            int k = snprintf(text, sizeof(text), "conn %d: %s", conn_no, acts[act]);
+            if (act == SCN_CONN_DELAY)
+                snprintf(text + k, sizeof(text) - (size_t)k, " %lldus", (long long)delay);
+            cap_note(cc, clk_now_us(&s->core->clock), text);
+        }
         if (act == SCN_CONN_REFUSE || s->core->nclients >= (size_t)s->core->cfg.maxclients) {
-            refuse(s, fd);
+            refuse(s, fd, cc);
             continue;
         }
         if (act == SCN_CONN_CLOSE) {
+            cap_conn_close(cc, CAP_FIN_SERVER, clk_now_us(&s->core->clock));
             close(fd);
             continue;
         }
@@ -543,6 +644,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         io->rev = event_new(s->base, fd, EV_READ | EV_PERSIST, on_client_read, c);
         io->wev = event_new(s->base, fd, EV_WRITE | EV_PERSIST, on_client_write, c);
         c->io = io;
+        io->cap = cc;
         io->discard = act == SCN_CONN_SILENT;
         if (act == SCN_CONN_DELAY)
             arm_timer(s, c, delay, on_accept_delay);

@@ -14,6 +14,7 @@ struct srv;
 struct event_base;
 struct scn;
 struct scn_run;
+struct cap;
 
 /* Binds the TCP listener (core->cfg.bind:port, port 0 = ephemeral) and the
  * Unix socket when configured, raises the open-file limit for maxclients.
@@ -28,6 +29,10 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen);
 void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over);
 /* The scenario being played, or NULL. */
 struct scn_run *srv_scenario(const struct srv *s);
+/* Writes every TCP connection's traffic to cap (cap.h) from now on; NULL
+ * stops. cap must outlive s: srv_free writes the teardown of the
+ * connections still open. Unix-socket connections are not captured. */
+void srv_set_capture(struct srv *s, struct cap *cap);
 /* The TCP port bound, useful after port 0. */
 int srv_port(const struct srv *s);
 /* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */

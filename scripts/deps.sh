@@ -3,7 +3,7 @@
 #
 # Usage: scripts/deps.sh [build|test|all]
 #   build  what compiling needs (compiler, cmake, hiredis, libevent, cmocka, libpcap)
-#   test   build + what the test suite runs against (redis-server, redis-tools, clang
+#   test   build + what the test suite runs against (redis-server, redis-tools, tshark, clang
 #          for the fuzzers and sanitizers, valgrind)
 #
 # Only the missing packages are installed. As root: `apt-get update` once, then
@@ -12,7 +12,7 @@
 set -eu
 
 build_pkgs="gcc make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
-test_pkgs="redis-server redis-tools clang libclang-rt-14-dev valgrind"
+test_pkgs="redis-server redis-tools clang libclang-rt-14-dev valgrind tshark"
 
 case "${1:-all}" in
   build) want="$build_pkgs" ;;
