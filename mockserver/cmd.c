@@ -268,3 +268,18 @@ int arg_rand_count(struct call *k, const char *with_option, long long *count, in
     }
     return 0;
 }
+
+struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, int *bad)
+{
+    struct db *db = core_db(k->c);
+    int64_t now = core_now_ms(k->core);
+    struct obj *o = for_write ? db_lookup(db, k->argv[i], k->argl[i], now)
+                              : db_lookup_read(db, k->argv[i], k->argl[i], now);
+    *bad = 0;
+    if (o != NULL && o->type != t) {
+        reply_err(k->c, RT_WRONGTYPE);
+        *bad = 1;
+        return NULL;
+    }
+    return o;
+}

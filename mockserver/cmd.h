@@ -80,6 +80,11 @@ int arg_is(const struct call *k, int i, const char *lit);
 /* Parses argument i as a Redis integer (string2ll rules). On failure replies
  * with RT_NOTINT and returns -1; 0 on success. */
 int arg_ll(struct call *k, int i, long long *out);
+/* The value at argument i when it holds type t; NULL when the key is
+ * missing (or expired). A value of another type gets the WRONGTYPE reply
+ * and sets *bad (else *bad is 0). for_write looks the key up as Redis's
+ * lookupKeyWrite does: no keyspace hit or miss is counted. */
+struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, int *bad);
 /* The arguments "[count [WITH...]]" at index 2 of HRANDFIELD and
  * ZRANDMEMBER, with Redis's checks and errors (with_option is
  * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.

@@ -28,17 +28,7 @@
  * WRONGTYPE and sets *bad. */
 static struct obj *hash_get(struct call *k, int write, int *bad)
 {
-    struct db *db = core_db(k->c);
-    int64_t now = core_now_ms(k->core);
-    struct obj *o = write ? db_lookup(db, k->argv[1], k->argl[1], now)
-                          : db_lookup_read(db, k->argv[1], k->argl[1], now);
-    *bad = 0;
-    if (o != NULL && o->type != OBJ_HASH) {
-        reply_err(k->c, RT_WRONGTYPE);
-        *bad = 1;
-        return NULL;
-    }
-    return o;
+    return arg_lookup(k, 1, OBJ_HASH, write, bad);
 }
 
 /* The hash at argument 1 for a write, created when missing; NULL after a

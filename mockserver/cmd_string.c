@@ -133,27 +133,13 @@ bad:
  * holds another type (*wrong = 1, WRONGTYPE already sent). */
 static struct obj *str_read(struct call *k, int i, int *wrong)
 {
-    struct obj *o = db_lookup_read(db_of(k), k->argv[i], k->argl[i], now_of(k));
-    *wrong = 0;
-    if (o != NULL && o->type != OBJ_STRING) {
-        reply_err(k->c, RT_WRONGTYPE);
-        *wrong = 1;
-        return NULL;
-    }
-    return o;
+    return arg_lookup(k, i, OBJ_STRING, 0, wrong);
 }
 
 /* Same for a write: no hit/miss counting (Redis's lookupKeyWrite). */
 static struct obj *str_write(struct call *k, int i, int *wrong)
 {
-    struct obj *o = db_lookup(db_of(k), k->argv[i], k->argl[i], now_of(k));
-    *wrong = 0;
-    if (o != NULL && o->type != OBJ_STRING) {
-        reply_err(k->c, RT_WRONGTYPE);
-        *wrong = 1;
-        return NULL;
-    }
-    return o;
+    return arg_lookup(k, i, OBJ_STRING, 1, wrong);
 }
 
 /* Replaces the value at key with a new string without TTL (or with the

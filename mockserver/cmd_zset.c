@@ -36,17 +36,7 @@
  * and sets *bad. */
 static struct obj *zs_get(struct call *k, int i, int write, int *bad)
 {
-    struct db *db = core_db(k->c);
-    int64_t now = core_now_ms(k->core);
-    struct obj *o = write ? db_lookup(db, k->argv[i], k->argl[i], now)
-                          : db_lookup_read(db, k->argv[i], k->argl[i], now);
-    *bad = 0;
-    if (o != NULL && o->type != OBJ_ZSET) {
-        reply_err(k->c, RT_WRONGTYPE);
-        *bad = 1;
-        return NULL;
-    }
-    return o;
+    return arg_lookup(k, i, OBJ_ZSET, write, bad);
 }
 
 static void zs_drop_if_empty(struct call *k, int i, struct obj *o)
