@@ -14,6 +14,9 @@ ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 DEPS     ?= 1
 CMAKE_FLAGS ?=
+# One compiler for every build tree: clang (libFuzzer and the sanitizers
+# need it), so `make lessons` and `make test` can share build/.
+COMPILER ?= clang
 # -Werror in CI (CI=true) and for `make test`; off for a plain `make build`.
 WERROR   ?= $(if $(CI),ON,OFF)
 
@@ -27,7 +30,7 @@ ifeq ($(DEPS),1)
 endif
 
 build: deps
-	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) -DCMAKE_C_COMPILER=$(COMPILER) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 lessons: build
@@ -44,12 +47,12 @@ test: deps
 	$(MAKE) --no-print-directory test-plain test-asan DEPS=0 WERROR=$(WERROR)
 
 test-plain:
-	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_FUZZ=ON -DCMAKE_C_COMPILER=clang $(CMAKE_FLAGS) >/dev/null
+	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_FUZZ=ON -DCMAKE_C_COMPILER=$(COMPILER) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-asan:
-	cmake -S . -B $(ASAN) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_SANITIZE=ON -DCMAKE_C_COMPILER=clang $(CMAKE_FLAGS) >/dev/null
+	cmake -S . -B $(ASAN) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_SANITIZE=ON -DCMAKE_C_COMPILER=$(COMPILER) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN) -j $(JOBS)
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) -LE 'fuzz|slow'
 
