@@ -1,11 +1,13 @@
 /* it.c - helpers for the integration tests, see it.h. */
 #include "it.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 long long it_now_ms(void)
 {
@@ -175,4 +177,16 @@ void it_expect_eof(struct mh_conn *c, int timeout_ms)
         fail_msg("expected EOF, got rc %d with '%s'", rc, e);
     }
     buf_free(&r);
+}
+
+void it_write_temp(char *path, size_t size, const char *prefix, const char *text)
+{
+    snprintf(path, size, "/tmp/%s-XXXXXX", prefix);
+    int fd = mkstemp(path);
+    if (fd < 0)
+        fail_msg("mkstemp: %s", strerror(errno));
+    size_t n = strlen(text);
+    if (write(fd, text, n) != (ssize_t)n)
+        fail_msg("cannot write %s", path);
+    close(fd);
 }

@@ -58,6 +58,10 @@ void it_reply_expect(struct mh_conn *c, const char *want, size_t wantlen);
 /* Requires c to see EOF (no further bytes) within timeout_ms. */
 void it_expect_eof(struct mh_conn *c, int timeout_ms);
 
+/* Writes text to a new file /tmp/<prefix>-XXXXXX and puts its name in path
+ * (size >= 32); fails the test when it cannot. The caller unlinks it. */
+void it_write_temp(char *path, size_t size, const char *prefix, const char *text);
+
 /* Monotonic milliseconds. */
 long long it_now_ms(void);
 void it_sleep_ms(int ms);

@@ -47,25 +47,13 @@ struct ct_server {
     char *json;           /* the report, after ct_finish */
 };
 
-static void ct_write_temp(char *path, size_t size, const char *text)
-{
-    snprintf(path, size, "/tmp/client-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        fail_msg("mkstemp: %s", strerror(errno));
-    size_t n = strlen(text);
-    if (write(fd, text, n) != (ssize_t)n)
-        fail_msg("cannot write %s", path);
-    close(fd);
-}
-
 /* Starts mockredis, playing scenario when it is not NULL. */
 static void ct_start(struct ct_server *t, const char *scenario)
 {
     memset(t, 0, sizeof(*t));
     if (scenario) {
-        ct_write_temp(t->file, sizeof(t->file), scenario);
-        ct_write_temp(t->report, sizeof(t->report), "");
+        it_write_temp(t->file, sizeof(t->file), "client", scenario);
+        it_write_temp(t->report, sizeof(t->report), "client", "");
         const char *args[] = {"--scenario", t->file, "--report", t->report, NULL};
         t->s = it_mock(args);
     } else {

@@ -57,24 +57,12 @@ struct sa_play {
     char *json; /* the --report file, after sa_finish */
 };
 
-static void sa_write_temp(char *path, size_t size, const char *text)
-{
-    snprintf(path, size, "/tmp/scnact-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        fail_msg("mkstemp: %s", strerror(errno));
-    size_t n = strlen(text);
-    if (write(fd, text, n) != (ssize_t)n)
-        fail_msg("cannot write %s", path);
-    close(fd);
-}
-
 /* Writes text as a scenario file and starts mockredis playing it. */
 static void sa_start(struct sa_play *p, const char *text)
 {
     memset(p, 0, sizeof(*p));
-    sa_write_temp(p->file, sizeof(p->file), text);
-    sa_write_temp(p->report, sizeof(p->report), "");
+    it_write_temp(p->file, sizeof(p->file), "scnact", text);
+    it_write_temp(p->report, sizeof(p->report), "scnact", "");
     const char *args[] = {"--scenario", p->file, "--report", p->report, NULL};
     p->s = it_mock(args);
     p->port = mh_server_port(p->s);
@@ -996,8 +984,8 @@ static void test_invalid(void **state)
 {
     (void)state;
     char file[64], errf[64];
-    sa_write_temp(file, sizeof(file), "# a comment\non GET k do delay fast\n");
-    sa_write_temp(errf, sizeof(errf), "");
+    it_write_temp(file, sizeof(file), "scnact", "# a comment\non GET k do delay fast\n");
+    it_write_temp(errf, sizeof(errf), "scnact", "");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {

@@ -15,15 +15,12 @@
 
 #include "it.h"
 
-/* Writes text to a new temporary .scn file; returns its path (static buffer
- * per call site is not needed: the caller frees). */
+/* Writes text to a new temporary scenario file; the caller frees the name. */
 static char *write_scn(const char *text)
 {
-    char *path = strdup("/tmp/scnctl-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    char *path = malloc(64);
+    assert_non_null(path);
+    it_write_temp(path, 64, "scnctl", text);
     return path;
 }
 
