@@ -1,0 +1,303 @@
+/* lesson.c - narration, claims, verdict, server and child-process helpers
+ * for the lessons, see lesson.h.
+ *
+ * Claims are kept in a fixed table (a lesson makes a handful). The server
+ * side goes through the harness and the MOCK namespace only, exactly as a
+ * user's own test would. Naive code runs in a forked child: its crash shows
+ * as a signal in the wait status and its hang is cut by SIGKILL. */
+#include "lesson.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LESSON_SCENARIO_DIR
+#define LESSON_SCENARIO_DIR "scenarios"
+#endif
+
+#define MAX_CLAIMS 32
+#define WIDTH 76
+
+static struct {
+    char text[MAX_CLAIMS][200];
+    int held[MAX_CLAIMS];
+    int n, failed;
+    int colour;
+    char id[8];
+} L;
+
+static const char *c(const char *code)
+{
+    return L.colour ? code : "";
+}
+
+long long ls_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void ls_begin(const char *id, const char *title)
+{
+    const char *nc = getenv("NO_COLOR");
+    L.colour = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+    snprintf(L.id, sizeof(L.id), "%s", id);
+    printf("%s== %s: %s ==%s\n\n", c("\033[1m"), id, title, c("\033[0m"));
+    fflush(stdout);
+}
+
+/* Prints text wrapped at WIDTH columns, each line prefixed by indent. */
+static void wrap(const char *indent, const char *text)
+{
+    size_t col = 0, ind = strlen(indent);
+    const char *p = text;
+    fputs(indent, stdout);
+    col = ind;
+    while (*p) {
+        size_t w = strcspn(p, " \n");
+        if (col > ind && col + 1 + w > WIDTH) {
+            printf("\n%s", indent);
+            col = ind;
+        } else if (col > ind) {
+            putchar(' ');
+            col++;
+        }
+        fwrite(p, 1, w, stdout);
+        col += w;
+        p += w;
+        if (*p == '\n' && p[1] == '\n') { /* a blank line: new paragraph */
+            printf("\n\n%s", indent);
+            col = ind;
+            p += 2;
+        } else if (*p) {
+            p++;
+        }
+    }
+    putchar('\n');
+}
+
+static void vwrap(const char *indent, const char *fmt, va_list ap)
+{
+    char text[4096];
+    vsnprintf(text, sizeof(text), fmt, ap);
+    wrap(indent, text);
+    fflush(stdout);
+}
+
+void ls_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwrap("", fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+void ls_naive(const char *fmt, ...)
+{
+    va_list ap;
+    printf("%s-- NAIVE: ", c("\033[33m"));
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("%s\n", c("\033[0m"));
+    fflush(stdout);
+}
+
+void ls_right(const char *fmt, ...)
+{
+    va_list ap;
+    printf("%s-- RIGHT: ", c("\033[36m"));
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("%s\n", c("\033[0m"));
+    fflush(stdout);
+}
+
+void ls_show(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwrap("     ", fmt, ap);
+    va_end(ap);
+}
+
+int ls_claim(int held, const char *fmt, ...)
+{
+    va_list ap;
+    char text[200];
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (L.n < MAX_CLAIMS) {
+        snprintf(L.text[L.n], sizeof(L.text[0]), "%s", text);
+        L.held[L.n++] = held;
+    }
+    if (!held)
+        L.failed++;
+    printf("  %s[%s]%s %s\n", c(held ? "\033[32m" : "\033[31m"), held ? "held" : "FAILED",
+           c("\033[0m"), text);
+    fflush(stdout);
+    return held;
+}
+
+int ls_end(void)
+{
+    int ok = L.failed == 0 && L.n > 0;
+    printf("\n%sverdict %s: %d of %d claims held: %s%s\n", c("\033[1m"), L.id, L.n - L.failed, L.n,
+           ok ? "PASS" : "FAIL", c("\033[0m"));
+    for (int i = 0; i < L.n; i++)
+        if (!L.held[i])
+            printf("  failed: %s\n", L.text[i]);
+    fflush(stdout);
+    return ok ? 0 : 1;
+}
+
+/* ---- the server ---------------------------------------------------------------- */
+
+struct mh_server *ls_server(const char *const *extra_args)
+{
+    char err[256];
+    struct mh_server *s = mh_mock_start(extra_args, err, sizeof(err));
+    if (s == NULL)
+        ls_claim(0, "mockredis starts (%s)", err);
+    return s;
+}
+
+void ls_server_stop(struct mh_server *s)
+{
+    if (s == NULL)
+        return;
+    int st = mh_server_stop(s);
+    if (st != 0)
+        ls_claim(0, "mockredis exits cleanly (wait status %d)", st);
+}
+
+/* Sends one MOCK command and returns its reply in r (caller frees). */
+static int mock_call(struct mh_server *s, int argc, const char *const *argv, struct buf *r)
+{
+    struct mh_conn conn;
+    if (mh_conn_open(&conn, mh_server_port(s)) < 0)
+        return -1;
+    int rc = mh_send_argv(conn.fd, argc, argv, NULL) == 0 && mh_read_reply(&conn, r, 5000) == MH_REPLY
+                 ? 0
+                 : -1;
+    mh_conn_close(&conn);
+    return rc;
+}
+
+int ls_play(struct mh_server *s, const char *name)
+{
+    char path[1024];
+    struct buf r = BUF_INIT;
+    snprintf(path, sizeof(path), "%s/%s", LESSON_SCENARIO_DIR, name);
+    const char *argv[] = {"MOCK", "SCENARIO", "LOAD", path};
+    int ok = s && mock_call(s, 4, argv, &r) == 0 && r.len >= 3 && memcmp(r.p, "+OK", 3) == 0;
+    if (!ok)
+        ls_claim(0, "scenario %s loads (%s)", name, r.p ? r.p : "no reply");
+    buf_free(&r);
+    return ok ? 0 : -1;
+}
+
+/* The JSON report, NUL-terminated, in r (after the bulk header). */
+static const char *report(struct mh_server *s, struct buf *r)
+{
+    const char *argv[] = {"MOCK", "SCENARIO", "REPORT"};
+    if (s == NULL || mock_call(s, 3, argv, r) < 0 || r->len < 1 || r->p[0] != '$')
+        return NULL;
+    const char *body = strstr(r->p, "\r\n");
+    return body ? body + 2 : NULL;
+}
+
+int ls_verdict(struct mh_server *s, char *json, size_t size)
+{
+    struct buf r = BUF_INIT;
+    const char *j = report(s, &r);
+    int v = -1;
+    /* The scenario's own "passed" comes first; expectations have theirs after. */
+    const char *first = j ? strstr(j, "\"passed\":") : NULL;
+    if (first) {
+        v = strncmp(first + 9, "true", 4) == 0;
+        if (json && size)
+            snprintf(json, size, "%s", j);
+    }
+    buf_free(&r);
+    return v;
+}
+
+long long ls_counter(struct mh_server *s, const char *name)
+{
+    struct buf r = BUF_INIT;
+    char key[64];
+    long long v = -1;
+    const char *j = report(s, &r);
+    snprintf(key, sizeof(key), "\"%s\":", name);
+    const char *counters = j ? strstr(j, "\"counters\":{") : NULL;
+    const char *at = counters ? strstr(counters, key) : NULL;
+    if (at)
+        v = strtoll(at + strlen(key), NULL, 10);
+    buf_free(&r);
+    return v;
+}
+
+/* ---- naive code in a child process ------------------------------------------------ */
+
+struct ls_result ls_run_child(int (*fn)(void *arg), void *arg, int timeout_ms)
+{
+    struct ls_result res = {LS_EXITED, 0, 0};
+    long long start = ls_now_us();
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* The default action for crashes, even in a sanitizer build, so the
+         * parent sees the signal the naive code really dies of. */
+        signal(SIGSEGV, SIG_DFL);
+        signal(SIGBUS, SIG_DFL);
+        int rc = fn(arg);
+        fflush(stdout);
+        _exit(rc);
+    }
+    int st = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid)
+            break;
+        if ((ls_now_us() - start) / 1000 >= timeout_ms) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            res.how = LS_TIMED_OUT;
+            break;
+        }
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    res.ms = (ls_now_us() - start) / 1000;
+    if (res.how != LS_TIMED_OUT) {
+        if (WIFSIGNALED(st)) {
+            res.how = LS_SIGNALED;
+            res.code = WTERMSIG(st);
+        } else {
+            res.code = WEXITSTATUS(st);
+        }
+    }
+    return res;
+}
+
+const char *ls_describe(const struct ls_result *r, char *buf, size_t size)
+{
+    if (r->how == LS_TIMED_OUT)
+        snprintf(buf, size, "hung: stopped by the watchdog after %lld ms", r->ms);
+    else if (r->how == LS_SIGNALED)
+        snprintf(buf, size, "killed by SIG%s", sigabbrev_np(r->code) ? sigabbrev_np(r->code) : "?");
+    else
+        snprintf(buf, size, "exited with status %d", r->code);
+    return buf;
+}

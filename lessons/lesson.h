@@ -1,0 +1,82 @@
+/* lesson.h - what every lesson uses: narration, claims, a verdict, a
+ * mockredis playing the lesson's scenario, and a safe way to run naive code.
+ *
+ * A lesson reads top to bottom like a chapter:
+ *
+ *     ls_begin("P3", "missing keys");
+ *     ls_say("GET of a key that does not exist is not an error ...");
+ *     struct mh_server *srv = ls_server();            // plain mockredis
+ *     ls_naive("read reply->str without looking at the type");
+ *     ls_play(srv, "p03-missing-key.scn");             // scenario from scenarios/
+ *     struct ls_result r = ls_run_child(naive_get, &port, 2000);
+ *     ls_claim(r.how == LS_SIGNALED && r.code == SIGSEGV, "the naive code crashes: %s", ...);
+ *     ls_right("check reply->type, treat nil as 'missing'");
+ *     ...
+ *     return ls_end();                                 // 0 only if every claim held
+ *
+ * Output goes to stdout; colour only on a terminal and never with NO_COLOR
+ * set. Nothing here exits the process except ls_end's caller. */
+#ifndef MOCKREDIS_LESSON_H
+#define MOCKREDIS_LESSON_H
+
+#include <stddef.h>
+
+#include "mh.h"
+
+/* Starts the lesson: prints its title. id is "P1".."P11". */
+void ls_begin(const char *id, const char *title);
+/* A paragraph of explanation (printf-like), wrapped to 76 columns. */
+void ls_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A heading before the naive code runs: clearly marked as naive. */
+void ls_naive(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A heading before the right pattern runs. */
+void ls_right(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of evidence (a number, a reply, a counter), indented. */
+void ls_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Records one claim of the lesson and prints it as held or failed.
+ * Returns held, so it can be used in a condition. */
+int ls_claim(int held, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the verdict (every claim, held or not). Returns the exit status:
+ * 0 when every claim held and at least one was made, 1 otherwise. */
+int ls_end(void);
+
+/* A plain mockredis for this lesson on an ephemeral port (extra args may be
+ * NULL); NULL after printing why it could not start. Stop it with
+ * ls_server_stop, which also counts a non-zero exit as a failed claim. */
+struct mh_server *ls_server(const char *const *extra_args);
+void ls_server_stop(struct mh_server *s);
+/* Loads scenarios/<name> into the running server (MOCK SCENARIO LOAD); the
+ * server's counters start over. Returns 0, or -1 after printing why. */
+int ls_play(struct mh_server *s, const char *name);
+/* The verdict of the scenario being played (MOCK SCENARIO REPORT): 1 when
+ * all its expectations held, 0 when one failed, -1 when it cannot be read.
+ * When json is not NULL, the report is copied there (size bytes). */
+int ls_verdict(struct mh_server *s, char *json, size_t size);
+/* A counter from the scenario report's "counters" object ("connections",
+ * "refused", "peak_connections", "commands", ...), or -1. */
+long long ls_counter(struct mh_server *s, const char *name);
+
+/* Put before a naive function: it is compiled without sanitizer checks, so
+ * in an ASan/UBSan build it still fails the way it does in production (a
+ * NULL dereference dies of SIGSEGV instead of being reported as UB). */
+#define LS_NAIVE_CODE __attribute__((no_sanitize("address", "undefined")))
+
+/* How a piece of code run with ls_run_child ended. */
+enum ls_how { LS_EXITED, LS_SIGNALED, LS_TIMED_OUT };
+struct ls_result {
+    enum ls_how how;
+    int code;      /* exit status, or the signal number */
+    long long ms;  /* how long it ran */
+};
+/* Runs fn(arg) in a child process, so a crash or a hang of naive code
+ * cannot take the lesson down; kills it with SIGKILL after timeout_ms (the
+ * watchdog). fn's return value is the child's exit status. */
+struct ls_result ls_run_child(int (*fn)(void *arg), void *arg, int timeout_ms);
+/* "exited with status 0", "killed by SIGSEGV", "hung: stopped by the
+ * watchdog after 2000 ms". Returns buf. */
+const char *ls_describe(const struct ls_result *r, char *buf, size_t size);
+
+/* Monotonic time in microseconds, for the lessons that measure. */
+long long ls_now_us(void);
+
+#endif
