@@ -23,6 +23,11 @@
 #define MAX_CLAIMS 32
 #define WIDTH 76
 
+/* The control connection: opened with the server, before any scenario is
+ * loaded, so a scenario never counts it among the client's connections
+ * (only connections accepted after MOCK SCENARIO LOAD are counted). */
+static struct mh_conn ctl = {-1, BUF_INIT};
+
 static struct {
     char text[MAX_CLAIMS][200];
     int held[MAX_CLAIMS];
@@ -166,13 +171,19 @@ struct mh_server *ls_server(const char *const *extra_args)
 {
     char err[256];
     struct mh_server *s = mh_mock_start(extra_args, err, sizeof(err));
-    if (s == NULL)
+    if (s == NULL) {
         ls_claim(0, "mockredis starts (%s)", err);
+        return NULL;
+    }
+    if (mh_conn_open(&ctl, mh_server_port(s)) < 0)
+        ls_claim(0, "the lesson's control connection opens");
     return s;
 }
 
 void ls_server_stop(struct mh_server *s)
 {
+    if (ctl.fd >= 0)
+        mh_conn_close(&ctl);
     if (s == NULL)
         return;
     int st = mh_server_stop(s);
@@ -180,17 +191,15 @@ void ls_server_stop(struct mh_server *s)
         ls_claim(0, "mockredis exits cleanly (wait status %d)", st);
 }
 
-/* Sends one MOCK command and returns its reply in r (caller frees). */
+/* Sends one MOCK command on the control connection; the reply goes to r
+ * (caller frees). */
 static int mock_call(struct mh_server *s, int argc, const char *const *argv, struct buf *r)
 {
-    struct mh_conn conn;
-    if (mh_conn_open(&conn, mh_server_port(s)) < 0)
+    if (s == NULL || ctl.fd < 0)
         return -1;
-    int rc = mh_send_argv(conn.fd, argc, argv, NULL) == 0 && mh_read_reply(&conn, r, 5000) == MH_REPLY
-                 ? 0
-                 : -1;
-    mh_conn_close(&conn);
-    return rc;
+    return mh_send_argv(ctl.fd, argc, argv, NULL) == 0 && mh_read_reply(&ctl, r, 5000) == MH_REPLY
+               ? 0
+               : -1;
 }
 
 int ls_play(struct mh_server *s, const char *name)
@@ -243,6 +252,17 @@ long long ls_counter(struct mh_server *s, const char *name)
     const char *at = counters ? strstr(counters, key) : NULL;
     if (at)
         v = strtoll(at + strlen(key), NULL, 10);
+    buf_free(&r);
+    return v;
+}
+
+long long ls_stat(struct mh_server *s, const char *name)
+{
+    struct buf r = BUF_INIT;
+    const char *argv[] = {"MOCK", "STAT", name};
+    long long v = -1;
+    if (mock_call(s, 3, argv, &r) == 0 && r.len > 1 && r.p[0] == ':')
+        v = strtoll(r.p + 1, NULL, 10);
     buf_free(&r);
     return v;
 }

@@ -41,8 +41,10 @@ int ls_claim(int held, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int ls_end(void);
 
 /* A plain mockredis for this lesson on an ephemeral port (extra args may be
- * NULL); NULL after printing why it could not start. Stop it with
- * ls_server_stop, which also counts a non-zero exit as a failed claim. */
+ * NULL); NULL after printing why it could not start. The lesson's MOCK
+ * commands (ls_play, ls_verdict, ls_counter) share one control connection
+ * opened here, before any scenario, so scenarios never count it. Stop it
+ * with ls_server_stop, which also counts a non-zero exit as a failed claim. */
 struct mh_server *ls_server(const char *const *extra_args);
 void ls_server_stop(struct mh_server *s);
 /* Loads scenarios/<name> into the running server (MOCK SCENARIO LOAD); the
@@ -60,6 +62,10 @@ long long ls_counter(struct mh_server *s, const char *name);
  * in an ASan/UBSan build it still fails the way it does in production (a
  * NULL dereference dies of SIGSEGV instead of being reported as UB). */
 #define LS_NAIVE_CODE __attribute__((no_sanitize("address", "undefined")))
+
+/* A server counter from MOCK STAT (e.g. "connected_clients"), read on the
+ * control connection; -1 if it cannot be read. */
+long long ls_stat(struct mh_server *s, const char *name);
 
 /* How a piece of code run with ls_run_child ended. */
 enum ls_how { LS_EXITED, LS_SIGNALED, LS_TIMED_OUT };
