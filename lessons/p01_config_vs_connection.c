@@ -28,52 +28,6 @@ struct timing {
     int ok;                   /* GETs that answered "hello" */
 };
 
-/* The scenario's report, read on a control connection opened BEFORE the
- * scenario is loaded. Why not ls_verdict/ls_counter: they open a fresh
- * connection per question, and this scenario counts every new connection
- * (and delays it 20 ms), the question's own included. A connection that
- * already exists when the scenario starts is not counted. */
-struct control {
-    redisContext *ctx;
-};
-
-/* MOCK SCENARIO REPORT: the JSON report as a reply (NULL if unreadable);
- * the caller frees it. */
-static redisReply *report(struct control *ctl)
-{
-    redisReply *r = redisCommand(ctl->ctx, "MOCK SCENARIO REPORT");
-    if (r != NULL && r->type != REDIS_REPLY_STRING) {
-        freeReplyObject(r);
-        r = NULL;
-    }
-    return r;
-}
-
-/* As ls_verdict: 1 when every expectation held, 0 when one failed, -1. */
-static int verdict(struct control *ctl)
-{
-    redisReply *r = report(ctl);
-    const char *passed = r ? strstr(r->str, "\"passed\":") : NULL;
-    int v = passed ? strncmp(passed + 9, "true", 4) == 0 : -1;
-    if (r)
-        freeReplyObject(r);
-    return v;
-}
-
-/* As ls_counter: a counter of the report's "counters" object, or -1. */
-static long long counter(struct control *ctl, const char *name)
-{
-    char key[64];
-    snprintf(key, sizeof(key), "\"%s\":", name);
-    redisReply *r = report(ctl);
-    const char *counters = r ? strstr(r->str, "\"counters\":{") : NULL;
-    const char *at = counters ? strstr(counters, key) : NULL;
-    long long v = at ? strtoll(at + strlen(key), NULL, 10) : -1;
-    if (r)
-        freeReplyObject(r);
-    return v;
-}
-
 /* One GET greeting; counts it in t->ok when the value is "hello". */
 static void get_greeting(struct rc_conn *conn, struct timing *t)
 {
@@ -161,21 +115,21 @@ static void show_timing(const struct timing *t)
     ls_show("total for %d GETs: %.1f ms", REQUESTS, ms(t->total_us));
 }
 
-static void run_naive(struct mh_server *srv, struct control *ctl, const struct rc_config *cfg,
+static void run_naive(struct mh_server *srv, const struct rc_config *cfg,
                       struct timing *t)
 {
     ls_naive("connect, GET, close -- once per request");
     ls_play(srv, "p01-connect-once.scn");
     naive_requests(cfg, t);
     show_timing(t);
-    long long conns = counter(ctl, "connections");
+    long long conns = ls_counter(srv, "connections");
     ls_show("server counters: connections = %lld", conns);
     ls_claim(t->ok == REQUESTS, "all %d naive GETs answered \"hello\"", REQUESTS);
     ls_claim(conns == REQUESTS, "the naive code opened %d connections for %d requests", REQUESTS,
              REQUESTS);
     ls_claim(avg_connection_ms(t) >= 15.0,
              "each new connection cost at least 15 ms (the scenario's 20 ms set-up)");
-    ls_claim(verdict(ctl) == 0,
+    ls_claim(ls_verdict(srv, NULL, 0) == 0,
              "the scenario's expectations fail for the naive code (connections == 1)");
 }
 
@@ -194,22 +148,22 @@ static void show_config_copies(const struct rc_config *cfg)
              "two copies of the config point at the same server (copying opened nothing)");
 }
 
-static void run_right(struct mh_server *srv, struct control *ctl, const struct rc_config *cfg,
+static void run_right(struct mh_server *srv, const struct rc_config *cfg,
                       struct timing *t)
 {
     ls_right("copy the config freely; connect once; send every request on it");
     ls_play(srv, "p01-connect-once.scn");
     show_config_copies(cfg);
-    long long before = counter(ctl, "connections");
+    long long before = ls_counter(srv, "connections");
     ls_claim(before == 0, "copying the config did not touch the server (connections = %lld)",
              before);
     right_requests(cfg, t);
     show_timing(t);
-    long long conns = counter(ctl, "connections");
+    long long conns = ls_counter(srv, "connections");
     ls_show("server counters: connections = %lld", conns);
     ls_claim(t->ok == REQUESTS, "all %d GETs answered \"hello\"", REQUESTS);
     ls_claim(conns == 1, "the right code opened 1 connection for %d requests", REQUESTS);
-    ls_claim(verdict(ctl) == 1, "the scenario's expectations hold for the right code");
+    ls_claim(ls_verdict(srv, NULL, 0) == 1, "the scenario's expectations hold for the right code");
 }
 
 /* What the two runs say side by side. */
@@ -248,15 +202,10 @@ int main(void)
     struct rc_config cfg = rc_config_default();
     rc_config_set_host(&cfg, "127.0.0.1", mh_server_port(srv));
 
-    struct control ctl = {redisConnect(cfg.host, cfg.port)}; /* before any scenario */
-    if (ls_claim(ctl.ctx != NULL && ctl.ctx->err == 0, "the lesson's control connection opens")) {
-        struct timing naive = {0}, right = {0};
-        run_naive(srv, &ctl, &cfg, &naive);
-        run_right(srv, &ctl, &cfg, &right);
-        compare(&naive, &right);
-    }
-    if (ctl.ctx)
-        redisFree(ctl.ctx);
+    struct timing naive = {0}, right = {0};
+    run_naive(srv, &cfg, &naive);
+    run_right(srv, &cfg, &right);
+    compare(&naive, &right);
     ls_server_stop(srv);
     return ls_end();
 }
