@@ -158,16 +158,24 @@ static void str_store(struct call *k, int key, const void *p, size_t n, int64_t 
 
 /* ---- GET SET and friends ---------------------------------------------- */
 
-static void get_cmd(struct call *k)
+/* Replies with the string at argument i, or nil when missing. Returns -1
+ * after a WRONGTYPE reply, else 0. */
+static int reply_string_at(struct call *k, int i)
 {
     int wrong;
-    struct obj *o = str_read(k, 1, &wrong);
+    struct obj *o = str_read(k, i, &wrong);
     if (wrong)
-        return;
+        return -1;
     if (o == NULL)
         reply_null(k->c);
     else
         reply_bulk(k->c, o->u.str.p, o->u.str.len);
+    return 0;
+}
+
+static void get_cmd(struct call *k)
+{
+    reply_string_at(k, 1);
 }
 
 /* The common tail of SET, SETEX, PSETEX and SETNX (Redis's
@@ -234,29 +242,15 @@ static void setnx_cmd(struct call *k)
 
 static void getset_cmd(struct call *k)
 {
-    int wrong;
-    struct obj *o = str_read(k, 1, &wrong);
-    if (wrong)
-        return;
-    if (o == NULL)
-        reply_null(k->c);
-    else
-        reply_bulk(k->c, o->u.str.p, o->u.str.len);
-    str_store(k, 1, k->argv[2], k->argl[2], -1, 0);
+    if (reply_string_at(k, 1) == 0)
+        str_store(k, 1, k->argv[2], k->argl[2], -1, 0);
 }
 
 static void getdel_cmd(struct call *k)
 {
-    int wrong;
-    struct obj *o = str_read(k, 1, &wrong);
-    if (wrong)
-        return;
-    if (o == NULL) {
-        reply_null(k->c);
-        return;
-    }
-    reply_bulk(k->c, o->u.str.p, o->u.str.len);
-    db_delete(db_of(k), k->argv[1], k->argl[1], now_of(k));
+    /* Deleting a missing key is a no-op, so no need to tell the cases apart. */
+    if (reply_string_at(k, 1) == 0)
+        db_delete(db_of(k), k->argv[1], k->argl[1], now_of(k));
 }
 
 static void getex_cmd(struct call *k)
