@@ -60,11 +60,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "mh.h"
 
-#ifndef BENCH_MOCKREDIS_BIN
-#define BENCH_MOCKREDIS_BIN "mockredis"
-#endif
 
 #define BATCH 200          /* connections opened before checking they are served */
 #define ROUND_TIMEOUT_MS 10000
@@ -371,22 +369,8 @@ int main(int argc, char **argv)
             return opt == 'h' ? 0 : 2;
         }
     }
-    if (optind < argc)
-        setenv("MOCKREDIS_BIN", argv[optind], 1);
-    else if (getenv("MOCKREDIS_BIN") == NULL)
-        setenv("MOCKREDIS_BIN", BENCH_MOCKREDIS_BIN, 1);
-    signal(SIGPIPE, SIG_IGN);
-
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < (rlim_t)nconn + 64) {
-        fprintf(stderr, "bench_delay: need %d descriptors, the hard limit is %lu (ulimit -Hn)\n",
-                nconn + 64, (unsigned long)rl.rlim_max);
+    if (bench_setup("bench_delay", optind < argc ? argv[optind] : NULL, nconn + 64) < 0)
         return 2;
-    }
 
     char scn[] = "/tmp/bench_delay-XXXXXX";
     int sfd = mkstemp(scn);

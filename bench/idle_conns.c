@@ -34,12 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "mh.h"
 #include "rtext.h"
 
-#ifndef BENCH_MOCKREDIS_BIN
-#define BENCH_MOCKREDIS_BIN "mockredis"
-#endif
 
 #define BATCH 250 /* connections opened before waiting for the server to accept */
 
@@ -240,22 +238,8 @@ int main(int argc, char **argv)
             return opt == 'h' ? 0 : 2;
         }
     }
-    if (optind < argc)
-        setenv("MOCKREDIS_BIN", argv[optind], 1);
-    else if (getenv("MOCKREDIS_BIN") == NULL)
-        setenv("MOCKREDIS_BIN", BENCH_MOCKREDIS_BIN, 1);
-    signal(SIGPIPE, SIG_IGN);
-
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < (rlim_t)n + 64) {
-        fprintf(stderr, "bench_idle: need %d descriptors, the hard limit is %lu (ulimit -Hn)\n",
-                n + 64, (unsigned long)rl.rlim_max);
+    if (bench_setup("bench_idle", optind < argc ? argv[optind] : NULL, n + 64) < 0)
         return 1;
-    }
 
     struct result res[2];
     run(1, n, &res[0]);
