@@ -25,7 +25,7 @@
 
 static int memcheck; /* --memcheck: mismatches are notes, not failures */
 
-enum mode { EXACT, UNORDERED, TYPE, SAMEERROR };
+enum mode { EXACT, UNORDERED, TYPE, SAMEERROR, NEAR };
 
 /* Canonical form for !unordered: the elements of every aggregate (pairs of
  * a map) are sorted, recursively, so two replies that differ only in order
@@ -78,8 +78,29 @@ static size_t canon(const char *p, size_t len, struct buf *out)
     return total;
 }
 
-static int same(enum mode m, const struct buf *a, const struct buf *b)
+/* The N of "!near=N": digits only, n bytes. */
+static int near_tol(const char *p, size_t n, long long *tol)
 {
+    char *end;
+    if (n > 9 || p[0] < '0' || p[0] > '9')
+        return 0;
+    *tol = strtoll(p, &end, 10);
+    return (size_t)(end - p) == n;
+}
+
+/* Both replies integers ( :N ) at most tol apart. */
+static int near(const struct buf *a, const struct buf *b, long long tol)
+{
+    if (a->p[0] != ':' || b->p[0] != ':')
+        return 0;
+    long long x = strtoll(a->p + 1, NULL, 10), y = strtoll(b->p + 1, NULL, 10);
+    return (x > y ? x - y : y - x) <= tol;
+}
+
+static int same(enum mode m, long long tol, const struct buf *a, const struct buf *b)
+{
+    if (m == NEAR)
+        return near(a, b, tol);
     if (m == EXACT)
         return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
     if (m == TYPE) {
@@ -166,6 +187,7 @@ static int run_file(const char *path, int *passed, int *failed)
         if (*cmd == '\0' || *cmd == '#')
             continue;
         enum mode m = EXACT;
+        long long tol = 0;
         if (*cmd == '!') {
             size_t w = strcspn(cmd, " ");
             if (w == 10 && strncmp(cmd, "!unordered", w) == 0)
@@ -174,6 +196,8 @@ static int run_file(const char *path, int *passed, int *failed)
                 m = TYPE;
             else if (w == 10 && strncmp(cmd, "!sameerror", w) == 0)
                 m = SAMEERROR;
+            else if (w > 6 && strncmp(cmd, "!near=", 6) == 0 && near_tol(cmd + 6, w - 6, &tol))
+                m = NEAR;
             else {
                 fprintf(stderr, "%s:%d: unknown modifier %.*s\n", path, lineno, (int)w, cmd);
                 (*failed)++;
@@ -200,7 +224,7 @@ static int run_file(const char *path, int *passed, int *failed)
             rcode = -1;
             break;
         }
-        if (same(m, &rr, &mr)) {
+        if (same(m, tol, &rr, &mr)) {
             (*passed)++;
         } else if (memcheck) {
             (*passed)++;
