@@ -2,7 +2,8 @@
 #
 #   make lessons   install what is missing, build, run every lesson
 #   make test      install what is missing, build, run the whole suite twice:
-#                  once plain, once under ASan+UBSan
+#                  once plain, once under ASan+UBSan; then once more built
+#                  against hiredis 1.x (scripts/hiredis1.sh)
 #   make build     configure and build only (build/)
 #   make clean     remove the build trees
 #
@@ -11,6 +12,7 @@
 
 BUILD    ?= build
 ASAN     ?= build-asan
+HIREDIS1 ?= build-hiredis1
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 DEPS     ?= 1
 CMAKE_FLAGS ?=
@@ -20,7 +22,7 @@ COMPILER ?= clang
 # -Werror in CI (CI=true) and for `make test`; off for a plain `make build`.
 WERROR   ?= $(if $(CI),ON,OFF)
 
-.PHONY: all deps build lessons test test-plain test-asan clean
+.PHONY: all deps build lessons test test-plain test-asan test-hiredis1 clean
 
 all: build
 
@@ -38,7 +40,7 @@ lessons: build
 
 test: WERROR = ON
 test: deps
-	$(MAKE) --no-print-directory test-plain test-asan DEPS=0 WERROR=$(WERROR)
+	$(MAKE) --no-print-directory test-plain test-asan test-hiredis1 DEPS=0 WERROR=$(WERROR)
 
 test-plain:
 	cmake -S . -B $(BUILD) -DMOCKREDIS_WERROR=$(WERROR) -DMOCKREDIS_FUZZ=ON -DCMAKE_C_COMPILER=$(COMPILER) $(CMAKE_FLAGS) >/dev/null
@@ -50,5 +52,10 @@ test-asan:
 	cmake --build $(ASAN) -j $(JOBS)
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) -LE 'fuzz|slow'
 
+# Debian 12 has hiredis 0.14; this builds and tests against Debian's next
+# release's hiredis 1.x, unpacked in $(HIREDIS1) (nothing is installed).
+test-hiredis1:
+	COMPILER=$(COMPILER) JOBS=$(JOBS) sh scripts/hiredis1.sh $(HIREDIS1)
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(HIREDIS1)
