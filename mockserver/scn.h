@@ -61,7 +61,7 @@ struct scn_cond {
 };
 
 enum scn_act_kind {
-    SA_REPLY, SA_DELAY, SA_PIECES, SA_SPLIT,
+    SA_REPLY, SA_DELAY, SA_LATENCY, SA_PIECES, SA_SPLIT,
     SA_CLOSE_BEFORE, SA_CLOSE_AFTER, SA_CLOSE_MIDDLE, SA_RESET, SA_HANG,
     SA_CORRUPT_GARBAGE, SA_CORRUPT_LENGTH, SA_CORRUPT_RESP3,
     SA_EVICT, SA_EXPIRE, SA_RETYPE, SA_ADVANCE, SA_PASS, SA_RUN,
@@ -74,7 +74,7 @@ enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
 struct scn_act {
     enum scn_act_kind kind;
     int line, col;           /* where it was written */
-    int64_t us_min, us_max;  /* DELAY (a range when they differ), ADVANCE, pause of PIECES/SPLIT */
+    int64_t us_min, us_max;  /* DELAY, LATENCY (a range when they differ), ADVANCE, pause of PIECES/SPLIT */
     long long n;             /* PIECES: bytes per write; SPLIT: offset */
     enum scn_split split;    /* SPLIT */
     char *key;               /* EVICT EXPIRE RETYPE */

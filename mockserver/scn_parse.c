@@ -729,6 +729,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
     a->col = col;
     static const struct { const char *name; unsigned ctxs; } allowed[] = {
         {"reply", 1u << CTX_COMMAND},   {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
+        {"latency", 1u << CTX_COMMAND},
         {"pieces", 1u << CTX_COMMAND},  {"split", 1u << CTX_COMMAND},
         {"close", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
         {"reset", 1u << CTX_COMMAND},   {"hang", 1u << CTX_COMMAND},
@@ -758,8 +759,8 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
         a->val = at_end(p) ? array_numbered(p, col) : value(p, 0);
         return a->val ? 0 : -1;
     }
-    if (strcmp(name, "delay") == 0) {
-        a->kind = SA_DELAY;
+    if (strcmp(name, "delay") == 0 || strcmp(name, "latency") == 0) {
+        a->kind = name[0] == 'd' ? SA_DELAY : SA_LATENCY;
         return get_duration_range(p, &a->us_min, &a->us_max);
     }
     if (strcmp(name, "pieces") == 0 || strcmp(name, "split") == 0) {

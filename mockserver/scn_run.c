@@ -414,6 +414,7 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
             switch (act->kind) {
             case SA_REPLY: plan_reply(plan, act->val, c->proto); break;
             case SA_DELAY: plan->delay_us = pick(r, act->us_min, act->us_max); break;
+            case SA_LATENCY: plan->latency_us = pick(r, act->us_min, act->us_max); break;
             case SA_PIECES:
                 plan->pieces = act->n;
                 plan->pause_us = act->us_min;

@@ -50,7 +50,11 @@ struct scn_plan {
     int rule;             /* 1-based rule that fired, 0 none, -1 a strict step */
     int run;              /* 1: run the command normally; 0: send reply instead */
     struct buf reply;     /* !run: the bytes to send, already encoded */
-    int64_t delay_us;     /* hold the reply this long */
+    int64_t delay_us;     /* hold the reply this long: server time, the
+                             connection's later commands wait behind it */
+    int64_t latency_us;   /* network latency: write the reply this long after
+                             it was made; later replies are not held up by it
+                             but never overtake it */
     long long pieces;     /* > 0: write this many bytes at a time */
     int split;            /* 1: write in two parts at split_at/split_off */
     enum scn_split split_at;

@@ -22,6 +22,18 @@
  * resumes when the job is done, so later pipelined replies stay in order
  * behind a delayed one, as with a slow Redis.
  *
+ * Network latency (a plan's latency_us) is different: the command runs at
+ * once and input processing goes on; only the reply's bytes wait, in a
+ * per-client queue of held replies, each stamped with the monotonic time it
+ * may leave (made + latency). A timer releases the queue's head once due,
+ * so a pipeline of N commands under latency L is answered about L after it
+ * arrived, not N*L. Replies leave in command order: once something is held,
+ * every later reply of that client (latency or not) queues behind it, and
+ * a reply due earlier than the one before it leaves with that one. A close
+ * asked for after a reply (close after/middle/before, protocol error) waits
+ * until the queue is empty. With delay and latency on one command, the
+ * delay is server time spent first, the latency is added on top.
+ *
  * With a capture (srv_set_capture), every byte read or written on a TCP
  * connection goes to cap.h at the server clock's time, right after the
  * read() or write(); the teardown tells who closed (EOF read, reset seen,
@@ -79,7 +91,16 @@ struct job {
     size_t *cuts; /* segment ends, ascending, < data.len */
     int ncuts, next;
     int64_t pause_us;
+    int64_t latency_us; /* each segment is held this long once written */
     enum scn_end_kind end;
+};
+
+/* A reply held back by network latency (see the top of the file). */
+struct held {
+    struct held *next;
+    int64_t due_us; /* clk_mono_us() time it may be written */
+    size_t len;
+    char data[];
 };
 
 struct cio {
@@ -91,6 +112,9 @@ struct cio {
     int discard;       /* silent/hung: read and drop everything */
     int reset;         /* close with a TCP RST */
     struct job *job;
+    struct held *held;   /* replies waiting for their latency, oldest first */
+    struct held **tail_at; /* the link that points to the newest (&held when empty) */
+    struct event *lev;             /* fires when the head of held is due */
     struct cap_conn *cap; /* this connection in the capture, or NULL */
     int peer_gone;        /* 1: EOF read, 2: the peer reset (for the capture) */
 };
@@ -139,6 +163,13 @@ void srv_close_client(struct srv *s, struct client *c)
             buf_free(&io->job->data);
             free(io->job->cuts);
             free(io->job);
+        }
+        if (io->lev)
+            event_free(io->lev);
+        while (io->held) {
+            struct held *h = io->held;
+            io->held = h->next;
+            free(h);
         }
         if (io->reset && c->fd >= 0) {
             struct linger lg = {1, 0};
@@ -218,7 +249,7 @@ static int client_flush(struct srv *s, struct client *c)
             event_del(io->wev);
             io->wev_on = 0;
         }
-        if (c->flags & CL_CLOSE_AFTER_REPLY) {
+        if ((c->flags & CL_CLOSE_AFTER_REPLY) && io->held == NULL) {
             srv_close_client(s, c);
             return -1;
         }
@@ -233,6 +264,7 @@ static int client_flush(struct srv *s, struct client *c)
 }
 
 static int scn_command(struct srv *s, struct client *c, struct resp_argv *a);
+static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us);
 
 /* Runs every complete command in data[0..len). Returns bytes consumed. */
 static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len)
@@ -248,17 +280,22 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         if (r == RESP_MORE)
             break;
         if (r < 0) {
+            size_t before = c->out.len;
             resp_w_error(&c->out, c->rp.err, strlen(c->rp.err));
+            hold(s, c, before, 0);
             s->core->st.proto_errors++;
             c->flags |= CL_CLOSE_AFTER_REPLY;
             return len;
         }
         off += used;
         if (r == RESP_CMD) {
-            if (s->run)
+            if (s->run) {
                 scn_command(s, c, argv);
-            else
+            } else {
+                size_t before = c->out.len;
                 cmd_dispatch(s->core, c, argv);
+                hold(s, c, before, 0); /* the scenario was switched off under held replies */
+            }
         }
     }
     return off;
@@ -380,7 +417,9 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
     size_t from = j->next == 0 ? 0 : j->cuts[j->next - 1];
     size_t to = j->next < j->ncuts ? j->cuts[j->next] : j->data.len;
     j->next++;
+    size_t before = c->out.len;
     buf_append(&c->out, j->data.p + from, to - from);
+    hold(s, c, before, j->latency_us);
     if (to < j->data.len) {
         if (client_flush(s, c) == 0)
             arm_timer(s, c, j->pause_us, on_job_timer);
@@ -397,6 +436,78 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
         buf_consume(&c->in, used);
     }
     after_input(s, c);
+}
+
+static void held_arm(struct cio *io, int64_t due_us)
+{
+    int64_t us = due_us - clk_mono_us();
+    if (us < 0)
+        us = 0;
+    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
+    evtimer_add(io->lev, &tv);
+}
+
+/* Moves the held replies that are due to the output and writes them;
+ * re-arms for the next one. (The timer can fire a little early: libevent
+ * counts from the time cached when the loop woke up.) */
+static void on_held_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    (void)fd;
+    (void)what;
+    int64_t now = clk_mono_us();
+    while (io->held && io->held->due_us <= now) {
+        struct held *h = io->held;
+        io->held = h->next;
+        if (io->tail_at == &h->next || io->held == NULL)
+            io->tail_at = &io->held;
+        buf_append(&c->out, h->data, h->len);
+        free(h);
+    }
+    /* With the queue empty this also carries out a close that waited. */
+    if (client_flush(io->s, c) == 0 && io->held)
+        held_arm(io, io->held->due_us);
+}
+
+/* The bytes c->out[from..) were just made. With latency_us > 0, or with
+ * other replies still held (order!), they join the held queue, to be
+ * written latency_us from now; otherwise they stay in c->out, to be written
+ * at once. */
+static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us)
+{
+    struct cio *io = c->io;
+    if ((latency_us <= 0 && io->held == NULL) || from >= c->out.len)
+        return;
+    size_t len = c->out.len - from;
+    int64_t due = clk_mono_us() + (latency_us > 0 ? latency_us : 0);
+    if (io->held == NULL)
+        io->tail_at = &io->held;
+    struct held *t = *io->tail_at;
+    if (t && due <= t->due_us) {
+        /* Due no later than the reply before it: it leaves with that one. */
+        t = mem_realloc(t, sizeof(*t) + t->len + len);
+        memcpy(t->data + t->len, c->out.p + from, len);
+        t->len += len;
+        *io->tail_at = t;
+    } else {
+        struct held *h = mem_alloc(sizeof(*h) + len);
+        h->next = NULL;
+        h->due_us = due;
+        h->len = len;
+        memcpy(h->data, c->out.p + from, len);
+        if (t)
+            io->tail_at = &t->next;
+        *io->tail_at = h;
+        if (io->held == h) {
+            if (io->lev == NULL)
+                io->lev = evtimer_new(s->base, on_held_timer, c);
+            held_arm(io, due);
+        }
+    }
+    c->out.len = from;
+    if (c->out.p)
+        c->out.p[from] = '\0';
 }
 
 /* Where to cut a reply for a "split" plan. */
@@ -449,6 +560,9 @@ static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan
                      replaced ? " reply" : "");
     if (p->delay_us > 0)
         n += snprintf(text + n, sizeof(text) - (size_t)n, " delay %lldus", (long long)p->delay_us);
+    if (p->latency_us > 0)
+        n += snprintf(text + n, sizeof(text) - (size_t)n, " latency %lldus",
+                      (long long)p->latency_us);
     if (p->pieces > 0 || p->split)
         n += snprintf(text + n, sizeof(text) - (size_t)n, " %s pause %lldus",
                       p->pieces > 0 ? "pieces" : "split", (long long)p->pause_us);
@@ -465,7 +579,9 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
     struct scn_plan plan;
     /* MOCK commands control the scenario: never bent by it, never counted. */
     if (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0) {
+        size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
+        hold(s, c, before, 0);
         return 0;
     }
     scn_plan_init(&plan);
@@ -474,7 +590,10 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
         cap_note_plan(s, c, &plan);
     if (plan.run && plan.delay_us == 0 && plan.pieces == 0 && !plan.split &&
         plan.end == SCN_END_NONE && !plan.corrupt_length) {
+        /* The reply as it is, now or (latency) later: no job, input goes on. */
+        size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
+        hold(s, c, before, plan.latency_us);
         scn_plan_free(&plan);
         return 0;
     }
@@ -521,6 +640,7 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
     struct job *j = mem_calloc(1, sizeof(*j));
     j->data = reply;
     j->pause_us = plan.pause_us;
+    j->latency_us = plan.latency_us;
     j->end = plan.end;
     if (plan.pieces > 0) {
         for (size_t at = (size_t)plan.pieces; at < reply.len; at += (size_t)plan.pieces) {

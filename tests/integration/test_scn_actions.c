@@ -1,8 +1,8 @@
 /* test_scn_actions.c - every scenario action, seen through a real client.
  *
- * For each action of docs/scenarios.md (reply values, delay, pieces, split,
- * close before/after/middle, reset, hang, corrupt, evict/expire/retype,
- * advance, pass), each connection rule (refuse, delay, silent, close), each
+ * For each action of docs/scenarios.md (reply values, delay, latency,
+ * pieces, split, close before/after/middle, reset, hang, corrupt,
+ * evict/expire/retype, advance, pass), each connection rule (refuse, delay, silent, close), each
  * rule condition, strict replay, expectations, the maxclients header and an
  * invalid file, a test writes a small scenario to a temporary file, plays it
  * with `mockredis --scenario F --report R`, drives it with hiredis (and a raw
@@ -351,6 +351,105 @@ static void test_delay(void **state)
     assert_string_equal(r->str, "PONG");
     freeReplyObject(r);
     assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
+
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* Sends n pipelined "PING <prefix><i>" and reads the n replies, requiring
+ * each to echo its own argument (so order is checked); at[i] gets the ms
+ * from sending to reply i. */
+static void sa_ping_pipeline(redisContext *ctx, const char *prefix, int n, long long *at)
+{
+    for (int i = 0; i < n; i++)
+        assert_int_equal(redisAppendCommand(ctx, "PING %s%d", prefix, i), REDIS_OK);
+    long long t0 = it_now_ms();
+    for (int i = 0; i < n; i++) {
+        void *v = NULL;
+        assert_int_equal(redisGetReply(ctx, &v), REDIS_OK);
+        at[i] = it_now_ms() - t0;
+        redisReply *r = v;
+        char want[32];
+        snprintf(want, sizeof(want), "%s%d", prefix, i);
+        assert_int_equal(r->type, REDIS_REPLY_STRING);
+        assert_string_equal(r->str, want);
+        freeReplyObject(r);
+    }
+}
+
+/* latency is the network's: replies overlap, so a pipeline is answered
+ * about one latency after it arrived; delay is the server's: pipelined
+ * replies queue behind each other. Bounds are generous on purpose: 10 x
+ * 300 ms = 3 s is what queueing would take, the test allows 2 s. */
+static void test_latency(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on PING far* do latency 300ms\n"
+                 "on PING slow* do delay 100ms\n"
+                 "expect rule 1 == 10\n"
+                 "expect rule 2 == 10\n");
+    redisContext *ctx = it_connect(p.port);
+    long long at[10];
+
+    sa_ping_pipeline(ctx, "far", 10, at);
+    for (int i = 0; i < 10; i++)
+        if (at[i] < 300 - 50 || at[i] >= 2000)
+            fail_msg("latency: reply %d after %lld ms, want 250..2000", i, at[i]);
+
+    sa_ping_pipeline(ctx, "slow", 10, at);
+    if (at[9] < 1000 - 10 * SA_SLACK_MS)
+        fail_msg("delay: the 10th reply after %lld ms, want >= %d", at[9], 1000 - 10 * SA_SLACK_MS);
+
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* A reply never overtakes an earlier one still in flight, whether it has a
+ * shorter latency or none; the range form picks within its bounds; a close
+ * after a latency waits for the reply to be written; latency adds to delay. */
+static void test_latency_order(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET far 1\n    SET near 2\n    SET bye 3\n    SET both 4\nend\n"
+                 "on GET far do latency 200ms\n"
+                 "on GET near do latency 10ms..20ms\n"
+                 "on GET bye do latency 150ms then close after\n"
+                 "on GET both do delay 100ms then latency 100ms\n");
+    redisContext *ctx = it_connect(p.port);
+
+    long long t0 = it_now_ms();
+    assert_int_equal(redisAppendCommand(ctx, "GET far"), REDIS_OK);
+    assert_int_equal(redisAppendCommand(ctx, "GET near"), REDIS_OK);
+    assert_int_equal(redisAppendCommand(ctx, "PING"), REDIS_OK);
+    const char *want[] = {"1", "2", "PONG"};
+    for (int i = 0; i < 3; i++) {
+        void *v = NULL;
+        assert_int_equal(redisGetReply(ctx, &v), REDIS_OK);
+        redisReply *r = v;
+        assert_string_equal(r->str, want[i]);
+        freeReplyObject(r);
+        if (it_now_ms() - t0 < 200 - SA_SLACK_MS)
+            fail_msg("reply %d arrived %lld ms after sending, before the one ahead of it", i,
+                     it_now_ms() - t0);
+    }
+
+    t0 = it_now_ms();
+    sa_get(ctx, "near", "2");
+    assert_true(it_now_ms() - t0 >= 10 - SA_SLACK_MS);
+
+    t0 = it_now_ms();
+    sa_get(ctx, "both", "4");
+    assert_true(it_now_ms() - t0 >= 200 - SA_SLACK_MS);
+
+    t0 = it_now_ms();
+    sa_get(ctx, "bye", "3");
+    assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
+    it_sleep_ms(50); /* let the FIN arrive before the next command */
+    sa_cmd_fails(ctx, "PING", REDIS_ERR_EOF, "Server closed the connection");
 
     redisFree(ctx);
     sa_finish(&p, 0);
@@ -1017,6 +1116,8 @@ int main(void)
         cmocka_unit_test(test_reply_values),
         cmocka_unit_test(test_reply_bytes),
         cmocka_unit_test(test_delay),
+        cmocka_unit_test(test_latency),
+        cmocka_unit_test(test_latency_order),
         cmocka_unit_test(test_pieces),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_close_before),

@@ -172,6 +172,47 @@ static void test_rules(void **state)
     scn_free(s);
 }
 
+/* latency: fixed or a range, alone or with the other shaping actions;
+ * command rules only. */
+static void test_latency(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("on * do latency 2ms\n"
+                             "on GET do latency 1ms..3ms then delay 5ms\n"
+                             "on SET do delay 5ms then latency 250us then close after\n");
+    assert_int_equal(s->nrules, 3);
+    assert_int_equal(s->rules[0].nacts, 1);
+    assert_int_equal(s->rules[0].acts[0].kind, SA_LATENCY);
+    assert_int_equal(s->rules[0].acts[0].us_min, 2000);
+    assert_int_equal(s->rules[0].acts[0].us_max, 2000);
+    assert_int_equal(s->rules[1].acts[0].kind, SA_LATENCY);
+    assert_int_equal(s->rules[1].acts[0].us_min, 1000);
+    assert_int_equal(s->rules[1].acts[0].us_max, 3000);
+    assert_int_equal(s->rules[1].acts[1].kind, SA_DELAY);
+    assert_int_equal(s->rules[2].nacts, 3);
+    assert_int_equal(s->rules[2].acts[1].kind, SA_LATENCY);
+    assert_int_equal(s->rules[2].acts[1].us_min, 250);
+    assert_int_equal(s->rules[2].acts[2].kind, SA_CLOSE_AFTER);
+    scn_free(s);
+
+    static const struct {
+        const char *text, *diag;
+    } bad[] = {
+        {"on GET do latency\n", "t.scn:1:18: expected a duration such as 50ms or a range 10ms..40ms\n"},
+        {"on GET do latency far\n", "t.scn:1:19: expected a duration such as 50ms, got 'far'\n"},
+        {"on GET do latency 9ms..2ms\n", "t.scn:1:19: the range '9ms..2ms' ends before it starts\n"},
+        {"on connect do latency 2ms\n",
+         "t.scn:1:15: action 'latency' is not allowed in a connection rule\n"},
+        {"at 1s do latency 2ms\n", "t.scn:1:10: action 'latency' is not allowed in a timed event\n"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *diag = parse_bad(bad[i].text);
+        if (strcmp(diag, bad[i].diag) != 0)
+            fail_msg("case %zu (%s):\n got  %s want %s", i, bad[i].text, diag, bad[i].diag);
+        free(diag);
+    }
+}
+
 static void test_values(void **state)
 {
     (void)state;
@@ -401,7 +442,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header),      cmocka_unit_test(test_setup),
-        cmocka_unit_test(test_rules),       cmocka_unit_test(test_values),
+        cmocka_unit_test(test_rules),       cmocka_unit_test(test_latency),
+        cmocka_unit_test(test_values),
         cmocka_unit_test(test_numbered_array), cmocka_unit_test(test_strict),
         cmocka_unit_test(test_events_and_expects), cmocka_unit_test(test_durations),
         cmocka_unit_test(test_errors),      cmocka_unit_test(test_all_errors_reported),
