@@ -48,12 +48,6 @@ long long ls_now_us(void)
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-int ls_slow(void)
-{
-    const char *v = getenv("LESSON_SLOW");
-    return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
-}
-
 void ls_begin(const char *id, const char *title)
 {
     const char *nc = getenv("NO_COLOR");

@@ -84,9 +84,5 @@ const char *ls_describe(const struct ls_result *r, char *buf, size_t size);
 
 /* Monotonic time in microseconds, for the lessons that measure. */
 long long ls_now_us(void);
-/* 1 when the environment variable LESSON_SLOW is set to something other
- * than "" or "0" (the valgrind tests set it): lessons that measure time
- * shrink their workload then, and still check every claim. */
-int ls_slow(void);
 
 #endif
