@@ -50,8 +50,11 @@ long long ls_now_us(void)
 
 void ls_begin(const char *id, const char *title)
 {
-    const char *nc = getenv("NO_COLOR");
-    L.colour = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+    /* NO_COLOR (any value) wins; CLICOLOR_FORCE is for a runner that pipes
+     * the output on to a terminal (run-all.sh). */
+    const char *nc = getenv("NO_COLOR"), *force = getenv("CLICOLOR_FORCE");
+    int tty = isatty(STDOUT_FILENO) || (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0);
+    L.colour = tty && (nc == NULL || nc[0] == '\0');
     snprintf(L.id, sizeof(L.id), "%s", id);
     printf("%s== %s: %s ==%s\n\n", c("\033[1m"), id, title, c("\033[0m"));
     fflush(stdout);

@@ -14,8 +14,9 @@
  *     ...
  *     return ls_end();                                 // 0 only if every claim held
  *
- * Output goes to stdout; colour only on a terminal and never with NO_COLOR
- * set. Nothing here exits the process except ls_end's caller. */
+ * Output goes to stdout; colour only on a terminal (or with CLICOLOR_FORCE
+ * set, for a runner that pipes it on to one) and never with NO_COLOR set.
+ * Nothing here exits the process except ls_end's caller. */
 #ifndef MOCKREDIS_LESSON_H
 #define MOCKREDIS_LESSON_H
 
