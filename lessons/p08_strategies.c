@@ -407,9 +407,10 @@ int main(void)
 {
     int n = 50;
     ls_begin("P8", "choosing a strategy");
-    ls_say("The server is quick but %d ms away: each reply comes back %d ms after its request "
-           "left, and each new connection costs a %d ms handshake. %d GETs are made five ways; "
-           "the server counts the connections each way opens.",
+    ls_say("The server is quick but far away: a round trip takes %d ms, so each reply comes "
+           "back %d ms after its request left, and each new connection first costs a %d ms "
+           "handshake. %d GETs are made five ways; the server counts the connections and "
+           "commands each way uses.",
            LATENCY_MS, LATENCY_MS, LATENCY_MS, n);
     struct mh_server *srv = ls_server(NULL);
     if (srv == NULL)
