@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "rec_cli.h"
 #include "scn.h"
 #include "scn_file.h"
 #include "scn_run.h"
@@ -26,6 +27,8 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: mockredis [OPTIONS]\n"
             "       mockredis check FILE...   validate scenario files (docs/scenarios.md)\n"
+            "       mockredis record CAPTURE [-o FILE]   turn a capture of a client talking to\n"
+            "                                 Redis into a scenario (mockredis record --help)\n"
             "A fake Redis server for testing and teaching Redis clients.\n"
             "\n"
             "Options:\n"
@@ -118,6 +121,8 @@ int main(int argc, char **argv)
 
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
         return scn_check_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "record") == 0)
+        return rec_cli_main(argc - 1, argv + 1);
     cmd_init();
     core_init(&core);
     opterr = 0;

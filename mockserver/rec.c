@@ -1092,8 +1092,8 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
     buf_printf(out, "# connections: %d seen, %d recorded, %d stopped early\n", k->connections,
                k->recorded, k->cut);
     buf_printf(out, "# commands: %lld parsed, %lld written as strict steps (%lld with a delay, "
-                    "%lld replies as raw bytes)\n",
-               k->commands, k->steps, k->delays, k->raw);
+                    "%lld repl%s as raw bytes)\n",
+               k->commands, k->steps, k->delays, k->raw, k->raw == 1 ? "y" : "ies");
     buf_puts(out, "# skipped: ");
     put_skipped(out, k, "; ");
     buf_putc(out, '\n');
