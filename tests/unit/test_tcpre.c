@@ -924,6 +924,69 @@ static void test_hold_limit(void **state)
     assert_int_equal(st.retransmitted, 1);
 }
 
+/* A segment farther ahead than any TCP window (2^30) is noise: dropped. */
+static void test_far_ahead(void **state)
+{
+    (void)state;
+    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
+                              ep4("10.0.0.2", 6379), 100, 900);
+    handshake(&v, 0);
+    tx(T, v.link, &v.c, &v.s, v.cseq + (1u << 30) + 1, v.sseq, F_ACK, "junk", 1);
+    say(&v, 1, "ok", 2);
+    tcpre_finish(T, 3);
+    assert_string_equal(STREAM(1, TCPRE_C2S), "ok");
+    assert_int_equal(stats().gap_bytes, 0);
+}
+
+/* tcpre_free without tcpre_finish frees what is held, calling nothing. */
+static void test_free_without_finish(void **state)
+{
+    (void)state;
+    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
+                              ep4("10.0.0.2", 6379), 100, 900);
+    handshake(&v, 0);
+    tx(T, v.link, &v.c, &v.s, v.cseq + 5, v.sseq, F_ACK, "held", 1);
+    tx(T, v.link, &v.c, &v.s, v.cseq + 50, v.sseq, F_ACK, "held too", 2);
+    size_t before = R.log.len;
+    tcpre_free(T);
+    T = NULL;
+    assert_int_equal(R.log.len, before); /* leaks show under ASan and valgrind */
+}
+
+/* Many connections: the table grows; past 65536 ended connections the
+ * oldest are forgotten, so a late segment of the first one starts a new
+ * (midstream) connection. */
+static void test_many_connections(void **state)
+{
+    (void)state;
+    const int n = 65536 + 100;
+    struct tcpre_sink none = {NULL, NULL, NULL, NULL, NULL}; /* every callback may be NULL */
+    struct tcpre *t = tcpre_new(&none, 0);
+    struct ep s = ep4("10.255.0.1", 6379);
+    for (int i = 0; i < n; i++) { /* client i: 10.(i/256%256).(i%256).1, port 1024 + i/65536 */
+        char ip[32];
+        snprintf(ip, sizeof(ip), "10.%d.%d.1", i >> 8 & 255, i & 255);
+        struct ep c = ep4(ip, (uint16_t)(1024 + (i >> 16)));
+        tx(t, TCPRE_LINK_RAW, &c, &s, 1, 0, F_SYN, NULL, i);
+        tx(t, TCPRE_LINK_RAW, &c, &s, 2, 0, F_RST, NULL, i);
+    }
+    struct tcpre_stats st;
+    tcpre_stats(t, &st);
+    assert_int_equal(st.connections, n);
+    struct ep recent = ep4("10.0.99.1", 1025); /* i = 65536 + 99: still remembered */
+    tx(t, TCPRE_LINK_RAW, &recent, &s, 2, 0, F_ACK, "late", n + 1);
+    tcpre_stats(t, &st);
+    assert_int_equal(st.connections, n); /* a late segment of an ended connection */
+    assert_int_equal(st.retransmitted, 1);
+    struct ep first = ep4("10.0.0.1", 1024); /* i = 0: forgotten */
+    tx(t, TCPRE_LINK_RAW, &first, &s, 2, 0, F_ACK, "late", n + 2);
+    tcpre_stats(t, &st);
+    assert_int_equal(st.connections, n + 1); /* so it starts a new (midstream) one */
+    assert_int_equal(st.midstream, 1);
+    tcpre_finish(t, n + 3);
+    tcpre_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -945,6 +1008,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ethernet_padding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_tuple, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hold_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_far_ahead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_without_finish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_connections, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
