@@ -129,6 +129,7 @@ struct rec {
     struct rconn **conns; /* by id - 1 */
     int nconns;
     struct rec_counts k;
+    int written;          /* rec_write handed the steps over */
 };
 
 /* ---- text helpers ------------------------------------------------------------------ */
@@ -1074,6 +1075,9 @@ void rec_summary(const struct rec *r, struct buf *out)
 long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *warning,
                     struct buf *out)
 {
+    if (r->written)
+        return 0;
+    r->written = 1;
     for (int i = 0; i < r->nconns; i++)
         if (r->conns[i])
             finish_conn(r, r->conns[i], TCPRE_EOF);
@@ -1147,6 +1151,7 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
         }
         buf_printf(out, "strict conn %d\n", num);
         buf_append(out, c->steps.p, c->steps.len);
+        buf_free(&c->steps); /* the text is in out now: never held twice for long */
         buf_puts(out, "end\n");
         steps += c->nsteps;
     }

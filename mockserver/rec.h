@@ -77,7 +77,8 @@ void rec_counts(const struct rec *r, struct rec_counts *out);
  * block per connection that carried a command (numbered densely in the
  * order connections were first seen), and `expect connections == N`.
  * The text always parses with scn_parse. Returns the number of steps
- * written. May be called more than once (the same text each time). */
+ * written. Call once: the steps move into out block by block, so the
+ * scenario is not held twice (a second call writes nothing, returns 0). */
 long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *warning,
                     struct buf *out);
 
