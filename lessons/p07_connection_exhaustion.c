@@ -68,7 +68,7 @@ static int read_budget(int port, struct budget *b)
 struct naive_outcome {
     int ok;         /* the INCR got an integer */
     int refused;    /* the reply was the maxclients error */
-    char text[128]; /* the reply or error, as the naive code saw it */
+    char text[192]; /* the reply or error, as the naive code saw it (errstr is 128) */
 };
 
 /* NAIVE: one request = one new connection, and nobody frees it. The

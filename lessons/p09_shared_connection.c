@@ -74,7 +74,7 @@ LS_NAIVE_CODE static void *naive_thread_main(void *arg)
         if (r->type != REDIS_REPLY_STRING) {
             naive_report(sh, NAIVE_WRONG_REPLY, t->who, "a reply that is not a string");
         } else if (strcmp(r->str, t->who->expect) != 0) {
-            char what[96];
+            char what[128]; /* 80 + quotes + the sentence */
             snprintf(what, sizeof(what), "\"%.80s\" -- the other thread's value", r->str);
             naive_report(sh, NAIVE_WRONG_REPLY, t->who, what);
         }
