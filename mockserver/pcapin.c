@@ -40,6 +40,10 @@
 
 #define PCAPIN_SNAPLEN    262144 /* tcpdump's default */
 #define PCAPIN_TIMEOUT_MS 100
+/* The kernel ring for live capture. libpcap's default (2 MiB) holds only a
+ * few 64 KiB loopback frames: a burst of large replies overflows it and
+ * the lost frames become gaps in the streams. */
+#define PCAPIN_BUFFER (32 << 20)
 
 /* The tcpre link type for a libpcap DLT_ value, or -1. */
 static int link_of(int dlt)
@@ -106,6 +110,7 @@ static int open_iface(const struct pcapin_opts *o, pcap_t **out, char *err, size
     pcap_set_promisc(p, 0);
     pcap_set_timeout(p, PCAPIN_TIMEOUT_MS);
     pcap_set_immediate_mode(p, 1);
+    pcap_set_buffer_size(p, PCAPIN_BUFFER);
     pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
     int r = pcap_activate(p);
     if (r < 0) {
