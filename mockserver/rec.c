@@ -62,6 +62,7 @@
 #include "mem.h"
 #include "mr_err.h"
 #include "resp.h"
+#include "rtext.h"
 #include "scn.h"
 #include "util.h"
 
@@ -116,6 +117,7 @@ struct rconn {
     size_t rh, rn, rcap;
 
     int paired_any;
+    int refused;           /* no command, only Redis's maxclients refusal: "on connect ... refuse" */
     int64_t prev_first_ts; /* first byte of the previous paired reply, -1 none */
     long long ncmds, nsteps, nraw;
     int cut;
@@ -373,6 +375,15 @@ static void drop_commands(struct rconn *c)
     for (size_t i = c->ch; i < c->cn; i++)
         free(c->cq[i].text);
     c->ch = c->cn = 0;
+}
+
+/* The reply is the error Redis writes to a connection over maxclients. */
+static int is_refusal(const struct rep *q)
+{
+    const char *t = rtext[RT_MAXCLIENTS];
+    size_t n = strlen(t);
+    return q->n == n + 3 && q->p[0] == '-' && memcmp(q->p + 1, t, n) == 0 &&
+           memcmp(q->p + 1 + n, "\r\n", 2) == 0;
 }
 
 static void drop_replies(struct rconn *c)
@@ -913,6 +924,11 @@ static void finish_conn(struct rec *r, struct rconn *c, enum tcpre_end how)
         r->k.unanswered += n;
     }
     long long m = (long long)(c->rn - c->rh);
+    if (m == 1 && c->ncmds == 0 && is_refusal(&c->rq[c->rh])) {
+        c->refused = 1; /* replayed by a connection rule, not dropped */
+        r->k.refused++;
+        m = 0;
+    }
     if (m > 0) {
         if (!c->syn && !c->paired_any) {
             note(c, "%lld repl%s to commands sent before the capture started: dropped", m,
@@ -935,7 +951,7 @@ static void finish_conn(struct rec *r, struct rconn *c, enum tcpre_end how)
     buf_free(&c->sin);
     resp_reqp_free(&c->reqp);
     c->c_dead = c->s_dead = 1;
-    if (c->ncmds == 0)
+    if (c->ncmds == 0 && !c->refused)
         r->k.empty++;
 }
 
@@ -1033,8 +1049,8 @@ static void put_skipped(struct buf *out, const struct rec_counts *k, const char 
         {k->push, "RESP3 push message", "RESP3 push messages"},
         {k->incomplete, "partial command or reply at the end of a connection",
          "partial commands or replies at the end of connections"},
-        {k->empty, "connection without commands (omitted)",
-         "connections without commands (omitted)"},
+        {k->empty, "connection without commands (no block, still numbered)",
+         "connections without commands (no block, still numbered)"},
         {(long long)k->resync_bytes, "byte skipped to find where a conversation starts",
          "bytes skipped to find where conversations start"},
         {(long long)k->ignored_bytes, "byte after a connection was stopped",
@@ -1093,8 +1109,8 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
         buf_printf(out, "# WARNING: %s\n", w.p);
         buf_free(&w);
     }
-    buf_printf(out, "# connections: %d seen, %d recorded, %d stopped early\n", k->connections,
-               k->recorded, k->cut);
+    buf_printf(out, "# connections: %d seen, %d recorded, %d refused (maxclients), %d stopped early\n",
+               k->connections, k->recorded, k->refused, k->cut);
     buf_printf(out, "# commands: %lld parsed, %lld written as strict steps (%lld with a delay, "
                     "%lld repl%s as raw bytes)\n",
                k->commands, k->steps, k->delays, k->raw, k->raw == 1 ? "y" : "ies");
@@ -1127,11 +1143,15 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
     buf_free(&name);
     buf_free(&src);
 
+    /* Every connection counts, in the order first seen, commands or not:
+     * the replay numbers connections as it accepts them, so a client that
+     * opens one it never uses (a health check, a refused one) must find the
+     * same numbers. */
     int num = 0;
     long long steps = 0;
     for (int i = 0; i < r->nconns; i++) {
         struct rconn *c = r->conns[i];
-        if (c == NULL || c->ncmds == 0)
+        if (c == NULL)
             continue;
         num++;
         buf_printf(out, "\n# conn %d (capture connection %d", num, c->id);
@@ -1144,9 +1164,13 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
         buf_printf(out, "): %lld command%s, %lld step%s, %s\n", c->ncmds, plural(c->ncmds),
                    c->nsteps, plural(c->nsteps), end_name(c));
         buf_append(out, c->notes.p ? c->notes.p : "", c->notes.len);
+        if (c->refused) {
+            buf_puts(out, "# refused: Redis answered it with its maxclients error\n");
+            buf_printf(out, "on connect nth %d do refuse\n", num);
+            continue;
+        }
         if (c->nsteps == 0) {
-            buf_puts(out, "# (no step: no block; the connection still counts as connection ");
-            buf_printf(out, "%d)\n", num);
+            buf_printf(out, "# (no step: no block; it still counts as connection %d)\n", num);
             continue;
         }
         buf_printf(out, "strict conn %d\n", num);
@@ -1154,13 +1178,6 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
         buf_free(&c->steps); /* the text is in out now: never held twice for long */
         buf_puts(out, "end\n");
         steps += c->nsteps;
-    }
-    for (int i = 0; i < r->nconns; i++) {
-        struct rconn *c = r->conns[i];
-        if (c == NULL || c->ncmds > 0 || c->notes.len == 0)
-            continue;
-        buf_printf(out, "\n# capture connection %d: no command, omitted\n", c->id);
-        buf_append(out, c->notes.p, c->notes.len);
     }
     buf_printf(out, "\nexpect connections == %d\n", num);
     return steps;

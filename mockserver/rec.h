@@ -50,8 +50,9 @@ void rec_sink(struct rec *r, struct tcpre_sink *out);
  * they stand; rec_write closes them first). */
 struct rec_counts {
     int connections;         /* connections seen (opened) */
-    int recorded;            /* connections that carried a command: the numbered ones */
-    int empty;               /* connections without any command: omitted */
+    int recorded;            /* connections that carried a command */
+    int empty;               /* connections without any command (numbered, no block) */
+    int refused;             /* connections Redis refused (maxclients): an "on connect" rule */
     int cut;                 /* connections stopped early: gap, invalid RESP, pub/sub... */
     long long commands;      /* commands parsed */
     long long steps;         /* command/reply pairs written as strict steps */

@@ -407,7 +407,7 @@ static void test_two_interleaved_connections(void **state)
     struct fx f;
     fx_init(&f, NULL);
     op(&f, 1, 1);
-    op(&f, 2, 1); /* never sends a command: omitted, not numbered */
+    op(&f, 2, 1); /* never sends a command: no block, but it is connection 2 */
     op(&f, 3, 1);
     cmd(&f, 1, "GET a", 0);
     cmd(&f, 3, "GET b", 1);
@@ -423,12 +423,13 @@ static void test_two_interleaved_connections(void **state)
     assert_int_equal(s->stricts[0].conn, 1);
     assert_int_equal(s->stricts[0].nsteps, 1);
     step_is(s, 0, 0, "GET a", S("$1\r\nA\r\n"), 3 * MS);
-    assert_int_equal(s->stricts[1].conn, 2);
+    assert_int_equal(s->stricts[1].conn, 3);
     assert_int_equal(s->stricts[1].nsteps, 2);
     step_is(s, 1, 0, "GET b", S("$1\r\nB\r\n"), 1 * MS);
     step_is(s, 1, 1, "PING", S("+PONG\r\n"), 1 * MS);
-    require(&f, "expect connections == 2\n");
-    require(&f, "1 connection without commands (omitted)");
+    require(&f, "expect connections == 3\n");
+    require(&f, "1 connection without commands (no block, still numbered)");
+    require(&f, "# (no step: no block; it still counts as connection 2)\n");
     require(&f, "(capture connection 3, client 127.0.0.1:40003, server 127.0.0.1:6379)");
     fx_free(&f);
 }
@@ -574,12 +575,16 @@ static void test_unanswered_and_pubsub(void **state)
     rec_counts(f.r, &k);
     assert_int_equal(k.unanswered, 2);
     assert_int_equal(k.incomplete, 1);
-    assert_int_equal(k.unsolicited, 1);
-    assert_int_equal(k.empty, 1);
+    assert_int_equal(k.unsolicited, 0); /* the refusal is replayed, not dropped */
+    assert_int_equal(k.empty, 0);
+    assert_int_equal(k.refused, 1);
+    assert_int_equal(s->nrules, 1);
+    assert_true(s->rules[0].on_connect);
+    assert_int_equal(s->rules[0].acts[0].kind, SA_REFUSE);
     require(&f, "2 commands at the end got no reply in the capture");
     require(&f, "stopped at command 2, 'SUBSCRIBE c1 c2'");
-    require(&f, "expect connections == 2\n");
-    require(&f, "# capture connection 3: no command, omitted\n");
+    require(&f, "expect connections == 3\n");
+    require(&f, "on connect nth 3 do refuse\n");
     fx_free(&f);
 }
 
