@@ -48,6 +48,7 @@
 
 #include "mem.h"
 #include "mr_err.h"
+#include "wire.h"
 
 #define ETH_LEN     14
 #define IP4_LEN     20
@@ -92,20 +93,6 @@ struct cap {
 };
 
 /* ---- byte helpers ------------------------------------------------------------ */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
 
 /* Adds bytes to a ones'-complement sum as big-endian 16-bit words; an odd
  * trailing byte is padded with zero (so only the last part may be odd). */
@@ -164,60 +151,60 @@ static int emit(struct cap_conn *conn, int from, uint8_t flags, uint32_t ack, co
     /* Ethernet II */
     memcpy(f, dst->mac, 6);
     memcpy(f + 6, src->mac, 6);
-    put16(f + 12, conn->v6 ? 0x86dd : 0x0800);
+    wire_put16(f + 12, conn->v6 ? 0x86dd : 0x0800);
 
     /* IP */
     uint8_t *ip = f + ETH_LEN;
     uint32_t sum = 0;
     uint8_t pseudo[8];
     if (conn->v6) {
-        put32(ip, 0x60000000u); /* version 6, traffic class 0, flow label 0 */
-        put16(ip + 4, (uint16_t)tcplen);
+        wire_put32(ip, 0x60000000u); /* version 6, traffic class 0, flow label 0 */
+        wire_put16(ip + 4, (uint16_t)tcplen);
         ip[6] = IPPROTO_TCP;
         ip[7] = 64;
         memcpy(ip + 8, src->addr, 16);
         memcpy(ip + 24, dst->addr, 16);
         /* pseudo-header: addresses, upper-layer length (32), zero (24), next header */
         sum = sum_add(sum, ip + 8, 32);
-        put32(pseudo, (uint32_t)tcplen);
-        put32(pseudo + 4, IPPROTO_TCP);
+        wire_put32(pseudo, (uint32_t)tcplen);
+        wire_put32(pseudo + 4, IPPROTO_TCP);
         sum = sum_add(sum, pseudo, 8);
     } else {
         ip[0] = 0x45;
         ip[1] = 0;
-        put16(ip + 2, (uint16_t)(IP4_LEN + tcplen));
-        put16(ip + 4, src->ip_id++);
-        put16(ip + 6, 0x4000); /* DF */
+        wire_put16(ip + 2, (uint16_t)(IP4_LEN + tcplen));
+        wire_put16(ip + 4, src->ip_id++);
+        wire_put16(ip + 6, 0x4000); /* DF */
         ip[8] = 64;
         ip[9] = IPPROTO_TCP;
-        put16(ip + 10, 0);
+        wire_put16(ip + 10, 0);
         memcpy(ip + 12, src->addr, 4);
         memcpy(ip + 16, dst->addr, 4);
-        put16(ip + 10, sum_fold(sum_add(0, ip, IP4_LEN)));
+        wire_put16(ip + 10, sum_fold(sum_add(0, ip, IP4_LEN)));
         /* pseudo-header: addresses, zero, protocol, TCP length */
         sum = sum_add(sum, ip + 12, 8);
         pseudo[0] = 0;
         pseudo[1] = IPPROTO_TCP;
-        put16(pseudo + 2, (uint16_t)tcplen);
+        wire_put16(pseudo + 2, (uint16_t)tcplen);
         sum = sum_add(sum, pseudo, 4);
     }
 
     /* TCP */
     uint8_t *th = ip + iplen;
-    put16(th, src->port);
-    put16(th + 2, dst->port);
-    put32(th + 4, src->seq);
-    put32(th + 8, (flags & TH_ACK) ? ack : 0);
+    wire_put16(th, src->port);
+    wire_put16(th + 2, dst->port);
+    wire_put32(th + 4, src->seq);
+    wire_put32(th + 8, (flags & TH_ACK) ? ack : 0);
     th[12] = (uint8_t)(((TCP_LEN + optlen) / 4) << 4);
     th[13] = flags;
-    put16(th + 14, 65535); /* unscaled in a SYN, times 2^WSCALE afterwards */
-    put16(th + 16, 0);
-    put16(th + 18, 0); /* urgent pointer */
+    wire_put16(th + 14, 65535); /* unscaled in a SYN, times 2^WSCALE afterwards */
+    wire_put16(th + 16, 0);
+    wire_put16(th + 18, 0); /* urgent pointer */
     if (optlen) {
         uint8_t *o = th + TCP_LEN;
         o[0] = 2; /* MSS */
         o[1] = 4;
-        put16(o + 2, CAP_SEGMENT_MAX);
+        wire_put16(o + 2, CAP_SEGMENT_MAX);
         o[4] = 1; /* NOP */
         o[5] = 3; /* window scale */
         o[6] = 3;
@@ -226,7 +213,7 @@ static int emit(struct cap_conn *conn, int from, uint8_t flags, uint32_t ack, co
     if (len)
         memcpy(th + TCP_LEN + optlen, data, len);
     sum = sum_add(sum, th, tcplen);
-    put16(th + 16, sum_fold(sum));
+    wire_put16(th + 16, sum_fold(sum));
 
     if (ts_us < 0)
         ts_us = 0;
@@ -362,8 +349,8 @@ struct cap_conn *cap_conn_open(struct cap *cap, const struct sockaddr *client,
         struct cap__end *e = &conn->end[i];
         uint8_t tag = (uint8_t)(i ? 's' : 'c');
         uint8_t ports[4];
-        put16(ports, conn->end[0].port);
-        put16(ports + 2, conn->end[1].port);
+        wire_put16(ports, conn->end[0].port);
+        wire_put16(ports + 2, conn->end[1].port);
         uint32_t h = fnv1a(2166136261u, &tag, 1);
         h = fnv1a(h, conn->end[0].addr, alen);
         h = fnv1a(h, conn->end[1].addr, alen);

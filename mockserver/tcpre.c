@@ -69,6 +69,7 @@
 
 #include "mem.h"
 #include "mr_err.h"
+#include "wire.h"
 
 #define TCPRE__HOLD_BYTES  (4u << 20) /* data held behind holes, per direction */
 #define TCPRE__HOLD_PIECES 4096u      /* held pieces, per direction */
@@ -150,16 +151,6 @@ enum tcpre__dec {
     DEC_BAD      /* claims to be IP/TCP but is malformed */
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* ---- decoding ---------------------------------------------------------------- */
 
 /* A header that does not fit in what was captured: cut by the snap length
@@ -182,10 +173,10 @@ static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire, int cu
         return DEC_BAD;
     if (doff > cap)
         return short_hdr(cut);
-    s->sport = rd16(p);
-    s->dport = rd16(p + 2);
-    s->seq = rd32(p + 4);
-    s->ack = rd32(p + 8);
+    s->sport = wire_get16(p);
+    s->dport = wire_get16(p + 2);
+    s->seq = wire_get32(p + 4);
+    s->ack = wire_get32(p + 8);
     s->flags = p[13];
     s->payload = p + doff;
     s->caplen = cap - doff;
@@ -202,14 +193,14 @@ static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire, int cu
     if (cap < 20)
         return short_hdr(cut);
     size_t ihl = (size_t)(p[0] & 15) * 4;
-    size_t tot = rd16(p + 2);
+    size_t tot = wire_get16(p + 2);
     if (tot == 0)
         tot = wire; /* segmentation offload: the length is the frame's */
     if (ihl < 20 || tot < ihl || tot > wire)
         return DEC_BAD;
     if (ihl > cap)
         return short_hdr(cut);
-    if (rd16(p + 6) & 0x3fff)
+    if (wire_get16(p + 6) & 0x3fff)
         return DEC_UNDEC; /* more fragments, or a fragment offset */
     if (p[9] != 6)
         return DEC_NOT_TCP;
@@ -228,7 +219,7 @@ static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire, int cu
         return DEC_BAD;
     if (cap < 40)
         return short_hdr(cut);
-    size_t tot = 40 + (size_t)rd16(p + 4);
+    size_t tot = 40 + (size_t)wire_get16(p + 4);
     if (tot == 40)
         tot = wire; /* a jumbogram, or segmentation offload */
     if (tot > wire)
@@ -312,7 +303,7 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
             return DEC_BAD;
         if (cap < off)
             return short_hdr(cut);
-        v = af_ip(rd32(p)); /* network order, or host order on a big-endian machine */
+        v = af_ip(wire_get32(p)); /* network order, or host order on a big-endian machine */
         if (!v)
             v = af_ip((uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0]);
         break;
@@ -322,14 +313,14 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
             return DEC_BAD;
         if (cap < off)
             return short_hdr(cut);
-        uint16_t type = rd16(p + 12);
+        uint16_t type = wire_get16(p + 12);
         for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88a8 || type == 0x9100);
              tags++) {
             if (wire < off + 4)
                 return DEC_BAD;
             if (cap < off + 4)
                 return short_hdr(cut);
-            type = rd16(p + off + 2);
+            type = wire_get16(p + off + 2);
             off += 4;
         }
         v = ethertype_ip(type);
@@ -345,7 +336,7 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
             return DEC_BAD;
         if (cap < off)
             return short_hdr(cut);
-        v = ethertype_ip(rd16(p + 14));
+        v = ethertype_ip(wire_get16(p + 14));
         break;
     case TCPRE_LINK_LINUX_SLL2:
         off = 20;
@@ -353,7 +344,7 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
             return DEC_BAD;
         if (cap < off)
             return short_hdr(cut);
-        v = ethertype_ip(rd16(p));
+        v = ethertype_ip(wire_get16(p));
         break;
     default: return DEC_UNDEC;
     }

@@ -32,6 +32,7 @@
 
 #include "mr_err.h"
 #include "tcpre.h"
+#include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -131,20 +132,6 @@ static void on_close(void *ud, int id, enum tcpre_end how, int64_t ts)
 
 /* ---- described segments -> frames ---------------------------------------------- */
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 static size_t link_header(uint8_t *out, int link, int v6)
 {
     uint16_t et = v6 ? 0x86dd : 0x0800;
@@ -154,21 +141,21 @@ static size_t link_header(uint8_t *out, int link, int v6)
         memcpy(out, &af, 4);
         return 4;
     }
-    case TCPRE_LINK_LOOP: put32(out, v6 ? 24 : 2); return 4;
+    case TCPRE_LINK_LOOP: wire_put32(out, v6 ? 24 : 2); return 4;
     case TCPRE_LINK_RAW:
     case 12: return 0;
     case TCPRE_LINK_LINUX_SLL:
         memset(out, 0, 16);
-        put16(out + 14, et);
+        wire_put16(out + 14, et);
         return 16;
     case TCPRE_LINK_LINUX_SLL2:
         memset(out, 0, 20);
-        put16(out, et);
+        wire_put16(out, et);
         return 20;
     default:
         memset(out, 0, 12);
         out[0] = out[6] = 2;
-        put16(out + 12, et);
+        wire_put16(out + 12, et);
         return 14;
     }
 }
@@ -186,7 +173,7 @@ static size_t build(uint8_t *out, int link, int v6, int from_server, int conn, u
     memset(ip, 0, iphl);
     if (v6) {
         ip[0] = 0x60;
-        put16(ip + 4, (uint32_t)(20 + plen));
+        wire_put16(ip + 4, (uint32_t)(20 + plen));
         ip[6] = 6;
         ip[7] = 64;
         ip[8] = ip[24] = 0xfd;
@@ -194,7 +181,7 @@ static size_t build(uint8_t *out, int link, int v6, int from_server, int conn, u
         ip[39] = from_server ? 1 : 2;
     } else {
         ip[0] = 0x45;
-        put16(ip + 2, (uint32_t)(20 + 20 + plen));
+        wire_put16(ip + 2, (uint32_t)(20 + 20 + plen));
         ip[8] = 64;
         ip[9] = 6;
         ip[12] = ip[16] = 10;
@@ -203,10 +190,10 @@ static size_t build(uint8_t *out, int link, int v6, int from_server, int conn, u
     }
     uint8_t *th = ip + iphl;
     memset(th, 0, 20);
-    put16(th, src);
-    put16(th + 2, dst);
-    put32(th + 4, seq);
-    put32(th + 8, ack);
+    wire_put16(th, src);
+    wire_put16(th + 2, dst);
+    wire_put32(th + 4, seq);
+    wire_put32(th + 8, ack);
     th[12] = 5 << 4;
     th[13] = flags;
     uint32_t first = seq + ((flags & 0x02) ? 1u : 0u); /* a SYN takes a number */

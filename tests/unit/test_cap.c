@@ -26,6 +26,7 @@
 
 #include "cap.h"
 #include "mr_err.h"
+#include "wire.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 #define T0     1700000000123456LL /* a timestamp, microseconds */
@@ -58,16 +59,6 @@ struct capfile {
     size_t n;
 };
 
-static uint16_t be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* RFC 1071 checksum over a list of (pointer, length) parts, written here
  * without any code from cap.c: the parts are concatenated first. */
 static uint16_t csum(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
@@ -99,7 +90,7 @@ static void decode(const struct pcap_pkthdr *h, const uint8_t *p, struct frame *
     assert_int_equal(p[0], 0x02);
     assert_int_equal(p[6], 0x02);
     assert_true(p[5] != p[11]);
-    uint16_t type = be16(p + 12);
+    uint16_t type = wire_get16(p + 12);
     const uint8_t *ip = p + 14;
     const uint8_t *th;
     size_t tcplen;
@@ -108,8 +99,8 @@ static void decode(const struct pcap_pkthdr *h, const uint8_t *p, struct frame *
     if (type == 0x0800) {
         assert_true(h->len >= 14 + 20 + 20);
         assert_int_equal(ip[0], 0x45);
-        assert_int_equal(be16(ip + 2), h->len - 14); /* total length */
-        assert_int_equal(be16(ip + 6), 0x4000);      /* DF, no fragment */
+        assert_int_equal(wire_get16(ip + 2), h->len - 14); /* total length */
+        assert_int_equal(wire_get16(ip + 6), 0x4000);      /* DF, no fragment */
         assert_int_equal(ip[9], 6);
         assert_int_equal(csum(ip, 20, NULL, 0), 0); /* header checksum holds */
         memcpy(fr->src, ip + 12, 4);
@@ -127,7 +118,7 @@ static void decode(const struct pcap_pkthdr *h, const uint8_t *p, struct frame *
         fr->v6 = 1;
         assert_true(h->len >= 14 + 40 + 20);
         assert_int_equal(ip[0] >> 4, 6);
-        assert_int_equal(be16(ip + 4), h->len - 14 - 40); /* payload length */
+        assert_int_equal(wire_get16(ip + 4), h->len - 14 - 40); /* payload length */
         assert_int_equal(ip[6], 6);
         memcpy(fr->src, ip + 8, 16);
         memcpy(fr->dst, ip + 24, 16);
@@ -143,14 +134,14 @@ static void decode(const struct pcap_pkthdr *h, const uint8_t *p, struct frame *
         pslen = 40;
     }
     assert_int_equal(csum(pseudo, pslen, th, tcplen), 0); /* TCP checksum holds */
-    fr->sport = be16(th);
-    fr->dport = be16(th + 2);
-    fr->seq = be32(th + 4);
-    fr->ack = be32(th + 8);
+    fr->sport = wire_get16(th);
+    fr->dport = wire_get16(th + 2);
+    fr->seq = wire_get32(th + 4);
+    fr->ack = wire_get32(th + 8);
     fr->tcp_hlen = (size_t)(th[12] >> 4) * 4;
     assert_true(fr->tcp_hlen >= 20 && fr->tcp_hlen <= tcplen);
     fr->flags = th[13];
-    fr->win = be16(th + 14);
+    fr->win = wire_get16(th + 14);
     memcpy(fr->opts, th + 20, fr->tcp_hlen - 20);
     fr->plen = tcplen - fr->tcp_hlen;
     fr->payload = malloc(fr->plen + 1);

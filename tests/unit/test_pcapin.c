@@ -33,6 +33,7 @@
 #include "mr_err.h"
 #include "pcapin.h"
 #include "tcpre.h"
+#include "wire.h"
 
 #define F_FIN 0x01
 #define F_SYN 0x02
@@ -171,20 +172,6 @@ static int run_file(const char *path, long *frames, char *err, size_t errlen,
 
 /* ---- frames -------------------------------------------------------------------- */
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* Ethernet / IPv4 10.0.0.1 <-> 10.0.0.2 / TCP, the client on port 40000,
  * the server on 6379. Returns the frame length. */
 static size_t frame(uint8_t *out, int from_server, uint32_t seq, uint32_t ack, uint8_t flags,
@@ -193,22 +180,22 @@ static size_t frame(uint8_t *out, int from_server, uint32_t seq, uint32_t ack, u
     size_t len = data ? strlen(data) : 0;
     memset(out, 0, 54);
     memcpy(out, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
-    put16(out + 12, 0x0800);
+    wire_put16(out + 12, 0x0800);
     uint8_t *ip = out + 14;
     ip[0] = 0x45;
-    put16(ip + 2, (uint32_t)(40 + len));
+    wire_put16(ip + 2, (uint32_t)(40 + len));
     ip[8] = 64;
     ip[9] = 6;
     memcpy(ip + 12, from_server ? "\x0a\0\0\x02" : "\x0a\0\0\x01", 4);
     memcpy(ip + 16, from_server ? "\x0a\0\0\x01" : "\x0a\0\0\x02", 4);
     uint8_t *th = ip + 20;
-    put16(th, from_server ? 6379 : 40000);
-    put16(th + 2, from_server ? 40000 : 6379);
-    put32(th + 4, seq);
-    put32(th + 8, ack);
+    wire_put16(th, from_server ? 6379 : 40000);
+    wire_put16(th + 2, from_server ? 40000 : 6379);
+    wire_put32(th + 4, seq);
+    wire_put32(th + 8, ack);
     th[12] = 5 << 4;
     th[13] = flags;
-    put16(th + 14, 65535);
+    wire_put16(th + 14, 65535);
     memcpy(th + 20, data ? data : "", len);
     return 54 + len;
 }

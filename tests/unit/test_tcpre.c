@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "mr_err.h"
 #include "tcpre.h"
+#include "wire.h"
 
 #define F_FIN 0x01
 #define F_SYN 0x02
@@ -146,20 +147,6 @@ static struct ep ep6(const char *ip, uint16_t port)
     return e;
 }
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* Options for unusual frames. */
 struct opt {
     int ip_proto;     /* 0: TCP */
@@ -187,13 +174,13 @@ static size_t build_x(uint8_t *out, int link, const struct ep *s, const struct e
         memcpy(out, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
         n = 12;
         if (link == LINK_VLAN2) {
-            put16(out + n, 0x88a8);
-            put16(out + n + 2, 100);
-            put16(out + n + 4, 0x8100);
-            put16(out + n + 6, 200);
+            wire_put16(out + n, 0x88a8);
+            wire_put16(out + n + 2, 100);
+            wire_put16(out + n + 4, 0x8100);
+            wire_put16(out + n + 6, 200);
             n += 8;
         }
-        put16(out + n, etype);
+        wire_put16(out + n, etype);
         n += 2;
         break;
     case TCPRE_LINK_NULL: {
@@ -202,21 +189,21 @@ static size_t build_x(uint8_t *out, int link, const struct ep *s, const struct e
         n = 4;
         break;
     }
-    case TCPRE_LINK_LOOP: put32(out, s->v6 ? 24 : 2); n = 4; break;
+    case TCPRE_LINK_LOOP: wire_put32(out, s->v6 ? 24 : 2); n = 4; break;
     case TCPRE_LINK_RAW:
     case 12: n = 0; break;
     case TCPRE_LINK_LINUX_SLL:
         memset(out, 0, 16);
-        put16(out + 2, 772); /* ARPHRD_LOOPBACK */
-        put16(out + 4, 6);
-        put16(out + 14, etype);
+        wire_put16(out + 2, 772); /* ARPHRD_LOOPBACK */
+        wire_put16(out + 4, 6);
+        wire_put16(out + 14, etype);
         n = 16;
         break;
     case TCPRE_LINK_LINUX_SLL2:
         memset(out, 0, 20);
-        put16(out, etype);
-        put32(out + 4, 1);    /* interface index */
-        put16(out + 8, 772);  /* ARPHRD_LOOPBACK */
+        wire_put16(out, etype);
+        wire_put32(out + 4, 1);    /* interface index */
+        wire_put16(out + 8, 772);  /* ARPHRD_LOOPBACK */
         out[11] = 6;
         n = 20;
         break;
@@ -253,14 +240,14 @@ static size_t build_x(uint8_t *out, int link, const struct ep *s, const struct e
             iphl += 8;
         }
         *nhp = (uint8_t)proto;
-        put16(ip + 4, (uint32_t)(iphl - 40 + l4len));
+        wire_put16(ip + 4, (uint32_t)(iphl - 40 + l4len));
     } else {
         iphl = (size_t)(o->ihl ? o->ihl : 5) * 4;
         size_t real = iphl < 20 ? 20 : iphl;
         memset(ip, 0, real);
         ip[0] = (uint8_t)(0x40 | iphl / 4);
-        put16(ip + 2, (uint32_t)(real + l4len + (o->bad_totlen ? 100 : 0)));
-        put16(ip + 6, o->v4_frag ? 0x2000 : 0x4000);
+        wire_put16(ip + 2, (uint32_t)(real + l4len + (o->bad_totlen ? 100 : 0)));
+        wire_put16(ip + 6, o->v4_frag ? 0x2000 : 0x4000);
         ip[8] = 64;
         ip[9] = (uint8_t)proto;
         memcpy(ip + 12, s->addr, 4);
@@ -271,20 +258,20 @@ static size_t build_x(uint8_t *out, int link, const struct ep *s, const struct e
     if (proto == 6) {
         size_t hl = doff < 20 ? 20 : doff;
         memset(th, 0, hl);
-        put16(th, s->port);
-        put16(th + 2, d->port);
-        put32(th + 4, seq);
-        put32(th + 8, ack);
+        wire_put16(th, s->port);
+        wire_put16(th + 2, d->port);
+        wire_put32(th + 4, seq);
+        wire_put32(th + 8, ack);
         th[12] = (uint8_t)(doff / 4 << 4);
         th[13] = flags;
-        put16(th + 14, 65535);
+        wire_put16(th + 14, 65535);
         if (len)
             memcpy(th + hl, data, len);
     } else { /* UDP or ICMP: 8 bytes of header */
         memset(th, 0, 8);
-        put16(th, s->port);
-        put16(th + 2, d->port);
-        put16(th + 4, (uint32_t)l4len);
+        wire_put16(th, s->port);
+        wire_put16(th + 2, d->port);
+        wire_put16(th + 4, (uint32_t)l4len);
         if (len)
             memcpy(th + 8, data, len);
     }
