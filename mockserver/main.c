@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cap.h"
+#include "cli.h"
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
@@ -51,30 +52,21 @@ static void usage(FILE *out)
             "Prints 'listening on ADDR:PORT' when ready. SIGINT or SIGTERM stop it cleanly.\n");
 }
 
+/* Parses an int option through cli_number. */
 static int parse_int(const char *opt, const char *s, long min, long max, int *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
-        fprintf(stderr, "mockredis: %s expects a number from %ld to %ld, got '%s'\n", opt, min,
-                max, s);
+    long v;
+    if (cli_number("mockredis", opt, s, min, max, &v) < 0)
         return -1;
-    }
     *out = (int)v;
     return 0;
 }
 
 static int write_port_file(const char *path, int port)
 {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL || fprintf(f, "%d\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "mockredis: cannot write port file %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    char text[16];
+    int n = snprintf(text, sizeof(text), "%d\n", port);
+    return cli_write_file("mockredis", "port file", path, text, (size_t)n);
 }
 
 /* Prints the scenario's verdict on stderr (and as JSON to path). Returns
@@ -84,13 +76,8 @@ static int report(struct scn_run *run, const char *path)
     struct buf text = BUF_INIT, json = BUF_INIT;
     int status = scn_run_verdict(run, &text, &json);
     fputs(text.p, stderr);
-    if (path) {
-        FILE *f = fopen(path, "w");
-        if (f == NULL || fwrite(json.p, 1, json.len, f) != json.len || fclose(f) != 0) {
-            fprintf(stderr, "mockredis: cannot write report %s: %s\n", path, strerror(errno));
-            status = 1;
-        }
-    }
+    if (path && cli_write_file("mockredis", "report", path, json.p, json.len) < 0)
+        status = 1;
     buf_free(&text);
     buf_free(&json);
     return status;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "mr_err.h"
 #include "pcapin.h"
 #include "rec.h"
@@ -60,42 +61,15 @@ static void usage(FILE *out)
             "(unreadable capture, no command with its reply, output not writable), 2 bad usage.\n");
 }
 
-static int parse_long(const char *opt, const char *s, long min, long max, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
-        fprintf(stderr, "mockredis record: %s expects a number from %ld to %ld, got '%s'\n", opt,
-                min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Writes text to path via path.tmp and a rename, or to stdout when path is NULL. */
+/* Writes text to path (whole, via a rename), or to stdout when path is NULL. */
 static int write_out(const char *path, const struct buf *text)
 {
     const char *p = text->p ? text->p : "";
-    if (path == NULL) {
-        if (fwrite(p, 1, text->len, stdout) != text->len || fflush(stdout) != 0) {
-            fprintf(stderr, "mockredis record: cannot write to standard output: %s\n",
-                    strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-        fprintf(stderr, "mockredis record: output path too long: %s\n", path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL || fwrite(p, 1, text->len, f) != text->len || fclose(f) != 0 ||
-        rename(tmp, path) != 0) {
-        fprintf(stderr, "mockredis record: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp);
+    if (path)
+        return cli_write_file("mockredis record", "scenario", path, p, text->len);
+    if (fwrite(p, 1, text->len, stdout) != text->len || fflush(stdout) != 0) {
+        fprintf(stderr, "mockredis record: cannot write to standard output: %s\n",
+                strerror(errno));
         return -1;
     }
     return 0;
@@ -131,7 +105,7 @@ int rec_cli_main(int argc, char **argv)
         switch (o) {
         case 'o': out_path = optarg; break;
         case O_PORT:
-            rc = parse_long("--port", optarg, 1, 65535, &port);
+            rc = cli_number("mockredis record", "--port", optarg, 1, 65535, &port);
             have_port = 1;
             break;
         case O_NODELAY: ro.no_delays = 1; break;
@@ -143,7 +117,7 @@ int rec_cli_main(int argc, char **argv)
             }
             break;
         case O_IFACE: po.iface = optarg; break;
-        case O_COUNT: rc = parse_long("--count", optarg, 1, LONG_MAX, &count); break;
+        case O_COUNT: rc = cli_number("mockredis record", "--count", optarg, 1, LONG_MAX, &count); break;
         case 'h':
         case O_HELP: usage(stdout); return 0;
         default:
