@@ -354,14 +354,29 @@ static struct rconn *conn_get(struct rec *r, int id, int create)
     return c;
 }
 
+/* Appends a "# ..." line. The text may quote what the peer sent (the
+ * request parser's error names the offending byte), so control and non-ASCII
+ * bytes are escaped: a line break would end the comment early. */
 static void note(struct rconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct rconn *c, const char *fmt, ...)
 {
+    static const char hex[] = "0123456789abcdef";
+    struct buf t = BUF_INIT;
     va_list ap;
-    buf_puts(&c->notes, "# ");
     va_start(ap, fmt);
-    buf_vprintf(&c->notes, fmt, ap);
+    buf_vprintf(&t, fmt, ap);
     va_end(ap);
+    buf_puts(&c->notes, "# ");
+    for (size_t i = 0; i < t.len; i++) {
+        unsigned char ch = (unsigned char)t.p[i];
+        if (ch >= 0x20 && ch < 0x7f) {
+            buf_putc(&c->notes, (char)ch);
+        } else {
+            char e[4] = {'\\', 'x', hex[ch >> 4], hex[ch & 15]};
+            buf_append(&c->notes, e, 4);
+        }
+    }
+    buf_free(&t);
     buf_putc(&c->notes, '\n');
 }
 

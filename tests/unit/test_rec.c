@@ -545,6 +545,22 @@ static void test_invalid_resp(void **state)
     fx_free(&f);
 }
 
+/* Found by fuzz_rec: Redis's protocol error names the byte it got, here a
+ * line feed; quoted raw in a "#" note it ended the comment and the next
+ * line did not parse. */
+static void test_note_escapes_peer_bytes(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, NULL);
+    op(&f, 1, 1);
+    up(&f, 1, S("*1\r\n\n\r\n"), 0);
+    struct scn *s = fx_write(&f);
+    assert_int_equal(s->nstricts, 0);
+    require(&f, "(Redis answers 'ERR Protocol error: expected '$', got '\\x0a'' and closes)");
+    fx_free(&f);
+}
+
 static void test_unanswered_and_pubsub(void **state)
 {
     (void)state;
@@ -765,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_midstream_false_start),
         cmocka_unit_test(test_gap_stops_block),
         cmocka_unit_test(test_invalid_resp),
+        cmocka_unit_test(test_note_escapes_peer_bytes),
         cmocka_unit_test(test_unanswered_and_pubsub),
         cmocka_unit_test(test_delays),
         cmocka_unit_test(test_large_array_many_slices),
