@@ -32,7 +32,9 @@
  *  - rec_write's text parses with scn_parse, with an empty diagnostic;
  *  - the steps parsed are as many as rec_write returned and rec_counts
  *    says; every step has a command and a reply whose RESP2 encoding is not
- *    empty; every strict block is for a connection number 1..ids opened;
+ *    empty and is exactly one complete reply (resp_scan: the recorder
+ *    pairs whole replies); every strict block is for a connection number
+ *    1..ids opened;
  *  - a second rec_write writes nothing and returns 0.
  * With FUZZ_REC_PRINT set in the environment, each scenario is printed (to
  * look at what the seeds record: fuzz_rec seeds/rec/NAME). */
@@ -44,6 +46,7 @@
 
 #include "buf.h"
 #include "rec.h"
+#include "resp.h"
 #include "scn.h"
 #include "tcpre.h"
 
@@ -187,6 +190,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             scn_val_write(sp->reply, &enc, 2);
             if (enc.len == 0)
                 fail("a strict step's reply encodes to nothing", &text, NULL);
+            size_t n = 0;
+            if (resp_scan(enc.p, enc.len, &n) != 1 || n != enc.len)
+                fail("a strict step's reply is not one complete RESP reply", &text, NULL);
             buf_free(&enc);
             parsed++;
         }
