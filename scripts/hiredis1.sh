@@ -14,7 +14,7 @@
 # slow and valgrind labels, which the main build trees already cover).
 #
 # Environment: HIREDIS1_SUITE (default trixie), COMPILER (default clang),
-# JOBS. Needs `apt-get update` to have run once (scripts/deps.sh does it).
+# JOBS. A second run reuses what DIR/hiredis holds.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,9 +33,10 @@ if [ ! -f "$root/.unpacked" ]; then
     codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
     # The archive this machine's apt already uses for its own release.
     # shellcheck disable=SC2016
-    uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+    # (--no-release-info: from the configuration, even before apt-get update)
+    uri=$(apt-get indextargets --no-release-info --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
           awk -v r="$codename" '$2 == r { print $1; exit }')
-    [ -n "$uri" ] || die "no apt source for '$codename' found (run apt-get update first)"
+    [ -n "$uri" ] || die "no apt source for '$codename' in apt's configuration"
 
     rm -rf "$apt" "$root"
     mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$root"
