@@ -9,6 +9,7 @@
 #include "mh.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -406,4 +407,30 @@ const char *mh_escape(const char *p, size_t n, char *out, size_t size)
     if (size)
         out[o < size ? o : size - 1] = '\0';
     return out;
+}
+
+int mh_scratch_make(char *dir, size_t size, const char *prefix)
+{
+    if (snprintf(dir, size, "/tmp/%s.XXXXXX", prefix) >= (int)size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+int mh_scratch_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    return rmdir(dir);
 }

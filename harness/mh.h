@@ -74,4 +74,12 @@ long long mh_stat(int port, const char *name);
  * and others as escapes. Returns out. */
 const char *mh_escape(const char *p, size_t n, char *out, size_t size);
 
+/* Scratch directories for tests that write files (captures, scenarios).
+ * mh_scratch_make creates a new, empty /tmp/PREFIX.XXXXXX and writes its
+ * path into dir (size bytes; 64 is plenty for a short prefix); returns 0,
+ * or -1 with errno set. mh_scratch_remove removes every file in dir (what a
+ * failed test left behind too; not recursive), then dir; returns 0 or -1. */
+int mh_scratch_make(char *dir, size_t size, const char *prefix);
+int mh_scratch_remove(const char *dir);
+
 #endif

@@ -181,17 +181,13 @@ static void test_tshark_decodes_resp(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/it_cap_tshark.XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return mh_scratch_make(dir, sizeof(dir), "it_cap_tshark");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char path[96];
-    snprintf(path, sizeof(path), "%s/cap.pcap", dir);
-    unlink(path);
-    return rmdir(dir);
+    return mh_scratch_remove(dir);
 }
 
 int main(void)

@@ -26,7 +26,6 @@
  * as root, it must fail with status 1 and say why. */
 #include "it.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
@@ -491,26 +490,13 @@ static void test_record_bad_input(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/it_record.XXXXXX");
-    return mkdtemp(dir) == NULL ? -1 : 0;
+    return mh_scratch_make(dir, sizeof(dir), "it_record");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    /* A failed test leaves its files behind: remove whatever is there. */
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        char path[512];
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    return rmdir(dir);
+    return mh_scratch_remove(dir); /* also what a failed test left behind */
 }
 
 /* it_record --generate DIR: (root) capture a real redis-server session

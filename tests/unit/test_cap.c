@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "cap.h"
+#include "mh.h"
 #include "mr_err.h"
 #include "wire.h"
 
@@ -183,25 +183,13 @@ static char tmpdir[64];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_cap.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return mh_scratch_make(tmpdir, sizeof(tmpdir), "test_cap");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d == NULL)
-        return -1;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[400];
-        snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
+    return mh_scratch_remove(tmpdir);
 }
 
 static const char *tmp(const char *name)

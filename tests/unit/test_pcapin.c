@@ -14,7 +14,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -30,6 +29,7 @@
 
 #include "buf.h"
 #include "cap.h"
+#include "mh.h"
 #include "mr_err.h"
 #include "pcapin.h"
 #include "tcpre.h"
@@ -122,26 +122,14 @@ static int setup(void **state)
 {
     (void)state;
     rec_clear();
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_pcapin.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return mh_scratch_make(tmpdir, sizeof(tmpdir), "test_pcapin");
 }
 
 static int teardown(void **state)
 {
     (void)state;
     rec_clear();
-    DIR *d = opendir(tmpdir);
-    if (d == NULL)
-        return -1;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[400];
-        snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
+    return mh_scratch_remove(tmpdir);
 }
 
 static const char *tmp(const char *name)
