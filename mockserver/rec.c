@@ -117,6 +117,7 @@ struct rconn {
     size_t rh, rn, rcap;
 
     int paired_any;
+    int counted_open;      /* in rec.open_now (opened through cb_open, not yet closed) */
     int refused;           /* no command, only Redis's maxclients refusal: "on connect ... refuse" */
     int64_t prev_first_ts; /* first byte of the previous paired reply, -1 none */
     long long ncmds, nsteps, nraw;
@@ -132,6 +133,11 @@ struct rec {
     int nconns;
     struct rec_counts k;
     int written;          /* rec_write handed the steps over */
+    /* The longest time no connection was open, between the first open and
+     * the last close: the replay must not end ("finish idle") inside it. */
+    int open_now;
+    int64_t idle_from;    /* when open_now dropped to 0; -1 before the first open */
+    int64_t max_idle_us;
 };
 
 /* ---- text helpers ------------------------------------------------------------------ */
@@ -843,12 +849,14 @@ static void server_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
 static void cb_open(void *ud, int id, const struct tcpre_flow *f, int syn, int64_t ts_us)
 {
     struct rec *r = ud;
-    (void)ts_us;
     if (conn_get(r, id, 0))
         return; /* opened twice: keep the first */
     struct rconn *c = conn_get(r, id, 1);
     if (c == NULL)
         return;
+    if (r->open_now++ == 0 && r->idle_from >= 0 && ts_us - r->idle_from > r->max_idle_us)
+        r->max_idle_us = ts_us - r->idle_from;
+    c->counted_open = 1;
     c->syn = syn != 0;
     c->c_sync = c->s_sync = c->syn;
     if (f) {
@@ -973,10 +981,33 @@ static void finish_conn(struct rec *r, struct rconn *c, enum tcpre_end how)
 static void cb_close(void *ud, int id, enum tcpre_end how, int64_t ts)
 {
     struct rec *r = ud;
-    (void)ts;
     struct rconn *c = conn_get(r, id, 0);
-    if (c)
-        finish_conn(r, c, how);
+    if (c == NULL)
+        return;
+    if (c->counted_open) {
+        c->counted_open = 0;
+        if (--r->open_now == 0)
+            r->idle_from = ts;
+    }
+    finish_conn(r, c, how);
+}
+
+/* "finish idle", with a grace of twice the longest time the capture had no
+ * connection open (at least the default, at most what a duration can be),
+ * so that the replay does not end while the client is between two
+ * connections. */
+static void write_finish(const struct rec *r, struct buf *out)
+{
+    if (2 * r->max_idle_us <= SCN_IDLE_GRACE_US) {
+        buf_puts(out, "\nfinish idle\n");
+        return;
+    }
+    int64_t ms = (2 * r->max_idle_us + 999) / 1000;
+    if (ms > DELAY_MAX_US / 1000)
+        ms = DELAY_MAX_US / 1000;
+    buf_printf(out, "\n# the client had no connection open for up to %lld ms: the replay waits twice "
+                    "that before it ends\nfinish idle %lldms\n",
+               (long long)(r->max_idle_us / 1000), (long long)ms);
 }
 
 /* ---- public ---------------------------------------------------------------------------------- */
@@ -990,6 +1021,7 @@ void rec_opts_init(struct rec_opts *o)
 struct rec *rec_new(const struct rec_opts *o)
 {
     struct rec *r = mem_calloc(1, sizeof(*r));
+    r->idle_from = -1;
     if (o)
         r->o = *o;
     else
@@ -1154,7 +1186,7 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
     buf_printf(&name, "recorded from %s", r->source);
     buf_puts(out, "name ");
     put_quoted(out, name.p, name.len);
-    buf_puts(out, "\nfinish idle\n");
+    write_finish(r, out);
     buf_free(&name);
     buf_free(&src);
 

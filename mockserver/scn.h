@@ -134,6 +134,10 @@ struct scn_expect {
 
 enum scn_end { SE_IDLE, SE_AFTER, SE_CONTROL };
 
+/* "finish idle" without a duration: long enough for a client that connects
+ * per request to open its next connection. */
+#define SCN_IDLE_GRACE_US 100000
+
 struct scn {
     char *file;               /* the name given to scn_parse */
     char *name;               /* NULL when not given */
@@ -144,6 +148,7 @@ struct scn {
     char *requirepass;        /* NULL = not set */
     enum scn_end end;
     int64_t end_after_us;
+    int64_t idle_grace_us;    /* finish idle: this long without a client ends it */
 
     struct resp_argv **setup;
     int *setup_line;

@@ -1247,8 +1247,12 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
         s->requirepass = mem_dup(t.p, t.n);
     } else { /* finish */
         int r = word(p, &t, 0);
-        if (r == 1 && kw(&t, "idle"))
+        if (r == 1 && kw(&t, "idle")) {
             s->end = SE_IDLE;
+            s->idle_grace_us = SCN_IDLE_GRACE_US;
+            if (peek(p, &t, 0) == 1 && get_duration(p, &s->idle_grace_us) < 0)
+                return;
+        }
         else if (r == 1 && kw(&t, "control"))
             s->end = SE_CONTROL;
         else if (r == 1 && kw(&t, "after")) {
@@ -1256,7 +1260,8 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             if (get_duration(p, &s->end_after_us) < 0)
                 return;
         } else {
-            perr(p, r == 1 ? t.col : col, "expected idle, after DURATION or control after 'finish'");
+            perr(p, r == 1 ? t.col : col,
+                 "expected idle [DURATION], after DURATION or control after 'finish'");
             return;
         }
     }
@@ -1296,6 +1301,7 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
     s->file = mem_strdup(file);
     s->seed = 1;
     s->timeout = -1;
+    s->idle_grace_us = SCN_IDLE_GRACE_US;
 
     if (memchr(text, '\0', len) != NULL) {
         p.lineno = 1;

@@ -23,7 +23,6 @@
 #include "obj.h"
 #include "util.h"
 
-#define IDLE_GRACE_US 100000 /* "finish idle": no client for this long */
 
 struct strict_state {
     int next;        /* index of the next step */
@@ -495,7 +494,7 @@ int scn_run_over(struct scn_run *r, size_t nclients)
         }
         if (r->idle_since_us < 0)
             r->idle_since_us = clk_mono_us();
-        return clk_mono_us() - r->idle_since_us >= IDLE_GRACE_US;
+        return clk_mono_us() - r->idle_since_us >= r->s->idle_grace_us;
     }
     return 0;
 }

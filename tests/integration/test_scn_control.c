@@ -115,12 +115,56 @@ static void test_end_exits_with_verdict(void **state)
     free(path);
 }
 
+/* One connection with a PING, closed. */
+static void ping_once(struct mh_server *srv)
+{
+    redisContext *c = it_connect(mh_server_port(srv));
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(c);
+}
+
+/* "finish idle" ends a scenario 100 ms after the last client left; a
+ * client that comes back 400 ms later finds the server gone. "finish idle
+ * 2s" waits for it. (Real time: the grace is wall-clock time.) */
+static void test_finish_idle_grace(void **state)
+{
+    (void)state;
+    char *quick = write_scn("finish idle\nexpect connections == 2\n");
+    char *patient = write_scn("finish idle 2s\nexpect connections == 2\n");
+    int status = -1;
+
+    const char *args1[] = {"--scenario", quick, NULL};
+    struct mh_server *srv = it_mock(args1);
+    ping_once(srv);
+    assert_int_equal(mh_server_wait(srv, 5000, &status), 1); /* over without the second */
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1); /* connections == 1: the expectation failed */
+    it_stop(srv);
+
+    const char *args2[] = {"--scenario", patient, NULL};
+    srv = it_mock(args2);
+    ping_once(srv);
+    it_sleep_ms(400);
+    assert_int_equal(mh_server_wait(srv, 0, &status), 0); /* still waiting */
+    ping_once(srv);
+    assert_int_equal(mh_server_wait(srv, 10000, &status), 1);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    it_stop(srv);
+
+    unlink(quick);
+    unlink(patient);
+    free(quick);
+    free(patient);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_verdict_reset),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_end_exits_with_verdict),
+        cmocka_unit_test(test_finish_idle_grace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,7 +50,7 @@ static void fx_free(struct fx *f)
     scn_free(f->scn);
 }
 
-static void op(struct fx *f, int id, int syn)
+static void op_at(struct fx *f, int id, int syn, int64_t t_ms)
 {
     struct tcpre_flow fl;
     memset(&fl, 0, sizeof(fl));
@@ -59,7 +59,12 @@ static void op(struct fx *f, int id, int syn)
     memcpy(fl.srv_addr, "\x7f\x00\x00\x01", 4);
     fl.cli_port = (uint16_t)(40000 + id);
     fl.srv_port = 6379;
-    f->s.open(f->s.ud, id, &fl, syn, T0);
+    f->s.open(f->s.ud, id, &fl, syn, T0 + t_ms * MS);
+}
+
+static void op(struct fx *f, int id, int syn)
+{
+    op_at(f, id, syn, 0);
 }
 
 static void up(struct fx *f, int id, const char *p, size_t n, int64_t t_ms)
@@ -72,9 +77,14 @@ static void down(struct fx *f, int id, const char *p, size_t n, int64_t t_ms)
     f->s.data(f->s.ud, id, TCPRE_S2C, (const uint8_t *)p, n, T0 + t_ms * MS);
 }
 
+static void cl_at(struct fx *f, int id, int64_t t_ms)
+{
+    f->s.close(f->s.ud, id, TCPRE_FIN, T0 + t_ms * MS);
+}
+
 static void cl(struct fx *f, int id)
 {
-    f->s.close(f->s.ud, id, TCPRE_FIN, T0);
+    cl_at(f, id, 0);
 }
 
 /* Writes the scenario and parses it; fails the test with both texts when
@@ -428,9 +438,36 @@ static void test_two_interleaved_connections(void **state)
     step_is(s, 1, 0, "GET b", S("$1\r\nB\r\n"), 1 * MS);
     step_is(s, 1, 1, "PING", S("+PONG\r\n"), 1 * MS);
     require(&f, "expect connections == 3\n");
+    require(&f, "\nfinish idle\n"); /* never a moment without a connection */
+    assert_int_equal(s->idle_grace_us, SCN_IDLE_GRACE_US);
     require(&f, "1 connection without commands (no block, still numbered)");
     require(&f, "# (no step: no block; it still counts as connection 2)\n");
     require(&f, "(capture connection 3, client 127.0.0.1:40003, server 127.0.0.1:6379)");
+    fx_free(&f);
+}
+
+/* The client closed its only connection and opened the next 600 ms later:
+ * the replay must wait longer than that before "finish idle" ends it. */
+static void test_finish_idle_covers_pauses(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, NULL);
+    op_at(&f, 1, 1, 0);
+    cmd(&f, 1, "PING", 1);
+    down(&f, 1, S("+PONG\r\n"), 1);
+    cl_at(&f, 1, 2);
+    op_at(&f, 2, 1, 602);
+    cmd(&f, 2, "PING", 603);
+    down(&f, 2, S("+PONG\r\n"), 603);
+    op_at(&f, 3, 1, 650); /* overlaps 2: no pause */
+    cl_at(&f, 2, 700);
+    cl_at(&f, 3, 710);
+    struct scn *s = fx_write(&f);
+    assert_int_equal(s->end, SE_IDLE);
+    assert_int_equal(s->idle_grace_us, 1200 * MS);
+    require(&f, "no connection open for up to 600 ms");
+    require(&f, "finish idle 1200ms\n");
     fx_free(&f);
 }
 
@@ -777,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_nested_arrays_and_nil),
         cmocka_unit_test(test_resp3_after_hello),
         cmocka_unit_test(test_two_interleaved_connections),
+        cmocka_unit_test(test_finish_idle_covers_pauses),
         cmocka_unit_test(test_midstream_resync),
         cmocka_unit_test(test_midstream_false_start),
         cmocka_unit_test(test_gap_stops_block),

@@ -80,6 +80,16 @@ static void test_header(void **state)
     assert_int_equal(s->seed, 1);    /* default */
     assert_int_equal(s->timeout, -1); /* not set */
     assert_null(s->name);
+    assert_int_equal(s->idle_grace_us, SCN_IDLE_GRACE_US); /* default */
+    scn_free(s);
+
+    s = parse_ok("finish idle\n");
+    assert_int_equal(s->end, SE_IDLE);
+    assert_int_equal(s->idle_grace_us, SCN_IDLE_GRACE_US);
+    scn_free(s);
+    s = parse_ok("finish idle 1.5s  # a client that pauses\n");
+    assert_int_equal(s->end, SE_IDLE);
+    assert_int_equal(s->idle_grace_us, 1500000);
     scn_free(s);
 }
 
@@ -351,7 +361,9 @@ static void test_errors(void **state)
                       "timeout, requirepass, finish, setup, strict, on, at, expect)\n"},
         {"seed x\n", "t.scn:1:6: expected a seed (a number), got 'x'\n"},
         {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
-        {"finish later\n", "t.scn:1:8: expected idle, after DURATION or control after 'finish'\n"},
+        {"finish later\n",
+         "t.scn:1:8: expected idle [DURATION], after DURATION or control after 'finish'\n"},
+        {"finish idle soon\n", "t.scn:1:13: expected a duration such as 50ms, got 'soon'\n"},
         {"name\n", "t.scn:1:1: expected a name after 'name'\n"},
         {"\n  on GET do reply\n",
          "t.scn:2:13: 'reply' needs a value on its line, or numbered lines '1) ...' below it\n"},
