@@ -34,6 +34,21 @@
  * until the queue is empty. With delay and latency on one command, the
  * delay is server time spent first, the latency is added on top.
  *
+ * When a delay or latency starts: when the command arrived, not when the
+ * server got round to it, so 1,000 commands read in a burst are each due
+ * D after their own arrival. TCP reads take the kernel's receive stamp
+ * (SO_TIMESTAMPNS, set on the listener and so inherited, recvmsg()),
+ * moved from the real to the monotonic clock; a Unix socket has none and
+ * counts from now, as do commands that waited behind a job (their turn
+ * comes when it ends) and stamps from before a connection delay ended.
+ * Timers are armed EARLY_US before the time and the rest is spun on the
+ * clock, because waking from a timer takes 0.1-0.3 ms on a VM; a timer
+ * reached late, behind others, does not spin. Nothing is written before
+ * its time. With 1,000 replies due within a few ms, what remains is the
+ * kernel's cost of each write() (4-8 us on loopback, waking the reader
+ * included): replies due closer together than that queue (bench/README.md,
+ * bench_delay).
+ *
  * With a capture (srv_set_capture), every byte read or written on a TCP
  * connection goes to cap.h at the server clock's time, right after the
  * read() or write(); the teardown tells who closed (EOF read, reset seen,
@@ -58,6 +73,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cap.h"
@@ -70,11 +86,17 @@
 
 #define READ_CHUNK (16 * 1024)
 #define OUT_KEEP_MAX (16 * 1024) /* output capacity kept by an idle client */
+/* Reply timers are armed this long before their time, and the rest is
+ * spun on the clock: waking from a timer takes 0.1-0.3 ms on a VM. */
+#define EARLY_US 300
+/* An arrival stamp older than this is not trusted (the real clock was set). */
+#define STAMP_MAX_AGE_US 1000000
 
 struct srv {
     struct core *core;
     struct event_base *base;
     int tcp_fd, unix_fd;
+    int tcp_stamped; /* SO_TIMESTAMPNS on the listener, so on every accepted socket */
     struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;
     int port;
     char addr[80];
@@ -82,6 +104,7 @@ struct srv {
     struct scn_run *run; /* its run state (owned), or NULL */
     int exit_when_over;  /* --scenario mode: return from the loop at its end */
     struct cap *cap;     /* the capture being written, or NULL */
+    int64_t basis_us;    /* when the input being run arrived (clk_mono_us), 0: now */
     char rbuf[READ_CHUNK];
 };
 
@@ -92,6 +115,7 @@ struct job {
     int ncuts, next;
     int64_t pause_us;
     int64_t latency_us; /* each segment is held this long once written */
+    int64_t due_us;     /* clk_mono_us() time the next segment may be written */
     enum scn_end_kind end;
 };
 
@@ -117,6 +141,9 @@ struct cio {
     struct event *lev;             /* fires when the head of held is due */
     struct cap_conn *cap; /* this connection in the capture, or NULL */
     int peer_gone;        /* 1: EOF read, 2: the peer reset (for the capture) */
+    int stamped;          /* SO_TIMESTAMPNS is on: reads tell when data arrived */
+    int64_t rx_us;        /* clk_mono_us() arrival of the last read's data, 0: unknown */
+    int64_t read_from_us; /* clk_mono_us() when reading started (connection delay) */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -193,11 +220,61 @@ void srv_close_client(struct srv *s, struct client *c)
     core_client_free(c);
 }
 
+/* The clk_mono_us() time at which the kernel received data it stamped
+ * with the real time ts; 0 when the stamp is implausible (the real clock
+ * was set, or the data waited longer than STAMP_MAX_AGE_US). */
+static int64_t stamp_to_mono(const struct timespec *ts)
+{
+    struct timespec real, mono;
+    clock_gettime(CLOCK_REALTIME, &real); /* first: the age comes out no larger */
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    int64_t age_ns = (int64_t)(real.tv_sec - ts->tv_sec) * 1000000000 +
+                     (int64_t)(real.tv_nsec - ts->tv_nsec);
+    if (ts->tv_sec == 0 || age_ns < 0 || age_ns > (int64_t)STAMP_MAX_AGE_US * 1000)
+        return 0;
+    int64_t at_ns = (int64_t)mono.tv_sec * 1000000000 + (int64_t)mono.tv_nsec - age_ns;
+    return (at_ns + 999) / 1000; /* rounded up: never before the arrival */
+}
+
+/* recvmsg() with SO_TIMESTAMPNS on: *rx_us gets the arrival time of the
+ * newest segment read (stamp_to_mono), 0 when there is no stamp. */
+static ssize_t stamped_read(int fd, void *p, size_t len, int64_t *rx_us)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {p, len};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof(ctl.buf);
+    ssize_t n = recvmsg(fd, &msg, 0);
+    *rx_us = 0;
+    for (struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS &&
+            cm->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+            *rx_us = stamp_to_mono(&ts);
+        }
+    }
+    return n;
+}
+
 /* read() and write() on a client, with the capture told what moved. */
 static ssize_t cl_read(struct client *c, void *p, size_t len)
 {
     struct cio *io = c->io;
-    ssize_t n = read(c->fd, p, len);
+    ssize_t n;
+    if (io->stamped && io->s->run) { /* only a scenario's delays need the stamp */
+        n = stamped_read(c->fd, p, len, &io->rx_us);
+    } else {
+        n = read(c->fd, p, len);
+        io->rx_us = 0;
+    }
     if (n > 0 && io->cap)
         cap_data(io->cap, CAP_TO_SERVER, p, (size_t)n, clk_now_us(&c->core->clock));
     else if (n == 0)
@@ -334,7 +411,9 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         if (n > 0) {
             s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
+            s->basis_us = io->rx_us;
             size_t used = client_process(s, c, s->rbuf, (size_t)n);
+            s->basis_us = 0;
             if (used < (size_t)n)
                 buf_append(&c->in, s->rbuf + used, (size_t)n - used);
         }
@@ -348,7 +427,9 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
             buf_commit(&c->in, (size_t)n);
             s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
+            s->basis_us = io->rx_us;
             size_t used = client_process(s, c, c->in.p, c->in.len);
+            s->basis_us = 0;
             buf_consume(&c->in, used);
             if (c->in.len == 0 && c->in.cap > READ_CHUNK)
                 buf_free(&c->in);
@@ -394,18 +475,59 @@ static void job_free(struct cio *io)
     io->job = NULL;
 }
 
-static void arm_timer(struct srv *s, struct client *c, int64_t us, event_callback_fn fn)
+/* When the command being run arrived: the kernel's stamp if it came
+ * straight from a stamped read (not before reading was allowed to start),
+ * else now. A scripted delay or latency counts from there, so the time the
+ * server took to get round to the command is part of it, not added. */
+static int64_t basis_us(const struct srv *s, const struct client *c)
+{
+    const struct cio *io = c->io;
+    int64_t now = clk_mono_us();
+    int64_t b = s->basis_us;
+    if (b <= 0 || b > now)
+        return now;
+    return b > io->read_from_us ? b : io->read_from_us;
+}
+
+/* Arms ev to fire early_us before due_us (a clk_mono_us() time). */
+static void arm_at(struct srv *s, struct event *ev, int64_t due_us, int64_t early_us)
+{
+    int64_t us = due_us - early_us - clk_mono_us();
+    if (us < 0)
+        us = 0;
+    /* evtimer_add counts from the loop's cached time (none with
+     * EVENT_BASE_FLAG_NO_CACHE_TIME, see new_base): make it now. */
+    event_base_update_cache_time(s->base);
+    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
+    evtimer_add(ev, &tv);
+}
+
+/* For a timer armed EARLY_US before due_us: 1 once clk_mono_us() >= due_us,
+ * spinning on the clock for the rest; 0 if it fired too early to spin (the
+ * caller re-arms). A timer reached late, behind others, does not spin. */
+static int reached(int64_t due_us)
+{
+    int64_t now = clk_mono_us();
+    if (due_us - now > EARLY_US + 100)
+        return 0;
+    while (now < due_us)
+        now = clk_mono_us();
+    return 1;
+}
+
+static void arm_timer(struct srv *s, struct client *c, int64_t due_us, int64_t early_us,
+                      event_callback_fn fn)
 {
     struct cio *io = c->io;
     if (io->tev == NULL)
         io->tev = evtimer_new(s->base, fn, c);
     else
         event_assign(io->tev, s->base, -1, 0, fn, c);
-    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
-    evtimer_add(io->tev, &tv);
+    arm_at(s, io->tev, due_us, early_us);
 }
 
-/* Writes the next segment of the job; re-arms for the next one or finishes. */
+/* Writes the next segment of the job once due; re-arms for the next one or
+ * finishes. */
 static void on_job_timer(evutil_socket_t fd, short what, void *arg)
 {
     struct client *c = arg;
@@ -414,6 +536,10 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
     struct job *j = io->job;
     (void)fd;
     (void)what;
+    if (!reached(j->due_us)) {
+        arm_at(s, io->tev, j->due_us, EARLY_US);
+        return;
+    }
     size_t from = j->next == 0 ? 0 : j->cuts[j->next - 1];
     size_t to = j->next < j->ncuts ? j->cuts[j->next] : j->data.len;
     j->next++;
@@ -421,8 +547,11 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
     buf_append(&c->out, j->data.p + from, to - from);
     hold(s, c, before, j->latency_us);
     if (to < j->data.len) {
-        if (client_flush(s, c) == 0)
-            arm_timer(s, c, j->pause_us, on_job_timer);
+        if (client_flush(s, c) == 0) {
+            /* The pause is counted from the write: never shorter. */
+            j->due_us = clk_mono_us() + j->pause_us;
+            arm_timer(s, c, j->due_us, EARLY_US, on_job_timer);
+        }
         return;
     }
     enum scn_end_kind end = j->end;
@@ -431,56 +560,49 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
     if (end == SCN_END_AFTER || end == SCN_END_MIDDLE) {
         c->flags |= CL_CLOSE_AFTER_REPLY;
     } else if (c->in.len > 0) {
-        /* Input that arrived while the job ran: its turn now. */
+        /* Input that arrived while the job ran: its turn now (its delays
+         * count from now, as the server only now gets round to it). */
         size_t used = client_process(s, c, c->in.p, c->in.len);
         buf_consume(&c->in, used);
     }
     after_input(s, c);
 }
 
-static void held_arm(struct cio *io, int64_t due_us)
-{
-    int64_t us = due_us - clk_mono_us();
-    if (us < 0)
-        us = 0;
-    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
-    evtimer_add(io->lev, &tv);
-}
-
 /* Moves the held replies that are due to the output and writes them;
- * re-arms for the next one. (The timer can fire a little early: libevent
- * counts from the time cached when the loop woke up.) */
+ * re-arms for the next one. */
 static void on_held_timer(evutil_socket_t fd, short what, void *arg)
 {
     struct client *c = arg;
     struct cio *io = c->io;
     (void)fd;
     (void)what;
-    int64_t now = clk_mono_us();
-    while (io->held && io->held->due_us <= now) {
-        struct held *h = io->held;
-        io->held = h->next;
-        if (io->tail_at == &h->next || io->held == NULL)
-            io->tail_at = &io->held;
-        buf_append(&c->out, h->data, h->len);
-        free(h);
+    if (io->held && reached(io->held->due_us)) {
+        int64_t now = clk_mono_us();
+        while (io->held && io->held->due_us <= now) {
+            struct held *h = io->held;
+            io->held = h->next;
+            if (io->tail_at == &h->next || io->held == NULL)
+                io->tail_at = &io->held;
+            buf_append(&c->out, h->data, h->len);
+            free(h);
+        }
     }
     /* With the queue empty this also carries out a close that waited. */
     if (client_flush(io->s, c) == 0 && io->held)
-        held_arm(io, io->held->due_us);
+        arm_at(io->s, io->lev, io->held->due_us, EARLY_US);
 }
 
 /* The bytes c->out[from..) were just made. With latency_us > 0, or with
  * other replies still held (order!), they join the held queue, to be
- * written latency_us from now; otherwise they stay in c->out, to be written
- * at once. */
+ * written latency_us after the command arrived (basis_us); otherwise they
+ * stay in c->out, to be written at once. */
 static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us)
 {
     struct cio *io = c->io;
     if ((latency_us <= 0 && io->held == NULL) || from >= c->out.len)
         return;
     size_t len = c->out.len - from;
-    int64_t due = clk_mono_us() + (latency_us > 0 ? latency_us : 0);
+    int64_t due = latency_us > 0 ? basis_us(s, c) + latency_us : clk_mono_us();
     if (io->held == NULL)
         io->tail_at = &io->held;
     struct held *t = *io->tail_at;
@@ -502,7 +624,7 @@ static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_u
         if (io->held == h) {
             if (io->lev == NULL)
                 io->lev = evtimer_new(s->base, on_held_timer, c);
-            held_arm(io, due);
+            arm_at(s, io->lev, due, EARLY_US);
         }
     }
     c->out.len = from;
@@ -543,6 +665,7 @@ static void on_accept_delay(evutil_socket_t fd, short what, void *arg)
     struct cio *io = c->io;
     (void)fd;
     (void)what;
+    io->read_from_us = clk_mono_us(); /* what waited in the socket arrives now */
     event_add(io->rev, NULL);
 }
 
@@ -656,10 +779,10 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
     }
     io->job = j;
     io->blocked = 1;
-    int64_t delay = plan.delay_us;
+    j->due_us = basis_us(s, c) + plan.delay_us;
     scn_plan_free(&plan);
     /* Replies before this one go out now; this one waits for its timer. */
-    arm_timer(s, c, delay, on_job_timer);
+    arm_timer(s, c, j->due_us, EARLY_US, on_job_timer);
     return 1;
 }
 
@@ -765,9 +888,10 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         io->wev = event_new(s->base, fd, EV_WRITE | EV_PERSIST, on_client_write, c);
         c->io = io;
         io->cap = cc;
+        io->stamped = ss.ss_family != AF_UNIX && s->tcp_stamped; /* inherited */
         io->discard = act == SCN_CONN_SILENT;
         if (act == SCN_CONN_DELAY)
-            arm_timer(s, c, delay, on_accept_delay);
+            arm_timer(s, c, clk_mono_us() + delay, 0, on_accept_delay);
         else
             event_add(io->rev, NULL);
     }
@@ -827,8 +951,13 @@ static int listen_tcp(struct srv *s, char *err, size_t errlen)
     }
     int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
-    if (fd >= 0)
+    if (fd >= 0) {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        /* Receive timestamps, for delays counted from a command's arrival.
+         * On the listener, so that the first bytes of a connection, which
+         * can arrive before accept(), are stamped too. */
+        s->tcp_stamped = setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) == 0;
+    }
     if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 511) < 0) {
         char where[128];
         snprintf(where, sizeof(where), "%s:%s", cfg->bind, port);
@@ -894,12 +1023,17 @@ static void raise_fd_limit(int maxclients)
  * reads CLOCK_MONOTONIC_COARSE (4 ms ticks on a HZ=250 kernel) and sleeps in
  * epoll_wait with millisecond timeouts, so a scripted `delay 50ms` landed
  * anywhere from about 2 ms early to 5 ms late (bench/delay_precision.c).
- * With the flag it reads CLOCK_MONOTONIC and sleeps on a timerfd. */
+ * With the flag it reads CLOCK_MONOTONIC and sleeps on a timerfd.
+ * EVENT_BASE_FLAG_NO_CACHE_TIME: libevent otherwise computes the next
+ * sleep from the time cached when the loop last woke, so after a busy
+ * iteration (1,000 replies due together) it slept that much too long and
+ * overshot the next deadline; a clock read costs about 30 ns. */
 static struct event_base *new_base(void)
 {
     struct event_config *cfg = event_config_new();
     struct event_base *base = NULL;
-    if (cfg && event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == 0)
+    if (cfg && event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER |
+                                               EVENT_BASE_FLAG_NO_CACHE_TIME) == 0)
         base = event_base_new_with_config(cfg);
     if (cfg)
         event_config_free(cfg);

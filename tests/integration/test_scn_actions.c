@@ -57,15 +57,22 @@ struct sa_play {
     char *json; /* the --report file, after sa_finish */
 };
 
-/* Writes text as a scenario file and starts mockredis playing it. */
-static void sa_start(struct sa_play *p, const char *text)
+/* Writes text as a scenario file and starts mockredis playing it, also on
+ * the Unix socket unixsock when that is not NULL. */
+static void sa_start_on(struct sa_play *p, const char *text, const char *unixsock)
 {
     memset(p, 0, sizeof(*p));
     it_write_temp(p->file, sizeof(p->file), "scnact", text);
     it_write_temp(p->report, sizeof(p->report), "scnact", "");
-    const char *args[] = {"--scenario", p->file, "--report", p->report, NULL};
+    const char *args[] = {"--scenario", p->file, "--report", p->report,
+                          unixsock ? "--unixsocket" : NULL, unixsock, NULL};
     p->s = it_mock(args);
     p->port = mh_server_port(p->s);
+}
+
+static void sa_start(struct sa_play *p, const char *text)
+{
+    sa_start_on(p, text, NULL);
 }
 
 static char *sa_slurp(const char *path)
@@ -353,6 +360,43 @@ static void test_delay(void **state)
     assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
 
     redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* Over TCP a delay counts from when the command arrived (the kernel's
+ * receive stamp); a Unix socket has no stamps and counts from when the
+ * server ran the command. Either way the reply never comes early. */
+static void test_delay_unix(void **state)
+{
+    (void)state;
+    char path[108];
+    snprintf(path, sizeof(path), "/tmp/mockredis-scnact-%d.sock", (int)getpid());
+    struct sa_play p;
+    sa_start_on(&p, "setup\n    SET k v\nend\n"
+                    "on GET k do delay 150ms\n"
+                    "on PING far do latency 120ms\n"
+                    "expect rule 1 == 2\n",
+                path);
+    struct timeval tv = {5, 0};
+    redisContext *u = redisConnectUnixWithTimeout(path, tv);
+    assert_non_null(u);
+    if (u->err)
+        fail_msg("cannot connect to %s: %s", path, u->errstr);
+    redisSetTimeout(u, tv);
+    long long t0 = it_now_ms();
+    sa_get(u, "k", "v");
+    assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
+    t0 = it_now_ms();
+    it_cmd_expect(u, REDIS_REPLY_STRING, "far", "PING far");
+    assert_true(it_now_ms() - t0 >= 120 - SA_SLACK_MS);
+
+    redisContext *t = it_connect(p.port);
+    t0 = it_now_ms();
+    sa_get(t, "k", "v");
+    assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
+    redisFree(t);
+    redisFree(u);
     sa_finish(&p, 0);
     sa_done(&p);
 }
@@ -846,6 +890,28 @@ static void test_connect_delay(void **state)
     sa_done(&p);
 }
 
+/* A command sent while the connection's start is held waits in the socket;
+ * its own delay counts from when the server starts reading, not from its
+ * arrival. */
+static void test_connect_delay_then_delay(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on connect nth 1 do delay 200ms\n"
+                 "on GET k do delay 150ms\n");
+    long long t0 = it_now_ms();
+    redisContext *ctx = it_connect(p.port);
+    sa_get(ctx, "k", "v");
+    long long took = it_now_ms() - t0;
+    if (took < 350 - SA_SLACK_MS)
+        fail_msg("reply after %lld ms, want >= %d (200 ms held + 150 ms delay)", took,
+                 350 - SA_SLACK_MS);
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
 static void test_connect_silent(void **state)
 {
     (void)state;
@@ -1116,6 +1182,7 @@ int main(void)
         cmocka_unit_test(test_reply_values),
         cmocka_unit_test(test_reply_bytes),
         cmocka_unit_test(test_delay),
+        cmocka_unit_test(test_delay_unix),
         cmocka_unit_test(test_latency),
         cmocka_unit_test(test_latency_order),
         cmocka_unit_test(test_pieces),
@@ -1133,6 +1200,7 @@ int main(void)
         cmocka_unit_test(test_pass),
         cmocka_unit_test(test_connect_refuse),
         cmocka_unit_test(test_connect_delay),
+        cmocka_unit_test(test_connect_delay_then_delay),
         cmocka_unit_test(test_connect_silent),
         cmocka_unit_test(test_connect_close),
         cmocka_unit_test(test_conditions),
