@@ -1,11 +1,12 @@
 /* p09_shared_connection.c - P9: one redisContext shared by two threads.
  *
  * A redisContext is a socket plus an output buffer plus a reply parser,
- * with no lock. Two threads using it at once interleave their requests and
- * replies: each may read the reply meant for the other (or corrupt the
- * buffers and crash). The scenario delays GET slow:* by 20 ms, so a fast
- * request sent behind a slow one waits on the same socket. The right code
- * gives each thread a connection of its own. */
+ * with no lock. Two threads using it interleave their requests and replies:
+ * each may read the reply meant for the other (or, at the same moment,
+ * corrupt the buffers and crash). The naive run orders the two threads'
+ * turns so that the wrong delivery happens every time; the scenario delays
+ * GET slow:* by 20 ms, the slow request a fast one queues behind. The
+ * right code gives each thread a connection of its own. */
 #include <hiredis/hiredis.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,7 +17,7 @@
 #include "lesson.h"
 #include "rc.h"
 
-#define ITERATIONS        50 /* requests per thread, in both phases */
+#define ITERATIONS        50 /* requests per thread in the right phase */
 #define NAIVE_DEADLINE_MS 2000
 
 /* The two callers: each asks for its own key and knows what it must get. */
@@ -33,59 +34,85 @@ static const struct caller CALLERS[2] = {
 /* Child exit statuses of the naive run. */
 enum { NAIVE_NOTHING_SEEN = 0, NAIVE_WRONG_REPLY = 3, NAIVE_BROKEN_CONTEXT = 4, NAIVE_STUCK = 5 };
 
-/* State shared by the naive threads: the one context, and what went wrong. */
+/* The naive run. Two threads share one context; to make the outcome
+ * certain instead of a matter of luck, they take turns in one order that
+ * real threads hit sooner or later: A sends its request, B sends and reads
+ * one, then A reads. The flags only order the turns (no two threads touch
+ * the context at the same moment); they are no lock around it. */
 struct shared {
     redisContext *c;
-    atomic_int outcome;    /* 0 until a thread sees something wrong */
-    atomic_int finished;   /* threads that completed every iteration */
-    char seen[160];        /* written once, by the thread that set outcome ... */
-    atomic_int seen_ready; /* ... which then sets this */
+    atomic_int a_sent;          /* A has written its GET */
+    atomic_int b_done;          /* B has read "its" reply */
+    atomic_int done;            /* threads finished */
+    int outcome[2];             /* per caller: NAIVE_* */
+    char seen[2][160];          /* per caller: what it got */
 };
 
-struct naive_thread {
-    struct shared *sh;
-    const struct caller *who;
-};
-
-/* Records the first thing that went wrong; later ones are ignored. Only
- * the thread that wins the compare-exchange writes sh->seen. */
-static void naive_report(struct shared *sh, int outcome, const struct caller *who, const char *what)
+/* Waits until *v reaches want, at most the naive deadline. Returns 1 if it did. */
+static int wait_for(atomic_int *v, int want)
 {
-    int none = 0;
-    if (atomic_compare_exchange_strong(&sh->outcome, &none, outcome)) {
-        snprintf(sh->seen, sizeof(sh->seen), "%s asked for %s and got %s", who->name, who->key,
-                 what);
-        atomic_store(&sh->seen_ready, 1);
+    for (int ms = 0; ms < NAIVE_DEADLINE_MS; ms++) {
+        if (atomic_load(v) >= want)
+            return 1;
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
     }
+    return 0;
 }
 
-/* NAIVE: both threads use the same context, with no lock. */
-LS_NAIVE_CODE static void *naive_thread_main(void *arg)
+/* Records what caller i got. */
+static void naive_check(struct shared *sh, int i, redisReply *r)
 {
-    struct naive_thread *t = arg;
-    struct shared *sh = t->sh;
-    for (int i = 0; i < ITERATIONS && atomic_load(&sh->outcome) == 0; i++) {
-        redisReply *r = NULL;
-        redisAppendCommand(sh->c, "GET %s", t->who->key);
-        if (redisGetReply(sh->c, (void **)&r) != REDIS_OK || r == NULL) {
-            naive_report(sh, NAIVE_BROKEN_CONTEXT, t->who, "an error: the context broke");
-            return NULL;
-        }
-        if (r->type != REDIS_REPLY_STRING) {
-            naive_report(sh, NAIVE_WRONG_REPLY, t->who, "a reply that is not a string");
-        } else if (strcmp(r->str, t->who->expect) != 0) {
-            char what[128]; /* 80 + quotes + the sentence */
-            snprintf(what, sizeof(what), "\"%.80s\" -- the other thread's value", r->str);
-            naive_report(sh, NAIVE_WRONG_REPLY, t->who, what);
-        }
-        freeReplyObject(r);
+    const struct caller *who = &CALLERS[i];
+    if (r == NULL) {
+        sh->outcome[i] = NAIVE_BROKEN_CONTEXT;
+        snprintf(sh->seen[i], sizeof(sh->seen[i]), "%s asked for %s and got an error: %s",
+                 who->name, who->key, sh->c->errstr);
+    } else if (r->type != REDIS_REPLY_STRING || strcmp(r->str, who->expect) != 0) {
+        sh->outcome[i] = NAIVE_WRONG_REPLY;
+        snprintf(sh->seen[i], sizeof(sh->seen[i]),
+                 "%s asked for %s and got \"%.60s\" -- the other thread's value", who->name,
+                 who->key, r->type == REDIS_REPLY_STRING ? r->str : "(not a string)");
+    } else {
+        snprintf(sh->seen[i], sizeof(sh->seen[i]), "%s asked for %s and got %s", who->name,
+                 who->key, r->str);
     }
-    atomic_fetch_add(&sh->finished, 1);
+    freeReplyObject(r);
+}
+
+/* NAIVE thread A: sends GET slow:a now and reads the reply later, to do
+ * other work meanwhile (redisAppendCommand, then redisGetReply). */
+LS_NAIVE_CODE static void *naive_thread_a(void *arg)
+{
+    struct shared *sh = arg;
+    int written = 0;
+    redisAppendCommand(sh->c, "GET %s", CALLERS[0].key);
+    while (!written && redisBufferWrite(sh->c, &written) == REDIS_OK)
+        ;
+    atomic_store(&sh->a_sent, 1);
+    wait_for(&sh->b_done, 1); /* "other work"; thread B uses the context now */
+    redisReply *r = NULL;
+    if (redisGetReply(sh->c, (void **)&r) != REDIS_OK)
+        r = NULL;
+    naive_check(sh, 0, r);
+    atomic_fetch_add(&sh->done, 1);
     return NULL;
 }
 
-/* Runs in a child process (ls_run_child): the two threads race on one
- * context until a wrong reply is seen, both finish, or the deadline. */
+/* NAIVE thread B: one plain redisCommand on the same context. It reads the
+ * first reply on the socket, which is the answer to A's request. */
+LS_NAIVE_CODE static void *naive_thread_b(void *arg)
+{
+    struct shared *sh = arg;
+    wait_for(&sh->a_sent, 1);
+    naive_check(sh, 1, redisCommand(sh->c, "GET %s", CALLERS[1].key));
+    atomic_store(&sh->b_done, 1);
+    atomic_fetch_add(&sh->done, 1);
+    return NULL;
+}
+
+/* Runs in a child process (ls_run_child): the two threads, one context.
+ * Exit status: NAIVE_WRONG_REPLY when a caller got the other's value. */
 LS_NAIVE_CODE static int naive_shared(void *arg)
 {
     int port = *(int *)arg;
@@ -94,29 +121,25 @@ LS_NAIVE_CODE static int naive_shared(void *arg)
     sh.c = redisConnect("127.0.0.1", port);
     if (sh.c == NULL || sh.c->err)
         return 1;
-    struct naive_thread t[2] = {{&sh, &CALLERS[0]}, {&sh, &CALLERS[1]}};
     pthread_t th[2];
-    for (int i = 0; i < 2; i++)
-        pthread_create(&th[i], NULL, naive_thread_main, &t[i]);
-    long long start = ls_now_us();
-    /* Poll rather than join: a thread may be stuck forever in read(),
-     * waiting for a reply the other thread already took. */
-    while (atomic_load(&sh.seen_ready) == 0 && atomic_load(&sh.finished) < 2 &&
-           ls_now_us() - start < NAIVE_DEADLINE_MS * 1000LL) {
-        struct timespec ts = {0, 5 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    int outcome = atomic_load(&sh.outcome);
-    if (outcome != 0) {
-        if (atomic_load(&sh.seen_ready))
-            printf("     %s\n", sh.seen);
-        return outcome;
-    }
-    if (atomic_load(&sh.finished) < 2) {
+    pthread_create(&th[0], NULL, naive_thread_a, &sh);
+    pthread_create(&th[1], NULL, naive_thread_b, &sh);
+    /* Poll rather than join: a thread may be stuck in read(), waiting
+     * for a reply the other thread already took. */
+    if (!wait_for(&sh.done, 2)) {
         printf("     a thread is still waiting for a reply after %d ms\n", NAIVE_DEADLINE_MS);
-        return NAIVE_STUCK;
+        return NAIVE_STUCK; /* threads keep running; _exit ends them */
     }
-    return NAIVE_NOTHING_SEEN; /* threads keep running; _exit ends them */
+    int outcome = NAIVE_NOTHING_SEEN;
+    for (int i = 0; i < 2; i++) {
+        printf("     %s\n", sh.seen[i]);
+        if (sh.outcome[i] > outcome)
+            outcome = sh.outcome[i];
+    }
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    redisFree(sh.c);
+    return outcome;
 }
 
 /* RIGHT: each thread owns a connection for the whole loop. */
@@ -176,11 +199,10 @@ static void naive_phase(struct mh_server *srv, int port)
     struct ls_result r = ls_run_child(naive_shared, &port, NAIVE_DEADLINE_MS + 3000);
     char how[128];
     ls_show("the naive child %s", ls_describe(&r, how, sizeof(how)));
-    int went_wrong = !(r.how == LS_EXITED && r.code == NAIVE_NOTHING_SEEN);
     if (r.how == LS_EXITED && r.code == NAIVE_WRONG_REPLY)
         ls_show("(exit status %d: a reply was delivered to the wrong caller)", NAIVE_WRONG_REPLY);
-    ls_claim(went_wrong,
-             "sharing one context goes wrong: a wrong reply, a broken context, a hang or a crash");
+    ls_claim(r.how == LS_EXITED && r.code == NAIVE_WRONG_REPLY,
+             "on a shared context a reply reached the wrong caller, and it was detected");
     ls_show("server: %lld connections, %lld commands", ls_counter(srv, "connections"),
             ls_counter(srv, "commands"));
 }
@@ -218,17 +240,19 @@ int main(void)
 {
     ls_begin("P9", "sharing one connection");
     ls_say("A redisContext has no lock. Its replies come back in the order the requests were "
-           "sent, and whichever thread reads first takes the first one. Here thread A asks for "
-           "slow:a (the server holds that reply 20 ms) while thread B asks for fast:b on the "
-           "same connection: B's read can wake up with A's value. The naive run is in a child "
-           "process, because racing on one context may also corrupt its buffers and crash.");
+           "sent, and whichever thread reads first takes the first one. Here thread A sends "
+           "GET slow:a and means to read the reply later (the server takes 20 ms over it); "
+           "meanwhile thread B sends GET fast:b on the same connection and reads: the first "
+           "reply on the socket is A's. The threads take their turns in that order every time, "
+           "so the outcome is certain rather than luck; free-running threads hit it sooner or "
+           "later, and may also corrupt the context's buffers and crash, which is why the naive "
+           "run is in a child process.");
     struct mh_server *srv = ls_server(NULL);
     if (srv == NULL)
         return ls_end();
     int port = mh_server_port(srv);
 
-    ls_naive("two threads, one redisContext, no lock (up to %d requests each, %d ms)", ITERATIONS,
-             NAIVE_DEADLINE_MS);
+    ls_naive("two threads, one redisContext, no lock");
     naive_phase(srv, port);
 
     ls_say("The fix is ownership, not cleverness: one connection per thread (as here), or a "
