@@ -138,10 +138,14 @@ enum scn_end { SE_IDLE, SE_AFTER, SE_CONTROL };
  * per request to open its next connection. */
 #define SCN_IDLE_GRACE_US 100000
 
+/* The latest "clock virtual START" accepted: 9999-12-31T23:59:59.999Z. */
+#define SCN_CLOCK_START_MAX_MS 253402300799999LL
+
 struct scn {
     char *file;               /* the name given to scn_parse */
     char *name;               /* NULL when not given */
     int clock_virtual;
+    int64_t clock_start_ms;   /* clock virtual START: Unix time in ms; -1 = when the scenario starts */
     uint64_t seed;
     int maxclients;           /* 0 = not set */
     int timeout;              /* -1 = not set */

@@ -1218,11 +1218,22 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
         s->name = mem_dup(t.p, t.n);
     } else if (kw(kwt, "clock")) {
         int r = word(p, &t, 0);
-        if (r == 1 && kw(&t, "virtual"))
+        if (r == 1 && kw(&t, "virtual")) {
             s->clock_virtual = 1;
-        else if (r == 1 && kw(&t, "real"))
+            s->clock_start_ms = -1;
+            long long ms;
+            if (peek(p, &t, 0) == 1) {
+                if (get_count(p, 0, &ms, "a start time in Unix milliseconds") < 0)
+                    return;
+                if (ms > SCN_CLOCK_START_MAX_MS) {
+                    perr(p, t.col, "a start time after the year 9999: %lld", ms);
+                    return;
+                }
+                s->clock_start_ms = ms;
+            }
+        } else if (r == 1 && kw(&t, "real")) {
             s->clock_virtual = 0;
-        else {
+        } else {
             perr(p, r == 1 ? t.col : col, "expected 'virtual' or 'real' after 'clock'");
             return;
         }
@@ -1252,8 +1263,7 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             s->idle_grace_us = SCN_IDLE_GRACE_US;
             if (peek(p, &t, 0) == 1 && get_duration(p, &s->idle_grace_us) < 0)
                 return;
-        }
-        else if (r == 1 && kw(&t, "control"))
+        } else if (r == 1 && kw(&t, "control"))
             s->end = SE_CONTROL;
         else if (r == 1 && kw(&t, "after")) {
             s->end = SE_AFTER;
@@ -1302,6 +1312,7 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
     s->seed = 1;
     s->timeout = -1;
     s->idle_grace_us = SCN_IDLE_GRACE_US;
+    s->clock_start_ms = -1;
 
     if (memchr(text, '\0', len) != NULL) {
         p.lineno = 1;

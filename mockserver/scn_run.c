@@ -159,7 +159,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->idle_since_us = -1;
 
     if (s->clock_virtual)
-        clk_set_virtual(&core->clock, -1);
+        clk_set_virtual(&core->clock, s->clock_start_ms);
     if (s->maxclients > 0)
         core->cfg.maxclients = s->maxclients;
     if (s->timeout >= 0)

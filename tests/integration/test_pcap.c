@@ -114,6 +114,97 @@ static void test_pcap_records_traffic(void **state)
         fail_msg("notes: %s", line);
 }
 
+/* Every frame of a capture: timestamp, TCP flags and payload. */
+struct frame {
+    long long ts_us;
+    uint8_t flags;
+    char payload[64];
+    size_t plen;
+};
+
+static int read_frames(const char *path, struct frame *f, int max)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(path, err);
+    if (p == NULL)
+        fail_msg("pcap_open_offline: %s", err);
+    struct pcap_pkthdr *h;
+    const u_char *d;
+    int n = 0;
+    while (pcap_next_ex(p, &h, &d) == 1) {
+        assert_true(n < max);
+        size_t ip = 14, iphl = (size_t)(d[ip] & 0x0f) * 4; /* IPv4: loopback */
+        const u_char *th = d + ip + iphl;
+        size_t thl = (size_t)(th[12] >> 4) * 4, plen = h->len - ip - iphl - thl;
+        assert_true(plen <= sizeof(f[n].payload));
+        f[n].ts_us = (long long)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+        f[n].flags = th[13];
+        memcpy(f[n].payload, th + thl, plen);
+        f[n].plen = plen;
+        n++;
+    }
+    pcap_close(p);
+    return n;
+}
+
+/* One run of "clock virtual START": PING, SET, the clock moved 1.5 s, GET, QUIT. */
+static int virtual_run(const char *scn, const char *cap, struct frame *f, int max)
+{
+    const char *args[] = {"--pcap", cap, "--scenario", scn, NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, mh_server_port(s)), 0);
+    it_raw_expect(&c, IT_S("*1\r\n$4\r\nPING\r\n"), IT_S("+PONG\r\n"));
+    it_raw_expect(&c, IT_S("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"), IT_S("+OK\r\n"));
+    it_raw_expect(&c, IT_S("MOCK CLOCK ADVANCE 1500\r\n"), IT_S(":1700000001500\r\n"));
+    it_raw_expect(&c, IT_S("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), IT_S("$1\r\nv\r\n"));
+    /* QUIT: the server closes first, so the teardown is written when it
+     * closes, whatever the timing of this process. */
+    it_raw_expect(&c, IT_S("*1\r\n$4\r\nQUIT\r\n"), IT_S("+OK\r\n"));
+    it_expect_eof(&c, 5000);
+    mh_conn_close(&c);
+    it_stop_ok(s);
+    return read_frames(cap, f, max);
+}
+
+/* With "clock virtual START", two runs give the same capture: the same
+ * frames with the same timestamps, flags and payloads. (Only the client's
+ * ephemeral port, and what is derived from it - the initial sequence
+ * numbers and the checksums - can differ; same addresses give the same
+ * bytes, see tests/unit/test_cap.c.) */
+static void test_pcap_virtual_clock_repeatable(void **state)
+{
+    (void)state;
+    char scn[64], cap1[160], cap2[160];
+    it_write_temp(scn, sizeof(scn), "it_pcap_virt", "clock virtual 1700000000000\nfinish control\n");
+    snprintf(cap1, sizeof(cap1), "%s/virt1.pcap", dir);
+    snprintf(cap2, sizeof(cap2), "%s/virt2.pcap", dir);
+    static struct frame a[64], b[64];
+    int na = virtual_run(scn, cap1, a, 64);
+    int nb = virtual_run(scn, cap2, b, 64);
+    assert_int_equal(na, nb);
+    assert_true(na >= 3 + 5 * 2 + 3); /* handshake, 5 exchanges, teardown */
+    assert_int_equal(a[0].ts_us, 1700000000000000LL); /* the SYN: START, not now */
+    long long last_ts = 0;
+    for (int i = 0; i < na; i++) {
+        if (a[i].ts_us != b[i].ts_us || a[i].flags != b[i].flags || a[i].plen != b[i].plen ||
+            memcmp(a[i].payload, b[i].payload, a[i].plen) != 0)
+            fail_msg("frame %d differs: ts %lld/%lld flags %02x/%02x len %zu/%zu", i + 1,
+                     a[i].ts_us, b[i].ts_us, a[i].flags, b[i].flags, a[i].plen, b[i].plen);
+        if (a[i].plen == 7 && memcmp(a[i].payload, "$1\r\nv\r\n", 7) == 0)
+            last_ts = a[i].ts_us;
+    }
+    assert_int_equal(last_ts, 1700000001500000LL); /* GET's reply: after the advance */
+    unlink(cap1);
+    unlink(cap2);
+    char notes[200];
+    snprintf(notes, sizeof(notes), "%s.notes", cap1);
+    unlink(notes);
+    snprintf(notes, sizeof(notes), "%s.notes", cap2);
+    unlink(notes);
+    unlink(scn);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -143,6 +234,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcap_records_traffic),
+        cmocka_unit_test(test_pcap_virtual_clock_repeatable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

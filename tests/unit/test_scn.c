@@ -81,6 +81,15 @@ static void test_header(void **state)
     assert_int_equal(s->timeout, -1); /* not set */
     assert_null(s->name);
     assert_int_equal(s->idle_grace_us, SCN_IDLE_GRACE_US); /* default */
+    assert_int_equal(s->clock_start_ms, -1); /* default: when the scenario starts */
+    scn_free(s);
+
+    s = parse_ok("clock virtual 1700000000000\n");
+    assert_int_equal(s->clock_virtual, 1);
+    assert_int_equal(s->clock_start_ms, 1700000000000LL);
+    scn_free(s);
+    s = parse_ok("clock virtual\n");
+    assert_int_equal(s->clock_start_ms, -1);
     scn_free(s);
 
     s = parse_ok("finish idle\n");
@@ -364,6 +373,10 @@ static void test_errors(void **state)
         {"finish later\n",
          "t.scn:1:8: expected idle [DURATION], after DURATION or control after 'finish'\n"},
         {"finish idle soon\n", "t.scn:1:13: expected a duration such as 50ms, got 'soon'\n"},
+        {"clock virtual soon\n",
+         "t.scn:1:15: expected a start time in Unix milliseconds, got 'soon'\n"},
+        {"clock virtual 253402300800000\n",
+         "t.scn:1:15: a start time after the year 9999: 253402300800000\n"},
         {"name\n", "t.scn:1:1: expected a name after 'name'\n"},
         {"\n  on GET do reply\n",
          "t.scn:2:13: 'reply' needs a value on its line, or numbered lines '1) ...' below it\n"},
