@@ -136,8 +136,7 @@ struct cio {
     int discard;       /* silent/hung: read and drop everything */
     int reset;         /* close with a TCP RST */
     struct job *job;
-    struct held *held;   /* replies waiting for their latency, oldest first */
-    struct held **tail_at; /* the link that points to the newest (&held when empty) */
+    struct held *held, *held_tail; /* replies waiting for their latency, oldest first */
     struct event *lev;             /* fires when the head of held is due */
     struct cap_conn *cap; /* this connection in the capture, or NULL */
     int peer_gone;        /* 1: EOF read, 2: the peer reset (for the capture) */
@@ -495,8 +494,9 @@ static void arm_at(struct srv *s, struct event *ev, int64_t due_us, int64_t earl
     int64_t us = due_us - early_us - clk_mono_us();
     if (us < 0)
         us = 0;
-    /* evtimer_add counts from the loop's cached time (none with
-     * EVENT_BASE_FLAG_NO_CACHE_TIME, see new_base): make it now. */
+    /* evtimer_add counts from the loop's cached time: there is none with
+     * EVENT_BASE_FLAG_NO_CACHE_TIME (new_base), but the fallback base
+     * without flags has one, so refresh it. */
     event_base_update_cache_time(s->base);
     struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
     evtimer_add(ev, &tv);
@@ -581,8 +581,6 @@ static void on_held_timer(evutil_socket_t fd, short what, void *arg)
         while (io->held && io->held->due_us <= now) {
             struct held *h = io->held;
             io->held = h->next;
-            if (io->tail_at == &h->next || io->held == NULL)
-                io->tail_at = &io->held;
             buf_append(&c->out, h->data, h->len);
             free(h);
         }
@@ -603,29 +601,21 @@ static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_u
         return;
     size_t len = c->out.len - from;
     int64_t due = latency_us > 0 ? basis_us(s, c) + latency_us : clk_mono_us();
-    if (io->held == NULL)
-        io->tail_at = &io->held;
-    struct held *t = *io->tail_at;
-    if (t && due <= t->due_us) {
-        /* Due no later than the reply before it: it leaves with that one. */
-        t = mem_realloc(t, sizeof(*t) + t->len + len);
-        memcpy(t->data + t->len, c->out.p + from, len);
-        t->len += len;
-        *io->tail_at = t;
-    } else {
-        struct held *h = mem_alloc(sizeof(*h) + len);
-        h->next = NULL;
+    struct held *h = mem_alloc(sizeof(*h) + len);
+    h->next = NULL;
+    h->len = len;
+    memcpy(h->data, c->out.p + from, len);
+    if (io->held == NULL) {
         h->due_us = due;
-        h->len = len;
-        memcpy(h->data, c->out.p + from, len);
-        if (t)
-            io->tail_at = &t->next;
-        *io->tail_at = h;
-        if (io->held == h) {
-            if (io->lev == NULL)
-                io->lev = evtimer_new(s->base, on_held_timer, c);
-            arm_at(s, io->lev, due, EARLY_US);
-        }
+        io->held = io->held_tail = h;
+        if (io->lev == NULL)
+            io->lev = evtimer_new(s->base, on_held_timer, c);
+        arm_at(s, io->lev, due, EARLY_US);
+    } else {
+        /* Never before the reply ahead of it: due no later, it leaves with it. */
+        h->due_us = due > io->held_tail->due_us ? due : io->held_tail->due_us;
+        io->held_tail->next = h;
+        io->held_tail = h;
     }
     c->out.len = from;
     if (c->out.p)
