@@ -669,14 +669,16 @@ static void client_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
         if (st == RESP_MORE)
             break;
         if (st < 0 && c->c_tentative) {
-            /* The guess was wrong (rd is 0: no command came from it yet):
-             * look again one byte further. */
+            /* The guess was wrong: no command came from it, but empty
+             * lines may have (rd > 0). Drop what it read and one byte
+             * more, and look again from there. */
             resp_reqp_free(&c->reqp);
             c->c_sync = c->c_tentative = 0;
-            r->k.resync_bytes++;
-            c->c_skipped++;
-            c->c_off++;
-            buf_consume(&c->cin, 1);
+            r->k.resync_bytes += rd + 1;
+            c->c_skipped += rd + 1;
+            c->c_off += rd + 1;
+            buf_consume(&c->cin, rd + 1);
+            rd = 0;
             continue;
         }
         if (st < 0) {

@@ -499,6 +499,30 @@ static void test_midstream_resync(void **state)
     fx_free(&f);
 }
 
+/* A wrong guess that first read an empty command ("*0"): what that read
+ * is dropped with the guess, and the search goes on from there (it once
+ * went on from past the end of the buffer). */
+static void test_midstream_wrong_guess_after_empty(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, NULL);
+    op(&f, 1, 0);
+    up(&f, 1, S("*0\r"), 1);
+    up(&f, 1, S("\n\"\r\n*1\r"), 2); /* "*0" parsed, then '"' is not RESP */
+    up(&f, 1, S("\n$4\r\nPING\r\n"), 3);
+    down(&f, 1, S("+PONG\r\n"), 4);
+    cl(&f, 1);
+    struct scn *s = fx_write(&f);
+    assert_int_equal(s->nstricts, 1);
+    assert_int_equal(s->stricts[0].nsteps, 1);
+    step_is(s, 0, 0, "PING", S("+PONG\r\n"), 1 * MS);
+    struct rec_counts k;
+    rec_counts(f.r, &k);
+    assert_int_equal(k.resync_bytes, 7); /* "*0\r\n\"\r\n", then the candidate *1 */
+    fx_free(&f);
+}
+
 static void test_midstream_false_start(void **state)
 {
     (void)state;
@@ -816,6 +840,7 @@ int main(void)
         cmocka_unit_test(test_two_interleaved_connections),
         cmocka_unit_test(test_finish_idle_covers_pauses),
         cmocka_unit_test(test_midstream_resync),
+        cmocka_unit_test(test_midstream_wrong_guess_after_empty),
         cmocka_unit_test(test_midstream_false_start),
         cmocka_unit_test(test_gap_stops_block),
         cmocka_unit_test(test_invalid_resp),
