@@ -130,14 +130,17 @@ static int open_iface(const struct pcapin_opts *o, pcap_t **out, char *err, size
         char expr[32];
         struct bpf_program prog;
         snprintf(expr, sizeof(expr), "tcp port %u", (unsigned)o->port);
-        if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-            pcap_setfilter(p, &prog) != 0) {
+        int bad = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0;
+        if (!bad) {
+            bad = pcap_setfilter(p, &prog) != 0;
+            pcap_freecode(&prog);
+        }
+        if (bad) {
             snprintf(err, errlen, "interface %s: filter \"%s\": %s", o->iface, expr,
                      pcap_geterr(p));
             pcap_close(p);
             return MR_ESYS;
         }
-        pcap_freecode(&prog);
     }
     if (pcap_setnonblock(p, 1, pe) != 0 || pcap_get_selectable_fd(p) < 0) {
         snprintf(err, errlen, "interface %s: cannot poll: %s", o->iface, pe);

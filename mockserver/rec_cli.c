@@ -156,13 +156,14 @@ int rec_cli_main(int argc, char **argv)
         return 2;
     }
 
-    char source[256];
-    if (po.iface)
-        snprintf(source, sizeof(source), "interface %s, tcp port %ld", po.iface, port);
-    else
-        snprintf(source, sizeof(source), "%s", strcmp(po.file, "-") == 0 ? "standard input"
-                                                                        : po.file);
-    ro.source = source;
+    /* rec_new copies the source's name; only the live one needs formatting. */
+    char live[256];
+    if (po.iface) {
+        snprintf(live, sizeof(live), "interface %.200s, tcp port %ld", po.iface, port);
+        ro.source = live;
+    } else {
+        ro.source = strcmp(po.file, "-") == 0 ? "standard input" : po.file;
+    }
     po.port = (uint16_t)port;
     po.count = count;
 
@@ -170,11 +171,6 @@ int rec_cli_main(int argc, char **argv)
     struct tcpre_sink sink;
     rec_sink(r, &sink);
     struct tcpre *t = tcpre_new(&sink, (uint16_t)port);
-    if (t == NULL) {
-        fprintf(stderr, "mockredis record: out of memory\n");
-        rec_free(r);
-        return 1;
-    }
 
     struct sigaction sa, old_int, old_term;
     if (po.iface) {

@@ -99,8 +99,8 @@ struct tcpre_stats {
 
 /* Returns a new reassembler that calls sink (copied; sink->ud is kept) and
  * follows connections whose server side is on server_port (host order), or
- * guesses the server side when server_port is 0. NULL only when out of
- * memory. Free with tcpre_free. */
+ * guesses the server side when server_port is 0. Never NULL (out of memory
+ * aborts, as everywhere in mockredis: mem.h). Free with tcpre_free. */
 struct tcpre *tcpre_new(const struct tcpre_sink *sink, uint16_t server_port);
 
 /* Passes one captured frame: link is a pcap link type (enum tcpre_link),
