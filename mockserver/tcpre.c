@@ -153,26 +153,23 @@ enum tcpre__dec {
 
 /* ---- decoding ---------------------------------------------------------------- */
 
-/* A header that does not fit in what was captured: cut by the snap length
- * (not an error) or malformed. */
-static enum tcpre__dec short_hdr(int cut)
-{
-    return cut ? DEC_UNDEC : DEC_BAD;
-}
+/* Every decoder below checks a header against the frame's length on the
+ * wire first (shorter: malformed, DEC_BAD), then against what was captured
+ * (shorter: the snap length cut it, DEC_UNDEC; wire >= cap always holds). */
 
 /* TCP at p: cap bytes captured of wire bytes (the IP payload). */
-static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire, int cut,
+static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire,
                                struct tcpre__seg *s)
 {
     if (wire < 20)
         return DEC_BAD;
     if (cap < 20)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     size_t doff = (size_t)(p[12] >> 4) * 4;
     if (doff < 20 || doff > wire)
         return DEC_BAD;
     if (doff > cap)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     s->sport = wire_get16(p);
     s->dport = wire_get16(p + 2);
     s->seq = wire_get32(p + 4);
@@ -185,13 +182,13 @@ static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire, int cu
 }
 
 /* IPv4 at p: cap bytes captured, wire bytes on the wire (from here on). */
-static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire, int cut,
+static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire,
                                struct tcpre__seg *s)
 {
     if (wire < 20)
         return DEC_BAD;
     if (cap < 20)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     size_t ihl = (size_t)(p[0] & 15) * 4;
     size_t tot = wire_get16(p + 2);
     if (tot == 0)
@@ -199,7 +196,7 @@ static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire, int cu
     if (ihl < 20 || tot < ihl || tot > wire)
         return DEC_BAD;
     if (ihl > cap)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     if (wire_get16(p + 6) & 0x3fff)
         return DEC_UNDEC; /* more fragments, or a fragment offset */
     if (p[9] != 6)
@@ -209,16 +206,16 @@ static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire, int cu
     s->dst = p + 16;
     if (cap > tot)
         cap = tot; /* Ethernet padding */
-    return dec_tcp(p + ihl, cap - ihl, tot - ihl, cut, s);
+    return dec_tcp(p + ihl, cap - ihl, tot - ihl, s);
 }
 
-static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire, int cut,
+static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire,
                                struct tcpre__seg *s)
 {
     if (wire < 40)
         return DEC_BAD;
     if (cap < 40)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     size_t tot = 40 + (size_t)wire_get16(p + 4);
     if (tot == 40)
         tot = wire; /* a jumbogram, or segmentation offload */
@@ -239,7 +236,7 @@ static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire, int cu
             if (pos + 2 > tot)
                 return DEC_BAD;
             if (pos + 2 > cap)
-                return short_hdr(cut);
+                return DEC_UNDEC;
             hl = nh == 51 ? ((size_t)p[pos + 1] + 2) * 4 : ((size_t)p[pos + 1] + 1) * 8;
             nh = p[pos];
             pos += hl;
@@ -252,26 +249,26 @@ static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire, int cu
         break;
     }
     if (pos > cap)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     s->family = AF_INET6;
     s->src = p + 8;
     s->dst = p + 24;
-    return dec_tcp(p + pos, cap - pos, tot - pos, cut, s);
+    return dec_tcp(p + pos, cap - pos, tot - pos, s);
 }
 
 /* IP of either version at p, chosen by the version nibble; want: 4 or 6
  * when the link layer said which, 0 when it did not. */
-static enum tcpre__dec dec_ip(int want, const uint8_t *p, size_t cap, size_t wire, int cut,
+static enum tcpre__dec dec_ip(int want, const uint8_t *p, size_t cap, size_t wire,
                               struct tcpre__seg *s)
 {
     if (wire < 1)
         return DEC_BAD;
     if (cap < 1)
-        return short_hdr(cut);
+        return DEC_UNDEC;
     int v = p[0] >> 4;
     if ((v != 4 && v != 6) || (want && v != want))
         return want ? DEC_BAD : DEC_NOT_TCP;
-    return v == 4 ? dec_ip4(p, cap, wire, cut, s) : dec_ip6(p, cap, wire, cut, s);
+    return v == 4 ? dec_ip4(p, cap, wire, s) : dec_ip6(p, cap, wire, s);
 }
 
 /* An EtherType: 4 or 6 for IP, 0 for anything else. */
@@ -290,7 +287,7 @@ static int af_ip(uint32_t af)
     return 0;
 }
 
-static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wire, int cut,
+static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wire,
                               struct tcpre__seg *s)
 {
     size_t off;
@@ -302,7 +299,7 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
         if (wire < off)
             return DEC_BAD;
         if (cap < off)
-            return short_hdr(cut);
+            return DEC_UNDEC;
         v = af_ip(wire_get32(p)); /* network order, or host order on a big-endian machine */
         if (!v)
             v = af_ip((uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0]);
@@ -312,14 +309,14 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
         if (wire < off)
             return DEC_BAD;
         if (cap < off)
-            return short_hdr(cut);
+            return DEC_UNDEC;
         uint16_t type = wire_get16(p + 12);
         for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88a8 || type == 0x9100);
              tags++) {
             if (wire < off + 4)
                 return DEC_BAD;
             if (cap < off + 4)
-                return short_hdr(cut);
+                return DEC_UNDEC;
             type = wire_get16(p + off + 2);
             off += 4;
         }
@@ -329,13 +326,13 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
     case TCPRE_LINK_RAW:
     case 12: /* DLT_RAW on most systems */
     case 14: /* DLT_RAW on OpenBSD */
-        return dec_ip(0, p, cap, wire, cut, s);
+        return dec_ip(0, p, cap, wire, s);
     case TCPRE_LINK_LINUX_SLL:
         off = 16;
         if (wire < off)
             return DEC_BAD;
         if (cap < off)
-            return short_hdr(cut);
+            return DEC_UNDEC;
         v = ethertype_ip(wire_get16(p + 14));
         break;
     case TCPRE_LINK_LINUX_SLL2:
@@ -343,14 +340,14 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
         if (wire < off)
             return DEC_BAD;
         if (cap < off)
-            return short_hdr(cut);
+            return DEC_UNDEC;
         v = ethertype_ip(wire_get16(p));
         break;
     default: return DEC_UNDEC;
     }
     if (!v)
         return DEC_NOT_TCP;
-    return dec_ip(v, p + off, cap - off, wire - off, cut, s);
+    return dec_ip(v, p + off, cap - off, wire - off, s);
 }
 
 /* ---- connection table -------------------------------------------------------- */
@@ -807,12 +804,11 @@ int tcpre_frame(struct tcpre *t, int link, const uint8_t *p, size_t caplen, size
     t->st.frames++;
     if (wirelen < caplen)
         wirelen = caplen;
-    int cut = caplen < wirelen;
-    if (cut)
+    if (caplen < wirelen)
         t->st.truncated++;
     struct tcpre__seg s;
     memset(&s, 0, sizeof(s));
-    switch (decode(link, p, caplen, wirelen, cut, &s)) {
+    switch (decode(link, p, caplen, wirelen, &s)) {
     case DEC_TCP: segment(t, &s, ts_us); return 0;
     case DEC_NOT_TCP: t->st.not_tcp++; return 0;
     case DEC_UNDEC: t->st.undecodable++; return 0;
