@@ -120,7 +120,7 @@ struct rconn {
     int counted_open;      /* in rec.open_now (opened through cb_open, not yet closed) */
     int refused;           /* no command, only Redis's maxclients refusal: "on connect ... refuse" */
     int64_t prev_first_ts; /* first byte of the previous paired reply, -1 none */
-    long long ncmds, nsteps, nraw;
+    long long ncmds, nsteps;
     int cut;
     struct buf steps;      /* the block's lines */
     struct buf notes;      /* "# ..." lines about this connection */
@@ -482,10 +482,8 @@ static void emit(struct rec *r, struct rconn *c, const struct pend *cmd, const c
     buf_puts(&c->steps, "    > ");
     buf_append(&c->steps, cmd->text, cmd->len);
     buf_puts(&c->steps, "\n    < ");
-    if (rec_fmt_reply(&c->steps, reply, n, delay == 0)) {
-        c->nraw++;
+    if (rec_fmt_reply(&c->steps, reply, n, delay == 0))
         r->k.raw++;
-    }
     if (delay > 0) {
         buf_puts(&c->steps, "  delay ");
         put_duration(&c->steps, delay);
@@ -597,6 +595,24 @@ static void on_command(struct rec *r, struct rconn *c, struct resp_argv *a, int6
 
 /* ---- client -> server ---------------------------------------------------------------------- */
 
+/* Drops the first n bytes of the client's / the server's stream while
+ * looking for where a conversation already under way can be followed. */
+static void skip_client(struct rec *r, struct rconn *c, size_t n)
+{
+    r->k.resync_bytes += n;
+    c->c_skipped += n;
+    c->c_off += n;
+    buf_consume(&c->cin, n);
+}
+
+static void skip_server(struct rec *r, struct rconn *c, size_t n)
+{
+    r->k.resync_bytes += n;
+    c->s_skipped += n;
+    c->s_off += n;
+    buf_consume(&c->sin, n);
+}
+
 /* The offset of a plausible multibulk command start at or after from:
  * "*<digits>\r\n" at the start of the data or right after a CRLF. */
 static size_t next_cmd_candidate(const char *d, size_t len, size_t from)
@@ -632,10 +648,7 @@ static int resync_client(struct rec *r, struct rconn *c)
         resp_reqp_free(&trial);
         resp_argv_free(a);
         if (st == RESP_CMD || st == RESP_MORE) {
-            r->k.resync_bytes += at;
-            c->c_skipped += at;
-            c->c_off += at;
-            buf_consume(&c->cin, at);
+            skip_client(r, c, at);
             c->c_sync = 1;
             c->c_tentative = 1;
             return 1;
@@ -645,10 +658,7 @@ static int resync_client(struct rec *r, struct rconn *c)
     /* Nothing yet: keep a tail that may hold the start of a candidate. */
     size_t keep = c->cin.len < 16 ? c->cin.len : 16;
     size_t drop = c->cin.len - keep;
-    r->k.resync_bytes += drop;
-    c->c_skipped += drop;
-    c->c_off += drop;
-    buf_consume(&c->cin, drop);
+    skip_client(r, c, drop);
     return 0;
 }
 
@@ -674,10 +684,7 @@ static void client_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
              * more, and look again from there. */
             resp_reqp_free(&c->reqp);
             c->c_sync = c->c_tentative = 0;
-            r->k.resync_bytes += rd + 1;
-            c->c_skipped += rd + 1;
-            c->c_off += rd + 1;
-            buf_consume(&c->cin, rd + 1);
+            skip_client(r, c, rd + 1);
             rd = 0;
             continue;
         }
@@ -777,19 +784,13 @@ static int resync_server(struct rec *r, struct rconn *c)
             continue;
         if (!plausible_reply(d, len, i))
             continue;
-        r->k.resync_bytes += i;
-        c->s_skipped += i;
-        c->s_off += i;
-        buf_consume(&c->sin, i);
+        skip_server(r, c, i);
         c->s_sync = 1;
         c->s_tentative = 1;
         return 1;
     }
     size_t keep = len < 2 ? len : 2; /* a CRLF that may precede a reply */
-    r->k.resync_bytes += len - keep;
-    c->s_skipped += len - keep;
-    c->s_off += len - keep;
-    buf_consume(&c->sin, len - keep);
+    skip_server(r, c, len - keep);
     return 0;
 }
 
@@ -818,10 +819,7 @@ static void server_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
             c->s_sync = c->s_tentative = 0;
             c->s_need = 0;
             c->s_start = c->s_pos = 0;
-            r->k.resync_bytes++;
-            c->s_skipped++;
-            c->s_off++;
-            buf_consume(&c->sin, 1);
+            skip_server(r, c, 1);
             continue;
         }
         if (st < 0) {
