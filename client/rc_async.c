@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hiredis/async.h>
 #include <hiredis/adapters/libevent.h>
@@ -45,8 +46,22 @@ struct call {
     rc_async_fn *fn;
     void *ud;
     struct event *timer; /* NULL when command_timeout_ms is 0 */
-    int done;            /* fn has been called */
+    long long deadline_us; /* CLOCK_MONOTONIC: the timeout is never earlier */
+    int done;              /* fn has been called */
 };
+
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void arm(struct call *call, long long us)
+{
+    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
+    evtimer_add(call->timer, &tv);
+}
 
 /* ---- context lifecycle -------------------------------------------------------- */
 
@@ -142,6 +157,14 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     struct call *call = arg;
+    /* libevent's default clock is CLOCK_MONOTONIC_COARSE (one kernel tick,
+     * up to 10 ms, of resolution): its timer may fire a little before the
+     * deadline. Wait out the rest so that a timeout is never early. */
+    long long left = call->deadline_us - now_us();
+    if (left > 0) {
+        arm(call, left);
+        return;
+    }
     redisAsyncContext *ac = call->ac;
     char msg[64];
     snprintf(msg, sizeof(msg), "no reply within %d ms", call->a->cfg.command_timeout_ms);
@@ -188,9 +211,9 @@ static enum rc_status submit(struct rc_async *a, int argc, const char **argv, co
         return RC_ERR_IO; /* hiredis refused it: on_reply will not run */
     }
     if (call->timer) {
-        int ms = a->cfg.command_timeout_ms;
-        struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-        evtimer_add(call->timer, &tv);
+        long long us = (long long)a->cfg.command_timeout_ms * 1000;
+        call->deadline_us = now_us() + us;
+        arm(call, us);
     }
     return RC_OK;
 }

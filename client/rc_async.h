@@ -8,7 +8,9 @@
  *
  * hiredis 0.14's async API has no timeout at all: a server that never
  * answers leaves the callback pending forever. Here every call arms a
- * libevent timer of cfg->command_timeout_ms. Whichever comes first wins:
+ * libevent timer of cfg->command_timeout_ms (measured on CLOCK_MONOTONIC
+ * from the call: never earlier, whatever the resolution of the loop's
+ * clock). Whichever comes first wins:
  *
  *   reply first:   the timer is cancelled; callback(status of the reply)
  *   timer first:   callback(RC_ERR_TIMEOUT); the connection is closed at

@@ -9,11 +9,16 @@
 #include <time.h>
 #include <unistd.h>
 
-long long it_now_ms(void)
+long long it_now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long it_now_ms(void)
+{
+    return it_now_us() / 1000;
 }
 
 void it_sleep_ms(int ms)

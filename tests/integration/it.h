@@ -64,6 +64,7 @@ void it_write_temp(char *path, size_t size, const char *prefix, const char *text
 
 /* Monotonic milliseconds. */
 long long it_now_ms(void);
+long long it_now_us(void); /* CLOCK_MONOTONIC too */
 void it_sleep_ms(int ms);
 
 #define IT_S(lit) (lit), (sizeof(lit) - 1)
