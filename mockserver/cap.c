@@ -58,12 +58,6 @@
 #define FRAME_MAX   (ETH_LEN + IP6_LEN + TCP_LEN + TCP_SYN_OPT + CAP_SEGMENT_MAX)
 #define WSCALE      7
 
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_PSH 0x08
-#define TH_ACK 0x10
-
 /* One end of a connection. */
 struct cap__end {
     uint8_t addr[16]; /* 4 bytes used for IPv4 */
@@ -144,7 +138,7 @@ static int emit(struct cap_conn *conn, int from, uint8_t flags, uint32_t ack, co
     struct cap *cap = conn->cap;
     struct cap__end *src = &conn->end[from], *dst = &conn->end[!from];
     uint8_t *f = cap->frame;
-    size_t optlen = (flags & TH_SYN) ? TCP_SYN_OPT : 0;
+    size_t optlen = (flags & WIRE_SYN) ? TCP_SYN_OPT : 0;
     size_t tcplen = TCP_LEN + optlen + len;
     size_t iplen = conn->v6 ? IP6_LEN : IP4_LEN;
 
@@ -194,7 +188,7 @@ static int emit(struct cap_conn *conn, int from, uint8_t flags, uint32_t ack, co
     wire_put16(th, src->port);
     wire_put16(th + 2, dst->port);
     wire_put32(th + 4, src->seq);
-    wire_put32(th + 8, (flags & TH_ACK) ? ack : 0);
+    wire_put32(th + 8, (flags & WIRE_ACK) ? ack : 0);
     th[12] = (uint8_t)(((TCP_LEN + optlen) / 4) << 4);
     th[13] = flags;
     wire_put16(th + 14, 65535); /* unscaled in a SYN, times 2^WSCALE afterwards */
@@ -226,7 +220,7 @@ static int emit(struct cap_conn *conn, int from, uint8_t flags, uint32_t ack, co
         cap->last_ts = ts_us;
 
     /* SYN and FIN take one sequence number, data its length. */
-    src->seq += (uint32_t)len + ((flags & (TH_SYN | TH_FIN)) ? 1u : 0u);
+    src->seq += (uint32_t)len + ((flags & (WIRE_SYN | WIRE_FIN)) ? 1u : 0u);
     return 0;
 }
 
@@ -367,9 +361,9 @@ struct cap_conn *cap_conn_open(struct cap *cap, const struct sockaddr *client,
     cap->conns = conn;
 
     struct cap__end *c = &conn->end[0], *s = &conn->end[1];
-    emit(conn, 0, TH_SYN, 0, NULL, 0, ts_us);
-    emit(conn, 1, TH_SYN | TH_ACK, c->seq, NULL, 0, ts_us);
-    emit(conn, 0, TH_ACK, s->seq, NULL, 0, ts_us);
+    emit(conn, 0, WIRE_SYN, 0, NULL, 0, ts_us);
+    emit(conn, 1, WIRE_SYN | WIRE_ACK, c->seq, NULL, 0, ts_us);
+    emit(conn, 0, WIRE_ACK, s->seq, NULL, 0, ts_us);
     flush(cap); /* on failure conn stays valid: the caller still closes it */
     return conn;
 }
@@ -385,8 +379,8 @@ int cap_data(struct cap_conn *conn, enum cap_dir dir, const void *bytes, size_t 
     const uint8_t *p = bytes;
     while (len > 0) {
         size_t n = len < CAP_SEGMENT_MAX ? len : CAP_SEGMENT_MAX;
-        emit(conn, from, TH_PSH | TH_ACK, conn->end[!from].seq, p, n, ts_us);
-        emit(conn, !from, TH_ACK, conn->end[from].seq, NULL, 0, ts_us);
+        emit(conn, from, WIRE_PSH | WIRE_ACK, conn->end[!from].seq, p, n, ts_us);
+        emit(conn, !from, WIRE_ACK, conn->end[from].seq, NULL, 0, ts_us);
         p += n;
         len -= n;
     }
@@ -403,11 +397,11 @@ int cap_conn_close(struct cap_conn *conn, enum cap_end how, int64_t ts_us)
         int x = (how == CAP_FIN_CLIENT || how == CAP_RST_CLIENT) ? 0 : 1;
         struct cap__end *ex = &conn->end[x], *ey = &conn->end[!x];
         if (how == CAP_RST_CLIENT || how == CAP_RST_SERVER) {
-            emit(conn, x, TH_RST | TH_ACK, ey->seq, NULL, 0, ts_us);
+            emit(conn, x, WIRE_RST | WIRE_ACK, ey->seq, NULL, 0, ts_us);
         } else {
-            emit(conn, x, TH_FIN | TH_ACK, ey->seq, NULL, 0, ts_us);
-            emit(conn, !x, TH_FIN | TH_ACK, ex->seq, NULL, 0, ts_us);
-            emit(conn, x, TH_ACK, ey->seq, NULL, 0, ts_us);
+            emit(conn, x, WIRE_FIN | WIRE_ACK, ey->seq, NULL, 0, ts_us);
+            emit(conn, !x, WIRE_FIN | WIRE_ACK, ex->seq, NULL, 0, ts_us);
+            emit(conn, x, WIRE_ACK, ey->seq, NULL, 0, ts_us);
         }
         rc = flush(cap);
     }

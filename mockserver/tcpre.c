@@ -76,11 +76,6 @@
 #define TCPRE__WINDOW      (1u << 30) /* the largest TCP window (scale 14) */
 #define TCPRE__TOMBSTONES  65536      /* ended connections remembered */
 
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
-
 /* Endpoint: address (16 bytes, IPv4 in the first 4) and port (big-endian). */
 #define EP_LEN  18
 #define KEY_LEN (1 + 2 * EP_LEN)
@@ -659,7 +654,7 @@ static enum tcpre_dir dir_of(const struct tcpre__conn *c, const struct tcpre__se
 /* Whether the source of s, the first segment of a connection, is its server. */
 static int src_is_server(const struct tcpre *t, const struct tcpre__seg *s)
 {
-    int syn = (s->flags & TH_SYN) != 0, ack = (s->flags & TH_ACK) != 0;
+    int syn = (s->flags & WIRE_SYN) != 0, ack = (s->flags & WIRE_ACK) != 0;
     if (t->port && s->sport != s->dport)
         return s->sport == t->port;
     if (syn) /* a SYN goes to the server, a SYN|ACK comes from it */
@@ -693,7 +688,7 @@ static struct tcpre__conn *conn_open(struct tcpre *t, struct tcpre__conn *c,
     memcpy(c->flow.srv_addr, srv ? s->src : s->dst, alen);
     c->flow.cli_port = srv ? s->dport : s->sport;
     c->flow.srv_port = srv ? s->sport : s->dport;
-    int syn = (s->flags & TH_SYN) != 0;
+    int syn = (s->flags & WIRE_SYN) != 0;
     if (!syn)
         t->st.midstream++;
     if (t->sink.open)
@@ -720,7 +715,7 @@ static void seg_apply(struct tcpre *t, struct tcpre__conn *c, const struct tcpre
     enum tcpre_dir dir = dir_of(c, s);
     struct tcpre__dir *d = &c->d[dir], *o = &c->d[!dir];
     uint32_t seq = s->seq;
-    if (s->flags & TH_SYN) {
+    if (s->flags & WIRE_SYN) {
         if (!d->syn) {
             d->syn = 1;
             d->isn = seq;
@@ -731,17 +726,17 @@ static void seg_apply(struct tcpre *t, struct tcpre__conn *c, const struct tcpre
         d->started = 1;
         d->nxt = seq;
     }
-    if ((s->flags & TH_ACK) && !o->started) {
+    if ((s->flags & WIRE_ACK) && !o->started) {
         o->started = 1;
         o->nxt = s->ack;
     }
-    if (s->flags & TH_RST) {
+    if (s->flags & WIRE_RST) {
         conn_end(t, c, TCPRE_RST, ts);
         return;
     }
     if (s->len)
         add_bytes(t, c, dir, seq, s->payload, s->caplen, s->len, ts);
-    if ((s->flags & TH_FIN) && !d->fin) {
+    if ((s->flags & WIRE_FIN) && !d->fin) {
         d->fin = 1;
         d->fin_seq = seq + (uint32_t)s->len;
     }
@@ -764,7 +759,7 @@ static void segment(struct tcpre *t, const struct tcpre__seg *s, int64_t ts)
     uint8_t key[KEY_LEN];
     key_make(key, s);
     struct tcpre__conn *c = table_find(t, key);
-    int syn = (s->flags & TH_SYN) != 0;
+    int syn = (s->flags & WIRE_SYN) != 0;
     if (c && c->open && syn && syn_is_new(c, s))
         conn_end(t, c, end_how(c), ts); /* the capture missed its end */
     if (c && !c->open) {

@@ -9,6 +9,13 @@
 
 #include <stdint.h>
 
+/* TCP header flags (RFC 9293), byte 13 of the header. */
+#define WIRE_FIN 0x01
+#define WIRE_SYN 0x02
+#define WIRE_RST 0x04
+#define WIRE_PSH 0x08
+#define WIRE_ACK 0x10
+
 static inline void wire_put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)(v >> 8);

@@ -31,12 +31,6 @@
 #define S(lit) (lit), (sizeof(lit) - 1)
 #define T0     1700000000123456LL /* a timestamp, microseconds */
 
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_RST 0x04
-#define F_PSH 0x08
-#define F_ACK 0x10
-
 /* ---- reading a capture back ---------------------------------------------------- */
 
 struct frame {
@@ -257,7 +251,7 @@ static void expect(const struct frame *f, int from_server, uint8_t flags, uint32
     assert_int_equal(f->sport, from_server ? 6379 : 50123);
     assert_int_equal(f->dport, from_server ? 50123 : 6379);
     assert_int_equal(f->seq, seq);
-    assert_int_equal(f->ack, (flags & F_ACK) ? ack : 0);
+    assert_int_equal(f->ack, (flags & WIRE_ACK) ? ack : 0);
     assert_int_equal(f->plen, plen);
 }
 
@@ -279,9 +273,9 @@ static void check_conversation(const struct capfile *cf, const uint8_t *caddr, c
 
     /* Handshake: SYN with options, SYN-ACK acknowledging ic+1, ACK. */
     uint32_t ic = f[0].seq, is = f[1].seq;
-    expect(&f[0], 0, F_SYN, ic, 0, 0);
-    expect(&f[1], 1, F_SYN | F_ACK, is, ic + 1, 0);
-    expect(&f[2], 0, F_ACK, ic + 1, is + 1, 0);
+    expect(&f[0], 0, WIRE_SYN, ic, 0, 0);
+    expect(&f[1], 1, WIRE_SYN | WIRE_ACK, is, ic + 1, 0);
+    expect(&f[2], 0, WIRE_ACK, ic + 1, is + 1, 0);
     static const uint8_t opts[8] = {2, 4, 0xfd, 0xe8, 1, 3, 3, 7}; /* MSS 65000, WS 7 */
     for (int i = 0; i < 2; i++) {
         assert_int_equal(f[i].tcp_hlen, 28);
@@ -291,23 +285,23 @@ static void check_conversation(const struct capfile *cf, const uint8_t *caddr, c
     uint32_t c = ic + 1, s = is + 1;
 
     /* PING and its ACK. */
-    expect(&f[3], 0, F_PSH | F_ACK, c, s, 14);
+    expect(&f[3], 0, WIRE_PSH | WIRE_ACK, c, s, 14);
     assert_memory_equal(f[3].payload, "*1\r\n$4\r\nPING\r\n", 14);
     c += 14;
-    expect(&f[4], 1, F_ACK, s, c, 0);
+    expect(&f[4], 1, WIRE_ACK, s, c, 0);
     /* +PONG and its ACK. */
-    expect(&f[5], 1, F_PSH | F_ACK, s, c, 7);
+    expect(&f[5], 1, WIRE_PSH | WIRE_ACK, s, c, 7);
     assert_memory_equal(f[5].payload, "+PONG\r\n", 7);
     s += 7;
-    expect(&f[6], 0, F_ACK, c, s, 0);
+    expect(&f[6], 0, WIRE_ACK, c, s, 0);
     /* The reply in three segments, each acknowledged. */
     size_t cuts[4] = {0, CUT1, CUT2, strlen(HELLO)};
     for (int k = 0; k < 3; k++) {
         size_t n = cuts[k + 1] - cuts[k];
-        expect(&f[7 + 2 * k], 1, F_PSH | F_ACK, s, c, n);
+        expect(&f[7 + 2 * k], 1, WIRE_PSH | WIRE_ACK, s, c, n);
         assert_memory_equal(f[7 + 2 * k].payload, HELLO + cuts[k], n);
         s += (uint32_t)n;
-        expect(&f[8 + 2 * k], 0, F_ACK, c, s, 0);
+        expect(&f[8 + 2 * k], 0, WIRE_ACK, c, s, 0);
         assert_int_equal(f[7 + 2 * k].ts_us, T0 + 300 + 100 * k);
     }
 
@@ -315,17 +309,17 @@ static void check_conversation(const struct capfile *cf, const uint8_t *caddr, c
     const struct frame *t = &f[13];
     switch (how) {
     case CAP_FIN_CLIENT:
-        expect(&t[0], 0, F_FIN | F_ACK, c, s, 0);
-        expect(&t[1], 1, F_FIN | F_ACK, s, c + 1, 0);
-        expect(&t[2], 0, F_ACK, c + 1, s + 1, 0);
+        expect(&t[0], 0, WIRE_FIN | WIRE_ACK, c, s, 0);
+        expect(&t[1], 1, WIRE_FIN | WIRE_ACK, s, c + 1, 0);
+        expect(&t[2], 0, WIRE_ACK, c + 1, s + 1, 0);
         break;
     case CAP_FIN_SERVER:
-        expect(&t[0], 1, F_FIN | F_ACK, s, c, 0);
-        expect(&t[1], 0, F_FIN | F_ACK, c, s + 1, 0);
-        expect(&t[2], 1, F_ACK, s + 1, c + 1, 0);
+        expect(&t[0], 1, WIRE_FIN | WIRE_ACK, s, c, 0);
+        expect(&t[1], 0, WIRE_FIN | WIRE_ACK, c, s + 1, 0);
+        expect(&t[2], 1, WIRE_ACK, s + 1, c + 1, 0);
         break;
-    case CAP_RST_SERVER: expect(&t[0], 1, F_RST | F_ACK, s, c, 0); break;
-    case CAP_RST_CLIENT: expect(&t[0], 0, F_RST | F_ACK, c, s, 0); break;
+    case CAP_RST_SERVER: expect(&t[0], 1, WIRE_RST | WIRE_ACK, s, c, 0); break;
+    case CAP_RST_CLIENT: expect(&t[0], 0, WIRE_RST | WIRE_ACK, c, s, 0); break;
     }
 
     /* Timestamps as passed in; windows: 65535 everywhere (scaled after the SYNs). */
@@ -456,14 +450,14 @@ static void test_split_large(void **state)
     uint32_t s = cf.f[1].seq + 1, c0 = cf.f[0].seq + 1;
     size_t sizes[3] = {65000, 65000, 20000}, off = 0;
     for (int k = 0; k < 3; k++) {
-        expect(&cf.f[3 + 2 * k], 1, F_PSH | F_ACK, s, c0, sizes[k]);
+        expect(&cf.f[3 + 2 * k], 1, WIRE_PSH | WIRE_ACK, s, c0, sizes[k]);
         assert_memory_equal(cf.f[3 + 2 * k].payload, big + off, sizes[k]);
         assert_int_equal(cf.f[3 + 2 * k].len, 54 + sizes[k]);
         s += (uint32_t)sizes[k];
         off += sizes[k];
-        expect(&cf.f[4 + 2 * k], 0, F_ACK, c0, s, 0);
+        expect(&cf.f[4 + 2 * k], 0, WIRE_ACK, c0, s, 0);
     }
-    expect(&cf.f[9], 0, F_FIN | F_ACK, c0, s, 0);
+    expect(&cf.f[9], 0, WIRE_FIN | WIRE_ACK, c0, s, 0);
     capfile_free(&cf);
     free(big);
 }
@@ -492,9 +486,9 @@ static void test_two_conns_and_close_all(void **state)
     const struct frame *t = &cf.f[13]; /* cb, server FIN at the last timestamp */
     assert_int_equal(t[0].sport, 6379);
     assert_int_equal(t[0].dport, 50124);
-    assert_int_equal(t[0].flags, F_FIN | F_ACK);
+    assert_int_equal(t[0].flags, WIRE_FIN | WIRE_ACK);
     assert_int_equal(t[0].ts_us, T0 + 40);
-    assert_int_equal(t[2].flags, F_ACK);
+    assert_int_equal(t[2].flags, WIRE_ACK);
     capfile_free(&cf);
 }
 

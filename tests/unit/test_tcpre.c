@@ -24,12 +24,6 @@
 #include "tcpre.h"
 #include "wire.h"
 
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_RST 0x04
-#define F_PSH 0x08
-#define F_ACK 0x10
-
 /* Link types of the builder; LINK_VLAN2 is Ethernet with two 802.1Q tags. */
 #define LINK_VLAN2 1001
 
@@ -318,11 +312,11 @@ static struct conv conv_make(struct tcpre *t, int link, struct ep c, struct ep s
 
 static void handshake(struct conv *v, int64_t ts)
 {
-    tx(v->t, v->link, &v->c, &v->s, v->cseq, 0, F_SYN, NULL, ts);
-    tx(v->t, v->link, &v->s, &v->c, v->sseq, v->cseq + 1, F_SYN | F_ACK, NULL, ts);
+    tx(v->t, v->link, &v->c, &v->s, v->cseq, 0, WIRE_SYN, NULL, ts);
+    tx(v->t, v->link, &v->s, &v->c, v->sseq, v->cseq + 1, WIRE_SYN | WIRE_ACK, NULL, ts);
     v->cseq++;
     v->sseq++;
-    tx(v->t, v->link, &v->c, &v->s, v->cseq, v->sseq, F_ACK, NULL, ts);
+    tx(v->t, v->link, &v->c, &v->s, v->cseq, v->sseq, WIRE_ACK, NULL, ts);
 }
 
 /* The client (c2s = 1) or the server sends data, in order. */
@@ -330,10 +324,10 @@ static void say(struct conv *v, int c2s, const char *data, int64_t ts)
 {
     uint32_t len = (uint32_t)strlen(data);
     if (c2s) {
-        tx(v->t, v->link, &v->c, &v->s, v->cseq, v->sseq, F_PSH | F_ACK, data, ts);
+        tx(v->t, v->link, &v->c, &v->s, v->cseq, v->sseq, WIRE_PSH | WIRE_ACK, data, ts);
         v->cseq += len;
     } else {
-        tx(v->t, v->link, &v->s, &v->c, v->sseq, v->cseq, F_PSH | F_ACK, data, ts);
+        tx(v->t, v->link, &v->s, &v->c, v->sseq, v->cseq, WIRE_PSH | WIRE_ACK, data, ts);
         v->sseq += len;
     }
 }
@@ -341,9 +335,9 @@ static void say(struct conv *v, int c2s, const char *data, int64_t ts)
 static void fin(struct conv *v, int c2s, int64_t ts)
 {
     if (c2s)
-        tx(v->t, v->link, &v->c, &v->s, v->cseq++, v->sseq, F_FIN | F_ACK, NULL, ts);
+        tx(v->t, v->link, &v->c, &v->s, v->cseq++, v->sseq, WIRE_FIN | WIRE_ACK, NULL, ts);
     else
-        tx(v->t, v->link, &v->s, &v->c, v->sseq++, v->cseq, F_FIN | F_ACK, NULL, ts);
+        tx(v->t, v->link, &v->s, &v->c, v->sseq++, v->cseq, WIRE_FIN | WIRE_ACK, NULL, ts);
 }
 
 static struct tcpre *T; /* the reassembler of the running test */
@@ -387,7 +381,7 @@ static void test_in_order(void **state)
     say(&v, 0, "+OK\r\n", 4);
     fin(&v, 0, 5);
     fin(&v, 1, 6);
-    tx(T, v.link, &v.s, &v.c, v.sseq, v.cseq, F_ACK, NULL, 7); /* last ACK: after the close */
+    tx(T, v.link, &v.s, &v.c, v.sseq, v.cseq, WIRE_ACK, NULL, 7); /* last ACK: after the close */
     assert_string_equal(LOG(), "open 1 10.0.0.1:40000>10.0.0.2:6379 syn @0\n"
                                "data 1 c2s 14 @1\n"
                                "data 1 s2c 7 @2\n"
@@ -424,13 +418,13 @@ static void test_link_types(void **state)
             struct opt o = NOOPT;
             o.v6_ext = v6 == 2;
             uint8_t f[2048];
-            size_t n = build_x(f, links[i], &c, &s, 7, 0, F_SYN, NULL, 0, &o);
+            size_t n = build_x(f, links[i], &c, &s, 7, 0, WIRE_SYN, NULL, 0, &o);
             assert_int_equal(tcpre_frame(t, link_of(links[i]), f, n, n, 1), 0);
-            n = build_x(f, links[i], &s, &c, 70, 8, F_SYN | F_ACK, NULL, 0, &o);
+            n = build_x(f, links[i], &s, &c, 70, 8, WIRE_SYN | WIRE_ACK, NULL, 0, &o);
             assert_int_equal(tcpre_frame(t, link_of(links[i]), f, n, n, 2), 0);
-            n = build_x(f, links[i], &c, &s, 8, 71, F_ACK | F_PSH, "GET k", 5, &o);
+            n = build_x(f, links[i], &c, &s, 8, 71, WIRE_ACK | WIRE_PSH, "GET k", 5, &o);
             assert_int_equal(tcpre_frame(t, link_of(links[i]), f, n, n, 3), 0);
-            n = build_x(f, links[i], &s, &c, 71, 13, F_ACK | F_PSH, "$-1", 3, &o);
+            n = build_x(f, links[i], &s, &c, 71, 13, WIRE_ACK | WIRE_PSH, "$-1", 3, &o);
             assert_int_equal(tcpre_frame(t, link_of(links[i]), f, n, n, 4), 0);
             tcpre_finish(t, 5);
             char want[256];
@@ -461,10 +455,10 @@ static void test_out_of_order(void **state)
                               ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     /* "AAAA" "BBBB" "CCCC" sent; the capture has them as C, B, A */
-    tx(T, v.link, &v.c, &v.s, v.cseq + 8, v.sseq, F_ACK, "CCCC", 1);
-    tx(T, v.link, &v.c, &v.s, v.cseq + 4, v.sseq, F_ACK, "BBBB", 2);
+    tx(T, v.link, &v.c, &v.s, v.cseq + 8, v.sseq, WIRE_ACK, "CCCC", 1);
+    tx(T, v.link, &v.c, &v.s, v.cseq + 4, v.sseq, WIRE_ACK, "BBBB", 2);
     assert_string_equal(LOG(), "open 1 10.0.0.1:40000>10.0.0.2:6379 syn @0\n");
-    tx(T, v.link, &v.c, &v.s, v.cseq, v.sseq, F_ACK, "AAAA", 3);
+    tx(T, v.link, &v.c, &v.s, v.cseq, v.sseq, WIRE_ACK, "AAAA", 3);
     assert_string_equal(STREAM(1, TCPRE_C2S), "AAAABBBBCCCC");
     /* held data carries the time of the frame that filled the hole */
     assert_string_equal(LOG(), "open 1 10.0.0.1:40000>10.0.0.2:6379 syn @0\n"
@@ -484,24 +478,24 @@ static void test_retransmission_and_overlap(void **state)
     handshake(&v, 0);
     uint32_t c0 = v.cseq;
     say(&v, 1, "hello", 1);
-    tx(T, v.link, &v.c, &v.s, c0, v.sseq, F_ACK, "hello", 2);           /* a copy */
-    tx(T, v.link, &v.c, &v.s, c0 + 2, v.sseq, F_ACK, "llo world", 3);   /* overlaps */
-    tx(T, v.link, &v.c, &v.s, c0 + 1, v.sseq, F_ACK, "ell", 4);         /* inside */
+    tx(T, v.link, &v.c, &v.s, c0, v.sseq, WIRE_ACK, "hello", 2);           /* a copy */
+    tx(T, v.link, &v.c, &v.s, c0 + 2, v.sseq, WIRE_ACK, "llo world", 3);   /* overlaps */
+    tx(T, v.link, &v.c, &v.s, c0 + 1, v.sseq, WIRE_ACK, "ell", 4);         /* inside */
     assert_string_equal(STREAM(1, TCPRE_C2S), "hello world");
     assert_int_equal(stats().retransmitted, 2);
     /* overlapping segments held behind a hole: every byte once */
     uint32_t b = c0 + 11; /* "0123456789" follows */
-    tx(T, v.link, &v.c, &v.s, b + 5, v.sseq, F_ACK, "56789", 5);
-    tx(T, v.link, &v.c, &v.s, b + 3, v.sseq, F_ACK, "34567", 6);
-    tx(T, v.link, &v.c, &v.s, b + 4, v.sseq, F_ACK, "45", 7); /* all held already */
-    tx(T, v.link, &v.c, &v.s, b + 2, v.sseq, F_ACK, "23456789", 8);
-    tx(T, v.link, &v.c, &v.s, b, v.sseq, F_ACK, "012", 9);
+    tx(T, v.link, &v.c, &v.s, b + 5, v.sseq, WIRE_ACK, "56789", 5);
+    tx(T, v.link, &v.c, &v.s, b + 3, v.sseq, WIRE_ACK, "34567", 6);
+    tx(T, v.link, &v.c, &v.s, b + 4, v.sseq, WIRE_ACK, "45", 7); /* all held already */
+    tx(T, v.link, &v.c, &v.s, b + 2, v.sseq, WIRE_ACK, "23456789", 8);
+    tx(T, v.link, &v.c, &v.s, b, v.sseq, WIRE_ACK, "012", 9);
     assert_string_equal(STREAM(1, TCPRE_C2S), "hello world0123456789");
     assert_int_equal(stats().out_of_order, 3); /* "45" added nothing */
     /* a held segment that a later in-order one covers entirely */
     uint32_t e = b + 10;
-    tx(T, v.link, &v.c, &v.s, e + 3, v.sseq, F_ACK, "def", 10);
-    tx(T, v.link, &v.c, &v.s, e, v.sseq, F_ACK, "abcdefgh", 11);
+    tx(T, v.link, &v.c, &v.s, e + 3, v.sseq, WIRE_ACK, "def", 10);
+    tx(T, v.link, &v.c, &v.s, e, v.sseq, WIRE_ACK, "abcdefgh", 11);
     assert_string_equal(STREAM(1, TCPRE_C2S), "hello world0123456789abcdefgh");
     tcpre_finish(T, 12);
     assert_int_equal(stats().gap_bytes, 0);
@@ -544,11 +538,11 @@ static void test_midstream(void **state)
 {
     (void)state;
     struct ep c = ep4("10.0.0.1", 40000), s = ep4("10.0.0.2", 6379);
-    tx(T, TCPRE_LINK_ETHERNET, &s, &c, 500, 100, F_ACK, NULL, 0); /* a bare ACK opens nothing */
-    tx(T, TCPRE_LINK_ETHERNET, &c, &s, 100, 500, F_PSH | F_ACK, "GET a\r\n", 1);
+    tx(T, TCPRE_LINK_ETHERNET, &s, &c, 500, 100, WIRE_ACK, NULL, 0); /* a bare ACK opens nothing */
+    tx(T, TCPRE_LINK_ETHERNET, &c, &s, 100, 500, WIRE_PSH | WIRE_ACK, "GET a\r\n", 1);
     /* the server's reply: its first 3 bytes were sent before the capture
      * began but acknowledged after (ack 500 above), so they are a gap */
-    tx(T, TCPRE_LINK_ETHERNET, &s, &c, 503, 107, F_PSH | F_ACK, "abc", 2);
+    tx(T, TCPRE_LINK_ETHERNET, &s, &c, 503, 107, WIRE_PSH | WIRE_ACK, "abc", 2);
     tcpre_finish(T, 3);
     assert_string_equal(LOG(), "open 1 10.0.0.1:40000>10.0.0.2:6379 mid @1\n"
                                "data 1 c2s 7 @1\n"
@@ -576,8 +570,8 @@ static void test_close_kinds(void **state)
     handshake(&c, 3);
     fin(&a, 1, 4);
     say(&b, 1, "x", 5);
-    tx(T, b.link, &b.s, &b.c, b.sseq, b.cseq, F_RST | F_ACK, NULL, 6);
-    tx(T, b.link, &b.s, &b.c, b.sseq, b.cseq, F_RST, NULL, 7); /* a second RST: nothing */
+    tx(T, b.link, &b.s, &b.c, b.sseq, b.cseq, WIRE_RST | WIRE_ACK, NULL, 6);
+    tx(T, b.link, &b.s, &b.c, b.sseq, b.cseq, WIRE_RST, NULL, 7); /* a second RST: nothing */
     tcpre_finish(T, 9);
     assert_string_equal(LOG(), "open 1 10.0.0.1:1001>10.0.0.2:6379 syn @1\n"
                                "open 2 10.0.0.1:1002>10.0.0.2:6379 syn @2\n"
@@ -595,9 +589,9 @@ static void test_gap_at_finish(void **state)
                               ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     say(&v, 0, "one", 1);
-    tx(T, v.link, &v.s, &v.c, v.sseq + 5, v.cseq, F_ACK, "three", 2); /* "two.." lost */
+    tx(T, v.link, &v.s, &v.c, v.sseq + 5, v.cseq, WIRE_ACK, "three", 2); /* "two.." lost */
     uint32_t fseq = v.sseq + 5 + 5 + 4; /* and 4 bytes before the FIN */
-    tx(T, v.link, &v.s, &v.c, fseq, v.cseq, F_FIN | F_ACK, NULL, 3);
+    tx(T, v.link, &v.s, &v.c, fseq, v.cseq, WIRE_FIN | WIRE_ACK, NULL, 3);
     fin(&v, 1, 4);
     assert_string_equal(LOG(), "open 1 10.0.0.1:40000>10.0.0.2:6379 syn @0\n"
                                "data 1 s2c 3 @1\n");
@@ -621,10 +615,10 @@ static void test_seq_wraparound(void **state)
     assert_true(v.cseq < 100);
     /* out of order across the wrap on the server side: 2^32-15 .. */
     uint32_t s0 = v.sseq;
-    tx(T, v.link, &v.s, &v.c, s0 + 10, v.cseq, F_ACK, "KLMNOPQRST", 2);
-    tx(T, v.link, &v.s, &v.c, s0 + 20, v.cseq, F_ACK, "UVWXYZ", 3);
-    tx(T, v.link, &v.s, &v.c, s0, v.cseq, F_ACK, "ABCDEFGHIJ", 4);
-    tx(T, v.link, &v.s, &v.c, s0 + 5, v.cseq, F_ACK, "FGHIJKL", 5); /* old */
+    tx(T, v.link, &v.s, &v.c, s0 + 10, v.cseq, WIRE_ACK, "KLMNOPQRST", 2);
+    tx(T, v.link, &v.s, &v.c, s0 + 20, v.cseq, WIRE_ACK, "UVWXYZ", 3);
+    tx(T, v.link, &v.s, &v.c, s0, v.cseq, WIRE_ACK, "ABCDEFGHIJ", 4);
+    tx(T, v.link, &v.s, &v.c, s0 + 5, v.cseq, WIRE_ACK, "FGHIJKL", 5); /* old */
     say(&v, 1, "abc", 6);
     tcpre_finish(T, 7);
     assert_string_equal(STREAM(1, TCPRE_C2S), "0123456789abc");
@@ -697,13 +691,13 @@ static void test_server_guess(void **state)
 {
     (void)state;
     struct ep lo = ep4("10.0.0.1", 80), hi = ep4("10.0.0.2", 40000);
-    tx(T, TCPRE_LINK_ETHERNET, &lo, &hi, 1, 0, F_SYN, NULL, 1); /* to the higher port */
+    tx(T, TCPRE_LINK_ETHERNET, &lo, &hi, 1, 0, WIRE_SYN, NULL, 1); /* to the higher port */
     struct ep r = ep4("10.0.0.3", 6379), c = ep4("10.0.0.4", 1000);
-    tx(T, TCPRE_LINK_ETHERNET, &c, &r, 1, 1, F_ACK, "x", 2); /* 6379 beats the lower port */
+    tx(T, TCPRE_LINK_ETHERNET, &c, &r, 1, 1, WIRE_ACK, "x", 2); /* 6379 beats the lower port */
     struct ep a = ep4("10.0.0.5", 5000), b = ep4("10.0.0.6", 40000);
-    tx(T, TCPRE_LINK_ETHERNET, &a, &b, 1, 1, F_ACK, "y", 3); /* from the lower port */
+    tx(T, TCPRE_LINK_ETHERNET, &a, &b, 1, 1, WIRE_ACK, "y", 3); /* from the lower port */
     struct ep d = ep4("10.0.0.7", 7000), e = ep4("10.0.0.8", 7001);
-    tx(T, TCPRE_LINK_ETHERNET, &e, &d, 1, 1, F_SYN | F_ACK, NULL, 4); /* SYN|ACK: from it */
+    tx(T, TCPRE_LINK_ETHERNET, &e, &d, 1, 1, WIRE_SYN | WIRE_ACK, NULL, 4); /* SYN|ACK: from it */
     tcpre_finish(T, 5);
     assert_string_equal(LOG(), "open 1 10.0.0.1:80>10.0.0.2:40000 syn @1\n"
                                "open 2 10.0.0.4:1000>10.0.0.3:6379 mid @2\n"
@@ -734,30 +728,30 @@ static void test_malformed(void **state)
     size_t n;
     int k = 0;
     o.ihl = 4; /* IPv4 header shorter than 20 bytes */
-    n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, F_SYN, NULL, 0, &o);
+    n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL, 0, &o);
     bad(T, TCPRE_LINK_ETHERNET, f, n, k++);
     o = NOOPT;
     o.doff = 4; /* TCP header shorter than 20 bytes */
-    n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, F_SYN, NULL, 0, &o);
+    n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL, 0, &o);
     bad(T, TCPRE_LINK_ETHERNET, f, n, k++);
-    n = build(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, F_SYN, NULL);
+    n = build(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL);
     f[14 + 20 + 12] = 0xf0; /* TCP data offset 60 in a 20-byte segment */
     bad(T, TCPRE_LINK_ETHERNET, f, n, k++);
     o = NOOPT;
     o.bad_totlen = 1; /* IPv4 total length beyond the frame */
-    n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, F_SYN, NULL, 0, &o);
+    n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL, 0, &o);
     bad(T, TCPRE_LINK_ETHERNET, f, n, k++);
     bad(T, TCPRE_LINK_ETHERNET, f, 10, k++);  /* shorter than an Ethernet header */
     bad(T, TCPRE_LINK_LINUX_SLL, f, 12, k++); /* shorter than an SLL header */
     bad(T, TCPRE_LINK_NULL, f, 3, k++);
-    n = build(f, TCPRE_LINK_RAW, &c, &s, 1, 0, F_SYN, NULL);
+    n = build(f, TCPRE_LINK_RAW, &c, &s, 1, 0, WIRE_SYN, NULL);
     bad(T, TCPRE_LINK_RAW, f, 30, k++); /* IPv4 header, half a TCP header */
-    n = build(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, F_SYN, NULL);
+    n = build(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL);
     f[14] = 0x65; /* IP version 6 behind the IPv4 EtherType */
     bad(T, TCPRE_LINK_ETHERNET, f, n, k++);
     o = NOOPT;
     o.v6_ext = 1; /* an IPv6 extension header running past the packet */
-    n = build_x(f, TCPRE_LINK_RAW, &c6, &s6, 1, 0, F_SYN, NULL, 0, &o);
+    n = build_x(f, TCPRE_LINK_RAW, &c6, &s6, 1, 0, WIRE_SYN, NULL, 0, &o);
     f[40 + 1] = 200;
     bad(T, TCPRE_LINK_RAW, f, n, k++);
     bad(T, TCPRE_LINK_RAW, f, 39, k++); /* half an IPv6 header */
@@ -783,11 +777,11 @@ static void test_fragments(void **state)
     uint8_t f[2048];
     struct opt o = NOOPT;
     o.v4_frag = 1;
-    size_t n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, F_SYN, NULL, 0, &o);
+    size_t n = build_x(f, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL, 0, &o);
     assert_int_equal(tcpre_frame(T, TCPRE_LINK_ETHERNET, f, n, n, 0), 0);
     o = NOOPT;
     o.v6_frag = 1;
-    n = build_x(f, TCPRE_LINK_ETHERNET, &c6, &s6, 1, 0, F_SYN, NULL, 0, &o);
+    n = build_x(f, TCPRE_LINK_ETHERNET, &c6, &s6, 1, 0, WIRE_SYN, NULL, 0, &o);
     assert_int_equal(tcpre_frame(T, TCPRE_LINK_ETHERNET, f, n, n, 1), 0);
     tcpre_finish(T, 2);
     struct tcpre_stats st = stats();
@@ -804,19 +798,19 @@ static void test_truncated(void **state)
     handshake(&v, 0);
     uint8_t f[2048];
     const char *msg = "$20\r\n01234567890123456789\r\n"; /* 27 bytes */
-    size_t n = build(f, v.link, &v.s, &v.c, v.sseq, v.cseq, F_ACK, msg);
+    size_t n = build(f, v.link, &v.s, &v.c, v.sseq, v.cseq, WIRE_ACK, msg);
     assert_int_equal(tcpre_frame(T, v.link, f, n - 17, n, 1), 0); /* 10 bytes captured */
     v.sseq += 27;
     say(&v, 0, "+OK\r\n", 2); /* follows at once: no wait for the lost bytes */
     /* a frame cut inside its TCP header: undecodable, not an error */
-    n = build(f, v.link, &v.s, &v.c, v.sseq, v.cseq, F_ACK, "zzz");
+    n = build(f, v.link, &v.s, &v.c, v.sseq, v.cseq, WIRE_ACK, "zzz");
     assert_int_equal(tcpre_frame(T, v.link, f, 14 + 20 + 10, n, 3), 0);
     /* out of order and cut: held as data plus a lost piece */
     uint32_t s0 = v.sseq + 3;
-    n = build(f, v.link, &v.s, &v.c, s0 + 4, v.cseq, F_ACK, "BBBBBB");
+    n = build(f, v.link, &v.s, &v.c, s0 + 4, v.cseq, WIRE_ACK, "BBBBBB");
     assert_int_equal(tcpre_frame(T, v.link, f, n - 2, n, 4), 0);
-    tx(T, v.link, &v.s, &v.c, s0 + 10, v.cseq, F_ACK, "CC", 5);
-    tx(T, v.link, &v.s, &v.c, s0, v.cseq, F_ACK, "AAAA", 6);
+    tx(T, v.link, &v.s, &v.c, s0 + 10, v.cseq, WIRE_ACK, "CC", 5);
+    tx(T, v.link, &v.s, &v.c, s0, v.cseq, WIRE_ACK, "AAAA", 6);
     tcpre_finish(T, 7);
     assert_string_equal(LOG(), "open 1 10.0.0.1:40000>10.0.0.2:6379 syn @0\n"
                                "data 1 s2c 10 @1\n"
@@ -845,7 +839,7 @@ static void test_ethernet_padding(void **state)
     uint8_t f[2048];
     struct opt o = NOOPT;
     o.pad_to = 60;
-    size_t n = build_x(f, v.link, &v.c, &v.s, v.cseq, v.sseq, F_ACK, "ab", 2, &o);
+    size_t n = build_x(f, v.link, &v.c, &v.s, v.cseq, v.sseq, WIRE_ACK, "ab", 2, &o);
     assert_int_equal(n, 60);
     assert_int_equal(tcpre_frame(T, v.link, f, n, n, 1), 0);
     tcpre_finish(T, 2);
@@ -858,12 +852,12 @@ static void test_reused_tuple(void **state)
     (void)state;
     struct ep c = ep4("10.0.0.1", 40000), s = ep4("10.0.0.2", 6379);
     struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, c, s, 100, 900);
-    tx(T, v.link, &v.c, &v.s, 100, 0, F_SYN, NULL, 0); /* a repeated SYN */
+    tx(T, v.link, &v.c, &v.s, 100, 0, WIRE_SYN, NULL, 0); /* a repeated SYN */
     handshake(&v, 0);
     say(&v, 1, "one", 1);
-    tx(T, v.link, &v.c, &v.s, v.cseq - 3, v.sseq, F_ACK, "one", 2); /* retransmission */
-    tx(T, v.link, &v.c, &v.s, v.cseq, v.sseq, F_RST, NULL, 3);
-    tx(T, v.link, &v.c, &v.s, v.cseq - 3, v.sseq, F_ACK, "one", 4); /* after the end */
+    tx(T, v.link, &v.c, &v.s, v.cseq - 3, v.sseq, WIRE_ACK, "one", 2); /* retransmission */
+    tx(T, v.link, &v.c, &v.s, v.cseq, v.sseq, WIRE_RST, NULL, 3);
+    tx(T, v.link, &v.c, &v.s, v.cseq - 3, v.sseq, WIRE_ACK, "one", 4); /* after the end */
     struct conv w = conv_make(T, TCPRE_LINK_ETHERNET, c, s, 7000, 9000);
     handshake(&w, 5);
     say(&w, 1, "two", 6);
@@ -897,14 +891,14 @@ static void test_hold_limit(void **state)
     size_t total = 0;
     int i = 0;
     while (strstr(LOG(), "gap") == NULL) {
-        tx(T, v.link, &v.s, &v.c, s0 + 10 + (uint32_t)total, v.cseq, F_ACK, chunk, 1 + i);
+        tx(T, v.link, &v.s, &v.c, s0 + 10 + (uint32_t)total, v.cseq, WIRE_ACK, chunk, 1 + i);
         total += 1400;
         i++;
         assert_true(total < (8u << 20));
     }
     assert_true(total > (4u << 20)); /* the limit is 4 MiB */
     assert_int_equal(R.stream[1][TCPRE_S2C].len, total);
-    tx(T, v.link, &v.s, &v.c, s0, v.cseq, F_ACK, "late", 1000000); /* too late: old */
+    tx(T, v.link, &v.s, &v.c, s0, v.cseq, WIRE_ACK, "late", 1000000); /* too late: old */
     tcpre_finish(T, 1000001);
     struct tcpre_stats st = stats();
     assert_int_equal(st.gap_bytes, 10);
@@ -918,7 +912,7 @@ static void test_far_ahead(void **state)
     struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
                               ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
-    tx(T, v.link, &v.c, &v.s, v.cseq + (1u << 30) + 1, v.sseq, F_ACK, "junk", 1);
+    tx(T, v.link, &v.c, &v.s, v.cseq + (1u << 30) + 1, v.sseq, WIRE_ACK, "junk", 1);
     say(&v, 1, "ok", 2);
     tcpre_finish(T, 3);
     assert_string_equal(STREAM(1, TCPRE_C2S), "ok");
@@ -932,8 +926,8 @@ static void test_free_without_finish(void **state)
     struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
                               ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
-    tx(T, v.link, &v.c, &v.s, v.cseq + 5, v.sseq, F_ACK, "held", 1);
-    tx(T, v.link, &v.c, &v.s, v.cseq + 50, v.sseq, F_ACK, "held too", 2);
+    tx(T, v.link, &v.c, &v.s, v.cseq + 5, v.sseq, WIRE_ACK, "held", 1);
+    tx(T, v.link, &v.c, &v.s, v.cseq + 50, v.sseq, WIRE_ACK, "held too", 2);
     size_t before = R.log.len;
     tcpre_free(T);
     T = NULL;
@@ -954,19 +948,19 @@ static void test_many_connections(void **state)
         char ip[32];
         snprintf(ip, sizeof(ip), "10.%d.%d.1", i >> 8 & 255, i & 255);
         struct ep c = ep4(ip, (uint16_t)(1024 + (i >> 16)));
-        tx(t, TCPRE_LINK_RAW, &c, &s, 1, 0, F_SYN, NULL, i);
-        tx(t, TCPRE_LINK_RAW, &c, &s, 2, 0, F_RST, NULL, i);
+        tx(t, TCPRE_LINK_RAW, &c, &s, 1, 0, WIRE_SYN, NULL, i);
+        tx(t, TCPRE_LINK_RAW, &c, &s, 2, 0, WIRE_RST, NULL, i);
     }
     struct tcpre_stats st;
     tcpre_stats(t, &st);
     assert_int_equal(st.connections, n);
     struct ep recent = ep4("10.0.99.1", 1025); /* i = 65536 + 99: still remembered */
-    tx(t, TCPRE_LINK_RAW, &recent, &s, 2, 0, F_ACK, "late", n + 1);
+    tx(t, TCPRE_LINK_RAW, &recent, &s, 2, 0, WIRE_ACK, "late", n + 1);
     tcpre_stats(t, &st);
     assert_int_equal(st.connections, n); /* a late segment of an ended connection */
     assert_int_equal(st.retransmitted, 1);
     struct ep first = ep4("10.0.0.1", 1024); /* i = 0: forgotten */
-    tx(t, TCPRE_LINK_RAW, &first, &s, 2, 0, F_ACK, "late", n + 2);
+    tx(t, TCPRE_LINK_RAW, &first, &s, 2, 0, WIRE_ACK, "late", n + 2);
     tcpre_stats(t, &st);
     assert_int_equal(st.connections, n + 1); /* so it starts a new (midstream) one */
     assert_int_equal(st.midstream, 1);
