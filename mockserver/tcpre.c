@@ -67,6 +67,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dict.h"
 #include "mem.h"
 #include "mr_err.h"
 #include "wire.h"
@@ -102,7 +103,6 @@ struct tcpre__dir {
 };
 
 struct tcpre__conn {
-    struct tcpre__conn *hnext;       /* hash chain */
     struct tcpre__conn *prev, *next; /* the open list (id order) or the tombstone list */
     uint8_t key[KEY_LEN];
     int id;
@@ -121,8 +121,7 @@ struct tcpre {
     uint16_t port;
     int finished;
     struct tcpre_stats st;
-    struct tcpre__conn **buckets;
-    size_t nbuckets, nconns;
+    struct dict *conns; /* key -> struct tcpre__conn, open and tombstones */
     struct tcpre__list open, tombs;
 };
 
@@ -368,55 +367,10 @@ static void key_make(uint8_t *key, const struct tcpre__seg *s)
     memcpy(key + 1 + EP_LEN, swap ? a : b, EP_LEN);
 }
 
-static size_t key_hash(const uint8_t *key)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < KEY_LEN; i++) {
-        h ^= key[i];
-        h *= 0x100000001b3ULL;
-    }
-    return (size_t)(h ^ (h >> 32));
-}
-
 static struct tcpre__conn *table_find(const struct tcpre *t, const uint8_t *key)
 {
-    struct tcpre__conn *c = t->buckets[key_hash(key) & (t->nbuckets - 1)];
-    while (c && memcmp(c->key, key, KEY_LEN) != 0)
-        c = c->hnext;
-    return c;
-}
-
-static void table_add(struct tcpre *t, struct tcpre__conn *c)
-{
-    if (t->nconns >= t->nbuckets) {
-        size_t n = t->nbuckets * 2;
-        struct tcpre__conn **nb = mem_calloc(n, sizeof(*nb));
-        for (size_t i = 0; i < t->nbuckets; i++) {
-            struct tcpre__conn *e = t->buckets[i], *next;
-            for (; e; e = next) {
-                next = e->hnext;
-                size_t h = key_hash(e->key) & (n - 1);
-                e->hnext = nb[h];
-                nb[h] = e;
-            }
-        }
-        free(t->buckets);
-        t->buckets = nb;
-        t->nbuckets = n;
-    }
-    size_t h = key_hash(c->key) & (t->nbuckets - 1);
-    c->hnext = t->buckets[h];
-    t->buckets[h] = c;
-    t->nconns++;
-}
-
-static void table_remove(struct tcpre *t, struct tcpre__conn *c)
-{
-    struct tcpre__conn **pp = &t->buckets[key_hash(c->key) & (t->nbuckets - 1)];
-    while (*pp != c)
-        pp = &(*pp)->hnext;
-    *pp = c->hnext;
-    t->nconns--;
+    struct dict_entry *e = dict_find(t->conns, key, KEY_LEN);
+    return e ? e->val : NULL;
 }
 
 static void list_append(struct tcpre__list *l, struct tcpre__conn *c)
@@ -453,6 +407,15 @@ static void dir_clear(struct tcpre__dir *d)
         free(h);
     }
     memset(d, 0, sizeof(*d));
+}
+
+/* The dict's value destructor: a connection and the data it holds. */
+static void conn_free(void *p)
+{
+    struct tcpre__conn *c = p;
+    dir_clear(&c->d[0]);
+    dir_clear(&c->d[1]);
+    free(c);
 }
 
 /* ---- delivery ------------------------------------------------------------------ */
@@ -635,10 +598,7 @@ static void conn_end(struct tcpre *t, struct tcpre__conn *c, enum tcpre_end how,
     if (t->tombs.n > TCPRE__TOMBSTONES) {
         struct tcpre__conn *old = t->tombs.head;
         list_remove(&t->tombs, old);
-        table_remove(t, old);
-        dir_clear(&old->d[0]);
-        dir_clear(&old->d[1]);
-        free(old);
+        dict_delete(t->conns, old->key, KEY_LEN); /* frees old */
     }
 }
 
@@ -675,7 +635,8 @@ static struct tcpre__conn *conn_open(struct tcpre *t, struct tcpre__conn *c,
     } else {
         c = mem_calloc(1, sizeof(*c));
         key_make(c->key, s);
-        table_add(t, c);
+        int created;
+        dict_upsert(t->conns, c->key, KEY_LEN, &created)->val = c;
     }
     c->open = 1;
     c->id = ++t->st.connections;
@@ -786,8 +747,7 @@ struct tcpre *tcpre_new(const struct tcpre_sink *sink, uint16_t server_port)
     if (sink)
         t->sink = *sink;
     t->port = server_port;
-    t->nbuckets = 64;
-    t->buckets = mem_calloc(t->nbuckets, sizeof(*t->buckets));
+    t->conns = dict_new(conn_free);
     return t;
 }
 
@@ -833,15 +793,6 @@ void tcpre_free(struct tcpre *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nbuckets; i++) {
-        struct tcpre__conn *c = t->buckets[i], *next;
-        for (; c; c = next) {
-            next = c->hnext;
-            dir_clear(&c->d[0]);
-            dir_clear(&c->d[1]);
-            free(c);
-        }
-    }
-    free(t->buckets);
+    dict_free(t->conns);
     free(t);
 }
