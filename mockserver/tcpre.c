@@ -42,7 +42,8 @@
  *    the rest (the IP length says how much) as a "lost" piece: a gap, in
  *    stream order, with no wait for a retransmission that would not help.
  *  - FIN: the stream of that direction ends at the FIN's sequence number
- *    (later bytes are dropped); when both directions are complete up to
+ *    (later bytes are dropped, also bytes held out of order that came
+ *    before the FIN); when both directions are complete up to
  *    their FINs the connection closes (TCPRE_FIN). RST closes at once.
  *    Before a close, held data is delivered behind gaps, and a hole before
  *    a FIN is reported as a gap.
@@ -540,6 +541,34 @@ static int hold(struct tcpre__dir *d, uint32_t a, uint32_t b, const uint8_t *p)
     return added;
 }
 
+/* A FIN was just seen: drops what is held at or past it (a forged or
+ * corrupt capture; no byte of a direction follows its FIN). */
+static void trim_at_fin(struct tcpre__dir *d)
+{
+    int32_t end = (int32_t)(d->fin_seq - d->nxt);
+    struct tcpre__piece **pp = &d->held, *h;
+    d->tail = NULL;
+    while ((h = *pp) != NULL && (int32_t)(h->seq - d->nxt) < end) {
+        uint32_t keep = (uint32_t)(end - (int32_t)(h->seq - d->nxt));
+        if (h->len > keep) {
+            if (!h->lost)
+                d->held_bytes -= h->len - keep;
+            h->len = keep;
+        }
+        d->tail = h;
+        pp = &h->next;
+    }
+    *pp = NULL;
+    while (h) { /* the first piece dropped, and all after it */
+        struct tcpre__piece *next = h->next;
+        if (!h->lost)
+            d->held_bytes -= h->len;
+        d->held_pieces--;
+        free(h);
+        h = next;
+    }
+}
+
 /* Payload bytes of one segment: p[0..cap) captured, [cap, len) lost. */
 static void add_bytes(struct tcpre *t, struct tcpre__conn *c, enum tcpre_dir dir, uint32_t seq,
                       const uint8_t *p, size_t cap, size_t len, int64_t ts)
@@ -700,6 +729,7 @@ static void seg_apply(struct tcpre *t, struct tcpre__conn *c, const struct tcpre
     if ((s->flags & WIRE_FIN) && !d->fin) {
         d->fin = 1;
         d->fin_seq = seq + (uint32_t)s->len;
+        trim_at_fin(d);
     }
     for (int i = 0; i < 2; i++) {
         struct tcpre__dir *e = &c->d[i];

@@ -605,6 +605,27 @@ static void test_gap_at_finish(void **state)
     assert_int_equal(stats().gap_bytes, 9);
 }
 
+/* Bytes held past a FIN (a forged capture: nothing follows a FIN) are
+ * dropped when the FIN arrives, also the part of a piece that crosses it. */
+static void test_nothing_past_fin(void **state)
+{
+    (void)state;
+    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
+                              ep4("10.0.0.2", 6379), 100, 900);
+    handshake(&v, 0);
+    say(&v, 0, "abc", 1);
+    tx(T, v.link, &v.s, &v.c, v.sseq + 3, v.cseq, WIRE_ACK, "XYZ", 2); /* crosses the FIN */
+    tx(T, v.link, &v.s, &v.c, v.sseq + 10, v.cseq, WIRE_ACK, "QQ", 3); /* wholly past it */
+    tx(T, v.link, &v.s, &v.c, v.sseq + 5, v.cseq, WIRE_FIN | WIRE_ACK, NULL, 4);
+    tx(T, v.link, &v.s, &v.c, v.sseq, v.cseq, WIRE_ACK, "def", 5); /* fills the hole */
+    assert_string_equal(STREAM(1, TCPRE_S2C), "abcdefXY");
+    fin(&v, 1, 6);
+    tcpre_finish(T, 7);
+    assert_string_equal(STREAM(1, TCPRE_S2C), "abcdefXY");
+    assert_int_equal(stats().gap_bytes, 0);
+    assert_int_equal(stats().out_of_order, 2);
+}
+
 static void test_seq_wraparound(void **state)
 {
     (void)state;
@@ -979,6 +1000,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_midstream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gap_at_finish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nothing_past_fin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seq_wraparound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_tcp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_port, setup, teardown),
