@@ -18,6 +18,7 @@
 #include "mem.h"
 #include "reply.h"
 #include "util.h"
+#include "watch.h"
 
 static struct cmd_def *tables[] = {
     cmd_conn_table, cmd_server_table, cmd_keys_table, cmd_string_table,
@@ -166,7 +167,10 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d,
     c->lastcmd = d->name;
     core->st.commands++;
     core->cmd_calls[d->id]++;
+    size_t out_len = c->out.len;
+    watch_before(core, c, d, a->argc, a->argv, a->argl);
     d->fn(&k);
+    watch_after(core, c, d, a->argc, a->argv, a->argl, out_len);
 }
 
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)

@@ -16,6 +16,8 @@
 #define CMD_NOAUTH (1u << 1)   /* allowed before AUTH (AUTH, HELLO, QUIT, ...) */
 #define CMD_NOQUEUE (1u << 2)  /* runs at once inside MULTI (EXEC, DISCARD, MULTI, QUIT, RESET, WATCH) */
 #define CMD_NOSCRIPT (1u << 3) /* informational, shown by COMMAND DOCS */
+#define CMD_TOUCH (1u << 4)    /* a call that succeeds changes its first key for WATCH, even to
+                                * the same value (watch.h) */
 
 struct cmd_def;
 

@@ -28,6 +28,7 @@
 #include "server.h"
 #include "util.h"
 #include "version.h"
+#include "watch.h"
 
 /* Argument i as a Redis integer, without replying: 1 on success. */
 static int arg_int(const struct call *k, int i, long long *out)
@@ -207,6 +208,7 @@ static void reset_cmd(struct call *k)
         resp_argv_free(c->mq[i]);
     c->mq_len = 0;
     c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
+    watch_forget(k->core, c);
     c->proto = 2;
     c->dbi = 0;
     set_name(c, NULL, 0);

@@ -343,11 +343,11 @@ static void hrandfield_cmd(struct call *k)
 }
 
 struct cmd_def cmd_hash_table[] = {
-    {"hset", -4, CMD_WRITE, hset_cmd, NULL, "hash",
+    {"hset", -4, CMD_WRITE | CMD_TOUCH, hset_cmd, NULL, "hash",
      "Creates or modifies the value of a field in a hash.", 0},
     {"hsetnx", 4, CMD_WRITE, hsetnx_cmd, NULL, "hash",
      "Sets the value of a field in a hash only when the field doesn't exist.", 0},
-    {"hmset", -4, CMD_WRITE, hset_cmd, NULL, "hash", "Sets the values of multiple fields.", 0},
+    {"hmset", -4, CMD_WRITE | CMD_TOUCH, hset_cmd, NULL, "hash", "Sets the values of multiple fields.", 0},
     {"hget", 3, 0, hget_cmd, NULL, "hash", "Returns the value of a field in a hash.", 0},
     {"hmget", -3, 0, hmget_cmd, NULL, "hash", "Returns the values of all fields in a hash.", 0},
     {"hgetall", 2, 0, hgetall_cmd, NULL, "hash", "Returns all fields and values in a hash.", 0},
@@ -358,9 +358,9 @@ struct cmd_def cmd_hash_table[] = {
     {"hexists", 3, 0, hexists_cmd, NULL, "hash", "Determines whether a field exists in a hash.", 0},
     {"hlen", 2, 0, hlen_cmd, NULL, "hash", "Returns the number of fields in a hash.", 0},
     {"hstrlen", 3, 0, hstrlen_cmd, NULL, "hash", "Returns the length of the value of a field.", 0},
-    {"hincrby", 4, CMD_WRITE, hincrby_cmd, NULL, "hash",
+    {"hincrby", 4, CMD_WRITE | CMD_TOUCH, hincrby_cmd, NULL, "hash",
      "Increments the integer value of a field in a hash by a number.", 0},
-    {"hincrbyfloat", 4, CMD_WRITE, hincrbyfloat_cmd, NULL, "hash",
+    {"hincrbyfloat", 4, CMD_WRITE | CMD_TOUCH, hincrbyfloat_cmd, NULL, "hash",
      "Increments the floating point value of a field by a number.", 0},
     {"hrandfield", -2, 0, hrandfield_cmd, NULL, "hash",
      "Returns one or more random fields from a hash.", 0},

@@ -7,9 +7,10 @@
  * cmd_execute and answers with an array of the replies, as Redis does;
  * errors raised while running (WRONGTYPE, ...) are just elements of it.
  *
- * Deliberately missing: WATCH accepts keys and answers OK but watches
- * nothing, so EXEC never fails because a watched key changed (it would
- * need a hook on every write of the keyspace).
+ * WATCH is watch.c: EXEC answers a null array when a watched key was
+ * touched (or expired) since, and every way out of a transaction (EXEC,
+ * DISCARD, an aborted EXEC) forgets the watched keys, as Redis's
+ * discardTransaction does.
  *
  * EXEC is declared with arity -1 and checks its arity itself: Redis answers
  * an EXEC with arguments with "EXECABORT Transaction discarded because of:
@@ -20,9 +21,11 @@
 
 #include "cmd.h"
 #include "reply.h"
+#include "watch.h"
 
 static void discard_queue(struct client *c)
 {
+    watch_forget(c->core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -61,6 +64,12 @@ static void exec_cmd(struct call *k)
         reply_err(c, RT_EXECABORT);
         return;
     }
+    if (!watch_exec_ok(k->core, c)) {
+        discard_queue(c);
+        reply_null_array(c);
+        return;
+    }
+    watch_forget(k->core, c);
     /* Take the queue first: a queued command may not see itself in MULTI. */
     struct resp_argv **q = c->mq;
     int n = c->mq_len;
@@ -91,11 +100,14 @@ static void watch_cmd(struct call *k)
         reply_err(k->c, RT_WATCH_IN_MULTI);
         return;
     }
-    reply_ok(k->c); /* accepted, not watched: see the top of the file */
+    for (int i = 1; i < k->argc; i++)
+        watch_key(k->core, k->c, k->argv[i], k->argl[i]);
+    reply_ok(k->c);
 }
 
 static void unwatch_cmd(struct call *k)
 {
+    watch_forget(k->core, k->c);
     reply_ok(k->c);
 }
 

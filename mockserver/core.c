@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "mem.h"
+#include "watch.h"
 
 void core_init(struct core *core)
 {
@@ -28,6 +29,7 @@ void core_destroy(struct core *core)
 {
     while (core->clients)
         core_client_free(core->clients);
+    watch_destroy(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -78,6 +80,7 @@ void core_client_free(struct client *c)
     if (c->next)
         c->next->prev = c->prev;
     core->nclients--;
+    watch_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);

@@ -24,6 +24,15 @@ struct srv;
 #define CL_MULTI (1u << 2)             /* inside MULTI: commands are queued */
 #define CL_DIRTY_EXEC (1u << 3)        /* a queued command was rejected: EXEC aborts */
 #define CL_UNIX (1u << 4)              /* connected over the Unix socket */
+#define CL_DIRTY_CAS (1u << 5)         /* a watched key was touched: EXEC fails (watch.h) */
+
+struct dict_entry;
+
+/* One key a client watches: its entry in core->watched (watch.c). */
+struct watch_ref {
+    struct dict_entry *ent;
+    int expired; /* the key had already expired when it was watched */
+};
 
 struct client {
     uint64_t id;
@@ -43,6 +52,8 @@ struct client {
 
     struct resp_argv **mq; /* commands queued by MULTI */
     int mq_len, mq_cap;
+    struct watch_ref *watch; /* WATCHed keys */
+    int nwatch, capwatch;
 
     struct core *core;
     struct client *prev, *next; /* in core->clients */
@@ -88,6 +99,8 @@ struct core {
     int port_bound;      /* the TCP port actually bound */
     uint64_t rng;
     struct srv *srv;     /* back pointer for the network side, may be NULL */
+    struct dict *watched;       /* WATCH: "<db><key>" -> its watchers (watch.c) */
+    struct watchers *watch_probe; /* keys a running write command may change */
 };
 
 /* Sets defaults and empty databases. */

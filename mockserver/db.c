@@ -6,7 +6,11 @@
  * for free. */
 #include "db.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "dict.h"
+#include "mem.h"
 
 static void free_obj(void *o)
 {
@@ -19,6 +23,8 @@ void db_init(struct db *db)
     db->expires = dict_new(NULL);
     db->rng = 0x2545F4914F6CDD1DULL;
     db->expired = db->hits = db->misses = 0;
+    db->on_change = NULL;
+    db->on_change_ud = NULL;
 }
 
 void db_destroy(struct db *db)
@@ -28,8 +34,15 @@ void db_destroy(struct db *db)
     db->keys = db->expires = NULL;
 }
 
+static void db__changed(struct db *db, const char *key, size_t klen)
+{
+    if (db->on_change)
+        db->on_change(db->on_change_ud, db, key, klen);
+}
+
 void db_flush(struct db *db)
 {
+    db__changed(db, NULL, 0);
     dict_clear(db->expires);
     dict_clear(db->keys);
 }
@@ -49,7 +62,30 @@ static void db__remove(struct db *db, struct dict_entry *e)
     struct obj *o = e->val;
     if (o->expire >= 0)
         dict_delete(db->expires, e->key, e->klen);
+    if (db->on_change == NULL) {
+        dict_remove(db->keys, e);
+        return;
+    }
+    size_t klen = e->klen; /* the key's bytes die with e: the listener gets a copy */
+    char *key = mem_alloc(klen + 1);
+    memcpy(key, e->key, klen);
     dict_remove(db->keys, e);
+    db__changed(db, key, klen);
+    free(key);
+}
+
+enum db_state db_state(const struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    const struct obj *o = db_peek(db, key, klen);
+    if (o == NULL)
+        return DB_ABSENT;
+    return o->expire >= 0 && o->expire <= now_ms ? DB_EXPIRED : DB_LIVE;
+}
+
+const struct obj *db_peek(const struct db *db, const char *key, size_t klen)
+{
+    struct dict_entry *e = dict_find(db->keys, key, klen);
+    return e ? e->val : NULL;
 }
 
 struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
@@ -92,6 +128,7 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
     } else {
         dict_delete(db->expires, key, klen);
     }
+    db__changed(db, key, klen);
 }
 
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms)
@@ -110,6 +147,7 @@ struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)
     if (o->expire >= 0)
         dict_delete(db->expires, key, klen);
     dict_take(db->keys, key, klen);
+    db__changed(db, key, klen);
     return o;
 }
 
@@ -122,7 +160,10 @@ void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, i
     } else if (o->expire >= 0) {
         o->expire = -1;
         dict_delete(db->expires, key, klen);
+    } else {
+        return;
     }
+    db__changed(db, key, klen);
 }
 
 size_t db_active_expire(struct db *db, int64_t now_ms, size_t budget)

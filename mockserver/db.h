@@ -23,6 +23,11 @@ struct db {
     uint64_t rng;
     uint64_t expired;     /* keys deleted because their TTL passed */
     uint64_t hits, misses;
+    /* Called after every change of what a key holds -- set, delete (also
+     * by expiry), TTL set or removed -- and, with key NULL, just before
+     * db_flush empties the database. NULL: nobody listens (WATCH does). */
+    void (*on_change)(void *ud, struct db *db, const char *key, size_t klen);
+    void *on_change_ud;
 };
 
 void db_init(struct db *db);
@@ -31,6 +36,13 @@ void db_destroy(struct db *db);
 void db_flush(struct db *db);
 size_t db_size(const struct db *db);
 size_t db_expires_count(const struct db *db);
+
+/* What key holds, without side effects: DB_ABSENT, DB_LIVE, or DB_EXPIRED
+ * (stored, but its TTL has passed: every lookup deletes it). */
+enum db_state { DB_ABSENT, DB_LIVE, DB_EXPIRED };
+enum db_state db_state(const struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* The stored value, live or expired, without side effects; NULL if none. */
+const struct obj *db_peek(const struct db *db, const char *key, size_t klen);
 
 /* The live value at key, or NULL if there is none (an expired key is
  * deleted on the way). Does not touch hit/miss counters. */
@@ -47,7 +59,7 @@ int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms);
 
 /* Sets (when_ms >= 0) or removes (when_ms < 0) the TTL of the stored value o
- * at key. */
+ * at key. Removing a TTL o does not have is no change. */
 void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, int64_t when_ms);
 
 /* Deletes up to budget sampled keys whose TTL has passed. Returns how many

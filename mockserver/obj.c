@@ -188,3 +188,59 @@ struct obj_str *deque_at(const struct deque *q, size_t i)
         return NULL;
     return q->ring[(q->head + i) & (q->cap - 1)];
 }
+
+/* FNV-1a, fed field by field; each byte string is preceded by its length,
+ * so that ("ab", "c") and ("a", "bc") differ. */
+static uint64_t digest_bytes(uint64_t h, const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < len; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t digest_str(uint64_t h, const void *p, size_t len)
+{
+    uint64_t n = len;
+    h = digest_bytes(h, &n, sizeof(n));
+    return digest_bytes(h, p, len);
+}
+
+uint64_t obj_digest(const struct obj *o)
+{
+    if (o == NULL)
+        return 0;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int64_t head[2] = {(int64_t)o->type, o->expire};
+    h = digest_bytes(h, head, sizeof(head));
+    switch (o->type) {
+    case OBJ_STRING: h = digest_str(h, o->u.str.p, o->u.str.len); break;
+    case OBJ_LIST:
+        for (size_t i = 0; i < deque_len(o->u.list); i++) {
+            const struct obj_str *e = deque_at(o->u.list, i);
+            h = digest_str(h, e->p, e->len);
+        }
+        break;
+    case OBJ_HASH:
+        for (const struct dict_entry *e = dict_first(o->u.hash); e; e = dict_next(e)) {
+            const struct obj_str *v = e->val;
+            h = digest_str(h, e->key, e->klen);
+            h = digest_str(h, v->p, v->len);
+        }
+        break;
+    case OBJ_SET:
+        for (const struct dict_entry *e = dict_first(o->u.set); e; e = dict_next(e))
+            h = digest_str(h, e->key, e->klen);
+        break;
+    case OBJ_ZSET:
+        for (size_t i = 0; i < zset_len(o->u.zset); i++) {
+            const struct zset_node *n = zset_at(o->u.zset, i);
+            h = digest_bytes(h, &n->score, sizeof(n->score));
+            h = digest_str(h, n->m, n->len);
+        }
+        break;
+    }
+    return h ? h : 1;
+}

@@ -44,6 +44,9 @@ void obj_free(struct obj *o);
 void obj_string_set(struct obj *o, const void *p, size_t len);
 /* Redis's TYPE names: "string", "list", "hash", "set", "zset". */
 const char *obj_type_name(enum obj_type t);
+/* A 64-bit digest of the type, TTL and contents (in their order): two
+ * values with the same digest are, in practice, the same. NULL is 0. */
+uint64_t obj_digest(const struct obj *o);
 
 /* Hash field values: a length-prefixed copy of the bytes. */
 struct obj_str {

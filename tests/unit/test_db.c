@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "core.h"
 #include "db.h"
+#include "dict.h"
 #include "mr_err.h"
 #include "obj.h"
 
@@ -330,6 +331,92 @@ static void test_virtual_clock_drives_expiry(void **state)
     core_destroy(&core);
 }
 
+/* ---- the change listener (WATCH's hook) ---------------------------------- */
+
+struct heard {
+    char log[512];
+};
+
+static void listen_fn(void *ud, struct db *db, const char *key, size_t klen)
+{
+    struct heard *h = ud;
+    (void)db;
+    size_t n = strlen(h->log);
+    snprintf(h->log + n, sizeof(h->log) - n, "%.*s ", key ? (int)klen : 5, key ? key : "FLUSH");
+}
+
+/* Every change of what a key holds is heard, once, after it happened;
+ * reads, and removing a TTL that is not there, are not. */
+static void test_change_listener(void **state)
+{
+    (void)state;
+    struct db db;
+    db_init(&db);
+    struct heard h = {""};
+    db.on_change = listen_fn;
+    db.on_change_ud = &h;
+
+    db_set(&db, K("a"), str("1", -1), 0);
+    db_set(&db, K("a"), str("1", -1), 0);             /* same value: still a change */
+    assert_non_null(db_lookup_read(&db, K("a"), 0)); /* a read: none */
+    struct obj *o = db_lookup(&db, K("a"), 0);
+    db_set_expire(&db, K("a"), o, -1);                /* no TTL to remove: none */
+    db_set_expire(&db, K("a"), o, 500);
+    db_set_expire(&db, K("a"), o, -1);
+    db_set(&db, K("b"), str("2", 100), 0);
+    assert_null(db_lookup(&db, K("b"), 100));         /* expired on the way: heard */
+    assert_int_equal(db_delete(&db, K("nope"), 0), 0); /* nothing deleted: none */
+    struct obj *t = db_take(&db, K("a"), 0);
+    obj_free(t);
+    db_set(&db, K("c"), str("3", 10), 0);
+    assert_int_equal(db_active_expire(&db, 20, 100), 1);
+    db_set(&db, K("d"), str("4", -1), 0);
+    assert_int_equal(db_delete(&db, K("d"), 0), 1);
+    db_flush(&db);
+    assert_string_equal(h.log, "a a a a b b a c c d d FLUSH ");
+
+    assert_int_equal(db_state(&db, K("x"), 0), DB_ABSENT);
+    db_set(&db, K("x"), str("5", 50), 0);
+    assert_int_equal(db_state(&db, K("x"), 49), DB_LIVE);
+    assert_int_equal(db_state(&db, K("x"), 50), DB_EXPIRED);
+    assert_non_null(db_peek(&db, K("x"))); /* no side effect: still stored */
+    db_destroy(&db);
+}
+
+/* The digest tells values apart by type, TTL, contents and their order. */
+static void test_obj_digest(void **state)
+{
+    (void)state;
+    struct obj *a = str("ab", -1), *b = str("ab", -1);
+    assert_true(obj_digest(a) == obj_digest(b));
+    b->expire = 5;
+    assert_true(obj_digest(a) != obj_digest(b));
+    obj_string_set(a, "ac", 2);
+    struct obj *c = str("ab", 5);
+    assert_true(obj_digest(b) == obj_digest(c));
+    assert_true(obj_digest(a) != obj_digest(c));
+    assert_int_equal(obj_digest(NULL), 0);
+    assert_true(obj_digest(a) != 0);
+
+    struct obj *l1 = obj_new_list(), *l2 = obj_new_list();
+    deque_push_tail(l1->u.list, obj_str_new("ab", 2));
+    deque_push_tail(l1->u.list, obj_str_new("c", 1));
+    deque_push_tail(l2->u.list, obj_str_new("a", 1));
+    deque_push_tail(l2->u.list, obj_str_new("bc", 2));
+    assert_true(obj_digest(l1) != obj_digest(l2)); /* same bytes, other split */
+    struct obj *s1 = obj_new_set();
+    int created;
+    dict_upsert(s1->u.set, "ab", 2, &created);
+    dict_upsert(s1->u.set, "c", 1, &created);
+    assert_true(obj_digest(s1) != obj_digest(l1)); /* same elements, other type */
+    obj_free(a);
+    obj_free(b);
+    obj_free(c);
+    obj_free(l1);
+    obj_free(l2);
+    obj_free(s1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +432,8 @@ int main(void)
         cmocka_unit_test(test_clock_real),
         cmocka_unit_test(test_clock_virtual),
         cmocka_unit_test(test_virtual_clock_drives_expiry),
+        cmocka_unit_test(test_change_listener),
+        cmocka_unit_test(test_obj_digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

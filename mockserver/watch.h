@@ -1,0 +1,54 @@
+/* watch.h - WATCH: which clients watch which keys, and what makes their
+ * EXEC fail.
+ *
+ * As in Redis 7.0, EXEC answers a null array and runs nothing when, since
+ * the client's WATCH, one of its watched keys
+ *   - was set, deleted (also by expiry), renamed, moved, or had a TTL set
+ *     or removed: the keyspace reports these (db->on_change);
+ *   - was changed in place by a write command: the value's digest before
+ *     and after the command differs (SADD of a new member changes it, SADD
+ *     of a member already there does not, as in Redis);
+ *   - was the first key of a command that Redis counts as a change even
+ *     when the value stays the same (CMD_TOUCH: HSET, INCRBY, LSET, LTRIM,
+ *     APPEND, ...), on a call that did not fail and left the key existing;
+ *   - existed when FLUSHDB or FLUSHALL emptied its database;
+ *   - expired, also when nobody has looked at it since.
+ * Any client's change counts, the watcher's own included. A key that had
+ * already expired when it was watched and is then deleted is no change.
+ * Keys are per database: SELECT 1 and SET k touches nobody watching k in 0.
+ * EXEC, DISCARD, UNWATCH, RESET and disconnecting forget a client's keys.
+ *
+ * Known difference: SETRANGE that writes the bytes already there is no
+ * change here, a change in Redis.
+ *
+ * Nothing is hooked while nobody watches: the keyspace listener is set on
+ * the first WATCH and removed with the last watched key. */
+#ifndef MOCKREDIS_WATCH_H
+#define MOCKREDIS_WATCH_H
+
+#include <stddef.h>
+
+struct core;
+struct client;
+struct cmd_def;
+
+/* Watches key in the client's current database (again: no-op). */
+void watch_key(struct core *core, struct client *c, const char *key, size_t klen);
+/* Forgets every key the client watches and whether one was touched. */
+void watch_forget(struct core *core, struct client *c);
+/* Whether the client's transaction may run: none of its keys was touched
+ * and none expired since it was watched. */
+int watch_exec_ok(struct core *core, struct client *c);
+/* Frees what core->watched holds (every client is gone). */
+void watch_destroy(struct core *core);
+
+/* Around one command of client c (argv[1..argc) may name watched keys):
+ * watch_before digests the watched keys among them when cmd writes,
+ * watch_after touches those whose digest changed, and the first key of a
+ * CMD_TOUCH command when the reply written since out_len is no error. */
+void watch_before(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
+                  char **argv, const size_t *argl);
+void watch_after(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
+                 char **argv, const size_t *argl, size_t out_len);
+
+#endif
