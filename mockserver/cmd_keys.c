@@ -7,11 +7,12 @@
  * passed, so an expired key is never seen. KEYS only skips expired keys
  * (it cannot delete while it walks the dict), as Redis's KEYS does.
  *
- * SCAN walks db->keys with dict_scan and follows Redis's scanGenericCommand:
- * up to COUNT*10 buckets per call, stop once COUNT keys were gathered, then
- * filter by MATCH, by TYPE and by expiry. The cursor is a bucket cursor of
- * our own hash table, so a cursor taken from a real Redis means nothing
- * here (and the other way round); 0 starts and ends a scan in both.
+ * SCAN walks db->keys with the parts scan.h shares with HSCAN/SSCAN/ZSCAN
+ * (Redis's scanGenericCommand): up to COUNT*10 buckets per call, stop once
+ * COUNT keys were gathered, then filter by MATCH, by TYPE and by expiry.
+ * The cursor is a bucket cursor of our own hash table, so a cursor taken
+ * from a real Redis means nothing here (and the other way round); 0 starts
+ * and ends a scan in both.
  *
  * Expire options follow Redis 7.0's expireGenericCommand: the options are
  * checked first, then the time (overflow is "invalid expire time"), then
@@ -30,6 +31,7 @@
 #include "dict.h"
 #include "mem.h"
 #include "reply.h"
+#include "scan.h"
 #include "util.h"
 #include "zset.h"
 
@@ -121,93 +123,33 @@ static void keys_cmd(struct call *k)
     keylist_free(&kl);
 }
 
-static void scan_collect(void *ud, struct dict_entry *e)
-{
-    keylist_push(ud, e->key, e->klen);
-}
-
-/* Redis parses the cursor with strtoul on the C string: an optional "+"
- * or "-" (which wraps around), then digits; an empty string is cursor 0;
- * spaces, a bare sign, other bytes and values past 2^64-1 are refused. */
-static int scan_cursor(struct call *k, uint64_t *out)
-{
-    const char *s = k->argv[1];
-    size_t i = 0, n = strlen(s);
-    int neg = 0;
-    uint64_t v = 0;
-    if (n > 0 && (s[0] == '+' || s[0] == '-')) {
-        neg = s[0] == '-';
-        if (++i == n)
-            goto bad;
-    }
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            goto bad;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            goto bad;
-        v = v * 10 + d;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return 0;
-bad:
-    reply_err(k->c, RT_INVALID_CURSOR);
-    return -1;
-}
-
 static void scan_cmd(struct call *k)
 {
     struct db *db = db_of(k);
-    uint64_t cursor;
-    long long count = 10;
-    const char *pat = NULL, *type = NULL;
-    size_t plen = 0;
-    if (scan_cursor(k, &cursor) < 0)
+    struct scan_args a;
+    if (scan_cursor(k, 1, &a.cursor) < 0 || scan_options(k, 2, 1, &a) < 0)
         return;
-    for (int i = 2; i < k->argc; i += 2) {
-        int more = k->argc - i >= 2;
-        if (more && strcasecmp(k->argv[i], "count") == 0) {
-            if (arg_ll(k, i + 1, &count) < 0)
-                return;
-            if (count < 1) {
-                reply_err(k->c, RT_SYNTAX);
-                return;
-            }
-        } else if (more && strcasecmp(k->argv[i], "match") == 0) {
-            pat = k->argv[i + 1];
-            plen = k->argl[i + 1];
-            if (plen == 1 && pat[0] == '*')
-                pat = NULL;
-        } else if (more && strcasecmp(k->argv[i], "type") == 0) {
-            type = k->argv[i + 1];
-        } else {
-            reply_err(k->c, RT_SYNTAX);
-            return;
-        }
-    }
+    struct scan_list found = {0};
+    uint64_t cursor = scan_walk(db->keys, a.cursor, a.count, 0, &found);
+    scan_filter(&a, &found);
+    /* Copies: the expiry check below may delete the keys it looks up. */
     struct keylist kl = {0};
-    kl.owned = 1; /* filtering below may delete expired entries */
-    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    do {
-        cursor = dict_scan(db->keys, cursor, scan_collect, &kl);
-    } while (cursor && budget-- && kl.n < (size_t)count);
+    kl.owned = 1;
+    for (size_t i = 0; i < found.n; i++)
+        keylist_push(&kl, found.v[i].p, found.v[i].n);
+    scan_list_free(&found);
 
     struct keylist out = {0};
     out.owned = 0;
     for (size_t i = 0; i < kl.n; i++) {
-        if (pat && !util_glob(pat, plen, kl.p[i], kl.l[i], 0))
-            continue;
         struct obj *o = db_lookup(db, kl.p[i], kl.l[i], now_of(k));
         if (o == NULL)
             continue;
-        if (type && strcasecmp(type, obj_type_name(o->type)) != 0)
+        if (a.type && strcasecmp(a.type, obj_type_name(o->type)) != 0)
             continue;
         keylist_push(&out, kl.p[i], kl.l[i]);
     }
-    char num[24];
-    int nl = snprintf(num, sizeof(num), "%llu", (unsigned long long)cursor);
-    reply_array(k->c, 2);
-    reply_bulk(k->c, num, (size_t)nl);
+    scan_reply_cursor(k->c, cursor);
     keylist_reply(k->c, &out);
     keylist_free(&out);
     keylist_free(&kl);
