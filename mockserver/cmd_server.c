@@ -772,6 +772,7 @@ static const struct cmd_doc docs[] = {
     {"smembers", "1.0.0", "key"},
     {"spop", "1.0.0", "key [count]"},
     {"srem", "1.0.0", "key member [member ...]"},
+    {"sscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
     {"strlen", "2.2.0", "key"},
     {"time", "2.6.0", ""},
     {"ttl", "1.0.0", "key"},
@@ -784,6 +785,7 @@ static const struct cmd_doc docs[] = {
     {"zpopmin", "5.0.0", "key [count]"},
     {"zrange", "1.2.0", "key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"},
     {"zrem", "1.2.0", "key member [member ...]"},
+    {"zscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
     {"zscore", "1.2.0", "key member"},
 };
 

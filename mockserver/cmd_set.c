@@ -1,6 +1,6 @@
 /* cmd_set.c - set commands: SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD
  * SPOP SRANDMEMBER SMOVE SINTER SUNION SDIFF (and their STORE forms)
- * SINTERCARD.
+ * SINTERCARD SSCAN.
  *
  * A set is a dict of member -> NULL (obj.h). Order of replies: Redis 7.0
  * keeps a set whose members are all integers (at most 512 of them) as a
@@ -10,7 +10,9 @@
  * integer and there are at most 512. Other sets are hash-ordered in Redis
  * and compared unordered by the tests. Redis keeps a set as a hash table
  * once it was converted, even after its non-integers are removed; that
- * history is not tracked here.
+ * history is not tracked here. SSCAN (with scan.h) follows the same rule:
+ * an intset is answered whole and sorted with cursor 0, any other set is
+ * walked with our own cursors.
  *
  * Replies: whole sets are RESP3 sets (~); SRANDMEMBER with a count is an
  * array. A set whose last member goes away is removed from the keyspace. */
@@ -22,6 +24,7 @@
 #include "dict.h"
 #include "mem.h"
 #include "reply.h"
+#include "scan.h"
 #include "util.h"
 
 #define SET_INTSET_MAX 512
@@ -50,6 +53,27 @@ static int set_cmp_item(const void *a, const void *b)
     return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+/* The members of d in intset order (numerically sorted) when Redis would
+ * hold d as an intset: at most 512 members, all integers. NULL otherwise
+ * (or when d is empty). The caller frees the array. */
+static struct set_item *set_intset_order(const struct dict *d)
+{
+    size_t n = d ? dict_size(d) : 0;
+    if (n == 0 || n > SET_INTSET_MAX)
+        return NULL;
+    struct set_item *v = mem_alloc(n * sizeof(*v));
+    size_t i = 0;
+    for (const struct dict_entry *e = dict_first(d); e; e = dict_next(e), i++) {
+        v[i].e = e;
+        if (!util_str2ll(e->key, e->klen, &v[i].v)) {
+            free(v);
+            return NULL;
+        }
+    }
+    qsort(v, n, sizeof(*v), set_cmp_item);
+    return v;
+}
+
 /* Replies every member of d: as a RESP3 set (as_set) or an array, in
  * intset order when Redis would hold d as an intset. */
 static void set_reply_all(struct client *c, const struct dict *d, int as_set)
@@ -59,29 +83,14 @@ static void set_reply_all(struct client *c, const struct dict *d, int as_set)
         reply_set(c, (long long)n);
     else
         reply_array(c, (long long)n);
-    if (n == 0)
-        return;
-    struct set_item *v = NULL;
-    if (n <= SET_INTSET_MAX) {
-        v = mem_alloc(n * sizeof(*v));
-        size_t i = 0;
-        for (const struct dict_entry *e = dict_first(d); e; e = dict_next(e), i++) {
-            v[i].e = e;
-            if (!util_str2ll(e->key, e->klen, &v[i].v)) {
-                free(v);
-                v = NULL;
-                break;
-            }
-        }
-    }
+    struct set_item *v = set_intset_order(d);
     if (v != NULL) {
-        qsort(v, n, sizeof(*v), set_cmp_item);
         for (size_t i = 0; i < n; i++)
             reply_bulk(c, v[i].e->key, v[i].e->klen);
         free(v);
         return;
     }
-    for (const struct dict_entry *e = dict_first(d); e; e = dict_next(e))
+    for (const struct dict_entry *e = d ? dict_first(d) : NULL; e; e = dict_next(e))
         reply_bulk(c, e->key, e->klen);
 }
 
@@ -467,6 +476,30 @@ static void sintercard_cmd(struct call *k)
     reply_int(k->c, card);
 }
 
+/* ---- SSCAN ---------------------------------------------------------------- */
+
+/* An intset is answered whole, sorted, with cursor 0, whatever the cursor
+ * and COUNT; any other set is a hash table in Redis 7.0 (no listpack sets
+ * before 7.2), walked bucket by bucket, however small. */
+static void sscan_cmd(struct call *k)
+{
+    struct scan_args a;
+    struct obj *o = scan_start(k, OBJ_SET, &a);
+    if (o == NULL)
+        return;
+    struct scan_list found = {0};
+    uint64_t cursor = 0;
+    struct set_item *v = set_intset_order(o->u.set);
+    if (v != NULL) {
+        for (size_t i = 0, n = dict_size(o->u.set); i < n; i++)
+            scan_list_push(&found, v[i].e->key, v[i].e->klen, NULL);
+        free(v);
+    } else {
+        cursor = scan_walk(o->u.set, a.cursor, a.count, 0, &found);
+    }
+    scan_answer(k->c, &a, cursor, &found, NULL);
+}
+
 struct cmd_def cmd_set_table[] = {
     {"sadd", -3, CMD_WRITE, sadd_cmd, NULL, "set", "Adds one or more members to a set.", 0},
     {"srem", -3, CMD_WRITE, srem_cmd, NULL, "set", "Removes one or more members from a set.", 0},
@@ -492,5 +525,6 @@ struct cmd_def cmd_set_table[] = {
      "Stores the difference of multiple sets in a key.", 0},
     {"sintercard", -3, 0, sintercard_cmd, NULL, "set",
      "Returns the number of members of the intersect of multiple sets.", 0},
+    {"sscan", -3, 0, sscan_cmd, NULL, "set", "Iterates over members of a set.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -2,7 +2,7 @@
  * ZRANK ZREVRANK ZCOUNT ZLEXCOUNT ZRANGE (BYSCORE BYLEX REV LIMIT
  * WITHSCORES) ZRANGESTORE ZREVRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE
  * ZRANGEBYLEX ZREVRANGEBYLEX ZREMRANGEBYRANK ZREMRANGEBYSCORE
- * ZREMRANGEBYLEX ZPOPMIN ZPOPMAX ZRANDMEMBER.
+ * ZREMRANGEBYLEX ZPOPMIN ZPOPMAX ZRANDMEMBER ZSCAN.
  *
  * The data structure is zset.h. Every range command is one code path
  * (zrange_generic) that turns its arguments into a contiguous interval of
@@ -16,7 +16,11 @@
  * [member, score] without a count and pairs with a count in RESP3. A sorted
  * set whose last member goes away is removed from the keyspace.
  *
- * Not done: ZUNION/ZINTER/ZDIFF (+STORE), ZSCAN, the blocking pops,
+ * ZSCAN (with scan.h): a set Redis would keep as a listpack is answered
+ * whole, in score order, with cursor 0; a larger one is walked bucket by
+ * bucket with our own cursors. Its scores are bulk strings in RESP3 too.
+ *
+ * Not done: ZUNION/ZINTER/ZDIFF (+STORE), the blocking pops,
  * ZMPOP. ZRANGEBYLEX on members with different scores walks the score
  * order, as Redis does, but may pick a different start element than Redis's
  * skip list would: Redis documents that case as unspecified. */
@@ -29,6 +33,8 @@
 #include "dict.h"
 #include "mem.h"
 #include "reply.h"
+#include "resp.h"
+#include "scan.h"
 #include "util.h"
 #include "zset.h"
 
@@ -665,6 +671,59 @@ static void zrandmember_cmd(struct call *k)
     free(idx);
 }
 
+/* ---- ZSCAN ---------------------------------------------------------------- */
+
+/* Redis 7.0's defaults (zset-max-listpack-entries 128, -value 64): a sorted
+ * set within both limits is a listpack there, which ZSCAN answers whole. */
+#define ZSET_LISTPACK_ENTRIES 128
+#define ZSET_LISTPACK_VALUE   64
+
+/* 1 when Redis would hold z as a listpack. Judged on the contents now: a
+ * set that once outgrew the limits stays a skip list in Redis, which is not
+ * tracked here. */
+static int zs_is_listpack(const struct zset *z)
+{
+    size_t n = zset_len(z);
+    if (n > ZSET_LISTPACK_ENTRIES)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (zset_at(z, i)->len > ZSET_LISTPACK_VALUE)
+            return 0;
+    return 1;
+}
+
+/* ZSCAN's score: always a bulk string (also in RESP3, where ZSCORE answers
+ * a double), printed as "%.17g" with inf and -inf. */
+static void zs_scan_score(struct client *c, const void *val)
+{
+    const struct zset_node *x = val;
+    char tmp[64];
+    int n = resp_fmt_double(tmp, sizeof(tmp), x->score);
+    reply_bulk(c, tmp, (size_t)n);
+}
+
+/* A listpack sorted set is answered whole in score order with cursor 0,
+ * whatever the cursor and COUNT; a larger one is walked. */
+static void zscan_cmd(struct call *k)
+{
+    struct scan_args a;
+    struct obj *o = scan_start(k, OBJ_ZSET, &a);
+    if (o == NULL)
+        return;
+    const struct zset *z = o->u.zset;
+    struct scan_list found = {0};
+    uint64_t cursor = 0;
+    if (zs_is_listpack(z)) {
+        for (size_t i = 0, n = zset_len(z); i < n; i++) {
+            const struct zset_node *x = zset_at(z, i);
+            scan_list_push(&found, x->m, x->len, x);
+        }
+    } else {
+        cursor = scan_walk(zset_members(z), a.cursor, a.count, 1, &found);
+    }
+    scan_answer(k->c, &a, cursor, &found, zs_scan_score);
+}
+
 struct cmd_def cmd_zset_table[] = {
     {"zadd", -4, CMD_WRITE, zadd_cmd, NULL, "sorted-set",
      "Adds one or more members to a sorted set, or updates their scores.", 0},
@@ -712,5 +771,7 @@ struct cmd_def cmd_zset_table[] = {
      "Returns the highest-scoring members from a sorted set after removing them.", 0},
     {"zrandmember", -2, 0, zrandmember_cmd, NULL, "sorted-set",
      "Returns one or more random members from a sorted set.", 0},
+    {"zscan", -3, 0, zscan_cmd, NULL, "sorted-set",
+     "Iterates over members and scores of a sorted set.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

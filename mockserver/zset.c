@@ -81,6 +81,11 @@ void zset_free(struct zset *z)
     free(z);
 }
 
+const struct dict *zset_members(const struct zset *z)
+{
+    return z->byname;
+}
+
 size_t zset_len(const struct zset *z)
 {
     return z->len;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+struct dict;
 struct zset;
 
 /* One element. Owned by the zset; valid until it is removed or its score
@@ -53,6 +54,11 @@ size_t zset_first_score(const struct zset *z, double min, int exclusive);
  * >= m, assuming the elements are sorted by member (equal scores, as
  * ZRANGEBYLEX requires); zset_len() when there is none. */
 size_t zset_first_lex(const struct zset *z, const void *m, size_t len, int exclusive);
+
+/* The member index, for walks with dict_scan (ZSCAN): a dict whose keys
+ * are the members and whose values are their const struct zset_node *.
+ * Read only; it changes with the set. */
+const struct dict *zset_members(const struct zset *z);
 
 /* memcmp order of two byte strings, the shorter first on a common prefix.
  * Returns <0, 0 or >0. */
