@@ -37,6 +37,7 @@ struct rc_async {
     struct event_base *base;
     redisAsyncContext *ac; /* NULL: the next call connects */
     unsigned long connects;
+    struct call *head, *tail; /* calls not completed by hiredis yet, oldest first */
 };
 
 struct call {
@@ -48,6 +49,7 @@ struct call {
     struct event *timer; /* NULL when command_timeout_ms is 0 */
     long long deadline_us; /* CLOCK_MONOTONIC: the timeout is never earlier */
     int done;              /* fn has been called */
+    struct call *prev, *next; /* in a->head.. */
 };
 
 static long long now_us(void)
@@ -149,6 +151,15 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
         forget(ac); /* the context is dying: new calls must not use it */
     if (!call->done)
         deliver(call, ac, reply);
+    struct rc_async *a = call->a;
+    if (call->prev)
+        call->prev->next = call->next;
+    else
+        a->head = call->next;
+    if (call->next)
+        call->next->prev = call->prev;
+    else
+        a->tail = call->prev;
     free(call);
 }
 
@@ -164,6 +175,16 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg)
     if (left > 0) {
         arm(call, left);
         return;
+    }
+    /* Re-armed timers of calls queued together can fire out of order; the
+     * one that times out is the oldest call still waiting on this
+     * connection (the reply the server is late with, due no later than
+     * this one), the others then complete with RC_ERR_IO. */
+    for (struct call *p = call->a->head; p; p = p->next) {
+        if (p->ac == call->ac && !p->done) {
+            call = p;
+            break;
+        }
     }
     redisAsyncContext *ac = call->ac;
     char msg[64];
@@ -210,6 +231,12 @@ static enum rc_status submit(struct rc_async *a, int argc, const char **argv, co
         free(call);
         return RC_ERR_IO; /* hiredis refused it: on_reply will not run */
     }
+    call->prev = a->tail;
+    if (a->tail)
+        a->tail->next = call;
+    else
+        a->head = call;
+    a->tail = call;
     if (call->timer) {
         long long us = (long long)a->cfg.command_timeout_ms * 1000;
         call->deadline_us = now_us() + us;
