@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "block.h"
 #include "mem.h"
 #include "reply.h"
 #include "util.h"
@@ -227,6 +228,10 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
     }
     if (d->fn != NULL) /* a bare container has none (its arity needs a subcommand) */
         run(core, c, d, a);
+    /* Blocked clients: served when this command gave their key a list (the
+     * whole EXEC counts as one command), timed out when it moved the clock. */
+    block_serve(core);
+    block_expire(core, core_now_ms(core));
 done:
     resp_argv_free(a);
 }

@@ -257,10 +257,14 @@ static void lastcmd_name(const struct client *c, char *out, size_t size)
 /* Appends one CLIENT LIST line, "\n" included. */
 static void client_line(struct buf *b, const struct client *c, int64_t now)
 {
-    char flags[8], cmd[96];
+    char flags[12], cmd[96];
     int nf = 0;
     if (c->flags & CL_MULTI)
         flags[nf++] = 'x';
+    if (c->flags & CL_BLOCKED)
+        flags[nf++] = 'b';
+    if (c->flags & CL_DIRTY_CAS)
+        flags[nf++] = 'd';
     if (c->flags & CL_CLOSE_AFTER_REPLY)
         flags[nf++] = 'c';
     if (c->flags & CL_CLOSE_ASAP)

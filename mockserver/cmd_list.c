@@ -11,15 +11,20 @@
  * a null bulk ($-1, RESP3 _); with a count they reply a null array (*-1,
  * RESP3 _); a count of 0 on an existing list replies an empty array.
  *
- * Not done: the blocking commands (BLPOP, BRPOP, BLMOVE, ...). */
+ * The blocking forms BLPOP BRPOP BRPOPLPUSH BLMOVE answer at once when
+ * there is something to take, exactly like their plain forms; else they
+ * block (block.h) and the serve functions below finish them when a key
+ * gets a list. Not done: BLMPOP, BZPOPMIN/BZPOPMAX, BZMPOP. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "cmd.h"
 #include "mem.h"
 #include "reply.h"
 #include "util.h"
+#include "watch.h"
 
 /* Parses argument i as an integer without replying (for the options whose
  * error text is specific to the option). Returns 0 or -1. */
@@ -471,20 +476,190 @@ static void rpoplpush_cmd(struct call *k)
     list_move(k, 1, 0);
 }
 
+/* LMOVE's and BLMOVE's LEFT|RIGHT LEFT|RIGHT at argument i: sets where[0]
+ * (pop from the tail?) and where[1] (push to the tail?). Returns 0, or -1
+ * after the syntax error. */
+static int list_wheres(struct call *k, int i, int where[2])
+{
+    for (int j = 0; j < 2; j++) {
+        if (arg_is(k, i + j, "left"))
+            where[j] = 0;
+        else if (arg_is(k, i + j, "right"))
+            where[j] = 1;
+        else {
+            reply_err(k->c, RT_SYNTAX);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void lmove_cmd(struct call *k)
 {
     int where[2];
-    for (int i = 0; i < 2; i++) {
-        if (arg_is(k, 3 + i, "left"))
-            where[i] = 0;
-        else if (arg_is(k, 3 + i, "right"))
-            where[i] = 1;
-        else {
-            reply_err(k->c, RT_SYNTAX);
-            return;
-        }
+    if (list_wheres(k, 3, where) == 0)
+        list_move(k, where[0], where[1]);
+}
+
+/* ---- blocking forms ---------------------------------------------------------------- */
+
+/* What a blocked client waits to do (block_wait copies it). */
+struct list_wait {
+    int src_tail, dst_tail; /* pop from the tail? push to the tail? */
+    int move;               /* BLMOVE/BRPOPLPUSH: dst follows the struct */
+    size_t dstlen;
+};
+
+static struct obj *list_at(struct db *db, const char *key, size_t klen, int64_t now)
+{
+    struct obj *o = db_lookup(db, key, klen, now);
+    return o && o->type == OBJ_LIST ? o : NULL;
+}
+
+/* A blocked BLPOP/BRPOP, served from key: [key, element]. */
+static int serve_pop(struct core *core, struct client *c, int dbi, const char *key, size_t klen,
+                     const void *arg)
+{
+    const struct list_wait *w = arg;
+    struct db *db = &core->db[dbi];
+    int64_t now = core_now_ms(core);
+    struct obj *o = list_at(db, key, klen, now);
+    if (o == NULL)
+        return 0; /* gone again, or not a list: wait on */
+    struct obj_str *s = w->src_tail ? deque_pop_tail(o->u.list) : deque_pop_head(o->u.list);
+    reply_array(c, 2);
+    reply_bulk(c, key, klen);
+    list_reply_str(c, s);
+    obj_str_free(s);
+    if (deque_len(o->u.list) == 0)
+        db_delete(db, key, klen, now);
+    watch_touch(core, dbi, key, klen);
+    return 1;
+}
+
+/* A blocked BLMOVE/BRPOPLPUSH, served from its source key: the element. A
+ * destination that is not a list gets the client a WRONGTYPE error and
+ * leaves the element where it was, as Redis 7.0 does. */
+static int serve_move(struct core *core, struct client *c, int dbi, const char *key, size_t klen,
+                      const void *arg)
+{
+    const struct list_wait *w = arg;
+    const char *dkey = (const char *)(w + 1);
+    struct db *db = &core->db[dbi];
+    int64_t now = core_now_ms(core);
+    struct obj *src = list_at(db, key, klen, now);
+    if (src == NULL)
+        return 0;
+    struct obj *dst = db_lookup(db, dkey, w->dstlen, now);
+    if (dst != NULL && dst->type != OBJ_LIST) {
+        reply_err(c, RT_WRONGTYPE);
+        return -1;
     }
-    list_move(k, where[0], where[1]);
+    struct obj_str *s = w->src_tail ? deque_pop_tail(src->u.list) : deque_pop_head(src->u.list);
+    list_reply_str(c, s);
+    if (dst == NULL) {
+        dst = obj_new_list();
+        db_set(db, dkey, w->dstlen, dst, 0);
+    }
+    if (w->dst_tail)
+        deque_push_tail(dst->u.list, s);
+    else
+        deque_push_head(dst->u.list, s);
+    if (src != dst && deque_len(src->u.list) == 0)
+        db_delete(db, key, klen, now);
+    watch_touch(core, dbi, key, klen);
+    watch_touch(core, dbi, dkey, w->dstlen);
+    return 1;
+}
+
+/* Every blocking list command that times out answers a null array, BLMOVE
+ * too (Redis 7.0; an immediate answer inside EXEC is BLMOVE's null bulk). */
+static void timeout_null_array(struct client *c, const void *arg)
+{
+    (void)arg;
+    reply_null_array(c);
+}
+
+/* BLPOP BRPOP key [key ...] timeout. */
+static void blocking_pop(struct call *k, int tail)
+{
+    int64_t deadline;
+    if (block_timeout_arg(k, k->argc - 1, &deadline) < 0)
+        return;
+    for (int i = 1; i < k->argc - 1; i++) {
+        int bad;
+        struct obj *o = list_get(k, i, 1, &bad);
+        if (bad)
+            return;
+        if (o == NULL)
+            continue;
+        struct obj_str *s = tail ? deque_pop_tail(o->u.list) : deque_pop_head(o->u.list);
+        reply_array(k->c, 2);
+        reply_bulk(k->c, k->argv[i], k->argl[i]);
+        list_reply_str(k->c, s);
+        obj_str_free(s);
+        list_drop_if_empty(k, i, o);
+        return;
+    }
+    if (!block_allowed(k->c)) {
+        reply_null_array(k->c);
+        return;
+    }
+    struct list_wait w = {tail, 0, 0, 0};
+    block_wait(k->core, k->c, k->argv + 1, k->argl + 1, k->argc - 2, deadline, serve_pop,
+               timeout_null_array, &w, sizeof(w));
+}
+
+static void blpop_cmd(struct call *k)
+{
+    blocking_pop(k, 0);
+}
+
+static void brpop_cmd(struct call *k)
+{
+    blocking_pop(k, 1);
+}
+
+/* BLMOVE BRPOPLPUSH, once their arguments are read. */
+static void blocking_move(struct call *k, int src_tail, int dst_tail, int64_t deadline)
+{
+    int bad;
+    struct obj *src = list_get(k, 1, 1, &bad);
+    if (bad)
+        return;
+    if (src != NULL) {
+        list_move(k, src_tail, dst_tail);
+        return;
+    }
+    if (!block_allowed(k->c)) {
+        reply_null(k->c);
+        return;
+    }
+    size_t n = sizeof(struct list_wait) + k->argl[2];
+    struct list_wait *w = mem_alloc(n);
+    w->src_tail = src_tail;
+    w->dst_tail = dst_tail;
+    w->move = 1;
+    w->dstlen = k->argl[2];
+    memcpy(w + 1, k->argv[2], k->argl[2]);
+    block_wait(k->core, k->c, k->argv + 1, k->argl + 1, 1, deadline, serve_move,
+               timeout_null_array, w, n);
+    free(w);
+}
+
+static void brpoplpush_cmd(struct call *k)
+{
+    int64_t deadline;
+    if (block_timeout_arg(k, 3, &deadline) == 0)
+        blocking_move(k, 1, 0, deadline);
+}
+
+static void blmove_cmd(struct call *k)
+{
+    int where[2];
+    int64_t deadline;
+    if (list_wheres(k, 3, where) == 0 && block_timeout_arg(k, 5, &deadline) == 0)
+        blocking_move(k, where[0], where[1], deadline);
 }
 
 struct cmd_def cmd_list_table[] = {
@@ -513,5 +688,17 @@ struct cmd_def cmd_list_table[] = {
      "Returns the last element of a list after removing and pushing it to another list.", 0},
     {"lmove", 5, CMD_WRITE | CMD_TOUCH, lmove_cmd, NULL, "list",
      "Returns an element after popping it from one list and pushing it to another.", 0},
+    {"blpop", -3, CMD_WRITE, blpop_cmd, NULL, "list",
+     "Removes and returns the first element in a list. Blocks until an element is available "
+     "otherwise. Deletes the list if the last element was popped.", 0},
+    {"brpop", -3, CMD_WRITE, brpop_cmd, NULL, "list",
+     "Removes and returns the last element in a list. Blocks until an element is available "
+     "otherwise. Deletes the list if the last element was popped.", 0},
+    {"brpoplpush", 4, CMD_WRITE | CMD_TOUCH, brpoplpush_cmd, NULL, "list",
+     "Pops an element from a list, pushes it to another list and returns it. Block until an "
+     "element is available otherwise. Deletes the list if the last element was popped.", 0},
+    {"blmove", 6, CMD_WRITE | CMD_TOUCH, blmove_cmd, NULL, "list",
+     "Pops an element from a list, pushes it to another list and returns it. Blocks until an "
+     "element is available otherwise. Deletes the list if the last element was moved.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

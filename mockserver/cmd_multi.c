@@ -76,11 +76,14 @@ static void exec_cmd(struct call *k)
     c->mq = NULL;
     c->mq_len = c->mq_cap = 0;
     c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
+    unsigned deny = c->flags & CL_DENY_BLOCKING; /* BLPOP in EXEC answers at once */
+    c->flags |= CL_DENY_BLOCKING;
     reply_array(c, n);
     for (int i = 0; i < n; i++) {
         cmd_execute(k->core, c, q[i]);
         resp_argv_free(q[i]);
     }
+    c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
     free(q);
 }
 

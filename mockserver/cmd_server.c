@@ -522,8 +522,8 @@ static void info_section(struct buf *b, struct core *core, int s)
         buf_printf(b,
                    "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%d\r\n"
                    "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
-                   "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-                   core->nclients, cfg->maxclients);
+                   "blocked_clients:%zu\r\ntracking_clients:0\r\nclients_in_timeout_table:%zu\r\n",
+                   core->nclients, cfg->maxclients, core->nblocked, core->nblocked_timeout);
         break;
     case S_MEMORY: {
         unsigned long long used = mem_used(), rss = mem_rss();
@@ -688,6 +688,10 @@ static const struct cmd_doc docs[] = {
     {"append", "2.0.0", "key value"},
     {"auth", "1.0.0", "[username] password"},
     {"bgsave", "1.0.0", "[SCHEDULE]"},
+    {"blmove", "6.2.0", "source destination LEFT|RIGHT LEFT|RIGHT timeout"},
+    {"blpop", "2.0.0", "key [key ...] timeout"},
+    {"brpop", "2.0.0", "key [key ...] timeout"},
+    {"brpoplpush", "2.2.0", "source destination timeout"},
     {"client|kill", "2.4.0", "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
     {"client|list", "2.4.0", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
     {"client|setname", "2.6.9", "connection-name"},
@@ -811,7 +815,8 @@ static void key_positions(const struct cmd_def *d, const struct cmd_def *parent,
         {"lmove", 1, 2, 1},    {"sinter", 1, -1, 1},     {"sunion", 1, -1, 1},
         {"sdiff", 1, -1, 1},   {"sinterstore", 1, -1, 1}, {"sunionstore", 1, -1, 1},
         {"sdiffstore", 1, -1, 1}, {"watch", 1, -1, 1},   {"blpop", 1, -2, 1},
-        {"brpop", 1, -2, 1},   {"keys", 0, 0, 0},        {"scan", 0, 0, 0},
+        {"brpop", 1, -2, 1},   {"brpoplpush", 1, 2, 1},  {"blmove", 1, 2, 1},
+        {"keys", 0, 0, 0},        {"scan", 0, 0, 0},
         {"randomkey", 0, 0, 0},
     };
     pos[0] = pos[1] = pos[2] = 0;

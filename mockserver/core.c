@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "mem.h"
+#include "block.h"
 #include "watch.h"
 
 void core_init(struct core *core)
@@ -30,6 +31,7 @@ void core_destroy(struct core *core)
     while (core->clients)
         core_client_free(core->clients);
     watch_destroy(core);
+    block_destroy(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -81,6 +83,7 @@ void core_client_free(struct client *c)
         c->next->prev = c->prev;
     core->nclients--;
     watch_forget(core, c);
+    block_cancel(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -112,4 +115,24 @@ void core_cron(struct core *core)
     for (int i = 0; i < DB_COUNT; i++)
         if (db_expires_count(&core->db[i]) > 0)
             db_active_expire(&core->db[i], now, 200);
+    block_serve(core); /* keys active expiry changed cannot feed anyone, but keep the rule */
+    block_expire(core, now);
+}
+
+/* The one keyspace listener: WATCH's and the blocked clients' parts. */
+static void on_change(void *ud, struct db *db, const char *key, size_t klen)
+{
+    struct core *core = ud;
+    int dbi = (int)(db - core->db);
+    watch_changed(core, dbi, key, klen);
+    block_changed(core, dbi, key, klen);
+}
+
+void core_listen_update(struct core *core)
+{
+    int on = watch_active(core) || core->nblocked > 0;
+    for (int i = 0; i < DB_COUNT; i++) {
+        core->db[i].on_change = on ? on_change : NULL;
+        core->db[i].on_change_ud = on ? core : NULL;
+    }
 }

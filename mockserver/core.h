@@ -25,6 +25,8 @@ struct srv;
 #define CL_DIRTY_EXEC (1u << 3)        /* a queued command was rejected: EXEC aborts */
 #define CL_UNIX (1u << 4)              /* connected over the Unix socket */
 #define CL_DIRTY_CAS (1u << 5)         /* a watched key was touched: EXEC fails (watch.h) */
+#define CL_BLOCKED (1u << 6)           /* waiting on keys (block.h): input waits */
+#define CL_DENY_BLOCKING (1u << 7)     /* blocking commands answer at once (EXEC, internal) */
 
 struct dict_entry;
 
@@ -54,6 +56,7 @@ struct client {
     int mq_len, mq_cap;
     struct watch_ref *watch; /* WATCHed keys */
     int nwatch, capwatch;
+    struct block_state *blk; /* what it is blocked on (block.c), NULL when not */
 
     struct core *core;
     struct client *prev, *next; /* in core->clients */
@@ -101,6 +104,12 @@ struct core {
     struct srv *srv;     /* back pointer for the network side, may be NULL */
     struct dict *watched;       /* WATCH: "<db><key>" -> its watchers (watch.c) */
     struct watchers *watch_probe; /* keys a running write command may change */
+    struct block_reg *blocks;     /* clients blocked on keys (block.c), NULL: none yet */
+    size_t nblocked, nblocked_timeout; /* blocked clients, those with a deadline */
+    /* Called when a blocked client was served or timed out: its reply is in
+     * c->out and its queued input may run (server.c). */
+    void (*on_unblock)(void *ud, struct client *c);
+    void *on_unblock_ud;
 };
 
 /* Sets defaults and empty databases. */
@@ -119,7 +128,13 @@ struct db *core_db(struct client *c);
  * of connected clients restarts at the current number. */
 void core_reset_stats(struct core *core);
 
-/* Runs periodic work: active expiry. Called hz times a second. */
+/* Runs periodic work: active expiry, blocked clients' timeouts. Called hz
+ * times a second. */
 void core_cron(struct core *core);
+
+/* Installs the keyspace listener (db->on_change) while WATCH or a blocked
+ * client needs it, removes it otherwise. Called by watch.c and block.c
+ * when their registries change. */
+void core_listen_update(struct core *core);
 
 #endif

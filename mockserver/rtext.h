@@ -84,6 +84,8 @@
     X(CFG_MEMORY, "argument must be a memory value") \
     X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s") \
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
+    X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range") \
+    X(TIMEOUT_NEGATIVE, "ERR timeout is negative") \
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \

@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "obj.h"
 #include "util.h"
+#include "watch.h"
 
 
 struct strict_state {
@@ -66,10 +67,16 @@ static void run_internal(struct core *core, int dbi, int argc, char *const *argv
     c.authed = 1;
     c.dbi = dbi;
     c.lastcmd = "NULL";
+    c.flags = CL_DENY_BLOCKING; /* BLPOP answers at once: nobody could wake it */
     /* Full dispatch: unknown commands and wrong arity are errors here too. */
     cmd_dispatch(core, &c, resp_argv_new(argc, (const char *const *)argv, argl));
     if (out)
         buf_append(out, c.out.p ? c.out.p : "", c.out.len);
+    /* Nothing of this client may outlive it: a WATCH, a MULTI queue. */
+    watch_forget(core, &c);
+    for (int i = 0; i < c.mq_len; i++)
+        resp_argv_free(c.mq[i]);
+    free(c.mq);
     buf_free(&c.out);
     free(c.name);
 }

@@ -76,6 +76,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "block.h"
 #include "cap.h"
 #include "cmd.h"
 #include "core.h"
@@ -341,6 +342,7 @@ static int client_flush(struct srv *s, struct client *c)
 
 static int scn_command(struct srv *s, struct client *c, struct resp_argv *a);
 static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us);
+static void block_started(struct srv *s, struct client *c);
 
 /* Runs every complete command in data[0..len). Returns bytes consumed. */
 static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len)
@@ -372,6 +374,8 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
                 cmd_dispatch(s->core, c, argv);
                 hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
+            if (c->flags & CL_BLOCKED)
+                block_started(s, c);
         }
     }
     return off;
@@ -568,6 +572,70 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
     after_input(s, c);
 }
 
+/* ---- blocked clients (block.h) -------------------------------------------------- */
+
+/* A client the core unblocked (served or timed out): its reply goes out,
+ * then its input held meanwhile runs, from the loop (not from inside the
+ * command that served it). */
+static void on_resume(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    struct srv *s = io->s;
+    (void)fd;
+    (void)what;
+    if (c->flags & CL_BLOCKED)
+        return; /* blocked again since (a pipelined BLPOP): wait for that */
+    io->blocked = 0;
+    if (c->in.len > 0 && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
+        size_t used = client_process(s, c, c->in.p, c->in.len);
+        buf_consume(&c->in, used);
+    }
+    after_input(s, c);
+}
+
+static void on_unblock(void *ud, struct client *c)
+{
+    struct srv *s = ud;
+    struct cio *io = c->io;
+    if (io == NULL)
+        return;
+    if (io->tev)
+        event_del(io->tev); /* the timeout timer, if armed */
+    arm_timer(s, c, clk_mono_us(), 0, on_resume);
+}
+
+/* The deadline of a blocked client, on the real clock; with the virtual
+ * clock nothing happens here (MOCK CLOCK ADVANCE times it out). */
+static void on_block_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    struct srv *s = io->s;
+    (void)fd;
+    (void)what;
+    int64_t now = core_now_ms(s->core);
+    block_expire(s->core, now);
+    if ((c->flags & CL_BLOCKED) && !s->core->clock.virt) {
+        int64_t left_ms = block_deadline(c) - now; /* a rounding: not yet */
+        arm_timer(s, c, clk_mono_us() + (left_ms > 0 ? left_ms : 1) * 1000, 0, on_block_timer);
+    }
+}
+
+/* The command just run blocked c: hold its input, arm its deadline. */
+static void block_started(struct srv *s, struct client *c)
+{
+    struct cio *io = c->io;
+    io->blocked = 1;
+    int64_t deadline = block_deadline(c);
+    if (deadline == 0 || s->core->clock.virt)
+        return;
+    int64_t left_ms = deadline - core_now_ms(s->core);
+    if (io->tev)
+        event_del(io->tev);
+    arm_timer(s, c, clk_mono_us() + (left_ms > 0 ? left_ms : 0) * 1000, 0, on_block_timer);
+}
+
 /* Moves the held replies that are due to the output and writes them;
  * re-arms for the next one. */
 static void on_held_timer(evutil_socket_t fd, short what, void *arg)
@@ -714,7 +782,10 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
     struct buf reply = BUF_INIT;
     if (plan.run) {
         size_t before = c->out.len;
+        unsigned deny = c->flags & CL_DENY_BLOCKING;
+        c->flags |= CL_DENY_BLOCKING; /* the job needs the reply now: BLPOP answers at once */
         cmd_dispatch(s->core, c, a);
+        c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
         buf_append(&reply, c->out.p + before, c->out.len - before);
         c->out.len = before;
         if (c->out.p)
@@ -906,7 +977,9 @@ static void on_cron(evutil_socket_t fd, short what, void *arg)
         struct client *c = core->clients, *next;
         for (; c; c = next) {
             next = c->next;
-            if (c->io && (now - c->atime_ms) / 1000 > core->cfg.timeout) {
+            /* As in Redis, a blocked client is waiting, not idle. */
+            if (c->io && !(c->flags & CL_BLOCKED) &&
+                (now - c->atime_ms) / 1000 > core->cfg.timeout) {
                 core->st.timeouts++;
                 srv_close_client(s, c);
             }
@@ -1036,6 +1109,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     s->core = core;
     s->tcp_fd = s->unix_fd = -1;
     core->srv = s;
+    core->on_unblock = on_unblock;
+    core->on_unblock_ud = s;
     raise_fd_limit(core->cfg.maxclients);
     s->base = new_base();
     if (s->base == NULL) {
@@ -1128,5 +1203,7 @@ void srv_free(struct srv *s)
     scn_run_free(s->run);
     scn_free(s->scn);
     s->core->srv = NULL;
+    s->core->on_unblock = NULL;
+    s->core->on_unblock_ud = NULL;
     free(s);
 }

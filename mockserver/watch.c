@@ -85,10 +85,23 @@ static void touch(struct core *core, struct watchers *w, int flush)
     }
 }
 
-static void on_change(void *ud, struct db *db, const char *key, size_t klen)
+void watch_touch(struct core *core, int dbi, const char *key, size_t klen)
 {
-    struct core *core = ud;
-    int dbi = (int)(db - core->db);
+    struct watchers *w = find(core, dbi, key, klen);
+    if (w)
+        touch(core, w, 0);
+}
+
+int watch_active(const struct core *core)
+{
+    return core->watched != NULL && dict_size(core->watched) > 0;
+}
+
+void watch_changed(struct core *core, int dbi, const char *key, size_t klen)
+{
+    if (!watch_active(core))
+        return;
+    struct db *db = &core->db[dbi];
     if (key != NULL) {
         struct watchers *w = find(core, dbi, key, klen);
         if (w)
@@ -100,20 +113,10 @@ static void on_change(void *ud, struct db *db, const char *key, size_t klen)
             touch(core, e->val, 1);
 }
 
-static void listen(struct core *core, int on)
-{
-    for (int i = 0; i < DB_COUNT; i++) {
-        core->db[i].on_change = on ? on_change : NULL;
-        core->db[i].on_change_ud = on ? core : NULL;
-    }
-}
-
 void watch_key(struct core *core, struct client *c, const char *key, size_t klen)
 {
     if (core->watched == NULL)
         core->watched = dict_new(watchers_free);
-    if (dict_size(core->watched) == 0)
-        listen(core, 1);
     char buf[256];
     char *k = wkey(c->dbi, key, klen, buf, sizeof(buf));
     int created;
@@ -127,6 +130,7 @@ void watch_key(struct core *core, struct client *c, const char *key, size_t klen
     }
     if (ref_of(c, e))
         return;
+    core_listen_update(core);
     struct watchers *w = e->val;
     if (w->n == w->cap) {
         w->cap = w->cap ? 2 * w->cap : 4;
@@ -144,6 +148,9 @@ void watch_key(struct core *core, struct client *c, const char *key, size_t klen
 
 void watch_forget(struct core *core, struct client *c)
 {
+    c->flags &= ~CL_DIRTY_CAS;
+    if (c->nwatch == 0)
+        return;
     for (int i = 0; i < c->nwatch; i++) {
         struct dict_entry *e = c->watch[i].ent;
         struct watchers *w = e->val;
@@ -160,8 +167,7 @@ void watch_forget(struct core *core, struct client *c)
     c->watch = NULL;
     c->nwatch = c->capwatch = 0;
     c->flags &= ~CL_DIRTY_CAS;
-    if (core->watched && dict_size(core->watched) == 0)
-        listen(core, 0);
+    core_listen_update(core);
 }
 
 int watch_exec_ok(struct core *core, struct client *c)

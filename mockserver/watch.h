@@ -21,8 +21,9 @@
  * Known difference: SETRANGE that writes the bytes already there is no
  * change here, a change in Redis.
  *
- * Nothing is hooked while nobody watches: the keyspace listener is set on
- * the first WATCH and removed with the last watched key. */
+ * Nothing is hooked while nobody watches: core_listen_update installs the
+ * keyspace listener with the first WATCH and removes it with the last
+ * watched key (unless a blocked client needs it, block.h). */
 #ifndef MOCKREDIS_WATCH_H
 #define MOCKREDIS_WATCH_H
 
@@ -41,6 +42,14 @@ void watch_forget(struct core *core, struct client *c);
 int watch_exec_ok(struct core *core, struct client *c);
 /* Frees what core->watched holds (every client is gone). */
 void watch_destroy(struct core *core);
+/* Whether any key is watched (the keyspace listener is needed). */
+int watch_active(const struct core *core);
+/* The keyspace listener's part (core.c): key in database dbi changed;
+ * key NULL: the database is about to be emptied. */
+void watch_changed(struct core *core, int dbi, const char *key, size_t klen);
+/* key in database dbi was changed outside a command's run (a blocked
+ * client being served): its watchers' EXEC fails. */
+void watch_touch(struct core *core, int dbi, const char *key, size_t klen);
 
 /* Around one command of client c (argv[1..argc) may name watched keys):
  * watch_before digests the watched keys among them when cmd writes,

@@ -1,0 +1,280 @@
+/* block.c - clients blocked on keys, see block.h.
+ *
+ * The registry (struct block_reg, hung on core->blocks while anybody is
+ * blocked) maps "<db byte><key>" to the clients waiting on that key, in the
+ * order they blocked. Each blocked client has a struct block_state: the
+ * registry entries it waits in, its deadline, its command's serve/timeout
+ * functions and their argument; blocked clients are also on a list, so that
+ * expiry looks at them only. A key that changes while it has waiters is
+ * queued (a copy of its name) on the ready list, once until served;
+ * block_serve works the list off, including keys queued by its own serves.
+ * Entries are looked up again after every serve: a serve unblocks clients,
+ * which can free the entry it came from. */
+#include "block.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "core.h"
+#include "dict.h"
+#include "mem.h"
+#include "reply.h"
+#include "util.h"
+
+struct waiters {
+    struct client **c; /* in the order they blocked */
+    int n, cap;
+    int queued; /* on the ready list */
+};
+
+struct block_state {
+    struct dict_entry **ents; /* the keys waited on */
+    int n;
+    int64_t deadline_ms;
+    block_serve_fn *serve;
+    block_timeout_fn *timeout;
+    struct client *c;
+    struct block_state *prev, *next; /* core's blocked clients */
+    void *arg;
+};
+
+struct block_reg {
+    struct dict *keys; /* "<db><key>" -> struct waiters */
+    struct block_state *head;
+    char **ready; /* "<db><key>" copies, oldest first */
+    size_t *readyl;
+    size_t nready, capready;
+};
+
+static void waiters_free(void *p)
+{
+    struct waiters *w = p;
+    free(w->c);
+    free(w);
+}
+
+static char *bkey(int dbi, const char *key, size_t klen)
+{
+    char *k = mem_alloc(klen + 1);
+    k[0] = (char)dbi;
+    memcpy(k + 1, key, klen);
+    return k;
+}
+
+int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms)
+{
+    long double secs;
+    if (!util_str2ld(k->argv[i], k->argl[i], &secs)) {
+        reply_err(k->c, RT_TIMEOUT_NOTFLOAT);
+        return -1;
+    }
+    /* Redis converts seconds * 1000 to a long long; out of range (inf
+     * included) that conversion gives LLONG_MIN on x86-64: "negative". */
+    long double ms = secs * 1000.0L;
+    long long t =
+        ms < 9223372036854775807.0L && ms >= -9223372036854775807.0L ? (long long)ms : LLONG_MIN;
+    if (t < 0) {
+        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
+        return -1;
+    }
+    int64_t now = core_now_ms(k->core);
+    /* Past the end of time Redis 7.0's deadline wraps to a negative number,
+     * which its timeout table (unsigned) never reaches: forever. */
+    *deadline_ms = t > 0 && t <= LLONG_MAX - now ? now + t : 0;
+    return 0;
+}
+
+int block_allowed(const struct client *c)
+{
+    return !(c->flags & CL_DENY_BLOCKING);
+}
+
+int64_t block_deadline(const struct client *c)
+{
+    return c->blk ? c->blk->deadline_ms : 0;
+}
+
+void block_wait(struct core *core, struct client *c, char *const *keys, const size_t *klens,
+                int nkeys, int64_t deadline_ms, block_serve_fn *serve, block_timeout_fn *timeout,
+                const void *arg, size_t arglen)
+{
+    struct block_reg *r = core->blocks;
+    if (r == NULL) {
+        r = core->blocks = mem_calloc(1, sizeof(*r));
+        r->keys = dict_new(waiters_free);
+    }
+    struct block_state *b = mem_calloc(1, sizeof(*b));
+    b->ents = mem_alloc((size_t)nkeys * sizeof(*b->ents));
+    b->deadline_ms = deadline_ms;
+    b->serve = serve;
+    b->timeout = timeout;
+    b->c = c;
+    b->arg = mem_alloc(arglen ? arglen : 1);
+    memcpy(b->arg, arg, arglen);
+    for (int i = 0; i < nkeys; i++) {
+        char *k = bkey(c->dbi, keys[i], klens[i]);
+        int created;
+        struct dict_entry *e = dict_upsert(r->keys, k, klens[i] + 1, &created);
+        free(k);
+        if (created)
+            e->val = mem_calloc(1, sizeof(struct waiters));
+        int seen = 0; /* BLPOP k k: one place in the queue */
+        for (int j = 0; j < b->n; j++)
+            seen |= b->ents[j] == e;
+        if (seen)
+            continue;
+        struct waiters *w = e->val;
+        if (w->n == w->cap) {
+            w->cap = w->cap ? 2 * w->cap : 4;
+            w->c = mem_realloc(w->c, (size_t)w->cap * sizeof(*w->c));
+        }
+        w->c[w->n++] = c;
+        b->ents[b->n++] = e;
+    }
+    b->next = r->head;
+    if (r->head)
+        r->head->prev = b;
+    r->head = b;
+    c->blk = b;
+    c->flags |= CL_BLOCKED;
+    core->nblocked++;
+    if (deadline_ms > 0)
+        core->nblocked_timeout++;
+    core_listen_update(core);
+}
+
+/* Takes c out of the registry; no reply. */
+static void forget(struct core *core, struct client *c)
+{
+    struct block_state *b = c->blk;
+    struct block_reg *r = core->blocks;
+    if (b == NULL)
+        return;
+    for (int i = 0; i < b->n; i++) {
+        struct waiters *w = b->ents[i]->val;
+        for (int j = 0; j < w->n; j++) {
+            if (w->c[j] == c) {
+                memmove(w->c + j, w->c + j + 1, (size_t)(w->n - j - 1) * sizeof(*w->c));
+                w->n--;
+                break;
+            }
+        }
+        if (w->n == 0)
+            dict_remove(r->keys, b->ents[i]);
+    }
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        r->head = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    core->nblocked--;
+    if (b->deadline_ms > 0)
+        core->nblocked_timeout--;
+    free(b->ents);
+    free(b->arg);
+    free(b);
+    c->blk = NULL;
+    c->flags &= ~CL_BLOCKED;
+    core_listen_update(core);
+}
+
+static void unblock(struct core *core, struct client *c)
+{
+    forget(core, c);
+    if (core->on_unblock)
+        core->on_unblock(core->on_unblock_ud, c);
+}
+
+void block_changed(struct core *core, int dbi, const char *key, size_t klen)
+{
+    struct block_reg *r = core->blocks;
+    if (r == NULL || key == NULL || dict_size(r->keys) == 0)
+        return;
+    char *k = bkey(dbi, key, klen);
+    struct dict_entry *e = dict_find(r->keys, k, klen + 1);
+    struct waiters *w = e ? e->val : NULL;
+    if (w == NULL || w->queued) {
+        free(k);
+        return;
+    }
+    w->queued = 1;
+    if (r->nready == r->capready) {
+        r->capready = r->capready ? 2 * r->capready : 8;
+        r->ready = mem_realloc(r->ready, r->capready * sizeof(*r->ready));
+        r->readyl = mem_realloc(r->readyl, r->capready * sizeof(*r->readyl));
+    }
+    r->ready[r->nready] = k;
+    r->readyl[r->nready++] = klen + 1;
+}
+
+/* Serves the waiters of one key, first come first served, until one finds
+ * nothing (the key has no more for anybody). */
+static void serve_key(struct core *core, const char *k, size_t kl)
+{
+    struct block_reg *r = core->blocks;
+    for (;;) {
+        struct dict_entry *e = dict_find(r->keys, k, kl);
+        if (e == NULL)
+            return;
+        struct waiters *w = e->val;
+        w->queued = 0;
+        struct client *c = w->c[0];
+        struct block_state *b = c->blk;
+        if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0)
+            return;
+        unblock(core, c);
+    }
+}
+
+void block_serve(struct core *core)
+{
+    struct block_reg *r = core->blocks;
+    if (r == NULL)
+        return;
+    /* Index, not a saved pointer: serving may queue more keys (realloc). */
+    for (size_t i = 0; i < r->nready; i++) {
+        serve_key(core, r->ready[i], r->readyl[i]);
+        free(r->ready[i]);
+        r->ready[i] = NULL;
+    }
+    r->nready = 0;
+}
+
+void block_expire(struct core *core, int64_t now_ms)
+{
+    struct block_reg *r = core->blocks;
+    if (r == NULL || core->nblocked_timeout == 0)
+        return;
+    struct block_state *b = r->head, *next;
+    for (; b; b = next) {
+        next = b->next;
+        if (b->deadline_ms > 0 && b->deadline_ms <= now_ms) {
+            struct client *c = b->c;
+            b->timeout(c, b->arg);
+            next = b->next; /* still valid: timeout writes a reply only */
+            unblock(core, c);
+        }
+    }
+}
+
+void block_cancel(struct core *core, struct client *c)
+{
+    forget(core, c);
+}
+
+void block_destroy(struct core *core)
+{
+    struct block_reg *r = core->blocks;
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nready; i++)
+        free(r->ready[i]);
+    free(r->ready);
+    free(r->readyl);
+    dict_free(r->keys);
+    free(r);
+    core->blocks = NULL;
+}

@@ -1,0 +1,70 @@
+/* block.h - clients blocked on keys: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH.
+ *
+ * A blocking command that finds nothing to take calls block_wait. The
+ * client then stops -- the network side keeps its further input for later,
+ * as Redis does -- until one of these, whichever comes first:
+ *   - a key it waits on is given a value (the keyspace reports it through
+ *     db->on_change) and the command's serve function can take from it.
+ *     Clients waiting on one key are served in the order they blocked, one
+ *     element each, after the command that gave the value has finished
+ *     (after the whole EXEC: a transaction that pushes and deletes serves
+ *     nobody). A serve may give another key a value (BLMOVE): its waiters
+ *     are served next, in the same round;
+ *   - its deadline passes on the server clock: the timeout reply. With the
+ *     virtual clock, MOCK CLOCK ADVANCE (or a scenario's advance) times it
+ *     out without anybody sleeping;
+ *   - it disconnects (block_cancel).
+ * Served or timed out, core->on_unblock(c) tells the network side to send
+ * what was written and to read on.
+ *
+ * Inside EXEC, and for a client that may not block (CL_DENY_BLOCKING:
+ * commands a scenario runs itself), a blocking command answers at once as
+ * on a timeout: block_allowed says which. */
+#ifndef MOCKREDIS_BLOCK_H
+#define MOCKREDIS_BLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct core;
+struct client;
+
+/* Tries to serve c from key (in database dbi). Returns 1 when it was served
+ * (its reply written), -1 when it got an error reply instead (it is
+ * unblocked too), 0 when key has nothing for it (c stays blocked). arg is
+ * block_wait's copy. */
+typedef int block_serve_fn(struct core *core, struct client *c, int dbi, const char *key,
+                           size_t klen, const void *arg);
+/* Writes c's timeout reply. */
+typedef void block_timeout_fn(struct client *c, const void *arg);
+
+struct call;
+
+/* Parses argument i of k as a blocking command's timeout in seconds, with
+ * Redis's checks and errors. Sets *deadline_ms to the server time it ends
+ * (0: never). Returns 0, or -1 after replying with the error. */
+int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms);
+/* Whether c may block now (not inside EXEC, not CL_DENY_BLOCKING). */
+int block_allowed(const struct client *c);
+/* Blocks c on keys[0..nkeys) of its current database until deadline_ms on
+ * the server clock (0: no deadline). arg (arglen bytes) is copied and
+ * given back to serve and timeout. The caller checked block_allowed. */
+void block_wait(struct core *core, struct client *c, char *const *keys, const size_t *klens,
+                int nkeys, int64_t deadline_ms, block_serve_fn *serve, block_timeout_fn *timeout,
+                const void *arg, size_t arglen);
+/* The deadline c waits for (0: none, or not blocked). */
+int64_t block_deadline(const struct client *c);
+
+/* The keyspace listener's part: key (NULL: a flush) was given a value or
+ * changed; waiters on it are served by the next block_serve. */
+void block_changed(struct core *core, int dbi, const char *key, size_t klen);
+/* Serves the waiters of every key that changed since the last call. */
+void block_serve(struct core *core);
+/* Times out every blocked client whose deadline is at or before now_ms. */
+void block_expire(struct core *core, int64_t now_ms);
+/* c goes away: forgets it without a reply or on_unblock. */
+void block_cancel(struct core *core, struct client *c);
+/* Frees the registry (every client is gone). */
+void block_destroy(struct core *core);
+
+#endif
