@@ -18,6 +18,8 @@
 #define CMD_NOSCRIPT (1u << 3) /* informational, shown by COMMAND DOCS */
 #define CMD_TOUCH (1u << 4)    /* a call that succeeds changes its first key for WATCH, even to
                                 * the same value (watch.h) */
+#define CMD_SIGNALS (1u << 5)  /* tells WATCH itself what it changed (watch_signal), no
+                                * digest probe (watch.h) */
 
 struct cmd_def;
 

@@ -101,6 +101,7 @@ struct core {
     struct srv *srv;     /* back pointer for the network side, may be NULL */
     struct dict *watched;       /* WATCH: "<db><key>" -> its watchers (watch.c) */
     struct watchers *watch_probe; /* keys a running write command may change */
+    int watch_hushed;           /* keyspace events are no change (watch_hush) */
 };
 
 /* Sets defaults and empty databases. */
