@@ -52,6 +52,7 @@ extern struct cmd_def cmd_conn_table[];
 extern struct cmd_def cmd_server_table[];
 extern struct cmd_def cmd_keys_table[];
 extern struct cmd_def cmd_string_table[];
+extern struct cmd_def cmd_bit_table[];
 extern struct cmd_def cmd_hash_table[];
 extern struct cmd_def cmd_list_table[];
 extern struct cmd_def cmd_set_table[];
