@@ -18,6 +18,8 @@
 #define CMD_NOSCRIPT (1u << 3) /* informational, shown by COMMAND DOCS */
 #define CMD_TOUCH (1u << 4)    /* a call that succeeds changes its first key for WATCH, even to
                                 * the same value (watch.h) */
+#define CMD_SIGNALS (1u << 5)  /* tells WATCH itself what it changed (watch_touch), no
+                                * digest probe (watch.h) */
 
 struct cmd_def;
 
@@ -50,6 +52,7 @@ extern struct cmd_def cmd_conn_table[];
 extern struct cmd_def cmd_server_table[];
 extern struct cmd_def cmd_keys_table[];
 extern struct cmd_def cmd_string_table[];
+extern struct cmd_def cmd_bit_table[];
 extern struct cmd_def cmd_hash_table[];
 extern struct cmd_def cmd_list_table[];
 extern struct cmd_def cmd_set_table[];

@@ -11,7 +11,8 @@
  * with "PX 0". Integers are stored as their decimal text, as Redis shows
  * them; there is no int encoding here (OBJECT ENCODING is not ours).
  *
- * Not done here: LCS, SETBIT and the other bit commands, the 512 MB
+ * The bit commands (SETBIT, BITCOUNT, BITFIELD ...) are in cmd_bit.c.
+ * Not done here: LCS, the 512 MB
  * allocation that Redis would make for SETRANGE just under the limit (it
  * is made, as in Redis; tests should not ask for it). */
 #include <limits.h>

@@ -110,6 +110,7 @@ struct core {
      * c->out and its queued input may run (server.c). */
     void (*on_unblock)(void *ud, struct client *c);
     void *on_unblock_ud;
+    int watch_hushed;           /* keyspace events are no change (watch_hush) */
 };
 
 /* Sets defaults and empty databases. */

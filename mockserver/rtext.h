@@ -91,7 +91,14 @@
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
     X(CFG_PROTECTED, "can't set protected config") \
     X(CFG_BIND, "Failed to bind to specified addresses.") \
-    X(SLOWLOG_COUNT, "ERR count should be greater than or equal to -1")
+    X(SLOWLOG_COUNT, "ERR count should be greater than or equal to -1") \
+    X(BIT_OFFSET, "ERR bit offset is not an integer or out of range") \
+    X(BIT_VALUE, "ERR bit is not an integer or out of range") \
+    X(BITPOS_BIT, "ERR The bit argument must be 1 or 0.") \
+    X(BITOP_NOT, "ERR BITOP NOT must be called with a single source key.") \
+    X(BITFIELD_TYPE, "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.") \
+    X(BITFIELD_OVERFLOW, "ERR Invalid OVERFLOW type specified") \
+    X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

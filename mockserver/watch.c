@@ -102,6 +102,8 @@ void watch_changed(struct core *core, int dbi, const char *key, size_t klen)
     if (!watch_active(core))
         return;
     struct db *db = &core->db[dbi];
+    if (key != NULL && core->watch_hushed)
+        return;
     if (key != NULL) {
         struct watchers *w = find(core, dbi, key, klen);
         if (w)
@@ -193,7 +195,8 @@ void watch_destroy(struct core *core)
 void watch_before(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
                   char **argv, const size_t *argl)
 {
-    if (!(cmd->flags & CMD_WRITE) || core->watched == NULL || dict_size(core->watched) == 0)
+    if (!(cmd->flags & CMD_WRITE) || (cmd->flags & CMD_SIGNALS) || core->watched == NULL ||
+        dict_size(core->watched) == 0)
         return;
     for (int i = 1; i < argc; i++) {
         struct watchers *w = find(core, c->dbi, argv[i], argl[i]);
@@ -229,4 +232,9 @@ void watch_after(struct core *core, struct client *c, const struct cmd_def *cmd,
     w = find(core, c->dbi, argv[1], argl[1]);
     if (w)
         touch(core, w, 0);
+}
+
+void watch_hush(struct core *core, int on)
+{
+    core->watch_hushed = on;
 }

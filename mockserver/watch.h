@@ -11,6 +11,8 @@
  *   - was the first key of a command that Redis counts as a change even
  *     when the value stays the same (CMD_TOUCH: HSET, INCRBY, LSET, LTRIM,
  *     APPEND, ...), on a call that did not fail and left the key existing;
+ *   - was reported changed by a command that decides it itself
+ *     (CMD_SIGNALS: BITFIELD, whose rule is neither of the two above);
  *   - existed when FLUSHDB or FLUSHALL emptied its database;
  *   - expired, also when nobody has looked at it since.
  * Any client's change counts, the watcher's own included. A key that had
@@ -47,8 +49,9 @@ int watch_active(const struct core *core);
 /* The keyspace listener's part (core.c): key in database dbi changed;
  * key NULL: the database is about to be emptied. */
 void watch_changed(struct core *core, int dbi, const char *key, size_t klen);
-/* key in database dbi was changed outside a command's run (a blocked
- * client being served): its watchers' EXEC fails. */
+/* key in database dbi was changed where the digests cannot see it (a
+ * blocked client being served, a CMD_SIGNALS command): its watchers' EXEC
+ * fails. */
 void watch_touch(struct core *core, int dbi, const char *key, size_t klen);
 
 /* Around one command of client c (argv[1..argc) may name watched keys):
@@ -59,5 +62,15 @@ void watch_before(struct core *core, struct client *c, const struct cmd_def *cmd
                   char **argv, const size_t *argl);
 void watch_after(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
                  char **argv, const size_t *argl, size_t out_len);
+
+/* For a command flagged CMD_SIGNALS, which tells WATCH itself what it
+ * changed as Redis's signalModifiedKey does: watch_before and watch_after
+ * take no digests for it, and it calls watch_touch for each key it counts
+ * as changed. Keyspace events during its
+ * call still count (deleting an expired key while looking it up is a
+ * change), except between watch_hush(core, 1) and watch_hush(core, 0):
+ * there a set or delete is no change, for a store Redis does not signal
+ * (BITFIELD creating its key for an increment that then fails). */
+void watch_hush(struct core *core, int on);
 
 #endif
