@@ -700,6 +700,7 @@ static const struct cmd_doc docs[] = {
     {"client|kill", "2.4.0", "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
     {"client|list", "2.4.0", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
     {"client|setname", "2.6.9", "connection-name"},
+    {"client|unblock", "5.0.0", "client-id [TIMEOUT|ERROR]"},
     {"client|no-evict", "7.0.0", "ON|OFF"},
     {"command|docs", "7.0.0", "[command-name [command-name ...]]"},
     {"command|info", "2.8.13", "[command-name [command-name ...]]"},

@@ -86,6 +86,8 @@
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range") \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative") \
+    X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK") \
+    X(UNBLOCK_REASON, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR") \
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
