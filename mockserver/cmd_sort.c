@@ -42,8 +42,12 @@
  * Both are reproduced: a stable qsort here, and the same quicksort steps
  * (see sort_partial), so tied elements come out as Redis sends them.
  *
- * Not done: a LIMIT whose offset + count overflows 64 bits (Redis then
- * sends a broken reply); here such a count just means "to the end".
+ * Not done, two Redis bugs: a LIMIT whose offset + count overflows 64
+ * bits (Redis then sends a broken reply; here such a count means "to the
+ * end"), and errno left over from an earlier out-of-range parse (Redis
+ * does not clear it before strtod, so after one SORT fails that way, later
+ * numeric SORTs that parse a string fail too until another command clears
+ * errno; here every SORT starts afresh).
  * WATCH needs nothing special: the store is a db_set, the delete a
  * db_delete (a missing destination left missing is no change). */
 #include <errno.h>
