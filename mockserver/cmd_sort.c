@@ -20,9 +20,9 @@
  *      range fail the whole command with "One or more scores can't be
  *      converted into double"); a missing BY value is 0. Equal numbers fall
  *      back to comparing the elements' bytes. ALPHA compares bytes up to
- *      the first NUL (Redis's strcoll, our locale is C) or, with STORE, all
- *      bytes; with BY, a missing value sorts first. DESC reverses the
- *      comparison, ties included.
+ *      the first NUL (Redis's strcoll, which is strcmp in the C and
+ *      C.UTF-8 locales) or, with STORE, all bytes; with BY, a missing
+ *      value sorts first. DESC reverses the comparison, ties included.
  *   5. LIMIT offset count selects a range of the sorted vector: a negative
  *      offset is 0, a negative count means "to the end".
  *   6. Each element is replied (no GET), or each GET pattern's value for
