@@ -782,6 +782,8 @@ static const struct cmd_doc docs[] = {
     {"setnx", "1.0.0", "key value"},
     {"sismember", "1.0.0", "key member"},
     {"smembers", "1.0.0", "key"},
+    {"sort", "1.0.0", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]"},
+    {"sort_ro", "7.0.0", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]"},
     {"spop", "1.0.0", "key [count]"},
     {"srem", "1.0.0", "key member [member ...]"},
     {"sscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
@@ -826,6 +828,9 @@ static void key_positions(const struct cmd_def *d, const struct cmd_def *parent,
         {"brpop", 1, -2, 1},   {"brpoplpush", 1, 2, 1},  {"blmove", 1, 2, 1},
         {"keys", 0, 0, 0},        {"scan", 0, 0, 0},
         {"randomkey", 0, 0, 0}, {"bitop", 2, -1, 1},
+        /* SORT's STORE key is found by parsing (movablekeys): the table
+         * shows only the source, as Redis's COMMAND INFO does. */
+        {"sort", 1, 1, 1},        {"sort_ro", 1, 1, 1},
     };
     pos[0] = pos[1] = pos[2] = 0;
     if (parent)

@@ -254,6 +254,28 @@ static void bk_reply(struct mh_conn *c, const char *want)
     buf_free(&r);
 }
 
+/* SORT ... STORE makes a list like any other write: it serves a client
+ * blocked on its destination; an empty result (which deletes the
+ * destination) serves nobody. */
+static void test_sort_store(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BLPOP d 0", "", 1},
+        {'B', "RPUSH s 3 1 2", "B", -1},
+        {'B', "SORT s STORE d", "BA", -1},
+        {'B', "LRANGE d 0 -1", "B", -1},
+        {'B', "DEL d", "B", -1},
+        {'A', "BLPOP d 0", "", 1},
+        {'B', "SORT nokey STORE d", "B", -1},
+        {'B', "SORT s LIMIT 0 0 STORE d", "B", -1},
+        {'B', "SORT_RO s", "B", -1},
+        {'B', "SORT s DESC GET # GET x_* STORE d", "BA", -1},
+        {'B', "LRANGE d 0 -1", "B", -1},
+    };
+    BK_DIFF(s, "A: *2\\r\\n$1\\r\\nd\\r\\n$1\\r\\n3\\r\\n");
+}
+
 /* The virtual clock times blocked clients out: nothing before the
  * deadline, the null right at it; a deadline-less BLPOP waits through any
  * advance; an idle timeout never closes a blocked client. */
@@ -400,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_client_unblock),
         cmocka_unit_test(test_real_timeout),
         cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_sort_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
