@@ -20,8 +20,8 @@
  * whole, in score order, with cursor 0; a larger one is walked bucket by
  * bucket with our own cursors. Its scores are bulk strings in RESP3 too.
  *
- * Not done: ZUNION/ZINTER/ZDIFF (+STORE), the blocking pops,
- * ZMPOP. ZRANGEBYLEX on members with different scores walks the score
+ * The commands over several keys (ZUNION ZINTER ZDIFF ZINTERCARD ZMPOP and
+ * the blocking pops) are in cmd_zsetops.c. ZRANGEBYLEX on members with different scores walks the score
  * order, as Redis does, but may pick a different start element than Redis's
  * skip list would: Redis documents that case as unspecified. */
 #include <limits.h>
