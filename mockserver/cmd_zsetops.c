@@ -380,6 +380,7 @@ static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const cha
  * met first replies WRONGTYPE and sets *bad. */
 static struct obj *zo_pop_find(struct call *k, int first, long n, int *at, int *bad)
 {
+    *bad = 0;
     for (int i = first; i < first + n; i++) {
         struct obj *o = arg_lookup(k, i, OBJ_ZSET, 1, bad);
         if (*bad)
