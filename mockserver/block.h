@@ -1,4 +1,5 @@
-/* block.h - clients blocked on keys: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH.
+/* block.h - clients blocked on keys: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH,
+ * BLMPOP (cmd_list.c), BZPOPMIN, BZPOPMAX, BZMPOP (cmd_zsetops.c).
  *
  * A blocking command that finds nothing to take calls block_wait. The
  * client then stops -- the network side keeps its further input for later,

@@ -292,3 +292,42 @@ struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, in
     }
     return o;
 }
+
+int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,
+             int *where, long long *count)
+{
+    if (!util_str2ll(k->argv[numi], k->argl[numi], numkeys) || *numkeys < 1) {
+        reply_err(k->c, RT_NUMKEYS_ZERO);
+        return -1;
+    }
+    int wi = numi + 1;
+    if (*numkeys >= k->argc - wi) {
+        reply_err(k->c, RT_SYNTAX);
+        return -1;
+    }
+    wi += (int)*numkeys;
+    if (arg_is(k, wi, w0)) {
+        *where = 0;
+    } else if (arg_is(k, wi, w1)) {
+        *where = 1;
+    } else {
+        reply_err(k->c, RT_SYNTAX);
+        return -1;
+    }
+    *count = -1;
+    for (int j = wi + 1; j < k->argc; j++) {
+        if (*count == -1 && arg_is(k, j, "count") && j + 1 < k->argc) {
+            j++;
+            if (!util_str2ll(k->argv[j], k->argl[j], count) || *count < 1) {
+                reply_err(k->c, RT_COUNT_POSITIVE);
+                return -1;
+            }
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            return -1;
+        }
+    }
+    if (*count == -1)
+        *count = 1;
+    return 0;
+}

@@ -96,5 +96,12 @@ struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, in
  * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.
  * Returns 0, or -1 after replying with the error. */
 int arg_rand_count(struct call *k, const char *with_option, long long *count, int *with);
+/* The arguments "numkeys key [key ...] W0|W1 [COUNT count]" from index
+ * numi, as ZMPOP, BZMPOP, LMPOP and BLMPOP check them, in Redis's order and
+ * with its errors (numkeys and count at least 1, anything else a syntax
+ * error). Sets *numkeys, *where (0 for w0, 1 for w1) and *count (1 when
+ * absent). Returns 0, or -1 after replying with the error. */
+int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,
+             int *where, long long *count);
 
 #endif

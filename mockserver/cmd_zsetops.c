@@ -393,45 +393,31 @@ static struct obj *zo_pop_find(struct call *k, int first, long n, int *at, int *
     return NULL;
 }
 
-/* The tail of ZMPOP/BZMPOP from numkeys at argument numi: parses
- * "numkeys key... MIN|MAX [COUNT count]". Returns 0 with *n, *max, *count
- * set, or -1 after replying the error. */
-static int zo_mpop_args(struct call *k, int numi, long long *n, int *max, long long *count)
+/* What a blocked pop waits to do (block_wait copies it). */
+struct zo_wait {
+    int max;
+    int nested;
+    long long count;
+};
+
+static int zo_serve(struct core *core, struct client *c, int dbi, const char *key, size_t klen,
+                    const void *arg)
 {
-    if (!util_str2ll(k->argv[numi], k->argl[numi], n) || *n < 1) {
-        reply_err(k->c, RT_NUMKEYS_ZERO);
-        return -1;
-    }
-    int wi = numi + 1;
-    if (*n >= k->argc - wi) {
-        reply_err(k->c, RT_SYNTAX);
-        return -1;
-    }
-    wi += (int)*n;
-    if (arg_is(k, wi, "min")) {
-        *max = 0;
-    } else if (arg_is(k, wi, "max")) {
-        *max = 1;
-    } else {
-        reply_err(k->c, RT_SYNTAX);
-        return -1;
-    }
-    *count = -1;
-    for (int j = wi + 1; j < k->argc; j++) {
-        if (*count == -1 && arg_is(k, j, "count") && j + 1 < k->argc) {
-            j++;
-            if (!util_str2ll(k->argv[j], k->argl[j], count) || *count < 1) {
-                reply_err(k->c, RT_COUNT_POSITIVE);
-                return -1;
-            }
-        } else {
-            reply_err(k->c, RT_SYNTAX);
-            return -1;
-        }
-    }
-    if (*count == -1)
-        *count = 1;
-    return 0;
+    const struct zo_wait *w = arg;
+    struct db *db = &core->db[dbi];
+    int64_t now = core_now_ms(core);
+    struct obj *o = db_lookup(db, key, klen, now);
+    if (o == NULL || o->type != OBJ_ZSET)
+        return 0;
+    zo_pop_reply(c, db, now, key, klen, o, w->max, w->count, w->nested);
+    watch_touch(core, dbi, key, klen);
+    return 1;
+}
+
+static void zo_timeout(struct client *c, const void *arg)
+{
+    (void)arg;
+    reply_null_array(c);
 }
 
 /* Pops from the first non-empty key of argv[first..first+n), or blocks on
@@ -448,16 +434,47 @@ static void zo_pop_or_block(struct call *k, int first, long n, int max, long lon
                      count, nested);
         return;
     }
-    (void)deadline;
-    reply_null_array(k->c);
+    if (deadline < 0 || !block_allowed(k->c)) {
+        reply_null_array(k->c);
+        return;
+    }
+    struct zo_wait w = {max, nested, count};
+    block_wait(k->core, k->c, k->argv + first, k->argl + first, (int)n, deadline, zo_serve,
+               zo_timeout, &w, sizeof(w));
 }
 
 static void zmpop_cmd(struct call *k)
 {
     long long n, count;
     int max;
-    if (zo_mpop_args(k, 1, &n, &max, &count) == 0)
+    if (arg_mpop(k, 1, "min", "max", &n, &max, &count) == 0)
         zo_pop_or_block(k, 2, (long)n, max, count, 1, -1);
+}
+
+static void bzmpop_cmd(struct call *k)
+{
+    long long n, count;
+    int max;
+    int64_t deadline;
+    /* the timeout is read last, as in Redis */
+    if (arg_mpop(k, 2, "min", "max", &n, &max, &count) == 0 && block_timeout_arg(k, 1, &deadline) == 0)
+        zo_pop_or_block(k, 3, (long)n, max, count, 1, deadline);
+}
+
+static void bzpop_generic(struct call *k, int max)
+{
+    int64_t deadline;
+    if (block_timeout_arg(k, k->argc - 1, &deadline) == 0)
+        zo_pop_or_block(k, 1, k->argc - 2, max, 1, 0, deadline);
+}
+
+static void bzpopmin_cmd(struct call *k)
+{
+    bzpop_generic(k, 0);
+}
+static void bzpopmax_cmd(struct call *k)
+{
+    bzpop_generic(k, 1);
 }
 
 struct cmd_def cmd_zsetops_table[] = {
@@ -478,5 +495,16 @@ struct cmd_def cmd_zsetops_table[] = {
     {"zmpop", -4, CMD_WRITE, zmpop_cmd, NULL, "sorted-set",
      "Returns the highest- or lowest-scoring members from one or more sorted sets after removing "
      "them. Deletes the sorted set if the last member was popped.", 0},
+    {"bzpopmin", -3, CMD_WRITE, bzpopmin_cmd, NULL, "sorted-set",
+     "Removes and returns the member with the lowest score from one or more sorted sets. Blocks "
+     "until a member is available otherwise. Deletes the sorted set if the last element was "
+     "popped.", 0},
+    {"bzpopmax", -3, CMD_WRITE, bzpopmax_cmd, NULL, "sorted-set",
+     "Removes and returns the member with the highest score from one or more sorted sets. Blocks "
+     "until a member available otherwise.  Deletes the sorted set if the last element was "
+     "popped.", 0},
+    {"bzmpop", -5, CMD_WRITE, bzmpop_cmd, NULL, "sorted-set",
+     "Removes and returns a member by score from one or more sorted sets. Blocks until a member "
+     "is available otherwise. Deletes the sorted set if the last element was popped.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

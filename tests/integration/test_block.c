@@ -224,6 +224,61 @@ static void test_gone_and_resp3(void **state)
     it_stop(redis);
 }
 
+/* BZPOPMIN/BZPOPMAX served in blocking order, one member each, the lowest
+ * or highest; BZMPOP takes up to its COUNT. Only a sorted set wakes them
+ * (not a set), also one made by ZUNIONSTORE; of two keys given values in
+ * one EXEC, the first one given serves. */
+static void test_zset_pops(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BZPOPMIN z 0", "", 1},
+        {'C', "BZPOPMAX z 0", "", 2},
+        {'B', "ZADD z 1 a 2 b 3 c", "BAC", -1},
+        {'B', "ZRANGE z 0 -1 WITHSCORES", "B", -1},
+        {'A', "BZMPOP 0 2 z1 z2 MIN COUNT 2", "", 1},
+        {'B', "ZADD z2 5 x 6 y 7 w", "BA", -1},
+        {'A', "BZMPOP 0 1 z3 MAX COUNT 5", "", 1},
+        {'B', "ZADD z3 1 p 2 q", "BA", -1},
+        {'B', "EXISTS z3", "B", -1},
+        {'A', "BZPOPMIN k 0", "", 1},
+        {'B', "SADD k a", "B", -1},
+        {'A', "PING", "", 1},
+        {'B', "DEL k", "B", -1},
+        {'B', "ZADD k 1 a", "BAA", -1},
+        {'A', "BZPOPMAX d 0", "", 1},
+        {'B', "ZUNIONSTORE d 2 z z2 WEIGHTS 1 2", "BA", -1},
+        {'A', "BZPOPMIN k1 k2 0", "", 1},
+        {'B', "MULTI", "B", -1},
+        {'B', "ZADD k2 2 m", "B", -1},
+        {'B', "ZADD k1 1 n", "B", -1},
+        {'B', "EXEC", "BA", -1},
+        {'B', "ZRANGE k1 0 -1", "B", -1},
+    };
+    BK_DIFF(s, "A: *3\\r\\n$1\\r\\nz\\r\\n$1\\r\\na\\r\\n$1\\r\\n1\\r\\n");
+}
+
+/* BLMPOP takes up to COUNT elements when served, in blocking order with
+ * BLPOP; from the first of its keys that gets a list. */
+static void test_lmpop(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BLMPOP 0 2 l1 l2 RIGHT COUNT 2", "", 1},
+        {'C', "BLPOP l2 0", "", 2},
+        {'B', "RPUSH l2 a b c", "BAC", -1},
+        {'B', "EXISTS l2", "B", -1},
+        {'A', "BLMPOP 0 1 l3 LEFT COUNT 10", "", 1},
+        {'C', "BLMPOP 0 1 l3 LEFT", "", 2},
+        {'B', "RPUSH l3 x y", "BA", -1},
+        {'B', "RPUSH l3 z", "BC", -1},
+        {'A', "BLMPOP 0 2 l4 l5 LEFT", "", 1},
+        {'B', "SET l5 s", "B", -1},
+        {'B', "RPUSH l4 v", "BA", -1},
+    };
+    BK_DIFF(s, "A: *2\\r\\n$2\\r\\nl2\\r\\n*2\\r\\n$1\\r\\nc\\r\\n$1\\r\\nb\\r\\n");
+}
+
 /* ---- mockredis only ------------------------------------------------------------ */
 
 static void bk_expect(struct mh_conn *c, const char *line, const char *want)
@@ -362,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_moves),         cmocka_unit_test(test_gone_and_resp3),
         cmocka_unit_test(test_virtual_clock), cmocka_unit_test(test_real_timeout),
         cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_zset_pops),     cmocka_unit_test(test_lmpop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
