@@ -46,6 +46,7 @@ struct block_reg {
     char **ready; /* "<db><key>" copies, oldest first */
     size_t *readyl;
     size_t nready, capready;
+    int hushed; /* block_hush: changes wake nobody */
 };
 
 static void waiters_free(void *p)
@@ -191,7 +192,7 @@ static void unblock(struct core *core, struct client *c)
 void block_changed(struct core *core, int dbi, const char *key, size_t klen)
 {
     struct block_reg *r = core->blocks;
-    if (r == NULL || key == NULL || dict_size(r->keys) == 0)
+    if (r == NULL || key == NULL || r->hushed || dict_size(r->keys) == 0)
         return;
     char *k = bkey(dbi, key, klen);
     struct dict_entry *e = dict_find(r->keys, k, klen + 1);
@@ -208,6 +209,12 @@ void block_changed(struct core *core, int dbi, const char *key, size_t klen)
     }
     r->ready[r->nready] = k;
     r->readyl[r->nready++] = klen + 1;
+}
+
+void block_hush(struct core *core, int on)
+{
+    if (core->blocks != NULL)
+        core->blocks->hushed = on;
 }
 
 /* Serves the waiters of one key, first come first served, until one finds

@@ -59,6 +59,12 @@ int64_t block_deadline(const struct client *c);
 /* The keyspace listener's part: key (NULL: a flush) was given a value or
  * changed; waiters on it are served by the next block_serve. */
 void block_changed(struct core *core, int dbi, const char *key, size_t klen);
+/* Between block_hush(core, 1) and block_hush(core, 0) keys given values
+ * wake nobody: for a store that replaces a key which already exists, which
+ * Redis 7.0 does not signal as ready (ZUNIONSTORE, ZRANGESTORE ... over a
+ * string a BZPOPMIN waits on leave it waiting). Keys made ready before
+ * stay ready. */
+void block_hush(struct core *core, int on);
 /* Serves the waiters of every key that changed since the last call. */
 void block_serve(struct core *core);
 /* Times out every blocked client whose deadline is at or before now_ms. */

@@ -331,3 +331,14 @@ int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long
         *count = 1;
     return 0;
 }
+
+void arg_store(struct call *k, int i, struct obj *o)
+{
+    struct db *db = core_db(k->c);
+    int existed = db_lookup(db, k->argv[i], k->argl[i], core_now_ms(k->core)) != NULL;
+    if (existed)
+        block_hush(k->core, 1);
+    db_set(db, k->argv[i], k->argl[i], o, 0);
+    if (existed)
+        block_hush(k->core, 0);
+}

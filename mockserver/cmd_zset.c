@@ -466,7 +466,7 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
                 const struct zset_node *x = zset_at(o->u.zset, rev ? first - i : first + i);
                 zset_set(d->u.zset, x->m, x->len, x->score);
             }
-            db_set(db, k->argv[dsti], k->argl[dsti], d, 0);
+            arg_store(k, dsti, d);
         }
         reply_int(k->c, (long long)n);
         return;

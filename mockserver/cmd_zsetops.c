@@ -20,8 +20,10 @@
  * Results are sorted sets (zset.h), so replies come in (score, member)
  * order. A STORE whose result is empty deletes the destination, whatever
  * it held, and answers 0; else it replaces the destination whatever its
- * type. Both go through db_set/db_delete, so WATCH and blocked clients see
- * them.
+ * type. Both go through db_set/db_delete (arg_store), so WATCH sees them;
+ * blocked clients see a destination that is new, not one replaced (Redis
+ * 7.0 leaves a BZPOPMIN waiting when ZUNIONSTORE replaces a string it waits
+ * on).
  *
  * ZMPOP BZMPOP answer [key, [[member, score], ...]] (pairs in RESP2 too);
  * BZPOPMIN/BZPOPMAX answer the flat [key, member, score]. Nothing to pop is
@@ -294,7 +296,7 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
             db_delete(db, k->argv[dsti], k->argl[dsti], core_now_ms(k->core));
             obj_free(res);
         } else {
-            db_set(db, k->argv[dsti], k->argl[dsti], res, 0);
+            arg_store(k, dsti, res);
         }
         reply_int(k->c, (long long)len);
         goto out;

@@ -227,7 +227,8 @@ static void test_gone_and_resp3(void **state)
 /* BZPOPMIN/BZPOPMAX served in blocking order, one member each, the lowest
  * or highest; BZMPOP takes up to its COUNT. Only a sorted set wakes them
  * (not a set), also one made by ZUNIONSTORE; of two keys given values in
- * one EXEC, the first one given serves. */
+ * one EXEC, the first one given serves. A key that exists and is replaced
+ * by a STORE, or added to, wakes nobody in Redis 7.0: only a new key does. */
 static void test_zset_pops(void **state)
 {
     (void)state;
@@ -254,6 +255,15 @@ static void test_zset_pops(void **state)
         {'B', "ZADD k1 1 n", "B", -1},
         {'B', "EXEC", "BA", -1},
         {'B', "ZRANGE k1 0 -1", "B", -1},
+        {'A', "BZPOPMIN o 0", "", 1},
+        {'B', "SET o s", "B", -1},
+        {'B', "ZUNIONSTORE o 1 z", "B", -1},
+        {'A', "PING", "", 1},
+        {'B', "ZADD o 7 n", "B", -1},
+        {'B', "ZRANGESTORE o z 0 -1", "B", -1},
+        {'B', "ZINTERSTORE o 2 z z", "B", -1},
+        {'B', "DEL o", "B", -1},
+        {'B', "ZDIFFSTORE o 1 z2", "BAA", -1},
     };
     BK_DIFF(s, "A: *3\\r\\n$1\\r\\nz\\r\\n$1\\r\\na\\r\\n$1\\r\\n1\\r\\n");
 }
