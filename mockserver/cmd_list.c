@@ -781,10 +781,8 @@ struct cmd_def cmd_list_table[] = {
      "Pops an element from a list, pushes it to another list and returns it. Blocks until an "
      "element is available otherwise. Deletes the list if the last element was moved.", 0},
     {"lmpop", -4, CMD_WRITE, lmpop_cmd, NULL, "list",
-     "Returns multiple elements from a list after removing them. Deletes the list if the last "
-     "element was popped.", 0},
+     "Pop elements from a list", 0},
     {"blmpop", -5, CMD_WRITE, blmpop_cmd, NULL, "list",
-     "Pops the first element from one of multiple lists. Blocks until an element is available "
-     "otherwise. Deletes the list if the last element was popped.", 0},
+     "Pop elements from a list, or block until one is available", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -230,7 +230,7 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
         }
         src[i].o = o;
         src[i].weight = 1.0;
-        src[i].card = o == NULL ? 0
+        src[i].card = o == NULL            ? 0
                       : o->type == OBJ_SET ? dict_size(o->u.set)
                                            : zset_len(o->u.zset);
         src[i].pos = (int)i;
@@ -351,8 +351,8 @@ static void zintercard_cmd(struct call *k)
  * lowest first or highest first, and replies: [key, [[m, s], ...]] when
  * nested, else the flat [key, member, score] of one member. Deletes the key
  * when it empties. */
-static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const char *key,
-                         size_t klen, struct obj *o, int max, long long count, int nested)
+static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const char *key, size_t klen,
+                         struct obj *o, int max, long long count, int nested)
 {
     struct zset *z = o->u.zset;
     size_t n = (unsigned long long)count < zset_len(z) ? (size_t)count : zset_len(z);
@@ -424,8 +424,8 @@ static void zo_timeout(struct client *c, const void *arg)
 
 /* Pops from the first non-empty key of argv[first..first+n), or blocks on
  * them (deadline >= 0), or answers a null array. */
-static void zo_pop_or_block(struct call *k, int first, long n, int max, long long count,
-                            int nested, int64_t deadline)
+static void zo_pop_or_block(struct call *k, int first, long n, int max, long long count, int nested,
+                            int64_t deadline)
 {
     int at = 0, bad;
     struct obj *o = zo_pop_find(k, first, n, &at, &bad);
@@ -459,7 +459,8 @@ static void bzmpop_cmd(struct call *k)
     int max;
     int64_t deadline;
     /* the timeout is read last, as in Redis */
-    if (arg_mpop(k, 2, "min", "max", &n, &max, &count) == 0 && block_timeout_arg(k, 1, &deadline) == 0)
+    if (arg_mpop(k, 2, "min", "max", &n, &max, &count) == 0 &&
+        block_timeout_arg(k, 1, &deadline) == 0)
         zo_pop_or_block(k, 3, (long)n, max, count, 1, deadline);
 }
 
@@ -480,33 +481,28 @@ static void bzpopmax_cmd(struct call *k)
 }
 
 struct cmd_def cmd_zsetops_table[] = {
-    {"zunion", -3, 0, zunion_cmd, NULL, "sorted-set", "Returns the union of multiple sorted sets.",
-     0},
-    {"zinter", -3, 0, zinter_cmd, NULL, "sorted-set",
-     "Returns the intersect of multiple sorted sets.", 0},
-    {"zdiff", -3, 0, zdiff_cmd, NULL, "sorted-set",
-     "Returns the difference between multiple sorted sets.", 0},
+    {"zunion", -3, 0, zunion_cmd, NULL, "sorted-set", "Add multiple sorted sets", 0},
+    {"zinter", -3, 0, zinter_cmd, NULL, "sorted-set", "Intersect multiple sorted sets", 0},
+    {"zdiff", -3, 0, zdiff_cmd, NULL, "sorted-set", "Subtract multiple sorted sets", 0},
     {"zunionstore", -4, CMD_WRITE, zunionstore_cmd, NULL, "sorted-set",
-     "Stores the union of multiple sorted sets in a key.", 0},
+     "Add multiple sorted sets and store the resulting sorted set in a new key", 0},
     {"zinterstore", -4, CMD_WRITE, zinterstore_cmd, NULL, "sorted-set",
-     "Stores the intersect of multiple sorted sets in a key.", 0},
+     "Intersect multiple sorted sets and store the resulting sorted set in a new key", 0},
     {"zdiffstore", -4, CMD_WRITE, zdiffstore_cmd, NULL, "sorted-set",
-     "Stores the difference of multiple sorted sets in a key.", 0},
+     "Subtract multiple sorted sets and store the resulting sorted set in a new key", 0},
     {"zintercard", -3, 0, zintercard_cmd, NULL, "sorted-set",
-     "Returns the number of members of the intersect of multiple sorted sets.", 0},
+     "Intersect multiple sorted sets and return the cardinality of the result", 0},
     {"zmpop", -4, CMD_WRITE, zmpop_cmd, NULL, "sorted-set",
-     "Returns the highest- or lowest-scoring members from one or more sorted sets after removing "
-     "them. Deletes the sorted set if the last member was popped.", 0},
+     "Remove and return members with scores in a sorted set", 0},
     {"bzpopmin", -3, CMD_WRITE, bzpopmin_cmd, NULL, "sorted-set",
-     "Removes and returns the member with the lowest score from one or more sorted sets. Blocks "
-     "until a member is available otherwise. Deletes the sorted set if the last element was "
-     "popped.", 0},
+     "Remove and return the member with the lowest score from one or more sorted sets, or "
+     "block until one is available",
+     0},
     {"bzpopmax", -3, CMD_WRITE, bzpopmax_cmd, NULL, "sorted-set",
-     "Removes and returns the member with the highest score from one or more sorted sets. Blocks "
-     "until a member available otherwise.  Deletes the sorted set if the last element was "
-     "popped.", 0},
+     "Remove and return the member with the highest score from one or more sorted sets, or "
+     "block until one is available",
+     0},
     {"bzmpop", -5, CMD_WRITE, bzmpop_cmd, NULL, "sorted-set",
-     "Removes and returns a member by score from one or more sorted sets. Blocks until a member "
-     "is available otherwise. Deletes the sorted set if the last element was popped.", 0},
+     "Remove and return members with scores in a sorted set or block until one is available", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
