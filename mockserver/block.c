@@ -217,21 +217,29 @@ void block_hush(struct core *core, int on)
         core->blocks->hushed = on;
 }
 
-/* Serves the waiters of one key, first come first served, until one finds
- * nothing (the key has no more for anybody). */
+/* Serves the waiters of one key, first come first served, each tried once:
+ * one that finds nothing there (the key is gone, or holds another type
+ * than it pops: a BZPOPMIN ahead of a BLPOP on a key that became a list)
+ * is passed over and waits on, as in Redis, whose serving of a list key
+ * skips the clients blocked for another type. */
 static void serve_key(struct core *core, const char *k, size_t kl)
 {
     struct block_reg *r = core->blocks;
+    int skipped = 0; /* waiters at the front passed over this time */
     for (;;) {
         struct dict_entry *e = dict_find(r->keys, k, kl);
         if (e == NULL)
             return;
         struct waiters *w = e->val;
         w->queued = 0;
-        struct client *c = w->c[0];
-        struct block_state *b = c->blk;
-        if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0)
+        if (skipped >= w->n)
             return;
+        struct client *c = w->c[skipped];
+        struct block_state *b = c->blk;
+        if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0) {
+            skipped++;
+            continue;
+        }
         unblock(core, c);
     }
 }

@@ -289,6 +289,28 @@ static void test_lmpop(void **state)
     BK_DIFF(s, "A: *2\\r\\n$2\\r\\nl2\\r\\n*2\\r\\n$1\\r\\nc\\r\\n$1\\r\\nb\\r\\n");
 }
 
+/* Waiters of both kinds on one key: a list serves the list pops only, in
+ * their order, past a sorted-set pop that blocked first, and the other way
+ * round; the one passed over waits on. */
+static void test_mixed_waiters(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BZPOPMIN m 0", "", 1},
+        {'C', "BLPOP m 0", "", 2},
+        {'B', "RPUSH m v w", "BC", -1},
+        {'B', "LRANGE m 0 -1", "B", -1},
+        {'B', "DEL m", "B", -1},
+        {'B', "ZADD m 1 a", "BA", -1},
+        {'A', "BLMPOP 0 1 n LEFT", "", 1},
+        {'C', "BZMPOP 0 1 n MAX", "", 2},
+        {'B', "ZADD n 1 a 2 b", "BC", -1},
+        {'B', "DEL n", "B", -1},
+        {'B', "RPUSH n x", "BA", -1},
+    };
+    BK_DIFF(s, "C: *2\\r\\n$1\\r\\nm\\r\\n$1\\r\\nv\\r\\n");
+}
+
 /* ---- mockredis only ------------------------------------------------------------ */
 
 static void bk_expect(struct mh_conn *c, const char *line, const char *want)
@@ -428,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_virtual_clock), cmocka_unit_test(test_real_timeout),
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_zset_pops),     cmocka_unit_test(test_lmpop),
+        cmocka_unit_test(test_mixed_waiters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
