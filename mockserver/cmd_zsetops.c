@@ -17,8 +17,10 @@
  * ZINTER fold their inputs smallest first (a stable sort by cardinality),
  * the order in which Redis makes its floating-point sums too.
  *
- * Results are sorted sets (zset.h), so replies come in (score, member)
- * order. A STORE whose result is empty deletes the destination, whatever
+ * Replies come in (score, member) order, a -0 computed kept as "-0" as
+ * Redis answers it; a stored result is a zset (zset.h), whose -0 is 0: as
+ * Redis stores a small result (a listpack), not as a large one (a skip
+ * list keeps -0 there; a known difference). A STORE whose result is empty deletes the destination, whatever
  * it held, and answers 0; else it replaces the destination whatever its
  * type. Both go through db_set/db_delete (arg_store), so WATCH sees them;
  * blocked clients see a destination that is new, not one replaced (Redis
@@ -137,7 +139,47 @@ static double zo_weigh(const struct zo_src *s, double score)
     return isnan(v) ? 0.0 : v;
 }
 
-static void zo_union(struct zset *dst, const struct zo_src *src, long n, enum zo_aggr aggr)
+/* The result being built: member -> its score (a double the dict owns).
+ * Not a zset, which stores -0.0 as 0: Redis answers a -0 that ZUNION or
+ * ZINTER computes (WEIGHTS -1 on a score of 0) as "-0", and keeps the sign
+ * of zero through the aggregation. */
+static double *zo_acc_find(struct dict *acc, const char *m, size_t ml)
+{
+    struct dict_entry *e = dict_find(acc, m, ml);
+    return e ? e->val : NULL;
+}
+
+static void zo_acc_set(struct dict *acc, const char *m, size_t ml, double score)
+{
+    int created;
+    struct dict_entry *e = dict_upsert(acc, m, ml, &created);
+    if (created)
+        e->val = mem_alloc(sizeof(double));
+    *(double *)e->val = score;
+}
+
+static int zo_cmp_entry(const void *a, const void *b)
+{
+    const struct dict_entry *x = *(const struct dict_entry *const *)a;
+    const struct dict_entry *y = *(const struct dict_entry *const *)b;
+    double sx = *(const double *)x->val, sy = *(const double *)y->val;
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    return zset_cmp_bytes(x->key, x->klen, y->key, y->klen);
+}
+
+/* The entries of acc in (score, member) order; the caller frees the array. */
+static const struct dict_entry **zo_acc_sorted(const struct dict *acc)
+{
+    size_t n = dict_size(acc), i = 0;
+    const struct dict_entry **v = mem_alloc((n + 1) * sizeof(*v));
+    for (const struct dict_entry *e = dict_first(acc); e; e = dict_next(e))
+        v[i++] = e;
+    qsort(v, n, sizeof(*v), zo_cmp_entry);
+    return v;
+}
+
+static void zo_union(struct dict *dst, const struct zo_src *src, long n, enum zo_aggr aggr)
 {
     for (long i = 0; i < n; i++) {
         struct zo_it it;
@@ -147,15 +189,18 @@ static void zo_union(struct zset *dst, const struct zo_src *src, long n, enum zo
         zo_it_start(&it, &src[i]);
         while (zo_it_next(&it, &m, &ml, &score)) {
             double v = zo_weigh(&src[i], score);
-            const struct zset_node *x = zset_find(dst, m, ml);
-            zset_set(dst, m, ml, x ? zo_aggregate(aggr, x->score, v) : v);
+            double *t = zo_acc_find(dst, m, ml);
+            if (t != NULL)
+                *t = zo_aggregate(aggr, *t, v);
+            else
+                zo_acc_set(dst, m, ml, v);
         }
     }
 }
 
 /* The members of src[0] found in every other input; with dst NULL only
  * counted, up to limit (0: no limit). Returns the count. */
-static size_t zo_inter(struct zset *dst, const struct zo_src *src, long n, enum zo_aggr aggr,
+static size_t zo_inter(struct dict *dst, const struct zo_src *src, long n, enum zo_aggr aggr,
                        size_t limit)
 {
     size_t found = 0;
@@ -178,7 +223,7 @@ static size_t zo_inter(struct zset *dst, const struct zo_src *src, long n, enum 
             continue;
         found++;
         if (dst != NULL)
-            zset_set(dst, m, ml, score);
+            zo_acc_set(dst, m, ml, score);
         else if (limit && found >= limit)
             break;
     }
@@ -186,7 +231,7 @@ static size_t zo_inter(struct zset *dst, const struct zo_src *src, long n, enum 
 }
 
 /* src is in argument order here: the first input minus all the others. */
-static void zo_diff(struct zset *dst, const struct zo_src *src, long n)
+static void zo_diff(struct dict *dst, const struct zo_src *src, long n)
 {
     struct zo_it it;
     const char *m;
@@ -198,7 +243,7 @@ static void zo_diff(struct zset *dst, const struct zo_src *src, long n)
         while (j < n && !zo_find(&src[j], m, ml, &dummy))
             j++;
         if (j == n)
-            zset_set(dst, m, ml, score);
+            zo_acc_set(dst, m, ml, score);
     }
 }
 
@@ -281,37 +326,39 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
         reply_int(k->c, (long long)c);
         goto out;
     }
-    struct obj *res = obj_new_zset();
-    struct zset *z = res->u.zset;
+    struct dict *acc = dict_new(free);
     if (op == ZO_UNION)
-        zo_union(z, src, (long)n, aggr);
+        zo_union(acc, src, (long)n, aggr);
     else if (op == ZO_INTER && src[0].card)
-        zo_inter(z, src, (long)n, aggr, 0);
+        zo_inter(acc, src, (long)n, aggr, 0);
     else if (op == ZO_DIFF)
-        zo_diff(z, src, (long)n);
-    size_t len = zset_len(z);
+        zo_diff(acc, src, (long)n);
+    size_t len = dict_size(acc);
     if (dsti) {
-        struct db *db = core_db(k->c);
+        /* stored, -0 becomes 0 (zset.h), as in a listpack in Redis */
         if (len == 0) {
-            db_delete(db, k->argv[dsti], k->argl[dsti], core_now_ms(k->core));
-            obj_free(res);
+            db_delete(core_db(k->c), k->argv[dsti], k->argl[dsti], core_now_ms(k->core));
         } else {
+            struct obj *res = obj_new_zset();
+            for (const struct dict_entry *e = dict_first(acc); e; e = dict_next(e))
+                zset_set(res->u.zset, e->key, e->klen, *(const double *)e->val);
             arg_store(k, dsti, res);
         }
         reply_int(k->c, (long long)len);
-        goto out;
+    } else {
+        const struct dict_entry **v = zo_acc_sorted(acc);
+        int nested = withscores && k->c->proto >= 3;
+        reply_array(k->c, (long long)len * (withscores && !nested ? 2 : 1));
+        for (size_t i = 0; i < len; i++) {
+            if (nested)
+                reply_array(k->c, 2);
+            reply_bulk(k->c, v[i]->key, v[i]->klen);
+            if (withscores)
+                reply_double(k->c, *(const double *)v[i]->val);
+        }
+        free(v);
     }
-    int nested = withscores && k->c->proto >= 3;
-    reply_array(k->c, (long long)len * (withscores && !nested ? 2 : 1));
-    for (size_t i = 0; i < len; i++) {
-        const struct zset_node *x = zset_at(z, i);
-        if (nested)
-            reply_array(k->c, 2);
-        reply_bulk(k->c, x->m, x->len);
-        if (withscores)
-            reply_double(k->c, x->score);
-    }
-    obj_free(res);
+    dict_free(acc);
 out:
     free(src);
 }
