@@ -20,12 +20,11 @@
  * Replies come in (score, member) order, a -0 computed kept as "-0" as
  * Redis answers it; a stored result is a zset (zset.h), whose -0 is 0: as
  * Redis stores a small result (a listpack), not as a large one (a skip
- * list keeps -0 there; a known difference). A STORE whose result is empty deletes the destination, whatever
- * it held, and answers 0; else it replaces the destination whatever its
- * type. Both go through db_set/db_delete (arg_store), so WATCH sees them;
- * blocked clients see a destination that is new, not one replaced (Redis
- * 7.0 leaves a BZPOPMIN waiting when ZUNIONSTORE replaces a string it waits
- * on).
+ * list keeps -0 there; a known difference). A STORE whose result is empty deletes the destination,
+ * whatever it held, and answers 0; else it replaces the destination whatever its type. Both go
+ * through db_set/db_delete (arg_store), so WATCH sees them; blocked clients see a destination that
+ * is new, not one replaced (Redis 7.0 leaves a BZPOPMIN waiting when ZUNIONSTORE replaces a string
+ * it waits on).
  *
  * ZMPOP BZMPOP answer [key, [[member, score], ...]] (pairs in RESP2 too);
  * BZPOPMIN/BZPOPMAX answer the flat [key, member, score]. Nothing to pop is
