@@ -7,9 +7,11 @@
  *   - a key it waits on is given a value (the keyspace reports it through
  *     db->on_change) and the command's serve function can take from it.
  *     Clients waiting on one key are served in the order they blocked, one
- *     element each, after the command that gave the value has finished
- *     (after the whole EXEC: a transaction that pushes and deletes serves
- *     nobody). A serve may give another key a value (BLMOVE): its waiters
+ *     element each (BLMPOP, BZMPOP: up to their COUNT), each tried once; one
+ *     that finds nothing for it there (a BZPOPMIN when the key is a list)
+ *     is passed over and waits on. Serving starts after the command that
+ *     gave the value has finished (after the whole EXEC: a transaction
+ *     that pushes and deletes serves nobody). A serve may give another key a value (BLMOVE): its waiters
  *     are served next, in the same round;
  *   - its deadline passes on the server clock: the timeout reply. With the
  *     virtual clock, MOCK CLOCK ADVANCE (or a scenario's advance) times it
