@@ -46,6 +46,7 @@ struct block_reg {
     char **ready; /* "<db><key>" copies, oldest first */
     size_t *readyl;
     size_t nready, capready;
+    int hushed; /* block_hush: changes wake nobody */
 };
 
 static void waiters_free(void *p)
@@ -191,7 +192,7 @@ static void unblock(struct core *core, struct client *c)
 void block_changed(struct core *core, int dbi, const char *key, size_t klen)
 {
     struct block_reg *r = core->blocks;
-    if (r == NULL || key == NULL || dict_size(r->keys) == 0)
+    if (r == NULL || key == NULL || r->hushed || dict_size(r->keys) == 0)
         return;
     char *k = bkey(dbi, key, klen);
     struct dict_entry *e = dict_find(r->keys, k, klen + 1);
@@ -210,21 +211,35 @@ void block_changed(struct core *core, int dbi, const char *key, size_t klen)
     r->readyl[r->nready++] = klen + 1;
 }
 
-/* Serves the waiters of one key, first come first served, until one finds
- * nothing (the key has no more for anybody). */
+void block_hush(struct core *core, int on)
+{
+    if (core->blocks != NULL)
+        core->blocks->hushed = on;
+}
+
+/* Serves the waiters of one key, first come first served, each tried once:
+ * one that finds nothing there (the key is gone, or holds another type
+ * than it pops: a BZPOPMIN ahead of a BLPOP on a key that became a list)
+ * is passed over and waits on, as in Redis, whose serving of a list key
+ * skips the clients blocked for another type. */
 static void serve_key(struct core *core, const char *k, size_t kl)
 {
     struct block_reg *r = core->blocks;
+    int skipped = 0; /* waiters at the front passed over this time */
     for (;;) {
         struct dict_entry *e = dict_find(r->keys, k, kl);
         if (e == NULL)
             return;
         struct waiters *w = e->val;
         w->queued = 0;
-        struct client *c = w->c[0];
-        struct block_state *b = c->blk;
-        if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0)
+        if (skipped >= w->n)
             return;
+        struct client *c = w->c[skipped];
+        struct block_state *b = c->blk;
+        if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0) {
+            skipped++;
+            continue;
+        }
         unblock(core, c);
     }
 }

@@ -1,4 +1,5 @@
-/* block.h - clients blocked on keys: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH.
+/* block.h - clients blocked on keys: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH,
+ * BLMPOP (cmd_list.c), BZPOPMIN, BZPOPMAX, BZMPOP (cmd_zsetops.c).
  *
  * A blocking command that finds nothing to take calls block_wait. The
  * client then stops -- the network side keeps its further input for later,
@@ -6,9 +7,11 @@
  *   - a key it waits on is given a value (the keyspace reports it through
  *     db->on_change) and the command's serve function can take from it.
  *     Clients waiting on one key are served in the order they blocked, one
- *     element each, after the command that gave the value has finished
- *     (after the whole EXEC: a transaction that pushes and deletes serves
- *     nobody). A serve may give another key a value (BLMOVE): its waiters
+ *     element each (BLMPOP, BZMPOP: up to their COUNT), each tried once; one
+ *     that finds nothing for it there (a BZPOPMIN when the key is a list)
+ *     is passed over and waits on. Serving starts after the command that
+ *     gave the value has finished (after the whole EXEC: a transaction
+ *     that pushes and deletes serves nobody). A serve may give another key a value (BLMOVE): its waiters
  *     are served next, in the same round;
  *   - its deadline passes on the server clock: the timeout reply. With the
  *     virtual clock, MOCK CLOCK ADVANCE (or a scenario's advance) times it
@@ -58,6 +61,12 @@ int64_t block_deadline(const struct client *c);
 /* The keyspace listener's part: key (NULL: a flush) was given a value or
  * changed; waiters on it are served by the next block_serve. */
 void block_changed(struct core *core, int dbi, const char *key, size_t klen);
+/* Between block_hush(core, 1) and block_hush(core, 0) keys given values
+ * wake nobody: for a store that replaces a key which already exists, which
+ * Redis 7.0 does not signal as ready (ZUNIONSTORE, ZRANGESTORE ... over a
+ * string a BZPOPMIN waits on leave it waiting). Keys made ready before
+ * stay ready. */
+void block_hush(struct core *core, int on);
 /* Serves the waiters of every key that changed since the last call. */
 void block_serve(struct core *core);
 /* Times out every blocked client whose deadline is at or before now_ms. */

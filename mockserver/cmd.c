@@ -24,7 +24,7 @@
 static struct cmd_def *tables[] = {
     cmd_conn_table, cmd_server_table, cmd_keys_table, cmd_string_table,
     cmd_bit_table,  cmd_hash_table,   cmd_list_table, cmd_set_table,
-    cmd_zset_table, cmd_sort_table,   cmd_multi_table, cmd_mock_table,
+    cmd_zset_table, cmd_zsetops_table, cmd_sort_table, cmd_multi_table, cmd_mock_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -291,4 +291,54 @@ struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, in
         return NULL;
     }
     return o;
+}
+
+int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,
+             int *where, long long *count)
+{
+    if (!util_str2ll(k->argv[numi], k->argl[numi], numkeys) || *numkeys < 1) {
+        reply_err(k->c, RT_NUMKEYS_ZERO);
+        return -1;
+    }
+    int wi = numi + 1;
+    if (*numkeys >= k->argc - wi) {
+        reply_err(k->c, RT_SYNTAX);
+        return -1;
+    }
+    wi += (int)*numkeys;
+    if (arg_is(k, wi, w0)) {
+        *where = 0;
+    } else if (arg_is(k, wi, w1)) {
+        *where = 1;
+    } else {
+        reply_err(k->c, RT_SYNTAX);
+        return -1;
+    }
+    *count = -1;
+    for (int j = wi + 1; j < k->argc; j++) {
+        if (*count == -1 && arg_is(k, j, "count") && j + 1 < k->argc) {
+            j++;
+            if (!util_str2ll(k->argv[j], k->argl[j], count) || *count < 1) {
+                reply_err(k->c, RT_COUNT_POSITIVE);
+                return -1;
+            }
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            return -1;
+        }
+    }
+    if (*count == -1)
+        *count = 1;
+    return 0;
+}
+
+void arg_store(struct call *k, int i, struct obj *o)
+{
+    struct db *db = core_db(k->c);
+    int existed = db_lookup(db, k->argv[i], k->argl[i], core_now_ms(k->core)) != NULL;
+    if (existed)
+        block_hush(k->core, 1);
+    db_set(db, k->argv[i], k->argl[i], o, 0);
+    if (existed)
+        block_hush(k->core, 0);
 }

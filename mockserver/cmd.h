@@ -58,6 +58,7 @@ extern struct cmd_def cmd_list_table[];
 extern struct cmd_def cmd_set_table[];
 extern struct cmd_def cmd_zset_table[];
 extern struct cmd_def cmd_sort_table[];
+extern struct cmd_def cmd_zsetops_table[];
 extern struct cmd_def cmd_multi_table[];
 extern struct cmd_def cmd_mock_table[];
 
@@ -96,5 +97,18 @@ struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, in
  * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.
  * Returns 0, or -1 after replying with the error. */
 int arg_rand_count(struct call *k, const char *with_option, long long *count, int *with);
+/* Stores o (owned by the keyspace from now on) at the key of argument i,
+ * as Redis's setKey does for the STORE commands: a new key wakes clients
+ * blocked on it (block.h); replacing a key that exists, whatever its type,
+ * wakes nobody (Redis 7.0 signals only a key it adds). Both are a change
+ * for WATCH. */
+void arg_store(struct call *k, int i, struct obj *o);
+/* The arguments "numkeys key [key ...] W0|W1 [COUNT count]" from index
+ * numi, as ZMPOP, BZMPOP, LMPOP and BLMPOP check them, in Redis's order and
+ * with its errors (numkeys and count at least 1, anything else a syntax
+ * error). Sets *numkeys, *where (0 for w0, 1 for w1) and *count (1 when
+ * absent). Returns 0, or -1 after replying with the error. */
+int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,
+             int *where, long long *count);
 
 #endif

@@ -1,5 +1,6 @@
 /* cmd_list.c - list commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN
- * LRANGE LINDEX LSET LREM LTRIM LINSERT LPOS RPOPLPUSH LMOVE.
+ * LRANGE LINDEX LSET LREM LTRIM LINSERT LPOS RPOPLPUSH LMOVE LMPOP, and the
+ * blocking BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP.
  *
  * A list is a deque of struct obj_str (obj.h): pushes, pops and indexing
  * are O(1), so LRANGE on a long list costs only its reply. Operations in
@@ -14,7 +15,9 @@
  * The blocking forms BLPOP BRPOP BRPOPLPUSH BLMOVE answer at once when
  * there is something to take, exactly like their plain forms; else they
  * block (block.h) and the serve functions below finish them when a key
- * gets a list. Not done: BLMPOP, BZPOPMIN/BZPOPMAX, BZMPOP. */
+ * gets a list. LMPOP and BLMPOP answer [key, [element, ...]], or a null
+ * array when there is nothing to pop (a timeout too). The blocking sorted-set
+ * pops are in cmd_zsetops.c. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +168,55 @@ static void lpop_cmd(struct call *k)
 static void rpop_cmd(struct call *k)
 {
     list_pop(k, 1);
+}
+
+/* LMPOP's answer: pops up to count elements of the list o under key (in
+ * db), from the tail or the head, replying [key, [element, ...]]; deletes
+ * the key when the list empties. */
+static void list_mpop_reply(struct client *c, struct db *db, int64_t now, const char *key,
+                            size_t klen, struct obj *o, int tail, long long count)
+{
+    struct deque *q = o->u.list;
+    size_t n = (unsigned long long)count < deque_len(q) ? (size_t)count : deque_len(q);
+    reply_array(c, 2);
+    reply_bulk(c, key, klen);
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++) {
+        struct obj_str *s = tail ? deque_pop_tail(q) : deque_pop_head(q);
+        list_reply_str(c, s);
+        obj_str_free(s);
+    }
+    if (deque_len(q) == 0)
+        db_delete(db, key, klen, now);
+}
+
+/* LMPOP and BLMPOP once parsed: pops from the first list among the n keys
+ * from argument first. Returns 1 when it replied (the pop, or WRONGTYPE
+ * for a key of another type met first), 0 when every key is missing. */
+static int list_mpop_now(struct call *k, int first, long long n, int tail, long long count)
+{
+    for (int i = first; i < first + n; i++) {
+        int bad;
+        struct obj *o = list_get(k, i, 1, &bad);
+        if (bad)
+            return 1;
+        if (o == NULL)
+            continue;
+        list_mpop_reply(k->c, core_db(k->c), core_now_ms(k->core), k->argv[i], k->argl[i], o,
+                        tail, count);
+        return 1;
+    }
+    return 0;
+}
+
+static void lmpop_cmd(struct call *k)
+{
+    long long n, count;
+    int tail;
+    if (arg_mpop(k, 1, "left", "right", &n, &tail, &count) < 0)
+        return;
+    if (!list_mpop_now(k, 2, n, tail, count))
+        reply_null_array(k->c);
 }
 
 static void llen_cmd(struct call *k)
@@ -508,6 +560,7 @@ struct list_wait {
     int src_tail, dst_tail; /* pop from the tail? push to the tail? */
     int move;               /* BLMOVE/BRPOPLPUSH: dst follows the struct */
     size_t dstlen;
+    long long count;        /* BLMPOP: how many, answered [key, [elements]]; 0 for BLPOP */
 };
 
 static struct obj *list_at(struct db *db, const char *key, size_t klen, int64_t now)
@@ -526,6 +579,11 @@ static int serve_pop(struct core *core, struct client *c, int dbi, const char *k
     struct obj *o = list_at(db, key, klen, now);
     if (o == NULL)
         return 0; /* gone again, or not a list: wait on */
+    if (w->count > 0) {
+        list_mpop_reply(c, db, now, key, klen, o, w->src_tail, w->count);
+        watch_touch(core, dbi, key, klen);
+        return 1;
+    }
     struct obj_str *s = w->src_tail ? deque_pop_tail(o->u.list) : deque_pop_head(o->u.list);
     reply_array(c, 2);
     reply_bulk(c, key, klen);
@@ -605,7 +663,7 @@ static void blocking_pop(struct call *k, int tail)
         reply_null_array(k->c);
         return;
     }
-    struct list_wait w = {tail, 0, 0, 0};
+    struct list_wait w = {tail, 0, 0, 0, 0};
     block_wait(k->core, k->c, k->argv + 1, k->argl + 1, k->argc - 2, deadline, serve_pop,
                timeout_null_array, &w, sizeof(w));
 }
@@ -641,6 +699,7 @@ static void blocking_move(struct call *k, int src_tail, int dst_tail, int64_t de
     w->dst_tail = dst_tail;
     w->move = 1;
     w->dstlen = k->argl[2];
+    w->count = 0;
     memcpy(w + 1, k->argv[2], k->argl[2]);
     block_wait(k->core, k->c, k->argv + 1, k->argl + 1, 1, deadline, serve_move,
                timeout_null_array, w, n);
@@ -660,6 +719,27 @@ static void blmove_cmd(struct call *k)
     int64_t deadline;
     if (list_wheres(k, 3, where) == 0 && block_timeout_arg(k, 5, &deadline) == 0)
         blocking_move(k, where[0], where[1], deadline);
+}
+
+/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
+static void blmpop_cmd(struct call *k)
+{
+    int64_t deadline;
+    long long n, count;
+    int tail;
+    /* the timeout is read last, as in Redis */
+    if (arg_mpop(k, 2, "left", "right", &n, &tail, &count) < 0 ||
+        block_timeout_arg(k, 1, &deadline) < 0)
+        return;
+    if (list_mpop_now(k, 3, n, tail, count))
+        return;
+    if (!block_allowed(k->c)) {
+        reply_null_array(k->c);
+        return;
+    }
+    struct list_wait w = {tail, 0, 0, 0, count};
+    block_wait(k->core, k->c, k->argv + 3, k->argl + 3, (int)n, deadline, serve_pop,
+               timeout_null_array, &w, sizeof(w));
 }
 
 struct cmd_def cmd_list_table[] = {
@@ -700,5 +780,9 @@ struct cmd_def cmd_list_table[] = {
     {"blmove", 6, CMD_WRITE | CMD_TOUCH, blmove_cmd, NULL, "list",
      "Pops an element from a list, pushes it to another list and returns it. Blocks until an "
      "element is available otherwise. Deletes the list if the last element was moved.", 0},
+    {"lmpop", -4, CMD_WRITE, lmpop_cmd, NULL, "list",
+     "Pop elements from a list", 0},
+    {"blmpop", -5, CMD_WRITE, blmpop_cmd, NULL, "list",
+     "Pop elements from a list, or block until one is available", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -793,6 +793,19 @@ static const struct cmd_doc docs[] = {
     {"type", "1.0.0", "key"},
     {"unlink", "4.0.0", "key [key ...]"},
     {"watch", "2.2.0", "key [key ...]"},
+    {"bzmpop", "7.0.0", "timeout numkeys key [key ...] MIN|MAX [COUNT count]"},
+    {"bzpopmax", "5.0.0", "key [key ...] timeout"},
+    {"bzpopmin", "5.0.0", "key [key ...] timeout"},
+    {"blmpop", "7.0.0", "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
+    {"lmpop", "7.0.0", "numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
+    {"zdiff", "6.2.0", "numkeys key [key ...] [WITHSCORES]"},
+    {"zdiffstore", "6.2.0", "destination numkeys key [key ...]"},
+    {"zinter", "6.2.0", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
+    {"zintercard", "7.0.0", "numkeys key [key ...] [LIMIT limit]"},
+    {"zinterstore", "2.0.0", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
+    {"zmpop", "7.0.0", "numkeys key [key ...] MIN|MAX [COUNT count]"},
+    {"zunion", "6.2.0", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
+    {"zunionstore", "2.0.0", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
     {"zadd", "1.2.0", "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"},
     {"zcard", "1.2.0", "key"},
     {"zincrby", "1.2.0", "key increment member"},
@@ -831,6 +844,13 @@ static void key_positions(const struct cmd_def *d, const struct cmd_def *parent,
         /* SORT's STORE key is found by parsing (movablekeys): the table
          * shows only the source, as Redis's COMMAND INFO does. */
         {"sort", 1, 1, 1},        {"sort_ro", 1, 1, 1},
+        /* numkeys commands: Redis's legacy positions, the destination only
+         * or nothing (the real ones are found from numkeys) */
+        {"zunionstore", 1, 1, 1}, {"zinterstore", 1, 1, 1}, {"zdiffstore", 1, 1, 1},
+        {"zunion", 0, 0, 0},      {"zinter", 0, 0, 0},      {"zdiff", 0, 0, 0},
+        {"zintercard", 0, 0, 0},  {"zmpop", 0, 0, 0},       {"bzmpop", 0, 0, 0},
+        {"lmpop", 0, 0, 0},       {"blmpop", 0, 0, 0},      {"bzpopmin", 1, -2, 1},
+        {"bzpopmax", 1, -2, 1},
     };
     pos[0] = pos[1] = pos[2] = 0;
     if (parent)

@@ -20,8 +20,8 @@
  * whole, in score order, with cursor 0; a larger one is walked bucket by
  * bucket with our own cursors. Its scores are bulk strings in RESP3 too.
  *
- * Not done: ZUNION/ZINTER/ZDIFF (+STORE), the blocking pops,
- * ZMPOP. ZRANGEBYLEX on members with different scores walks the score
+ * The commands over several keys (ZUNION ZINTER ZDIFF ZINTERCARD ZMPOP and
+ * the blocking pops) are in cmd_zsetops.c. ZRANGEBYLEX on members with different scores walks the score
  * order, as Redis does, but may pick a different start element than Redis's
  * skip list would: Redis documents that case as unspecified. */
 #include <limits.h>
@@ -466,7 +466,7 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
                 const struct zset_node *x = zset_at(o->u.zset, rev ? first - i : first + i);
                 zset_set(d->u.zset, x->m, x->len, x->score);
             }
-            db_set(db, k->argv[dsti], k->argl[dsti], d, 0);
+            arg_store(k, dsti, d);
         }
         reply_int(k->c, (long long)n);
         return;

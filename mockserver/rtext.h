@@ -43,6 +43,9 @@
     X(NUMKEYS_ZERO, "ERR numkeys should be greater than 0") \
     X(NUMKEYS_ARGS, "ERR Number of keys can't be greater than number of args") \
     X(LIMIT_NEG, "ERR LIMIT can't be negative") \
+    X(ZOPS_NOKEYS_FMT, "ERR at least 1 input key is needed for '%s' command") \
+    X(WEIGHT_NOTFLOAT, "ERR weight value is not a float") \
+    X(COUNT_POSITIVE, "ERR count should be greater than 0") \
     X(ZADD_XX_NX, "ERR XX and NX options at the same time are not compatible") \
     X(ZADD_GT_LT_NX, "ERR GT, LT, and/or NX options at the same time are not compatible") \
     X(ZADD_INCR_PAIR, "ERR INCR option supports a single increment-element pair") \

@@ -224,6 +224,93 @@ static void test_gone_and_resp3(void **state)
     it_stop(redis);
 }
 
+/* BZPOPMIN/BZPOPMAX served in blocking order, one member each, the lowest
+ * or highest; BZMPOP takes up to its COUNT. Only a sorted set wakes them
+ * (not a set), also one made by ZUNIONSTORE; of two keys given values in
+ * one EXEC, the first one given serves. A key that exists and is replaced
+ * by a STORE, or added to, wakes nobody in Redis 7.0: only a new key does. */
+static void test_zset_pops(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BZPOPMIN z 0", "", 1},
+        {'C', "BZPOPMAX z 0", "", 2},
+        {'B', "ZADD z 1 a 2 b 3 c", "BAC", -1},
+        {'B', "ZRANGE z 0 -1 WITHSCORES", "B", -1},
+        {'A', "BZMPOP 0 2 z1 z2 MIN COUNT 2", "", 1},
+        {'B', "ZADD z2 5 x 6 y 7 w", "BA", -1},
+        {'A', "BZMPOP 0 1 z3 MAX COUNT 5", "", 1},
+        {'B', "ZADD z3 1 p 2 q", "BA", -1},
+        {'B', "EXISTS z3", "B", -1},
+        {'A', "BZPOPMIN k 0", "", 1},
+        {'B', "SADD k a", "B", -1},
+        {'A', "PING", "", 1},
+        {'B', "DEL k", "B", -1},
+        {'B', "ZADD k 1 a", "BAA", -1},
+        {'A', "BZPOPMAX d 0", "", 1},
+        {'B', "ZUNIONSTORE d 2 z z2 WEIGHTS 1 2", "BA", -1},
+        {'A', "BZPOPMIN k1 k2 0", "", 1},
+        {'B', "MULTI", "B", -1},
+        {'B', "ZADD k2 2 m", "B", -1},
+        {'B', "ZADD k1 1 n", "B", -1},
+        {'B', "EXEC", "BA", -1},
+        {'B', "ZRANGE k1 0 -1", "B", -1},
+        {'A', "BZPOPMIN o 0", "", 1},
+        {'B', "SET o s", "B", -1},
+        {'B', "ZUNIONSTORE o 1 z", "B", -1},
+        {'A', "PING", "", 1},
+        {'B', "ZADD o 7 n", "B", -1},
+        {'B', "ZRANGESTORE o z 0 -1", "B", -1},
+        {'B', "ZINTERSTORE o 2 z z", "B", -1},
+        {'B', "DEL o", "B", -1},
+        {'B', "ZDIFFSTORE o 1 z2", "BAA", -1},
+    };
+    BK_DIFF(s, "A: *3\\r\\n$1\\r\\nz\\r\\n$1\\r\\na\\r\\n$1\\r\\n1\\r\\n");
+}
+
+/* BLMPOP takes up to COUNT elements when served, in blocking order with
+ * BLPOP; from the first of its keys that gets a list. */
+static void test_lmpop(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BLMPOP 0 2 l1 l2 RIGHT COUNT 2", "", 1},
+        {'C', "BLPOP l2 0", "", 2},
+        {'B', "RPUSH l2 a b c", "BAC", -1},
+        {'B', "EXISTS l2", "B", -1},
+        {'A', "BLMPOP 0 1 l3 LEFT COUNT 10", "", 1},
+        {'C', "BLMPOP 0 1 l3 LEFT", "", 2},
+        {'B', "RPUSH l3 x y", "BA", -1},
+        {'B', "RPUSH l3 z", "BC", -1},
+        {'A', "BLMPOP 0 2 l4 l5 LEFT", "", 1},
+        {'B', "SET l5 s", "B", -1},
+        {'B', "RPUSH l4 v", "BA", -1},
+    };
+    BK_DIFF(s, "A: *2\\r\\n$2\\r\\nl2\\r\\n*2\\r\\n$1\\r\\nc\\r\\n$1\\r\\nb\\r\\n");
+}
+
+/* Waiters of both kinds on one key: a list serves the list pops only, in
+ * their order, past a sorted-set pop that blocked first, and the other way
+ * round; the one passed over waits on. */
+static void test_mixed_waiters(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BZPOPMIN m 0", "", 1},
+        {'C', "BLPOP m 0", "", 2},
+        {'B', "RPUSH m v w", "BC", -1},
+        {'B', "LRANGE m 0 -1", "B", -1},
+        {'B', "DEL m", "B", -1},
+        {'B', "ZADD m 1 a", "BA", -1},
+        {'A', "BLMPOP 0 1 n LEFT", "", 1},
+        {'C', "BZMPOP 0 1 n MAX", "", 2},
+        {'B', "ZADD n 1 a 2 b", "BC", -1},
+        {'B', "DEL n", "B", -1},
+        {'B', "RPUSH n x", "BA", -1},
+    };
+    BK_DIFF(s, "C: *2\\r\\n$1\\r\\nm\\r\\n$1\\r\\nv\\r\\n");
+}
+
 /* ---- mockredis only ------------------------------------------------------------ */
 
 static void bk_expect(struct mh_conn *c, const char *line, const char *want)
@@ -423,6 +510,8 @@ int main(void)
         cmocka_unit_test(test_real_timeout),
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_sort_store),
+        cmocka_unit_test(test_zset_pops),     cmocka_unit_test(test_lmpop),
+        cmocka_unit_test(test_mixed_waiters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
