@@ -425,6 +425,38 @@ static void test_scenario(void **state)
     unlink(file);
 }
 
+/* A scenario's timed "run" publishes to real subscribers; one that
+ * subscribes leaves nothing behind (its client is gone right after). */
+static void test_scenario_run(void **state)
+{
+    (void)state;
+    char file[64];
+    it_write_temp(file, sizeof(file), "pubsub",
+                  "finish control\n"
+                  "clock virtual\n"
+                  "at 1s do run SUBSCRIBE ghost\n"
+                  "at 2s do run PUBLISH ch from-scenario\n");
+    const char *args[] = {"--scenario", file, NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn a, b;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
+    ps_send(&a, "SUBSCRIBE ch");
+    ps_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_call(&b, "MOCK CLOCK ADVANCE 3000", &r, 5000), MH_REPLY);
+    ps_reply(&a, "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nfrom-scenario\r\n");
+    ps_send(&b, "PUBLISH ghost x");
+    ps_reply(&b, ":0\r\n");
+    ps_send(&b, "PUBSUB NUMSUB ghost");
+    ps_reply(&b, "*2\r\n$5\r\nghost\r\n:0\r\n");
+    buf_free(&r);
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    it_stop_ok(s);
+    unlink(file);
+}
+
 /* ---- hiredis async (0.14, libevent), as the lessons use it ---------------------- */
 
 struct ps_async {
@@ -516,7 +548,7 @@ int main(void)
         cmocka_unit_test(test_leaving),  cmocka_unit_test(test_multi),
         cmocka_unit_test(test_resp3),    cmocka_unit_test(test_backlog),
         cmocka_unit_test(test_introspection), cmocka_unit_test(test_scenario),
-        cmocka_unit_test(test_hiredis_async),
+        cmocka_unit_test(test_scenario_run),  cmocka_unit_test(test_hiredis_async),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
