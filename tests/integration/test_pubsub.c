@@ -227,7 +227,8 @@ static void test_leaving(void **state)
 }
 
 /* Transactions: a publisher's EXEC delivers in command order; SUBSCRIBE
- * queued in MULTI runs in EXEC. A RESP2 subscriber may not MULTI. */
+ * queued in MULTI runs in EXEC. A RESP2 subscriber may not MULTI. A
+ * subscriber killed by the EXEC that published to it gets nothing. */
 static void test_multi(void **state)
 {
     (void)state;
@@ -243,6 +244,12 @@ static void test_multi(void **state)
         {'C', "SUBSCRIBE ch", "C", NOWAIT},
         {'C', "EXEC", "C", NOWAIT},
         {'B', "PUBLISH ch third", "BAC", NOWAIT},
+        /* Killed inside EXEC: the messages not yet written are dropped. */
+        {'B', "MULTI", "B", NOWAIT},
+        {'B', "PUBLISH ch fourth", "B", NOWAIT},
+        {'B', "CLIENT KILL TYPE pubsub", "B", NOWAIT},
+        {'B', "PUBLISH ch fifth", "B", NOWAIT},
+        {'B', "EXEC", "B-A-C", NOWAIT},
     };
     PS_DIFF(s, "A: *3\\r\\n$7\\r\\nmessage\\r\\n$2\\r\\nch\\r\\n$6\\r\\nsecond\\r\\n");
 }
