@@ -12,14 +12,13 @@
  *
  * The registry and the delivery of messages are in pubsub.c; what a
  * subscribed RESP2 client may run is checked by cmd_dispatch. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
-
-#include <stdlib.h>
 
 static const char *const sub_names[PS_KINDS] = {"subscribe", "psubscribe", "ssubscribe"};
 static const char *const unsub_names[PS_KINDS] = {"unsubscribe", "punsubscribe", "sunsubscribe"};
