@@ -260,6 +260,19 @@ void block_expire(struct core *core, int64_t now_ms)
     }
 }
 
+int block_unblock(struct core *core, struct client *c, int error)
+{
+    struct block_state *b = c->blk;
+    if (b == NULL)
+        return 0;
+    if (error)
+        reply_err(c, RT_UNBLOCKED);
+    else
+        b->timeout(c, b->arg);
+    unblock(core, c);
+    return 1;
+}
+
 void block_cancel(struct core *core, struct client *c)
 {
     forget(core, c);

@@ -62,6 +62,9 @@ void block_changed(struct core *core, int dbi, const char *key, size_t klen);
 void block_serve(struct core *core);
 /* Times out every blocked client whose deadline is at or before now_ms. */
 void block_expire(struct core *core, int64_t now_ms);
+/* CLIENT UNBLOCK: when c is blocked, ends its wait with its timeout reply
+ * (or, with error, Redis's UNBLOCKED error) and returns 1; else 0. */
+int block_unblock(struct core *core, struct client *c, int error);
 /* c goes away: forgets it without a reply or on_unblock. */
 void block_cancel(struct core *core, struct client *c);
 /* Frees the registry (every client is gone). */

@@ -59,6 +59,7 @@ extern struct cmd_def cmd_hash_table[];
 extern struct cmd_def cmd_list_table[];
 extern struct cmd_def cmd_set_table[];
 extern struct cmd_def cmd_zset_table[];
+extern struct cmd_def cmd_sort_table[];
 extern struct cmd_def cmd_multi_table[];
 extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "block.h"
 #include "cmd.h"
 #include "mem.h"
 #include "pubsub.h"
@@ -419,6 +420,34 @@ static void kill_other(struct core *core, struct client *victim)
         victim->flags |= CL_CLOSE_ASAP;
 }
 
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's BLPOP & co. */
+static void client_unblock_cmd(struct call *k)
+{
+    long long id;
+    if (k->argc > 4) {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[1], "CLIENT");
+        return;
+    }
+    int error = 0; /* the reason is checked before the id, as in Redis */
+    if (k->argc == 4) {
+        if (arg_is(k, 3, "error")) {
+            error = 1;
+        } else if (!arg_is(k, 3, "timeout")) {
+            reply_err(k->c, RT_UNBLOCK_REASON);
+            return;
+        }
+    }
+    if (arg_ll(k, 2, &id) < 0)
+        return;
+    for (struct client *c = k->core->clients; c; c = c->next) {
+        if (c->id == (unsigned long long)id) {
+            reply_int(k->c, block_unblock(k->core, c, error));
+            return;
+        }
+    }
+    reply_int(k->c, 0);
+}
+
 static void client_kill_cmd(struct call *k)
 {
     const char *addr = NULL, *laddr = NULL;
@@ -556,6 +585,7 @@ static struct cmd_def client_subs[] = {
     {"list", -2, CMD_NOSCRIPT, client_list_cmd, NULL, "connection", "Lists open connections.", 0},
     {"info", 2, CMD_NOSCRIPT, client_info_cmd, NULL, "connection", "Returns information about the connection.", 0},
     {"kill", -3, CMD_NOSCRIPT, client_kill_cmd, NULL, "connection", "Terminates open connections.", 0},
+    {"unblock", -3, CMD_NOSCRIPT, client_unblock_cmd, NULL, "connection", "Unblocks a client blocked by a blocking command from a different connection.", 0},
     {"no-evict", 3, CMD_NOSCRIPT, client_noevict_cmd, NULL, "connection", "Sets the client eviction mode of the connection.", 0},
     {"getredir", 2, CMD_NOSCRIPT, client_getredir_cmd, NULL, "connection", "Returns the client ID to which the connection's tracking notifications are redirected.", 0},
     {"unpause", 2, CMD_NOSCRIPT, client_unpause_cmd, NULL, "connection", "Resumes processing of clients that were paused.", 0},

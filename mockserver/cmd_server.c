@@ -702,6 +702,7 @@ static const struct cmd_doc docs[] = {
     {"client|kill", "2.4.0", "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
     {"client|list", "2.4.0", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
     {"client|setname", "2.6.9", "connection-name"},
+    {"client|unblock", "5.0.0", "client-id [TIMEOUT|ERROR]"},
     {"client|no-evict", "7.0.0", "ON|OFF"},
     {"command|docs", "7.0.0", "[command-name [command-name ...]]"},
     {"command|info", "2.8.13", "[command-name [command-name ...]]"},
@@ -783,6 +784,8 @@ static const struct cmd_doc docs[] = {
     {"setnx", "1.0.0", "key value"},
     {"sismember", "1.0.0", "key member"},
     {"smembers", "1.0.0", "key"},
+    {"sort", "1.0.0", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]"},
+    {"sort_ro", "7.0.0", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]"},
     {"spop", "1.0.0", "key [count]"},
     {"srem", "1.0.0", "key member [member ...]"},
     {"sscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
@@ -827,6 +830,9 @@ static void key_positions(const struct cmd_def *d, const struct cmd_def *parent,
         {"brpop", 1, -2, 1},   {"brpoplpush", 1, 2, 1},  {"blmove", 1, 2, 1},
         {"keys", 0, 0, 0},        {"scan", 0, 0, 0},
         {"randomkey", 0, 0, 0}, {"bitop", 2, -1, 1},
+        /* SORT's STORE key is found by parsing (movablekeys): the table
+         * shows only the source, as Redis's COMMAND INFO does. */
+        {"sort", 1, 1, 1},        {"sort_ro", 1, 1, 1},
     };
     pos[0] = pos[1] = pos[2] = 0;
     if (parent)

@@ -87,6 +87,8 @@
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range") \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative") \
+    X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK") \
+    X(UNBLOCK_REASON, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR") \
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
@@ -99,7 +101,8 @@
     X(BITOP_NOT, "ERR BITOP NOT must be called with a single source key.") \
     X(BITFIELD_TYPE, "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.") \
     X(BITFIELD_OVERFLOW, "ERR Invalid OVERFLOW type specified") \
-    X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand")
+    X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand") \
+    X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

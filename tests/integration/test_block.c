@@ -254,6 +254,28 @@ static void bk_reply(struct mh_conn *c, const char *want)
     buf_free(&r);
 }
 
+/* SORT ... STORE makes a list like any other write: it serves a client
+ * blocked on its destination; an empty result (which deletes the
+ * destination) serves nobody. */
+static void test_sort_store(void **state)
+{
+    (void)state;
+    static const struct bk_step s[] = {
+        {'A', "BLPOP d 0", "", 1},
+        {'B', "RPUSH s 3 1 2", "B", -1},
+        {'B', "SORT s STORE d", "BA", -1},
+        {'B', "LRANGE d 0 -1", "B", -1},
+        {'B', "DEL d", "B", -1},
+        {'A', "BLPOP d 0", "", 1},
+        {'B', "SORT nokey STORE d", "B", -1},
+        {'B', "SORT s LIMIT 0 0 STORE d", "B", -1},
+        {'B', "SORT_RO s", "B", -1},
+        {'B', "SORT s DESC GET # GET x_* STORE d", "BA", -1},
+        {'B', "LRANGE d 0 -1", "B", -1},
+    };
+    BK_DIFF(s, "A: *2\\r\\n$1\\r\\nd\\r\\n$1\\r\\n3\\r\\n");
+}
+
 /* The virtual clock times blocked clients out: nothing before the
  * deadline, the null right at it; a deadline-less BLPOP waits through any
  * advance; an idle timeout never closes a blocked client. */
@@ -301,6 +323,40 @@ static void test_virtual_clock(void **state)
     mh_conn_close(&a);
     mh_conn_close(&b);
     mh_conn_close(&c);
+    it_stop_ok(s);
+}
+
+/* CLIENT UNBLOCK ends a wait with the timeout reply or Redis's error; a
+ * client that is not blocked is left alone (0). */
+static void test_client_unblock(void **state)
+{
+    (void)state;
+    struct mh_server *s = it_mock(NULL);
+    struct mh_conn a, b;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_call(&a, "CLIENT ID", &r, 5000), MH_REPLY);
+    char line[64];
+    snprintf(line, sizeof(line), "CLIENT UNBLOCK %.*s", (int)(r.len - 3), r.p + 1);
+    buf_free(&r);
+
+    bk_expect(&b, line, ":0\r\n");
+    bk_send(&a, "BLPOP k 0");
+    bk_wait_blocked(&b, 1);
+    bk_expect(&b, line, ":1\r\n");
+    bk_reply(&a, "*-1\r\n");
+    bk_send(&a, "BLMOVE s d LEFT RIGHT 0");
+    bk_wait_blocked(&b, 1);
+    char err[80];
+    snprintf(err, sizeof(err), "%s ERROR", line);
+    bk_expect(&b, err, ":1\r\n");
+    bk_reply(&a, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    bk_wait_blocked(&b, 0);
+    bk_expect(&a, "PING", "+PONG\r\n"); /* reads on */
+
+    mh_conn_close(&a);
+    mh_conn_close(&b);
     it_stop_ok(s);
 }
 
@@ -358,10 +414,15 @@ static void test_scenario(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fifo),          cmocka_unit_test(test_what_wakes),
-        cmocka_unit_test(test_moves),         cmocka_unit_test(test_gone_and_resp3),
-        cmocka_unit_test(test_virtual_clock), cmocka_unit_test(test_real_timeout),
+        cmocka_unit_test(test_fifo),
+        cmocka_unit_test(test_what_wakes),
+        cmocka_unit_test(test_moves),
+        cmocka_unit_test(test_gone_and_resp3),
+        cmocka_unit_test(test_virtual_clock),
+        cmocka_unit_test(test_client_unblock),
+        cmocka_unit_test(test_real_timeout),
         cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_sort_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
