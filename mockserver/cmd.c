@@ -17,6 +17,7 @@
 
 #include "block.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "util.h"
 #include "watch.h"
@@ -24,7 +25,8 @@
 static struct cmd_def *tables[] = {
     cmd_conn_table, cmd_server_table, cmd_keys_table, cmd_string_table,
     cmd_bit_table,  cmd_hash_table,   cmd_list_table, cmd_set_table,
-    cmd_zset_table, cmd_zsetops_table, cmd_sort_table, cmd_multi_table, cmd_mock_table,
+    cmd_zset_table, cmd_zsetops_table, cmd_sort_table, cmd_multi_table,
+    cmd_pubsub_table, cmd_mock_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -161,6 +163,22 @@ static void reject_unknown(struct client *c, const struct resp_argv *a)
     buf_free(&args);
 }
 
+/* A RESP2 client with subscriptions runs only the commands flagged
+ * CMD_PUBSUB_OK; a rejected EXEC is an EXECABORT, as any rejected EXEC. */
+static void pubsub_reject(struct client *c, const struct cmd_def *d, const struct cmd_def *top)
+{
+    char full[96], why[256];
+    cmd_fullname(d, d == top ? NULL : top, full, sizeof(full));
+    if (c->flags & CL_MULTI)
+        c->flags |= CL_DIRTY_EXEC;
+    if (strcmp(top->name, "exec") == 0) {
+        snprintf(why, sizeof(why), rtext[RT_PUBSUB_CONTEXT_FMT] + 4 /* skip "ERR " */, full);
+        reply_errf(c, rtext[RT_EXECABORT_FMT], why);
+        return;
+    }
+    reply_errf(c, rtext[RT_PUBSUB_CONTEXT_FMT], full);
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d,
                 struct resp_argv *a)
 {
@@ -215,6 +233,10 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
         if (c->flags & CL_MULTI)
             c->flags |= CL_DIRTY_EXEC;
         reply_err(c, RT_NOAUTH);
+        goto done;
+    }
+    if (c->proto == 2 && ps_total(c) > 0 && !(top->flags & CMD_PUBSUB_OK)) {
+        pubsub_reject(c, d, top);
         goto done;
     }
     if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {

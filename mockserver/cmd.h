@@ -21,6 +21,8 @@
 #define CMD_SIGNALS (1u << 5)  /* tells WATCH itself what it changed (watch_touch), no
                                 * digest probe (watch.h) */
 
+#define CMD_PUBSUB_OK (1u << 6) /* allowed to a RESP2 client with subscriptions */
+
 struct cmd_def;
 
 /* One command being run. argv[0] is the command name as the client sent it. */
@@ -60,6 +62,7 @@ extern struct cmd_def cmd_zset_table[];
 extern struct cmd_def cmd_sort_table[];
 extern struct cmd_def cmd_zsetops_table[];
 extern struct cmd_def cmd_multi_table[];
+extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];
 
 /* Builds the lookup index and numbers every command; idempotent. */

@@ -25,6 +25,7 @@
 #include "block.h"
 #include "cmd.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -45,10 +46,16 @@ static void ping_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_ARITY_FMT], "ping");
         return;
     }
-    if (k->argc == 2)
+    if (k->c->proto == 2 && ps_total(k->c) > 0) {
+        /* A subscribed RESP2 client gets an array, the form messages take. */
+        reply_array(k->c, 2);
+        reply_cstr(k->c, "pong");
+        reply_bulk(k->c, k->argc == 2 ? k->argv[1] : "", k->argc == 2 ? k->argl[1] : 0);
+    } else if (k->argc == 2) {
         reply_bulk(k->c, k->argv[1], k->argl[1]);
-    else
+    } else {
         reply_simple(k->c, "PONG");
+    }
 }
 
 static void echo_cmd(struct call *k)
@@ -210,6 +217,7 @@ static void reset_cmd(struct call *k)
     c->mq_len = 0;
     c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
     watch_forget(k->core, c);
+    ps_forget(k->core, c);
     c->proto = 2;
     c->dbi = 0;
     set_name(c, NULL, 0);
@@ -260,6 +268,8 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
 {
     char flags[12], cmd[96];
     int nf = 0;
+    if (ps_total(c) > 0)
+        flags[nf++] = 'P';
     if (c->flags & CL_MULTI)
         flags[nf++] = 'x';
     if (c->flags & CL_BLOCKED)
@@ -284,12 +294,13 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
     size_t rbs = c->out.cap > 1024 ? c->out.cap : 1024;
     buf_printf(b,
                "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
-               "sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu "
+               "sub=%zu psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu "
                "rbs=%zu rbp=%zu obl=%zu oll=0 omem=0 tot-mem=%zu events=%s cmd=%s user=default "
                "redir=-1 resp=%d\n",
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->atime_ms) / 1000),
-               flags, c->dbi, (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree, mmem,
+               flags, c->dbi, ps_count(c, PS_CHANNEL), ps_count(c, PS_PATTERN),
+               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree, mmem,
                rbs, c->out.len, c->out.len, sizeof(*c) + c->in.cap + rbs + mmem,
                c->out.len ? "rw" : "r", cmd, c->proto);
 }
@@ -315,6 +326,13 @@ static int client_type(const char *s)
     if (!strcasecmp(s, "master"))
         return 3;
     return -1;
+}
+
+/* The type c is of (client_type's numbers): we have no replicas nor
+ * masters, and a client with subscriptions is "pubsub", in RESP3 too. */
+static int client_kind(const struct client *c)
+{
+    return ps_total(c) > 0 ? 2 : 0;
 }
 
 static struct client *client_by_id(struct core *core, unsigned long long id)
@@ -378,9 +396,8 @@ static void client_list_cmd(struct call *k)
         reply_err(k->c, RT_SYNTAX);
         return;
     }
-    /* All our clients are "normal" ones. */
-    if (type == -1 || type == 0)
-        for (struct client *c = oldest_client(k->core); c; c = c->prev)
+    for (struct client *c = oldest_client(k->core); c; c = c->prev)
+        if (type == -1 || type == client_kind(c))
             client_line(&b, c, now);
     reply_verbatim(k->c, b.p ? b.p : "", b.len);
     buf_free(&b);
@@ -488,7 +505,7 @@ static void client_kill_cmd(struct call *k)
             continue;
         if (laddr && strcmp(c->laddr, laddr) != 0)
             continue;
-        if (type != -1 && type != 0)
+        if (type != -1 && type != client_kind(c))
             continue;
         if (id != 0 && c->id != (unsigned long long)id)
             continue;
@@ -577,13 +594,13 @@ static struct cmd_def client_subs[] = {
 };
 
 struct cmd_def cmd_conn_table[] = {
-    {"ping", -1, 0, ping_cmd, NULL, "connection", "Returns the server's liveliness response.", 0},
+    {"ping", -1, CMD_PUBSUB_OK, ping_cmd, NULL, "connection", "Returns the server's liveliness response.", 0},
     {"echo", 2, 0, echo_cmd, NULL, "connection", "Returns the given string.", 0},
-    {"quit", -1, CMD_NOAUTH | CMD_NOQUEUE, quit_cmd, NULL, "connection", "Closes the connection.", 0},
+    {"quit", -1, CMD_NOAUTH | CMD_NOQUEUE | CMD_PUBSUB_OK, quit_cmd, NULL, "connection", "Closes the connection.", 0},
     {"select", 2, 0, select_cmd, NULL, "connection", "Changes the selected database.", 0},
     {"auth", -2, CMD_NOAUTH | CMD_NOSCRIPT, auth_cmd, NULL, "connection", "Authenticates the connection.", 0},
     {"hello", -1, CMD_NOAUTH | CMD_NOSCRIPT, hello_cmd, NULL, "connection", "Handshakes with the Redis server.", 0},
-    {"reset", 1, CMD_NOAUTH | CMD_NOQUEUE | CMD_NOSCRIPT, reset_cmd, NULL, "connection", "Resets the connection.", 0},
+    {"reset", 1, CMD_NOAUTH | CMD_NOQUEUE | CMD_NOSCRIPT | CMD_PUBSUB_OK, reset_cmd, NULL, "connection", "Resets the connection.", 0},
     {"client", -2, CMD_NOSCRIPT, NULL, client_subs, "connection", "A container for client connection commands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

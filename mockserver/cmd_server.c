@@ -38,6 +38,7 @@
 #include "cmd.h"
 #include "dict.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -563,12 +564,13 @@ static void info_section(struct buf *b, struct core *core, int s)
                    "instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%llu\r\n"
                    "total_net_output_bytes:%llu\r\nrejected_connections:%llu\r\n"
                    "expired_keys:%llu\r\nevicted_keys:0\r\nkeyspace_hits:%llu\r\n"
-                   "keyspace_misses:%llu\r\npubsub_channels:0\r\npubsub_patterns:0\r\n"
-                   "total_forks:0\r\n",
+                   "keyspace_misses:%llu\r\npubsub_channels:%zu\r\npubsub_patterns:%zu\r\n"
+                   "pubsubshard_channels:%zu\r\ntotal_forks:0\r\n",
                    (unsigned long long)core->st.conn_received,
                    (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
                    (unsigned long long)core->st.net_out,
-                   (unsigned long long)core->st.conn_refused, expired, hits, misses);
+                   (unsigned long long)core->st.conn_refused, expired, hits, misses,
+                   ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
         break;
     }
     case S_REPLICATION:

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "mem.h"
 #include "block.h"
+#include "pubsub.h"
 #include "watch.h"
 
 void core_init(struct core *core)
@@ -32,6 +33,7 @@ void core_destroy(struct core *core)
         core_client_free(core->clients);
     watch_destroy(core);
     block_destroy(core);
+    ps_destroy(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -84,6 +86,7 @@ void core_client_free(struct client *c)
     core->nclients--;
     watch_forget(core, c);
     block_cancel(core, c);
+    ps_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);

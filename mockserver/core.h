@@ -57,6 +57,7 @@ struct client {
     struct watch_ref *watch; /* WATCHed keys */
     int nwatch, capwatch;
     struct block_state *blk; /* what it is blocked on (block.c), NULL when not */
+    struct ps_client *ps;     /* its Pub/Sub subscriptions (pubsub.c), NULL: none yet */
 
     struct core *core;
     struct client *prev, *next; /* in core->clients */
@@ -110,6 +111,13 @@ struct core {
      * c->out and its queued input may run (server.c). */
     void (*on_unblock)(void *ud, struct client *c);
     void *on_unblock_ud;
+    /* Called when a command wrote to another client than the one running
+     * (a published message): c->out grew from offset `from` on, and the
+     * network side should send it once the command is over (server.c).
+     * It must not flush nor close c from inside the call. */
+    void (*on_output)(void *ud, struct client *c, size_t from);
+    void *on_output_ud;
+    struct ps_reg *pubsub;      /* Pub/Sub registry (pubsub.c), NULL: none yet */
     int watch_hushed;           /* keyspace events are no change (watch_hush) */
 };
 

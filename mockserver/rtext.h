@@ -86,6 +86,7 @@
     X(CFG_LISTEN, "Unable to listen on this port") \
     X(CFG_MEMORY, "argument must be a memory value") \
     X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s") \
+    X(PUBSUB_CONTEXT_FMT, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context") \
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range") \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative") \

@@ -21,6 +21,7 @@
 #include "dict.h"
 #include "mem.h"
 #include "obj.h"
+#include "pubsub.h"
 #include "util.h"
 #include "watch.h"
 
@@ -72,8 +73,10 @@ static void run_internal(struct core *core, int dbi, int argc, char *const *argv
     cmd_dispatch(core, &c, resp_argv_new(argc, (const char *const *)argv, argl));
     if (out)
         buf_append(out, c.out.p ? c.out.p : "", c.out.len);
-    /* Nothing of this client may outlive it: a WATCH, a MULTI queue. */
+    /* Nothing of this client may outlive it: a WATCH, a MULTI queue, a
+     * subscription (its messages would go nowhere). */
     watch_forget(core, &c);
+    ps_forget(core, &c);
     for (int i = 0; i < c.mq_len; i++)
         resp_argv_free(c.mq[i]);
     free(c.mq);

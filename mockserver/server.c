@@ -605,6 +605,40 @@ static void on_unblock(void *ud, struct client *c)
     arm_timer(s, c, clk_mono_us(), 0, on_resume);
 }
 
+/* ---- output made by another client's command (pubsub.h) ----------------------- */
+
+/* c->out[from..) was written while another client's command ran (a
+ * published message). It leaves in order with c's own replies: behind a
+ * reply a scenario job is writing piece by piece (appended to the job's
+ * last segment), behind held replies (queued after them), else at once,
+ * through the write event: flushing here could close c in the middle of
+ * the publishing loop. A client a scenario made silent or hung sends
+ * nothing. */
+static void on_output(void *ud, struct client *c, size_t from)
+{
+    struct srv *s = ud;
+    struct cio *io = c->io;
+    if (io == NULL || from >= c->out.len)
+        return;
+    if (io->discard) {
+        c->out.len = from;
+    } else if (io->job) {
+        buf_append(&io->job->data, c->out.p + from, c->out.len - from);
+        c->out.len = from;
+    } else if (io->held) {
+        hold(s, c, from, 0);
+        return;
+    } else {
+        if (!io->wev_on) {
+            event_add(io->wev, NULL);
+            io->wev_on = 1;
+        }
+        return;
+    }
+    if (c->out.p)
+        c->out.p[from] = '\0';
+}
+
 /* The deadline of a blocked client, on the real clock; with the virtual
  * clock nothing happens here (MOCK CLOCK ADVANCE times it out). */
 static void on_block_timer(evutil_socket_t fd, short what, void *arg)
@@ -1111,6 +1145,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     core->srv = s;
     core->on_unblock = on_unblock;
     core->on_unblock_ud = s;
+    core->on_output = on_output;
+    core->on_output_ud = s;
     raise_fd_limit(core->cfg.maxclients);
     s->base = new_base();
     if (s->base == NULL) {
@@ -1205,5 +1241,7 @@ void srv_free(struct srv *s)
     s->core->srv = NULL;
     s->core->on_unblock = NULL;
     s->core->on_unblock_ud = NULL;
+    s->core->on_output = NULL;
+    s->core->on_output_ud = NULL;
     free(s);
 }
