@@ -102,6 +102,10 @@ struct core {
     int port_bound;      /* the TCP port actually bound */
     uint64_t rng;
     struct srv *srv;     /* back pointer for the network side, may be NULL */
+    /* The network client whose command (or scenario rule) is running, NULL
+     * between commands: CLIENT KILL only flags it (CL_CLOSE_ASAP), its
+     * caller closes it once the command is over. */
+    struct client *running;
     struct dict *watched;       /* WATCH: "<db><key>" -> its watchers (watch.c) */
     struct watchers *watch_probe; /* keys a running write command may change */
     struct block_reg *blocks;     /* clients blocked on keys (block.c), NULL: none yet */

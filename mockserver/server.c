@@ -367,6 +367,9 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         }
         off += used;
         if (r == RESP_CMD) {
+            /* A CLIENT KILL in this command (or in a scenario event it makes
+             * due) only flags c: it is closed by our caller, after_input. */
+            s->core->running = c;
             if (s->run) {
                 scn_command(s, c, argv);
             } else {
@@ -374,6 +377,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
                 cmd_dispatch(s->core, c, argv);
                 hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
+            s->core->running = NULL;
             if (c->flags & CL_BLOCKED)
                 block_started(s, c);
         }

@@ -411,6 +411,38 @@ static void test_scenario(void **state)
     unlink(file);
 }
 
+/* A timed event that CLIENT KILLs the very client whose command made it
+ * due (its MOCK CLOCK ADVANCE, then its PING in the same read) closes that
+ * client once the command is over, not under its feet. */
+static void test_scenario_kill_running(void **state)
+{
+    (void)state;
+    char file[64];
+    it_write_temp(file, sizeof(file), "block-kill",
+                  "finish control\n"
+                  "clock virtual\n"
+                  "at 1s do run CLIENT KILL TYPE normal\n");
+    const char *args[] = {"--scenario", file, NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn a, b;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    const char *both = "MOCK CLOCK ADVANCE 2000\r\nPING\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, both, strlen(both)), 0);
+    struct buf r = BUF_INIT;
+    int st;
+    while ((st = mh_read_reply(&a, &r, 5000)) == MH_REPLY)
+        ; /* the advance's reply, then nothing: closed */
+    assert_int_equal(st, MH_EOF);
+    buf_free(&r);
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
+    bk_expect(&b, "PING", "+PONG\r\n");
+
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    it_stop_ok(s);
+    unlink(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_real_timeout),
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_sort_store),
+        cmocka_unit_test(test_scenario_kill_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
