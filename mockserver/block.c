@@ -181,11 +181,12 @@ static void forget(struct core *core, struct client *c)
     core_listen_update(core);
 }
 
-static void unblock(struct core *core, struct client *c)
+/* Takes c out of the registry once its reply, c->out[from..), is written. */
+static void unblock(struct core *core, struct client *c, size_t from)
 {
     forget(core, c);
     if (core->on_unblock)
-        core->on_unblock(core->on_unblock_ud, c);
+        core->on_unblock(core->on_unblock_ud, c, from);
 }
 
 void block_changed(struct core *core, int dbi, const char *key, size_t klen)
@@ -223,9 +224,10 @@ static void serve_key(struct core *core, const char *k, size_t kl)
         w->queued = 0;
         struct client *c = w->c[0];
         struct block_state *b = c->blk;
+        size_t from = c->out.len;
         if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0)
             return;
-        unblock(core, c);
+        unblock(core, c, from);
     }
 }
 
@@ -253,9 +255,10 @@ void block_expire(struct core *core, int64_t now_ms)
         next = b->next;
         if (b->deadline_ms > 0 && b->deadline_ms <= now_ms) {
             struct client *c = b->c;
+            size_t from = c->out.len;
             b->timeout(c, b->arg);
             next = b->next; /* still valid: timeout writes a reply only */
-            unblock(core, c);
+            unblock(core, c, from);
         }
     }
 }
@@ -265,11 +268,12 @@ int block_unblock(struct core *core, struct client *c, int error)
     struct block_state *b = c->blk;
     if (b == NULL)
         return 0;
+    size_t from = c->out.len;
     if (error)
         reply_err(c, RT_UNBLOCKED);
     else
         b->timeout(c, b->arg);
-    unblock(core, c);
+    unblock(core, c, from);
     return 1;
 }
 

@@ -110,9 +110,10 @@ struct core {
     struct watchers *watch_probe; /* keys a running write command may change */
     struct block_reg *blocks;     /* clients blocked on keys (block.c), NULL: none yet */
     size_t nblocked, nblocked_timeout; /* blocked clients, those with a deadline */
-    /* Called when a blocked client was served or timed out: its reply is in
-     * c->out and its queued input may run (server.c). */
-    void (*on_unblock)(void *ud, struct client *c);
+    /* Called when a blocked client was served or timed out: its reply is
+     * c->out[from..) (what is before it may be older output not written
+     * yet) and its queued input may run (server.c). */
+    void (*on_unblock)(void *ud, struct client *c, size_t from);
     void *on_unblock_ud;
     int watch_hushed;           /* keyspace events are no change (watch_hush) */
 };
