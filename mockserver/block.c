@@ -13,6 +13,7 @@
 #include "block.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,9 +71,10 @@ int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms)
         reply_err(k->c, RT_TIMEOUT_NOTFLOAT);
         return -1;
     }
-    /* Redis converts seconds * 1000 to a long long; out of range (inf
-     * included) that conversion gives LLONG_MIN on x86-64: "negative". */
-    long double ms = secs * 1000.0L;
+    /* Redis rounds seconds * 1000 up (0.0001: 1 ms, not 0 = forever) and
+     * converts it to a long long; out of range (inf included) that
+     * conversion gives LLONG_MIN on x86-64: "negative". */
+    long double ms = ceill(secs * 1000.0L);
     long long t =
         ms < 9223372036854775807.0L && ms >= -9223372036854775807.0L ? (long long)ms : LLONG_MIN;
     if (t < 0) {
