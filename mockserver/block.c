@@ -13,6 +13,7 @@
 #include "block.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +72,10 @@ int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms)
         reply_err(k->c, RT_TIMEOUT_NOTFLOAT);
         return -1;
     }
-    /* Redis converts seconds * 1000 to a long long; out of range (inf
-     * included) that conversion gives LLONG_MIN on x86-64: "negative". */
-    long double ms = secs * 1000.0L;
+    /* Redis rounds seconds * 1000 up (0.0001: 1 ms, not 0 = forever) and
+     * converts it to a long long; out of range (inf included) that
+     * conversion gives LLONG_MIN on x86-64: "negative". */
+    long double ms = ceill(secs * 1000.0L);
     long long t =
         ms < 9223372036854775807.0L && ms >= -9223372036854775807.0L ? (long long)ms : LLONG_MIN;
     if (t < 0) {
@@ -182,11 +184,12 @@ static void forget(struct core *core, struct client *c)
     core_listen_update(core);
 }
 
-static void unblock(struct core *core, struct client *c)
+/* Takes c out of the registry once its reply, c->out[from..), is written. */
+static void unblock(struct core *core, struct client *c, size_t from)
 {
     forget(core, c);
     if (core->on_unblock)
-        core->on_unblock(core->on_unblock_ud, c);
+        core->on_unblock(core->on_unblock_ud, c, from);
 }
 
 void block_changed(struct core *core, int dbi, const char *key, size_t klen)
@@ -236,11 +239,12 @@ static void serve_key(struct core *core, const char *k, size_t kl)
             return;
         struct client *c = w->c[skipped];
         struct block_state *b = c->blk;
+        size_t from = c->out.len;
         if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0) {
             skipped++;
             continue;
         }
-        unblock(core, c);
+        unblock(core, c, from);
     }
 }
 
@@ -268,9 +272,10 @@ void block_expire(struct core *core, int64_t now_ms)
         next = b->next;
         if (b->deadline_ms > 0 && b->deadline_ms <= now_ms) {
             struct client *c = b->c;
+            size_t from = c->out.len;
             b->timeout(c, b->arg);
             next = b->next; /* still valid: timeout writes a reply only */
-            unblock(core, c);
+            unblock(core, c, from);
         }
     }
 }
@@ -280,11 +285,12 @@ int block_unblock(struct core *core, struct client *c, int error)
     struct block_state *b = c->blk;
     if (b == NULL)
         return 0;
+    size_t from = c->out.len;
     if (error)
         reply_err(c, RT_UNBLOCKED);
     else
         b->timeout(c, b->arg);
-    unblock(core, c);
+    unblock(core, c, from);
     return 1;
 }
 

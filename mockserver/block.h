@@ -21,8 +21,8 @@
  * what was written and to read on.
  *
  * Inside EXEC, and for a client that may not block (CL_DENY_BLOCKING:
- * commands a scenario runs itself), a blocking command answers at once as
- * on a timeout: block_allowed says which. */
+ * commands a scenario runs itself), a blocking command answers at once,
+ * as Redis answers it inside MULTI: block_allowed says which. */
 #ifndef MOCKREDIS_BLOCK_H
 #define MOCKREDIS_BLOCK_H
 

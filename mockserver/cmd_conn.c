@@ -411,10 +411,12 @@ static void client_info_cmd(struct call *k)
     buf_free(&b);
 }
 
-/* Closes another client now, or flags it when there is no network side. */
+/* Closes another client now, or flags it when there is no network side or
+ * when it is the one whose command is running (a scenario event run from
+ * inside it): its caller closes it once the command is over. */
 static void kill_other(struct core *core, struct client *victim)
 {
-    if (core->srv && victim->io)
+    if (core->srv && victim->io && victim != core->running)
         srv_close_client(core->srv, victim);
     else
         victim->flags |= CL_CLOSE_ASAP;

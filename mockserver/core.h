@@ -103,13 +103,18 @@ struct core {
     int port_bound;      /* the TCP port actually bound */
     uint64_t rng;
     struct srv *srv;     /* back pointer for the network side, may be NULL */
+    /* The network client whose command (or scenario rule) is running, NULL
+     * between commands: CLIENT KILL only flags it (CL_CLOSE_ASAP), its
+     * caller closes it once the command is over. */
+    struct client *running;
     struct dict *watched;       /* WATCH: "<db><key>" -> its watchers (watch.c) */
     struct watchers *watch_probe; /* keys a running write command may change */
     struct block_reg *blocks;     /* clients blocked on keys (block.c), NULL: none yet */
     size_t nblocked, nblocked_timeout; /* blocked clients, those with a deadline */
-    /* Called when a blocked client was served or timed out: its reply is in
-     * c->out and its queued input may run (server.c). */
-    void (*on_unblock)(void *ud, struct client *c);
+    /* Called when a blocked client was served or timed out: its reply is
+     * c->out[from..) (what is before it may be older output not written
+     * yet) and its queued input may run (server.c). */
+    void (*on_unblock)(void *ud, struct client *c, size_t from);
     void *on_unblock_ud;
     /* Called when a command wrote to another client than the one running
      * (a published message): c->out grew from offset `from` on, and the

@@ -33,6 +33,8 @@
  * asked for after a reply (close after/middle/before, protocol error) waits
  * until the queue is empty. With delay and latency on one command, the
  * delay is server time spent first, the latency is added on top.
+ * A blocked command's reply (block.h) is made when it is served or times
+ * out: it joins the queue then, its latency counted from that moment.
  *
  * When a delay or latency starts: when the command arrived, not when the
  * server got round to it, so 1,000 commands read in a burst are each due
@@ -144,6 +146,7 @@ struct cio {
     int stamped;          /* SO_TIMESTAMPNS is on: reads tell when data arrived */
     int64_t rx_us;        /* clk_mono_us() arrival of the last read's data, 0: unknown */
     int64_t read_from_us; /* clk_mono_us() when reading started (connection delay) */
+    int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -367,6 +370,10 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         }
         off += used;
         if (r == RESP_CMD) {
+            /* A CLIENT KILL in this command (or in a scenario event it makes
+             * due) only flags c: it is closed by our caller, after_input. */
+            s->core->running = c;
+            io->block_latency_us = 0;
             if (s->run) {
                 scn_command(s, c, argv);
             } else {
@@ -374,6 +381,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
                 cmd_dispatch(s->core, c, argv);
                 hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
+            s->core->running = NULL;
             if (c->flags & CL_BLOCKED)
                 block_started(s, c);
         }
@@ -594,12 +602,22 @@ static void on_resume(evutil_socket_t fd, short what, void *arg)
     after_input(s, c);
 }
 
-static void on_unblock(void *ud, struct client *c)
+static void on_unblock(void *ud, struct client *c, size_t from)
 {
     struct srv *s = ud;
     struct cio *io = c->io;
     if (io == NULL)
         return;
+    /* Waiting was not idling: the idle timeout must not close c before the
+     * reply it just got has been written (on_resume runs from the loop). */
+    c->atime_ms = core_now_ms(s->core);
+    /* The reply queues behind c's held replies (order), with the latency
+     * of its command's plan counted from now, when it was made (not from
+     * the arrival of the command that served it, being run). */
+    int64_t basis = s->basis_us;
+    s->basis_us = 0;
+    hold(s, c, from, io->block_latency_us);
+    s->basis_us = basis;
     if (io->tev)
         event_del(io->tev); /* the timeout timer, if armed */
     arm_timer(s, c, clk_mono_us(), 0, on_resume);
@@ -809,6 +827,7 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
         hold(s, c, before, plan.latency_us);
+        io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
         scn_plan_free(&plan);
         return 0;
     }

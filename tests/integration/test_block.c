@@ -498,6 +498,76 @@ static void test_scenario(void **state)
     unlink(file);
 }
 
+/* Network latency (a scenario's `latency`) keeps command order with a
+ * blocked command: the reply of a BLPOP served (or timed out) while an
+ * earlier reply is still held leaves after it, and a BLPOP's own latency
+ * is added to the reply made when it is served. */
+static void test_scenario_latency(void **state)
+{
+    (void)state;
+    char file[64];
+    it_write_temp(file, sizeof(file), "block-lat",
+                  "finish control\n"
+                  "on PING do latency 300ms\n"
+                  "on BLPOP slow 0 do latency 200ms\n");
+    const char *args[] = {"--scenario", file, NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn a, b;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
+
+    const char *both = "PING\r\nBLPOP k 0\r\n";
+    assert_int_equal(mh_send(a.fd, both, strlen(both)), 0);
+    bk_wait_blocked(&b, 1);
+    bk_expect(&b, "RPUSH k v", ":1\r\n");
+    bk_reply(&a, "+PONG\r\n"); /* not the BLPOP's reply, made before it left */
+    bk_reply(&a, "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
+
+    bk_send(&a, "BLPOP slow 0");
+    bk_wait_blocked(&b, 1);
+    long long t0 = it_now_ms();
+    bk_expect(&b, "RPUSH slow v", ":1\r\n");
+    bk_reply(&a, "*2\r\n$4\r\nslow\r\n$1\r\nv\r\n");
+    assert_true(it_now_ms() - t0 >= 195);
+
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    it_stop_ok(s);
+    unlink(file);
+}
+
+/* A timed event that CLIENT KILLs the very client whose command made it
+ * due (its MOCK CLOCK ADVANCE, then its PING in the same read) closes that
+ * client once the command is over, not under its feet. */
+static void test_scenario_kill_running(void **state)
+{
+    (void)state;
+    char file[64];
+    it_write_temp(file, sizeof(file), "block-kill",
+                  "finish control\n"
+                  "clock virtual\n"
+                  "at 1s do run CLIENT KILL TYPE normal\n");
+    const char *args[] = {"--scenario", file, NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn a, b;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    const char *both = "MOCK CLOCK ADVANCE 2000\r\nPING\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, both, strlen(both)), 0);
+    struct buf r = BUF_INIT;
+    int st;
+    while ((st = mh_read_reply(&a, &r, 5000)) == MH_REPLY)
+        ; /* the advance's reply, then nothing: closed */
+    assert_int_equal(st, MH_EOF);
+    buf_free(&r);
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
+    bk_expect(&b, "PING", "+PONG\r\n");
+
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    it_stop_ok(s);
+    unlink(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +582,8 @@ int main(void)
         cmocka_unit_test(test_sort_store),
         cmocka_unit_test(test_zset_pops),     cmocka_unit_test(test_lmpop),
         cmocka_unit_test(test_mixed_waiters),
+        cmocka_unit_test(test_scenario_latency),
+        cmocka_unit_test(test_scenario_kill_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
