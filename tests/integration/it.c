@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 long long it_now_us(void)
 {
     struct timespec ts;
@@ -194,4 +196,140 @@ void it_write_temp(char *path, size_t size, const char *prefix, const char *text
     if (write(fd, text, n) != (ssize_t)n)
         fail_msg("cannot write %s", path);
     close(fd);
+}
+
+/* ---- transcripts ---------------------------------------------------------- */
+
+void it_wait_info(struct mh_conn *c, const char *field, long n)
+{
+    struct buf r = BUF_INIT;
+    long long until = it_now_ms() + 5000;
+    for (;;) {
+        assert_int_equal(mh_call(c, "INFO clients", &r, 5000), MH_REPLY);
+        const char *p = strstr(r.p, field);
+        assert_non_null(p);
+        if (strtol(p + strlen(field), NULL, 10) == n)
+            break;
+        if (it_now_ms() > until)
+            fail_msg("%s never reached %ld", field, n);
+    }
+    buf_free(&r);
+}
+
+char *it_transcript(int port, const struct it_step *steps, size_t n)
+{
+    struct mh_conn conns[IT_CONNS], sync;
+    int open[IT_CONNS] = {0};
+    struct buf t = BUF_INIT, reply = BUF_INIT, line = BUF_INIT;
+    assert_int_equal(mh_conn_open(&sync, port), 0);
+    for (size_t i = 0; i < n; i++) {
+        int x = steps[i].conn - 'A';
+        if (steps[i].line == NULL) {
+            mh_conn_close(&conns[x]);
+            open[x] = 0;
+        } else {
+            if (!open[x]) {
+                assert_int_equal(mh_conn_open(&conns[x], port), 0);
+                open[x] = 1;
+            }
+            buf_clear(&line);
+            buf_printf(&line, "%s\r\n", steps[i].line);
+            assert_int_equal(mh_send(conns[x].fd, line.p, line.len), 0);
+        }
+        for (const char *e = steps[i].expect; *e; e++) {
+            if (*e == '-') {
+                int y = *++e - 'A';
+                int r = mh_read_reply(&conns[y], &reply, 5000);
+                buf_printf(&t, "%c: %s\n", *e, r == MH_EOF ? "closed" : "UNEXPECTED");
+                mh_conn_close(&conns[y]);
+                open[y] = 0;
+                continue;
+            }
+            int y = *e - 'A';
+            int r = mh_read_reply(&conns[y], &reply, 5000);
+            if (r != MH_REPLY)
+                fail_msg("step %zu (%c: %.40s): no reply on %c (%d)", i, steps[i].conn,
+                         steps[i].line ? steps[i].line : "close", *e, r);
+            char esc[512];
+            buf_printf(&t, "%c: %s\n", *e, mh_escape(reply.p, reply.len, esc, sizeof(esc)));
+        }
+        if (steps[i].wait_clients >= 0)
+            it_wait_info(&sync, "connected_clients:", steps[i].wait_clients);
+        if (steps[i].wait_blocked >= 0)
+            it_wait_info(&sync, "blocked_clients:", steps[i].wait_blocked);
+    }
+    mh_conn_close(&sync);
+    for (int x = 0; x < IT_CONNS; x++) {
+        if (!open[x])
+            continue;
+        int r = mh_read_reply(&conns[x], &reply, 50);
+        buf_printf(&t, "%c: %s\n", 'A' + x, r == MH_TIMEOUT ? "nothing more" : "UNEXPECTED");
+        mh_conn_close(&conns[x]);
+    }
+    buf_free(&reply);
+    buf_free(&line);
+    return t.p;
+}
+
+void it_transcript_strip(char *t, const char *prefix)
+{
+    char *p;
+    while ((p = strstr(t, prefix)) != NULL && (p == t || p[-1] == '\n')) {
+        char *eol = strchr(p, '\n');
+        memmove(p, eol + 1, strlen(eol + 1) + 1);
+    }
+}
+
+void it_transcript_diff(const struct it_step *steps, size_t n, const char *must)
+{
+    struct mh_server *redis = it_redis(NULL);
+    if (redis == NULL)
+        fail_msg("redis-server is needed as the oracle (scripts/deps.sh installs it)");
+    struct mh_server *mock = it_mock(NULL);
+    char *want = it_transcript(mh_server_port(redis), steps, n);
+    char *got = it_transcript(mh_server_port(mock), steps, n);
+    for (char c = 'A'; c <= 'C'; c++) {
+        char prefix[16];
+        snprintf(prefix, sizeof(prefix), "%c: %%7\\r", c); /* HELLO 3 */
+        it_transcript_strip(want, prefix);
+        it_transcript_strip(got, prefix);
+        snprintf(prefix, sizeof(prefix), "%c: *14\\r", c); /* HELLO 2 */
+        it_transcript_strip(want, prefix);
+        it_transcript_strip(got, prefix);
+    }
+    if (strcmp(want, got) != 0) {
+        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
+        fail_msg("the transcripts differ (above)");
+    }
+    if (strstr(got, must) == NULL)
+        fail_msg("transcript lacks \"%s\":\n%s", must, got);
+    free(want);
+    free(got);
+    it_stop_ok(mock);
+    it_stop(redis);
+}
+
+void it_line_send(struct mh_conn *c, const char *line)
+{
+    char buf[256];
+    int n = snprintf(buf, sizeof(buf), "%s\r\n", line);
+    assert_int_equal(mh_send(c->fd, buf, (size_t)n), 0);
+}
+
+void it_line_reply(struct mh_conn *c, const char *want)
+{
+    struct buf r = BUF_INIT;
+    int st = mh_read_reply(c, &r, 5000);
+    if (st != MH_REPLY || r.len != strlen(want) || memcmp(r.p, want, r.len) != 0) {
+        char esc[512];
+        fail_msg("got (%d) %s, want %s", st, r.p ? mh_escape(r.p, r.len, esc, sizeof(esc)) : "",
+                 want);
+    }
+    buf_free(&r);
+}
+
+void it_line_expect(struct mh_conn *c, const char *line, const char *want)
+{
+    it_line_send(c, line);
+    it_line_reply(c, want);
 }

@@ -24,10 +24,10 @@
  * common subset and route the differences through these. */
 #if defined(HIREDIS_MAJOR) && HIREDIS_MAJOR >= 1
 #define IT_REPLY_LEN(r) ((size_t)(r)->len)
-#define IT_CTX_FD(ctx) ((int)(ctx)->fd)
+#define IT_CTX_FD(ctx)  ((int)(ctx)->fd)
 #else
 #define IT_REPLY_LEN(r) ((size_t)(r)->len)
-#define IT_CTX_FD(ctx) ((ctx)->fd)
+#define IT_CTX_FD(ctx)  ((ctx)->fd)
 #endif
 
 /* Starts mockredis with extra args (NULL-terminated, may be NULL); fails
@@ -68,5 +68,47 @@ long long it_now_us(void); /* CLOCK_MONOTONIC too */
 void it_sleep_ms(int ms);
 
 #define IT_S(lit) (lit), (sizeof(lit) - 1)
+
+/* ---- transcripts: one multi-connection script on two servers ------------------ */
+
+/* One step of a script: connection conn (A, B or C) sends line (inline
+ * form); then one reply or message is read from each connection named in
+ * expect, in that order ("-X" there: connection X's EOF is awaited
+ * instead). line NULL closes the connection. After the step, when
+ * wait_clients >= 0 the runner waits until the server counts that many
+ * clients (its own included), when wait_blocked >= 0 until it counts that
+ * many blocked clients, so that the next step cannot overtake a disconnect
+ * or a BLPOP sent on another connection. */
+struct it_step {
+    char conn;
+    const char *line;
+    const char *expect;
+    int wait_clients, wait_blocked;
+};
+#define IT_NOWAIT -1, -1
+#define IT_CONNS  3
+
+/* Runs steps against the server at port; returns the transcript (caller
+ * frees): "X: <reply>" lines, and at the end, for each connection still
+ * open, "X: nothing more" when it has nothing left to read. */
+char *it_transcript(int port, const struct it_step *steps, size_t n);
+/* Runs the script on redis-server and on mockredis (each started here):
+ * the transcripts, HELLO's maps aside (they hold client ids), must be
+ * identical and contain must (so that two servers failing alike cannot
+ * pass). */
+void it_transcript_diff(const struct it_step *steps, size_t n, const char *must);
+#define IT_DIFF(steps, must) it_transcript_diff(steps, sizeof(steps) / sizeof(steps[0]), must)
+/* Removes the transcript lines that start with prefix. */
+void it_transcript_strip(char *t, const char *prefix);
+
+/* Waits until INFO clients on c shows n in field ("blocked_clients:");
+ * fails after 5 s. */
+void it_wait_info(struct mh_conn *c, const char *field, long n);
+/* Sends line (inline form, CRLF added) on c. */
+void it_line_send(struct mh_conn *c, const char *line);
+/* Requires the next reply on c to be exactly want. */
+void it_line_reply(struct mh_conn *c, const char *want);
+/* Sends line, requires the reply want. */
+void it_line_expect(struct mh_conn *c, const char *line, const char *want);
 
 #endif

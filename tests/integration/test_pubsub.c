@@ -21,165 +21,31 @@
 
 #include "buf.h"
 
-/* One step: connection (A, B or C) sends line (inline form); then one
- * reply or message is read from each connection named in expect, in that
- * order ("-" there: the connection's EOF is awaited instead). line NULL
- * closes the connection. After the step, when wait_clients >= 0, the
- * runner waits until the server has that many clients (its own included),
- * when wait_blocked >= 0 until it has that many blocked clients, so that
- * the next step cannot overtake a disconnect or a BLPOP. */
-struct ps_step {
-    char conn;
-    const char *line;
-    const char *expect;
-    int wait_clients, wait_blocked;
-};
-
-#define PS_CONNS 3
-#define NOWAIT -1, -1
-
-/* Waits until INFO clients on c shows n in field; fails after 5 s. */
-static void ps_wait_info(struct mh_conn *c, const char *field, long n)
-{
-    struct buf r = BUF_INIT;
-    long long until = it_now_ms() + 5000;
-    for (;;) {
-        assert_int_equal(mh_call(c, "INFO clients", &r, 5000), MH_REPLY);
-        const char *p = strstr(r.p, field);
-        assert_non_null(p);
-        if (strtol(p + strlen(field), NULL, 10) == n)
-            break;
-        if (it_now_ms() > until)
-            fail_msg("%s never reached %ld", field, n);
-    }
-    buf_free(&r);
-}
-
-/* Runs steps against the server at port; returns the transcript (caller
- * frees): "X: <reply>" lines, and at the end, for each connection still
- * open, "X: nothing more" when it has nothing left to read. */
-static char *ps_run(int port, const struct ps_step *steps, size_t n)
-{
-    struct mh_conn conns[PS_CONNS], sync;
-    int open[PS_CONNS] = {0};
-    struct buf t = BUF_INIT, reply = BUF_INIT, line = BUF_INIT;
-    assert_int_equal(mh_conn_open(&sync, port), 0);
-    for (size_t i = 0; i < n; i++) {
-        int x = steps[i].conn - 'A';
-        if (steps[i].line == NULL) {
-            mh_conn_close(&conns[x]);
-            open[x] = 0;
-        } else {
-            if (!open[x]) {
-                assert_int_equal(mh_conn_open(&conns[x], port), 0);
-                open[x] = 1;
-            }
-            buf_clear(&line);
-            buf_printf(&line, "%s\r\n", steps[i].line);
-            assert_int_equal(mh_send(conns[x].fd, line.p, line.len), 0);
-        }
-        for (const char *e = steps[i].expect; *e; e++) {
-            if (*e == '-') {
-                int y = *++e - 'A';
-                int r = mh_read_reply(&conns[y], &reply, 5000);
-                buf_printf(&t, "%c: %s\n", *e, r == MH_EOF ? "closed" : "UNEXPECTED");
-                mh_conn_close(&conns[y]);
-                open[y] = 0;
-                continue;
-            }
-            int y = *e - 'A';
-            int r = mh_read_reply(&conns[y], &reply, 5000);
-            if (r != MH_REPLY)
-                fail_msg("step %zu (%c: %.40s): no reply on %c (%d)", i, steps[i].conn,
-                         steps[i].line ? steps[i].line : "close", *e, r);
-            char esc[512];
-            buf_printf(&t, "%c: %s\n", *e, mh_escape(reply.p, reply.len, esc, sizeof(esc)));
-        }
-        if (steps[i].wait_clients >= 0)
-            ps_wait_info(&sync, "connected_clients:", steps[i].wait_clients);
-        if (steps[i].wait_blocked >= 0)
-            ps_wait_info(&sync, "blocked_clients:", steps[i].wait_blocked);
-    }
-    mh_conn_close(&sync);
-    for (int x = 0; x < PS_CONNS; x++) {
-        if (!open[x])
-            continue;
-        int r = mh_read_reply(&conns[x], &reply, 50);
-        buf_printf(&t, "%c: %s\n", 'A' + x, r == MH_TIMEOUT ? "nothing more" : "UNEXPECTED");
-        mh_conn_close(&conns[x]);
-    }
-    buf_free(&reply);
-    buf_free(&line);
-    return t.p;
-}
-
-/* Removes the transcript lines that start with prefix (HELLO's map holds
- * the client id, which differs between the servers). */
-static void ps_strip(char *t, const char *prefix)
-{
-    char *p;
-    while ((p = strstr(t, prefix)) != NULL && (p == t || p[-1] == '\n')) {
-        char *eol = strchr(p, '\n');
-        memmove(p, eol + 1, strlen(eol + 1) + 1);
-    }
-}
-
-/* The script on both servers: same transcript, which must also contain
- * must (so that two servers failing alike cannot pass). */
-static void ps_diff(const struct ps_step *steps, size_t n, const char *must)
-{
-    struct mh_server *redis = it_redis(NULL);
-    if (redis == NULL)
-        fail_msg("redis-server is needed as the oracle (scripts/deps.sh installs it)");
-    struct mh_server *mock = it_mock(NULL);
-    char *want = ps_run(mh_server_port(redis), steps, n);
-    char *got = ps_run(mh_server_port(mock), steps, n);
-    for (char c = 'A'; c <= 'C'; c++) {
-        char prefix[16];
-        snprintf(prefix, sizeof(prefix), "%c: %%7\\r", c); /* HELLO 3 */
-        ps_strip(want, prefix);
-        ps_strip(got, prefix);
-        snprintf(prefix, sizeof(prefix), "%c: *14\\r", c); /* HELLO 2 */
-        ps_strip(want, prefix);
-        ps_strip(got, prefix);
-    }
-    if (strcmp(want, got) != 0) {
-        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
-        fail_msg("the transcripts differ (above)");
-    }
-    if (strstr(got, must) == NULL)
-        fail_msg("transcript lacks \"%s\":\n%s", must, got);
-    free(want);
-    free(got);
-    it_stop_ok(mock);
-    it_stop(redis);
-}
-
-#define PS_DIFF(steps, must) ps_diff(steps, sizeof(steps) / sizeof(steps[0]), must)
-
 /* One message reaches every subscriber of the channel, then every client
  * with a matching pattern; PUBLISH counts receivers, a client that has
  * both counting twice. Payloads are binary safe, empty ones too. */
 static void test_fanout(void **state)
 {
     (void)state;
-    static const struct ps_step s[] = {
-        {'A', "SUBSCRIBE news", "A", NOWAIT},
-        {'C', "SUBSCRIBE news", "C", NOWAIT},
-        {'C', "PSUBSCRIBE n*s", "C", NOWAIT},
-        {'B', "PUBLISH news hello", "BACC", NOWAIT},
-        {'B', "PUBLISH nws \"a\\x00b\"", "BC", NOWAIT},
-        {'B', "PUBLISH news \"\"", "BACC", NOWAIT},
-        {'B', "PUBLISH other x", "B", NOWAIT},
-        {'B', "PUBSUB NUMSUB news nws", "B", NOWAIT},
-        {'B', "PUBSUB NUMPAT", "B", NOWAIT},
-        {'B', "PUBSUB CHANNELS", "B", NOWAIT},
-        {'A', "UNSUBSCRIBE news", "A", NOWAIT},
-        {'B', "PUBLISH news again", "BCC", NOWAIT},
-        {'C', "PUNSUBSCRIBE", "C", NOWAIT},
-        {'B', "PUBLISH news last", "BC", NOWAIT},
+    static const struct it_step s[] = {
+        {'A', "SUBSCRIBE news", "A", IT_NOWAIT},
+        {'C', "SUBSCRIBE news", "C", IT_NOWAIT},
+        {'C', "PSUBSCRIBE n*s", "C", IT_NOWAIT},
+        {'B', "PUBLISH news hello", "BACC", IT_NOWAIT},
+        {'B', "PUBLISH nws \"a\\x00b\"", "BC", IT_NOWAIT},
+        {'B', "PUBLISH news \"\"", "BACC", IT_NOWAIT},
+        {'B', "PUBLISH other x", "B", IT_NOWAIT},
+        {'B', "PUBSUB NUMSUB news nws", "B", IT_NOWAIT},
+        {'B', "PUBSUB NUMPAT", "B", IT_NOWAIT},
+        {'B', "PUBSUB CHANNELS", "B", IT_NOWAIT},
+        {'A', "UNSUBSCRIBE news", "A", IT_NOWAIT},
+        {'B', "PUBLISH news again", "BCC", IT_NOWAIT},
+        {'C', "PUNSUBSCRIBE", "C", IT_NOWAIT},
+        {'B', "PUBLISH news last", "BC", IT_NOWAIT},
     };
-    PS_DIFF(s, "C: *4\\r\\n$8\\r\\npmessage\\r\\n$3\\r\\nn*s\\r\\n$3\\r\\nnws\\r\\n$3\\r\\na\\x00b\\r\\n");
+    IT_DIFF(
+        s,
+        "C: *4\\r\\n$8\\r\\npmessage\\r\\n$3\\r\\nn*s\\r\\n$3\\r\\nnws\\r\\n$3\\r\\na\\x00b\\r\\n");
 }
 
 /* Shard channels are a namespace of their own: SPUBLISH reaches only
@@ -187,18 +53,18 @@ static void test_fanout(void **state)
 static void test_shard(void **state)
 {
     (void)state;
-    static const struct ps_step s[] = {
-        {'A', "SSUBSCRIBE orders", "A", NOWAIT},
-        {'C', "PSUBSCRIBE *", "C", NOWAIT},
-        {'B', "SPUBLISH orders o1", "BA", NOWAIT},
-        {'B', "PUBLISH orders o2", "BC", NOWAIT},
-        {'B', "PUBSUB SHARDNUMSUB orders", "B", NOWAIT},
-        {'B', "PUBSUB SHARDCHANNELS", "B", NOWAIT},
-        {'B', "PUBSUB NUMSUB orders", "B", NOWAIT},
-        {'A', "SUNSUBSCRIBE", "A", NOWAIT},
-        {'B', "SPUBLISH orders o3", "B", NOWAIT},
+    static const struct it_step s[] = {
+        {'A', "SSUBSCRIBE orders", "A", IT_NOWAIT},
+        {'C', "PSUBSCRIBE *", "C", IT_NOWAIT},
+        {'B', "SPUBLISH orders o1", "BA", IT_NOWAIT},
+        {'B', "PUBLISH orders o2", "BC", IT_NOWAIT},
+        {'B', "PUBSUB SHARDNUMSUB orders", "B", IT_NOWAIT},
+        {'B', "PUBSUB SHARDCHANNELS", "B", IT_NOWAIT},
+        {'B', "PUBSUB NUMSUB orders", "B", IT_NOWAIT},
+        {'A', "SUNSUBSCRIBE", "A", IT_NOWAIT},
+        {'B', "SPUBLISH orders o3", "B", IT_NOWAIT},
     };
-    PS_DIFF(s, "A: *3\\r\\n$8\\r\\nsmessage\\r\\n$6\\r\\norders\\r\\n$2\\r\\no1\\r\\n");
+    IT_DIFF(s, "A: *3\\r\\n$8\\r\\nsmessage\\r\\n$6\\r\\norders\\r\\n$2\\r\\no1\\r\\n");
 }
 
 /* Leaving: QUIT and CLIENT KILL end the subscriptions with the
@@ -206,24 +72,24 @@ static void test_shard(void **state)
 static void test_leaving(void **state)
 {
     (void)state;
-    static const struct ps_step s[] = {
-        {'A', "SUBSCRIBE ch", "A", NOWAIT},
-        {'C', "PSUBSCRIBE c*", "C", NOWAIT},
-        {'A', "QUIT", "A-A", NOWAIT},
-        {'B', "PUBLISH ch 1", "BC", NOWAIT},
-        {'C', "RESET", "C", NOWAIT},
-        {'B', "PUBLISH ch 2", "B", NOWAIT},
-        {'A', "SUBSCRIBE ch", "A", NOWAIT},
-        {'C', "SUBSCRIBE ch", "C", NOWAIT},
+    static const struct it_step s[] = {
+        {'A', "SUBSCRIBE ch", "A", IT_NOWAIT},
+        {'C', "PSUBSCRIBE c*", "C", IT_NOWAIT},
+        {'A', "QUIT", "A-A", IT_NOWAIT},
+        {'B', "PUBLISH ch 1", "BC", IT_NOWAIT},
+        {'C', "RESET", "C", IT_NOWAIT},
+        {'B', "PUBLISH ch 2", "B", IT_NOWAIT},
+        {'A', "SUBSCRIBE ch", "A", IT_NOWAIT},
+        {'C', "SUBSCRIBE ch", "C", IT_NOWAIT},
         {'A', NULL, "", 3, -1}, /* B, C and the runner's own */
-        {'B', "PUBLISH ch 3", "BC", NOWAIT},
-        {'B', "PUBSUB NUMSUB ch", "B", NOWAIT},
-        {'A', "PSUBSCRIBE *", "A", NOWAIT},
-        {'B', "CLIENT KILL TYPE pubsub", "B-A-C", NOWAIT},
-        {'B', "PUBLISH ch 4", "B", NOWAIT},
-        {'B', "PUBSUB NUMPAT", "B", NOWAIT},
+        {'B', "PUBLISH ch 3", "BC", IT_NOWAIT},
+        {'B', "PUBSUB NUMSUB ch", "B", IT_NOWAIT},
+        {'A', "PSUBSCRIBE *", "A", IT_NOWAIT},
+        {'B', "CLIENT KILL TYPE pubsub", "B-A-C", IT_NOWAIT},
+        {'B', "PUBLISH ch 4", "B", IT_NOWAIT},
+        {'B', "PUBSUB NUMPAT", "B", IT_NOWAIT},
     };
-    PS_DIFF(s, "B: :2\\r\\n");
+    IT_DIFF(s, "B: :2\\r\\n");
 }
 
 /* Transactions: a publisher's EXEC delivers in command order; SUBSCRIBE
@@ -232,26 +98,26 @@ static void test_leaving(void **state)
 static void test_multi(void **state)
 {
     (void)state;
-    static const struct ps_step s[] = {
-        {'A', "SUBSCRIBE ch", "A", NOWAIT},
-        {'B', "MULTI", "B", NOWAIT},
-        {'B', "PUBLISH ch first", "B", NOWAIT},
-        {'B', "SET k v", "B", NOWAIT},
-        {'B', "PUBLISH ch second", "B", NOWAIT},
-        {'B', "EXEC", "BAA", NOWAIT},
-        {'A', "MULTI", "A", NOWAIT},
-        {'C', "MULTI", "C", NOWAIT},
-        {'C', "SUBSCRIBE ch", "C", NOWAIT},
-        {'C', "EXEC", "C", NOWAIT},
-        {'B', "PUBLISH ch third", "BAC", NOWAIT},
+    static const struct it_step s[] = {
+        {'A', "SUBSCRIBE ch", "A", IT_NOWAIT},
+        {'B', "MULTI", "B", IT_NOWAIT},
+        {'B', "PUBLISH ch first", "B", IT_NOWAIT},
+        {'B', "SET k v", "B", IT_NOWAIT},
+        {'B', "PUBLISH ch second", "B", IT_NOWAIT},
+        {'B', "EXEC", "BAA", IT_NOWAIT},
+        {'A', "MULTI", "A", IT_NOWAIT},
+        {'C', "MULTI", "C", IT_NOWAIT},
+        {'C', "SUBSCRIBE ch", "C", IT_NOWAIT},
+        {'C', "EXEC", "C", IT_NOWAIT},
+        {'B', "PUBLISH ch third", "BAC", IT_NOWAIT},
         /* Killed inside EXEC: the messages not yet written are dropped. */
-        {'B', "MULTI", "B", NOWAIT},
-        {'B', "PUBLISH ch fourth", "B", NOWAIT},
-        {'B', "CLIENT KILL TYPE pubsub", "B", NOWAIT},
-        {'B', "PUBLISH ch fifth", "B", NOWAIT},
-        {'B', "EXEC", "B-A-C", NOWAIT},
+        {'B', "MULTI", "B", IT_NOWAIT},
+        {'B', "PUBLISH ch fourth", "B", IT_NOWAIT},
+        {'B', "CLIENT KILL TYPE pubsub", "B", IT_NOWAIT},
+        {'B', "PUBLISH ch fifth", "B", IT_NOWAIT},
+        {'B', "EXEC", "B-A-C", IT_NOWAIT},
     };
-    PS_DIFF(s, "A: *3\\r\\n$7\\r\\nmessage\\r\\n$2\\r\\nch\\r\\n$6\\r\\nsecond\\r\\n");
+    IT_DIFF(s, "A: *3\\r\\n$7\\r\\nmessage\\r\\n$2\\r\\nch\\r\\n$6\\r\\nsecond\\r\\n");
 }
 
 /* RESP3: confirmations and messages are pushes, and a subscriber runs
@@ -260,22 +126,22 @@ static void test_multi(void **state)
 static void test_resp3(void **state)
 {
     (void)state;
-    static const struct ps_step s[] = {
-        {'A', "HELLO 3", "A", NOWAIT},
-        {'A', "SUBSCRIBE ch", "A", NOWAIT},
-        {'A', "PSUBSCRIBE c*", "A", NOWAIT},
-        {'A', "SET k v", "A", NOWAIT},
-        {'B', "PUBLISH ch m1", "BAA", NOWAIT},
-        {'A', "PUBLISH ch self", "AAA", NOWAIT},
-        {'A', "PUNSUBSCRIBE", "A", NOWAIT},
+    static const struct it_step s[] = {
+        {'A', "HELLO 3", "A", IT_NOWAIT},
+        {'A', "SUBSCRIBE ch", "A", IT_NOWAIT},
+        {'A', "PSUBSCRIBE c*", "A", IT_NOWAIT},
+        {'A', "SET k v", "A", IT_NOWAIT},
+        {'B', "PUBLISH ch m1", "BAA", IT_NOWAIT},
+        {'A', "PUBLISH ch self", "AAA", IT_NOWAIT},
+        {'A', "PUNSUBSCRIBE", "A", IT_NOWAIT},
         {'A', "BLPOP list 0", "", -1, 1},
-        {'B', "PUBLISH ch while-blocked", "BA", NOWAIT},
-        {'B', "RPUSH list x", "BA", NOWAIT},
-        {'A', "HELLO 2", "A", NOWAIT},
-        {'A', "GET k", "A", NOWAIT},
-        {'B', "PUBLISH ch resp2", "BA", NOWAIT},
+        {'B', "PUBLISH ch while-blocked", "BA", IT_NOWAIT},
+        {'B', "RPUSH list x", "BA", IT_NOWAIT},
+        {'A', "HELLO 2", "A", IT_NOWAIT},
+        {'A', "GET k", "A", IT_NOWAIT},
+        {'B', "PUBLISH ch resp2", "BA", IT_NOWAIT},
     };
-    PS_DIFF(s, "A: >3\\r\\n$7\\r\\nmessage\\r\\n$2\\r\\nch\\r\\n$13\\r\\nwhile-blocked\\r\\n");
+    IT_DIFF(s, "A: >3\\r\\n$7\\r\\nmessage\\r\\n$2\\r\\nch\\r\\n$13\\r\\nwhile-blocked\\r\\n");
 }
 
 /* Many big messages to a subscriber that does not read: they wait in its
@@ -284,43 +150,24 @@ static void test_backlog(void **state)
 {
     (void)state;
 #define PS_BIG 40
-    static struct ps_step s[2 + PS_BIG + 1];
+    static struct it_step s[2 + PS_BIG + 1];
     static char lines[PS_BIG][40100];
     static char expect[PS_BIG + 2];
-    s[0] = (struct ps_step){'A', "SUBSCRIBE big", "A", NOWAIT};
+    s[0] = (struct it_step){'A', "SUBSCRIBE big", "A", IT_NOWAIT};
     for (int i = 0; i < PS_BIG; i++) {
         int n = snprintf(lines[i], sizeof(lines[i]), "PUBLISH big %02d", i);
         memset(lines[i] + n, 'a' + i % 26, 40000);
         lines[i][n + 40000] = '\0';
-        s[1 + i] = (struct ps_step){'B', lines[i], "B", NOWAIT};
+        s[1 + i] = (struct it_step){'B', lines[i], "B", IT_NOWAIT};
         expect[i] = 'A';
     }
     expect[PS_BIG] = '\0';
-    s[1 + PS_BIG] = (struct ps_step){'B', "PING", "B", NOWAIT};
-    s[2 + PS_BIG] = (struct ps_step){'B', "PING", expect, NOWAIT};
-    PS_DIFF(s, "A: *3\\r\\n$7\\r\\nmessage\\r\\n$3\\r\\nbig\\r\\n$40002\\r\\n39");
+    s[1 + PS_BIG] = (struct it_step){'B', "PING", "B", IT_NOWAIT};
+    s[2 + PS_BIG] = (struct it_step){'B', "PING", expect, IT_NOWAIT};
+    IT_DIFF(s, "A: *3\\r\\n$7\\r\\nmessage\\r\\n$3\\r\\nbig\\r\\n$40002\\r\\n39");
 }
 
 /* ---- mockredis only ------------------------------------------------------------ */
-
-static void ps_send(struct mh_conn *c, const char *line)
-{
-    char buf[256];
-    int n = snprintf(buf, sizeof(buf), "%s\r\n", line);
-    assert_int_equal(mh_send(c->fd, buf, (size_t)n), 0);
-}
-
-static void ps_reply(struct mh_conn *c, const char *want)
-{
-    struct buf r = BUF_INIT;
-    int st = mh_read_reply(c, &r, 5000);
-    if (st != MH_REPLY || r.len != strlen(want) || memcmp(r.p, want, r.len) != 0) {
-        char esc[512];
-        fail_msg("got (%d) %s, want %s", st, r.p ? mh_escape(r.p, r.len, esc, sizeof(esc)) : "",
-                 want);
-    }
-    buf_free(&r);
-}
 
 /* What CLIENT LIST and INFO show of subscribers: flag P, the counts per
  * kind, TYPE pubsub; INFO's figures count distinct names. */
@@ -332,15 +179,15 @@ static void test_introspection(void **state)
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&c, mh_server_port(s)), 0);
-    ps_send(&a, "SUBSCRIBE x y");
-    ps_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:1\r\n");
-    ps_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$1\r\ny\r\n:2\r\n");
-    ps_send(&a, "PSUBSCRIBE p*");
-    ps_reply(&a, "*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:3\r\n");
-    ps_send(&a, "SSUBSCRIBE s");
-    ps_reply(&a, "*3\r\n$10\r\nssubscribe\r\n$1\r\ns\r\n:1\r\n");
-    ps_send(&c, "PSUBSCRIBE p*");
-    ps_reply(&c, "*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:1\r\n");
+    it_line_send(&a, "SUBSCRIBE x y");
+    it_line_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:1\r\n");
+    it_line_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$1\r\ny\r\n:2\r\n");
+    it_line_send(&a, "PSUBSCRIBE p*");
+    it_line_reply(&a, "*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:3\r\n");
+    it_line_send(&a, "SSUBSCRIBE s");
+    it_line_reply(&a, "*3\r\n$10\r\nssubscribe\r\n$1\r\ns\r\n:1\r\n");
+    it_line_send(&c, "PSUBSCRIBE p*");
+    it_line_reply(&c, "*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:1\r\n");
 
     struct buf r = BUF_INIT;
     assert_int_equal(mh_call(&b, "CLIENT LIST TYPE pubsub", &r, 5000), MH_REPLY);
@@ -353,8 +200,8 @@ static void test_introspection(void **state)
     assert_int_equal(mh_call(&b, "INFO stats", &r, 5000), MH_REPLY);
     assert_non_null(strstr(r.p, "\r\npubsub_channels:2\r\npubsub_patterns:1\r\n"
                                 "pubsubshard_channels:1\r\n"));
-    ps_send(&b, "CLIENT KILL TYPE pubsub");
-    ps_reply(&b, ":2\r\n");
+    it_line_send(&b, "CLIENT KILL TYPE pubsub");
+    it_line_reply(&b, ":2\r\n");
     assert_int_equal(mh_read_reply(&a, &r, 5000), MH_EOF);
     assert_int_equal(mh_read_reply(&c, &r, 5000), MH_EOF);
     assert_int_equal(mh_call(&b, "INFO stats", &r, 5000), MH_REPLY);
@@ -397,34 +244,34 @@ static void test_scenario(void **state)
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
 
-    ps_send(&a, "HELLO 3");
+    it_line_send(&a, "HELLO 3");
     struct buf r = BUF_INIT;
     assert_int_equal(mh_read_reply(&a, &r, 5000), MH_REPLY);
     buf_free(&r);
-    ps_send(&a, "SUBSCRIBE ch");
-    ps_reply(&a, ">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
-    ps_send(&b, "SET slow 0123456789");
-    ps_reply(&b, "+OK\r\n");
+    it_line_send(&a, "SUBSCRIBE ch");
+    it_line_reply(&a, ">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    it_line_send(&b, "SET slow 0123456789");
+    it_line_reply(&b, "+OK\r\n");
 
-    ps_send(&a, "GET slow");
+    it_line_send(&a, "GET slow");
     ps_wait_stat(&b, "cmdstat_get:calls=1,");
-    ps_send(&b, "PUBLISH ch during-pieces");
-    ps_reply(&b, ":1\r\n");
-    ps_reply(&a, "$10\r\n0123456789\r\n");
-    ps_reply(&a, ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nduring-pieces\r\n");
+    it_line_send(&b, "PUBLISH ch during-pieces");
+    it_line_reply(&b, ":1\r\n");
+    it_line_reply(&a, "$10\r\n0123456789\r\n");
+    it_line_reply(&a, ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nduring-pieces\r\n");
 
-    ps_send(&a, "ECHO late");
+    it_line_send(&a, "ECHO late");
     ps_wait_stat(&b, "cmdstat_echo:calls=1,");
-    ps_send(&b, "PUBLISH ch during-latency");
-    ps_reply(&b, ":1\r\n");
-    ps_reply(&a, "$4\r\nlate\r\n");
-    ps_reply(&a, ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$14\r\nduring-latency\r\n");
+    it_line_send(&b, "PUBLISH ch during-latency");
+    it_line_reply(&b, ":1\r\n");
+    it_line_reply(&a, "$4\r\nlate\r\n");
+    it_line_reply(&a, ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$14\r\nduring-latency\r\n");
 
-    ps_send(&b, "PUBLISH refused x");
-    ps_reply(&b, "-ERR refused by the scenario\r\n");
-    ps_send(&b, "PUBLISH ch after");
-    ps_reply(&b, ":1\r\n");
-    ps_reply(&a, ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nafter\r\n");
+    it_line_send(&b, "PUBLISH refused x");
+    it_line_reply(&b, "-ERR refused by the scenario\r\n");
+    it_line_send(&b, "PUBLISH ch after");
+    it_line_reply(&b, ":1\r\n");
+    it_line_reply(&a, ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nafter\r\n");
 
     mh_conn_close(&a);
     mh_conn_close(&b);
@@ -448,15 +295,15 @@ static void test_scenario_run(void **state)
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
-    ps_send(&a, "SUBSCRIBE ch");
-    ps_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    it_line_send(&a, "SUBSCRIBE ch");
+    it_line_reply(&a, "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
     struct buf r = BUF_INIT;
     assert_int_equal(mh_call(&b, "MOCK CLOCK ADVANCE 3000", &r, 5000), MH_REPLY);
-    ps_reply(&a, "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nfrom-scenario\r\n");
-    ps_send(&b, "PUBLISH ghost x");
-    ps_reply(&b, ":0\r\n");
-    ps_send(&b, "PUBSUB NUMSUB ghost");
-    ps_reply(&b, "*2\r\n$5\r\nghost\r\n:0\r\n");
+    it_line_reply(&a, "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nfrom-scenario\r\n");
+    it_line_send(&b, "PUBLISH ghost x");
+    it_line_reply(&b, ":0\r\n");
+    it_line_send(&b, "PUBSUB NUMSUB ghost");
+    it_line_reply(&b, "*2\r\n$5\r\nghost\r\n:0\r\n");
     buf_free(&r);
     mh_conn_close(&a);
     mh_conn_close(&b);
@@ -551,9 +398,9 @@ static void test_hiredis_async(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fanout),   cmocka_unit_test(test_shard),
-        cmocka_unit_test(test_leaving),  cmocka_unit_test(test_multi),
-        cmocka_unit_test(test_resp3),    cmocka_unit_test(test_backlog),
+        cmocka_unit_test(test_fanout),        cmocka_unit_test(test_shard),
+        cmocka_unit_test(test_leaving),       cmocka_unit_test(test_multi),
+        cmocka_unit_test(test_resp3),         cmocka_unit_test(test_backlog),
         cmocka_unit_test(test_introspection), cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_scenario_run),  cmocka_unit_test(test_hiredis_async),
     };
