@@ -65,6 +65,29 @@ static void arm(struct call *call, long long us)
     evtimer_add(call->timer, &tv);
 }
 
+static void pending_add(struct rc_async *a, struct call *call)
+{
+    call->prev = a->tail;
+    call->next = NULL;
+    if (a->tail)
+        a->tail->next = call;
+    else
+        a->head = call;
+    a->tail = call;
+}
+
+static void pending_remove(struct rc_async *a, struct call *call)
+{
+    if (call->prev)
+        call->prev->next = call->next;
+    else
+        a->head = call->next;
+    if (call->next)
+        call->next->prev = call->prev;
+    else
+        a->tail = call->prev;
+}
+
 /* ---- context lifecycle -------------------------------------------------------- */
 
 /* hiredis is about to free ac (failed connect, error, EOF): forget it. */
@@ -151,15 +174,7 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
         forget(ac); /* the context is dying: new calls must not use it */
     if (!call->done)
         deliver(call, ac, reply);
-    struct rc_async *a = call->a;
-    if (call->prev)
-        call->prev->next = call->next;
-    else
-        a->head = call->next;
-    if (call->next)
-        call->next->prev = call->prev;
-    else
-        a->tail = call->prev;
+    pending_remove(call->a, call);
     free(call);
 }
 
@@ -225,18 +240,14 @@ static enum rc_status submit(struct rc_async *a, int argc, const char **argv, co
             return RC_ERR_IO;
         }
     }
+    pending_add(a, call); /* before hiredis may call on_reply, which removes it */
     if (redisAsyncCommandArgv(a->ac, on_reply, call, argc, argv, argvlen) != REDIS_OK) {
+        pending_remove(a, call);
         if (call->timer)
             event_free(call->timer);
         free(call);
         return RC_ERR_IO; /* hiredis refused it: on_reply will not run */
     }
-    call->prev = a->tail;
-    if (a->tail)
-        a->tail->next = call;
-    else
-        a->head = call;
-    a->tail = call;
     if (call->timer) {
         long long us = (long long)a->cfg.command_timeout_ms * 1000;
         call->deadline_us = now_us() + us;
