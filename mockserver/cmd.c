@@ -183,7 +183,6 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d,
                 struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl};
-    c->lastcmd = d->name;
     core->st.commands++;
     core->cmd_calls[d->id]++;
     size_t out_len = c->out.len;
@@ -208,12 +207,17 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
     const struct cmd_def *d = top;
 
     c->atime_ms = core_now_ms(core);
+    /* Redis's lastcmd (CLIENT LIST cmd=): what the lookup found, also for a
+     * command then rejected or queued; NULL for an unknown one. EXEC's
+     * queued commands leave it at exec. */
+    c->lastcmd = top;
     if (top == NULL) {
         reject_unknown(c, a);
         goto done;
     }
     if (top->subs && a->argc >= 2) {
         d = sub_lookup(top, a->argv[1], a->argl[1]);
+        c->lastcmd = d;
         if (d == NULL) {
             char upper[64];
             size_t i;

@@ -228,7 +228,7 @@ static void reset_cmd(struct call *k)
 /* ---- CLIENT ---------------------------------------------------------------------- */
 
 struct fullname_search {
-    const char *ptr;
+    const struct cmd_def *def;
     char *out;
     size_t size;
     int found;
@@ -239,13 +239,13 @@ static void fullname_visit(const struct cmd_def *cmd, void *ud)
     struct fullname_search *fs = ud;
     if (fs->found)
         return;
-    if (cmd->name == fs->ptr) {
+    if (cmd == fs->def) {
         cmd_fullname(cmd, NULL, fs->out, fs->size);
         fs->found = 1;
         return;
     }
     for (const struct cmd_def *s = cmd->subs; s && s->name; s++) {
-        if (s->name == fs->ptr) {
+        if (s == fs->def) {
             cmd_fullname(s, cmd, fs->out, fs->size);
             fs->found = 1;
             return;
@@ -253,14 +253,15 @@ static void fullname_visit(const struct cmd_def *cmd, void *ud)
     }
 }
 
-/* "client|list" for a last command recorded as the name pointer of a
- * subcommand entry (c->lastcmd points into the command table). */
+/* "client|list" for a subcommand: c->lastcmd is its entry in the command
+ * table, found by address (names are not unique: GET and CONFIG GET). */
 static void lastcmd_name(const struct client *c, char *out, size_t size)
 {
     struct fullname_search fs = {c->lastcmd, out, size, 0};
-    cmd_each(fullname_visit, &fs);
+    if (c->lastcmd)
+        cmd_each(fullname_visit, &fs);
     if (!fs.found)
-        snprintf(out, size, "%s", c->lastcmd ? c->lastcmd : "NULL");
+        snprintf(out, size, "%s", "NULL");
 }
 
 /* Appends one CLIENT LIST line, "\n" included. */

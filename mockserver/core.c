@@ -58,7 +58,6 @@ struct client *core_client_new(struct core *core)
     c->proto = 2;
     c->authed = core->cfg.requirepass == NULL;
     c->ctime_ms = c->atime_ms = core_now_ms(core);
-    c->lastcmd = "NULL";
     resp_reqp_init(&c->rp);
     c->rp.unauth = !c->authed;
     c->core = core;

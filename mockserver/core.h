@@ -29,6 +29,7 @@ struct srv;
 #define CL_DENY_BLOCKING (1u << 7)     /* blocking commands answer at once (EXEC, internal) */
 
 struct dict_entry;
+struct cmd_def;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -47,7 +48,7 @@ struct client {
     char *name;  /* CLIENT SETNAME, NULL when unset */
     char addr[64], laddr[64]; /* "ip:port" of the peer and of our side */
     int64_t ctime_ms, atime_ms; /* connected at, last command at (server clock) */
-    const char *lastcmd;        /* name of the last command run ("NULL" before) */
+    const struct cmd_def *lastcmd; /* the last command run, NULL before */
 
     struct buf in, out;
     struct resp_reqp rp;

@@ -67,7 +67,6 @@ static void run_internal(struct core *core, int dbi, int argc, char *const *argv
     c.proto = 2;
     c.authed = 1;
     c.dbi = dbi;
-    c.lastcmd = "NULL";
     c.flags = CL_DENY_BLOCKING; /* BLPOP answers at once: nobody could wake it */
     /* Full dispatch: unknown commands and wrong arity are errors here too. */
     cmd_dispatch(core, &c, resp_argv_new(argc, (const char *const *)argv, argl));
