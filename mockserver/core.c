@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "cmd.h"
 #include "mem.h"
-#include "block.h"
 #include "pubsub.h"
 #include "watch.h"
 
@@ -117,7 +117,7 @@ void core_cron(struct core *core)
     for (int i = 0; i < DB_COUNT; i++)
         if (db_expires_count(&core->db[i]) > 0)
             db_active_expire(&core->db[i], now, 200);
-    block_serve(core); /* keys active expiry changed cannot feed anyone, but keep the rule */
+    block_serve(core); /* drains what expiry queued: a deletion feeds nobody */
     block_expire(core, now);
 }
 
