@@ -418,6 +418,15 @@ int mh_scratch_make(char *dir, size_t size, const char *prefix)
     return mkdtemp(dir) ? 0 : -1;
 }
 
+const char *mh_scratch_path(const char *dir, const char *name)
+{
+    static char path[2][4096];
+    static int i;
+    i = !i;
+    snprintf(path[i], sizeof(path[i]), "%s/%s", dir, name);
+    return path[i];
+}
+
 int mh_scratch_remove(const char *dir)
 {
     DIR *d = opendir(dir);

@@ -81,5 +81,9 @@ const char *mh_escape(const char *p, size_t n, char *out, size_t size);
  * failed test left behind too; not recursive), then dir; returns 0 or -1. */
 int mh_scratch_make(char *dir, size_t size, const char *prefix);
 int mh_scratch_remove(const char *dir);
+/* "dir/name", in one of two static buffers used in turn: a result stays
+ * valid until the second call after it (enough for a source and a target
+ * in one expression). */
+const char *mh_scratch_path(const char *dir, const char *name);
 
 #endif

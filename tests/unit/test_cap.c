@@ -188,11 +188,7 @@ static int teardown(void **state)
 
 static const char *tmp(const char *name)
 {
-    static char path[2][128];
-    static int i;
-    i = !i;
-    snprintf(path[i], sizeof(path[i]), "%s/%s", tmpdir, name);
-    return path[i];
+    return mh_scratch_path(tmpdir, name);
 }
 
 static struct sockaddr_in sin4(const char *ip, uint16_t port)

@@ -134,11 +134,7 @@ static int teardown(void **state)
 
 static const char *tmp(const char *name)
 {
-    static char path[2][128];
-    static int i;
-    i = !i;
-    snprintf(path[i], sizeof(path[i]), "%s/%s", tmpdir, name);
-    return path[i];
+    return mh_scratch_path(tmpdir, name);
 }
 
 /* Runs pcapin on a file into a fresh tcpre (port 6379); returns pcapin's
