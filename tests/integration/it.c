@@ -198,6 +198,13 @@ void it_write_temp(char *path, size_t size, const char *prefix, const char *text
     close(fd);
 }
 
+struct mh_server *it_mock_scenario(char *path, size_t size, const char *prefix, const char *text)
+{
+    it_write_temp(path, size, prefix, text);
+    const char *args[] = {"--scenario", path, NULL};
+    return it_mock(args);
+}
+
 /* ---- transcripts ---------------------------------------------------------- */
 
 void it_wait_info(struct mh_conn *c, const char *field, long n)

@@ -61,6 +61,9 @@ void it_expect_eof(struct mh_conn *c, int timeout_ms);
 /* Writes text to a new file /tmp/<prefix>-XXXXXX and puts its name in path
  * (size >= 32); fails the test when it cannot. The caller unlinks it. */
 void it_write_temp(char *path, size_t size, const char *prefix, const char *text);
+/* Writes the scenario text as it_write_temp does (name in path) and starts
+ * mockredis playing it. */
+struct mh_server *it_mock_scenario(char *path, size_t size, const char *prefix, const char *text);
 
 /* Monotonic milliseconds. */
 long long it_now_ms(void);

@@ -328,13 +328,11 @@ static void test_scenario(void **state)
 {
     (void)state;
     char file[64];
-    it_write_temp(file, sizeof(file), "block",
-                  "finish control\n"
-                  "clock virtual\n"
-                  "at 10s do run RPUSH jobs j1\n"
-                  "on BRPOP slow 0 do delay 5ms\n");
-    const char *args[] = {"--scenario", file, NULL};
-    struct mh_server *s = it_mock(args);
+    struct mh_server *s = it_mock_scenario(file, sizeof(file), "block",
+                                           "finish control\n"
+                                           "clock virtual\n"
+                                           "at 10s do run RPUSH jobs j1\n"
+                                           "on BRPOP slow 0 do delay 5ms\n");
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
@@ -362,12 +360,10 @@ static void test_scenario_latency(void **state)
 {
     (void)state;
     char file[64];
-    it_write_temp(file, sizeof(file), "block-lat",
-                  "finish control\n"
-                  "on PING do latency 300ms\n"
-                  "on BLPOP slow 0 do latency 200ms\n");
-    const char *args[] = {"--scenario", file, NULL};
-    struct mh_server *s = it_mock(args);
+    struct mh_server *s = it_mock_scenario(file, sizeof(file), "block-lat",
+                                           "finish control\n"
+                                           "on PING do latency 300ms\n"
+                                           "on BLPOP slow 0 do latency 200ms\n");
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
@@ -399,12 +395,10 @@ static void test_scenario_kill_running(void **state)
 {
     (void)state;
     char file[64];
-    it_write_temp(file, sizeof(file), "block-kill",
-                  "finish control\n"
-                  "clock virtual\n"
-                  "at 1s do run CLIENT KILL TYPE normal\n");
-    const char *args[] = {"--scenario", file, NULL};
-    struct mh_server *s = it_mock(args);
+    struct mh_server *s = it_mock_scenario(file, sizeof(file), "block-kill",
+                                           "finish control\n"
+                                           "clock virtual\n"
+                                           "at 1s do run CLIENT KILL TYPE normal\n");
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     const char *both = "MOCK CLOCK ADVANCE 2000\r\nPING\r\nPING\r\n";

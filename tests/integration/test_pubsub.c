@@ -233,13 +233,12 @@ static void test_scenario(void **state)
 {
     (void)state;
     char file[64];
-    it_write_temp(file, sizeof(file), "pubsub",
-                  "finish control\n"
-                  "on GET slow do pieces 3 pause 30ms\n"
-                  "on ECHO late do latency 60ms\n"
-                  "on PUBLISH refused * do reply (error) ERR refused by the scenario\n");
-    const char *args[] = {"--scenario", file, NULL};
-    struct mh_server *s = it_mock(args);
+    struct mh_server *s =
+        it_mock_scenario(file, sizeof(file), "pubsub",
+                         "finish control\n"
+                         "on GET slow do pieces 3 pause 30ms\n"
+                         "on ECHO late do latency 60ms\n"
+                         "on PUBLISH refused * do reply (error) ERR refused by the scenario\n");
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
@@ -285,13 +284,11 @@ static void test_scenario_run(void **state)
 {
     (void)state;
     char file[64];
-    it_write_temp(file, sizeof(file), "pubsub",
-                  "finish control\n"
-                  "clock virtual\n"
-                  "at 1s do run SUBSCRIBE ghost\n"
-                  "at 2s do run PUBLISH ch from-scenario\n");
-    const char *args[] = {"--scenario", file, NULL};
-    struct mh_server *s = it_mock(args);
+    struct mh_server *s = it_mock_scenario(file, sizeof(file), "pubsub",
+                                           "finish control\n"
+                                           "clock virtual\n"
+                                           "at 1s do run SUBSCRIBE ghost\n"
+                                           "at 2s do run PUBLISH ch from-scenario\n");
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);

@@ -122,12 +122,10 @@ static void test_scenario_faults(void **state)
 {
     (void)state;
     char file[64];
-    it_write_temp(file, sizeof(file), "watch",
-                  "finish control\n"
-                  "on GET evict-now do evict cart\n"
-                  "on GET retype-now do retype cart list\n");
-    const char *args[] = {"--scenario", file, NULL};
-    struct mh_server *s = it_mock(args);
+    struct mh_server *s = it_mock_scenario(file, sizeof(file), "watch",
+                                           "finish control\n"
+                                           "on GET evict-now do evict cart\n"
+                                           "on GET retype-now do retype cart list\n");
     redisContext *a = it_connect(mh_server_port(s));
     redisContext *b = it_connect(mh_server_port(s));
 
