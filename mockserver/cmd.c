@@ -257,7 +257,8 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
     /* Blocked clients: served when this command gave their key a list (the
      * whole EXEC counts as one command), timed out when it moved the clock. */
     block_serve(core);
-    block_expire(core, core_now_ms(core));
+    if (core->nblocked_timeout > 0)
+        block_expire(core, core_now_ms(core));
 done:
     resp_argv_free(a);
 }
