@@ -34,7 +34,11 @@
  * fragmentation (no frame exceeds 65535 bytes), retransmissions, TCP
  * options beyond the handshake's. Notes go to FILE.notes because the
  * classic pcap format has no comment field (pcapng has, libpcap cannot
- * write it). */
+ * write it).
+ *
+ * The capture and the notes are created by ofile.h (a new file renamed into
+ * place), never opened by name: a link planted at FILE or FILE.notes, even
+ * while the server runs, is replaced, and its target left alone. */
 #include "cap.h"
 
 #include <arpa/inet.h>
@@ -48,6 +52,7 @@
 
 #include "mem.h"
 #include "mr_err.h"
+#include "ofile.h"
 #include "wire.h"
 
 #define ETH_LEN     14
@@ -234,10 +239,26 @@ static int flush(struct cap *cap)
 
 /* ---- the capture ------------------------------------------------------------- */
 
+/* A new regular file at path as a stream (ofile_open: a link planted there
+ * is replaced, never followed). NULL with errno set on failure. */
+static FILE *open_new(const char *path, const char *mode)
+{
+    int fd = ofile_open(path);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, mode);
+    if (f == NULL) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 struct cap *cap_open(const char *path, char *err, size_t errlen)
 {
     struct cap *cap = mem_calloc(1, sizeof(*cap));
-    cap->f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+    cap->f = strcmp(path, "-") == 0 ? stdout : open_new(path, "wb");
     if (cap->f == NULL) {
         if (err && errlen)
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -259,7 +280,9 @@ struct cap *cap_open(const char *path, char *err, size_t errlen)
         cap->notes_path = mem_alloc(n + sizeof(".notes"));
         memcpy(cap->notes_path, path, n);
         memcpy(cap->notes_path + n, ".notes", sizeof(".notes"));
-        unlink(cap->notes_path); /* a stale one would annotate the wrong file */
+        /* A stale one would annotate the wrong file. (unlink removes a link,
+         * never its target; the notes are created by open_new later.) */
+        unlink(cap->notes_path);
     }
     if (flush(cap) != 0) {
         if (err && errlen)
@@ -425,7 +448,7 @@ int cap_note(struct cap_conn *conn, int64_t ts_us, const char *text)
     FILE *out = stderr;
     if (cap->notes_path) {
         if (cap->notes == NULL) {
-            cap->notes = fopen(cap->notes_path, "w");
+            cap->notes = open_new(cap->notes_path, "w");
             if (cap->notes == NULL)
                 return fail(cap, cap->notes_path, strerror(errno));
         }

@@ -47,8 +47,10 @@ enum cap_end {
     CAP_RST_CLIENT  /* the client reset (read/write failed with ECONNRESET) */
 };
 
-/* Creates (truncates) the pcap file at path and removes a stale path.notes.
- * "-" writes the capture to standard output (libpcap's convention); notes
+/* Creates the pcap file at path as a new regular file that replaces
+ * whatever was there (ofile.h: a symbolic link at path is replaced, its
+ * target untouched), and removes a stale path.notes; path.notes is created
+ * the same way on the first note. "-" writes the capture to standard output (libpcap's convention); notes
  * then go to standard error. Returns NULL on failure with a message in err
  * (when err is not NULL). */
 struct cap *cap_open(const char *path, char *err, size_t errlen);

@@ -4,44 +4,30 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int cli_number(const char *prog, const char *opt, const char *s, long min, long max,
-               long *out)
+#include "ofile.h"
+
+int cli_number(const char *prog, const char *opt, const char *s, long min, long max, long *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
-        fprintf(stderr, "%s: %s expects a number from %ld to %ld, got '%s'\n", prog, opt, min,
-                max, s);
+        fprintf(stderr, "%s: %s expects a number from %ld to %ld, got '%s'\n", prog, opt, min, max,
+                s);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-int cli_write_file(const char *prog, const char *what, const char *path, const void *p,
-                   size_t n)
+int cli_write_file(const char *prog, const char *what, const char *path, const void *p, size_t n)
 {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-        fprintf(stderr, "%s: cannot write %s %s: path too long\n", prog, what, path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL) {
+    if (ofile_write(path, p, n) < 0) {
         fprintf(stderr, "%s: cannot write %s %s: %s\n", prog, what, path, strerror(errno));
-        return -1;
-    }
-    int ok = fwrite(p, 1, n, f) == n;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "%s: cannot write %s %s: %s\n", prog, what, path, strerror(errno));
-        remove(tmp);
         return -1;
     }
     return 0;

@@ -15,10 +15,11 @@
 int cli_number(const char *prog, const char *opt, const char *s, long min, long max,
                long *out);
 
-/* Writes p[0..n) to path through path.tmp and a rename, so a reader never
- * sees half a file; what names the file in the message. Returns 0, or -1
- * after printing "PROG: cannot write WHAT PATH: reason" (path.tmp is
- * removed). */
+/* Writes p[0..n) to path through a new temporary file and a rename
+ * (ofile_write: a link planted at path or at a temporary name is never
+ * followed, and a reader never sees half a file); what names the file in
+ * the message. Returns 0, or -1 after printing "PROG: cannot write WHAT
+ * PATH: reason" (the temporary file is removed). */
 int cli_write_file(const char *prog, const char *what, const char *path, const void *p,
                    size_t n);
 

@@ -1,12 +1,17 @@
 /* test_cli.c - the mockredis command line: --help and --version exit 0,
  * bad usage exits 2 with a message on stderr, an address it cannot listen
- * on exits 1. The binary is $MOCKREDIS_BIN, else the one this build made. */
+ * on exits 1; output files (--port-file, --report, --pcap and its notes,
+ * `record -o`) never follow a symbolic link planted at their path or at
+ * the temporary name next to it. The binary is $MOCKREDIS_BIN, else the
+ * one this build made. */
 #include "it.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #ifndef IT_MOCKREDIS_BIN
 #define IT_MOCKREDIS_BIN "mockredis"
@@ -107,6 +112,151 @@ static void test_cannot_listen(void **state)
     assert_non_null(strstr(r.err, "203.0.113.7"));
 }
 
+/* ---- output files and planted links --------------------------------------------- */
+
+static char dir[64];
+
+static const char *at(const char *name)
+{
+    return mh_scratch_path(dir, name);
+}
+
+static void write_text(const char *p, const char *text)
+{
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The first bytes of file p (up to size - 1), NUL-terminated. */
+static void read_head(const char *p, char *out, size_t size)
+{
+    FILE *f = fopen(p, "r");
+    if (f == NULL)
+        fail_msg("cannot read %s", p);
+    size_t n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    fclose(f);
+}
+
+/* A victim file holding "precious\n", and a link at name pointing to it. */
+static void plant(const char *name, const char *victim)
+{
+    write_text(at(victim), "precious\n");
+    assert_int_equal(symlink(at(victim), at(name)), 0);
+}
+
+static void expect_untouched(const char *victim)
+{
+    char got[64];
+    read_head(at(victim), got, sizeof(got));
+    if (strcmp(got, "precious\n") != 0)
+        fail_msg("%s was written through a link: '%s'", victim, got);
+}
+
+/* name is now a regular file (not the link planted there) starting with head. */
+static void expect_regular(const char *name, const char *head)
+{
+    struct stat st;
+    assert_int_equal(lstat(at(name), &st), 0);
+    if (!S_ISREG(st.st_mode))
+        fail_msg("%s is not a regular file", name);
+    char got[512];
+    read_head(at(name), got, sizeof(got));
+    if (strncmp(got, head, strlen(head)) != 0)
+        fail_msg("%s starts with '%.40s', want '%s'", name, got, head);
+}
+
+/* --port-file and --report are written through a temporary file and a
+ * rename: links at the final names and at the old fixed temporary names
+ * (FILE.tmp) are replaced, their targets untouched. */
+static void test_port_file_and_report_links(void **state)
+{
+    (void)state;
+    plant("port", "victim-port");
+    plant("port.tmp", "victim-port-tmp");
+    plant("report.json", "victim-report");
+    plant("report.json.tmp", "victim-report-tmp");
+    write_text(at("quick.scn"), "finish after 1ms\n");
+    char args[1024];
+    int n = snprintf(args, sizeof(args), "--port 0 --port-file %s", at("port"));
+    snprintf(args + n, sizeof(args) - (size_t)n, " --scenario %s --report %s", at("quick.scn"),
+             at("report.json"));
+    struct run r;
+    run(args, &r);
+    if (r.status != 0)
+        fail_msg("status %d: %s", r.status, r.err);
+    expect_untouched("victim-port");
+    expect_untouched("victim-port-tmp");
+    expect_untouched("victim-report");
+    expect_untouched("victim-report-tmp");
+    char port[32];
+    read_head(at("port"), port, sizeof(port));
+    assert_true(atoi(port) > 0);
+    expect_regular("port", "");
+    expect_regular("report.json", "{");
+}
+
+/* --pcap FILE: a link at FILE before the start, and one planted at
+ * FILE.notes while the server runs (the notes are created on the first
+ * note), are both replaced. */
+static void test_pcap_and_notes_links(void **state)
+{
+    (void)state;
+    plant("cap.pcap", "victim-pcap");
+    write_text(at("reset.scn"), "finish control\non GET k do reset\n");
+    const char *args[] = {"--pcap", at("cap.pcap"), "--scenario", at("reset.scn"), NULL};
+    struct mh_server *s = it_mock(args);
+    plant("cap.pcap.notes", "victim-notes");
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, mh_server_port(s)), 0);
+    assert_int_equal(mh_send(c.fd, IT_S("GET k\r\n")), 0);
+    struct buf reply = BUF_INIT;
+    int got = mh_read_reply(&c, &reply, 5000);
+    assert_true(got == MH_ERROR || got == MH_EOF); /* reset: the rule fired */
+    buf_free(&reply);
+    mh_conn_close(&c);
+    it_stop_ok(s);
+    expect_untouched("victim-pcap");
+    expect_untouched("victim-notes");
+    expect_regular("cap.pcap", "\xd4\xc3\xb2\xa1"); /* pcap magic, little-endian */
+    expect_regular("cap.pcap.notes", "");
+    char notes[256];
+    read_head(at("cap.pcap.notes"), notes, sizeof(notes));
+    if (strstr(notes, "reset") == NULL)
+        fail_msg("notes: '%s'", notes);
+}
+
+/* `mockredis record CAPTURE -o FILE` writes the scenario the same way. */
+static void test_record_output_links(void **state)
+{
+    (void)state;
+    plant("out.scn", "victim-out");
+    plant("out.scn.tmp", "victim-out-tmp");
+    char args[1024];
+    snprintf(args, sizeof(args), "record %s/redis-session.pcap -o %s", IT_DATA_DIR, at("out.scn"));
+    struct run r;
+    run(args, &r);
+    if (r.status != 0)
+        fail_msg("status %d: %s", r.status, r.err);
+    expect_untouched("victim-out");
+    expect_untouched("victim-out-tmp");
+    expect_regular("out.scn", "");
+}
+
+static int setup_dir(void **state)
+{
+    (void)state;
+    return mh_scratch_make(dir, sizeof(dir), "it_cli");
+}
+
+static int teardown_dir(void **state)
+{
+    (void)state;
+    return mh_scratch_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +265,9 @@ int main(void)
         cmocka_unit_test(test_unknown_option),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_cannot_listen),
+        cmocka_unit_test_setup_teardown(test_port_file_and_report_links, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_pcap_and_notes_links, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_record_output_links, setup_dir, teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
