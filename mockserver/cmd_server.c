@@ -8,8 +8,9 @@
  * plausible constants. The reply is a bulk string, verbatim "txt" in RESP3.
  *
  * CONFIG knows a fixed table of parameters. Those the server acts on live in
- * core->cfg (maxclients, timeout, requirepass, hz, port, bind); the rest are
- * only remembered for CONFIG GET (core->cfg.soft). Validation follows
+ * core->cfg (maxclients, timeout, requirepass, hz, port, bind,
+ * protected-mode); the rest are only remembered for CONFIG GET
+ * (core->cfg.soft). Validation follows
  * Redis's rules and texts; a CONFIG SET with several pairs applies all or
  * none, like Redis.
  *
@@ -83,7 +84,8 @@ static const char *run_id(void)
 /* ---- CONFIG --------------------------------------------------------------------- */
 
 enum cfg_kind { K_INT, K_MEM, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED };
-enum cfg_core { C_NONE, C_MAXCLIENTS, C_TIMEOUT, C_REQUIREPASS, C_HZ, C_PORT, C_BIND, C_UNIXSOCKET };
+enum cfg_core { C_NONE, C_MAXCLIENTS, C_TIMEOUT, C_REQUIREPASS, C_HZ, C_PORT, C_BIND, C_UNIXSOCKET,
+                C_PROTECTED_MODE };
 
 struct cfg_param {
     const char *name;
@@ -113,7 +115,7 @@ static const struct cfg_param cfg_table[] = {
     {"maxmemory-samples", K_INT, C_NONE, 1, INT_MAX, NULL, "5"},
     {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
     {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
-    {"protected-mode", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"protected-mode", K_BOOL, C_PROTECTED_MODE, 0, 0, NULL, NULL},
     {"slowlog-log-slower-than", K_INT, C_NONE, -1, LLONG_MAX, NULL, "10000"},
     {"slowlog-max-len", K_INT, C_NONE, 0, LONG_MAX, NULL, "128"},
     {"lazyfree-lazy-user-flush", K_BOOL, C_NONE, 0, 0, NULL, "no"},
@@ -147,6 +149,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_PORT: snprintf(out, size, "%d", core->port_bound ? core->port_bound : cfg->port); return;
     case C_BIND: snprintf(out, size, "%s", cfg->bind ? cfg->bind : ""); return;
     case C_UNIXSOCKET: snprintf(out, size, "%s", cfg->unixsocket ? cfg->unixsocket : ""); return;
+    case C_PROTECTED_MODE: snprintf(out, size, "%s", cfg->protected_mode ? "yes" : "no"); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -275,6 +278,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
             for (struct client *c = core->clients; c; c = c->next)
                 c->authed = 1;
         return;
+    case C_PROTECTED_MODE: cfg->protected_mode = strcmp(v, "yes") == 0; return; /* normalized */
     case C_PORT:
     case C_BIND:
     case C_UNIXSOCKET: return; /* only the current value passes cfg_check */

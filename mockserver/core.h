@@ -68,7 +68,7 @@ struct client {
 /* Counters read by INFO, MOCK STATS and the harness. */
 struct core_stats {
     uint64_t conn_received;   /* accepted, including the ones refused */
-    uint64_t conn_refused;    /* refused over maxclients */
+    uint64_t conn_refused;    /* refused: over maxclients, or denied by protected mode */
     uint64_t conn_peak;       /* most clients connected at once */
     uint64_t commands;        /* commands processed */
     uint64_t proto_errors;    /* clients closed for a protocol error */
@@ -84,6 +84,10 @@ struct core_cfg {
     int port;            /* 0 = ephemeral */
     char *unixsocket;    /* NULL = none */
     int hz;              /* background tasks per second, 10 */
+    /* protected-mode (default 1): while no password is set, a TCP client
+     * whose address is not exactly 127.0.0.1 or ::1 gets Redis's -DENIED
+     * and is closed on accept (server.c). */
+    int protected_mode;
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cap.h"
 #include "cli.h"
@@ -40,6 +41,9 @@ static void usage(FILE *out)
             "  --maxclients N       refuse connections beyond N, as Redis does (default 10000)\n"
             "  --timeout SECONDS    close clients idle this long, 0 = never (default 0)\n"
             "  --requirepass PASS   require AUTH PASS before other commands\n"
+            "  --protected-mode yes|no  without a password, answer TCP clients from other\n"
+            "                       addresses than 127.0.0.1 and ::1 with Redis's -DENIED\n"
+            "                       and close them (default yes, as Redis)\n"
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
@@ -49,7 +53,9 @@ static void usage(FILE *out)
             "  --help               show this help and exit\n"
             "  --version            show the version and exit\n"
             "\n"
-            "Prints 'listening on ADDR:PORT' when ready. SIGINT or SIGTERM stop it cleanly.\n");
+            "Prints 'listening on ADDR:PORT' when ready. SIGINT or SIGTERM stop it cleanly.\n"
+            "Output files (--port-file, --report, --pcap, FILE.notes) are created new and\n"
+            "renamed into place: a symbolic link at their path is replaced, never followed.\n");
 }
 
 /* Parses an int option through cli_number. */
@@ -60,6 +66,39 @@ static int parse_int(const char *opt, const char *s, long min, long max, int *ou
         return -1;
     *out = (int)v;
     return 0;
+}
+
+/* Parses yes or no (any case, as Redis) into 1 or 0. */
+static int parse_yes_no(const char *opt, const char *s, int *out)
+{
+    if (strcasecmp(s, "yes") != 0 && strcasecmp(s, "no") != 0) {
+        fprintf(stderr, "mockredis: %s expects yes or no, got '%s'\n", opt, s);
+        return -1;
+    }
+    *out = strcasecmp(s, "yes") == 0;
+    return 0;
+}
+
+/* Says on stderr when clients from other hosts can reach the server without
+ * a password. Redis 7.0 says nothing at start-up (its protected mode
+ * answers each such client); a test server left listening on 0.0.0.0 with
+ * its MOCK namespace deserves a line. */
+static void warn_exposure(const struct srv *s, const struct core *core)
+{
+    if (!srv_exposed(s) || core->cfg.requirepass != NULL)
+        return;
+    if (core->cfg.protected_mode)
+        fprintf(stderr,
+                "mockredis: note: %s is reachable from other hosts and no password is set:\n"
+                "  protected mode answers every TCP client that is not 127.0.0.1 or ::1\n"
+                "  with -DENIED and closes it (set --requirepass to serve them)\n",
+                srv_addr(s));
+    else
+        fprintf(stderr,
+                "mockredis: WARNING: %s is reachable from other hosts with no password\n"
+                "  and protected mode off: anyone who can connect can read and change the\n"
+                "  data and steer the server. Set --requirepass, or --bind 127.0.0.1.\n",
+                srv_addr(s));
 }
 
 static int write_port_file(const char *path, int port)
@@ -86,7 +125,7 @@ static int report(struct scn_run *run, const char *path)
 int main(int argc, char **argv)
 {
     enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER,
-           O_SCN, O_REPORT, O_PCAP };
+           O_SCN, O_REPORT, O_PCAP, O_PROTECTED };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
         {"port", required_argument, NULL, O_PORT},
@@ -95,6 +134,7 @@ int main(int argc, char **argv)
         {"maxclients", required_argument, NULL, O_MAXCL},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"requirepass", required_argument, NULL, O_PASS},
+        {"protected-mode", required_argument, NULL, O_PROTECTED},
         {"scenario", required_argument, NULL, O_SCN},
         {"report", required_argument, NULL, O_REPORT},
         {"pcap", required_argument, NULL, O_PCAP},
@@ -136,6 +176,9 @@ int main(int argc, char **argv)
         case O_PASS:
             free(core.cfg.requirepass);
             core.cfg.requirepass = optarg[0] ? mem_strdup(optarg) : NULL;
+            break;
+        case O_PROTECTED:
+            rc = parse_yes_no("--protected-mode", optarg, &core.cfg.protected_mode);
             break;
         case 'h':
         case O_HELP:
@@ -198,6 +241,7 @@ int main(int argc, char **argv)
         status = 1;
     } else {
         srv_set_capture(s, cap);
+        warn_exposure(s, &core);
         /* Signals first: whoever sees the port file may signal at once. */
         srv_catch_signals(s);
         if (port_file && write_port_file(port_file, srv_port(s)) < 0) {

@@ -10,6 +10,11 @@
  * Connection behaviour copied from Redis 7:
  *  - over maxclients: accept, write "-ERR max number of clients reached\r\n",
  *    close, read nothing;
+ *  - protected mode (on by default) while no password is set: a TCP peer
+ *    other than 127.0.0.1 or ::1 gets "-DENIED Redis is running in
+ *    protected mode ...\r\n" (rtext.h) on accept, before it sends
+ *    anything, and is closed (counted as refused, as Redis's
+ *    rejected_connections); Unix-socket clients are always served;
  *  - protocol error: reply with the error, stop reading, close once written;
  *  - idle timeout: close silently;
  *  - EOF from the client: close, dropping pending output.
@@ -932,11 +937,15 @@ static struct cap_conn *cap_accepted(struct srv *s, int fd, const struct sockadd
                          clk_now_us(&s->core->clock));
 }
 
-static void refuse(struct srv *s, int fd, struct cap_conn *cc)
+/* Writes "-TEXT\r\n" (rtext[id]) to a connection that will not be served
+ * and closes it, as Redis refuses one: over maxclients, or denied by
+ * protected mode. Nothing is read. */
+static void refuse(struct srv *s, int fd, struct cap_conn *cc, int id)
 {
-    const char *msg = rtext[RT_MAXCLIENTS];
-    char line[128];
-    int n = snprintf(line, sizeof(line), "-%s\r\n", msg);
+    char line[1200];
+    int n = snprintf(line, sizeof(line), "-%s\r\n", rtext[id]);
+    if (n < 0 || (size_t)n >= sizeof(line))
+        n = 0;
     /* Best effort, like Redis: the result does not matter. */
     ssize_t w = write(fd, line, (size_t)n);
     if (w > 0)
@@ -944,6 +953,31 @@ static void refuse(struct srv *s, int fd, struct cap_conn *cc)
     cap_conn_close(cc, CAP_FIN_SERVER, clk_now_us(&s->core->clock));
     close(fd);
     s->core->st.conn_refused++;
+}
+
+/* Protected mode as Redis 7.0 decides it: on, no password set, and a TCP
+ * peer whose address is not exactly 127.0.0.1 or ::1. Redis compares the
+ * address as text, so another loopback address (127.0.0.2) is not local;
+ * a Unix socket always is; the bind address plays no part. An IPv4-mapped
+ * peer (a dual-stack listener on "::") counts as its IPv4 address, which is
+ * what Redis, with separate IPv4 and IPv6 listeners, would see. */
+static int protected_denies(const struct srv *s, const struct sockaddr_storage *peer)
+{
+    const struct core_cfg *cfg = &s->core->cfg;
+    static const uint8_t v4_loopback[4] = {127, 0, 0, 1};
+    if (!cfg->protected_mode || cfg->requirepass != NULL)
+        return 0;
+    if (peer->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)peer;
+        return memcmp(&in->sin_addr, v4_loopback, 4) != 0;
+    }
+    if (peer->ss_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)peer)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(a))
+            return memcmp(a->s6_addr + 12, v4_loopback, 4) != 0;
+        return !IN6_IS_ADDR_LOOPBACK(a);
+    }
+    return 0;
 }
 
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
@@ -957,12 +991,19 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         if (fd < 0)
             return; /* EAGAIN, or out of descriptors: try again on the next event */
         s->core->st.conn_received++;
+        struct cap_conn *cc = cap_accepted(s, fd, &ss);
+        /* Redis's checks first, in its order (maxclients, then protected
+         * mode): a denied connection is no client, and scenario rules
+         * never see it (it takes no "conn N"). */
+        if (s->core->nclients < (size_t)s->core->cfg.maxclients && protected_denies(s, &ss)) {
+            refuse(s, fd, cc, RT_DENIED);
+            continue;
+        }
         int conn_no = 0;
         int64_t delay = 0;
         enum scn_conn_action act = SCN_CONN_ACCEPT;
         if (s->run)
             act = scn_run_connect(s->run, &conn_no, &delay);
-        struct cap_conn *cc = cap_accepted(s, fd, &ss);
         if (cc && act != SCN_CONN_ACCEPT) {
             static const char *const acts[] = {"accept", "refuse", "delay", "silent", "close"};
             char text[96];
@@ -972,7 +1013,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
             cap_note(cc, clk_now_us(&s->core->clock), text);
         }
         if (act == SCN_CONN_REFUSE || s->core->nclients >= (size_t)s->core->cfg.maxclients) {
-            refuse(s, fd, cc);
+            refuse(s, fd, cc, RT_MAXCLIENTS);
             continue;
         }
         if (act == SCN_CONN_CLOSE) {
@@ -1198,6 +1239,23 @@ int srv_port(const struct srv *s)
 const char *srv_addr(const struct srv *s)
 {
     return s->addr;
+}
+
+int srv_exposed(const struct srv *s)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (s->tcp_fd < 0 || getsockname(s->tcp_fd, (struct sockaddr *)&ss, &sl) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET) /* 127.0.0.0/8 */
+        return ((const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr)[0] != 127;
+    if (ss.ss_family == AF_INET6) {
+        const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(a))
+            return a->s6_addr[12] != 127;
+        return !IN6_IS_ADDR_LOOPBACK(a);
+    }
+    return 0;
 }
 
 struct event_base *srv_base(struct srv *s)

@@ -37,6 +37,10 @@ void srv_set_capture(struct srv *s, struct cap *cap);
 int srv_port(const struct srv *s);
 /* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */
 const char *srv_addr(const struct srv *s);
+/* 1 when the TCP listener can take connections from other hosts: bound to
+ * a wildcard (0.0.0.0, ::) or to an address outside 127.0.0.0/8 and ::1;
+ * 0 when it is loopback only. */
+int srv_exposed(const struct srv *s);
 /* Makes SIGINT and SIGTERM stop the loop cleanly and ignores SIGPIPE. Call
  * before announcing readiness (port file, "listening on"), so a signal sent
  * as soon as the server is ready cannot hit the default action. */
