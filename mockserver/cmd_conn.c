@@ -305,9 +305,9 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->atime_ms) / 1000),
                flags, c->dbi, ps_count(c, PS_CHANNEL), ps_count(c, PS_PATTERN),
-               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree, mmem,
-               rbs, c->out.len, obl, omem,
-               sizeof(*c) + c->in.cap + rbs + mmem, c->out.len ? "rw" : "r", cmd, c->proto);
+               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree,
+               mmem, rbs, c->out.len, obl, omem, sizeof(*c) + c->in.cap + rbs + mmem,
+               c->out.len ? "rw" : "r", cmd, c->proto);
 }
 
 void cmd_client_info(struct buf *b, const struct client *c, int64_t now_ms)

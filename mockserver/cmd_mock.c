@@ -48,7 +48,7 @@
 /* The fixed counters, in the order MOCK STATS lists them. */
 static const char *const stat_names[] = {
     "connections_received", "connections_refused", "connected_clients", "peak_clients",
-    "commands_processed",   "protocol_errors",     "timeouts",    "output_limit_closes",
+    "commands_processed",   "protocol_errors",     "timeouts",          "output_limit_closes",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 

@@ -152,7 +152,7 @@ struct cio {
     int64_t rx_us;        /* clk_mono_us() arrival of the last read's data, 0: unknown */
     int64_t read_from_us; /* clk_mono_us() when reading started (connection delay) */
     int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
-    int64_t soft_since_s; /* over the soft output limit since (server clock, s); -1: not */
+    int64_t soft_since_s;     /* over the soft output limit since (server clock, s); -1: not */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
