@@ -51,6 +51,14 @@
  * included): replies due closer together than that queue (bench/README.md,
  * bench_delay).
  *
+ * Output limits (obuf.h): every time output is added for a client (its
+ * reply, a published message, a blocked command's answer), what it has
+ * pending (c->out, plus c->out_held: held replies and a job's rest) is
+ * checked against client-output-buffer-limit on the server clock; a client
+ * over it is flagged CL_CLOSE_ASAP and closed from the loop, never from
+ * inside another client's command. A job computes each cut from the last
+ * one, so a reply in pieces costs its own size whatever the piece count.
+ *
  * With a capture (srv_set_capture), every byte read or written on a TCP
  * connection goes to cap.h at the server clock's time, right after the
  * read() or write(); the teardown tells who closed (EOF read, reset seen,
