@@ -114,4 +114,8 @@ void arg_store(struct call *k, int i, struct obj *o);
 int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,
              int *where, long long *count);
 
+/* Appends c's CLIENT INFO line, without the final newline, to b (for log
+ * lines that name a client, as Redis's do). now_ms: the server clock. */
+void cmd_client_info(struct buf *b, const struct client *c, int64_t now_ms);
+
 #endif

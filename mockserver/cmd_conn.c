@@ -264,7 +264,9 @@ static void lastcmd_name(const struct client *c, char *out, size_t size)
         snprintf(out, size, "%s", "NULL");
 }
 
-/* Appends one CLIENT LIST line, "\n" included. */
+/* Appends one CLIENT LIST line, "\n" included. Of the pending output,
+ * obl is the part in what would be Redis's 16 KiB static buffer, omem the
+ * rest: what client-output-buffer-limit counts (obuf.h). */
 static void client_line(struct buf *b, const struct client *c, int64_t now)
 {
     char flags[12], cmd[96];
@@ -293,17 +295,26 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
         for (int j = 0; j < c->mq[i]->argc; j++)
             mmem += c->mq[i]->argl[j];
     size_t rbs = c->out.cap > 1024 ? c->out.cap : 1024;
+    size_t omem = obuf_counted(c->out.len + c->out_held);
+    size_t obl = c->out.len + c->out_held - omem;
     buf_printf(b,
                "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
                "sub=%zu psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu "
-               "rbs=%zu rbp=%zu obl=%zu oll=0 omem=0 tot-mem=%zu events=%s cmd=%s user=default "
+               "rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default "
                "redir=-1 resp=%d\n",
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->atime_ms) / 1000),
                flags, c->dbi, ps_count(c, PS_CHANNEL), ps_count(c, PS_PATTERN),
-               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree, mmem,
-               rbs, c->out.len, c->out.len, sizeof(*c) + c->in.cap + rbs + mmem,
+               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree,
+               mmem, rbs, c->out.len, obl, omem, sizeof(*c) + c->in.cap + rbs + mmem,
                c->out.len ? "rw" : "r", cmd, c->proto);
+}
+
+void cmd_client_info(struct buf *b, const struct client *c, int64_t now_ms)
+{
+    client_line(b, c, now_ms);
+    if (b->len > 0 && b->p[b->len - 1] == '\n')
+        b->p[--b->len] = '\0';
 }
 
 /* Clients in connection order (oldest first), like Redis's client list. */

@@ -9,8 +9,8 @@
  *
  * CONFIG knows a fixed table of parameters. Those the server acts on live in
  * core->cfg (maxclients, timeout, requirepass, hz, port, bind,
- * protected-mode); the rest are only remembered for CONFIG GET
- * (core->cfg.soft). Validation follows
+ * protected-mode, client-output-buffer-limit, whose syntax obuf.c knows);
+ * the rest are only remembered for CONFIG GET (core->cfg.soft). Validation follows
  * Redis's rules and texts; a CONFIG SET with several pairs applies all or
  * none, like Redis.
  *
@@ -83,9 +83,19 @@ static const char *run_id(void)
 
 /* ---- CONFIG --------------------------------------------------------------------- */
 
-enum cfg_kind { K_INT, K_MEM, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED };
-enum cfg_core { C_NONE, C_MAXCLIENTS, C_TIMEOUT, C_REQUIREPASS, C_HZ, C_PORT, C_BIND, C_UNIXSOCKET,
-                C_PROTECTED_MODE };
+enum cfg_kind { K_INT, K_MEM, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED, K_OBUF };
+enum cfg_core {
+    C_NONE,
+    C_MAXCLIENTS,
+    C_TIMEOUT,
+    C_REQUIREPASS,
+    C_HZ,
+    C_PORT,
+    C_BIND,
+    C_UNIXSOCKET,
+    C_PROTECTED_MODE,
+    C_OBUF
+};
 
 struct cfg_param {
     const char *name;
@@ -101,6 +111,7 @@ static const struct cfg_param cfg_table[] = {
     {"timeout", K_INT, C_TIMEOUT, 0, INT_MAX, NULL, NULL},
     {"requirepass", K_STR, C_REQUIREPASS, 0, 0, NULL, NULL},
     {"hz", K_INT, C_HZ, 0, INT_MAX, NULL, NULL},
+    {"client-output-buffer-limit", K_OBUF, C_OBUF, 0, 0, NULL, NULL},
     {"port", K_INT, C_PORT, 0, 65535, NULL, NULL},
     {"bind", K_STR, C_BIND, 0, 0, NULL, NULL},
     {"unixsocket", K_IMMUTABLE, C_UNIXSOCKET, 0, 0, NULL, NULL},
@@ -150,6 +161,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_BIND: snprintf(out, size, "%s", cfg->bind ? cfg->bind : ""); return;
     case C_UNIXSOCKET: snprintf(out, size, "%s", cfg->unixsocket ? cfg->unixsocket : ""); return;
     case C_PROTECTED_MODE: snprintf(out, size, "%s", cfg->protected_mode ? "yes" : "no"); return;
+    case C_OBUF: obuf_format(cfg->obuf, out, size); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -258,6 +270,16 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         return NULL;
     case K_IMMUTABLE: return rtext[RT_CFG_IMMUTABLE];
     case K_PROTECTED: return rtext[RT_CFG_PROTECTED];
+    case K_OBUF: {
+        /* Applied to a copy: norm gets all three classes, the named ones changed. */
+        struct obuf_limit lim[OBUF_CLASSES];
+        const char *bad = NULL;
+        memcpy(lim, core->cfg.obuf, sizeof(lim));
+        if (obuf_parse(lim, v, &bad) < 0)
+            return bad;
+        obuf_format(lim, norm, size);
+        return NULL;
+    }
     }
     return NULL;
 }
@@ -282,6 +304,11 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_PORT:
     case C_BIND:
     case C_UNIXSOCKET: return; /* only the current value passes cfg_check */
+    case C_OBUF: {
+        const char *bad; /* v is cfg_check's normalized text: it parses */
+        obuf_parse(cfg->obuf, v, &bad);
+        return;
+    }
     case C_NONE: break;
     }
     free(cfg->soft[i]);

@@ -22,6 +22,7 @@ void core_init(struct core *core)
     core->cfg.port = 6379;
     core->cfg.hz = 10;
     core->cfg.protected_mode = 1;
+    obuf_defaults(core->cfg.obuf);
     core->next_client_id = 1;
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "db.h"
+#include "obuf.h"
 #include "resp.h"
 
 struct srv;
@@ -51,6 +52,11 @@ struct client {
     const struct cmd_def *lastcmd; /* the last command run, NULL before */
 
     struct buf in, out;
+    /* Output the network side keeps outside out: replies held for latency
+     * and the unwritten rest of a scenario job (server.c). out.len +
+     * out_held is what client-output-buffer-limit and CLIENT LIST's omem
+     * count. */
+    size_t out_held;
     struct resp_reqp rp;
 
     struct resp_argv **mq; /* commands queued by MULTI */
@@ -73,6 +79,7 @@ struct core_stats {
     uint64_t commands;        /* commands processed */
     uint64_t proto_errors;    /* clients closed for a protocol error */
     uint64_t timeouts;        /* clients closed for idling past timeout */
+    uint64_t obuf_closes;     /* clients closed over client-output-buffer-limit */
     uint64_t net_in, net_out; /* bytes */
 };
 
@@ -88,6 +95,7 @@ struct core_cfg {
      * whose address is not exactly 127.0.0.1 or ::1 gets Redis's -DENIED
      * and is closed on accept (server.c). */
     int protected_mode;
+    struct obuf_limit obuf[OBUF_CLASSES]; /* client-output-buffer-limit (obuf.h) */
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */

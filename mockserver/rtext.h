@@ -116,6 +116,10 @@
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
     X(CFG_PROTECTED, "can't set protected config") \
     X(CFG_BIND, "Failed to bind to specified addresses.") \
+    X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.") \
+    X(CFG_OBUF_CLASS, "Invalid client class specified in buffer limit configuration.") \
+    X(CFG_OBUF_VALUE, "Error in hard, soft or soft_seconds setting in buffer limit configuration.") \
+    X(OBUF_CLOSED_FMT, "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.") \
     X(SLOWLOG_COUNT, "ERR count should be greater than or equal to -1") \
     X(BIT_OFFSET, "ERR bit offset is not an integer or out of range") \
     X(BIT_VALUE, "ERR bit is not an integer or out of range") \

@@ -56,6 +56,14 @@
  * included): replies due closer together than that queue (bench/README.md,
  * bench_delay).
  *
+ * Output limits (obuf.h): every time output is added for a client (its
+ * reply, a published message, a blocked command's answer), what it has
+ * pending (c->out, plus c->out_held: held replies and a job's rest) is
+ * checked against client-output-buffer-limit on the server clock; a client
+ * over it is flagged CL_CLOSE_ASAP and closed from the loop, never from
+ * inside another client's command. A job computes each cut from the last
+ * one, so a reply in pieces costs its own size whatever the piece count.
+ *
  * With a capture (srv_set_capture), every byte read or written on a TCP
  * connection goes to cap.h at the server clock's time, right after the
  * read() or write(); the teardown tells who closed (EOF read, reset seen,
@@ -88,6 +96,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "rtext.h"
 #include "scn.h"
 #include "scn_run.h"
@@ -116,11 +125,15 @@ struct srv {
     char rbuf[READ_CHUNK];
 };
 
-/* A reply written under a scenario plan, segment by segment. */
+/* A reply written under a scenario plan, segment by segment. The next cut
+ * is computed from where the last one was (job_cut): O(1) memory whatever
+ * the number of pieces. */
 struct job {
-    struct buf data;
-    size_t *cuts; /* segment ends, ascending, < data.len */
-    int ncuts, next;
+    struct buf data;  /* the reply, then output that arrived meanwhile (on_output) */
+    size_t reply_len; /* cuts fall inside data[0..reply_len); the rest goes with the last */
+    size_t sent;      /* data[0..sent) has been moved to the output */
+    size_t piece;     /* pieces: bytes per segment; 0: not in pieces */
+    size_t split_at;  /* split: the one cut; 0: none */
     int64_t pause_us;
     int64_t latency_us; /* each segment is held this long once written */
     int64_t due_us;     /* clk_mono_us() time the next segment may be written */
@@ -152,6 +165,7 @@ struct cio {
     int64_t rx_us;        /* clk_mono_us() arrival of the last read's data, 0: unknown */
     int64_t read_from_us; /* clk_mono_us() when reading started (connection delay) */
     int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
+    int64_t soft_since_s;     /* over the soft output limit since (server clock, s); -1: not */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -196,7 +210,6 @@ void srv_close_client(struct srv *s, struct client *c)
             event_free(io->tev);
         if (io->job) {
             buf_free(&io->job->data);
-            free(io->job->cuts);
             free(io->job);
         }
         if (io->lev)
@@ -309,6 +322,10 @@ static int client_flush(struct srv *s, struct client *c)
 {
     struct cio *io = c->io;
     size_t off = 0;
+    if (c->flags & CL_CLOSE_ASAP) { /* killed, or over its output limit: nothing more is sent */
+        srv_close_client(s, c);
+        return -1;
+    }
     while (off < c->out.len) {
         ssize_t n = cl_write(c, c->out.p + off, c->out.len - off);
         if (n > 0) {
@@ -351,6 +368,7 @@ static int client_flush(struct srv *s, struct client *c)
 static int scn_command(struct srv *s, struct client *c, struct resp_argv *a);
 static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us);
 static void block_started(struct srv *s, struct client *c);
+static int obuf_check(struct srv *s, struct client *c);
 
 /* Runs every complete command in data[0..len). Returns bytes consumed. */
 static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len)
@@ -387,6 +405,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
                 hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
             s->core->running = NULL;
+            obuf_check(s, c); /* its reply may have taken it over its output limit */
             if (c->flags & CL_BLOCKED)
                 block_started(s, c);
         }
@@ -478,17 +497,66 @@ static void on_client_write(evutil_socket_t fd, short what, void *arg)
     client_flush(io->s, c);
 }
 
+/* ---- client-output-buffer-limit (obuf.h) ----------------------------------------- */
+
+/* Output was just added for c (its own reply, a message, a blocked
+ * command's answer): checks the limit of c's class on the server clock, as
+ * Redis does each time it adds a reply. What counts is all c's pending
+ * output: c->out not yet written plus c->out_held (held replies, a job's
+ * rest), beyond the 16 KiB Redis does not count (obuf_counted). Over the
+ * limit, c is flagged CL_CLOSE_ASAP (it is written and
+ * read nothing more), the close is counted and logged with Redis's line;
+ * it is closed by the path that runs next for it (after_input,
+ * client_flush), never here: c may be another client than the one whose
+ * command is running. Returns 1 when c is flagged. */
+static int obuf_check(struct srv *s, struct client *c)
+{
+    struct cio *io = c->io;
+    if (c->flags & CL_CLOSE_ASAP)
+        return 1;
+    size_t used = obuf_counted(c->out.len + c->out_held);
+    if (used == 0)
+        return 0; /* as in Redis: nothing in its reply list, nothing checked */
+    /* No replicas here: a client is pubsub while it has subscriptions. */
+    enum obuf_class k = ps_total(c) > 0 ? OBUF_PUBSUB : OBUF_NORMAL;
+    int64_t now_ms = core_now_ms(s->core);
+    if (!obuf_over(&s->core->cfg.obuf[k], used, now_ms / 1000, &io->soft_since_s))
+        return 0;
+    struct buf info = BUF_INIT; /* the client as it was, before the flag (as Redis logs it) */
+    cmd_client_info(&info, c, now_ms);
+    c->flags |= CL_CLOSE_ASAP;
+    s->core->st.obuf_closes++;
+    fprintf(stderr, "mockredis: ");
+    fprintf(stderr, rtext[RT_OBUF_CLOSED_FMT], info.p);
+    fprintf(stderr, "\n");
+    if (io->cap)
+        cap_note(io->cap, clk_now_us(&s->core->clock), "closed: over client-output-buffer-limit");
+    buf_free(&info);
+    return 1;
+}
 
 /* ---- scenario plans ------------------------------------------------------------ */
 
-static void job_free(struct cio *io)
+static void job_free(struct client *c)
 {
+    struct cio *io = c->io;
     if (io->job == NULL)
         return;
+    c->out_held -= io->job->data.len - io->job->sent;
     buf_free(&io->job->data);
-    free(io->job->cuts);
     free(io->job);
     io->job = NULL;
+}
+
+/* Where the job's next segment ends: one piece on, or the split point,
+ * within the reply; past its end (or without a cut), everything left. */
+static size_t job_cut(const struct job *j)
+{
+    if (j->piece > 0 && j->sent < j->reply_len && j->reply_len - j->sent > j->piece)
+        return j->sent + j->piece;
+    if (j->split_at > j->sent && j->split_at < j->reply_len)
+        return j->split_at;
+    return j->data.len;
 }
 
 /* When the command being run arrived: the kernel's stamp if it came
@@ -557,9 +625,9 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
         arm_at(s, io->tev, j->due_us, EARLY_US);
         return;
     }
-    size_t from = j->next == 0 ? 0 : j->cuts[j->next - 1];
-    size_t to = j->next < j->ncuts ? j->cuts[j->next] : j->data.len;
-    j->next++;
+    size_t from = j->sent, to = job_cut(j);
+    j->sent = to;
+    c->out_held -= to - from;
     size_t before = c->out.len;
     buf_append(&c->out, j->data.p + from, to - from);
     hold(s, c, before, j->latency_us);
@@ -572,7 +640,7 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
         return;
     }
     enum scn_end_kind end = j->end;
-    job_free(io);
+    job_free(c);
     io->blocked = 0;
     if (end == SCN_END_AFTER || end == SCN_END_MIDDLE) {
         c->flags |= CL_CLOSE_AFTER_REPLY;
@@ -623,6 +691,7 @@ static void on_unblock(void *ud, struct client *c, size_t from)
     s->basis_us = 0;
     hold(s, c, from, io->block_latency_us);
     s->basis_us = basis;
+    obuf_check(s, c); /* over its limit: on_resume closes it */
     if (io->tev)
         event_del(io->tev); /* the timeout timer, if armed */
     arm_timer(s, c, clk_mono_us(), 0, on_resume);
@@ -636,30 +705,31 @@ static void on_unblock(void *ud, struct client *c, size_t from)
  * last segment), behind held replies (queued after them), else at once,
  * through the write event: flushing here could close c in the middle of
  * the publishing loop. A client a scenario made silent or hung sends
- * nothing. */
+ * nothing. Then the output limit is checked: a client over it is flagged
+ * (CL_CLOSE_ASAP), gets nothing more, and its write event is made active
+ * so that the loop closes it once the publishing command is over. */
 static void on_output(void *ud, struct client *c, size_t from)
 {
     struct srv *s = ud;
     struct cio *io = c->io;
     if (io == NULL || from >= c->out.len)
         return;
-    if (io->discard) {
+    if (io->discard || (c->flags & CL_CLOSE_ASAP)) {
         c->out.len = from;
     } else if (io->job) {
         buf_append(&io->job->data, c->out.p + from, c->out.len - from);
+        c->out_held += c->out.len - from;
         c->out.len = from;
     } else if (io->held) {
         hold(s, c, from, 0);
-        return;
-    } else {
-        if (!io->wev_on) {
-            event_add(io->wev, NULL);
-            io->wev_on = 1;
-        }
-        return;
+    } else if (!io->wev_on) {
+        event_add(io->wev, NULL);
+        io->wev_on = 1;
     }
-    if (c->out.p)
+    if (c->out.len == from && c->out.p)
         c->out.p[from] = '\0';
+    if (!io->discard && obuf_check(s, c))
+        event_active(io->wev, EV_WRITE, 1);
 }
 
 /* The deadline of a blocked client, on the real clock; with the virtual
@@ -706,6 +776,7 @@ static void on_held_timer(evutil_socket_t fd, short what, void *arg)
         while (io->held && io->held->due_us <= now) {
             struct held *h = io->held;
             io->held = h->next;
+            c->out_held -= h->len;
             buf_append(&c->out, h->data, h->len);
             free(h);
         }
@@ -730,6 +801,7 @@ static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_u
     h->next = NULL;
     h->len = len;
     memcpy(h->data, c->out.p + from, len);
+    c->out_held += len;
     if (io->held == NULL) {
         h->due_us = due;
         io->held = io->held_tail = h;
@@ -844,10 +916,15 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
         c->flags |= CL_DENY_BLOCKING; /* the job needs the reply now: BLPOP answers at once */
         cmd_dispatch(s->core, c, a);
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
-        buf_append(&reply, c->out.p + before, c->out.len - before);
-        c->out.len = before;
-        if (c->out.p)
-            c->out.p[before] = '\0';
+        if (before == 0) { /* the reply is all of c->out: take the buffer, no copy */
+            reply = c->out;
+            buf_init(&c->out);
+        } else {
+            buf_append(&reply, c->out.p + before, c->out.len - before);
+            c->out.len = before;
+            if (c->out.p)
+                c->out.p[before] = '\0';
+        }
     } else {
         resp_argv_free(a);
         reply = plan.reply;
@@ -881,21 +958,15 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
 
     struct job *j = mem_calloc(1, sizeof(*j));
     j->data = reply;
+    j->reply_len = reply.len;
     j->pause_us = plan.pause_us;
     j->latency_us = plan.latency_us;
     j->end = plan.end;
-    if (plan.pieces > 0) {
-        for (size_t at = (size_t)plan.pieces; at < reply.len; at += (size_t)plan.pieces) {
-            j->cuts = mem_realloc(j->cuts, (size_t)(j->ncuts + 1) * sizeof(*j->cuts));
-            j->cuts[j->ncuts++] = at;
-        }
-    } else if (plan.split) {
-        size_t at = split_point(&plan, &reply);
-        if (at < reply.len) {
-            j->cuts = mem_alloc(sizeof(*j->cuts));
-            j->cuts[j->ncuts++] = at;
-        }
-    }
+    if (plan.pieces > 0)
+        j->piece = (size_t)plan.pieces;
+    else if (plan.split)
+        j->split_at = split_point(&plan, &reply);
+    c->out_held += reply.len;
     io->job = j;
     io->blocked = 1;
     j->due_us = basis_us(s, c) + plan.delay_us;
@@ -1039,6 +1110,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         }
         struct cio *io = mem_calloc(1, sizeof(*io));
         io->s = s;
+        io->soft_since_s = -1;
         io->rev = event_new(s->base, fd, EV_READ | EV_PERSIST, on_client_read, c);
         io->wev = event_new(s->base, fd, EV_WRITE | EV_PERSIST, on_client_write, c);
         c->io = io;

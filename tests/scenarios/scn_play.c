@@ -12,6 +12,7 @@
  *   # play: DEL k => (reset)             the server resets the connection
  *   # play: GET k => (invalid)           bytes that are not RESP arrive
  *   # play 2: close                      the client closes connection 2
+ *   # play 2 x300: PUBLISH ch m => (integer) 1   the same play 300 times over
  *   # exit: 1                            the verdict expected (default 0)
  *
  * Expected replies use the scenario value syntax (docs/scenarios.md) and are
@@ -36,6 +37,7 @@
 struct play {
     int line;
     int conn;
+    long times;   /* how many times in a row (xN), 1 by default */
     char *cmd;    /* NULL: close; "" : send nothing */
     char *expect; /* text after =>, NULL for close */
 };
@@ -77,15 +79,20 @@ static int read_plays(const char *path, struct play **out, int *exit_status)
             continue;
         p += 4;
         int conn = 1;
-        if (*p == ' ')
+        long times = 1;
+        if (*p == ' ' && p[1] != 'x')
             conn = (int)strtol(p, &p, 10);
-        if (*p != ':' || conn < 1 || conn > MAXCONN) {
-            fprintf(stderr, "%s:%d: malformed play line (want '# play [N]: CMD => REPLY')\n", path, lineno);
+        if (p[0] == ' ' && p[1] == 'x')
+            times = strtol(p + 2, &p, 10);
+        if (*p != ':' || conn < 1 || conn > MAXCONN || times < 1) {
+            fprintf(stderr,
+                    "%s:%d: malformed play line (want '# play [N] [xTIMES]: CMD => REPLY')\n", path,
+                    lineno);
             fclose(f);
             return -1;
         }
         p = trim(p + 1);
-        struct play pl = {lineno, conn, NULL, NULL};
+        struct play pl = {lineno, conn, times, NULL, NULL};
         char *arrow = strstr(p, "=>");
         if (arrow == NULL) {
             if (strcmp(p, "close") != 0) {
@@ -213,10 +220,16 @@ int main(int argc, char **argv)
             }
             open_[pl->conn] = 1;
         }
-        if (check_play(path, pl, &conns[pl->conn]) == 0)
+        long k = 0;
+        while (k < pl->times && check_play(path, pl, &conns[pl->conn]) == 0)
+            k++;
+        if (k == pl->times) {
             passed++;
-        else
+        } else {
+            fprintf(stderr, "%s:%d: failed on repetition %ld of %ld\n", path, pl->line, k + 1,
+                    pl->times);
             failed++;
+        }
     }
     for (int i = 1; i <= MAXCONN; i++)
         if (open_[i])
