@@ -264,16 +264,16 @@ static void mock_help_cmd(struct call *k)
 }
 
 static struct cmd_def mock_subs[] = {
-    {"stats", 2, CMD_NOAUTH, mock_stats_cmd, NULL, "mock", "Returns mockredis's counters.", 0},
-    {"stat", 3, CMD_NOAUTH, mock_stat_cmd, NULL, "mock", "Returns one counter.", 0},
-    {"resetstats", 2, CMD_NOAUTH, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
-    {"clock", -3, CMD_NOAUTH, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
-    {"scenario", -3, CMD_NOAUTH, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
-    {"help", 2, CMD_NOAUTH, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.", 0},
+    {"stats", 2, 0, mock_stats_cmd, NULL, "mock", "Returns mockredis's counters.", 0},
+    {"stat", 3, 0, mock_stat_cmd, NULL, "mock", "Returns one counter.", 0},
+    {"resetstats", 2, 0, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
+    {"clock", -3, 0, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
+    {"scenario", -3, 0, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
+    {"help", 2, 0, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 struct cmd_def cmd_mock_table[] = {
-    {"mock", -2, CMD_NOAUTH, NULL, mock_subs, "mock", "mockredis's own commands: counters, clock, scenario control.", 0},
+    {"mock", -2, CMD_PROTECTED, NULL, mock_subs, "mock", "mockredis's own commands: counters, clock, scenario control.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
