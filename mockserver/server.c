@@ -84,6 +84,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "rtext.h"
 #include "scn.h"
 #include "scn_run.h"
@@ -1036,8 +1037,9 @@ static void on_cron(evutil_socket_t fd, short what, void *arg)
         struct client *c = core->clients, *next;
         for (; c; c = next) {
             next = c->next;
-            /* As in Redis, a blocked client is waiting, not idle. */
-            if (c->io && !(c->flags & CL_BLOCKED) &&
+            /* As in Redis, a blocked client is waiting, not idle, and a
+             * subscriber (RESP2 or RESP3) is exempt: it only listens. */
+            if (c->io && !(c->flags & CL_BLOCKED) && ps_total(c) == 0 &&
                 (now - c->atime_ms) / 1000 > core->cfg.timeout) {
                 core->st.timeouts++;
                 srv_close_client(s, c);
