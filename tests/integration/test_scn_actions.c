@@ -1157,10 +1157,10 @@ static void test_checks_before_rules(void **state)
     sa_start(&p, "requirepass pw\n"
                  "setup\n    SET secret s3\n    SET other o\nend\n"
                  "on GET secret do reply \"scripted\"\n" /* rule 1 */
-                 "on DEL * do close before\n"             /* rule 2 */
-                 "on SET k * do evict other\n"            /* rule 3 */
-                 "on EXISTS do reply (integer) 42\n"      /* rule 4 */
-                 "on FOO do reply OK\n"                   /* rule 5 */
+                 "on DEL * do close before\n"            /* rule 2 */
+                 "on SET k * do evict other\n"           /* rule 3 */
+                 "on EXISTS do reply (integer) 42\n"     /* rule 4 */
+                 "on FOO do reply OK\n"                  /* rule 5 */
                  "expect commands GET == 2\n"
                  "expect commands FOO == 1\n"
                  "expect commands == 5\n"
