@@ -373,13 +373,22 @@ int mh_call(struct mh_conn *c, const char *line, struct buf *reply, int timeout_
 
 long long mh_stat(int port, const char *name)
 {
+    return mh_stat_auth(port, NULL, name);
+}
+
+long long mh_stat_auth(int port, const char *password, const char *name)
+{
     struct mh_conn c;
     struct buf r = BUF_INIT;
     long long v = -1;
     if (mh_conn_open(&c, port) < 0)
         return -1;
+    const char *auth[] = {"AUTH", password};
     const char *argv[] = {"MOCK", "STAT", name};
-    if (mh_send_argv(c.fd, 3, argv, NULL) == 0 && mh_read_reply(&c, &r, 5000) == MH_REPLY &&
+    int ok = password == NULL ||
+             (mh_send_argv(c.fd, 2, auth, NULL) == 0 && mh_read_reply(&c, &r, 5000) == MH_REPLY &&
+              r.len == 5 && memcmp(r.p, "+OK\r\n", 5) == 0);
+    if (ok && mh_send_argv(c.fd, 3, argv, NULL) == 0 && mh_read_reply(&c, &r, 5000) == MH_REPLY &&
         r.len > 1 && r.p[0] == ':')
         v = strtoll(r.p + 1, NULL, 10);
     buf_free(&r);

@@ -67,8 +67,13 @@ int mh_read_reply(struct mh_conn *c, struct buf *reply, int timeout_ms);
 int mh_call(struct mh_conn *c, const char *line, struct buf *reply, int timeout_ms);
 
 /* MOCK STAT name on a new connection to a mockredis at port: the counter's
- * value, or -1 if it cannot be read. */
+ * value, or -1 if it cannot be read (with --requirepass set, MOCK needs
+ * AUTH as every command does: use mh_stat_auth). */
 long long mh_stat(int port, const char *name);
+/* The same, after AUTH password on that connection (NULL: no AUTH). -1
+ * also when the password is refused. The connection counts as any other
+ * (connections_received, commands_processed). */
+long long mh_stat_auth(int port, const char *password, const char *name);
 
 /* Writes reply bytes readably for messages: printable ASCII as is, \r \n
  * and others as escapes. Returns out. */

@@ -25,10 +25,13 @@ void clk_init_real(struct clk *c)
     c->virt_us = 0;
 }
 
-void clk_set_virtual(struct clk *c, int64_t start_ms)
+int clk_set_virtual(struct clk *c, int64_t start_ms)
 {
+    if (start_ms > CLK_MAX_MS)
+        return MR_ERANGE;
     c->virt_us = start_ms >= 0 ? start_ms * 1000 : clk_now_us(c);
     c->virt = 1;
+    return 0;
 }
 
 void clk_set_real(struct clk *c)
@@ -40,6 +43,8 @@ int clk_advance_us(struct clk *c, int64_t us)
 {
     if (!c->virt || us < 0)
         return MR_EINVAL;
+    if (us > CLK_MAX_MS * 1000 + 999 - c->virt_us) /* no overflow: virt_us >= 0 here */
+        return MR_ERANGE;
     c->virt_us += us;
     return 0;
 }

@@ -15,12 +15,19 @@ struct clk {
 };
 
 void clk_init_real(struct clk *c);
+/* The latest time a virtual clock may show: 9999-12-31T23:59:59.999Z in
+ * milliseconds since the Unix epoch. Far from any overflow: TTLs added to
+ * it and its microseconds fit in 64 bits. */
+#define CLK_MAX_MS 253402300799999LL
+
 /* Switches to virtual time frozen at the current time (or at start_ms when
- * >= 0). Staying virtual, a second call resets to the given time. */
-void clk_set_virtual(struct clk *c, int64_t start_ms);
+ * >= 0). Staying virtual, a second call resets to the given time. Returns
+ * 0, or MR_ERANGE without any change when start_ms > CLK_MAX_MS. */
+int clk_set_virtual(struct clk *c, int64_t start_ms);
 void clk_set_real(struct clk *c);
-/* Moves a virtual clock forward by us (>= 0). No effect in real mode:
- * returns MR_EINVAL there, else 0. */
+/* Moves a virtual clock forward by us (>= 0). Returns 0, or MR_EINVAL
+ * without any change in real mode or for a negative us, MR_ERANGE
+ * without any change when the clock would pass CLK_MAX_MS. */
 int clk_advance_us(struct clk *c, int64_t us);
 
 int64_t clk_now_us(const struct clk *c);

@@ -3,8 +3,13 @@
  * Lookup is a binary search over a sorted index of the top-level names,
  * built once. Dispatch follows Redis 7.0's processCommand order, because the
  * order decides which error a client sees when several apply:
- *   unknown command / unknown subcommand -> arity -> NOAUTH -> MULTI queue.
- * A rejected command inside MULTI marks the transaction so EXEC aborts. */
+ *   unknown command / unknown subcommand -> arity -> MOCK allowed (where
+ *   Redis checks DEBUG's enable-debug-command) -> NOAUTH -> not allowed in
+ *   MULTI -> Pub/Sub context -> MULTI queue.
+ * One function (classify) makes these checks without side effects, so the
+ * scenario engine can ask first (cmd_check) and bend only what Redis would
+ * run. A rejected command inside MULTI marks the transaction so EXEC
+ * aborts; a rejected EXEC is an EXECABORT, whatever the reason. */
 #include "cmd.h"
 
 #include <ctype.h>
@@ -134,10 +139,69 @@ static int arity_ok(const struct cmd_def *d, int argc)
     return d->arity > 0 ? argc == d->arity : argc >= -d->arity;
 }
 
-/* Rejects the command: the error is sent and a MULTI in progress is marked
- * so EXEC aborts (Redis's rejectCommand + flagTransaction). */
-static void reject(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void reject(struct client *c, const char *fmt, ...)
+/* Why a command is refused before it runs, in the order Redis 7.0's
+ * processCommand checks (the first that applies is the one answered). */
+enum why {
+    W_PASS,
+    W_UNKNOWN,     /* no such command */
+    W_UNKNOWN_SUB, /* no such subcommand of a container */
+    W_ARITY,       /* wrong number of arguments */
+    W_PROTECTED,   /* MOCK not allowed for this client (--enable-mock-commands) */
+    W_NOAUTH,      /* a password is set and the client has not authenticated */
+    W_NOMULTI,     /* not allowed inside MULTI */
+    W_PUBSUB,      /* a RESP2 client with subscriptions */
+};
+
+/* Finds the command (*top, and *d: the subcommand, or *top) and tells
+ * whether and why Redis would refuse it. Changes nothing. */
+static enum why classify(const struct core *core, const struct client *c, const struct resp_argv *a,
+                         const struct cmd_def **top, const struct cmd_def **d)
+{
+    *top = *d = cmd_lookup(a->argv[0], a->argl[0]);
+    if (*top == NULL)
+        return W_UNKNOWN;
+    if ((*top)->subs && a->argc >= 2) {
+        *d = sub_lookup(*top, a->argv[1], a->argl[1]);
+        if (*d == NULL)
+            return W_UNKNOWN_SUB;
+    }
+    unsigned flags = (*top)->flags | (*d)->flags;
+    if (!arity_ok(*d, a->argc))
+        return W_ARITY;
+    /* Redis checks its protected commands (DEBUG, MODULE) here, before
+     * authentication; the MOCK namespace is ours. */
+    if ((flags & CMD_PROTECTED) && (core->cfg.mock == CORE_MOCK_NO ||
+                                    (core->cfg.mock == CORE_MOCK_LOCAL && !core_client_local(c))))
+        return W_PROTECTED;
+    if (!c->authed && !(flags & CMD_NOAUTH))
+        return W_NOAUTH;
+    if ((c->flags & CL_MULTI) && (flags & CMD_NOMULTI))
+        return W_NOMULTI;
+    if (c->proto == 2 && ps_total(c) > 0 && !((*top)->flags & CMD_PUBSUB_OK))
+        return W_PUBSUB;
+    return W_PASS;
+}
+
+enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
+                           const struct resp_argv *a)
+{
+    const struct cmd_def *top, *d;
+    switch (classify(core, c, a, &top, &d)) {
+    case W_PASS: return CMD_PASS;
+    case W_UNKNOWN:
+    case W_UNKNOWN_SUB: return c->authed ? CMD_UNKNOWN : CMD_REJECT;
+    default: return CMD_REJECT;
+    }
+}
+
+/* Rejects the command (Redis's rejectCommand + flagTransaction): a MULTI in
+ * progress is marked so EXEC aborts, and the error is sent; a rejected EXEC
+ * instead ends the transaction and answers EXECABORT with the error (its
+ * "ERR " dropped), as Redis's execCommandAbort does. */
+static void reject(struct core *core, struct client *c, const struct cmd_def *top, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+static void reject(struct core *core, struct client *c, const struct cmd_def *top, const char *fmt,
+                   ...)
 {
     struct buf tmp = BUF_INIT;
     va_list ap;
@@ -146,11 +210,17 @@ static void reject(struct client *c, const char *fmt, ...)
     va_end(ap);
     if (c->flags & CL_MULTI)
         c->flags |= CL_DIRTY_EXEC;
-    resp_w_error(&c->out, tmp.p, tmp.len);
+    if (top != NULL && strcmp(top->name, "exec") == 0) {
+        const char *why = strncmp(tmp.p, "ERR ", 4) == 0 ? tmp.p + 4 : tmp.p;
+        cmd_multi_discard(core, c);
+        reply_errf(c, rtext[RT_EXECABORT_FMT], why);
+    } else {
+        resp_w_error(&c->out, tmp.p, tmp.len);
+    }
     buf_free(&tmp);
 }
 
-static void reject_unknown(struct client *c, const struct resp_argv *a)
+static void reject_unknown(struct core *core, struct client *c, const struct resp_argv *a)
 {
     /* "'arg' " for each argument while the list is under 128 bytes; each
      * argument is cut so the list stays within 128 (and at a NUL byte). */
@@ -159,24 +229,36 @@ static void reject_unknown(struct client *c, const struct resp_argv *a)
         int room = 128 - (int)args.len;
         buf_printf(&args, "'%.*s' ", room, a->argv[i]);
     }
-    reject(c, rtext[RT_UNKNOWN_CMD_FMT], a->argv[0], args.p ? args.p : "");
+    reject(core, c, NULL, rtext[RT_UNKNOWN_CMD_FMT], a->argv[0], args.p ? args.p : "");
     buf_free(&args);
 }
 
-/* A RESP2 client with subscriptions runs only the commands flagged
- * CMD_PUBSUB_OK; a rejected EXEC is an EXECABORT, as any rejected EXEC. */
-static void pubsub_reject(struct client *c, const struct cmd_def *d, const struct cmd_def *top)
+/* Sends the error for a command classify refused. */
+static void reject_why(struct core *core, struct client *c, enum why why, const struct cmd_def *top,
+                       const struct cmd_def *d, const struct resp_argv *a)
 {
-    char full[96], why[256];
-    cmd_fullname(d, d == top ? NULL : top, full, sizeof(full));
-    if (c->flags & CL_MULTI)
-        c->flags |= CL_DIRTY_EXEC;
-    if (strcmp(top->name, "exec") == 0) {
-        snprintf(why, sizeof(why), rtext[RT_PUBSUB_CONTEXT_FMT] + 4 /* skip "ERR " */, full);
-        reply_errf(c, rtext[RT_EXECABORT_FMT], why);
-        return;
+    char full[96], upper[64];
+    size_t i;
+    if (d != NULL)
+        cmd_fullname(d, d == top ? NULL : top, full, sizeof(full));
+    switch (why) {
+    case W_UNKNOWN: reject_unknown(core, c, a); break;
+    case W_UNKNOWN_SUB:
+        for (i = 0; top->name[i] && i < sizeof(upper) - 1; i++)
+            upper[i] = (char)toupper((unsigned char)top->name[i]);
+        upper[i] = '\0';
+        reject(core, c, top, rtext[RT_UNKNOWN_SUB_FMT], a->argv[1], upper);
+        break;
+    case W_ARITY: reject(core, c, top, rtext[RT_ARITY_FMT], full); break;
+    case W_PROTECTED:
+        reject(core, c, top, "%s",
+               rtext[core->cfg.mock == CORE_MOCK_NO ? RT_MOCK_DISABLED : RT_MOCK_NOT_LOCAL]);
+        break;
+    case W_NOAUTH: reject(core, c, top, "%s", rtext[RT_NOAUTH]); break;
+    case W_NOMULTI: reject(core, c, top, "%s", rtext[RT_NOT_IN_MULTI]); break;
+    case W_PUBSUB: reject(core, c, top, rtext[RT_PUBSUB_CONTEXT_FMT], full); break;
+    case W_PASS: break;
     }
-    reply_errf(c, rtext[RT_PUBSUB_CONTEXT_FMT], full);
 }
 
 static void run(struct core *core, struct client *c, const struct cmd_def *d,
@@ -202,45 +284,16 @@ void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
 
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
 {
-    char full[96];
-    const struct cmd_def *top = cmd_lookup(a->argv[0], a->argl[0]);
-    const struct cmd_def *d = top;
+    const struct cmd_def *top, *d;
+    enum why why = classify(core, c, a, &top, &d);
 
     c->atime_ms = core_now_ms(core);
     /* Redis's lastcmd (CLIENT LIST cmd=): what the lookup found, also for a
      * command then rejected or queued; NULL for an unknown one. EXEC's
      * queued commands leave it at exec. */
-    c->lastcmd = top;
-    if (top == NULL) {
-        reject_unknown(c, a);
-        goto done;
-    }
-    if (top->subs && a->argc >= 2) {
-        d = sub_lookup(top, a->argv[1], a->argl[1]);
-        c->lastcmd = d;
-        if (d == NULL) {
-            char upper[64];
-            size_t i;
-            for (i = 0; top->name[i] && i < sizeof(upper) - 1; i++)
-                upper[i] = (char)toupper((unsigned char)top->name[i]);
-            upper[i] = '\0';
-            reject(c, rtext[RT_UNKNOWN_SUB_FMT], a->argv[1], upper);
-            goto done;
-        }
-    }
-    if (!arity_ok(d, a->argc)) {
-        cmd_fullname(d, d == top ? NULL : top, full, sizeof(full));
-        reject(c, rtext[RT_ARITY_FMT], full);
-        goto done;
-    }
-    if (!c->authed && !(d->flags & CMD_NOAUTH) && !(top->flags & CMD_NOAUTH)) {
-        if (c->flags & CL_MULTI)
-            c->flags |= CL_DIRTY_EXEC;
-        reply_err(c, RT_NOAUTH);
-        goto done;
-    }
-    if (c->proto == 2 && ps_total(c) > 0 && !(top->flags & CMD_PUBSUB_OK)) {
-        pubsub_reject(c, d, top);
+    c->lastcmd = d;
+    if (why != W_PASS) {
+        reject_why(core, c, why, top, d, a);
         goto done;
     }
     if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {

@@ -3,7 +3,8 @@
  * Each command family lives in its own file (cmd_string.c, cmd_keys.c, ...)
  * and exports a table of struct cmd_def ending with an entry whose name is
  * NULL. cmd_dispatch checks a command the way Redis 7 does, in Redis's order
- * (unknown command, arity, authentication, MULTI queueing), then calls it. */
+ * (unknown command, arity, MOCK allowed, authentication, allowed in MULTI,
+ * Pub/Sub context, MULTI queueing), then calls it. */
 #ifndef MOCKREDIS_CMD_H
 #define MOCKREDIS_CMD_H
 
@@ -22,6 +23,12 @@
                                 * digest probe (watch.h) */
 
 #define CMD_PUBSUB_OK (1u << 6) /* allowed to a RESP2 client with subscriptions */
+/* Refused inside MULTI, and the transaction then aborts (Redis's no-multi
+ * commands: SAVE, SHUTDOWN, SYNC, PSYNC). */
+#define CMD_NOMULTI (1u << 7)
+/* Runs only for the clients --enable-mock-commands allows (the MOCK
+ * namespace), see core.h. */
+#define CMD_PROTECTED (1u << 8)
 
 struct cmd_def;
 
@@ -78,10 +85,34 @@ void cmd_each(void (*fn)(const struct cmd_def *cmd, void *ud), void *ud);
 void cmd_fullname(const struct cmd_def *cmd, const struct cmd_def *parent, char *out, size_t size);
 
 /* Runs one command for client c and appends its reply to c->out. Takes
- * ownership of argv (it is freed, or kept in the MULTI queue). */
+ * ownership of argv (it is freed, or kept in the MULTI queue). A command
+ * the checks reject gets Redis's error, marks a transaction in progress so
+ * that EXEC aborts, and is not counted; a rejected EXEC ends the
+ * transaction and answers "EXECABORT Transaction discarded because of:
+ * <the error>", as Redis does. */
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *argv);
 /* Runs an already-checked command (used by EXEC). */
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *argv);
+
+/* What cmd_dispatch would do with argv for client c, before running or
+ * queueing anything. Writes nothing, changes nothing. */
+enum cmd_verdict {
+    CMD_PASS,    /* it would be queued (MULTI) or run */
+    CMD_UNKNOWN, /* a command or subcommand mockredis does not implement, from a
+                  * client allowed to run commands (authenticated): cmd_dispatch
+                  * would answer "unknown command" */
+    CMD_REJECT,  /* cmd_dispatch would answer an error without running it: wrong
+                  * arity, MOCK not allowed, NOAUTH (an unknown command of an
+                  * unauthenticated client too), not allowed in MULTI, Pub/Sub
+                  * context */
+};
+enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
+                           const struct resp_argv *argv);
+
+/* Ends c's transaction as Redis's discardTransaction does: the queue is
+ * freed, the WATCHed keys forgotten, MULTI and its dirty flag cleared.
+ * Harmless when c is in no transaction. */
+void cmd_multi_discard(struct core *core, struct client *c);
 
 /* ---- helpers for command implementations ------------------------------------ */
 

@@ -19,8 +19,10 @@
  *   MOCK CLOCK SET <ms>     virtual time set to ms (switches to virtual)
  *   MOCK SCENARIO LOAD <path>  plays that scenario file from now on (its
  *                           setup runs on the current keyspace; counters and
- *                           connection numbers start over); errors name the
- *                           first problem as file:line:col
+ *                           connection numbers start over); a regular file
+ *                           of at most SCN_FILE_MAX bytes only; a file that
+ *                           does not parse is named with the position of
+ *                           its first problem, never quoted (scn_file.h)
  *   MOCK SCENARIO VERDICT   the readable report (first line ends PASS/FAIL)
  *   MOCK SCENARIO REPORT    the same as JSON
  *   MOCK SCENARIO RESET     stop playing: plain Redis behaviour again
@@ -28,16 +30,21 @@
  *                           a server started with --scenario then exits with
  *                           the verdict
  *   MOCK HELP
- * Every CLOCK subcommand but GET replies with the new time in ms.
+ * Every CLOCK subcommand but GET replies with the new time in ms. The
+ * clock stays within 0..CLK_MAX_MS (the year 9999): a SET, VIRTUAL or
+ * ADVANCE beyond is an error and moves nothing.
  *
  * MOCK commands are counted like any other command (cmd:mock|stat...). They
- * are not in Redis, so they are never part of the differential corpus. */
+ * are not in Redis, so they are never part of the differential corpus.
+ * They need AUTH when a password is set, and run only for the clients
+ * --enable-mock-commands allows (CMD_PROTECTED, checked by cmd_dispatch). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "clock.h"
 #include "cmd.h"
+#include "mr_err.h"
 #include "reply.h"
 #include "scn.h"
 #include "scn_file.h"
@@ -157,13 +164,14 @@ static void mock_clock_cmd(struct call *k)
 {
     struct clk *clock = &k->core->clock;
     long long ms;
+    int rc = 0;
     if (arg_is(k, 2, "get") && k->argc == 3) {
         /* just the time */
     } else if (arg_is(k, 2, "virtual") && k->argc <= 4) {
         ms = -1;
         if (k->argc == 4 && arg_ms(k, 3, &ms) < 0)
             return;
-        clk_set_virtual(clock, ms);
+        rc = clk_set_virtual(clock, ms);
     } else if (arg_is(k, 2, "real") && k->argc == 3) {
         clk_set_real(clock);
     } else if (arg_is(k, 2, "advance") && k->argc == 4) {
@@ -173,13 +181,18 @@ static void mock_clock_cmd(struct call *k)
             reply_err(k->c, RT_MOCK_NOT_VIRTUAL);
             return;
         }
-        clk_advance_us(clock, ms * 1000);
+        /* ms * 1000 must not overflow: beyond CLK_MAX_MS it is out anyway */
+        rc = ms > CLK_MAX_MS ? MR_ERANGE : clk_advance_us(clock, ms * 1000);
     } else if (arg_is(k, 2, "set") && k->argc == 4) {
         if (arg_ms(k, 3, &ms) < 0)
             return;
-        clk_set_virtual(clock, ms);
+        rc = clk_set_virtual(clock, ms);
     } else {
         reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[2], "MOCK");
+        return;
+    }
+    if (rc < 0) { /* the clock did not move */
+        reply_errf(k->c, rtext[RT_MOCK_CLOCK_RANGE_FMT], CLK_MAX_MS);
         return;
     }
     reply_int(k->c, (long long)clk_now_ms(clock));
@@ -187,19 +200,24 @@ static void mock_clock_cmd(struct call *k)
 
 static void scenario_load(struct call *k)
 {
-    struct buf diag = BUF_INIT;
+    struct buf diag = BUF_INIT, msg = BUF_INIT;
     struct scn *scn = NULL;
     struct scn_run *run = NULL;
-    if (scn_load_file(k->argv[3], &scn, &diag) < 0 ||
-        (run = scn_run_new(scn, k->core, &diag)) == NULL) {
-        /* The first problem is enough for an error reply; check lists all. */
-        size_t n = diag.p ? strcspn(diag.p, "\n") : 0;
-        reply_errf(k->c, "ERR mockredis: %.*s", (int)n, diag.p ? diag.p : "");
+    int rc = scn_load_file(k->argv[3], &scn, &diag);
+    if (rc < 0) {
+        /* Never the file's text: it may be anything but a scenario. */
+        scn_load_error(k->argv[3], rc, &diag, &msg);
+    } else if ((run = scn_run_new(scn, k->core, &diag)) == NULL) {
+        /* A scenario whose setup failed: its first problem, as check says. */
+        buf_append(&msg, diag.p ? diag.p : "", diag.p ? strcspn(diag.p, "\n") : 0);
         scn_free(scn);
-        buf_free(&diag);
-        return;
     }
     buf_free(&diag);
+    if (run == NULL) {
+        reply_errf(k->c, "ERR mockredis: %s", msg.p ? msg.p : "");
+        buf_free(&msg);
+        return;
+    }
     core_reset_stats(k->core);
     srv_set_scenario(k->core->srv, scn, run, 0);
     reply_ok(k->c);
@@ -267,16 +285,16 @@ static void mock_help_cmd(struct call *k)
 }
 
 static struct cmd_def mock_subs[] = {
-    {"stats", 2, CMD_NOAUTH, mock_stats_cmd, NULL, "mock", "Returns mockredis's counters.", 0},
-    {"stat", 3, CMD_NOAUTH, mock_stat_cmd, NULL, "mock", "Returns one counter.", 0},
-    {"resetstats", 2, CMD_NOAUTH, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
-    {"clock", -3, CMD_NOAUTH, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
-    {"scenario", -3, CMD_NOAUTH, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
-    {"help", 2, CMD_NOAUTH, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.", 0},
+    {"stats", 2, 0, mock_stats_cmd, NULL, "mock", "Returns mockredis's counters.", 0},
+    {"stat", 3, 0, mock_stat_cmd, NULL, "mock", "Returns one counter.", 0},
+    {"resetstats", 2, 0, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
+    {"clock", -3, 0, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
+    {"scenario", -3, 0, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
+    {"help", 2, 0, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 struct cmd_def cmd_mock_table[] = {
-    {"mock", -2, CMD_NOAUTH, NULL, mock_subs, "mock", "mockredis's own commands: counters, clock, scenario control.", 0},
+    {"mock", -2, CMD_PROTECTED, NULL, mock_subs, "mock", "mockredis's own commands: counters, clock, scenario control.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -3,29 +3,29 @@
  * cmd_dispatch queues every command of a client in MULTI (except the
  * CMD_NOQUEUE ones: MULTI, EXEC, DISCARD, WATCH, QUIT, RESET) and marks the
  * transaction CL_DIRTY_EXEC when it rejects one (unknown command, arity,
- * NOAUTH). EXEC then either aborts with EXECABORT or runs the queue with
- * cmd_execute and answers with an array of the replies, as Redis does;
- * errors raised while running (WRONGTYPE, ...) are just elements of it.
+ * NOAUTH, a CMD_NOMULTI command such as SHUTDOWN or SAVE). EXEC then either
+ * aborts with EXECABORT or runs the queue with cmd_execute and answers with
+ * an array of the replies, as Redis does; errors raised while running
+ * (WRONGTYPE, ...) are just elements of it.
  *
  * WATCH is watch.c: EXEC answers a null array when a watched key was
  * touched (or expired) since, and every way out of a transaction (EXEC,
  * DISCARD, an aborted EXEC) forgets the watched keys, as Redis's
  * discardTransaction does.
  *
- * EXEC is declared with arity -1 and checks its arity itself: Redis answers
- * an EXEC with arguments with "EXECABORT Transaction discarded because of:
- * wrong number of arguments for 'exec' command" (in MULTI or not) and ends
- * any transaction, which the generic arity check in cmd_dispatch cannot do. */
-#include <stdio.h>
+ * An EXEC that cmd_dispatch rejects (arguments, NOAUTH, ...) never gets
+ * here: cmd_dispatch ends the transaction and answers "EXECABORT
+ * Transaction discarded because of: <the error>", in MULTI or not, as
+ * Redis does. */
 #include <stdlib.h>
 
 #include "cmd.h"
 #include "reply.h"
 #include "watch.h"
 
-static void discard_queue(struct client *c)
+void cmd_multi_discard(struct core *core, struct client *c)
 {
-    watch_forget(c->core, c);
+    watch_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -47,25 +47,17 @@ static void multi_cmd(struct call *k)
 static void exec_cmd(struct call *k)
 {
     struct client *c = k->c;
-    if (k->argc != 1) {
-        /* Redis aborts even outside MULTI: any rejected EXEC is an EXECABORT. */
-        char why[64];
-        discard_queue(c);
-        snprintf(why, sizeof(why), rtext[RT_ARITY_FMT] + 4 /* skip "ERR " */, "exec");
-        reply_errf(c, rtext[RT_EXECABORT_FMT], why);
-        return;
-    }
     if (!(c->flags & CL_MULTI)) {
         reply_err(c, RT_EXEC_NOMULTI);
         return;
     }
     if (c->flags & CL_DIRTY_EXEC) {
-        discard_queue(c);
+        cmd_multi_discard(k->core, c);
         reply_err(c, RT_EXECABORT);
         return;
     }
     if (!watch_exec_ok(k->core, c)) {
-        discard_queue(c);
+        cmd_multi_discard(k->core, c);
         reply_null_array(c);
         return;
     }
@@ -93,7 +85,7 @@ static void discard_cmd(struct call *k)
         reply_err(k->c, RT_DISCARD_NOMULTI);
         return;
     }
-    discard_queue(k->c);
+    cmd_multi_discard(k->core, k->c);
     reply_ok(k->c);
 }
 
@@ -116,7 +108,7 @@ static void unwatch_cmd(struct call *k)
 
 struct cmd_def cmd_multi_table[] = {
     {"multi", 1, CMD_NOQUEUE, multi_cmd, NULL, "transactions", "Starts a transaction.", 0},
-    {"exec", -1, CMD_NOQUEUE, exec_cmd, NULL, "transactions", "Executes all commands in a transaction.", 0},
+    {"exec", 1, CMD_NOQUEUE, exec_cmd, NULL, "transactions", "Executes all commands in a transaction.", 0},
     {"discard", 1, CMD_NOQUEUE, discard_cmd, NULL, "transactions", "Discards a transaction.", 0},
     {"watch", -2, CMD_NOQUEUE, watch_cmd, NULL, "transactions", "Monitors changes to keys to determine the execution of a transaction.", 0},
     {"unwatch", 1, 0, unwatch_cmd, NULL, "transactions", "Forgets about watched keys of a transaction.", 0},

@@ -928,6 +928,8 @@ static void command_info_one(struct client *c, const struct cmd_def *d, const st
         flags[nf++] = "noscript";
     if (d->flags & CMD_NOAUTH)
         flags[nf++] = "no_auth";
+    if (d->flags & CMD_NOMULTI)
+        flags[nf++] = "no_multi";
     char cat1[40], cat2[40];
     snprintf(cat1, sizeof(cat1), "@%s", d->group ? d->group : "server");
     cats[nc++] = cat1;
@@ -1299,11 +1301,11 @@ struct cmd_def cmd_server_table[] = {
     {"debug", -2, CMD_NOSCRIPT, debug_cmd, NULL, "server", "A container for debugging commands.", 0},
     {"time", 1, 0, time_cmd, NULL, "server", "Returns the server time.", 0},
     {"lastsave", 1, 0, lastsave_cmd, NULL, "server", "Returns the Unix timestamp of the last successful save to disk.", 0},
-    {"save", 1, CMD_NOSCRIPT, save_cmd, NULL, "server", "Synchronously saves the database(s) to disk.", 0},
+    {"save", 1, CMD_NOSCRIPT | CMD_NOMULTI, save_cmd, NULL, "server", "Synchronously saves the database(s) to disk.", 0},
     {"bgsave", -1, CMD_NOSCRIPT, bgsave_cmd, NULL, "server", "Asynchronously saves the database(s) to disk.", 0},
     {"bgrewriteaof", 1, CMD_NOSCRIPT, bgrewriteaof_cmd, NULL, "server", "Asynchronously rewrites the append-only file to disk.", 0},
     {"role", 1, CMD_NOSCRIPT, role_cmd, NULL, "server", "Returns the replication role.", 0},
-    {"shutdown", -1, CMD_NOSCRIPT, shutdown_cmd, NULL, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", 0},
+    {"shutdown", -1, CMD_NOSCRIPT | CMD_NOMULTI, shutdown_cmd, NULL, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", 0},
     {"slowlog", -2, 0, NULL, slowlog_subs, "server", "A container for slow log commands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

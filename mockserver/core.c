@@ -1,6 +1,7 @@
 /* core.c - server state shared by the commands, see core.h. No sockets here. */
 #include "core.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,28 @@ void core_client_free(struct client *c)
 struct db *core_db(struct client *c)
 {
     return &c->core->db[c->dbi];
+}
+
+int core_client_local(const struct client *c)
+{
+    if (c->fd < 0 || (c->flags & CL_UNIX))
+        return 1;
+    /* c->addr is "ip:port" (Redis's form, no brackets around IPv6). */
+    char host[sizeof(c->addr)];
+    const char *colon = strrchr(c->addr, ':');
+    if (colon == NULL)
+        return 0;
+    size_t n = (size_t)(colon - c->addr);
+    memcpy(host, c->addr, n);
+    host[n] = '\0';
+    unsigned char a[16];
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) != 1)
+        return 0;
+    static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return memcmp(a, loop6, 16) == 0 || (memcmp(a, mapped, 12) == 0 && a[12] == 127);
 }
 
 void core_reset_stats(struct core *core)

@@ -83,6 +83,13 @@ struct core_stats {
     uint64_t net_in, net_out; /* bytes */
 };
 
+/* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
+enum core_mock_mode {
+    CORE_MOCK_LOCAL, /* default: clients on a loopback address or the Unix socket */
+    CORE_MOCK_YES,   /* every client */
+    CORE_MOCK_NO,    /* nobody: the server cannot be steered over the network */
+};
+
 struct core_cfg {
     int maxclients;      /* default 10000 */
     int timeout;         /* idle seconds before closing a client, 0 = never */
@@ -96,6 +103,7 @@ struct core_cfg {
      * and is closed on accept (server.c). */
     int protected_mode;
     struct obuf_limit obuf[OBUF_CLASSES]; /* client-output-buffer-limit (obuf.h) */
+    enum core_mock_mode mock; /* who may run MOCK commands, CORE_MOCK_LOCAL */
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */
@@ -149,6 +157,10 @@ struct client *core_client_new(struct core *core);
 /* Unlinks and frees a client record (the caller closed its socket). */
 void core_client_free(struct client *c);
 struct db *core_db(struct client *c);
+/* 1 when c is local: connected over the Unix socket or from a loopback
+ * address (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104), or an internal client
+ * without a socket (scenario setup and actions); 0 otherwise. */
+int core_client_local(const struct client *c);
 
 /* Zeroes the counters (core->st, per-command calls, keyspace hits, misses
  * and expired keys), as CONFIG RESETSTAT and MOCK RESETSTATS do. The peak

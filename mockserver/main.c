@@ -40,10 +40,14 @@ static void usage(FILE *out)
             "  --unixsocket PATH    also listen on a Unix socket\n"
             "  --maxclients N       refuse connections beyond N, as Redis does (default 10000)\n"
             "  --timeout SECONDS    close clients idle this long, 0 = never (default 0)\n"
-            "  --requirepass PASS   require AUTH PASS before other commands\n"
+            "  --requirepass PASS   require AUTH PASS before other commands (MOCK included)\n"
             "  --protected-mode yes|no  without a password, answer TCP clients from other\n"
             "                       addresses than 127.0.0.1 and ::1 with Redis's -DENIED\n"
             "                       and close them (default yes, as Redis)\n"
+            "  --enable-mock-commands no|yes|local\n"
+            "                       who may run the MOCK commands that steer the server:\n"
+            "                       nobody, every client, or only clients on a loopback\n"
+            "                       address or the Unix socket (default local)\n"
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
@@ -101,6 +105,22 @@ static void warn_exposure(const struct srv *s, const struct core *core)
                 srv_addr(s));
 }
 
+/* --enable-mock-commands no|yes|local, as Redis's enable-debug-command. */
+static int parse_mock_mode(const char *s, enum core_mock_mode *out)
+{
+    if (strcmp(s, "no") == 0)
+        *out = CORE_MOCK_NO;
+    else if (strcmp(s, "yes") == 0)
+        *out = CORE_MOCK_YES;
+    else if (strcmp(s, "local") == 0)
+        *out = CORE_MOCK_LOCAL;
+    else {
+        fprintf(stderr, "mockredis: --enable-mock-commands takes no, yes or local, not '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_port_file(const char *path, int port)
 {
     char text[16];
@@ -125,7 +145,7 @@ static int report(struct scn_run *run, const char *path)
 int main(int argc, char **argv)
 {
     enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER,
-           O_SCN, O_REPORT, O_PCAP, O_PROTECTED };
+           O_SCN, O_REPORT, O_PCAP, O_PROTECTED, O_MOCK };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
         {"port", required_argument, NULL, O_PORT},
@@ -138,6 +158,7 @@ int main(int argc, char **argv)
         {"scenario", required_argument, NULL, O_SCN},
         {"report", required_argument, NULL, O_REPORT},
         {"pcap", required_argument, NULL, O_PCAP},
+        {"enable-mock-commands", required_argument, NULL, O_MOCK},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VER},
         {NULL, 0, NULL, 0},
@@ -180,6 +201,7 @@ int main(int argc, char **argv)
         case O_PROTECTED:
             rc = parse_yes_no("--protected-mode", optarg, &core.cfg.protected_mode);
             break;
+        case O_MOCK: rc = parse_mock_mode(optarg, &core.cfg.mock); break;
         case 'h':
         case O_HELP:
             usage(stdout);

@@ -22,9 +22,9 @@
 #include "pcapin.h"
 #include "rec.h"
 #include "scn.h"
+#include "scn_file.h"
 #include "tcpre.h"
 
-#define SCN_LOAD_MAX (64LL * 1024 * 1024) /* what scn_load_file accepts */
 
 static volatile sig_atomic_t stop_flag;
 
@@ -210,9 +210,10 @@ int rec_cli_main(int argc, char **argv)
         fprintf(stderr, "mockredis record: no command with its reply found: no scenario written\n");
         status = 1;
     } else {
-        if ((long long)text.len > SCN_LOAD_MAX)
+        if ((long long)text.len > SCN_FILE_MAX)
             fprintf(stderr, "mockredis record: warning: the scenario is %zu bytes, over the "
-                            "64 MiB mockredis loads; record a shorter capture\n", text.len);
+                            "%lld MiB mockredis loads; record a shorter capture\n", text.len,
+                    SCN_FILE_MAX >> 20);
         if (write_out(out_path, &text) < 0)
             status = 1;
     }

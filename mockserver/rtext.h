@@ -107,6 +107,7 @@
     X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s") \
     X(PUBSUB_CONTEXT_FMT, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context") \
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
+    X(NOT_IN_MULTI, "ERR Command not allowed inside a transaction") \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range") \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative") \
     X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK") \
@@ -114,6 +115,9 @@
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
+    X(MOCK_CLOCK_RANGE_FMT, "ERR the clock would leave its range: at most %lld ms since the Unix epoch") \
+    X(MOCK_DISABLED, "ERR MOCK commands are disabled on this server (--enable-mock-commands no)") \
+    X(MOCK_NOT_LOCAL, "ERR MOCK commands are only allowed from a local connection (--enable-mock-commands local)") \
     X(CFG_PROTECTED, "can't set protected config") \
     X(CFG_BIND, "Failed to bind to specified addresses.") \
     X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.") \

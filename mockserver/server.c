@@ -20,7 +20,8 @@
  *  - EOF from the client: close, dropping pending output.
  *
  * With a scenario (srv_set_scenario), every accepted connection and every
- * command first asks the engine (scn_run.h) for a plan. Plans that shape a
+ * command that passes Redis's checks (cmd_check: NOAUTH, arity, ... come
+ * first) asks the engine (scn_run.h) for a plan. Plans that shape a
  * reply (delay, pieces, split, close in the middle/after) become a "job":
  * the client stops processing input, the reply bytes are written segment by
  * segment from a timer, one write() per segment, and input processing
@@ -887,8 +888,13 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
 {
     struct cio *io = c->io;
     struct scn_plan plan;
-    /* MOCK commands control the scenario: never bent by it, never counted. */
-    if (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0) {
+    /* Redis's checks come first (docs/scenarios.md, "Rules and Redis's
+     * checks"): what they refuse (NOAUTH, wrong arity, ...) gets Redis's
+     * error, never reaches the rules and is not counted. MOCK commands
+     * control the scenario: never bent by it, never counted. A command
+     * mockredis does not implement goes to the rules (CMD_UNKNOWN). */
+    if (cmd_check(s->core, c, a) == CMD_REJECT ||
+        (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0)) {
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
         hold(s, c, before, 0);
@@ -1143,8 +1149,9 @@ static void on_cron(evutil_socket_t fd, short what, void *arg)
         struct client *c = core->clients, *next;
         for (; c; c = next) {
             next = c->next;
-            /* As in Redis, a blocked client is waiting, not idle. */
-            if (c->io && !(c->flags & CL_BLOCKED) &&
+            /* As in Redis, a blocked client is waiting, not idle, and a
+             * subscriber (RESP2 or RESP3) is exempt: it only listens. */
+            if (c->io && !(c->flags & CL_BLOCKED) && ps_total(c) == 0 &&
                 (now - c->atime_ms) / 1000 > core->cfg.timeout) {
                 core->st.timeouts++;
                 srv_close_client(s, c);

@@ -1144,6 +1144,51 @@ static void test_maxclients_header(void **state)
     sa_done(&p);
 }
 
+/* Redis's checks come before the rules: a command they refuse (NOAUTH
+ * before AUTH, wrong arity, an unknown command from an unauthenticated
+ * client) gets Redis's error, no rule fires for it, no keyspace action or
+ * close runs, and no expectation counts it. Once authenticated, a rule may
+ * answer a command mockredis does not implement. (The scripted reply, the
+ * close, the eviction and the counts all used to happen before AUTH.) */
+static void test_checks_before_rules(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "requirepass pw\n"
+                 "setup\n    SET secret s3\n    SET other o\nend\n"
+                 "on GET secret do reply \"scripted\"\n" /* rule 1 */
+                 "on DEL * do close before\n"            /* rule 2 */
+                 "on SET k * do evict other\n"           /* rule 3 */
+                 "on EXISTS do reply (integer) 42\n"     /* rule 4 */
+                 "on FOO do reply OK\n"                  /* rule 5 */
+                 "expect commands GET == 2\n"
+                 "expect commands FOO == 1\n"
+                 "expect commands == 5\n"
+                 "expect rule 1 == 1\n"
+                 "expect rule 2 == 0\n"
+                 "expect rule 3 == 0\n"
+                 "expect rule 4 == 0\n"
+                 "expect rule 5 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    char unknown[128], arity[128];
+    snprintf(unknown, sizeof(unknown), rtext[RT_UNKNOWN_CMD_FMT], "FOO", "");
+    snprintf(arity, sizeof(arity), rtext[RT_ARITY_FMT], "exists");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_NOAUTH], "GET secret");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_NOAUTH], "DEL x");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_NOAUTH], "SET k v");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, arity, "EXISTS");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, unknown, "FOO");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "AUTH pw"); /* 1: the rules see it */
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, arity, "EXISTS");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "FOO");              /* 2: rule 5 */
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "scripted", "GET secret"); /* 3: rule 1 */
+    sa_get(ctx, "other", "o"); /* 4: nothing was evicted before AUTH */
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "1", "STRLEN other"); /* 5 */
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
 /* Runs mockredis on an invalid file; it exits 2 before listening. */
 static void test_invalid(void **state)
 {
@@ -1208,6 +1253,7 @@ int main(void)
         cmocka_unit_test(test_strict_pass),
         cmocka_unit_test(test_strict_mismatch),
         cmocka_unit_test(test_strict_leftover),
+        cmocka_unit_test(test_checks_before_rules),
         cmocka_unit_test(test_expect_pass),
         cmocka_unit_test(test_expect_fail),
         cmocka_unit_test(test_maxclients_header),

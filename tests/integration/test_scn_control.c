@@ -1,6 +1,8 @@
 /* test_scn_control.c - the scenario control surface over the protocol:
  * MOCK SCENARIO LOAD / VERDICT / REPORT / RESET / END, driven with hiredis
- * as a test in any language would. */
+ * as a test in any language would; what loading refuses (FIFOs, devices,
+ * directories, big files) and never tells (the text of a file that is not
+ * a scenario); the clock's range; --enable-mock-commands no. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,12 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "it.h"
+#include "rtext.h"
+#include "scn_file.h"
 
 /* Writes text to a new temporary scenario file; the caller frees the name. */
 static char *write_scn(const char *text)
@@ -77,7 +83,10 @@ static void test_load_errors(void **state)
     (void)state;
     char *bad = write_scn("clock sometimes\n");
     char want[256];
-    snprintf(want, sizeof(want), "ERR mockredis: %s:1:7: expected 'virtual' or 'real' after 'clock'",
+    /* the position of the first problem; the text is for mockredis check */
+    snprintf(want, sizeof(want),
+             "ERR mockredis: %s:1:7: not a valid scenario file (mockredis check FILE names the "
+             "problems)",
              bad);
     struct mh_server *srv = it_mock(NULL);
     redisContext *c = it_connect(mh_server_port(srv));
@@ -92,6 +101,110 @@ static void test_load_errors(void **state)
     it_stop_ok(srv);
     unlink(bad);
     free(bad);
+}
+
+/* Only regular files of at most SCN_FILE_MAX bytes are loaded: a FIFO
+ * (which used to hang the server in open()), a device, a directory and a
+ * bigger file are refused at once, and the server serves on. */
+static void test_load_refuses(void **state)
+{
+    (void)state;
+    char dir[64], want[512];
+    assert_int_equal(mh_scratch_make(dir, sizeof(dir), "scnctl"), 0);
+    char fifo[128], big[128];
+    snprintf(fifo, sizeof(fifo), "%s", mh_scratch_path(dir, "fifo.scn"));
+    snprintf(big, sizeof(big), "%s", mh_scratch_path(dir, "big.scn"));
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)SCN_FILE_MAX + 1), 0); /* sparse: no disk used */
+    close(fd);
+
+    struct mh_server *srv = it_mock(NULL);
+    redisContext *c = it_connect(mh_server_port(srv));
+    snprintf(want, sizeof(want), "ERR mockredis: %s: not a regular file", fifo);
+    it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", fifo);
+    it_cmd_expect(c, REDIS_REPLY_ERROR, "ERR mockredis: /dev/null: not a regular file",
+                  "MOCK SCENARIO LOAD /dev/null");
+    snprintf(want, sizeof(want), "ERR mockredis: %s: not a regular file", dir);
+    it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", dir);
+    snprintf(want, sizeof(want), "ERR mockredis: %s: file too large for a scenario (over %lld MiB)",
+             big, SCN_FILE_MAX >> 20);
+    it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", big);
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "PONG", "PING");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, "ERR mockredis: no scenario is being played",
+                  "MOCK SCENARIO VERDICT");
+    redisFree(c);
+    it_stop_ok(srv);
+    assert_int_equal(mh_scratch_remove(dir), 0);
+}
+
+/* A file that does not parse is named with the position of its first
+ * problem, never quoted: its first line used to come back in the error
+ * (MOCK SCENARIO LOAD /etc/shadow). `mockredis check`, on the terminal of
+ * whoever owns the file, still says what is wrong. */
+static void test_load_does_not_echo(void **state)
+{
+    (void)state;
+    char *path = write_scn("root:$6$s3cr3t-hash:19000:0:99999:7:::\n");
+    char want[512];
+    snprintf(want, sizeof(want),
+             "ERR mockredis: %s:1:1: not a valid scenario file (mockredis check FILE names the "
+             "problems)",
+             path);
+    struct mh_server *srv = it_mock(NULL);
+    redisContext *c = it_connect(mh_server_port(srv));
+    it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", path);
+    redisFree(c);
+    it_stop_ok(srv);
+    unlink(path);
+    free(path);
+}
+
+/* The virtual clock stays within the year 9999: SET, VIRTUAL and ADVANCE
+ * beyond answer an error and move nothing (9223372036854775807 used to
+ * overflow: UBSan aborted the server, a plain build wrapped to a negative
+ * TIME and SET EX failed). */
+static void test_clock_range(void **state)
+{
+    (void)state;
+    struct mh_server *srv = it_mock(NULL);
+    redisContext *c = it_connect(mh_server_port(srv));
+    char range[160];
+    snprintf(range, sizeof(range), rtext[RT_MOCK_CLOCK_RANGE_FMT], 253402300799999LL);
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "1000000", "MOCK CLOCK SET 1000000");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, range, "MOCK CLOCK SET 9223372036854775807");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, range, "MOCK CLOCK SET 253402300800000");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, range, "MOCK CLOCK VIRTUAL 9223372036854775807");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, range, "MOCK CLOCK ADVANCE 9223372036854775807");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, range, "MOCK CLOCK ADVANCE 9223372036854775");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "1000000", "MOCK CLOCK GET");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "253402300799999", "MOCK CLOCK SET 253402300799999");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, range, "MOCK CLOCK ADVANCE 1");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "SET k v EX 100");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "100", "TTL k");
+    redisReply *r = cmd(c, "TIME");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_string_equal(r->element[0]->str, "253402300799");
+    freeReplyObject(r);
+    redisFree(c);
+    it_stop_ok(srv);
+}
+
+/* --enable-mock-commands no: the namespace is off, for every client, even
+ * on loopback; Redis's commands work. */
+static void test_mock_disabled(void **state)
+{
+    (void)state;
+    const char *args[] = {"--enable-mock-commands", "no", NULL};
+    struct mh_server *srv = it_mock(args);
+    redisContext *c = it_connect(mh_server_port(srv));
+    it_cmd_expect(c, REDIS_REPLY_ERROR, rtext[RT_MOCK_DISABLED], "MOCK CLOCK SET 1");
+    it_cmd_expect(c, REDIS_REPLY_ERROR, rtext[RT_MOCK_DISABLED], "MOCK SCENARIO LOAD /etc/passwd");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(c);
+    assert_int_equal(mh_stat(mh_server_port(srv), "commands_processed"), -1);
+    it_stop_ok(srv);
 }
 
 static void test_end_exits_with_verdict(void **state)
@@ -163,6 +276,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_verdict_reset),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_load_refuses),
+        cmocka_unit_test(test_load_does_not_echo),
+        cmocka_unit_test(test_clock_range),
+        cmocka_unit_test(test_mock_disabled),
         cmocka_unit_test(test_end_exits_with_verdict),
         cmocka_unit_test(test_finish_idle_grace),
     };

@@ -313,6 +313,28 @@ static void test_clock_virtual(void **state)
     assert_true(clk_now_ms(&c) >= v + 20);
 }
 
+/* The clock stays within 0..CLK_MAX_MS: beyond is MR_ERANGE and no move
+ * (it used to overflow: UBSan aborted, a plain build wrapped). */
+static void test_clock_range(void **state)
+{
+    (void)state;
+    struct clk c;
+    clk_init_real(&c);
+    assert_int_equal(clk_set_virtual(&c, CLK_MAX_MS + 1), MR_ERANGE);
+    assert_int_equal(c.virt, 0);
+    assert_int_equal(clk_set_virtual(&c, INT64_MAX), MR_ERANGE);
+    assert_int_equal(clk_set_virtual(&c, CLK_MAX_MS), 0);
+    assert_int_equal(clk_now_ms(&c), CLK_MAX_MS);
+    assert_int_equal(clk_advance_us(&c, 999), 0);
+    assert_int_equal(clk_advance_us(&c, 1), MR_ERANGE);
+    assert_int_equal(clk_now_us(&c), CLK_MAX_MS * 1000 + 999);
+    assert_int_equal(clk_set_virtual(&c, 0), 0);
+    assert_int_equal(clk_advance_us(&c, INT64_MAX), MR_ERANGE);
+    assert_int_equal(clk_now_us(&c), 0);
+    assert_int_equal(clk_advance_us(&c, CLK_MAX_MS * 1000), 0);
+    assert_int_equal(clk_now_ms(&c), CLK_MAX_MS);
+}
+
 static void test_virtual_clock_drives_expiry(void **state)
 {
     (void)state;
@@ -431,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_active_expire, setup, teardown),
         cmocka_unit_test(test_clock_real),
         cmocka_unit_test(test_clock_virtual),
+        cmocka_unit_test(test_clock_range),
         cmocka_unit_test(test_virtual_clock_drives_expiry),
         cmocka_unit_test(test_change_listener),
         cmocka_unit_test(test_obj_digest),
