@@ -182,7 +182,7 @@ static void pubsub_reject(struct client *c, const struct cmd_def *d, const struc
 static void run(struct core *core, struct client *c, const struct cmd_def *d,
                 struct resp_argv *a)
 {
-    struct call k = {core, c, d, a->argc, a->argv, a->argl};
+    struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
     core->st.commands++;
     core->cmd_calls[d->id]++;
     size_t out_len = c->out.len;
@@ -266,6 +266,11 @@ done:
 int arg_is(const struct call *k, int i, const char *lit)
 {
     return i < k->argc && strlen(lit) == k->argl[i] && strcasecmp(k->argv[i], lit) == 0;
+}
+
+char *arg_take(struct call *k, int i, size_t *len)
+{
+    return k->args ? resp_argv_take(k->args, i, len) : NULL;
 }
 
 int arg_ll(struct call *k, int i, long long *out)

@@ -33,6 +33,7 @@ struct call {
     int argc;
     char **argv;
     size_t *argl;
+    struct resp_argv *args; /* what argc, argv and argl come from (arg_take) */
 };
 
 typedef void cmd_fn(struct call *k);
@@ -90,6 +91,12 @@ int arg_is(const struct call *k, int i, const char *lit);
 /* Parses argument i as a Redis integer (string2ll rules). On failure replies
  * with RT_NOTINT and returns -1; 0 on success. */
 int arg_ll(struct call *k, int i, long long *out);
+/* Argument i's bytes as a block the caller owns (malloc'd, NUL-terminated,
+ * *len bytes), when the argument was read into a block of its own (a big
+ * one, resp.h); argument i is then the empty string. NULL when it shares
+ * the argv's allocation: copy it. Lets a stored value take a big argument
+ * without copying it. */
+char *arg_take(struct call *k, int i, size_t *len);
 /* The value at argument i when it holds type t; NULL when the key is
  * missing (or expired). A value of another type gets the WRONGTYPE reply
  * and sets *bad (else *bad is 0). for_write looks the key up as Redis's
@@ -106,6 +113,8 @@ int arg_rand_count(struct call *k, const char *with_option, long long *count, in
  * wakes nobody (Redis 7.0 signals only a key it adds). Both are a change
  * for WATCH. */
 void arg_store(struct call *k, int i, struct obj *o);
+/* Appends c's CLIENT LIST line ("\n" included), for log lines. */
+void cmd_client_info(struct buf *b, const struct client *c);
 /* The arguments "numkeys key [key ...] W0|W1 [COUNT count]" from index
  * numi, as ZMPOP, BZMPOP, LMPOP and BLMPOP check them, in Redis's order and
  * with its errors (numkeys and count at least 1, anything else a syntax

@@ -607,3 +607,8 @@ struct cmd_def cmd_conn_table[] = {
     {"client", -2, CMD_NOSCRIPT, NULL, client_subs, "connection", "A container for client connection commands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
+
+void cmd_client_info(struct buf *b, const struct client *c)
+{
+    client_line(b, c, core_now_ms(c->core));
+}

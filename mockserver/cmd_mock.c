@@ -5,6 +5,8 @@
  *                           connections_received, connections_refused,
  *                           connected_clients, peak_clients,
  *                           commands_processed, protocol_errors, timeouts,
+ *                           qbuf_limit_closed (clients closed over
+ *                           client-query-buffer-limit),
  *                           then "cmd:<name>" for every command called at
  *                           least once ("cmd:client|setname" for a
  *                           subcommand)
@@ -47,7 +49,7 @@
 /* The fixed counters, in the order MOCK STATS lists them. */
 static const char *const stat_names[] = {
     "connections_received", "connections_refused", "connected_clients", "peak_clients",
-    "commands_processed",   "protocol_errors",     "timeouts",
+    "commands_processed",   "protocol_errors",     "timeouts",          "qbuf_limit_closed",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 
@@ -60,7 +62,8 @@ static unsigned long long stat_value(const struct core *core, int i)
     case 3: return core->st.conn_peak;
     case 4: return core->st.commands;
     case 5: return core->st.proto_errors;
-    default: return core->st.timeouts;
+    case 6: return core->st.timeouts;
+    default: return core->st.qbuf_closed;
     }
 }
 
@@ -242,7 +245,8 @@ static void mock_help_cmd(struct call *k)
         "MOCK <subcommand> [<arg> ...]. mockredis's own commands. Subcommands are:",
         "STATS",
         "    Counters: connections_received, connections_refused, connected_clients,",
-        "    peak_clients, commands_processed, protocol_errors, timeouts, cmd:<name>.",
+        "    peak_clients, commands_processed, protocol_errors, timeouts,",
+        "    qbuf_limit_closed, cmd:<name>.",
         "STAT <name>",
         "    One counter as an integer.",
         "RESETSTATS",

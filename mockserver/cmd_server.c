@@ -82,14 +82,26 @@ static const char *run_id(void)
 
 /* ---- CONFIG --------------------------------------------------------------------- */
 
-enum cfg_kind { K_INT, K_MEM, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED };
-enum cfg_core { C_NONE, C_MAXCLIENTS, C_TIMEOUT, C_REQUIREPASS, C_HZ, C_PORT, C_BIND, C_UNIXSOCKET };
+/* K_MEM is an unsigned memory value; K_MEM_LL a signed one with a range. */
+enum cfg_kind { K_INT, K_MEM, K_MEM_LL, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED };
+enum cfg_core {
+    C_NONE,
+    C_MAXCLIENTS,
+    C_TIMEOUT,
+    C_REQUIREPASS,
+    C_HZ,
+    C_PORT,
+    C_BIND,
+    C_UNIXSOCKET,
+    C_QBUF_LIMIT,
+    C_PROTO_MAX_BULK
+};
 
 struct cfg_param {
     const char *name;
     enum cfg_kind kind;
     enum cfg_core field; /* where the server keeps it, or C_NONE: core->cfg.soft */
-    long long min, max;  /* K_INT */
+    long long min, max;  /* K_INT, K_MEM_LL */
     const char *enums;   /* K_ENUM: "a, b, c" as Redis lists them */
     const char *def;     /* default of a soft parameter */
 };
@@ -102,6 +114,8 @@ static const struct cfg_param cfg_table[] = {
     {"port", K_INT, C_PORT, 0, 65535, NULL, NULL},
     {"bind", K_STR, C_BIND, 0, 0, NULL, NULL},
     {"unixsocket", K_IMMUTABLE, C_UNIXSOCKET, 0, 0, NULL, NULL},
+    {"client-query-buffer-limit", K_MEM_LL, C_QBUF_LIMIT, 1024 * 1024, LLONG_MAX, NULL, NULL},
+    {"proto-max-bulk-len", K_MEM_LL, C_PROTO_MAX_BULK, 1024 * 1024, LLONG_MAX, NULL, NULL},
     {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
@@ -147,6 +161,8 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_PORT: snprintf(out, size, "%d", core->port_bound ? core->port_bound : cfg->port); return;
     case C_BIND: snprintf(out, size, "%s", cfg->bind ? cfg->bind : ""); return;
     case C_UNIXSOCKET: snprintf(out, size, "%s", cfg->unixsocket ? cfg->unixsocket : ""); return;
+    case C_QBUF_LIMIT: snprintf(out, size, "%lld", cfg->qbuf_limit); return;
+    case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -189,6 +205,38 @@ static int parse_mem(const char *s, long long *out)
     return 1;
 }
 
+/* Redis 7.0's reading of a signed memory parameter: digits (none read as
+ * 0, too many saturate), then an optional unit as in parse_mem; the
+ * product wraps at 64 bits, and the range check sees it as signed, so
+ * "9007199254740992kb" is out of range and "20000000000gb" is a (wrapped)
+ * value. Returns 0 when the text is no memory value. */
+static int parse_mem_ll(const char *s, long long *out)
+{
+    size_t digits = strspn(s, "0123456789");
+    unsigned long long v = 0, mul;
+    for (size_t i = 0; i < digits; i++)
+        v = v > (ULLONG_MAX - 9) / 10 ? ULLONG_MAX : v * 10 + (unsigned long long)(s[i] - '0');
+    const char *u = s + digits;
+    if (*u == '\0' || !strcasecmp(u, "b"))
+        mul = 1;
+    else if (!strcasecmp(u, "k"))
+        mul = 1000;
+    else if (!strcasecmp(u, "kb"))
+        mul = 1024;
+    else if (!strcasecmp(u, "m"))
+        mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb"))
+        mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g"))
+        mul = 1000ULL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb"))
+        mul = 1024ULL * 1024 * 1024;
+    else
+        return 0;
+    *out = (long long)(v * mul);
+    return 1;
+}
+
 /* Redis's save syntax: "" or pairs "seconds changes", seconds >= 1. */
 static int save_valid(const char *s)
 {
@@ -225,6 +273,15 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
     case K_MEM:
         if (!parse_mem(v, &n))
             return rtext[RT_CFG_MEMORY];
+        snprintf(norm, size, "%lld", n);
+        return NULL;
+    case K_MEM_LL:
+        if (!parse_mem_ll(v, &n))
+            return rtext[RT_CFG_MEMORY];
+        if (n < p->min || n > p->max) {
+            snprintf(why, wsize, rtext[RT_CFG_RANGE_FMT], p->min, p->max);
+            return why;
+        }
         snprintf(norm, size, "%lld", n);
         return NULL;
     case K_BOOL:
@@ -268,6 +325,8 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_MAXCLIENTS: cfg->maxclients = n > INT_MAX ? INT_MAX : (int)n; return;
     case C_TIMEOUT: cfg->timeout = (int)n; return;
     case C_HZ: cfg->hz = n < 1 ? 1 : n > 500 ? 500 : (int)n; return; /* Redis clamps to 1..500 */
+    case C_QBUF_LIMIT: cfg->qbuf_limit = n; return;
+    case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;

@@ -73,6 +73,7 @@ struct core_stats {
     uint64_t commands;        /* commands processed */
     uint64_t proto_errors;    /* clients closed for a protocol error */
     uint64_t timeouts;        /* clients closed for idling past timeout */
+    uint64_t qbuf_closed;     /* clients closed over client-query-buffer-limit */
     uint64_t net_in, net_out; /* bytes */
 };
 
@@ -84,6 +85,8 @@ struct core_cfg {
     int port;            /* 0 = ephemeral */
     char *unixsocket;    /* NULL = none */
     int hz;              /* background tasks per second, 10 */
+    long long qbuf_limit;         /* client-query-buffer-limit, 1 GiB */
+    long long proto_max_bulk_len; /* proto-max-bulk-len, 512 MiB */
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */
