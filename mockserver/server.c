@@ -7,6 +7,16 @@
  * command are the only input kept per client, so an idle connection costs
  * its record and two events, nothing more.
  *
+ * Input limits (docs/protocol.md, "Input limits"): a turn of the loop runs
+ * at most TURN_CMDS_MAX commands or TURN_BYTES_MAX bytes of one client's
+ * input; the rest goes on at the next turn (input_later), after the other
+ * ready clients, timers and signals, and the client's socket is not read
+ * meanwhile. Input held while a client waits (blocked, or behind a job),
+ * and the big argument being read, count against client-query-buffer-limit,
+ * checked after every read (qbuf_check): past it the client is closed
+ * without a reply and the server logs Redis's line. A big argument is read
+ * straight into the block that becomes it (resp_reqp_direct).
+ *
  * Connection behaviour copied from Redis 7:
  *  - over maxclients: accept, write "-ERR max number of clients reached\r\n",
  *    close, read nothing;
