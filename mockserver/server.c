@@ -1,11 +1,12 @@
 /* server.c - sockets and the libevent loop, see server.h.
  *
  * Per client: a persistent read event, and a write event armed only while
- * output is pending. A read is parsed and every complete command run at
- * once (pipelining), then the replies are written in one go; what the
- * socket does not take waits for the write event. Bytes of an incomplete
- * command are the only input kept per client, so an idle connection costs
- * its record and two events, nothing more.
+ * output is pending. A read is parsed and its complete commands run at
+ * once (pipelining; up to a turn's budget, below), then the replies are
+ * written in one go; what the socket does not take waits for the write
+ * event. Bytes of an incomplete command are the only input kept per
+ * client, so an idle connection costs its record and two events, nothing
+ * more.
  *
  * Input limits (docs/protocol.md, "Input limits"): a turn of the loop runs
  * at most TURN_CMDS_MAX commands or TURN_BYTES_MAX bytes of one client's
