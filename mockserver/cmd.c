@@ -264,7 +264,7 @@ static void reject_why(struct core *core, struct client *c, enum why why, const 
 static void run(struct core *core, struct client *c, const struct cmd_def *d,
                 struct resp_argv *a)
 {
-    struct call k = {core, c, d, a->argc, a->argv, a->argl};
+    struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
     core->st.commands++;
     core->cmd_calls[d->id]++;
     size_t out_len = c->out.len;
@@ -319,6 +319,11 @@ done:
 int arg_is(const struct call *k, int i, const char *lit)
 {
     return i < k->argc && strlen(lit) == k->argl[i] && strcasecmp(k->argv[i], lit) == 0;
+}
+
+char *arg_take(struct call *k, int i, size_t *len)
+{
+    return k->args ? resp_argv_take(k->args, i, len) : NULL;
 }
 
 int arg_ll(struct call *k, int i, long long *out)

@@ -40,6 +40,7 @@ struct call {
     int argc;
     char **argv;
     size_t *argl;
+    struct resp_argv *args; /* what argc, argv and argl come from (arg_take) */
 };
 
 typedef void cmd_fn(struct call *k);
@@ -121,6 +122,12 @@ int arg_is(const struct call *k, int i, const char *lit);
 /* Parses argument i as a Redis integer (string2ll rules). On failure replies
  * with RT_NOTINT and returns -1; 0 on success. */
 int arg_ll(struct call *k, int i, long long *out);
+/* Argument i's bytes as a block the caller owns (malloc'd, NUL-terminated,
+ * *len bytes), when the argument was read into a block of its own (a big
+ * one, resp.h); argument i is then the empty string. NULL when it shares
+ * the argv's allocation: copy it. Lets a stored value take a big argument
+ * without copying it. */
+char *arg_take(struct call *k, int i, size_t *len);
 /* The value at argument i when it holds type t; NULL when the key is
  * missing (or expired). A value of another type gets the WRONGTYPE reply
  * and sets *bad (else *bad is 0). for_write looks the key up as Redis's

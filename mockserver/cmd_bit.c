@@ -76,7 +76,7 @@ static int bit_offset(struct call *k, int i, unsigned field_bits, uint64_t *out)
     }
     if (hash)
         v = (long long)((unsigned long long)v * field_bits); /* wraps, as in Redis */
-    if (v < 0 || (v >> 3) >= RESP_BULK_MAX) {
+    if (v < 0 || (v >> 3) >= k->core->cfg.proto_max_bulk_len) {
         reply_err(k->c, RT_BIT_OFFSET);
         return -1;
     }

@@ -5,7 +5,9 @@
  *                           connections_received, connections_refused,
  *                           connected_clients, peak_clients,
  *                           commands_processed, protocol_errors, timeouts,
- *                           output_limit_closes,
+ *                           client_output_buffer_limit_disconnections,
+ *                           client_query_buffer_limit_disconnections
+ *                           (clients closed over either limit),
  *                           then "cmd:<name>" for every command called at
  *                           least once ("cmd:client|setname" for a
  *                           subcommand)
@@ -54,8 +56,15 @@
 
 /* The fixed counters, in the order MOCK STATS lists them. */
 static const char *const stat_names[] = {
-    "connections_received", "connections_refused", "connected_clients", "peak_clients",
-    "commands_processed",   "protocol_errors",     "timeouts",          "output_limit_closes",
+    "connections_received",
+    "connections_refused",
+    "connected_clients",
+    "peak_clients",
+    "commands_processed",
+    "protocol_errors",
+    "timeouts",
+    "client_output_buffer_limit_disconnections",
+    "client_query_buffer_limit_disconnections",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 
@@ -69,7 +78,8 @@ static unsigned long long stat_value(const struct core *core, int i)
     case 4: return core->st.commands;
     case 5: return core->st.proto_errors;
     case 6: return core->st.timeouts;
-    default: return core->st.obuf_closes;
+    case 7: return core->st.obuf_closes;
+    default: return core->st.qbuf_closed;
     }
 }
 
@@ -263,7 +273,8 @@ static void mock_help_cmd(struct call *k)
         "STATS",
         "    Counters: connections_received, connections_refused, connected_clients,",
         "    peak_clients, commands_processed, protocol_errors, timeouts,",
-        "    output_limit_closes, cmd:<name>.",
+        "    client_output_buffer_limit_disconnections,",
+        "    client_query_buffer_limit_disconnections, cmd:<name>.",
         "STAT <name>",
         "    One counter as an integer.",
         "RESETSTATS",
@@ -290,11 +301,13 @@ static struct cmd_def mock_subs[] = {
     {"resetstats", 2, 0, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
     {"clock", -3, 0, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
     {"scenario", -3, 0, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
-    {"help", 2, 0, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.", 0},
+    {"help", 2, 0, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.",
+     0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 struct cmd_def cmd_mock_table[] = {
-    {"mock", -2, CMD_PROTECTED, NULL, mock_subs, "mock", "mockredis's own commands: counters, clock, scenario control.", 0},
+    {"mock", -2, CMD_PROTECTED, NULL, mock_subs, "mock",
+     "mockredis's own commands: counters, clock, scenario control.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

@@ -83,7 +83,19 @@ static const char *run_id(void)
 
 /* ---- CONFIG --------------------------------------------------------------------- */
 
-enum cfg_kind { K_INT, K_MEM, K_BOOL, K_ENUM, K_STR, K_SAVE, K_IMMUTABLE, K_PROTECTED, K_OBUF };
+/* K_MEM is an unsigned memory value; K_MEM_LL a signed one with a range. */
+enum cfg_kind {
+    K_INT,
+    K_MEM,
+    K_MEM_LL,
+    K_BOOL,
+    K_ENUM,
+    K_STR,
+    K_SAVE,
+    K_IMMUTABLE,
+    K_PROTECTED,
+    K_OBUF
+};
 enum cfg_core {
     C_NONE,
     C_MAXCLIENTS,
@@ -94,14 +106,16 @@ enum cfg_core {
     C_BIND,
     C_UNIXSOCKET,
     C_PROTECTED_MODE,
-    C_OBUF
+    C_OBUF,
+    C_QBUF_LIMIT,
+    C_PROTO_MAX_BULK
 };
 
 struct cfg_param {
     const char *name;
     enum cfg_kind kind;
     enum cfg_core field; /* where the server keeps it, or C_NONE: core->cfg.soft */
-    long long min, max;  /* K_INT */
+    long long min, max;  /* K_INT, K_MEM_LL */
     const char *enums;   /* K_ENUM: "a, b, c" as Redis lists them */
     const char *def;     /* default of a soft parameter */
 };
@@ -115,6 +129,8 @@ static const struct cfg_param cfg_table[] = {
     {"port", K_INT, C_PORT, 0, 65535, NULL, NULL},
     {"bind", K_STR, C_BIND, 0, 0, NULL, NULL},
     {"unixsocket", K_IMMUTABLE, C_UNIXSOCKET, 0, 0, NULL, NULL},
+    {"client-query-buffer-limit", K_MEM_LL, C_QBUF_LIMIT, 1024 * 1024, LLONG_MAX, NULL, NULL},
+    {"proto-max-bulk-len", K_MEM_LL, C_PROTO_MAX_BULK, 1024 * 1024, LLONG_MAX, NULL, NULL},
     {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
@@ -162,6 +178,8 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_UNIXSOCKET: snprintf(out, size, "%s", cfg->unixsocket ? cfg->unixsocket : ""); return;
     case C_PROTECTED_MODE: snprintf(out, size, "%s", cfg->protected_mode ? "yes" : "no"); return;
     case C_OBUF: obuf_format(cfg->obuf, out, size); return;
+    case C_QBUF_LIMIT: snprintf(out, size, "%lld", cfg->qbuf_limit); return;
+    case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -204,6 +222,38 @@ static int parse_mem(const char *s, long long *out)
     return 1;
 }
 
+/* Redis 7.0's reading of a signed memory parameter: digits (none read as
+ * 0, too many saturate), then an optional unit as in parse_mem; the
+ * product wraps at 64 bits, and the range check sees it as signed, so
+ * "9007199254740992kb" is out of range and "20000000000gb" is a (wrapped)
+ * value. Returns 0 when the text is no memory value. */
+static int parse_mem_ll(const char *s, long long *out)
+{
+    size_t digits = strspn(s, "0123456789");
+    unsigned long long v = 0, mul;
+    for (size_t i = 0; i < digits; i++)
+        v = v > (ULLONG_MAX - 9) / 10 ? ULLONG_MAX : v * 10 + (unsigned long long)(s[i] - '0');
+    const char *u = s + digits;
+    if (*u == '\0' || !strcasecmp(u, "b"))
+        mul = 1;
+    else if (!strcasecmp(u, "k"))
+        mul = 1000;
+    else if (!strcasecmp(u, "kb"))
+        mul = 1024;
+    else if (!strcasecmp(u, "m"))
+        mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb"))
+        mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g"))
+        mul = 1000ULL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb"))
+        mul = 1024ULL * 1024 * 1024;
+    else
+        return 0;
+    *out = (long long)(v * mul);
+    return 1;
+}
+
 /* Redis's save syntax: "" or pairs "seconds changes", seconds >= 1. */
 static int save_valid(const char *s)
 {
@@ -220,8 +270,8 @@ static int save_valid(const char *s)
 
 /* Checks value for parameter i. Returns NULL when it is acceptable (the
  * normalized text in norm), else the reason, a printf format of rtext. */
-static const char *cfg_check(const struct core *core, int i, const char *v, char *norm,
-                             size_t size, char *why, size_t wsize)
+static const char *cfg_check(const struct core *core, int i, const char *v, char *norm, size_t size,
+                             char *why, size_t wsize)
 {
     const struct cfg_param *p = &cfg_table[i];
     long long n;
@@ -240,6 +290,15 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
     case K_MEM:
         if (!parse_mem(v, &n))
             return rtext[RT_CFG_MEMORY];
+        snprintf(norm, size, "%lld", n);
+        return NULL;
+    case K_MEM_LL:
+        if (!parse_mem_ll(v, &n))
+            return rtext[RT_CFG_MEMORY];
+        if (n < p->min || n > p->max) {
+            snprintf(why, wsize, rtext[RT_CFG_RANGE_FMT], p->min, p->max);
+            return why;
+        }
         snprintf(norm, size, "%lld", n);
         return NULL;
     case K_BOOL:
@@ -293,6 +352,8 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_MAXCLIENTS: cfg->maxclients = n > INT_MAX ? INT_MAX : (int)n; return;
     case C_TIMEOUT: cfg->timeout = (int)n; return;
     case C_HZ: cfg->hz = n < 1 ? 1 : n > 500 ? 500 : (int)n; return; /* Redis clamps to 1..500 */
+    case C_QBUF_LIMIT: cfg->qbuf_limit = n; return;
+    case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
@@ -397,8 +458,8 @@ static void config_set_cmd(struct call *k)
     /* Then the values; nothing is applied unless all are valid. */
     for (int j = 0; j < n && !unknown && !bad_name; j++) {
         char norm[4096];
-        const char *w = cfg_check(k->core, which[j], k->argv[3 + 2 * j], norm, sizeof(norm),
-                                  why, sizeof(why));
+        const char *w =
+            cfg_check(k->core, which[j], k->argv[3 + 2 * j], norm, sizeof(norm), why, sizeof(why));
         if (w) {
             bad_name = cfg_table[which[j]].name;
             bad_why = w;
@@ -453,15 +514,27 @@ static void config_help_cmd(struct call *k)
 /* ---- INFO ------------------------------------------------------------------------ */
 
 enum {
-    S_SERVER, S_CLIENTS, S_MEMORY, S_PERSISTENCE, S_STATS, S_REPLICATION, S_CPU, S_MODULES,
-    S_COMMANDSTATS, S_ERRORSTATS, S_LATENCYSTATS, S_CLUSTER, S_KEYSPACE, S__COUNT
+    S_SERVER,
+    S_CLIENTS,
+    S_MEMORY,
+    S_PERSISTENCE,
+    S_STATS,
+    S_REPLICATION,
+    S_CPU,
+    S_MODULES,
+    S_COMMANDSTATS,
+    S_ERRORSTATS,
+    S_LATENCYSTATS,
+    S_CLUSTER,
+    S_KEYSPACE,
+    S__COUNT
 };
 static const char *const section_names[S__COUNT] = {
-    "server", "clients", "memory", "persistence", "stats", "replication", "cpu",
+    "server",  "clients",      "memory",     "persistence",  "stats",   "replication", "cpu",
     "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace",
 };
 static const char *const section_titles[S__COUNT] = {
-    "Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
+    "Server",  "Clients",      "Memory",     "Persistence",  "Stats",   "Replication", "CPU",
     "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace",
 };
 
@@ -500,9 +573,9 @@ static void cmdstat_line(struct buf *b, struct core *core, const struct cmd_def 
         return;
     char name[96];
     cmd_fullname(d, parent, name, sizeof(name));
-    buf_printf(b,
-               "cmdstat_%s:calls=%llu,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n",
-               name, (unsigned long long)n);
+    buf_printf(
+        b, "cmdstat_%s:calls=%llu,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n",
+        name, (unsigned long long)n);
 }
 
 static void cmdstat_visit(const struct cmd_def *d, void *ud)
@@ -567,12 +640,13 @@ static void info_section(struct buf *b, struct core *core, int s)
         human_bytes(h1, sizeof(h1), used);
         human_bytes(h2, sizeof(h2), rss);
         human_bytes(h3, sizeof(h3), (unsigned long long)mm);
-        buf_printf(b,
-                   "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
-                   "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n"
-                   "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
-                   "mem_allocator:libc\r\n",
-                   used, h1, rss, h2, used, h1, mm, h3, policy);
+        buf_printf(
+            b,
+            "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
+            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n"
+            "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
+            "mem_allocator:libc\r\n",
+            used, h1, rss, h2, used, h1, mm, h3, policy);
         break;
     }
     case S_PERSISTENCE:
@@ -599,9 +673,9 @@ static void info_section(struct buf *b, struct core *core, int s)
                    "pubsubshard_channels:%zu\r\ntotal_forks:0\r\n",
                    (unsigned long long)core->st.conn_received,
                    (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
-                   (unsigned long long)core->st.net_out,
-                   (unsigned long long)core->st.conn_refused, expired, hits, misses,
-                   ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
+                   (unsigned long long)core->st.net_out, (unsigned long long)core->st.conn_refused,
+                   expired, hits, misses, ps_nchannels(core, 0), ps_npatterns(core),
+                   ps_nchannels(core, 1));
         break;
     }
     case S_REPLICATION:
@@ -722,7 +796,10 @@ static const struct cmd_doc docs[] = {
     {"auth", "1.0.0", "[username] password"},
     {"bgsave", "1.0.0", "[SCHEDULE]"},
     {"bitcount", "2.6.0", "key [start end [BYTE|BIT]]"},
-    {"bitfield", "3.2.0", "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]]"},
+    {"bitfield", "3.2.0",
+     "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding "
+     "offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset "
+     "value|INCRBY encoding offset increment ...]]"},
     {"bitfield_ro", "6.0.0", "key [GET encoding offset [GET encoding offset ...]]"},
     {"bitop", "2.6.0", "operation destkey key [key ...]"},
     {"bitpos", "2.8.7", "key bit [start [end [BYTE|BIT]]]"},
@@ -730,7 +807,8 @@ static const struct cmd_doc docs[] = {
     {"blpop", "2.0.0", "key [key ...] timeout"},
     {"brpop", "2.0.0", "key [key ...] timeout"},
     {"brpoplpush", "2.2.0", "source destination timeout"},
-    {"client|kill", "2.4.0", "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
+    {"client|kill", "2.4.0",
+     "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
     {"client|list", "2.4.0", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
     {"client|setname", "2.6.9", "connection-name"},
     {"client|unblock", "5.0.0", "client-id [TIMEOUT|ERROR]"},
@@ -757,7 +835,8 @@ static const struct cmd_doc docs[] = {
     {"get", "1.0.0", "key"},
     {"getbit", "2.2.0", "key offset"},
     {"getdel", "6.2.0", "key"},
-    {"getex", "6.2.0", "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]"},
+    {"getex", "6.2.0",
+     "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]"},
     {"getrange", "2.4.0", "key start end"},
     {"getset", "1.0.0", "key value"},
     {"hdel", "2.0.0", "key field [field ...]"},
@@ -809,14 +888,19 @@ static const struct cmd_doc docs[] = {
     {"scan", "2.8.0", "cursor [MATCH pattern] [COUNT count] [TYPE type]"},
     {"scard", "1.0.0", "key"},
     {"select", "1.0.0", "index"},
-    {"set", "1.0.0", "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"},
+    {"set", "1.0.0",
+     "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT "
+     "unix-time-milliseconds|KEEPTTL]"},
     {"setbit", "2.2.0", "key offset value"},
     {"setex", "2.0.0", "key seconds value"},
     {"setnx", "1.0.0", "key value"},
     {"sismember", "1.0.0", "key member"},
     {"smembers", "1.0.0", "key"},
-    {"sort", "1.0.0", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]"},
-    {"sort_ro", "7.0.0", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]"},
+    {"sort", "1.0.0",
+     "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] "
+     "[STORE destination]"},
+    {"sort_ro", "7.0.0",
+     "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]"},
     {"spop", "1.0.0", "key [count]"},
     {"srem", "1.0.0", "key member [member ...]"},
     {"sscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
@@ -833,12 +917,16 @@ static const struct cmd_doc docs[] = {
     {"lmpop", "7.0.0", "numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
     {"zdiff", "6.2.0", "numkeys key [key ...] [WITHSCORES]"},
     {"zdiffstore", "6.2.0", "destination numkeys key [key ...]"},
-    {"zinter", "6.2.0", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
+    {"zinter", "6.2.0",
+     "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
     {"zintercard", "7.0.0", "numkeys key [key ...] [LIMIT limit]"},
-    {"zinterstore", "2.0.0", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
+    {"zinterstore", "2.0.0",
+     "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
     {"zmpop", "7.0.0", "numkeys key [key ...] MIN|MAX [COUNT count]"},
-    {"zunion", "6.2.0", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
-    {"zunionstore", "2.0.0", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
+    {"zunion", "6.2.0",
+     "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
+    {"zunionstore", "2.0.0",
+     "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
     {"zadd", "1.2.0", "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"},
     {"zcard", "1.2.0", "key"},
     {"zincrby", "1.2.0", "key increment member"},
@@ -864,25 +952,52 @@ static void key_positions(const struct cmd_def *d, const struct cmd_def *parent,
         const char *name;
         int first, last, step;
     } multi[] = {
-        {"del", 1, -1, 1},     {"unlink", 1, -1, 1},     {"exists", 1, -1, 1},
-        {"touch", 1, -1, 1},   {"mget", 1, -1, 1},       {"mset", 1, -1, 2},
-        {"msetnx", 1, -1, 2},  {"rename", 1, 2, 1},      {"renamenx", 1, 2, 1},
-        {"copy", 1, 2, 1},     {"smove", 1, 2, 1},       {"rpoplpush", 1, 2, 1},
-        {"lmove", 1, 2, 1},    {"sinter", 1, -1, 1},     {"sunion", 1, -1, 1},
-        {"sdiff", 1, -1, 1},   {"sinterstore", 1, -1, 1}, {"sunionstore", 1, -1, 1},
-        {"sdiffstore", 1, -1, 1}, {"watch", 1, -1, 1},   {"blpop", 1, -2, 1},
-        {"brpop", 1, -2, 1},   {"brpoplpush", 1, 2, 1},  {"blmove", 1, 2, 1},
-        {"keys", 0, 0, 0},        {"scan", 0, 0, 0},
-        {"randomkey", 0, 0, 0}, {"bitop", 2, -1, 1},
+        {"del", 1, -1, 1},
+        {"unlink", 1, -1, 1},
+        {"exists", 1, -1, 1},
+        {"touch", 1, -1, 1},
+        {"mget", 1, -1, 1},
+        {"mset", 1, -1, 2},
+        {"msetnx", 1, -1, 2},
+        {"rename", 1, 2, 1},
+        {"renamenx", 1, 2, 1},
+        {"copy", 1, 2, 1},
+        {"smove", 1, 2, 1},
+        {"rpoplpush", 1, 2, 1},
+        {"lmove", 1, 2, 1},
+        {"sinter", 1, -1, 1},
+        {"sunion", 1, -1, 1},
+        {"sdiff", 1, -1, 1},
+        {"sinterstore", 1, -1, 1},
+        {"sunionstore", 1, -1, 1},
+        {"sdiffstore", 1, -1, 1},
+        {"watch", 1, -1, 1},
+        {"blpop", 1, -2, 1},
+        {"brpop", 1, -2, 1},
+        {"brpoplpush", 1, 2, 1},
+        {"blmove", 1, 2, 1},
+        {"keys", 0, 0, 0},
+        {"scan", 0, 0, 0},
+        {"randomkey", 0, 0, 0},
+        {"bitop", 2, -1, 1},
         /* SORT's STORE key is found by parsing (movablekeys): the table
          * shows only the source, as Redis's COMMAND INFO does. */
-        {"sort", 1, 1, 1},        {"sort_ro", 1, 1, 1},
+        {"sort", 1, 1, 1},
+        {"sort_ro", 1, 1, 1},
         /* numkeys commands: Redis's legacy positions, the destination only
          * or nothing (the real ones are found from numkeys) */
-        {"zunionstore", 1, 1, 1}, {"zinterstore", 1, 1, 1}, {"zdiffstore", 1, 1, 1},
-        {"zunion", 0, 0, 0},      {"zinter", 0, 0, 0},      {"zdiff", 0, 0, 0},
-        {"zintercard", 0, 0, 0},  {"zmpop", 0, 0, 0},       {"bzmpop", 0, 0, 0},
-        {"lmpop", 0, 0, 0},       {"blmpop", 0, 0, 0},      {"bzpopmin", 1, -2, 1},
+        {"zunionstore", 1, 1, 1},
+        {"zinterstore", 1, 1, 1},
+        {"zdiffstore", 1, 1, 1},
+        {"zunion", 0, 0, 0},
+        {"zinter", 0, 0, 0},
+        {"zdiff", 0, 0, 0},
+        {"zintercard", 0, 0, 0},
+        {"zmpop", 0, 0, 0},
+        {"bzmpop", 0, 0, 0},
+        {"lmpop", 0, 0, 0},
+        {"blmpop", 0, 0, 0},
+        {"bzpopmin", 1, -2, 1},
         {"bzpopmax", 1, -2, 1},
     };
     pos[0] = pos[1] = pos[2] = 0;
@@ -910,7 +1025,8 @@ static void reply_status_set(struct client *c, const char *const *items, int n)
         reply_simple(c, items[i]);
 }
 
-static void command_info_one(struct client *c, const struct cmd_def *d, const struct cmd_def *parent)
+static void command_info_one(struct client *c, const struct cmd_def *d,
+                             const struct cmd_def *parent)
 {
     char full[96];
     cmd_fullname(d, parent, full, sizeof(full));
@@ -919,9 +1035,9 @@ static void command_info_one(struct client *c, const struct cmd_def *d, const st
     if (d->flags & CMD_WRITE) {
         flags[nf++] = "write";
         flags[nf++] = "denyoom";
-    } else if (parent == NULL && d->group &&
-               strcmp(d->group, "connection") && strcmp(d->group, "server") &&
-               strcmp(d->group, "transactions") && strcmp(d->group, "mock")) {
+    } else if (parent == NULL && d->group && strcmp(d->group, "connection") &&
+               strcmp(d->group, "server") && strcmp(d->group, "transactions") &&
+               strcmp(d->group, "mock")) {
         flags[nf++] = "readonly";
     }
     if (d->flags & CMD_NOSCRIPT)
@@ -949,7 +1065,7 @@ static void command_info_one(struct client *c, const struct cmd_def *d, const st
     reply_int(c, pos[1]);
     reply_int(c, pos[2]);
     reply_status_set(c, cats, nc);
-    reply_set(c, 0); /* tips */
+    reply_set(c, 0);   /* tips */
     reply_array(c, 0); /* key specs */
     int nsub = 0;
     for (const struct cmd_def *s = d->subs; s && s->name; s++)
@@ -959,7 +1075,8 @@ static void command_info_one(struct client *c, const struct cmd_def *d, const st
         command_info_one(c, s, d);
 }
 
-static void command_docs_one(struct client *c, const struct cmd_def *d, const struct cmd_def *parent)
+static void command_docs_one(struct client *c, const struct cmd_def *d,
+                             const struct cmd_def *parent)
 {
     char full[96];
     cmd_fullname(d, parent, full, sizeof(full));
@@ -1266,46 +1383,67 @@ static void slowlog_help_cmd(struct call *k)
 }
 
 static struct cmd_def config_subs[] = {
-    {"get", -3, CMD_NOSCRIPT, config_get_cmd, NULL, "server", "Returns the effective values of configuration parameters.", 0},
-    {"set", -4, CMD_NOSCRIPT, config_set_cmd, NULL, "server", "Sets configuration parameters in-flight.", 0},
-    {"resetstat", 2, CMD_NOSCRIPT, config_resetstat_cmd, NULL, "server", "Resets the server's statistics.", 0},
-    {"rewrite", 2, CMD_NOSCRIPT, config_rewrite_cmd, NULL, "server", "Persists the effective configuration to file.", 0},
-    {"help", 2, 0, config_help_cmd, NULL, "server", "Returns helpful text about the different subcommands.", 0},
+    {"get", -3, CMD_NOSCRIPT, config_get_cmd, NULL, "server",
+     "Returns the effective values of configuration parameters.", 0},
+    {"set", -4, CMD_NOSCRIPT, config_set_cmd, NULL, "server",
+     "Sets configuration parameters in-flight.", 0},
+    {"resetstat", 2, CMD_NOSCRIPT, config_resetstat_cmd, NULL, "server",
+     "Resets the server's statistics.", 0},
+    {"rewrite", 2, CMD_NOSCRIPT, config_rewrite_cmd, NULL, "server",
+     "Persists the effective configuration to file.", 0},
+    {"help", 2, 0, config_help_cmd, NULL, "server",
+     "Returns helpful text about the different subcommands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 static struct cmd_def command_subs[] = {
     {"count", 2, 0, command_count_cmd, NULL, "server", "Returns a count of commands.", 0},
-    {"docs", -2, 0, command_docs_cmd, NULL, "server", "Returns documentary information about a command.", 0},
-    {"info", -2, 0, command_info_cmd, NULL, "server", "Returns information about one, multiple or all commands.", 0},
+    {"docs", -2, 0, command_docs_cmd, NULL, "server",
+     "Returns documentary information about a command.", 0},
+    {"info", -2, 0, command_info_cmd, NULL, "server",
+     "Returns information about one, multiple or all commands.", 0},
     {"list", -2, 0, command_list_cmd, NULL, "server", "Returns a list of command names.", 0},
-    {"help", 2, 0, command_help_cmd, NULL, "server", "Returns helpful text about the different subcommands.", 0},
+    {"help", 2, 0, command_help_cmd, NULL, "server",
+     "Returns helpful text about the different subcommands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 static struct cmd_def slowlog_subs[] = {
     {"get", -2, 0, slowlog_get_cmd, NULL, "server", "Returns the slow log's entries.", 0},
-    {"len", 2, 0, slowlog_len_cmd, NULL, "server", "Returns the number of entries in the slow log.", 0},
+    {"len", 2, 0, slowlog_len_cmd, NULL, "server", "Returns the number of entries in the slow log.",
+     0},
     {"reset", 2, 0, slowlog_reset_cmd, NULL, "server", "Clears all entries from the slow log.", 0},
-    {"help", 2, 0, slowlog_help_cmd, NULL, "server", "Show helpful text about the different subcommands.", 0},
+    {"help", 2, 0, slowlog_help_cmd, NULL, "server",
+     "Show helpful text about the different subcommands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 struct cmd_def cmd_server_table[] = {
-    {"info", -1, 0, info_cmd, NULL, "server", "Returns information and statistics about the server.", 0},
-    {"config", -2, 0, NULL, config_subs, "server", "A container for server configuration commands.", 0},
+    {"info", -1, 0, info_cmd, NULL, "server",
+     "Returns information and statistics about the server.", 0},
+    {"config", -2, 0, NULL, config_subs, "server", "A container for server configuration commands.",
+     0},
     {"dbsize", 1, 0, dbsize_cmd, NULL, "server", "Returns the number of keys in the database.", 0},
-    {"flushdb", -1, CMD_WRITE, flushdb_cmd, NULL, "server", "Removes all keys from the current database.", 0},
-    {"flushall", -1, CMD_WRITE, flushall_cmd, NULL, "server", "Removes all keys from all databases.", 0},
-    {"command", -1, 0, command_cmd, command_subs, "server", "Returns detailed information about all commands.", 0},
-    {"debug", -2, CMD_NOSCRIPT, debug_cmd, NULL, "server", "A container for debugging commands.", 0},
+    {"flushdb", -1, CMD_WRITE, flushdb_cmd, NULL, "server",
+     "Removes all keys from the current database.", 0},
+    {"flushall", -1, CMD_WRITE, flushall_cmd, NULL, "server",
+     "Removes all keys from all databases.", 0},
+    {"command", -1, 0, command_cmd, command_subs, "server",
+     "Returns detailed information about all commands.", 0},
+    {"debug", -2, CMD_NOSCRIPT, debug_cmd, NULL, "server", "A container for debugging commands.",
+     0},
     {"time", 1, 0, time_cmd, NULL, "server", "Returns the server time.", 0},
-    {"lastsave", 1, 0, lastsave_cmd, NULL, "server", "Returns the Unix timestamp of the last successful save to disk.", 0},
-    {"save", 1, CMD_NOSCRIPT | CMD_NOMULTI, save_cmd, NULL, "server", "Synchronously saves the database(s) to disk.", 0},
-    {"bgsave", -1, CMD_NOSCRIPT, bgsave_cmd, NULL, "server", "Asynchronously saves the database(s) to disk.", 0},
-    {"bgrewriteaof", 1, CMD_NOSCRIPT, bgrewriteaof_cmd, NULL, "server", "Asynchronously rewrites the append-only file to disk.", 0},
+    {"lastsave", 1, 0, lastsave_cmd, NULL, "server",
+     "Returns the Unix timestamp of the last successful save to disk.", 0},
+    {"save", 1, CMD_NOSCRIPT | CMD_NOMULTI, save_cmd, NULL, "server",
+     "Synchronously saves the database(s) to disk.", 0},
+    {"bgsave", -1, CMD_NOSCRIPT, bgsave_cmd, NULL, "server",
+     "Asynchronously saves the database(s) to disk.", 0},
+    {"bgrewriteaof", 1, CMD_NOSCRIPT, bgrewriteaof_cmd, NULL, "server",
+     "Asynchronously rewrites the append-only file to disk.", 0},
     {"role", 1, CMD_NOSCRIPT, role_cmd, NULL, "server", "Returns the replication role.", 0},
-    {"shutdown", -1, CMD_NOSCRIPT | CMD_NOMULTI, shutdown_cmd, NULL, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", 0},
+    {"shutdown", -1, CMD_NOSCRIPT | CMD_NOMULTI, shutdown_cmd, NULL, "server",
+     "Synchronously saves the database(s) to disk and shuts down the Redis server.", 0},
     {"slowlog", -2, 0, NULL, slowlog_subs, "server", "A container for slow log commands.", 0},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };

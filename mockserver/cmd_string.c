@@ -27,9 +27,6 @@
 #include "reply.h"
 #include "util.h"
 
-/* Redis's default proto-max-bulk-len: the largest string value. */
-#define STR_MAX_LEN 536870912LL
-
 /* Flags of SET and GETEX options. */
 #define SF_NX      (1u << 0)
 #define SF_XX      (1u << 1)
@@ -143,18 +140,33 @@ static struct obj *str_write(struct call *k, int i, int *wrong)
     return arg_lookup(k, i, OBJ_STRING, 1, wrong);
 }
 
-/* Replaces the value at key with a new string without TTL (or with the
- * given absolute TTL when when_ms >= 0). */
-static void str_store(struct call *k, int key, const void *p, size_t n, int64_t when_ms,
-                      int keepttl)
+/* Replaces the value at key with o, a new string, without TTL (or with
+ * the given absolute TTL when when_ms >= 0). */
+static void str_put(struct call *k, int key, struct obj *o, int64_t when_ms, int keepttl)
 {
     struct db *db = db_of(k);
-    struct obj *o = obj_new_string(p, n);
     /* An expired old value must not lend its TTL to KEEPTTL. */
     if (keepttl)
         (void)db_lookup(db, k->argv[key], k->argl[key], now_of(k));
     o->expire = when_ms >= 0 ? when_ms : -1;
     db_set(db, k->argv[key], k->argl[key], o, keepttl);
+}
+
+/* str_put of a copy of p[0..n). */
+static void str_store_bytes(struct call *k, int key, const void *p, size_t n, int64_t when_ms,
+                            int keepttl)
+{
+    str_put(k, key, obj_new_string(p, n), when_ms, keepttl);
+}
+
+/* str_put of argument vi: a big argument is taken over, not copied
+ * (arg_take), and is the empty string afterwards. */
+static void str_store(struct call *k, int key, int vi, int64_t when_ms, int keepttl)
+{
+    size_t n;
+    char *own = arg_take(k, vi, &n);
+    struct obj *o = own ? obj_new_string_take(own, n) : obj_new_string(k->argv[vi], k->argl[vi]);
+    str_put(k, key, o, when_ms, keepttl);
 }
 
 /* ---- GET SET and friends ---------------------------------------------- */
@@ -208,7 +220,7 @@ static void str_set_generic(struct call *k, unsigned f, int exp_arg, int vi, int
             reply_null(k->c);
         return;
     }
-    str_store(k, 1, k->argv[vi], k->argl[vi], when, (f & SF_KEEPTTL) != 0);
+    str_store(k, 1, vi, when, (f & SF_KEEPTTL) != 0);
     if (f & SF_GET)
         return;
     if (ok_int)
@@ -244,7 +256,7 @@ static void setnx_cmd(struct call *k)
 static void getset_cmd(struct call *k)
 {
     if (reply_string_at(k, 1) == 0)
-        str_store(k, 1, k->argv[2], k->argl[2], -1, 0);
+        str_store(k, 1, 2, -1, 0);
 }
 
 static void getdel_cmd(struct call *k)
@@ -309,7 +321,7 @@ static void mset_cmd(struct call *k)
     if (!mset_pairs_ok(k))
         return;
     for (int i = 1; i < k->argc; i += 2)
-        str_store(k, i, k->argv[i + 1], k->argl[i + 1], -1, 0);
+        str_store(k, i, i + 1, -1, 0);
     reply_ok(k->c);
 }
 
@@ -324,7 +336,7 @@ static void msetnx_cmd(struct call *k)
         }
     }
     for (int i = 1; i < k->argc; i += 2)
-        str_store(k, i, k->argv[i + 1], k->argl[i + 1], -1, 0);
+        str_store(k, i, i + 1, -1, 0);
     reply_int(k->c, 1);
 }
 
@@ -353,7 +365,7 @@ static void str_incr_by(struct call *k, long long incr)
     if (o != NULL)
         obj_string_set(o, num, (size_t)n); /* keeps the TTL, as Redis does */
     else
-        str_store(k, 1, num, (size_t)n, -1, 0);
+        str_store_bytes(k, 1, num, (size_t)n, -1, 0);
     reply_int(k->c, v);
 }
 
@@ -413,7 +425,7 @@ static void incrbyfloat_cmd(struct call *k)
     if (o != NULL)
         obj_string_set(o, num, (size_t)n);
     else
-        str_store(k, 1, num, (size_t)n, -1, 0);
+        str_store_bytes(k, 1, num, (size_t)n, -1, 0);
     reply_bulk(k->c, num, (size_t)n);
 }
 
@@ -422,7 +434,7 @@ static void incrbyfloat_cmd(struct call *k)
 /* Redis's checkStringLength: a value may not grow past proto-max-bulk-len. */
 static int str_len_ok(struct call *k, long long size, long long append)
 {
-    if (size > STR_MAX_LEN - append) {
+    if (size > k->core->cfg.proto_max_bulk_len - append) {
         reply_err(k->c, RT_STRING_TOO_BIG);
         return 0;
     }
@@ -446,8 +458,9 @@ static void append_cmd(struct call *k)
     if (wrong)
         return;
     if (o == NULL) {
-        str_store(k, 1, k->argv[2], k->argl[2], -1, 0);
-        reply_int(k->c, (long long)k->argl[2]);
+        long long n = (long long)k->argl[2];
+        str_store(k, 1, 2, -1, 0);
+        reply_int(k->c, n);
         return;
     }
     if (!str_len_ok(k, (long long)o->u.str.len, (long long)k->argl[2]))
@@ -521,7 +534,7 @@ static void setrange_cmd(struct call *k)
         }
         if (!str_len_ok(k, off, (long long)vlen))
             return;
-        str_store(k, 1, "", 0, -1, 0);
+        str_store_bytes(k, 1, "", 0, -1, 0);
         o = db_lookup(db_of(k), k->argv[1], k->argl[1], now_of(k));
     } else {
         if (vlen == 0) {

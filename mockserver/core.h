@@ -21,13 +21,13 @@ struct srv;
 
 /* Client flags. */
 #define CL_CLOSE_AFTER_REPLY (1u << 0) /* stop reading; close once out is written */
-#define CL_CLOSE_ASAP (1u << 1)        /* close now, drop pending output (CLIENT KILL) */
-#define CL_MULTI (1u << 2)             /* inside MULTI: commands are queued */
-#define CL_DIRTY_EXEC (1u << 3)        /* a queued command was rejected: EXEC aborts */
-#define CL_UNIX (1u << 4)              /* connected over the Unix socket */
-#define CL_DIRTY_CAS (1u << 5)         /* a watched key was touched: EXEC fails (watch.h) */
-#define CL_BLOCKED (1u << 6)           /* waiting on keys (block.h): input waits */
-#define CL_DENY_BLOCKING (1u << 7)     /* blocking commands answer at once (EXEC, internal) */
+#define CL_CLOSE_ASAP        (1u << 1) /* close now, drop pending output (CLIENT KILL) */
+#define CL_MULTI             (1u << 2) /* inside MULTI: commands are queued */
+#define CL_DIRTY_EXEC        (1u << 3) /* a queued command was rejected: EXEC aborts */
+#define CL_UNIX              (1u << 4) /* connected over the Unix socket */
+#define CL_DIRTY_CAS         (1u << 5) /* a watched key was touched: EXEC fails (watch.h) */
+#define CL_BLOCKED           (1u << 6) /* waiting on keys (block.h): input waits */
+#define CL_DENY_BLOCKING     (1u << 7) /* blocking commands answer at once (EXEC, internal) */
 
 struct dict_entry;
 struct cmd_def;
@@ -43,12 +43,12 @@ struct client {
     int fd;
     int conn_no; /* 1-based order of acceptance, for scenario rules ("conn N") */
     unsigned flags;
-    int proto;   /* 2 or 3 */
-    int dbi;     /* selected database */
-    int authed;  /* 1 when no password is needed or AUTH succeeded */
-    char *name;  /* CLIENT SETNAME, NULL when unset */
-    char addr[64], laddr[64]; /* "ip:port" of the peer and of our side */
-    int64_t ctime_ms, atime_ms; /* connected at, last command at (server clock) */
+    int proto;                     /* 2 or 3 */
+    int dbi;                       /* selected database */
+    int authed;                    /* 1 when no password is needed or AUTH succeeded */
+    char *name;                    /* CLIENT SETNAME, NULL when unset */
+    char addr[64], laddr[64];      /* "ip:port" of the peer and of our side */
+    int64_t ctime_ms, atime_ms;    /* connected at, last command at (server clock) */
     const struct cmd_def *lastcmd; /* the last command run, NULL before */
 
     struct buf in, out;
@@ -64,7 +64,7 @@ struct client {
     struct watch_ref *watch; /* WATCHed keys */
     int nwatch, capwatch;
     struct block_state *blk; /* what it is blocked on (block.c), NULL when not */
-    struct ps_client *ps;     /* its Pub/Sub subscriptions (pubsub.c), NULL: none yet */
+    struct ps_client *ps;    /* its Pub/Sub subscriptions (pubsub.c), NULL: none yet */
 
     struct core *core;
     struct client *prev, *next; /* in core->clients */
@@ -80,6 +80,7 @@ struct core_stats {
     uint64_t proto_errors;    /* clients closed for a protocol error */
     uint64_t timeouts;        /* clients closed for idling past timeout */
     uint64_t obuf_closes;     /* clients closed over client-output-buffer-limit */
+    uint64_t qbuf_closed;     /* clients closed over client-query-buffer-limit */
     uint64_t net_in, net_out; /* bytes */
 };
 
@@ -91,19 +92,21 @@ enum core_mock_mode {
 };
 
 struct core_cfg {
-    int maxclients;      /* default 10000 */
-    int timeout;         /* idle seconds before closing a client, 0 = never */
-    char *requirepass;   /* NULL = none */
-    char *bind;          /* "127.0.0.1" */
-    int port;            /* 0 = ephemeral */
-    char *unixsocket;    /* NULL = none */
-    int hz;              /* background tasks per second, 10 */
+    int maxclients;    /* default 10000 */
+    int timeout;       /* idle seconds before closing a client, 0 = never */
+    char *requirepass; /* NULL = none */
+    char *bind;        /* "127.0.0.1" */
+    int port;          /* 0 = ephemeral */
+    char *unixsocket;  /* NULL = none */
+    int hz;            /* background tasks per second, 10 */
     /* protected-mode (default 1): while no password is set, a TCP client
      * whose address is not exactly 127.0.0.1 or ::1 gets Redis's -DENIED
      * and is closed on accept (server.c). */
     int protected_mode;
     struct obuf_limit obuf[OBUF_CLASSES]; /* client-output-buffer-limit (obuf.h) */
-    enum core_mock_mode mock; /* who may run MOCK commands, CORE_MOCK_LOCAL */
+    enum core_mock_mode mock;             /* who may run MOCK commands, CORE_MOCK_LOCAL */
+    long long qbuf_limit;                 /* client-query-buffer-limit, 1 GiB */
+    long long proto_max_bulk_len;         /* proto-max-bulk-len, 512 MiB */
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */
@@ -120,17 +123,17 @@ struct core {
     struct client *clients;
     size_t nclients;
     uint64_t next_client_id;
-    int64_t start_us;    /* monotonic start, for uptime */
-    int port_bound;      /* the TCP port actually bound */
+    int64_t start_us; /* monotonic start, for uptime */
+    int port_bound;   /* the TCP port actually bound */
     uint64_t rng;
-    struct srv *srv;     /* back pointer for the network side, may be NULL */
+    struct srv *srv; /* back pointer for the network side, may be NULL */
     /* The network client whose command (or scenario rule) is running, NULL
      * between commands: CLIENT KILL only flags it (CL_CLOSE_ASAP), its
      * caller closes it once the command is over. */
     struct client *running;
-    struct dict *watched;       /* WATCH: "<db><key>" -> its watchers (watch.c) */
-    struct watchers *watch_probe; /* keys a running write command may change */
-    struct block_reg *blocks;     /* clients blocked on keys (block.c), NULL: none yet */
+    struct dict *watched;              /* WATCH: "<db><key>" -> its watchers (watch.c) */
+    struct watchers *watch_probe;      /* keys a running write command may change */
+    struct block_reg *blocks;          /* clients blocked on keys (block.c), NULL: none yet */
     size_t nblocked, nblocked_timeout; /* blocked clients, those with a deadline */
     /* Called when a blocked client was served or timed out: its reply is
      * c->out[from..) (what is before it may be older output not written
@@ -143,8 +146,8 @@ struct core {
      * It must not flush nor close c from inside the call. */
     void (*on_output)(void *ud, struct client *c, size_t from);
     void *on_output_ud;
-    struct ps_reg *pubsub;      /* Pub/Sub registry (pubsub.c), NULL: none yet */
-    int watch_hushed;           /* keyspace events are no change (watch_hush) */
+    struct ps_reg *pubsub; /* Pub/Sub registry (pubsub.c), NULL: none yet */
+    int watch_hushed;      /* keyspace events are no change (watch_hush) */
 };
 
 /* Sets defaults and empty databases. */

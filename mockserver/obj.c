@@ -28,6 +28,14 @@ struct obj *obj_new_string(const void *p, size_t len)
     return o;
 }
 
+struct obj *obj_new_string_take(char *p, size_t len)
+{
+    struct obj *o = obj__new(OBJ_STRING);
+    o->u.str.p = p;
+    o->u.str.len = len;
+    return o;
+}
+
 void obj_string_set(struct obj *o, const void *p, size_t len)
 {
     char *n = mem_dup(p, len);

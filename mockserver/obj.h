@@ -38,6 +38,9 @@ struct obj *obj_new_list(void);
 struct obj *obj_new_hash(void);
 struct obj *obj_new_set(void);
 struct obj *obj_new_zset(void);
+/* A new string value that takes over p (malloc'd, len bytes followed by a
+ * NUL), which it frees: for a big argument taken from its argv. */
+struct obj *obj_new_string_take(char *p, size_t len);
 /* Frees the value and everything in it; NULL is fine. */
 void obj_free(struct obj *o);
 /* Replaces the bytes of a string value. */

@@ -653,8 +653,10 @@ static void client_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
         size_t used;
         struct resp_argv *a;
         int st = resp_reqp_feed(&c->reqp, c->cin.p + rd, c->cin.len - rd, &used, &a);
-        if (st == RESP_MORE)
+        if (st == RESP_MORE) {
+            rd += used; /* a big argument's bytes, copied by the parser */
             break;
+        }
         if (st < 0 && c->c_tentative) {
             /* The guess was wrong: no command came from it, but empty
              * lines may have (rd > 0). Drop what it read and one byte

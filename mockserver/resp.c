@@ -14,6 +14,15 @@
  * "*-1" are empty commands, and the error texts are
  * the ones Redis replies with before it closes the connection.
  *
+ * Arguments are found in the caller's bytes and copied into the argv once
+ * the command is complete, except a big one (RESP_BIG_ARG or longer) that
+ * has not fully arrived: it gets a block of its own that grows as its bytes
+ * come (copied from what the caller passes, or read straight into it, see
+ * resp_reqp_direct), and that block becomes the argument, which a stored
+ * value can take over (resp_argv_take). The earlier arguments of that
+ * command are then copied aside, so the caller can drop the bytes. A 512 MB
+ * SET is thus read once and never copied.
+ *
  * Not handled: RESP3 streamed strings/aggregates in replies (Redis never
  * sends them) and the inline form from replicas (no replication here). */
 #include "resp.h"
@@ -31,45 +40,71 @@
 
 /* ---- argv ------------------------------------------------------------- */
 
-/* One block: the struct, the pointer and length arrays, then the bytes of
- * every argument, each followed by a NUL. */
-static struct resp_argv *argv__alloc(int argc, size_t bytes)
+/* One block: the struct, the length and pointer arrays, with_own ? the
+ * own[] flags and one NUL (what a taken argument becomes) : nothing, then
+ * the bytes of every argument not in a block of its own, each followed by
+ * a NUL. *area is where those bytes go. */
+static struct resp_argv *argv__alloc(int argc, size_t bytes, int with_own, char **area)
 {
     size_t head = sizeof(struct resp_argv) + (size_t)argc * (sizeof(char *) + sizeof(size_t));
-    struct resp_argv *a = mem_alloc(head + bytes + (size_t)argc);
+    size_t flags = with_own ? (size_t)argc + 1 : 0;
+    struct resp_argv *a = mem_alloc(head + flags + bytes + (size_t)argc);
     a->argc = argc;
     a->argl = (size_t *)(a + 1);
     a->argv = (char **)(a->argl + argc);
-    if (argc > 0)
-        a->argv[0] = (char *)(a->argv + argc);
+    a->own = NULL;
+    char *rest = (char *)(a->argv + argc);
+    if (with_own) {
+        a->own = (unsigned char *)rest;
+        memset(rest, 0, flags);
+        rest += flags;
+    }
+    *area = rest;
     return a;
 }
 
-/* Stores argument i (arguments must be stored in order). */
-static void argv__set(struct resp_argv *a, int i, const char *p, size_t n)
+/* Stores argument i at dst (in the area); returns where the next one goes. */
+static char *argv__put(struct resp_argv *a, int i, char *dst, const char *p, size_t n)
 {
-    char *dst = a->argv[i];
     if (n)
         memcpy(dst, p, n);
     dst[n] = '\0';
+    a->argv[i] = dst;
     a->argl[i] = n;
-    if (i + 1 < a->argc)
-        a->argv[i + 1] = dst + n + 1;
+    return dst + n + 1;
 }
 
 struct resp_argv *resp_argv_new(int argc, const char *const *argv, const size_t *argl)
 {
     size_t bytes = 0;
+    char *dst;
     for (int i = 0; i < argc; i++)
         bytes += argl ? argl[i] : strlen(argv[i]);
-    struct resp_argv *a = argv__alloc(argc, bytes);
+    struct resp_argv *a = argv__alloc(argc, bytes, 0, &dst);
     for (int i = 0; i < argc; i++)
-        argv__set(a, i, argv[i], argl ? argl[i] : strlen(argv[i]));
+        dst = argv__put(a, i, dst, argv[i], argl ? argl[i] : strlen(argv[i]));
     return a;
+}
+
+char *resp_argv_take(struct resp_argv *a, int i, size_t *len)
+{
+    if (a->own == NULL || !a->own[i])
+        return NULL;
+    char *p = a->argv[i];
+    *len = a->argl[i];
+    a->own[i] = 0;
+    a->argv[i] = (char *)(a->own + a->argc); /* the NUL after the flags */
+    a->argl[i] = 0;
+    return p;
 }
 
 void resp_argv_free(struct resp_argv *a)
 {
+    if (a == NULL)
+        return;
+    for (int i = 0; a->own && i < a->argc; i++)
+        if (a->own[i])
+            free(a->argv[i]);
     free(a);
 }
 
@@ -81,19 +116,35 @@ void resp_reqp_init(struct resp_reqp *p)
     p->bulk = -1;
 }
 
-void resp_reqp_free(struct resp_reqp *p)
-{
-    free(p->off);
-    free(p->len);
-    resp_reqp_init(p);
-}
-
+/* Back to "between commands", freeing what an unfinished command held. */
 static void reqp__restart(struct resp_reqp *p)
 {
+    for (int i = 0; i < p->nargs; i++) {
+        free(p->blk[i]);
+        p->blk[i] = NULL;
+    }
+    free(p->big);
+    p->big = NULL;
+    p->big_have = p->big_cap = 0;
+    p->nkept = 0;
+    if (p->kept.cap > RESP_BIG_ARG)
+        buf_free(&p->kept);
+    else
+        buf_clear(&p->kept);
     p->pos = 0;
     p->mbulk = 0;
     p->bulk = -1;
     p->nargs = 0;
+}
+
+void resp_reqp_free(struct resp_reqp *p)
+{
+    reqp__restart(p);
+    free(p->off);
+    free(p->len);
+    free(p->blk);
+    buf_free(&p->kept);
+    resp_reqp_init(p);
 }
 
 static int reqp__error(struct resp_reqp *p, const char *what)
@@ -103,16 +154,70 @@ static int reqp__error(struct resp_reqp *p, const char *what)
     return MR_EPROTO;
 }
 
-static void reqp__push(struct resp_reqp *p, size_t off, size_t len)
+/* Records the next argument: at off in the caller's bytes, or blk. */
+static void reqp__push(struct resp_reqp *p, size_t off, size_t len, char *blk)
 {
     if (p->nargs == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 8;
         p->off = mem_realloc(p->off, (size_t)p->cap * sizeof(size_t));
         p->len = mem_realloc(p->len, (size_t)p->cap * sizeof(size_t));
+        p->blk = mem_realloc(p->blk, (size_t)p->cap * sizeof(char *));
     }
     p->off[p->nargs] = off;
     p->len[p->nargs] = len;
+    p->blk[p->nargs] = blk;
     p->nargs++;
+}
+
+/* Copies the arguments still in the caller's bytes into p->kept, so that
+ * the caller may drop everything before p->pos. */
+static void reqp__detach(struct resp_reqp *p, const char *data)
+{
+    for (int i = p->nkept; i < p->nargs; i++) {
+        if (p->blk[i])
+            continue;
+        size_t at = p->kept.len;
+        buf_append(&p->kept, data + p->off[i], p->len[i]);
+        p->off[i] = at;
+    }
+    p->nkept = p->nargs;
+}
+
+/* Makes room in the big argument for n more bytes. The block grows by
+ * doubling (from 64 KiB), capped at what the argument needs: a client
+ * that announces 512 MB and sends 1 KB makes the server hold 64 KiB. */
+static void reqp__big_room(struct resp_reqp *p, size_t n)
+{
+    size_t need = p->big_have + n, whole = (size_t)p->bulk + 2;
+    if (need <= p->big_cap)
+        return;
+    size_t cap = p->big_cap ? p->big_cap * 2 : 64 * 1024;
+    if (cap < need)
+        cap = need;
+    if (cap > whole)
+        cap = whole;
+    p->big = mem_realloc(p->big, cap);
+    p->big_cap = cap;
+}
+
+char *resp_reqp_direct(struct resp_reqp *p, size_t *room)
+{
+    if (p->big == NULL || p->big_have == (size_t)p->bulk + 2)
+        return NULL;
+    if (p->big_have == p->big_cap)
+        reqp__big_room(p, 1);
+    *room = p->big_cap - p->big_have;
+    return p->big + p->big_have;
+}
+
+void resp_reqp_direct_done(struct resp_reqp *p, size_t n)
+{
+    p->big_have += n;
+}
+
+size_t resp_reqp_buffered(const struct resp_reqp *p)
+{
+    return p->big ? p->big_have : 0;
 }
 
 /* Finds ch in data[0..len) the way Redis's strchr() over its query buffer
@@ -166,11 +271,64 @@ static int find_count_line(const char *data, size_t len, size_t pos, size_t *cr)
     return *cr + 2 <= len;
 }
 
+/* Copies what is there of the big argument into its block. Returns 1 when
+ * it is whole (it then becomes the next argument), 0 when more is needed. */
+static int reqp__big_fill(struct resp_reqp *p, const char *data, size_t len)
+{
+    size_t whole = (size_t)p->bulk + 2;
+    size_t n = whole - p->big_have;
+    if (n > len - p->pos)
+        n = len - p->pos;
+    if (n > 0) {
+        reqp__big_room(p, n);
+        memcpy(p->big + p->big_have, data + p->pos, n);
+        p->big_have += n;
+        p->pos += n;
+    }
+    if (p->big_have < whole)
+        return 0;
+    p->big[p->bulk] = '\0'; /* over the two bytes after it, which are not checked */
+    reqp__push(p, 0, (size_t)p->bulk, p->big);
+    p->big = NULL;
+    p->big_have = p->big_cap = 0;
+    return 1;
+}
+
+/* The argv of the complete command in p (arguments in the caller's bytes
+ * at data, in p->kept, or in blocks, which move to the argv). */
+static struct resp_argv *reqp__argv(struct resp_reqp *p, const char *data)
+{
+    size_t bytes = 0;
+    int blocks = 0;
+    char *dst;
+    for (int i = 0; i < p->nargs; i++) {
+        if (p->blk[i])
+            blocks = 1;
+        else
+            bytes += p->len[i];
+    }
+    struct resp_argv *a = argv__alloc(p->nargs, bytes, blocks, &dst);
+    for (int i = 0; i < p->nargs; i++) {
+        if (p->blk[i]) {
+            a->argv[i] = p->blk[i];
+            a->argl[i] = p->len[i];
+            a->own[i] = 1;
+            p->blk[i] = NULL;
+        } else {
+            const char *src = i < p->nkept ? p->kept.p : data;
+            dst = argv__put(a, i, dst, src + p->off[i], p->len[i]);
+        }
+    }
+    return a;
+}
+
 static int reqp__multibulk(struct resp_reqp *p, const char *data, size_t len,
                            size_t *used, struct resp_argv **out)
 {
     size_t cr;
     long long ll;
+    long long max_bulk = p->max_bulk > 0 ? p->max_bulk : RESP_BULK_MAX;
+    size_t big_min = p->big_min > 0 ? p->big_min : RESP_BIG_ARG;
 
     if (p->mbulk == 0) {
         if (!find_count_line(data, len, 0, &cr)) {
@@ -205,30 +363,39 @@ static int reqp__multibulk(struct resp_reqp *p, const char *data, size_t len,
                 snprintf(what, sizeof(what), "expected '$', got '%c'", data[p->pos]);
                 return reqp__error(p, what);
             }
-            if (!util_str2ll(data + p->pos + 1, cr - p->pos - 1, &ll) || ll < 0 ||
-                ll > RESP_BULK_MAX)
+            if (!util_str2ll(data + p->pos + 1, cr - p->pos - 1, &ll) || ll < 0 || ll > max_bulk)
                 return reqp__error(p, "invalid bulk length");
             if (p->unauth && ll > RESP_UNAUTH_BULK_MAX)
                 return reqp__error(p, "unauthenticated bulk length");
             p->pos = cr + 2;
             p->bulk = ll;
+            /* A big one not all here: into a block of its own, as it comes. */
+            if ((size_t)ll >= big_min && len - p->pos < (size_t)ll + 2) {
+                p->big_have = p->big_cap = 0;
+                reqp__big_room(p, 1);
+            }
         }
-        if (len - p->pos < (size_t)p->bulk + 2)
-            return RESP_MORE;
-        reqp__push(p, p->pos, (size_t)p->bulk);
-        p->pos += (size_t)p->bulk + 2;
+        if (p->big) {
+            if (!reqp__big_fill(p, data, len)) {
+                /* Its bytes are copied: the caller may drop them, and so
+                 * everything before them. */
+                reqp__detach(p, data);
+                *used = p->pos;
+                p->pos = 0;
+                return RESP_MORE;
+            }
+        } else {
+            if (len - p->pos < (size_t)p->bulk + 2)
+                return RESP_MORE;
+            reqp__push(p, p->pos, (size_t)p->bulk, NULL);
+            p->pos += (size_t)p->bulk + 2;
+        }
         p->bulk = -1;
         p->mbulk--;
     }
 
-    size_t bytes = 0;
-    for (int i = 0; i < p->nargs; i++)
-        bytes += p->len[i];
-    struct resp_argv *a = argv__alloc(p->nargs, bytes);
-    for (int i = 0; i < p->nargs; i++)
-        argv__set(a, i, data + p->off[i], p->len[i]);
+    *out = reqp__argv(p, data);
     *used = p->pos;
-    *out = a;
     reqp__restart(p);
     return RESP_CMD;
 }
@@ -238,8 +405,12 @@ int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len,
 {
     *out = NULL;
     *used = 0;
-    if (len == 0)
+    /* With no bytes, only a big argument completed by direct reads can
+     * move things on. */
+    if (len == 0 && (p->big == NULL || p->big_have < (size_t)p->bulk + 2))
         return RESP_MORE;
+    if (len == 0)
+        data = "";
     if (p->mbulk > 0 || data[0] == '*')
         return reqp__multibulk(p, data, len, used, out);
     return reqp__inline(p, data, len, used, out);
@@ -338,12 +509,13 @@ struct resp_argv *resp_split_args(const char *line, size_t len)
     }
 #undef AT
 
-    struct resp_argv *a = argv__alloc(argc, tmp.len);
+    char *dst;
+    struct resp_argv *a = argv__alloc(argc, tmp.len, 0, &dst);
     /* tmp.p is still NULL when every argument is empty ('' "") */
     const char *base = tmp.p ? tmp.p : "";
     size_t off = 0;
     for (int i = 0; i < argc; i++) {
-        argv__set(a, i, base + off, lens[i]);
+        dst = argv__put(a, i, dst, base + off, lens[i]);
         off += lens[i];
     }
     buf_free(&tmp);

@@ -26,28 +26,49 @@
 #define RESP_BULK_MAX (512LL * 1024 * 1024)      /* proto-max-bulk-len */
 #define RESP_UNAUTH_MBULK_MAX 10                 /* before AUTH when a password is set */
 #define RESP_UNAUTH_BULK_MAX 16384
+/* From this length on (PROTO_MBULK_BIG_ARG) a bulk that has not fully
+ * arrived is read into a block of its own, which becomes the argument: the
+ * bytes are copied once, or read straight into it (resp_reqp_direct). */
+#define RESP_BIG_ARG (32 * 1024)
 
 /* A complete command. argv[i] is NUL-terminated and argl[i] bytes long (it may
- * contain NUL bytes). One allocation owns everything: free with resp_argv_free. */
+ * contain NUL bytes). One allocation holds the struct and every argument,
+ * except big ones (RESP_BIG_ARG and longer, read while they arrived): each
+ * of those is a block of its own, marked in own[] (own is NULL when there
+ * are none). resp_argv_free frees everything. */
 struct resp_argv {
     int argc;
     char **argv;
     size_t *argl;
+    unsigned char *own; /* own[i]: argv[i] is its own allocation (resp_argv_take) */
 };
 
 void resp_argv_free(struct resp_argv *a);
 /* Builds an argv from C strings (tests, internal commands). */
 struct resp_argv *resp_argv_new(int argc, const char *const *argv, const size_t *argl);
+/* Hands argument i's block to the caller when it has one of its own: returns
+ * it (malloc'd, argl[i] bytes plus a NUL, free() it) and sets *len, and
+ * argument i becomes the empty string. Returns NULL, changing nothing, when
+ * the argument lives in the shared allocation: the caller copies it. This is
+ * how a stored value takes a big argument without copying it. */
+char *resp_argv_take(struct resp_argv *a, int i, size_t *len);
 
 struct resp_reqp {
-    int unauth;        /* set by the owner: apply Redis's limits for unauthenticated clients */
-    char err[128];     /* after RESP_PROTO_ERROR: the text Redis replies with, without "-" */
+    int unauth;         /* set by the owner: apply Redis's limits for unauthenticated clients */
+    long long max_bulk; /* set by the owner: longest bulk (proto-max-bulk-len), 0: RESP_BULK_MAX */
+    size_t big_min;     /* set by the owner: 0 is RESP_BIG_ARG; smaller for tests and fuzzing */
+    char err[128];      /* after RESP_PROTO_ERROR: the text Redis replies with, without "-" */
     /* private: where parsing of the current command stands */
     size_t pos;
     long long mbulk;   /* arguments still expected; 0 = not inside a multibulk */
     long long bulk;    /* length of the bulk being read, -1 = expecting its $ line */
     int nargs, cap;
     size_t *off, *len;
+    char **blk;      /* per argument: its own block, or NULL */
+    int nkept;       /* arguments [0, nkept) are no longer in the caller's bytes... */
+    struct buf kept; /* ...those without a block are here, at off[] */
+    char *big;       /* the big argument being read (bulk + 2 bytes when whole), or NULL */
+    size_t big_have, big_cap;
 };
 
 enum resp_status {
@@ -59,16 +80,35 @@ enum resp_status {
 void resp_reqp_init(struct resp_reqp *p);
 void resp_reqp_free(struct resp_reqp *p);
 
-/* Parses the bytes data[0..len). The parser remembers how far it got, so
- * after RESP_MORE the caller passes the same bytes again with more appended
- * (never fewer or different ones). After RESP_CMD or RESP_EMPTY the caller
- * drops *used bytes from the front before the next call.
+/* Parses the bytes data[0..len). On every return the caller drops the
+ * first *used bytes, which the parser is done with (data may be NULL when
+ * len is 0). After RESP_MORE *used is often 0: the parser remembers how far
+ * it got, and the caller passes the bytes it kept again with more appended
+ * (never fewer or different ones). It is not 0 while a big argument is
+ * being read: its bytes, and the earlier arguments of the command, have
+ * been copied into the parser.
  * Returns a resp_status, or MR_EPROTO for a protocol error: p->err then holds
  * Redis's exact reply text ("ERR Protocol error: ..."), and Redis would reply
  * with it and close the connection. On RESP_CMD *out is a new argv the caller
  * owns; otherwise *out is left NULL. */
 int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len,
                    size_t *used, struct resp_argv **out);
+
+/* Reading a big argument straight from the socket. When the parser is in
+ * the middle of one and the caller holds no unparsed bytes, returns where
+ * the next bytes of the stream go and sets *room to how many may go there
+ * (at most what the argument and its CRLF still need; the block grows in
+ * steps, never past that); else returns NULL. After writing n <= *room
+ * bytes there, the caller reports them with resp_reqp_direct_done and then
+ * calls resp_reqp_feed as usual (len 0 is fine), which finishes the
+ * argument, and the command, once it is complete. */
+char *resp_reqp_direct(struct resp_reqp *p, size_t *room);
+void resp_reqp_direct_done(struct resp_reqp *p, size_t n);
+
+/* Bytes of the current command the parser holds itself (the big argument
+ * being read): with the bytes the caller keeps, what Redis counts as the
+ * client's query buffer. */
+size_t resp_reqp_buffered(const struct resp_reqp *p);
 
 /* Splits a line into arguments the way Redis splits inline commands and
  * redis-cli splits what is typed: spaces separate, "double quotes" take

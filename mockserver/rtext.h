@@ -132,7 +132,8 @@
     X(BITFIELD_TYPE, "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.") \
     X(BITFIELD_OVERFLOW, "ERR Invalid OVERFLOW type specified") \
     X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand") \
-    X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double")
+    X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double") \
+    X(QBUF_LIMIT_LOG_FMT, "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

@@ -1,11 +1,22 @@
 /* server.c - sockets and the libevent loop, see server.h.
  *
  * Per client: a persistent read event, and a write event armed only while
- * output is pending. A read is parsed and every complete command run at
- * once (pipelining), then the replies are written in one go; what the
- * socket does not take waits for the write event. Bytes of an incomplete
- * command are the only input kept per client, so an idle connection costs
- * its record and two events, nothing more.
+ * output is pending. A read is parsed and its complete commands run at
+ * once (pipelining; up to a turn's budget, below), then the replies are
+ * written in one go; what the socket does not take waits for the write
+ * event. Bytes of an incomplete command are the only input kept per
+ * client, so an idle connection costs its record and two events, nothing
+ * more.
+ *
+ * Input limits (docs/protocol.md, "Input limits"): a turn of the loop runs
+ * at most TURN_CMDS_MAX commands or TURN_BYTES_MAX bytes of one client's
+ * input; the rest goes on at the next turn (input_later), after the other
+ * ready clients, timers and signals, and the client's socket is not read
+ * meanwhile. Input held while a client waits (blocked, or behind a job),
+ * and the big argument being read, count against client-query-buffer-limit,
+ * checked after every read (qbuf_check): past it the client is closed
+ * without a reply and the server logs Redis's line. A big argument is read
+ * straight into the block that becomes it (resp_reqp_direct).
  *
  * Connection behaviour copied from Redis 7:
  *  - over maxclients: accept, write "-ERR max number of clients reached\r\n",
@@ -103,7 +114,12 @@
 #include "scn_run.h"
 
 #define READ_CHUNK (16 * 1024)
-#define OUT_KEEP_MAX (16 * 1024) /* output capacity kept by an idle client */
+/* Work one client's input may do per loop turn: past either figure, the
+ * rest waits for the next turn, so one client's backlog (a deep pipeline,
+ * input held while it was blocked) cannot keep the others waiting. */
+#define TURN_CMDS_MAX  1000
+#define TURN_BYTES_MAX (1024 * 1024)
+#define OUT_KEEP_MAX   (16 * 1024) /* output capacity kept by an idle client */
 /* Reply timers are armed this long before their time, and the rest is
  * spun on the clock: waking from a timer takes 0.1-0.3 ms on a VM. */
 #define EARLY_US 300
@@ -154,19 +170,21 @@ struct cio {
     struct event *rev, *wev;
     struct event *tev; /* scenario timer: job segments, delayed accept */
     int wev_on;
-    int blocked;       /* a job is running: input waits */
-    int discard;       /* silent/hung: read and drop everything */
-    int reset;         /* close with a TCP RST */
+    int blocked; /* a job is running: input waits */
+    int discard; /* silent/hung: read and drop everything */
+    int reset;   /* close with a TCP RST */
     struct job *job;
     struct held *held, *held_tail; /* replies waiting for their latency, oldest first */
     struct event *lev;             /* fires when the head of held is due */
-    struct cap_conn *cap; /* this connection in the capture, or NULL */
-    int peer_gone;        /* 1: EOF read, 2: the peer reset (for the capture) */
-    int stamped;          /* SO_TIMESTAMPNS is on: reads tell when data arrived */
-    int64_t rx_us;        /* clk_mono_us() arrival of the last read's data, 0: unknown */
-    int64_t read_from_us; /* clk_mono_us() when reading started (connection delay) */
+    struct cap_conn *cap;          /* this connection in the capture, or NULL */
+    int peer_gone;                 /* 1: EOF read, 2: the peer reset (for the capture) */
+    int stamped;                   /* SO_TIMESTAMPNS is on: reads tell when data arrived */
+    int64_t rx_us;                 /* clk_mono_us() arrival of the last read's data, 0: unknown */
+    int64_t read_from_us;          /* clk_mono_us() when reading started (connection delay) */
     int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
     int64_t soft_since_s;     /* over the soft output limit since (server clock, s); -1: not */
+    struct event *more;       /* input left when a turn's budget ran out: runs next turn */
+    int read_paused;          /* the read event is off meanwhile */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -215,6 +233,8 @@ void srv_close_client(struct srv *s, struct client *c)
         }
         if (io->lev)
             event_free(io->lev);
+        if (io->more)
+            event_free(io->more);
         while (io->held) {
             struct held *h = io->held;
             io->held = h->next;
@@ -250,8 +270,8 @@ static int64_t stamp_to_mono(const struct timespec *ts)
     struct timespec real, mono;
     clock_gettime(CLOCK_REALTIME, &real); /* first: the age comes out no larger */
     clock_gettime(CLOCK_MONOTONIC, &mono);
-    int64_t age_ns = (int64_t)(real.tv_sec - ts->tv_sec) * 1000000000 +
-                     (int64_t)(real.tv_nsec - ts->tv_nsec);
+    int64_t age_ns =
+        (int64_t)(real.tv_sec - ts->tv_sec) * 1000000000 + (int64_t)(real.tv_nsec - ts->tv_nsec);
     if (ts->tv_sec == 0 || age_ns < 0 || age_ns > (int64_t)STAMP_MAX_AGE_US * 1000)
         return 0;
     int64_t at_ns = (int64_t)mono.tv_sec * 1000000000 + (int64_t)mono.tv_nsec - age_ns;
@@ -371,17 +391,27 @@ static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_u
 static void block_started(struct srv *s, struct client *c);
 static int obuf_check(struct srv *s, struct client *c);
 
-/* Runs every complete command in data[0..len). Returns bytes consumed. */
-static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len)
+/* Runs the complete commands in data[0..len), within one turn's budget
+ * (TURN_CMDS_MAX, TURN_BYTES_MAX). Returns the bytes consumed; *spent is
+ * set when the budget ran out with input left (the caller goes on later). */
+static size_t client_process(struct srv *s, struct client *c, const char *data, size_t len,
+                             int *spent)
 {
     struct cio *io = c->io;
     size_t off = 0;
-    while (off < len && !io->blocked && !io->discard &&
-           !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
+    int ncmds = 0;
+    *spent = 0;
+    while (!io->blocked && !io->discard && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
+        if (ncmds >= TURN_CMDS_MAX || off >= TURN_BYTES_MAX) {
+            *spent = off < len;
+            break;
+        }
         size_t used;
         struct resp_argv *argv;
         c->rp.unauth = !c->authed;
+        c->rp.max_bulk = s->core->cfg.proto_max_bulk_len;
         int r = resp_reqp_feed(&c->rp, data + off, len - off, &used, &argv);
+        off += used; /* also after RESP_MORE: the bytes of a big argument */
         if (r == RESP_MORE)
             break;
         if (r < 0) {
@@ -392,7 +422,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
             c->flags |= CL_CLOSE_AFTER_REPLY;
             return len;
         }
-        off += used;
+        ncmds++;
         if (r == RESP_CMD) {
             /* A CLIENT KILL in this command (or in a scenario event it makes
              * due) only flags c: it is closed by our caller, after_input. */
@@ -414,11 +444,104 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
     return off;
 }
 
+static void on_more_input(evutil_socket_t fd, short what, void *arg);
+
+/* After a turn of c's input: with its budget spent and input left, the
+ * rest runs at the next loop turn (a timer due at once: libevent serves
+ * the sockets that are ready, and signals, before it fires), and c's
+ * socket is not read meanwhile, so a client that sends faster than its
+ * commands run is slowed by TCP instead of growing its buffer. */
+static void input_later(struct srv *s, struct client *c, int spent)
+{
+    struct cio *io = c->io;
+    if (spent) {
+        static const struct timeval now = {0, 0};
+        if (io->more == NULL)
+            io->more = evtimer_new(s->base, on_more_input, c);
+        evtimer_add(io->more, &now);
+        if (!io->read_paused) {
+            event_del(io->rev);
+            io->read_paused = 1;
+        }
+    } else if (io->read_paused) {
+        event_add(io->rev, NULL);
+        io->read_paused = 0;
+    }
+}
+
+/* Runs what c->in holds, one turn's worth. */
+static void run_input(struct srv *s, struct client *c)
+{
+    int spent;
+    size_t used = client_process(s, c, c->in.p ? c->in.p : "", c->in.len, &spent);
+    buf_consume(&c->in, used);
+    if (c->in.len == 0 && c->in.cap > READ_CHUNK)
+        buf_free(&c->in);
+    input_later(s, c, spent);
+}
+
+static void on_more_input(evutil_socket_t fd, short what, void *arg)
+{
+    struct client *c = arg;
+    struct cio *io = c->io;
+    (void)fd;
+    (void)what;
+    run_input(io->s, c);
+    after_input(io->s, c);
+}
+
+/* Redis's sdscatrepr: the bytes quoted, escapes for the unprintable. */
+static void repr(struct buf *b, const char *p, size_t n)
+{
+    buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        const char *esc = ch == '\\'   ? "\\\\"
+                          : ch == '"'  ? "\\\""
+                          : ch == '\n' ? "\\n"
+                          : ch == '\r' ? "\\r"
+                          : ch == '\t' ? "\\t"
+                          : ch == '\a' ? "\\a"
+                          : ch == '\b' ? "\\b"
+                                       : NULL;
+        if (esc)
+            buf_puts(b, esc);
+        else if (ch >= 32 && ch < 127)
+            buf_putc(b, (char)ch);
+        else
+            buf_printf(b, "\\x%02x", ch);
+    }
+    buf_putc(b, '"');
+}
+
+/* client-query-buffer-limit: once c's unprocessed input (what c->in
+ * holds plus the big argument being read) is over it, c is closed without
+ * a reply, as Redis does, which logs it. Returns -1 when c was closed. */
+static int qbuf_check(struct srv *s, struct client *c)
+{
+    size_t qbuf = c->in.len + resp_reqp_buffered(&c->rp);
+    if ((long long)qbuf <= s->core->cfg.qbuf_limit)
+        return 0;
+    struct buf info = BUF_INIT, bytes = BUF_INIT;
+    cmd_client_info(&info, c, core_now_ms(s->core));
+    repr(&bytes, c->in.p ? c->in.p : "", c->in.len < 64 ? c->in.len : 64);
+    fprintf(stderr, "mockredis: ");
+    fprintf(stderr, rtext[RT_QBUF_LIMIT_LOG_FMT], info.p ? info.p : "", bytes.p);
+    fprintf(stderr, "\n");
+    buf_free(&info);
+    buf_free(&bytes);
+    s->core->st.qbuf_closed++;
+    srv_close_client(s, c);
+    return -1;
+}
+
 static void on_client_read(evutil_socket_t fd, short what, void *arg)
 {
     struct client *c = arg;
     struct cio *io = c->io;
     struct srv *s = io->s;
+    char *direct;
+    size_t room;
     (void)what;
 
     if (c->flags & CL_CLOSE_AFTER_REPLY) {
@@ -435,40 +558,57 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         /* Silent or hung by a scenario: swallow input, notice EOF. */
         n = cl_read(c, s->rbuf, sizeof(s->rbuf));
     } else if (io->blocked) {
-        /* A job holds this client: keep the bytes for later. */
+        /* A job or a blocking command holds this client: keep the bytes
+         * for later, up to client-query-buffer-limit. */
         char *dst = buf_reserve(&c->in, READ_CHUNK);
         n = cl_read(c, dst, READ_CHUNK);
-        if (n > 0)
-            buf_commit(&c->in, (size_t)n);
-    } else if (c->in.len == 0) {
-        /* Fast path: parse straight from the shared buffer, keep only a
-         * trailing incomplete command. */
-        n = cl_read(c, s->rbuf, sizeof(s->rbuf));
         if (n > 0) {
+            buf_commit(&c->in, (size_t)n);
+            if (qbuf_check(s, c) < 0)
+                return;
+        }
+    } else if (c->in.len == 0 && (direct = resp_reqp_direct(&c->rp, &room)) != NULL) {
+        /* In the middle of a big argument: read straight into it. */
+        n = cl_read(c, direct, room);
+        if (n > 0) {
+            resp_reqp_direct_done(&c->rp, (size_t)n);
+            if (qbuf_check(s, c) < 0)
+                return;
             s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
-            size_t used = client_process(s, c, s->rbuf, (size_t)n);
+            run_input(s, c);
+            s->basis_us = 0;
+        }
+    } else if (c->in.len == 0) {
+        /* Fast path: parse straight from the shared buffer, keep only what
+         * is left (an incomplete command, or what the turn's budget left). */
+        n = cl_read(c, s->rbuf, sizeof(s->rbuf));
+        if (n > 0) {
+            int spent;
+            s->core->st.net_in += (size_t)n;
+            c->atime_ms = core_now_ms(s->core);
+            s->basis_us = io->rx_us;
+            size_t used = client_process(s, c, s->rbuf, (size_t)n, &spent);
             s->basis_us = 0;
             if (used < (size_t)n)
                 buf_append(&c->in, s->rbuf + used, (size_t)n - used);
+            input_later(s, c, spent);
+            if (qbuf_check(s, c) < 0)
+                return;
         }
     } else {
-        size_t want = READ_CHUNK;
-        if (c->rp.bulk > 0 && (size_t)c->rp.bulk + 2 > want)
-            want = (size_t)c->rp.bulk + 2; /* a big argument: read it whole */
-        char *dst = buf_reserve(&c->in, want);
-        n = cl_read(c, dst, want);
+        char *dst = buf_reserve(&c->in, READ_CHUNK);
+        n = cl_read(c, dst, READ_CHUNK);
         if (n > 0) {
             buf_commit(&c->in, (size_t)n);
+            if (qbuf_check(s, c) < 0)
+                return;
             s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
-            size_t used = client_process(s, c, c->in.p, c->in.len);
+            run_input(s, c);
             s->basis_us = 0;
-            buf_consume(&c->in, used);
-            if (c->in.len == 0 && c->in.cap > READ_CHUNK)
-                buf_free(&c->in);
         }
     }
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -648,8 +788,7 @@ static void on_job_timer(evutil_socket_t fd, short what, void *arg)
     } else if (c->in.len > 0) {
         /* Input that arrived while the job ran: its turn now (its delays
          * count from now, as the server only now gets round to it). */
-        size_t used = client_process(s, c, c->in.p, c->in.len);
-        buf_consume(&c->in, used);
+        run_input(s, c);
     }
     after_input(s, c);
 }
@@ -669,10 +808,8 @@ static void on_resume(evutil_socket_t fd, short what, void *arg)
     if (c->flags & CL_BLOCKED)
         return; /* blocked again since (a pipelined BLPOP): wait for that */
     io->blocked = 0;
-    if (c->in.len > 0 && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
-        size_t used = client_process(s, c, c->in.p, c->in.len);
-        buf_consume(&c->in, used);
-    }
+    if (c->in.len > 0 && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)))
+        run_input(s, c);
     after_input(s, c);
 }
 
@@ -860,11 +997,11 @@ static void on_accept_delay(evutil_socket_t fd, short what, void *arg)
 /* Annotates the capture with what a scenario plan does to this command. */
 static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan *p)
 {
-    static const char *const ends[] = {"", " close-before", " close-after", " close-middle",
+    static const char *const ends[] = {"",       " close-before", " close-after", " close-middle",
                                        " reset", " hang"};
     struct cio *io = c->io;
-    int replaced = !p->run && p->end != SCN_END_BEFORE && p->end != SCN_END_RESET &&
-                   p->end != SCN_END_HANG;
+    int replaced =
+        !p->run && p->end != SCN_END_BEFORE && p->end != SCN_END_RESET && p->end != SCN_END_HANG;
     char text[256];
     int n = snprintf(text, sizeof(text), "conn %d %s %d:%s", c->conn_no,
                      p->rule < 0 ? "strict step" : "rule", p->rule < 0 ? 0 : p->rule,
@@ -956,8 +1093,7 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
         buf_free(&reply);
         scn_plan_free(&plan);
         return 1;
-    default:
-        break;
+    default: break;
     }
     if (plan.end == SCN_END_MIDDLE && reply.len > 1)
         reply.len /= 2;
@@ -1269,7 +1405,7 @@ static struct event_base *new_base(void)
     struct event_config *cfg = event_config_new();
     struct event_base *base = NULL;
     if (cfg && event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER |
-                                               EVENT_BASE_FLAG_NO_CACHE_TIME) == 0)
+                                              EVENT_BASE_FLAG_NO_CACHE_TIME) == 0)
         base = event_base_new_with_config(cfg);
     if (cfg)
         event_config_free(cfg);

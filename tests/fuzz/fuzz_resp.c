@@ -10,6 +10,11 @@
  * error prefix on protocol errors, and that the sequence of outcomes does
  * not depend on how the bytes were cut (for inputs under the 64 KiB inline
  * limit, past which Redis itself answers differently by chunking).
+ * Half the inputs run with a small big-argument threshold (resp.h
+ * big_min, 1 to 16 bytes), so that short inputs take the path of big
+ * arguments: blocks of their own, bytes consumed on RESP_MORE, and, when
+ * chunked, bytes written straight into the block (resp_reqp_direct) as
+ * server.c reads them; the outcomes must not change.
  * The scanner must agree with itself on the length it reports, and a bulk
  * built by the writer from the input must scan to exactly its size. */
 #include <stdint.h>
@@ -54,30 +59,45 @@ static void check_argv(const struct resp_argv *a)
 
 /* Parses data delivered in chunks; max_chunk 0 means all at once. Appends
  * a digest of every outcome to trace. */
-static void parse(const char *data, size_t size, int unauth, uint64_t seed, size_t max_chunk,
-                  struct buf *trace)
+static void parse(const char *data, size_t size, int unauth, size_t big_min, uint64_t seed,
+                  size_t max_chunk, struct buf *trace)
 {
     struct resp_reqp p;
     struct buf acc = BUF_INIT;
-    size_t given = 0;
+    size_t given = 0, taken = 0; /* taken: bytes of the current command the parser consumed */
     resp_reqp_init(&p);
     p.unauth = unauth;
+    p.big_min = big_min;
     while (given < size) {
-        size_t n = size - given;
+        size_t n = size - given, room;
         if (max_chunk) {
             size_t c = 1 + (size_t)(next_rand(&seed) % max_chunk);
             if (c < n)
                 n = c;
         }
-        buf_append(&acc, data + given, n);
+        char *dst = max_chunk && acc.len == 0 ? resp_reqp_direct(&p, &room) : NULL;
+        if (dst) {
+            if (room == 0)
+                abort();
+            n = n < room ? n : room;
+            memcpy(dst, data + given, n);
+            resp_reqp_direct_done(&p, n);
+            taken += n;
+        } else {
+            buf_append(&acc, data + given, n);
+        }
         given += n;
         for (;;) {
             size_t used = 0;
             struct resp_argv *a = NULL;
             int r = resp_reqp_feed(&p, acc.p, acc.len, &used, &a);
+            if (p.big && p.big_cap > (size_t)p.bulk + 2)
+                abort(); /* a block never holds more than its argument */
             if (r == RESP_MORE) {
-                if (a != NULL)
+                if (a != NULL || used > acc.len)
                     abort();
+                buf_consume(&acc, used);
+                taken += used;
                 break;
             }
             if (r == MR_EPROTO) {
@@ -86,15 +106,17 @@ static void parse(const char *data, size_t size, int unauth, uint64_t seed, size
                 buf_printf(trace, "X%s|", p.err);
                 goto done;
             }
-            if (used == 0 || used > acc.len)
+            if ((used == 0 && taken == 0) || used > acc.len)
                 abort();
+            size_t whole = used + taken; /* the command's bytes, however they came */
+            taken = 0;
             if (r == RESP_EMPTY) {
                 if (a != NULL)
                     abort();
-                buf_printf(trace, "E%zu|", used);
+                buf_printf(trace, "E%zu|", whole);
             } else if (r == RESP_CMD) {
                 check_argv(a);
-                buf_printf(trace, "C%zu:%d", used, a->argc);
+                buf_printf(trace, "C%zu:%d", whole, a->argc);
                 for (int i = 0; i < a->argc; i++) {
                     buf_printf(trace, ":%zu:", a->argl[i]);
                     buf_append(trace, a->argv[i], a->argl[i]);
@@ -107,7 +129,7 @@ static void parse(const char *data, size_t size, int unauth, uint64_t seed, size
             buf_consume(&acc, used);
         }
     }
-    buf_printf(trace, "M%zu", acc.len);
+    buf_printf(trace, "M%zu", acc.len + taken);
 done:
     buf_free(&acc);
     resp_reqp_free(&p);
@@ -136,10 +158,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *d = (const char *)data;
     uint64_t h = mix(data, size);
     int unauth = (int)(h & 1);
+    size_t big_min = (h & 4) ? 1 + (size_t)((h >> 16) % 16) : 0;
 
     struct buf whole = BUF_INIT, cut = BUF_INIT;
-    parse(d, size, unauth, h, 0, &whole);
-    parse(d, size, unauth, h, 1 + (size_t)((h >> 8) % 64), &cut);
+    parse(d, size, unauth, big_min, h, 0, &whole);
+    parse(d, size, unauth, big_min, h, 1 + (size_t)((h >> 8) % 64), &cut);
     if (size <= RESP_INLINE_MAX &&
         (whole.len != cut.len || memcmp(whole.p, cut.p, whole.len) != 0)) {
         fprintf(stderr, "outcome depends on chunking:\nwhole: %.*s\ncut:   %.*s\n",

@@ -135,7 +135,7 @@ static void slow_subscriber(struct mh_server *s, int is_mock)
     int got = read_until_eof(&sub, 0);
     assert_true(got < counted); /* what was pending when it was dropped is lost */
     if (is_mock)
-        assert_int_equal(mh_stat(port, "output_limit_closes"), 1);
+        assert_int_equal(mh_stat(port, "client_output_buffer_limit_disconnections"), 1);
     mh_conn_close(&sub);
     mh_conn_close(&pub);
     mh_conn_close(&other);
@@ -207,13 +207,13 @@ static void test_soft_limit(void **state)
     assert_int_equal(mh_call(&pub, "MOCK CLOCK ADVANCE 10000", &r, 5000), MH_REPLY);
     assert_int_equal(publish(&pub, next++), 1);
     assert_int_equal(publish(&pub, next++), 1);
-    assert_int_equal(mh_stat(port, "output_limit_closes"), 0);
+    assert_int_equal(mh_stat(port, "client_output_buffer_limit_disconnections"), 0);
 
     /* 11 s: the next output closes it (that message still counted). */
     assert_int_equal(mh_call(&pub, "MOCK CLOCK ADVANCE 1000", &r, 5000), MH_REPLY);
     assert_int_equal(publish(&pub, next++), 1);
     assert_int_equal(publish(&pub, next++), 0);
-    assert_int_equal(mh_stat(port, "output_limit_closes"), 1);
+    assert_int_equal(mh_stat(port, "client_output_buffer_limit_disconnections"), 1);
     buf_free(&r);
     mh_conn_close(&sub);
     mh_conn_close(&pub);

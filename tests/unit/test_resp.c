@@ -75,9 +75,12 @@ static void assert_proto_error(const char *data, size_t len, int unauth, const c
 /* Runs a stream through one parser the way server.c does, delivering it in
  * chunks whose sizes come from cuts[] (then the rest). Records every outcome
  * in out: "C<argc>" then "[len:bytes]" per argument, "E" for an empty command,
- * "X<text>" for a protocol error (which ends the stream). */
-static void run_stream(const char *data, size_t len, const size_t *cuts, int ncuts,
-                       int unauth, struct buf *out)
+ * "X<text>" for a protocol error (which ends the stream). big_min is the
+ * parser's (0: RESP_BIG_ARG); with direct, bytes go straight into a big
+ * argument whenever the parser offers it (resp_reqp_direct), as server.c
+ * reads them. A big argument's block never holds more than it needs. */
+static void run_stream_ex(const char *data, size_t len, const size_t *cuts, int ncuts, int unauth,
+                          size_t big_min, int direct, struct buf *out)
 {
     struct resp_reqp p;
     struct buf acc = BUF_INIT;
@@ -85,45 +88,69 @@ static void run_stream(const char *data, size_t len, const size_t *cuts, int ncu
     int done = 0;
     resp_reqp_init(&p);
     p.unauth = unauth;
+    p.big_min = big_min;
     buf_clear(out);
     for (int ci = 0; ci <= ncuts && !done; ci++) {
         size_t upto = ci < ncuts ? cuts[ci] : len;
         if (upto < given)
             continue;
-        buf_append(&acc, data + given, upto - given);
-        given = upto;
-        for (;;) {
-            size_t used;
-            struct resp_argv *a;
-            int r = resp_reqp_feed(&p, acc.p ? acc.p : "", acc.len, &used, &a);
-            if (r == RESP_MORE) {
-                assert_null(a);
-                break;
-            }
-            if (r < 0) {
-                buf_printf(out, "X%s", p.err);
-                done = 1;
-                break;
-            }
-            assert_true(used > 0 && used <= acc.len);
-            if (r == RESP_EMPTY) {
-                assert_null(a);
-                buf_putc(out, 'E');
+        while (!done && given < upto) {
+            size_t room;
+            char *dst = direct && acc.len == 0 ? resp_reqp_direct(&p, &room) : NULL;
+            if (dst) {
+                size_t n = room < upto - given ? room : upto - given;
+                assert_true(room > 0);
+                memcpy(dst, data + given, n);
+                resp_reqp_direct_done(&p, n);
+                given += n;
             } else {
-                assert_int_equal(r, RESP_CMD);
-                buf_printf(out, "C%d", a->argc);
-                for (int i = 0; i < a->argc; i++) {
-                    buf_printf(out, "[%zu:", a->argl[i]);
-                    buf_append(out, a->argv[i], a->argl[i]);
-                    buf_putc(out, ']');
-                }
-                resp_argv_free(a);
+                buf_append(&acc, data + given, upto - given);
+                given = upto;
             }
-            buf_consume(&acc, used);
+            for (;;) {
+                size_t used;
+                struct resp_argv *a;
+                int r = resp_reqp_feed(&p, acc.p ? acc.p : "", acc.len, &used, &a);
+                if (p.big)
+                    assert_true(p.big_cap <= (size_t)p.bulk + 2);
+                if (r == RESP_MORE) {
+                    assert_null(a);
+                    assert_true(used <= acc.len);
+                    buf_consume(&acc, used);
+                    break;
+                }
+                if (r < 0) {
+                    buf_printf(out, "X%s", p.err);
+                    done = 1;
+                    break;
+                }
+                assert_true(used <= acc.len);
+                if (r == RESP_EMPTY) {
+                    assert_null(a);
+                    buf_putc(out, 'E');
+                } else {
+                    assert_int_equal(r, RESP_CMD);
+                    buf_printf(out, "C%d", a->argc);
+                    for (int i = 0; i < a->argc; i++) {
+                        buf_printf(out, "[%zu:", a->argl[i]);
+                        buf_append(out, a->argv[i], a->argl[i]);
+                        buf_putc(out, ']');
+                        assert_int_equal(a->argv[i][a->argl[i]], '\0');
+                    }
+                    resp_argv_free(a);
+                }
+                buf_consume(&acc, used);
+            }
         }
     }
     buf_free(&acc);
     resp_reqp_free(&p);
+}
+
+static void run_stream(const char *data, size_t len, const size_t *cuts, int ncuts, int unauth,
+                       struct buf *out)
+{
+    run_stream_ex(data, len, cuts, ncuts, unauth, 0, 0, out);
 }
 
 /* Readable form of bytes for failure messages. */
@@ -547,6 +574,208 @@ static void test_big_argument_incremental(void **state)
     buf_free(&want);
 }
 
+/* ---- request parser: big arguments in blocks of their own ------------------------ */
+
+/* A command with a big value, fed in chunks of step bytes, through the
+ * caller's bytes or straight into the block. */
+static struct resp_argv *feed_chunks(const char *data, size_t len, size_t step, int direct,
+                                     size_t *buffered_max)
+{
+    struct resp_reqp p;
+    struct buf acc = BUF_INIT;
+    struct resp_argv *got = NULL;
+    size_t given = 0;
+    resp_reqp_init(&p);
+    *buffered_max = 0;
+    while (got == NULL && given < len) {
+        size_t room, n = len - given < step ? len - given : step;
+        char *dst = direct && acc.len == 0 ? resp_reqp_direct(&p, &room) : NULL;
+        if (dst) {
+            n = n < room ? n : room;
+            memcpy(dst, data + given, n);
+            resp_reqp_direct_done(&p, n);
+        } else {
+            buf_append(&acc, data + given, n);
+        }
+        given += n;
+        size_t used;
+        int r = resp_reqp_feed(&p, acc.p, acc.len, &used, &got);
+        assert_true(r == RESP_MORE || r == RESP_CMD);
+        if (resp_reqp_buffered(&p) > *buffered_max)
+            *buffered_max = resp_reqp_buffered(&p);
+        buf_consume(&acc, used);
+    }
+    assert_int_equal(given, len);
+    assert_int_equal(acc.len, 0);
+    buf_free(&acc);
+    resp_reqp_free(&p);
+    return got;
+}
+
+static void test_big_arg_own_block(void **state)
+{
+    (void)state;
+    size_t vlen = 1 << 20;
+    struct buf in = BUF_INIT;
+    buf_printf(&in, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$%zu\r\n", vlen);
+    char *v = buf_reserve(&in, vlen);
+    for (size_t i = 0; i < vlen; i++)
+        v[i] = (char)(i * 13);
+    buf_commit(&in, vlen);
+    buf_append(&in, "\r\n", 2);
+    for (int direct = 0; direct <= 1; direct++) {
+        size_t most;
+        struct resp_argv *a = feed_chunks(in.p, in.len, 4096, direct, &most);
+        assert_non_null(a);
+        assert_int_equal(a->argc, 3);
+        /* the first two were copied aside while it came */
+        assert_string_equal(a->argv[0], "SET");
+        assert_string_equal(a->argv[1], "k");
+        assert_non_null(a->own);
+        assert_false(a->own[0] || a->own[1]);
+        assert_true(a->own[2]);
+        assert_true(most + 4096 >= vlen); /* what Redis counts as the query buffer */
+        assert_int_equal(a->argl[2], vlen);
+        assert_memory_equal(a->argv[2], in.p + in.len - 2 - vlen, vlen);
+        assert_int_equal(a->argv[2][vlen], '\0');
+        /* The value takes the block: no copy, and the argument is empty. */
+        size_t n = 0;
+        char *blk = resp_argv_take(a, 2, &n);
+        assert_true(blk != NULL && n == vlen && blk[vlen] == '\0');
+        assert_int_equal(a->argl[2], 0);
+        assert_string_equal(a->argv[2], "");
+        assert_null(resp_argv_take(a, 2, &n));
+        assert_null(resp_argv_take(a, 0, &n));
+        resp_argv_free(a);
+        free(blk);
+    }
+    /* Arrived whole, it is copied like any other (and nothing to take). */
+    struct resp_argv *a = feed1(in.p, in.len, 0, RESP_CMD, in.len, NULL, 0);
+    size_t n;
+    assert_null(a->own);
+    assert_null(resp_argv_take(a, 2, &n));
+    resp_argv_free(a);
+    buf_free(&in);
+}
+
+/* Exact sizes: RESP_BIG_ARG - 1 is copied, RESP_BIG_ARG gets a block; cut
+ * after the header, in the payload, before the CR, between CR and LF. */
+static void test_big_arg_boundaries(void **state)
+{
+    (void)state;
+    for (size_t vlen = RESP_BIG_ARG - 1; vlen <= RESP_BIG_ARG; vlen++) {
+        struct buf in = BUF_INIT;
+        buf_printf(&in, "*2\r\n$4\r\nECHO\r\n$%zu\r\n", vlen);
+        size_t hdr = in.len;
+        memset(buf_reserve(&in, vlen), 'v', vlen);
+        buf_commit(&in, vlen);
+        buf_append(&in, "\r\n*1\r\n$4\r\nPING\r\n", 16);
+        struct buf want = BUF_INIT, out = BUF_INIT;
+        run_stream(in.p, in.len, NULL, 0, 0, &want);
+        size_t cutsets[][3] = {{hdr, hdr + vlen, hdr + vlen + 1},
+                               {hdr - 1, hdr + 1, hdr + vlen + 2},
+                               {hdr + vlen / 2, hdr + vlen - 1, hdr + vlen + 3}};
+        for (size_t k = 0; k < 3; k++) {
+            for (int direct = 0; direct <= 1; direct++) {
+                run_stream_ex(in.p, in.len, cutsets[k], 3, 0, 0, direct, &out);
+                assert_buf_eq(&out, want.p, want.len);
+            }
+        }
+        /* Whether it got a block of its own. */
+        struct resp_reqp p;
+        struct resp_argv *a = NULL;
+        size_t used;
+        resp_reqp_init(&p);
+        assert_int_equal(resp_reqp_feed(&p, in.p, hdr + 10, &used, &a), RESP_MORE);
+        assert_int_equal(used, vlen >= RESP_BIG_ARG ? hdr + 10 : 0);
+        assert_int_equal(resp_reqp_buffered(&p), vlen >= RESP_BIG_ARG ? 10 : 0);
+        assert_int_equal(resp_reqp_feed(&p, in.p + used, in.len - used, &used, &a), RESP_CMD);
+        assert_true((a->own != NULL) == (vlen >= RESP_BIG_ARG));
+        resp_argv_free(a);
+        resp_reqp_free(&p);
+        buf_free(&in);
+        buf_free(&want);
+        buf_free(&out);
+    }
+}
+
+/* A small big_min drives a short stream through the block path at every
+ * cut and byte by byte, with and without direct reads: the outcome is the
+ * one of the whole stream, errors included. The two bytes after a payload
+ * are skipped unchecked, big or not, as Redis does; a payload longer than
+ * announced puts its tail where the next '$' is expected. */
+static void test_big_arg_every_split(void **state)
+{
+    (void)state;
+    static const char *const streams[] = {
+        ("*3\r\n$3\r\nSET\r\n$5\r\nkey12\r\n$10\r\n0123456789\r\n*1\r\n$4\r\nPING\r\n"
+         "*2\r\n$4\r\nECHO\r\n$6\r\nabcdef\r\n"),
+        "*2\r\n$4\r\nECHO\r\n$6\r\nabcdefxx*1\r\n$4\r\nPING\r\n", /* no CRLF: unchecked */
+        "*3\r\n$4\r\nECHO\r\n$6\r\nabcdefg\r\n$1\r\na\r\n",       /* one byte too many */
+        "*2\r\n$4\r\nECHO\r\n$6\r\nabcde\r\n$1\r\na\r\n",         /* one byte short */
+        "*2\r\n$8\r\nbig-name\r\n$0\r\n\r\nPING\r\n",
+    };
+    for (size_t si = 0; si < sizeof(streams) / sizeof(streams[0]); si++) {
+        const char *in = streams[si];
+        size_t len = strlen(in);
+        struct buf want = BUF_INIT, out = BUF_INIT;
+        run_stream(in, len, NULL, 0, 0, &want);
+        for (int direct = 0; direct <= 1; direct++) {
+            for (size_t i = 0; i <= len; i++) {
+                for (size_t j = i; j <= len; j++) {
+                    size_t cuts[2] = {i, j};
+                    run_stream_ex(in, len, cuts, 2, 0, 4, direct, &out);
+                    assert_buf_eq(&out, want.p, want.len);
+                }
+            }
+            size_t *cuts = malloc(len * sizeof(size_t));
+            for (size_t i = 0; i < len; i++)
+                cuts[i] = i + 1;
+            run_stream_ex(in, len, cuts, (int)len, 0, 4, direct, &out);
+            assert_buf_eq(&out, want.p, want.len);
+            free(cuts);
+        }
+        buf_free(&want);
+        buf_free(&out);
+    }
+}
+
+/* A client announcing 512 MiB and sending little makes the parser hold
+ * about what came (the block grows with the bytes), and proto-max-bulk-len
+ * is the owner's to set. */
+static void test_big_arg_no_overreservation(void **state)
+{
+    (void)state;
+    struct resp_reqp p;
+    struct resp_argv *a = NULL;
+    size_t used, room;
+    char data[1024 + 32];
+    int hdr = snprintf(data, sizeof(data), "*2\r\n$3\r\nSET\r\n$536870912\r\n");
+    memset(data + hdr, 'z', 1024);
+    resp_reqp_init(&p);
+    assert_int_equal(resp_reqp_feed(&p, data, (size_t)hdr + 1024, &used, &a), RESP_MORE);
+    assert_int_equal(used, (size_t)hdr + 1024);
+    assert_int_equal(resp_reqp_buffered(&p), 1024);
+    assert_true(p.big_cap <= 64 * 1024);
+    char *dst = resp_reqp_direct(&p, &room);
+    assert_non_null(dst);
+    assert_true(room <= 64 * 1024 - 1024);
+    resp_reqp_direct_done(&p, 1);
+    assert_int_equal(resp_reqp_buffered(&p), 1025);
+    resp_reqp_free(&p); /* frees the block of the unfinished command */
+    assert_int_equal(resp_reqp_buffered(&p), 0);
+
+    resp_reqp_init(&p);
+    p.max_bulk = 1024 * 1024;
+    assert_int_equal(resp_reqp_feed(&p, S("*1\r\n$1048576\r\n"), &used, &a), RESP_MORE);
+    resp_reqp_free(&p);
+    resp_reqp_init(&p);
+    p.max_bulk = 1024 * 1024;
+    assert_int_equal(resp_reqp_feed(&p, S("*1\r\n$1048577\r\n"), &used, &a), MR_EPROTO);
+    assert_string_equal(p.err, "ERR Protocol error: invalid bulk length");
+    resp_reqp_free(&p);
+}
+
 /* ---- argument splitting -------------------------------------------------------- */
 
 static void test_split_args(void **state)
@@ -818,6 +1047,10 @@ int main(void)
         cmocka_unit_test(test_pipeline_byte_by_byte),
         cmocka_unit_test(test_errors_at_every_split),
         cmocka_unit_test(test_big_argument_incremental),
+        cmocka_unit_test(test_big_arg_own_block),
+        cmocka_unit_test(test_big_arg_boundaries),
+        cmocka_unit_test(test_big_arg_every_split),
+        cmocka_unit_test(test_big_arg_no_overreservation),
         cmocka_unit_test(test_split_args),
         cmocka_unit_test(test_argv_new),
         cmocka_unit_test(test_scan_resp2),
