@@ -108,11 +108,18 @@ int util_ld2str(char *out, size_t size, long double v)
     return n;
 }
 
-/* tolower in the C locale, also defined for negative (signed char) values:
- * Redis lowers with tolower() in the C locale, so only A-Z change. */
-static int lower_ascii(int c, int nocase)
+/* What tolower() gives Redis for the (signed) char c with nocase: Redis
+ * lowers in the C locale, so A-Z become a-z, and glibc's table answers
+ * c + 256 for -128..-2 (bytes 0x80..0xfe) and leaves -1 (0xff, EOF) alone.
+ * Bytes compared for equality come out equal exactly when they are equal
+ * bytes or a case pair; the shift matters only for range bounds. */
+static int glob_lower(int c, int nocase)
 {
-    return nocase && c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+    if (!nocase)
+        return c;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 'a';
+    return c < -1 ? c + 256 : c;
 }
 
 /* Past this many '*' groups on the way to a match, Redis 7.0.15 gives up
@@ -158,22 +165,22 @@ static int glob_token(const char **pp, size_t *plenp, char c, int nocase)
                 /* Redis compares range ends as (signed) chars and swaps
                  * reversed ends before lowering them: "[a-\xff]" is the
                  * range -1..'a', and with nocase "[Z-a]" matches nothing
-                 * at all. Matching Redis byte for byte means doing the same. */
+                 * at all, nor does "[\x80-M]" (lowered, 128..'m').
+                 * Matching Redis byte for byte means doing the same. */
                 int a = (signed char)p[0], b = (signed char)p[2], x = (signed char)c;
                 if (a > b) {
                     int t = a;
                     a = b;
                     b = t;
                 }
-                a = lower_ascii(a, nocase);
-                b = lower_ascii(b, nocase);
-                x = lower_ascii(x, nocase);
+                a = glob_lower(a, nocase);
+                b = glob_lower(b, nocase);
+                x = glob_lower(x, nocase);
                 if (x >= a && x <= b)
                     match = 1;
                 p += 2;
                 plen -= 2;
-            } else if (lower_ascii((unsigned char)*p, nocase) ==
-                       lower_ascii((unsigned char)c, nocase)) {
+            } else if (glob_lower((signed char)*p, nocase) == glob_lower((signed char)c, nocase)) {
                 match = 1;
             }
             p++;
@@ -190,7 +197,7 @@ static int glob_token(const char **pp, size_t *plenp, char c, int nocase)
         }
         /* fall through */
     default:
-        match = lower_ascii((unsigned char)*p, nocase) == lower_ascii((unsigned char)c, nocase);
+        match = glob_lower((signed char)*p, nocase) == glob_lower((signed char)c, nocase);
         break;
     }
     *pp = p + 1;

@@ -299,6 +299,30 @@ static void test_glob_nocase_escapes(void **state)
     assert_false(util_glob(S("\xc9"), S("\xe9"), 1)); /* no Latin-1 case folding */
 }
 
+/* With nocase Redis lowers range bounds and the byte with tolower() on a
+ * signed char; glibc answers c + 256 for bytes 0x80..0xfe and leaves 0xff
+ * (-1, EOF) as it is. So "[\x80-M]" becomes 128..'m' and matches nothing,
+ * while "[\xff-M]" is -1..'m' (CONFIG GET "[\x80-M]axclients" finds nothing
+ * on redis-server, "[\xff-M]axclients" and "[M-\xff]axclients" find
+ * maxclients). The byte side follows from the same tolower(). */
+static void test_glob_nocase_high_bytes(void **state)
+{
+    (void)state;
+    assert_false(util_glob(S("[\x80-M]"), S("m"), 1));
+    assert_true(util_glob(S("[\x80-m]"), S("m"), 0));
+    assert_false(util_glob(S("[\x80-m]"), S("m"), 1));
+    assert_false(util_glob(S("[\xfe-M]"), S("m"), 1));
+    assert_false(util_glob(S("[M-\x80]"), S("m"), 1));
+    assert_true(util_glob(S("[\xff-M]"), S("m"), 1));
+    assert_true(util_glob(S("[M-\xff]"), S("m"), 1));
+    assert_true(util_glob(S("[\x80-\xfe]"), S("\x90"), 1));
+    assert_false(util_glob(S("[\x80-\xfe]"), S("\xff"), 1));
+    assert_false(util_glob(S("[\x80-\xff]"), S("\x90"), 1)); /* 128..-1: empty */
+    assert_true(util_glob(S("[\x80-\xff]"), S("\x90"), 0));
+    assert_true(util_glob(S("\xe9"), S("\xe9"), 1));
+    assert_true(util_glob(S("[\xe9]"), S("\xe9"), 1));
+}
+
 /* "a*a*...*a*b" (n stars) against s, a NUL-terminated string. */
 static int stars_b(int n, const char *s)
 {
@@ -387,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_glob_nocase_escapes),
         cmocka_unit_test(test_glob_many_stars),
         cmocka_unit_test(test_glob_star_bound),
+        cmocka_unit_test(test_glob_nocase_high_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
