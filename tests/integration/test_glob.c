@@ -223,7 +223,8 @@ static redisReply *gt_call(redisContext *ctx, int argc, const char **argv, const
 {
     redisReply *r = redisCommandArgv(ctx, argc, argv, argl);
     if (r == NULL)
-        fail_msg("connection error: %s", ctx->errstr);
+        fail_msg("no reply to %s within hiredis's 5 s (a stuck matcher?): %s", argv[0],
+                 ctx->errstr);
     return r;
 }
 
