@@ -389,8 +389,11 @@ static void config_get_cmd(struct call *k)
     memset(shown, 0, sizeof(shown));
     int count = 0;
     for (int a = 2; a < k->argc; a++) {
+        /* Redis looks a name up with all its bytes but matches a pattern
+         * as a C string, up to its first NUL. */
+        size_t clen = strlen(k->argv[a]);
         if (!has_glob(k->argv[a])) {
-            int i = cfg_find(k->argv[a]);
+            int i = clen == k->argl[a] ? cfg_find(k->argv[a]) : -1;
             if (i >= 0 && !shown[i]) {
                 shown[i] = 1;
                 as_named[i] = k->argv[a]; /* Redis echoes the name as asked */
@@ -399,8 +402,8 @@ static void config_get_cmd(struct call *k)
             continue;
         }
         for (int i = 0; i < NCFG; i++) {
-            if (!shown[i] && util_glob(k->argv[a], k->argl[a], cfg_table[i].name,
-                                       strlen(cfg_table[i].name), 1)) {
+            if (!shown[i] &&
+                util_glob(k->argv[a], clen, cfg_table[i].name, strlen(cfg_table[i].name), 1)) {
                 shown[i] = 1;
                 as_named[i] = cfg_table[i].name;
                 count++;

@@ -108,116 +108,158 @@ int util_ld2str(char *out, size_t size, long double v)
     return n;
 }
 
-static int lower(int c, int nocase)
+/* What tolower() gives Redis for the (signed) char c with nocase: Redis
+ * lowers in the C locale, so A-Z become a-z, and glibc's table answers
+ * c + 256 for -128..-2 (bytes 0x80..0xfe) and leaves -1 (0xff, EOF) alone.
+ * Bytes compared for equality come out equal exactly when they are equal
+ * bytes or a case pair; the shift matters only for range bounds. */
+static int glob_lower(int c, int nocase)
 {
-    return nocase ? tolower(c) : c;
+    if (!nocase)
+        return c;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 'a';
+    return c < -1 ? c + 256 : c;
 }
 
-/* tolower in the C locale, also defined for negative (signed char) values. */
-static int lower_ascii(int c, int nocase)
+/* Past this many '*' groups on the way to a match, Redis 7.0.15 gives up
+ * and answers "no match" (its guard against abusive patterns bounds its
+ * recursion, one level per '*'). A '*' that ends the pattern does not count:
+ * it matches the rest of the string without going deeper. */
+#define GLOB_MAX_STARS 1000
+
+/* Matches the one-byte token at *p (?, a [class], a \ escape or a literal)
+ * against c, and steps the pattern past it. Never called on '*' or with
+ * *plen == 0. */
+static int glob_token(const char **pp, size_t *plenp, char c, int nocase)
 {
-    return nocase && c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+    const char *p = *pp;
+    size_t plen = *plenp;
+    int match = 0;
+    switch (*p) {
+    case '?': match = 1; break;
+    case '[': {
+        int not = 0;
+        p++;
+        plen--;
+        if (plen && *p == '^') {
+            not = 1;
+            p++;
+            plen--;
+        }
+        for (;;) {
+            if (plen == 0) {
+                /* Unterminated class: Redis steps back onto the last byte. */
+                p--;
+                plen++;
+                break;
+            }
+            if (*p == '\\' && plen >= 2) {
+                p++;
+                plen--;
+                if (*p == c) /* an escaped byte compares exactly, even nocase */
+                    match = 1;
+            } else if (*p == ']') {
+                break;
+            } else if (plen >= 3 && p[1] == '-') {
+                /* Redis compares range ends as (signed) chars and swaps
+                 * reversed ends before lowering them: "[a-\xff]" is the
+                 * range -1..'a', and with nocase "[Z-a]" matches nothing
+                 * at all, nor does "[\x80-M]" (lowered, 128..'m').
+                 * Matching Redis byte for byte means doing the same. */
+                int a = (signed char)p[0], b = (signed char)p[2], x = (signed char)c;
+                if (a > b) {
+                    int t = a;
+                    a = b;
+                    b = t;
+                }
+                a = glob_lower(a, nocase);
+                b = glob_lower(b, nocase);
+                x = glob_lower(x, nocase);
+                if (x >= a && x <= b)
+                    match = 1;
+                p += 2;
+                plen -= 2;
+            } else if (glob_lower((signed char)*p, nocase) == glob_lower((signed char)c, nocase)) {
+                match = 1;
+            }
+            p++;
+            plen--;
+        }
+        if (not )
+            match = !match;
+        break;
+    }
+    case '\\':
+        if (plen >= 2) { /* a trailing backslash is a literal backslash */
+            p++;
+            plen--;
+        }
+        /* fall through */
+    default:
+        match = glob_lower((signed char)*p, nocase) == glob_lower((signed char)c, nocase);
+        break;
+    }
+    *pp = p + 1;
+    *plenp = plen - 1;
+    return match;
 }
 
+/* Every token but '*' matches exactly one byte, so once the pattern after
+ * some '*' has been tried at every later start in the string and failed,
+ * no other split for the earlier '*'s can help: an earlier '*' taking more
+ * only moves that same rest further right. So only the last '*' seen is
+ * ever backtracked to (its start moves one byte at a time), the earlier
+ * ones stay as they are, and a match costs O(plen * slen) at worst. Redis
+ * 7.0.15 stops in the same cases (its matcher gives up on longer matches
+ * once a '*' has failed); the answers are the same, including for
+ * malformed patterns, since the tokens are read the same way. */
 int util_glob(const char *p, size_t plen, const char *s, size_t slen, int nocase)
 {
-    while (plen && slen) {
-        switch (*p) {
-        case '*':
+    const char *star_p = NULL; /* the pattern after the last '*' reached */
+    size_t star_plen = 0;
+    const char *star_s = NULL; /* where its current try starts in s */
+    size_t star_slen = 0;
+    int stars = 0;
+
+    if (slen == 0) /* Redis reads no token at all: even "*" fails */
+        return plen == 0;
+    for (;;) {
+        /* Here slen > 0. */
+        if (plen != 0 && *p == '*') {
             while (plen > 1 && p[1] == '*') {
                 p++;
                 plen--;
             }
             if (plen == 1)
                 return 1;
-            while (slen) {
-                if (util_glob(p + 1, plen - 1, s, slen, nocase))
-                    return 1;
-                s++;
-                slen--;
+            if (++stars > GLOB_MAX_STARS)
+                return 0;
+            star_p = ++p;
+            star_plen = --plen;
+            star_s = s;
+            star_slen = slen;
+            continue;
+        }
+        if (plen != 0 && glob_token(&p, &plen, *s, nocase)) {
+            s++;
+            slen--;
+            if (slen > 0)
+                continue;
+            while (plen && *p == '*') { /* the string is used up */
+                p++;
+                plen--;
             }
+            if (plen == 0)
+                return 1;
+        }
+        /* This try failed: the last '*' takes one more byte, if any is left
+         * for the rest of the pattern. */
+        if (star_p == NULL || star_slen == 1)
             return 0;
-        case '?':
-            s++;
-            slen--;
-            break;
-        case '[': {
-            int not = 0, match = 0;
-            p++;
-            plen--;
-            if (plen && *p == '^') {
-                not = 1;
-                p++;
-                plen--;
-            }
-            for (;;) {
-                if (plen == 0) {
-                    /* Unterminated class: Redis steps back onto the last byte. */
-                    p--;
-                    plen++;
-                    break;
-                }
-                if (*p == '\\' && plen >= 2) {
-                    p++;
-                    plen--;
-                    if (*p == *s)
-                        match = 1;
-                } else if (*p == ']') {
-                    break;
-                } else if (plen >= 3 && p[1] == '-') {
-                    /* Redis compares range ends as (signed) chars and swaps
-                     * reversed ends before lowering them: "[a-\xff]" is the
-                     * range -1..'a', and with nocase "[Z-a]" matches nothing
-                     * at all. Matching Redis byte for byte means doing the same. */
-                    int a = (signed char)p[0], b = (signed char)p[2], c = (signed char)*s;
-                    if (a > b) {
-                        int t = a;
-                        a = b;
-                        b = t;
-                    }
-                    a = lower_ascii(a, nocase);
-                    b = lower_ascii(b, nocase);
-                    c = lower_ascii(c, nocase);
-                    if (c >= a && c <= b)
-                        match = 1;
-                    p += 2;
-                    plen -= 2;
-                } else if (lower((unsigned char)*p, nocase) == lower((unsigned char)*s, nocase)) {
-                    match = 1;
-                }
-                p++;
-                plen--;
-            }
-            if (not)
-                match = !match;
-            if (!match)
-                return 0;
-            s++;
-            slen--;
-            break;
-        }
-        case '\\':
-            if (plen >= 2) {
-                p++;
-                plen--;
-            }
-            /* fall through */
-        default:
-            if (lower((unsigned char)*p, nocase) != lower((unsigned char)*s, nocase))
-                return 0;
-            s++;
-            slen--;
-            break;
-        }
-        p++;
-        plen--;
-        if (slen == 0) {
-            while (plen && *p == '*') {
-                p++;
-                plen--;
-            }
-            break;
-        }
+        p = star_p;
+        plen = star_plen;
+        s = ++star_s;
+        slen = --star_slen;
     }
-    return plen == 0 && slen == 0;
 }

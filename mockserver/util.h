@@ -18,7 +18,12 @@ int util_str2d(const char *s, size_t n, double *out);
 /* Formats a long double as INCRBYFLOAT does ("%.17Lf", trailing zeros and
  * dot removed). Returns the length. size >= 5200. */
 int util_ld2str(char *out, size_t size, long double v);
-/* Redis's stringmatchlen: * ? [abc] [^a-z] and \ escapes. */
+/* Redis 7.0.15's stringmatchlen: * ? [abc] [^a-z] and \ escapes, nocase
+ * lowering A-Z only; malformed patterns read as Redis reads them (util.c).
+ * Returns 1 when s matches, else 0. Like Redis, a pattern that reaches a
+ * 1001st '*' (not counting one that ends it) matches nothing. Time is
+ * O(plen * slen) at worst, no recursion, no allocation; pat and s need no
+ * NUL terminator. */
 int util_glob(const char *pat, size_t plen, const char *s, size_t slen, int nocase);
 
 #endif

@@ -250,15 +250,168 @@ static void test_glob_nocase(void **state)
     assert_false(util_glob(S("HeLLo"), S("hello"), 0));
 }
 
+/* Malformed patterns read as Redis 7.0.15 reads them (each checked with
+ * KEYS on redis-server): an unterminated class runs to the pattern's end,
+ * "[]" is an empty class that never matches, "[^]" and even "[^" match any
+ * one byte, a range needs three bytes ("[a-" is 'a' or '-'), a range may
+ * end in ']' and then leaves the class open. */
+static void test_glob_malformed(void **state)
+{
+    (void)state;
+    assert_true(g("[^", "x"));
+    assert_false(g("[^", "xy"));
+    assert_false(g("[^", ""));
+    assert_false(g("[", "["));
+    assert_false(g("[]", "]"));
+    assert_false(g("[]]", "]"));
+    assert_true(g("[^]", "x"));
+    assert_true(g("[^]a]", "xa]"));
+    assert_true(g("[a-", "a"));
+    assert_true(g("[a-", "-"));
+    assert_true(g("[a-]", "^")); /* the range ']'..'a', swapped */
+    assert_true(g("[a-]", "]"));
+    assert_false(g("[a-]", "-"));
+    assert_true(g("[-a]", "-"));
+    assert_false(g("[]-a]", "-"));
+    assert_true(g("[a-c-e]", "-")); /* after a range, '-' is a byte again */
+    assert_true(g("[a-c-e]", "e"));
+    assert_false(g("[a-c-e]", "d"));
+    assert_true(g("[\\", "\\")); /* a backslash ending the class is literal */
+    assert_true(g("[\\]", "]")); /* an escaped ']' leaves the class open */
+    assert_false(g("[^\\", "\\"));
+    assert_true(g("[^\\", "x"));
+    assert_true(g("\\", "\\"));
+    assert_true(g("*\\", "ab\\"));
+    assert_false(g("a[", "ax"));
+}
+
+/* nocase lowers A-Z only, and not a byte escaped inside a class (CONFIG GET
+ * on redis-server: "[\M]axclients" finds nothing, "\Maxclient?" and
+ * "[M]axclients" find maxclients). */
+static void test_glob_nocase_escapes(void **state)
+{
+    (void)state;
+    assert_false(util_glob(S("[\\M]axclients"), S("maxclients"), 1));
+    assert_true(util_glob(S("[M]axclients"), S("maxclients"), 1));
+    assert_true(util_glob(S("\\Maxclient?"), S("maxclients"), 1));
+    assert_true(util_glob(S("[L-N]axclients"), S("maxclients"), 1));
+    assert_false(util_glob(S("[^m]axclients"), S("maxclients"), 1));
+    assert_false(util_glob(S("\xc9"), S("\xe9"), 1)); /* no Latin-1 case folding */
+}
+
+/* With nocase Redis lowers range bounds and the byte with tolower() on a
+ * signed char; glibc answers c + 256 for bytes 0x80..0xfe and leaves 0xff
+ * (-1, EOF) as it is. So "[\x80-M]" becomes 128..'m' and matches nothing,
+ * while "[\xff-M]" is -1..'m' (CONFIG GET "[\x80-M]axclients" finds nothing
+ * on redis-server, "[\xff-M]axclients" and "[M-\xff]axclients" find
+ * maxclients). The byte side follows from the same tolower(). */
+static void test_glob_nocase_high_bytes(void **state)
+{
+    (void)state;
+    assert_false(util_glob(S("[\x80-M]"), S("m"), 1));
+    assert_true(util_glob(S("[\x80-m]"), S("m"), 0));
+    assert_false(util_glob(S("[\x80-m]"), S("m"), 1));
+    assert_false(util_glob(S("[\xfe-M]"), S("m"), 1));
+    assert_false(util_glob(S("[M-\x80]"), S("m"), 1));
+    assert_true(util_glob(S("[\xff-M]"), S("m"), 1));
+    assert_true(util_glob(S("[M-\xff]"), S("m"), 1));
+    assert_true(util_glob(S("[\x80-\xfe]"), S("\x90"), 1));
+    assert_false(util_glob(S("[\x80-\xfe]"), S("\xff"), 1));
+    assert_false(util_glob(S("[\x80-\xff]"), S("\x90"), 1)); /* 128..-1: empty */
+    assert_true(util_glob(S("[\x80-\xff]"), S("\x90"), 0));
+    assert_true(util_glob(S("\xe9"), S("\xe9"), 1));
+    assert_true(util_glob(S("[\xe9]"), S("\xe9"), 1));
+}
+
+/* "a*a*...*a*b" (n stars) against s, a NUL-terminated string. */
+static int stars_b(int n, const char *s)
+{
+    char pat[256];
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        pat[len++] = 'a';
+        pat[len++] = '*';
+    }
+    pat[len++] = 'b';
+    return util_glob(pat, len, s, strlen(s), 0);
+}
+
+/* Issue 8: a matcher that retries every split of every '*' takes time
+ * exponential in the stars: the 20-star case never returned (its KEYS froze
+ * the server). Failing here means ctest's TIMEOUT, not a slow assertion:
+ * each case below takes microseconds when matching is O(pattern * string). */
+static void test_glob_many_stars(void **state)
+{
+    (void)state;
+    const char *a40 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    assert_false(stars_b(9, a40));
+    assert_false(stars_b(10, a40));
+    assert_false(stars_b(20, a40));
+    assert_false(stars_b(100, a40));
+    assert_true(stars_b(20, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+    assert_true(stars_b(20, "aaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaab"));
+    assert_false(stars_b(20, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaba"));
+
+    /* Stars that are tried against a long string, with a class each. */
+    static char big[100001];
+    memset(big, 'a', sizeof(big) - 1);
+    char pat[200];
+    size_t len = 0;
+    for (int i = 0; i < 30; i++) {
+        memcpy(pat + len, "*[a]", 4);
+        len += 4;
+    }
+    pat[len++] = 'b';
+    assert_false(util_glob(pat, len, big, sizeof(big) - 1, 0));
+    assert_true(util_glob(pat, len - 1, big, sizeof(big) - 1, 0));
+}
+
+/* Redis 7.0.15 bounds its matcher: reaching a 1001st '*' (one that does not
+ * end the pattern) is "no match", whatever follows. Checked with KEYS on
+ * redis-server: "*a" x 1000 matches 1001 a's, "*a" x 1001 does not, and
+ * neither does it with a '*' appended; "*a" x 1000 then "*" does. */
+static void test_glob_star_bound(void **state)
+{
+    (void)state;
+    static char s[2001], p[4001];
+    memset(s, 'a', sizeof(s));
+    for (size_t i = 0; i < sizeof(p) - 1; i += 2) {
+        p[i] = '*';
+        p[i + 1] = 'a';
+    }
+    p[4000] = '*';
+    assert_true(util_glob(p, 2000, s, 1001, 0));  /* 1000 x "*a" */
+    assert_false(util_glob(p, 2002, s, 1001, 0)); /* 1001 x "*a" */
+    assert_false(util_glob(p, 2002, s, 2001, 0));
+    assert_true(util_glob(p, 2001, s, 1001, 0));  /* 1000 x "*a", "*" */
+    assert_false(util_glob(p, 2003, s, 1001, 0)); /* 1001 x "*a", "*" */
+    /* A run of stars is one: 5,000 of them are no deeper than one. */
+    static char run[5002];
+    memset(run, '*', 5000);
+    run[5000] = 'a';
+    assert_true(util_glob(run, 5001, s, 10, 0));
+    assert_true(util_glob(run, 5000, s, 10, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_str2ll_accepts), cmocka_unit_test(test_str2ll_rejects),
-        cmocka_unit_test(test_str2ld),         cmocka_unit_test(test_str2ld_length_limit),
-        cmocka_unit_test(test_str2d),          cmocka_unit_test(test_ld2str),
-        cmocka_unit_test(test_glob_basics),    cmocka_unit_test(test_glob_classes),
-        cmocka_unit_test(test_glob_escapes),   cmocka_unit_test(test_glob_high_bytes),
+        cmocka_unit_test(test_str2ll_accepts),
+        cmocka_unit_test(test_str2ll_rejects),
+        cmocka_unit_test(test_str2ld),
+        cmocka_unit_test(test_str2ld_length_limit),
+        cmocka_unit_test(test_str2d),
+        cmocka_unit_test(test_ld2str),
+        cmocka_unit_test(test_glob_basics),
+        cmocka_unit_test(test_glob_classes),
+        cmocka_unit_test(test_glob_escapes),
+        cmocka_unit_test(test_glob_high_bytes),
         cmocka_unit_test(test_glob_nocase),
+        cmocka_unit_test(test_glob_malformed),
+        cmocka_unit_test(test_glob_nocase_escapes),
+        cmocka_unit_test(test_glob_many_stars),
+        cmocka_unit_test(test_glob_star_bound),
+        cmocka_unit_test(test_glob_nocase_high_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
