@@ -317,9 +317,14 @@ static ssize_t cl_read(struct client *c, void *p, size_t len)
         n = read(c->fd, p, len);
         io->rx_us = 0;
     }
-    if (n > 0 && io->cap)
-        cap_data(io->cap, CAP_TO_SERVER, p, (size_t)n, clk_now_us(&c->core->clock));
-    else if (n == 0)
+    if (n > 0) {
+        /* Every byte read counts, whatever becomes of it (a blocked or
+         * silenced client's, one past the query-buffer limit), as Redis
+         * counts a read before it looks at the client. */
+        c->core->st.net_in += (size_t)n;
+        if (io->cap)
+            cap_data(io->cap, CAP_TO_SERVER, p, (size_t)n, clk_now_us(&c->core->clock));
+    } else if (n == 0)
         io->peer_gone = 1;
     else if (errno == ECONNRESET)
         io->peer_gone = 2;
@@ -574,7 +579,6 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
             resp_reqp_direct_done(&c->rp, (size_t)n);
             if (qbuf_check(s, c) < 0)
                 return;
-            s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
             run_input(s, c);
@@ -586,7 +590,6 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         n = cl_read(c, s->rbuf, sizeof(s->rbuf));
         if (n > 0) {
             int spent;
-            s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
             size_t used = client_process(s, c, s->rbuf, (size_t)n, &spent);
@@ -604,7 +607,6 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
             buf_commit(&c->in, (size_t)n);
             if (qbuf_check(s, c) < 0)
                 return;
-            s->core->st.net_in += (size_t)n;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
             run_input(s, c);

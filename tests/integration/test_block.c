@@ -303,6 +303,73 @@ static void test_client_unblock(void **state)
     it_stop_ok(s);
 }
 
+/* Sends text (inline commands) on c and reads one reply into r. */
+static void raw_call(struct mh_conn *c, const char *text, struct buf *r)
+{
+    assert_int_equal(mh_send(c->fd, text, strlen(text)), 0);
+    assert_int_equal(mh_read_reply(c, r, 5000), MH_REPLY);
+}
+
+/* INFO's total_net_input_bytes, read from "total_net_input_bytes:" in r. */
+static long long net_input(const struct buf *r)
+{
+    const char *p = strstr(r->p, "total_net_input_bytes:");
+    assert_non_null(p);
+    return atoll(p + strlen("total_net_input_bytes:"));
+}
+
+/* Every byte read counts in total_net_input_bytes, also what a blocked
+ * client sends behind its BLPOP (Redis counts a read before it looks at
+ * the client's state). The expected growth is what this test itself sent,
+ * so the same assertion runs on redis-server and on mockredis. */
+static void net_input_blocked(struct mh_server *s)
+{
+    static const char blpop[] = "BLPOP k 0\r\n", poll[] = "INFO clients\r\n",
+                      push[] = "RPUSH k v\r\n", stats[] = "INFO stats\r\n";
+    enum { PINGS = 1000 };
+    struct mh_conn a, c;
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(&c, mh_server_port(s)), 0);
+    raw_call(&c, stats, &r);
+    long long before = net_input(&r), sent = 0;
+    assert_int_equal(mh_send(a.fd, blpop, strlen(blpop)), 0);
+    sent += (long long)strlen(blpop);
+    for (;;) { /* until the server has A blocked, counting our own polls */
+        raw_call(&c, poll, &r);
+        sent += (long long)strlen(poll);
+        if (strstr(r.p, "blocked_clients:1\r\n"))
+            break;
+    }
+    struct buf pings = BUF_INIT;
+    for (int i = 0; i < PINGS; i++)
+        buf_append(&pings, "PING\r\n", 6);
+    assert_int_equal(mh_send(a.fd, pings.p, pings.len), 0);
+    sent += (long long)pings.len;
+    it_line_expect(&c, "RPUSH k v", ":1\r\n");
+    sent += (long long)strlen(push);
+    it_reply_expect(&a, IT_S("*2\r\n$1\r\nk\r\n$1\r\nv\r\n"));
+    for (int i = 0; i < PINGS; i++) /* A's PINGs ran: the server read them all */
+        it_reply_expect(&a, IT_S("+PONG\r\n"));
+    raw_call(&c, stats, &r);
+    sent += (long long)strlen(stats);
+    assert_int_equal(net_input(&r) - before, sent);
+    buf_free(&pings);
+    buf_free(&r);
+    mh_conn_close(&a);
+    mh_conn_close(&c);
+    it_stop_ok(s);
+}
+
+static void test_net_input_blocked(void **state)
+{
+    (void)state;
+    struct mh_server *redis = it_redis(NULL);
+    if (redis)
+        net_input_blocked(redis);
+    net_input_blocked(it_mock(NULL));
+}
+
 /* Real time: a short timeout ends with the null, not before it. */
 static void test_real_timeout(void **state)
 {
@@ -428,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_virtual_clock),
         cmocka_unit_test(test_client_unblock),
         cmocka_unit_test(test_real_timeout),
+        cmocka_unit_test(test_net_input_blocked),
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_sort_store),
         cmocka_unit_test(test_zset_pops),
