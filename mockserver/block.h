@@ -41,12 +41,6 @@ typedef int block_serve_fn(struct core *core, struct client *c, int dbi, const c
 /* Writes c's timeout reply. */
 typedef void block_timeout_fn(struct client *c, const void *arg);
 
-struct call;
-
-/* Parses argument i of k as a blocking command's timeout in seconds, with
- * Redis's checks and errors. Sets *deadline_ms to the server time it ends
- * (0: never). Returns 0, or -1 after replying with the error. */
-int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms);
 /* Whether c may block now (not inside EXEC, not CL_DENY_BLOCKING). */
 int block_allowed(const struct client *c);
 /* Blocks c on keys[0..nkeys) of its current database until deadline_ms on

@@ -27,35 +27,6 @@
 #include "scan.h"
 #include "util.h"
 
-/* The hash at argument 1 for a read, or NULL. On a wrong type replies
- * WRONGTYPE and sets *bad. */
-static struct obj *hash_get(struct call *k, int write, int *bad)
-{
-    return arg_lookup(k, 1, OBJ_HASH, write, bad);
-}
-
-/* The hash at argument 1 for a write, created when missing; NULL after a
- * WRONGTYPE reply. */
-static struct obj *hash_get_or_create(struct call *k)
-{
-    int bad;
-    struct obj *o = hash_get(k, 1, &bad);
-    if (bad)
-        return NULL;
-    if (o == NULL) {
-        o = obj_new_hash();
-        db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
-    }
-    return o;
-}
-
-/* Deletes the key at argument 1 when its hash became empty. */
-static void hash_drop_if_empty(struct call *k, struct obj *o)
-{
-    if (dict_size(o->u.hash) == 0)
-        db_delete(core_db(k->c), k->argv[1], k->argl[1], core_now_ms(k->core));
-}
-
 /* Sets field to value; returns 1 if the field is new. */
 static int hash_put(struct obj *o, const char *f, size_t fl, const char *v, size_t vl)
 {
@@ -78,8 +49,8 @@ static void hset_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_ARITY_FMT], k->cmd->name);
         return;
     }
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
     long long created = 0;
     for (int i = 2; i < k->argc; i += 2)
@@ -92,8 +63,8 @@ static void hset_cmd(struct call *k)
 
 static void hsetnx_cmd(struct call *k)
 {
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
     if (dict_find(o->u.hash, k->argv[2], k->argl[2]) != NULL) {
         reply_int(k->c, 0);
@@ -105,11 +76,10 @@ static void hsetnx_cmd(struct call *k)
 
 static void hget_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_NULL, &o) < 0)
         return;
-    struct dict_entry *e = o ? dict_find(o->u.hash, k->argv[2], k->argl[2]) : NULL;
+    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
     if (e == NULL)
         reply_null(k->c);
     else
@@ -118,9 +88,8 @@ static void hget_cmd(struct call *k)
 
 static void hmget_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_GO, &o) < 0)
         return;
     reply_array(k->c, k->argc - 2);
     for (int i = 2; i < k->argc; i++) {
@@ -137,9 +106,8 @@ enum { HASH_KEYS = 1, HASH_VALS = 2 };
 
 static void hash_reply_all(struct call *k, int what)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_GO, &o) < 0)
         return;
     size_t n = o ? dict_size(o->u.hash) : 0;
     if (what == (HASH_KEYS | HASH_VALS))
@@ -173,49 +141,41 @@ static void hvals_cmd(struct call *k)
 
 static void hdel_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_int(k->c, 0);
-        return;
-    }
     long long n = 0;
     for (int i = 2; i < k->argc; i++) {
         n += dict_delete(o->u.hash, k->argv[i], k->argl[i]);
         if (dict_size(o->u.hash) == 0)
             break;
     }
-    hash_drop_if_empty(k, o);
+    arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
 
 static void hexists_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    reply_int(k->c, o && dict_find(o->u.hash, k->argv[2], k->argl[2]) ? 1 : 0);
+    reply_int(k->c, dict_find(o->u.hash, k->argv[2], k->argl[2]) ? 1 : 0);
 }
 
 static void hlen_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    reply_int(k->c, o ? (long long)dict_size(o->u.hash) : 0);
+    reply_int(k->c, (long long)dict_size(o->u.hash));
 }
 
 static void hstrlen_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    struct dict_entry *e = o ? dict_find(o->u.hash, k->argv[2], k->argl[2]) : NULL;
+    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
     reply_int(k->c, e ? (long long)((const struct obj_str *)e->val)->len : 0);
 }
 
@@ -224,8 +184,8 @@ static void hincrby_cmd(struct call *k)
     long long incr, cur = 0;
     if (arg_ll(k, 3, &incr) < 0)
         return;
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
     struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
     if (e != NULL) {
@@ -258,8 +218,8 @@ static void hincrbyfloat_cmd(struct call *k)
         reply_err(k->c, RT_NAN_OR_INF);
         return;
     }
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
     struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
     if (e != NULL) {
@@ -326,19 +286,14 @@ static void hrandfield_cmd(struct call *k)
     int withvalues;
     if (arg_rand_count(k, "withvalues", &count, &withvalues) < 0)
         return;
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, k->argc >= 3 ? MISS_EMPTY_ARRAY : MISS_NULL, &o) < 0)
         return;
     if (k->argc >= 3) {
-        if (o == NULL || count == 0)
+        if (count == 0)
             reply_array(k->c, 0);
         else
             hrandfield_count(k, o, count, withvalues);
-        return;
-    }
-    if (o == NULL) {
-        reply_null(k->c);
         return;
     }
     struct dict_entry *e = dict_random(o->u.hash, &k->core->rng);
