@@ -11,8 +11,8 @@
  *     that finds nothing for it there (a BZPOPMIN when the key is a list)
  *     is passed over and waits on. Serving starts after the command that
  *     gave the value has finished (after the whole EXEC: a transaction
- *     that pushes and deletes serves nobody). A serve may give another key a value (BLMOVE): its waiters
- *     are served next, in the same round;
+ *     that pushes and deletes serves nobody). A serve may give another key a value (BLMOVE): its
+ * waiters are served next, in the same round;
  *   - its deadline passes on the server clock: the timeout reply. With the
  *     virtual clock, MOCK CLOCK ADVANCE (or a scenario's advance) times it
  *     out without anybody sleeping;
@@ -22,7 +22,12 @@
  *
  * Inside EXEC, and for a client that may not block (CL_DENY_BLOCKING:
  * commands a scenario runs itself), a blocking command answers at once,
- * as Redis answers it inside MULTI: block_allowed says which. */
+ * as Redis answers it inside MULTI: block_allowed says which.
+ *
+ * Depends on: core.h (struct core holds the registry, struct client the
+ * state of a blocked client), the dict and the reply writers (the timeout
+ * and UNBLOCKED replies). Not on the command layer: commands parse their
+ * timeout with arg_timeout (cmd.h) and pass a deadline here. */
 #ifndef MOCKREDIS_BLOCK_H
 #define MOCKREDIS_BLOCK_H
 

@@ -263,16 +263,41 @@ static void reject_why(struct core *core, struct client *c, enum why why, const 
     }
 }
 
+/* Counts a call of d in core->cmd_calls, which is allocated here at the
+ * first call: only the command table knows how many ids there are. */
+static void cmd_count_call(struct core *core, const struct cmd_def *d)
+{
+    if (core->cmd_calls == NULL) {
+        core->ncmd_calls = (size_t)cmd_id_count();
+        core->cmd_calls = mem_calloc(core->ncmd_calls, sizeof(uint64_t));
+    }
+    core->cmd_calls[d->id]++;
+}
+
+uint64_t cmd_calls_of(const struct core *core, const struct cmd_def *d)
+{
+    return core->cmd_calls ? core->cmd_calls[d->id] : 0;
+}
+
+/* What WATCH needs of d's flags (watch.h). */
+static unsigned watch_kind(const struct cmd_def *d)
+{
+    return ((d->flags & CMD_WRITE) ? WATCH_WRITES : 0) |
+           ((d->flags & CMD_TOUCH) ? WATCH_TOUCHES : 0) |
+           ((d->flags & CMD_SIGNALS) ? WATCH_SIGNALS : 0);
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d,
                 struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
+    unsigned kind = watch_kind(d);
     core->st.commands++;
-    core->cmd_calls[d->id]++;
+    cmd_count_call(core, d);
     size_t out_len = c->out.len;
-    watch_before(core, c, d, a->argc, a->argv, a->argl);
+    watch_before(core, c, kind, a->argc, a->argv, a->argl);
     d->fn(&k);
-    watch_after(core, c, d, a->argc, a->argv, a->argl, out_len);
+    watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
 }
 
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)

@@ -4,7 +4,13 @@
  * and exports a table of struct cmd_def ending with an entry whose name is
  * NULL. cmd_dispatch checks a command the way Redis 7 does, in Redis's order
  * (unknown command, arity, MOCK allowed, authentication, allowed in MULTI,
- * Pub/Sub context, MULTI queueing), then calls it. */
+ * Pub/Sub context, MULTI queueing), then calls it.
+ *
+ * Depends on: core.h (the state commands work on), the keyspace (db.h,
+ * obj.h) and, in cmd.c, the registries dispatch drives: WATCH (watch.h:
+ * given a mask of WATCH_* derived from the command's flags, never a
+ * struct cmd_def), blocked clients (block.h), Pub/Sub (pubsub.h). Nothing
+ * below the command layer includes this header. */
 #ifndef MOCKREDIS_CMD_H
 #define MOCKREDIS_CMD_H
 
@@ -78,6 +84,9 @@ void cmd_init(void);
 /* Number of top-level commands and of command ids (subcommands included). */
 int cmd_count(void);
 int cmd_id_count(void);
+/* How many times d ran on core since the start or the last CONFIG
+ * RESETSTAT (the counters live in core->cmd_calls, sized here). */
+uint64_t cmd_calls_of(const struct core *core, const struct cmd_def *d);
 /* Finds a top-level command by name, case-insensitively; NULL if unknown. */
 const struct cmd_def *cmd_lookup(const char *name, size_t len);
 /* Visits every top-level command in table order. */

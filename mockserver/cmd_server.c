@@ -571,7 +571,7 @@ struct cmdstat_ctx {
 static void cmdstat_line(struct buf *b, struct core *core, const struct cmd_def *d,
                          const struct cmd_def *parent)
 {
-    uint64_t n = core->cmd_calls[d->id];
+    uint64_t n = cmd_calls_of(core, d);
     if (n == 0)
         return;
     char name[96];
