@@ -488,6 +488,14 @@ int arg_key_write(struct call *k, int i, enum obj_type t, enum arg_miss miss, st
     return key_check(k, i, t, miss, v, o);
 }
 
+void arg_key_reply_len(struct call *k, int i, enum obj_type t)
+{
+    struct obj *o;
+    if (arg_key_read(k, i, t, MISS_ZERO, &o) < 0)
+        return;
+    reply_int(k->c, (long long)obj_len(o));
+}
+
 void arg_key_drop_if_empty(struct call *k, int i, const struct obj *o)
 {
     db_drop_if_empty(cmd_db(k), k->argv[i], k->argl[i], o, cmd_now(k));

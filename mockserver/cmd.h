@@ -180,6 +180,10 @@ int arg_key_read(struct call *k, int i, enum obj_type t, enum arg_miss miss, str
 /* The same for a command that may change the value, looked up as Redis's
  * lookupKeyWrite does: no keyspace hit or miss is counted. */
 int arg_key_write(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj **o);
+/* LLEN HLEN SCARD ZCARD STRLEN: replies the number of elements (bytes, for
+ * a string) of the t at argument i, 0 when the key is missing, WRONGTYPE
+ * when it holds another type. */
+void arg_key_reply_len(struct call *k, int i, enum obj_type t);
 /* Deletes the key at argument i when o, the list, hash, set or sorted set
  * stored there, has no element left, as Redis never keeps an empty
  * collection (db_drop_if_empty: a change for WATCH). */

@@ -43,6 +43,13 @@ static void hash_reply_value(struct client *c, const struct dict_entry *e)
     reply_bulk(c, s->p, s->len);
 }
 
+/* The value of the field named by argument i in the hash o, NULL if none. */
+static const struct obj_str *hash_field(const struct obj *o, const struct call *k, int i)
+{
+    const struct dict_entry *e = dict_find(o->u.hash, k->argv[i], k->argl[i]);
+    return e ? e->val : NULL;
+}
+
 static void hset_cmd(struct call *k)
 {
     if (k->argc % 2 == 1) {
@@ -66,7 +73,7 @@ static void hsetnx_cmd(struct call *k)
     struct obj *o;
     if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
-    if (dict_find(o->u.hash, k->argv[2], k->argl[2]) != NULL) {
+    if (hash_field(o, k, 2) != NULL) {
         reply_int(k->c, 0);
         return;
     }
@@ -79,11 +86,11 @@ static void hget_cmd(struct call *k)
     struct obj *o;
     if (arg_key_read(k, 1, OBJ_HASH, MISS_NULL, &o) < 0)
         return;
-    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
-    if (e == NULL)
+    const struct obj_str *s = hash_field(o, k, 2);
+    if (s == NULL)
         reply_null(k->c);
     else
-        hash_reply_value(k->c, e);
+        reply_bulk(k->c, s->p, s->len);
 }
 
 static void hmget_cmd(struct call *k)
@@ -159,15 +166,12 @@ static void hexists_cmd(struct call *k)
     struct obj *o;
     if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    reply_int(k->c, dict_find(o->u.hash, k->argv[2], k->argl[2]) ? 1 : 0);
+    reply_int(k->c, hash_field(o, k, 2) ? 1 : 0);
 }
 
 static void hlen_cmd(struct call *k)
 {
-    struct obj *o;
-    if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
-        return;
-    reply_int(k->c, (long long)dict_size(o->u.hash));
+    arg_key_reply_len(k, 1, OBJ_HASH);
 }
 
 static void hstrlen_cmd(struct call *k)
@@ -175,8 +179,8 @@ static void hstrlen_cmd(struct call *k)
     struct obj *o;
     if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
-    reply_int(k->c, e ? (long long)((const struct obj_str *)e->val)->len : 0);
+    const struct obj_str *s = hash_field(o, k, 2);
+    reply_int(k->c, s ? (long long)s->len : 0);
 }
 
 static void hincrby_cmd(struct call *k)
@@ -187,13 +191,10 @@ static void hincrby_cmd(struct call *k)
     struct obj *o;
     if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
-    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
-    if (e != NULL) {
-        const struct obj_str *s = e->val;
-        if (!util_str2ll(s->p, s->len, &cur)) {
-            reply_err(k->c, RT_HASH_NOTINT);
-            return;
-        }
+    const struct obj_str *s = hash_field(o, k, 2);
+    if (s != NULL && !util_str2ll(s->p, s->len, &cur)) {
+        reply_err(k->c, RT_HASH_NOTINT);
+        return;
     }
     if ((incr < 0 && cur < 0 && incr < LLONG_MIN - cur) ||
         (incr > 0 && cur > 0 && incr > LLONG_MAX - cur)) {
@@ -221,13 +222,10 @@ static void hincrbyfloat_cmd(struct call *k)
     struct obj *o;
     if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
-    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
-    if (e != NULL) {
-        const struct obj_str *s = e->val;
-        if (!util_str2ld(s->p, s->len, &cur)) {
-            reply_err(k->c, RT_HASH_NOTFLOAT);
-            return;
-        }
+    const struct obj_str *s = hash_field(o, k, 2);
+    if (s != NULL && !util_str2ld(s->p, s->len, &cur)) {
+        reply_err(k->c, RT_HASH_NOTFLOAT);
+        return;
     }
     cur += incr;
     if (isnan(cur) || isinf(cur)) {

@@ -188,10 +188,7 @@ static void lmpop_cmd(struct call *k)
 
 static void llen_cmd(struct call *k)
 {
-    struct obj *o;
-    if (arg_key_read(k, 1, OBJ_LIST, MISS_ZERO, &o) < 0)
-        return;
-    reply_int(k->c, (long long)deque_len(o->u.list));
+    arg_key_reply_len(k, 1, OBJ_LIST);
 }
 
 static void lrange_cmd(struct call *k)
@@ -220,12 +217,19 @@ static void lrange_cmd(struct call *k)
         list_reply_str(k->c, deque_at(o->u.list, (size_t)i));
 }
 
-/* Turns a Redis index (negative from the end) into 0..len-1, or -1. */
-static long long list_index(long long idx, size_t len)
+/* Argument i as a Redis index into the list o (negative from the end):
+ * sets *idx to 0..len-1, or -1 when it is out of range. Returns 0, or -1
+ * after the not-an-integer error. */
+static int list_index_arg(struct call *k, int i, const struct obj *o, long long *idx)
 {
-    if (idx < 0)
-        idx += (long long)len;
-    return idx >= 0 && idx < (long long)len ? idx : -1;
+    long long len = (long long)deque_len(o->u.list);
+    if (arg_ll(k, i, idx) < 0)
+        return -1;
+    if (*idx < 0)
+        *idx += len;
+    if (*idx < 0 || *idx >= len)
+        *idx = -1;
+    return 0;
 }
 
 static void lindex_cmd(struct call *k)
@@ -234,9 +238,8 @@ static void lindex_cmd(struct call *k)
     if (arg_key_read(k, 1, OBJ_LIST, MISS_NULL, &o) < 0)
         return;
     long long idx;
-    if (arg_ll(k, 2, &idx) < 0)
+    if (list_index_arg(k, 2, o, &idx) < 0)
         return;
-    idx = list_index(idx, deque_len(o->u.list));
     if (idx < 0)
         reply_null(k->c);
     else
@@ -249,9 +252,8 @@ static void lset_cmd(struct call *k)
     if (arg_key_write(k, 1, OBJ_LIST, MISS_NOSUCHKEY, &o) < 0)
         return;
     long long idx;
-    if (arg_ll(k, 2, &idx) < 0)
+    if (list_index_arg(k, 2, o, &idx) < 0)
         return;
-    idx = list_index(idx, deque_len(o->u.list));
     if (idx < 0) {
         reply_err(k->c, RT_INDEX_RANGE);
         return;

@@ -139,10 +139,7 @@ static void smismember_cmd(struct call *k)
 
 static void scard_cmd(struct call *k)
 {
-    struct obj *o;
-    if (arg_key_read(k, 1, OBJ_SET, MISS_ZERO, &o) < 0)
-        return;
-    reply_int(k->c, (long long)dict_size(o->u.set));
+    arg_key_reply_len(k, 1, OBJ_SET);
 }
 
 /* n distinct random entries of d (n < size), in pick order. */

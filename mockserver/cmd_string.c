@@ -434,10 +434,7 @@ static void append_cmd(struct call *k)
 
 static void strlen_cmd(struct call *k)
 {
-    struct obj *o;
-    if (arg_key_read(k, 1, OBJ_STRING, MISS_ZERO, &o) < 0)
-        return;
-    reply_int(k->c, (long long)o->u.str.len);
+    arg_key_reply_len(k, 1, OBJ_STRING);
 }
 
 static void getrange_cmd(struct call *k)

@@ -196,10 +196,7 @@ static void zmscore_cmd(struct call *k)
 
 static void zcard_cmd(struct call *k)
 {
-    struct obj *o;
-    if (arg_key_read(k, 1, OBJ_ZSET, MISS_ZERO, &o) < 0)
-        return;
-    reply_int(k->c, (long long)zset_len(o->u.zset));
+    arg_key_reply_len(k, 1, OBJ_ZSET);
 }
 
 static void zrem_cmd(struct call *k)
