@@ -9,7 +9,13 @@
  * One function (classify) makes these checks without side effects, so the
  * scenario engine can ask first (cmd_check) and bend only what Redis would
  * run. A rejected command inside MULTI marks the transaction so EXEC
- * aborts; a rejected EXEC is an EXECABORT, whatever the reason. */
+ * aborts; a rejected EXEC is an EXECABORT, whatever the reason.
+ *
+ * Also here, because every command family uses them: the argument parsers
+ * (arg_*), the key lookup idiom (arg_key_*: the value of one type, or the
+ * command's reply for a missing key or WRONGTYPE) and the per-command call
+ * counters, which cmd.c sizes at the first command since only it knows how
+ * many command ids there are. */
 #include "cmd.h"
 
 #include <assert.h>
