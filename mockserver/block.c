@@ -12,17 +12,13 @@
  * which can free the entry it came from. */
 #include "block.h"
 
-#include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "core.h"
 #include "dict.h"
 #include "mem.h"
 #include "reply.h"
-#include "util.h"
 
 struct waiters {
     struct client **c; /* in the order they blocked */
@@ -63,30 +59,6 @@ static char *bkey(int dbi, const char *key, size_t klen)
     k[0] = (char)dbi;
     memcpy(k + 1, key, klen);
     return k;
-}
-
-int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms)
-{
-    long double secs;
-    if (!util_str2ld(k->argv[i], k->argl[i], &secs)) {
-        reply_err(k->c, RT_TIMEOUT_NOTFLOAT);
-        return -1;
-    }
-    /* Redis rounds seconds * 1000 up (0.0001: 1 ms, not 0 = forever) and
-     * converts it to a long long; out of range (inf included) that
-     * conversion gives LLONG_MIN on x86-64: "negative". */
-    long double ms = ceill(secs * 1000.0L);
-    long long t =
-        ms < 9223372036854775807.0L && ms >= -9223372036854775807.0L ? (long long)ms : LLONG_MIN;
-    if (t < 0) {
-        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
-        return -1;
-    }
-    int64_t now = core_now_ms(k->core);
-    /* Past the end of time Redis 7.0's deadline wraps to a negative number,
-     * which its timeout table (unsigned) never reaches: forever. */
-    *deadline_ms = t > 0 && t <= LLONG_MAX - now ? now + t : 0;
-    return 0;
 }
 
 int block_allowed(const struct client *c)

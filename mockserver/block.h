@@ -11,8 +11,8 @@
  *     that finds nothing for it there (a BZPOPMIN when the key is a list)
  *     is passed over and waits on. Serving starts after the command that
  *     gave the value has finished (after the whole EXEC: a transaction
- *     that pushes and deletes serves nobody). A serve may give another key a value (BLMOVE): its waiters
- *     are served next, in the same round;
+ *     that pushes and deletes serves nobody). A serve may give another key a value (BLMOVE): its
+ * waiters are served next, in the same round;
  *   - its deadline passes on the server clock: the timeout reply. With the
  *     virtual clock, MOCK CLOCK ADVANCE (or a scenario's advance) times it
  *     out without anybody sleeping;
@@ -22,7 +22,12 @@
  *
  * Inside EXEC, and for a client that may not block (CL_DENY_BLOCKING:
  * commands a scenario runs itself), a blocking command answers at once,
- * as Redis answers it inside MULTI: block_allowed says which. */
+ * as Redis answers it inside MULTI: block_allowed says which.
+ *
+ * Depends on: core.h (struct core holds the registry, struct client the
+ * state of a blocked client), the dict and the reply writers (the timeout
+ * and UNBLOCKED replies). Not on the command layer: commands parse their
+ * timeout with arg_timeout (cmd.h) and pass a deadline here. */
 #ifndef MOCKREDIS_BLOCK_H
 #define MOCKREDIS_BLOCK_H
 
@@ -41,12 +46,6 @@ typedef int block_serve_fn(struct core *core, struct client *c, int dbi, const c
 /* Writes c's timeout reply. */
 typedef void block_timeout_fn(struct client *c, const void *arg);
 
-struct call;
-
-/* Parses argument i of k as a blocking command's timeout in seconds, with
- * Redis's checks and errors. Sets *deadline_ms to the server time it ends
- * (0: never). Returns 0, or -1 after replying with the error. */
-int block_timeout_arg(struct call *k, int i, int64_t *deadline_ms);
 /* Whether c may block now (not inside EXEC, not CL_DENY_BLOCKING). */
 int block_allowed(const struct client *c);
 /* Blocks c on keys[0..nkeys) of its current database until deadline_ms on

@@ -9,11 +9,19 @@
  * One function (classify) makes these checks without side effects, so the
  * scenario engine can ask first (cmd_check) and bend only what Redis would
  * run. A rejected command inside MULTI marks the transaction so EXEC
- * aborts; a rejected EXEC is an EXECABORT, whatever the reason. */
+ * aborts; a rejected EXEC is an EXECABORT, whatever the reason.
+ *
+ * Also here, because every command family uses them: the argument parsers
+ * (arg_*), the key lookup idiom (arg_key_*: the value of one type, or the
+ * command's reply for a missing key or WRONGTYPE) and the per-command call
+ * counters, which cmd.c sizes at the first command since only it knows how
+ * many command ids there are. */
 #include "cmd.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,16 +269,41 @@ static void reject_why(struct core *core, struct client *c, enum why why, const 
     }
 }
 
+/* Counts a call of d in core->cmd_calls, which is allocated here at the
+ * first call: only the command table knows how many ids there are. */
+static void cmd_count_call(struct core *core, const struct cmd_def *d)
+{
+    if (core->cmd_calls == NULL) {
+        core->ncmd_calls = (size_t)cmd_id_count();
+        core->cmd_calls = mem_calloc(core->ncmd_calls, sizeof(uint64_t));
+    }
+    core->cmd_calls[d->id]++;
+}
+
+uint64_t cmd_calls_of(const struct core *core, const struct cmd_def *d)
+{
+    return core->cmd_calls ? core->cmd_calls[d->id] : 0;
+}
+
+/* What WATCH needs of d's flags (watch.h). */
+static unsigned watch_kind(const struct cmd_def *d)
+{
+    return ((d->flags & CMD_WRITE) ? WATCH_WRITES : 0) |
+           ((d->flags & CMD_TOUCH) ? WATCH_TOUCHES : 0) |
+           ((d->flags & CMD_SIGNALS) ? WATCH_SIGNALS : 0);
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d,
                 struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
+    unsigned kind = watch_kind(d);
     core->st.commands++;
-    core->cmd_calls[d->id]++;
+    cmd_count_call(core, d);
     size_t out_len = c->out.len;
-    watch_before(core, c, d, a->argc, a->argv, a->argl);
+    watch_before(core, c, kind, a->argc, a->argv, a->argl);
     d->fn(&k);
-    watch_after(core, c, d, a->argc, a->argv, a->argl, out_len);
+    watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
 }
 
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
@@ -363,19 +396,115 @@ int arg_rand_count(struct call *k, const char *with_option, long long *count, in
     return 0;
 }
 
-struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, int *bad)
+int arg_timeout(struct call *k, int i, int64_t *deadline_ms)
 {
-    struct db *db = core_db(k->c);
-    int64_t now = core_now_ms(k->core);
-    struct obj *o = for_write ? db_lookup(db, k->argv[i], k->argl[i], now)
-                              : db_lookup_read(db, k->argv[i], k->argl[i], now);
-    *bad = 0;
-    if (o != NULL && o->type != t) {
-        reply_err(k->c, RT_WRONGTYPE);
-        *bad = 1;
-        return NULL;
+    long double secs;
+    if (!util_str2ld(k->argv[i], k->argl[i], &secs)) {
+        reply_err(k->c, RT_TIMEOUT_NOTFLOAT);
+        return -1;
     }
-    return o;
+    /* Redis rounds seconds * 1000 up (0.0001: 1 ms, not 0 = forever) and
+     * converts it to a long long; out of range (inf included) that
+     * conversion gives LLONG_MIN on x86-64: "negative". */
+    long double ms = ceill(secs * 1000.0L);
+    long long t =
+        ms < 9223372036854775807.0L && ms >= -9223372036854775807.0L ? (long long)ms : LLONG_MIN;
+    if (t < 0) {
+        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
+        return -1;
+    }
+    int64_t now = cmd_now(k);
+    /* Past the end of time Redis 7.0's deadline wraps to a negative number,
+     * which its timeout table (unsigned) never reaches: forever. */
+    *deadline_ms = t > 0 && t <= LLONG_MAX - now ? now + t : 0;
+    return 0;
+}
+
+struct db *cmd_db(const struct call *k)
+{
+    return core_db(k->c);
+}
+
+int64_t cmd_now(const struct call *k)
+{
+    return core_now_ms(k->core);
+}
+
+/* A new empty value of a collection type. */
+static struct obj *empty_of(enum obj_type t)
+{
+    switch (t) {
+    case OBJ_LIST: return obj_new_list();
+    case OBJ_HASH: return obj_new_hash();
+    case OBJ_SET: return obj_new_set();
+    case OBJ_ZSET: return obj_new_zset();
+    case OBJ_STRING: break;
+    }
+    assert(!"MISS_CREATE: a string has no empty value to create");
+    return NULL;
+}
+
+/* Writes the reply for a missing key; returns 0 when miss lets the command
+ * go on (*o then set), -1 after a reply. */
+static int key_missing(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj **o)
+{
+    switch (miss) {
+    case MISS_GO: return 0;
+    case MISS_CREATE:
+        *o = empty_of(t);
+        db_set(cmd_db(k), k->argv[i], k->argl[i], *o, 0);
+        return 0;
+    case MISS_NULL: reply_null(k->c); break;
+    case MISS_NULL_ARRAY: reply_null_array(k->c); break;
+    case MISS_ZERO: reply_int(k->c, 0); break;
+    case MISS_EMPTY_ARRAY: reply_array(k->c, 0); break;
+    case MISS_EMPTY_SET: reply_set(k->c, 0); break;
+    case MISS_EMPTY_BULK: reply_bulk(k->c, "", 0); break;
+    case MISS_OK: reply_ok(k->c); break;
+    case MISS_NOSUCHKEY: reply_err(k->c, RT_NOSUCHKEY); break;
+    }
+    return -1;
+}
+
+/* arg_key_read and arg_key_write once the value is looked up. */
+static int key_check(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj *v,
+                     struct obj **o)
+{
+    *o = NULL;
+    if (v == NULL)
+        return key_missing(k, i, t, miss, o);
+    if (v->type != t) {
+        reply_err(k->c, RT_WRONGTYPE);
+        return -1;
+    }
+    *o = v;
+    return 0;
+}
+
+int arg_key_read(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj **o)
+{
+    assert(miss != MISS_CREATE);
+    struct obj *v = db_lookup_read(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k));
+    return key_check(k, i, t, miss, v, o);
+}
+
+int arg_key_write(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj **o)
+{
+    struct obj *v = db_lookup(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k));
+    return key_check(k, i, t, miss, v, o);
+}
+
+void arg_key_reply_len(struct call *k, int i, enum obj_type t)
+{
+    struct obj *o;
+    if (arg_key_read(k, i, t, MISS_ZERO, &o) < 0)
+        return;
+    reply_int(k->c, (long long)obj_len(o));
+}
+
+void arg_key_drop_if_empty(struct call *k, int i, const struct obj *o)
+{
+    db_drop_if_empty(cmd_db(k), k->argv[i], k->argl[i], o, cmd_now(k));
 }
 
 int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,

@@ -4,7 +4,13 @@
  * and exports a table of struct cmd_def ending with an entry whose name is
  * NULL. cmd_dispatch checks a command the way Redis 7 does, in Redis's order
  * (unknown command, arity, MOCK allowed, authentication, allowed in MULTI,
- * Pub/Sub context, MULTI queueing), then calls it. */
+ * Pub/Sub context, MULTI queueing), then calls it.
+ *
+ * Depends on: core.h (the state commands work on), the keyspace (db.h,
+ * obj.h) and, in cmd.c, the registries dispatch drives: WATCH (watch.h:
+ * given a mask of WATCH_* derived from the command's flags, never a
+ * struct cmd_def), blocked clients (block.h), Pub/Sub (pubsub.h). Nothing
+ * below the command layer includes this header. */
 #ifndef MOCKREDIS_CMD_H
 #define MOCKREDIS_CMD_H
 
@@ -78,6 +84,9 @@ void cmd_init(void);
 /* Number of top-level commands and of command ids (subcommands included). */
 int cmd_count(void);
 int cmd_id_count(void);
+/* How many times d ran on core since the start or the last CONFIG
+ * RESETSTAT (the counters live in core->cmd_calls, sized here). */
+uint64_t cmd_calls_of(const struct core *core, const struct cmd_def *d);
 /* Finds a top-level command by name, case-insensitively; NULL if unknown. */
 const struct cmd_def *cmd_lookup(const char *name, size_t len);
 /* Visits every top-level command in table order. */
@@ -128,11 +137,66 @@ int arg_ll(struct call *k, int i, long long *out);
  * the argv's allocation: copy it. Lets a stored value take a big argument
  * without copying it. */
 char *arg_take(struct call *k, int i, size_t *len);
-/* The value at argument i when it holds type t; NULL when the key is
- * missing (or expired). A value of another type gets the WRONGTYPE reply
- * and sets *bad (else *bad is 0). for_write looks the key up as Redis's
+/* ---- the key a command works on --------------------------------------------
+ *
+ * A command's first lines look its key up in two statements, in the spirit
+ * of Redis's lookupKeyReadOrReply + checkType:
+ *
+ *     struct obj *o;
+ *     if (arg_key_read(k, 1, OBJ_LIST, MISS_ZERO, &o) < 0)
+ *         return;
+ *
+ * after which o is the list at argument 1 (or NULL with MISS_GO). */
+
+/* What a command does when its key is missing (or expired). */
+enum arg_miss {
+    MISS_GO,          /* no reply: the command goes on with *o NULL */
+    MISS_CREATE,      /* a new empty value of the type is stored at the key
+                       * (db_set: a change for WATCH, a key given a value for
+                       * blocked clients) and the command goes on with it; for
+                       * arg_key_write, never for OBJ_STRING */
+    MISS_NULL,        /* the null bulk string: $-1 (RESP3 _) */
+    MISS_NULL_ARRAY,  /* the null array: *-1 (RESP3 _) */
+    MISS_ZERO,        /* the integer 0 */
+    MISS_EMPTY_ARRAY, /* *0 */
+    MISS_EMPTY_SET,   /* ~0 (RESP2 *0) */
+    MISS_EMPTY_BULK,  /* the empty string: $0 */
+    MISS_OK,          /* +OK */
+    MISS_NOSUCHKEY,   /* Redis's "no such key" error (RT_NOSUCHKEY) */
+};
+
+/* The value at argument i of a command that works on a value of type t,
+ * looked up as Redis's lookupKeyRead does: a keyspace hit or miss is
+ * counted, an expired key is deleted on the way.
+ *   - The key holds a value of type t: returns 0, *o is that value (owned
+ *     by the keyspace).
+ *   - The key is missing and miss is MISS_GO or MISS_CREATE: returns 0, *o
+ *     is NULL (MISS_GO) or the new empty value (MISS_CREATE).
+ *   - The key is missing, any other miss: writes that reply, returns -1.
+ *   - The key holds another type: writes the WRONGTYPE error, returns -1.
+ * On -1 *o is NULL and the command has answered: it must stop. Nothing is
+ * written on 0. */
+int arg_key_read(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj **o);
+/* The same for a command that may change the value, looked up as Redis's
  * lookupKeyWrite does: no keyspace hit or miss is counted. */
-struct obj *arg_lookup(struct call *k, int i, enum obj_type t, int for_write, int *bad);
+int arg_key_write(struct call *k, int i, enum obj_type t, enum arg_miss miss, struct obj **o);
+/* LLEN HLEN SCARD ZCARD STRLEN: replies the number of elements (bytes, for
+ * a string) of the t at argument i, 0 when the key is missing, WRONGTYPE
+ * when it holds another type. */
+void arg_key_reply_len(struct call *k, int i, enum obj_type t);
+/* Deletes the key at argument i when o, the list, hash, set or sorted set
+ * stored there, has no element left, as Redis never keeps an empty
+ * collection (db_drop_if_empty: a change for WATCH). */
+void arg_key_drop_if_empty(struct call *k, int i, const struct obj *o);
+/* The database the call's client has selected, and the server clock (ms). */
+struct db *cmd_db(const struct call *k);
+int64_t cmd_now(const struct call *k);
+
+/* Parses argument i as a blocking command's timeout in seconds (BLPOP,
+ * BZPOPMIN, ...), with Redis's checks and errors. Sets *deadline_ms to the
+ * server time it ends (0: never). Returns 0, or -1 after replying with the
+ * error. */
+int arg_timeout(struct call *k, int i, int64_t *deadline_ms);
 /* The arguments "[count [WITH...]]" at index 2 of HRANDFIELD and
  * ZRANDMEMBER, with Redis's checks and errors (with_option is
  * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.

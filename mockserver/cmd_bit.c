@@ -55,11 +55,6 @@ static int opt_is(const struct call *k, int i, const char *lit)
     return strcasecmp(k->argv[i], lit) == 0;
 }
 
-static int64_t now_of(struct call *k)
-{
-    return core_now_ms(k->core);
-}
-
 /* Parses argument i as a bit offset (Redis's getBitOffsetFromArgument).
  * field_bits > 0 (BITFIELD) allows "#N", meaning N * field_bits. Replies
  * with the error and returns -1 when it is no integer, negative, or past
@@ -102,11 +97,10 @@ static int bit_grow(struct obj *o, size_t n)
  * created or grew. hush: the creation is no change for WATCH. */
 static struct obj *bit_target(struct call *k, uint64_t maxbit, int hush, int *dirty)
 {
-    int wrong;
     size_t bytes = (size_t)(maxbit >> 3) + 1;
-    struct obj *o = arg_lookup(k, 1, OBJ_STRING, 1, &wrong);
+    struct obj *o;
     *dirty = 0;
-    if (wrong)
+    if (arg_key_write(k, 1, OBJ_STRING, MISS_GO, &o) < 0)
         return NULL;
     if (o != NULL) {
         *dirty = bit_grow(o, bytes);
@@ -116,7 +110,7 @@ static struct obj *bit_target(struct call *k, uint64_t maxbit, int hush, int *di
     bit_grow(o, bytes);
     if (hush)
         watch_hush(k->core, 1);
-    db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
+    db_set(cmd_db(k), k->argv[1], k->argl[1], o, 0);
     if (hush)
         watch_hush(k->core, 0);
     *dirty = 1;
@@ -148,16 +142,11 @@ static void setbit_cmd(struct call *k)
 static void getbit_cmd(struct call *k)
 {
     uint64_t off;
-    int wrong;
     if (bit_offset(k, 2, 0, &off) < 0)
         return;
-    struct obj *o = arg_lookup(k, 1, OBJ_STRING, 0, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_STRING, MISS_ZERO, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_int(k->c, 0);
-        return;
-    }
     reply_int(k->c, (long long)bits_get((const unsigned char *)o->u.str.p, o->u.str.len, off, 1));
 }
 
@@ -215,15 +204,11 @@ static int bit_unit(struct call *k, int i, int *isbit)
 
 static void bitcount_cmd(struct call *k)
 {
-    int wrong, isbit = 0;
+    int isbit = 0;
     long long start, end;
-    struct obj *o = arg_lookup(k, 1, OBJ_STRING, 0, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_STRING, MISS_ZERO, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_int(k->c, 0);
-        return;
-    }
     long long len = (long long)o->u.str.len;
     struct bit_span s;
     if (k->argc == 4 || k->argc == 5) {
@@ -246,7 +231,7 @@ static void bitcount_cmd(struct call *k)
 
 static void bitpos_cmd(struct call *k)
 {
-    int wrong, isbit = 0, end_given = 0;
+    int isbit = 0, end_given = 0;
     long long bit, start = 0, end;
     if (arg_ll(k, 2, &bit) < 0)
         return;
@@ -254,8 +239,8 @@ static void bitpos_cmd(struct call *k)
         reply_err(k->c, RT_BITPOS_BIT);
         return;
     }
-    struct obj *o = arg_lookup(k, 1, OBJ_STRING, 0, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_STRING, MISS_GO, &o) < 0)
         return;
     if (o == NULL) {
         /* A missing key is an endless run of zeros. */
@@ -317,19 +302,19 @@ static void bitop_cmd(struct call *k)
     const struct obj **src = mem_calloc((size_t)n, sizeof(*src));
     size_t maxlen = 0;
     for (int j = 0; j < n; j++) {
-        int wrong;
-        src[j] = arg_lookup(k, 3 + j, OBJ_STRING, 0, &wrong); /* missing: empty */
-        if (wrong) {
+        struct obj *o;
+        if (arg_key_read(k, 3 + j, OBJ_STRING, MISS_GO, &o) < 0) { /* missing: empty */
             free(src);
             return;
         }
+        src[j] = o;
         if (src[j] && src[j]->u.str.len > maxlen)
             maxlen = src[j]->u.str.len;
     }
-    struct db *db = core_db(k->c);
+    struct db *db = cmd_db(k);
     if (maxlen == 0) {
         free(src);
-        db_delete(db, k->argv[2], k->argl[2], now_of(k));
+        db_delete(db, k->argv[2], k->argl[2], cmd_now(k));
         reply_int(k->c, 0);
         return;
     }
@@ -487,15 +472,14 @@ static int bf_write(struct call *k, const struct bf_op *op, unsigned char *p, si
 static void bf_generic(struct call *k, int readonly_cmd)
 {
     struct bf_op *ops;
-    int writes, wrong, dirty = 0, changed = 0;
+    int writes, dirty = 0, changed = 0;
     uint64_t maxbit;
     int n = bf_parse(k, &ops, &writes, &maxbit);
     if (n < 0)
         return;
     struct obj *o;
     if (!writes) {
-        o = arg_lookup(k, 1, OBJ_STRING, 0, &wrong);
-        if (wrong) {
+        if (arg_key_read(k, 1, OBJ_STRING, MISS_GO, &o) < 0) {
             free(ops);
             return;
         }

@@ -381,7 +381,7 @@ static void client_getname_cmd(struct call *k)
 static void client_list_cmd(struct call *k)
 {
     struct buf b = BUF_INIT;
-    int64_t now = core_now_ms(k->core);
+    int64_t now = cmd_now(k);
     int type = -1;
     if (k->argc == 4 && arg_is(k, 2, "type")) {
         type = client_type(k->argv[3]);
@@ -418,7 +418,7 @@ static void client_list_cmd(struct call *k)
 static void client_info_cmd(struct call *k)
 {
     struct buf b = BUF_INIT;
-    client_line(&b, k->c, core_now_ms(k->core));
+    client_line(&b, k->c, cmd_now(k));
     reply_verbatim(k->c, b.p, b.len);
     buf_free(&b);
 }

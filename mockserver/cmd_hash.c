@@ -27,35 +27,6 @@
 #include "scan.h"
 #include "util.h"
 
-/* The hash at argument 1 for a read, or NULL. On a wrong type replies
- * WRONGTYPE and sets *bad. */
-static struct obj *hash_get(struct call *k, int write, int *bad)
-{
-    return arg_lookup(k, 1, OBJ_HASH, write, bad);
-}
-
-/* The hash at argument 1 for a write, created when missing; NULL after a
- * WRONGTYPE reply. */
-static struct obj *hash_get_or_create(struct call *k)
-{
-    int bad;
-    struct obj *o = hash_get(k, 1, &bad);
-    if (bad)
-        return NULL;
-    if (o == NULL) {
-        o = obj_new_hash();
-        db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
-    }
-    return o;
-}
-
-/* Deletes the key at argument 1 when its hash became empty. */
-static void hash_drop_if_empty(struct call *k, struct obj *o)
-{
-    if (dict_size(o->u.hash) == 0)
-        db_delete(core_db(k->c), k->argv[1], k->argl[1], core_now_ms(k->core));
-}
-
 /* Sets field to value; returns 1 if the field is new. */
 static int hash_put(struct obj *o, const char *f, size_t fl, const char *v, size_t vl)
 {
@@ -72,14 +43,21 @@ static void hash_reply_value(struct client *c, const struct dict_entry *e)
     reply_bulk(c, s->p, s->len);
 }
 
+/* The value of the field named by argument i in the hash o, NULL if none. */
+static const struct obj_str *hash_field(const struct obj *o, const struct call *k, int i)
+{
+    const struct dict_entry *e = dict_find(o->u.hash, k->argv[i], k->argl[i]);
+    return e ? e->val : NULL;
+}
+
 static void hset_cmd(struct call *k)
 {
     if (k->argc % 2 == 1) {
         reply_errf(k->c, rtext[RT_ARITY_FMT], k->cmd->name);
         return;
     }
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
     long long created = 0;
     for (int i = 2; i < k->argc; i += 2)
@@ -92,10 +70,10 @@ static void hset_cmd(struct call *k)
 
 static void hsetnx_cmd(struct call *k)
 {
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
-    if (dict_find(o->u.hash, k->argv[2], k->argl[2]) != NULL) {
+    if (hash_field(o, k, 2) != NULL) {
         reply_int(k->c, 0);
         return;
     }
@@ -105,22 +83,20 @@ static void hsetnx_cmd(struct call *k)
 
 static void hget_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_NULL, &o) < 0)
         return;
-    struct dict_entry *e = o ? dict_find(o->u.hash, k->argv[2], k->argl[2]) : NULL;
-    if (e == NULL)
+    const struct obj_str *s = hash_field(o, k, 2);
+    if (s == NULL)
         reply_null(k->c);
     else
-        hash_reply_value(k->c, e);
+        reply_bulk(k->c, s->p, s->len);
 }
 
 static void hmget_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_GO, &o) < 0)
         return;
     reply_array(k->c, k->argc - 2);
     for (int i = 2; i < k->argc; i++) {
@@ -137,9 +113,8 @@ enum { HASH_KEYS = 1, HASH_VALS = 2 };
 
 static void hash_reply_all(struct call *k, int what)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_GO, &o) < 0)
         return;
     size_t n = o ? dict_size(o->u.hash) : 0;
     if (what == (HASH_KEYS | HASH_VALS))
@@ -173,50 +148,39 @@ static void hvals_cmd(struct call *k)
 
 static void hdel_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_int(k->c, 0);
-        return;
-    }
     long long n = 0;
     for (int i = 2; i < k->argc; i++) {
         n += dict_delete(o->u.hash, k->argv[i], k->argl[i]);
         if (dict_size(o->u.hash) == 0)
             break;
     }
-    hash_drop_if_empty(k, o);
+    arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
 
 static void hexists_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    reply_int(k->c, o && dict_find(o->u.hash, k->argv[2], k->argl[2]) ? 1 : 0);
+    reply_int(k->c, hash_field(o, k, 2) ? 1 : 0);
 }
 
 static void hlen_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
-        return;
-    reply_int(k->c, o ? (long long)dict_size(o->u.hash) : 0);
+    arg_key_reply_len(k, 1, OBJ_HASH);
 }
 
 static void hstrlen_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, MISS_ZERO, &o) < 0)
         return;
-    struct dict_entry *e = o ? dict_find(o->u.hash, k->argv[2], k->argl[2]) : NULL;
-    reply_int(k->c, e ? (long long)((const struct obj_str *)e->val)->len : 0);
+    const struct obj_str *s = hash_field(o, k, 2);
+    reply_int(k->c, s ? (long long)s->len : 0);
 }
 
 static void hincrby_cmd(struct call *k)
@@ -224,16 +188,13 @@ static void hincrby_cmd(struct call *k)
     long long incr, cur = 0;
     if (arg_ll(k, 3, &incr) < 0)
         return;
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
-    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
-    if (e != NULL) {
-        const struct obj_str *s = e->val;
-        if (!util_str2ll(s->p, s->len, &cur)) {
-            reply_err(k->c, RT_HASH_NOTINT);
-            return;
-        }
+    const struct obj_str *s = hash_field(o, k, 2);
+    if (s != NULL && !util_str2ll(s->p, s->len, &cur)) {
+        reply_err(k->c, RT_HASH_NOTINT);
+        return;
     }
     if ((incr < 0 && cur < 0 && incr < LLONG_MIN - cur) ||
         (incr > 0 && cur > 0 && incr > LLONG_MAX - cur)) {
@@ -258,16 +219,13 @@ static void hincrbyfloat_cmd(struct call *k)
         reply_err(k->c, RT_NAN_OR_INF);
         return;
     }
-    struct obj *o = hash_get_or_create(k);
-    if (o == NULL)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_HASH, MISS_CREATE, &o) < 0)
         return;
-    struct dict_entry *e = dict_find(o->u.hash, k->argv[2], k->argl[2]);
-    if (e != NULL) {
-        const struct obj_str *s = e->val;
-        if (!util_str2ld(s->p, s->len, &cur)) {
-            reply_err(k->c, RT_HASH_NOTFLOAT);
-            return;
-        }
+    const struct obj_str *s = hash_field(o, k, 2);
+    if (s != NULL && !util_str2ld(s->p, s->len, &cur)) {
+        reply_err(k->c, RT_HASH_NOTFLOAT);
+        return;
     }
     cur += incr;
     if (isnan(cur) || isinf(cur)) {
@@ -326,19 +284,14 @@ static void hrandfield_cmd(struct call *k)
     int withvalues;
     if (arg_rand_count(k, "withvalues", &count, &withvalues) < 0)
         return;
-    int bad;
-    struct obj *o = hash_get(k, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_HASH, k->argc >= 3 ? MISS_EMPTY_ARRAY : MISS_NULL, &o) < 0)
         return;
     if (k->argc >= 3) {
-        if (o == NULL || count == 0)
+        if (count == 0)
             reply_array(k->c, 0);
         else
             hrandfield_count(k, o, count, withvalues);
-        return;
-    }
-    if (o == NULL) {
-        reply_null(k->c);
         return;
     }
     struct dict_entry *e = dict_random(o->u.hash, &k->core->rng);

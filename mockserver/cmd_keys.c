@@ -35,23 +35,13 @@
 #include "util.h"
 #include "zset.h"
 
-static struct db *db_of(struct call *k)
-{
-    return core_db(k->c);
-}
-
-static int64_t now_of(struct call *k)
-{
-    return core_now_ms(k->core);
-}
-
 /* ---- existence -------------------------------------------------------- */
 
 static void del_cmd(struct call *k)
 {
     long long n = 0;
     for (int i = 1; i < k->argc; i++)
-        n += db_delete(db_of(k), k->argv[i], k->argl[i], now_of(k));
+        n += db_delete(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k));
     reply_int(k->c, n);
 }
 
@@ -60,14 +50,14 @@ static void exists_cmd(struct call *k)
 {
     long long n = 0;
     for (int i = 1; i < k->argc; i++)
-        if (db_lookup_read(db_of(k), k->argv[i], k->argl[i], now_of(k)) != NULL)
+        if (db_lookup_read(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k)) != NULL)
             n++;
     reply_int(k->c, n);
 }
 
 static void type_cmd(struct call *k)
 {
-    struct obj *o = db_lookup_read(db_of(k), k->argv[1], k->argl[1], now_of(k));
+    struct obj *o = db_lookup_read(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
     reply_simple(k->c, o ? obj_type_name(o->type) : "none");
 }
 
@@ -108,9 +98,9 @@ static void keylist_reply(struct client *c, const struct keylist *kl)
 
 static void keys_cmd(struct call *k)
 {
-    struct db *db = db_of(k);
+    struct db *db = cmd_db(k);
     struct keylist kl = {0};
-    int64_t now = now_of(k);
+    int64_t now = cmd_now(k);
     int all = k->argl[1] == 1 && k->argv[1][0] == '*';
     for (struct dict_entry *e = dict_first(db->keys); e; e = dict_next(e)) {
         struct obj *o = e->val;
@@ -125,7 +115,7 @@ static void keys_cmd(struct call *k)
 
 static void scan_cmd(struct call *k)
 {
-    struct db *db = db_of(k);
+    struct db *db = cmd_db(k);
     struct scan_args a;
     if (scan_cursor(k, 1, &a.cursor) < 0 || scan_options(k, 2, 1, &a) < 0)
         return;
@@ -142,7 +132,7 @@ static void scan_cmd(struct call *k)
     struct keylist out = {0};
     out.owned = 0;
     for (size_t i = 0; i < kl.n; i++) {
-        struct obj *o = db_lookup(db, kl.p[i], kl.l[i], now_of(k));
+        struct obj *o = db_lookup(db, kl.p[i], kl.l[i], cmd_now(k));
         if (o == NULL)
             continue;
         if (a.type && strcasecmp(a.type, obj_type_name(o->type)) != 0)
@@ -157,8 +147,8 @@ static void scan_cmd(struct call *k)
 
 static void randomkey_cmd(struct call *k)
 {
-    struct db *db = db_of(k);
-    int64_t now = now_of(k);
+    struct db *db = cmd_db(k);
+    int64_t now = cmd_now(k);
     for (;;) {
         struct dict_entry *e = dict_random(db->keys, &db->rng);
         if (e == NULL) {
@@ -179,8 +169,8 @@ static void randomkey_cmd(struct call *k)
 
 static void rename_generic(struct call *k, int nx)
 {
-    struct db *db = db_of(k);
-    int64_t now = now_of(k);
+    struct db *db = cmd_db(k);
+    int64_t now = cmd_now(k);
     struct obj *o = db_lookup(db, k->argv[1], k->argl[1], now);
     if (o == NULL) {
         reply_err(k->c, RT_NOSUCHKEY);
@@ -236,8 +226,8 @@ static struct db *keys_db_arg(struct call *k, int i, int as_int)
 
 static void move_cmd(struct call *k)
 {
-    struct db *src = db_of(k), *dst = keys_db_arg(k, 2, 1);
-    int64_t now = now_of(k);
+    struct db *src = cmd_db(k), *dst = keys_db_arg(k, 2, 1);
+    int64_t now = cmd_now(k);
     if (dst == NULL)
         return;
     if (dst == src) {
@@ -297,9 +287,9 @@ static struct obj *keys_dup(const struct obj *o)
 
 static void copy_cmd(struct call *k)
 {
-    struct db *src = db_of(k), *dst = src;
+    struct db *src = cmd_db(k), *dst = src;
     int replace = 0;
-    int64_t now = now_of(k);
+    int64_t now = cmd_now(k);
     for (int j = 3; j < k->argc; j++) {
         if (strcasecmp(k->argv[j], "replace") == 0) {
             replace = 1;
@@ -377,8 +367,8 @@ static void expire_generic(struct call *k, int64_t base, int secs)
         goto bad;
     when += base;
 
-    struct db *db = db_of(k);
-    int64_t now = now_of(k);
+    struct db *db = cmd_db(k);
+    int64_t now = cmd_now(k);
     struct obj *o = db_lookup(db, k->argv[1], k->argl[1], now);
     if (o == NULL) {
         reply_int(k->c, 0);
@@ -403,12 +393,12 @@ bad:
 
 static void expire_cmd(struct call *k)
 {
-    expire_generic(k, now_of(k), 1);
+    expire_generic(k, cmd_now(k), 1);
 }
 
 static void pexpire_cmd(struct call *k)
 {
-    expire_generic(k, now_of(k), 0);
+    expire_generic(k, cmd_now(k), 0);
 }
 
 static void expireat_cmd(struct call *k)
@@ -425,8 +415,8 @@ static void pexpireat_cmd(struct call *k)
  * rounded to the nearest, as Redis does. */
 static void ttl_generic(struct call *k, int ms, int absolute)
 {
-    int64_t now = now_of(k);
-    struct obj *o = db_lookup_read(db_of(k), k->argv[1], k->argl[1], now);
+    int64_t now = cmd_now(k);
+    struct obj *o = db_lookup_read(cmd_db(k), k->argv[1], k->argl[1], now);
     if (o == NULL) {
         reply_int(k->c, -2);
         return;
@@ -463,12 +453,12 @@ static void pexpiretime_cmd(struct call *k)
 
 static void persist_cmd(struct call *k)
 {
-    struct obj *o = db_lookup(db_of(k), k->argv[1], k->argl[1], now_of(k));
+    struct obj *o = db_lookup(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
     if (o == NULL || o->expire < 0) {
         reply_int(k->c, 0);
         return;
     }
-    db_set_expire(db_of(k), k->argv[1], k->argl[1], o, -1);
+    db_set_expire(cmd_db(k), k->argv[1], k->argl[1], o, -1);
     reply_int(k->c, 1);
 }
 

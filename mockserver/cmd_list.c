@@ -36,19 +36,6 @@ static int list_parse_ll(const struct call *k, int i, long long *out)
     return util_str2ll(k->argv[i], k->argl[i], out) ? 0 : -1;
 }
 
-/* The list at argument i, or NULL. On a wrong type replies WRONGTYPE and
- * sets *bad. */
-static struct obj *list_get(struct call *k, int i, int write, int *bad)
-{
-    return arg_lookup(k, i, OBJ_LIST, write, bad);
-}
-
-static void list_drop_if_empty(struct call *k, int i, struct obj *o)
-{
-    if (deque_len(o->u.list) == 0)
-        db_delete(core_db(k->c), k->argv[i], k->argl[i], core_now_ms(k->core));
-}
-
 static void list_reply_str(struct client *c, const struct obj_str *s)
 {
     reply_bulk(c, s->p, s->len);
@@ -81,18 +68,9 @@ static void list_refill(struct deque *q, struct obj_str **v, size_t n)
 /* LPUSH RPUSH LPUSHX RPUSHX. */
 static void list_push(struct call *k, int tail, int only_existing)
 {
-    int bad;
-    struct obj *o = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_LIST, only_existing ? MISS_ZERO : MISS_CREATE, &o) < 0)
         return;
-    if (o == NULL) {
-        if (only_existing) {
-            reply_int(k->c, 0);
-            return;
-        }
-        o = obj_new_list();
-        db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
-    }
     for (int i = 2; i < k->argc; i++) {
         struct obj_str *s = obj_str_new(k->argv[i], k->argl[i]);
         if (tail)
@@ -133,17 +111,9 @@ static void list_pop(struct call *k, int tail)
         reply_err(k->c, RT_MUST_POSITIVE);
         return;
     }
-    int bad;
-    struct obj *o = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_LIST, hascount ? MISS_NULL_ARRAY : MISS_NULL, &o) < 0)
         return;
-    if (o == NULL) {
-        if (hascount)
-            reply_null_array(k->c);
-        else
-            reply_null(k->c);
-        return;
-    }
     struct deque *q = o->u.list;
     if (!hascount) {
         struct obj_str *s = tail ? deque_pop_tail(q) : deque_pop_head(q);
@@ -158,7 +128,7 @@ static void list_pop(struct call *k, int tail)
             obj_str_free(s);
         }
     }
-    list_drop_if_empty(k, 1, o);
+    arg_key_drop_if_empty(k, 1, o);
 }
 
 static void lpop_cmd(struct call *k)
@@ -186,8 +156,7 @@ static void list_mpop_reply(struct client *c, struct db *db, int64_t now, const 
         list_reply_str(c, s);
         obj_str_free(s);
     }
-    if (deque_len(q) == 0)
-        db_delete(db, key, klen, now);
+    db_drop_if_empty(db, key, klen, o, now);
 }
 
 /* LMPOP and BLMPOP once parsed: pops from the first list among the n keys
@@ -196,14 +165,12 @@ static void list_mpop_reply(struct client *c, struct db *db, int64_t now, const 
 static int list_mpop_now(struct call *k, int first, long long n, int tail, long long count)
 {
     for (int i = first; i < first + n; i++) {
-        int bad;
-        struct obj *o = list_get(k, i, 1, &bad);
-        if (bad)
+        struct obj *o;
+        if (arg_key_write(k, i, OBJ_LIST, MISS_GO, &o) < 0)
             return 1;
         if (o == NULL)
             continue;
-        list_mpop_reply(k->c, core_db(k->c), core_now_ms(k->core), k->argv[i], k->argl[i], o,
-                        tail, count);
+        list_mpop_reply(k->c, cmd_db(k), cmd_now(k), k->argv[i], k->argl[i], o, tail, count);
         return 1;
     }
     return 0;
@@ -221,11 +188,7 @@ static void lmpop_cmd(struct call *k)
 
 static void llen_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = list_get(k, 1, 0, &bad);
-    if (bad)
-        return;
-    reply_int(k->c, o ? (long long)deque_len(o->u.list) : 0);
+    arg_key_reply_len(k, 1, OBJ_LIST);
 }
 
 static void lrange_cmd(struct call *k)
@@ -233,18 +196,17 @@ static void lrange_cmd(struct call *k)
     long long start, end;
     if (arg_ll(k, 2, &start) < 0 || arg_ll(k, 3, &end) < 0)
         return;
-    int bad;
-    struct obj *o = list_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_LIST, MISS_EMPTY_ARRAY, &o) < 0)
         return;
-    long long len = o ? (long long)deque_len(o->u.list) : 0;
+    long long len = (long long)deque_len(o->u.list);
     if (start < 0)
         start += len;
     if (end < 0)
         end += len;
     if (start < 0)
         start = 0;
-    if (o == NULL || start > end || start >= len) {
+    if (start > end || start >= len) {
         reply_array(k->c, 0);
         return;
     }
@@ -255,28 +217,29 @@ static void lrange_cmd(struct call *k)
         list_reply_str(k->c, deque_at(o->u.list, (size_t)i));
 }
 
-/* Turns a Redis index (negative from the end) into 0..len-1, or -1. */
-static long long list_index(long long idx, size_t len)
+/* Argument i as a Redis index into the list o (negative from the end):
+ * sets *idx to 0..len-1, or -1 when it is out of range. Returns 0, or -1
+ * after the not-an-integer error. */
+static int list_index_arg(struct call *k, int i, const struct obj *o, long long *idx)
 {
-    if (idx < 0)
-        idx += (long long)len;
-    return idx >= 0 && idx < (long long)len ? idx : -1;
+    long long len = (long long)deque_len(o->u.list);
+    if (arg_ll(k, i, idx) < 0)
+        return -1;
+    if (*idx < 0)
+        *idx += len;
+    if (*idx < 0 || *idx >= len)
+        *idx = -1;
+    return 0;
 }
 
 static void lindex_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = list_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_LIST, MISS_NULL, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_null(k->c);
-        return;
-    }
     long long idx;
-    if (arg_ll(k, 2, &idx) < 0)
+    if (list_index_arg(k, 2, o, &idx) < 0)
         return;
-    idx = list_index(idx, deque_len(o->u.list));
     if (idx < 0)
         reply_null(k->c);
     else
@@ -285,18 +248,12 @@ static void lindex_cmd(struct call *k)
 
 static void lset_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_LIST, MISS_NOSUCHKEY, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_err(k->c, RT_NOSUCHKEY);
-        return;
-    }
     long long idx;
-    if (arg_ll(k, 2, &idx) < 0)
+    if (list_index_arg(k, 2, o, &idx) < 0)
         return;
-    idx = list_index(idx, deque_len(o->u.list));
     if (idx < 0) {
         reply_err(k->c, RT_INDEX_RANGE);
         return;
@@ -314,14 +271,9 @@ static void lrem_cmd(struct call *k)
     long long count;
     if (arg_ll(k, 2, &count) < 0)
         return;
-    int bad;
-    struct obj *o = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_LIST, MISS_ZERO, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_int(k->c, 0);
-        return;
-    }
     size_t n;
     struct obj_str **v = list_drain(o->u.list, &n);
     long long removed = 0;
@@ -336,7 +288,7 @@ static void lrem_cmd(struct call *k)
         }
     }
     list_refill(o->u.list, v, n);
-    list_drop_if_empty(k, 1, o);
+    arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, removed);
 }
 
@@ -345,14 +297,9 @@ static void ltrim_cmd(struct call *k)
     long long start, end;
     if (arg_ll(k, 2, &start) < 0 || arg_ll(k, 3, &end) < 0)
         return;
-    int bad;
-    struct obj *o = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_LIST, MISS_OK, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_ok(k->c);
-        return;
-    }
     struct deque *q = o->u.list;
     long long len = (long long)deque_len(q), ltrim, rtrim;
     if (start < 0)
@@ -374,7 +321,7 @@ static void ltrim_cmd(struct call *k)
         obj_str_free(deque_pop_head(q));
     for (long long i = 0; i < rtrim; i++)
         obj_str_free(deque_pop_tail(q));
-    list_drop_if_empty(k, 1, o);
+    arg_key_drop_if_empty(k, 1, o);
     reply_ok(k->c);
 }
 
@@ -389,14 +336,9 @@ static void linsert_cmd(struct call *k)
         reply_err(k->c, RT_SYNTAX);
         return;
     }
-    int bad;
-    struct obj *o = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_LIST, MISS_ZERO, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_int(k->c, 0);
-        return;
-    }
     size_t n;
     struct obj_str **v = list_drain(o->u.list, &n);
     size_t at = n;
@@ -451,17 +393,9 @@ static void lpos_cmd(struct call *k)
     int from_tail = rank < 0;
     if (from_tail)
         rank = rank == LLONG_MIN ? 1 : -rank; /* Redis's negation wraps: any match counts */
-    int bad;
-    struct obj *o = list_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_LIST, count != -1 ? MISS_EMPTY_ARRAY : MISS_NULL, &o) < 0)
         return;
-    if (o == NULL) {
-        if (count != -1)
-            reply_array(k->c, 0);
-        else
-            reply_null(k->c);
-        return;
-    }
     struct deque *q = o->u.list;
     long long len = (long long)deque_len(q), matches = 0, found = -1;
     long long *hits = NULL, nhits = 0;
@@ -498,29 +432,18 @@ static void lpos_cmd(struct call *k)
  * behind RPOPLPUSH and LMOVE. */
 static void list_move(struct call *k, int src_tail, int dst_tail)
 {
-    int bad;
-    struct obj *src = list_get(k, 1, 1, &bad);
-    if (bad)
-        return;
-    if (src == NULL) {
-        reply_null(k->c);
-        return;
-    }
-    struct obj *dst = list_get(k, 2, 1, &bad);
-    if (bad)
+    struct obj *src, *dst;
+    if (arg_key_write(k, 1, OBJ_LIST, MISS_NULL, &src) < 0 ||
+        arg_key_write(k, 2, OBJ_LIST, MISS_CREATE, &dst) < 0)
         return;
     struct obj_str *s = src_tail ? deque_pop_tail(src->u.list) : deque_pop_head(src->u.list);
-    if (dst == NULL) {
-        dst = obj_new_list();
-        db_set(core_db(k->c), k->argv[2], k->argl[2], dst, 0);
-    }
     list_reply_str(k->c, s);
     if (dst_tail)
         deque_push_tail(dst->u.list, s);
     else
         deque_push_head(dst->u.list, s);
     if (src != dst)
-        list_drop_if_empty(k, 1, src);
+        arg_key_drop_if_empty(k, 1, src);
 }
 
 static void rpoplpush_cmd(struct call *k)
@@ -589,8 +512,7 @@ static int serve_pop(struct core *core, struct client *c, int dbi, const char *k
     reply_bulk(c, key, klen);
     list_reply_str(c, s);
     obj_str_free(s);
-    if (deque_len(o->u.list) == 0)
-        db_delete(db, key, klen, now);
+    db_drop_if_empty(db, key, klen, o, now);
     watch_touch(core, dbi, key, klen);
     return 1;
 }
@@ -623,8 +545,8 @@ static int serve_move(struct core *core, struct client *c, int dbi, const char *
         deque_push_tail(dst->u.list, s);
     else
         deque_push_head(dst->u.list, s);
-    if (src != dst && deque_len(src->u.list) == 0)
-        db_delete(db, key, klen, now);
+    if (src != dst)
+        db_drop_if_empty(db, key, klen, src, now);
     watch_touch(core, dbi, key, klen);
     watch_touch(core, dbi, dkey, w->dstlen);
     return 1;
@@ -642,12 +564,11 @@ static void timeout_null_array(struct client *c, const void *arg)
 static void blocking_pop(struct call *k, int tail)
 {
     int64_t deadline;
-    if (block_timeout_arg(k, k->argc - 1, &deadline) < 0)
+    if (arg_timeout(k, k->argc - 1, &deadline) < 0)
         return;
     for (int i = 1; i < k->argc - 1; i++) {
-        int bad;
-        struct obj *o = list_get(k, i, 1, &bad);
-        if (bad)
+        struct obj *o;
+        if (arg_key_write(k, i, OBJ_LIST, MISS_GO, &o) < 0)
             return;
         if (o == NULL)
             continue;
@@ -656,7 +577,7 @@ static void blocking_pop(struct call *k, int tail)
         reply_bulk(k->c, k->argv[i], k->argl[i]);
         list_reply_str(k->c, s);
         obj_str_free(s);
-        list_drop_if_empty(k, i, o);
+        arg_key_drop_if_empty(k, i, o);
         return;
     }
     if (!block_allowed(k->c)) {
@@ -681,9 +602,8 @@ static void brpop_cmd(struct call *k)
 /* BLMOVE BRPOPLPUSH, once their arguments are read. */
 static void blocking_move(struct call *k, int src_tail, int dst_tail, int64_t deadline)
 {
-    int bad;
-    struct obj *src = list_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *src;
+    if (arg_key_write(k, 1, OBJ_LIST, MISS_GO, &src) < 0)
         return;
     if (src != NULL) {
         list_move(k, src_tail, dst_tail);
@@ -709,7 +629,7 @@ static void blocking_move(struct call *k, int src_tail, int dst_tail, int64_t de
 static void brpoplpush_cmd(struct call *k)
 {
     int64_t deadline;
-    if (block_timeout_arg(k, 3, &deadline) == 0)
+    if (arg_timeout(k, 3, &deadline) == 0)
         blocking_move(k, 1, 0, deadline);
 }
 
@@ -717,7 +637,7 @@ static void blmove_cmd(struct call *k)
 {
     int where[2];
     int64_t deadline;
-    if (list_wheres(k, 3, where) == 0 && block_timeout_arg(k, 5, &deadline) == 0)
+    if (list_wheres(k, 3, where) == 0 && arg_timeout(k, 5, &deadline) == 0)
         blocking_move(k, where[0], where[1], deadline);
 }
 
@@ -728,8 +648,7 @@ static void blmpop_cmd(struct call *k)
     long long n, count;
     int tail;
     /* the timeout is read last, as in Redis */
-    if (arg_mpop(k, 2, "left", "right", &n, &tail, &count) < 0 ||
-        block_timeout_arg(k, 1, &deadline) < 0)
+    if (arg_mpop(k, 2, "left", "right", &n, &tail, &count) < 0 || arg_timeout(k, 1, &deadline) < 0)
         return;
     if (list_mpop_now(k, 3, n, tail, count))
         return;

@@ -95,7 +95,7 @@ static void visit_one(struct stats_ctx *x, const struct cmd_def *d, const struct
 {
     char full[96], key[104];
     cmd_fullname(d, parent, full, sizeof(full));
-    unsigned long long calls = x->core->cmd_calls[d->id];
+    unsigned long long calls = cmd_calls_of(x->core, d);
     if (x->want) {
         if (!strcasecmp(x->want, full))
             x->found = (long long)calls;

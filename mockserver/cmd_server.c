@@ -571,7 +571,7 @@ struct cmdstat_ctx {
 static void cmdstat_line(struct buf *b, struct core *core, const struct cmd_def *d,
                          const struct cmd_def *parent)
 {
-    uint64_t n = core->cmd_calls[d->id];
+    uint64_t n = cmd_calls_of(core, d);
     if (n == 0)
         return;
     char name[96];
@@ -758,7 +758,7 @@ static void info_cmd(struct call *k)
 
 static void dbsize_cmd(struct call *k)
 {
-    reply_int(k->c, (long long)db_size(core_db(k->c)));
+    reply_int(k->c, (long long)db_size(cmd_db(k)));
 }
 
 /* [ASYNC|SYNC]: 0 when valid, else replies with a syntax error. */
@@ -774,7 +774,7 @@ static void flushdb_cmd(struct call *k)
 {
     if (flush_args(k) < 0)
         return;
-    db_flush(core_db(k->c));
+    db_flush(cmd_db(k));
     reply_ok(k->c);
 }
 
@@ -1302,7 +1302,7 @@ static void time_cmd(struct call *k)
 static void lastsave_cmd(struct call *k)
 {
     int64_t up = (clk_mono_us() - k->core->start_us) / 1000000;
-    reply_int(k->c, (long long)(core_now_ms(k->core) / 1000 - up));
+    reply_int(k->c, (long long)(cmd_now(k) / 1000 - up));
 }
 
 static void save_cmd(struct call *k)

@@ -29,19 +29,6 @@
 
 #define SET_INTSET_MAX 512
 
-/* The set at argument i, or NULL. On a wrong type replies WRONGTYPE and
- * sets *bad. */
-static struct obj *set_get(struct call *k, int i, int write, int *bad)
-{
-    return arg_lookup(k, i, OBJ_SET, write, bad);
-}
-
-static void set_drop_if_empty(struct call *k, int i, struct obj *o)
-{
-    if (dict_size(o->u.set) == 0)
-        db_delete(core_db(k->c), k->argv[i], k->argl[i], core_now_ms(k->core));
-}
-
 struct set_item {
     const struct dict_entry *e;
     long long v;
@@ -103,14 +90,9 @@ static void set_add_member(struct dict *d, const char *m, size_t n, long long *a
 
 static void sadd_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = set_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_SET, MISS_CREATE, &o) < 0)
         return;
-    if (o == NULL) {
-        o = obj_new_set();
-        db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
-    }
     long long added = 0;
     for (int i = 2; i < k->argc; i++)
         set_add_member(o->u.set, k->argv[i], k->argl[i], &added);
@@ -119,42 +101,36 @@ static void sadd_cmd(struct call *k)
 
 static void srem_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = set_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_SET, MISS_ZERO, &o) < 0)
         return;
     long long n = 0;
-    if (o != NULL) {
-        for (int i = 2; i < k->argc && dict_size(o->u.set) > 0; i++)
-            n += dict_delete(o->u.set, k->argv[i], k->argl[i]);
-        set_drop_if_empty(k, 1, o);
-    }
+    for (int i = 2; i < k->argc && dict_size(o->u.set) > 0; i++)
+        n += dict_delete(o->u.set, k->argv[i], k->argl[i]);
+    arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
 
 static void smembers_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = set_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_SET, MISS_EMPTY_SET, &o) < 0)
         return;
-    set_reply_all(k->c, o ? o->u.set : NULL, 1);
+    set_reply_all(k->c, o->u.set, 1);
 }
 
 static void sismember_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = set_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_SET, MISS_ZERO, &o) < 0)
         return;
-    reply_int(k->c, o && dict_find(o->u.set, k->argv[2], k->argl[2]) ? 1 : 0);
+    reply_int(k->c, dict_find(o->u.set, k->argv[2], k->argl[2]) ? 1 : 0);
 }
 
 static void smismember_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = set_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_SET, MISS_GO, &o) < 0)
         return;
     reply_array(k->c, k->argc - 2);
     for (int i = 2; i < k->argc; i++)
@@ -163,11 +139,7 @@ static void smismember_cmd(struct call *k)
 
 static void scard_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = set_get(k, 1, 0, &bad);
-    if (bad)
-        return;
-    reply_int(k->c, o ? (long long)dict_size(o->u.set) : 0);
+    arg_key_reply_len(k, 1, OBJ_SET);
 }
 
 /* n distinct random entries of d (n < size), in pick order. */
@@ -197,29 +169,24 @@ static void spop_cmd(struct call *k)
         reply_err(k->c, RT_MUST_POSITIVE);
         return;
     }
-    int bad;
-    struct obj *o = set_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_SET, k->argc == 2 ? MISS_NULL : MISS_EMPTY_SET, &o) < 0)
         return;
     if (k->argc == 2) {
-        if (o == NULL) {
-            reply_null(k->c);
-            return;
-        }
         struct dict_entry *e = dict_random(o->u.set, &k->core->rng);
         reply_bulk(k->c, e->key, e->klen);
         dict_remove(o->u.set, e);
-        set_drop_if_empty(k, 1, o);
+        arg_key_drop_if_empty(k, 1, o);
         return;
     }
-    if (o == NULL || count == 0) {
+    if (count == 0) {
         reply_set(k->c, 0);
         return;
     }
     struct dict *d = o->u.set;
     if ((size_t)count >= dict_size(d)) {
         set_reply_all(k->c, d, 1);
-        db_delete(core_db(k->c), k->argv[1], k->argl[1], core_now_ms(k->core));
+        db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
         return;
     }
     const struct dict_entry **v = set_pick(d, (size_t)count, &k->core->rng);
@@ -246,20 +213,15 @@ static void srandmember_cmd(struct call *k)
             return;
         }
     }
-    int bad;
-    struct obj *o = set_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_SET, k->argc == 2 ? MISS_NULL : MISS_EMPTY_ARRAY, &o) < 0)
         return;
     if (k->argc == 2) {
-        if (o == NULL) {
-            reply_null(k->c);
-            return;
-        }
         struct dict_entry *e = dict_random(o->u.set, &k->core->rng);
         reply_bulk(k->c, e->key, e->klen);
         return;
     }
-    if (o == NULL || count == 0) {
+    if (count == 0) {
         reply_array(k->c, 0);
         return;
     }
@@ -285,8 +247,8 @@ static void srandmember_cmd(struct call *k)
 
 static void smove_cmd(struct call *k)
 {
-    struct db *db = core_db(k->c);
-    int64_t now = core_now_ms(k->core);
+    struct db *db = cmd_db(k);
+    int64_t now = cmd_now(k);
     struct obj *src = db_lookup(db, k->argv[1], k->argl[1], now);
     struct obj *dst = db_lookup(db, k->argv[2], k->argl[2], now);
     if (src == NULL) {
@@ -305,7 +267,7 @@ static void smove_cmd(struct call *k)
         reply_int(k->c, 0);
         return;
     }
-    set_drop_if_empty(k, 1, src);
+    arg_key_drop_if_empty(k, 1, src);
     if (dst == NULL) {
         dst = obj_new_set();
         db_set(db, k->argv[2], k->argl[2], dst, 0);
@@ -324,9 +286,7 @@ static int set_load(struct call *k, int first, int n, struct obj **sets)
 {
     int missing = 0;
     for (int j = 0; j < n; j++) {
-        int bad;
-        sets[j] = set_get(k, first + j, 0, &bad);
-        if (bad)
+        if (arg_key_read(k, first + j, OBJ_SET, MISS_GO, &sets[j]) < 0)
             return -1;
         missing += sets[j] == NULL;
     }
@@ -397,10 +357,10 @@ static void set_op_cmd(struct call *k, enum set_op op, int store)
         dict_free(r);
         return;
     }
-    struct db *db = core_db(k->c);
+    struct db *db = cmd_db(k);
     size_t card = dict_size(r);
     if (card == 0) {
-        db_delete(db, k->argv[1], k->argl[1], core_now_ms(k->core));
+        db_delete(db, k->argv[1], k->argl[1], cmd_now(k));
         dict_free(r);
     } else {
         struct obj *o = obj_new_set();

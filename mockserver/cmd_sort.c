@@ -116,7 +116,7 @@ static int sort_lookup(struct call *k, int i, const char *p, size_t len, const c
     memcpy(key + pre, p, len);
     memcpy(key + pre + len, star + 1, post);
     key[pre + len + post] = '\0';
-    struct obj *o = db_lookup_read(core_db(k->c), key, pre + len + post, core_now_ms(k->core));
+    struct obj *o = db_lookup_read(cmd_db(k), key, pre + len + post, cmd_now(k));
     free(key);
     if (o == NULL)
         return 0;
@@ -474,14 +474,14 @@ static void sort_output(struct call *k, const struct sort_opts *so, const struct
     }
     if (list == NULL)
         return;
-    struct db *db = core_db(k->c);
+    struct db *db = cmd_db(k);
     const char *dst = k->argv[so->store];
     size_t dlen = k->argl[so->store];
     if (outlen > 0) {
         db_set(db, dst, dlen, list, 0);
     } else {
         obj_free(list);
-        db_delete(db, dst, dlen, core_now_ms(k->core));
+        db_delete(db, dst, dlen, cmd_now(k));
     }
     reply_int(k->c, outlen);
 }
@@ -493,8 +493,8 @@ static void sort_generic(struct call *k, int readonly)
         free(so.gets);
         return;
     }
-    struct db *db = core_db(k->c);
-    int64_t now = core_now_ms(k->core);
+    struct db *db = cmd_db(k);
+    int64_t now = cmd_now(k);
     struct obj *src = so.store ? db_lookup(db, k->argv[1], k->argl[1], now)
                                : db_lookup_read(db, k->argv[1], k->argl[1], now);
     if (src != NULL && src->type != OBJ_LIST && src->type != OBJ_SET && src->type != OBJ_ZSET) {

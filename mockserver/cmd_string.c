@@ -44,16 +44,6 @@ static int opt_is(const struct call *k, int i, const char *lit)
     return strcasecmp(k->argv[i], lit) == 0;
 }
 
-static struct db *db_of(struct call *k)
-{
-    return core_db(k->c);
-}
-
-static int64_t now_of(struct call *k)
-{
-    return core_now_ms(k->core);
-}
-
 /* Parses SET (for_set=1) or GETEX (for_set=0) options from argument from
  * on. Combinations Redis refuses, and a missing time, are a syntax error:
  * returns -1 after replying. On success *exp_arg is the index of the time
@@ -115,7 +105,7 @@ static int str_expire_ms(struct call *k, int i, unsigned f, int64_t *when)
     if (secs)
         v *= 1000;
     if (f & (SF_EX | SF_PX)) {
-        int64_t now = now_of(k);
+        int64_t now = cmd_now(k);
         if (v > LLONG_MAX - now)
             goto bad;
         v += now;
@@ -127,27 +117,14 @@ bad:
     return -1;
 }
 
-/* The string at key for a read: NULL when missing (*wrong = 0) or when it
- * holds another type (*wrong = 1, WRONGTYPE already sent). */
-static struct obj *str_read(struct call *k, int i, int *wrong)
-{
-    return arg_lookup(k, i, OBJ_STRING, 0, wrong);
-}
-
-/* Same for a write: no hit/miss counting (Redis's lookupKeyWrite). */
-static struct obj *str_write(struct call *k, int i, int *wrong)
-{
-    return arg_lookup(k, i, OBJ_STRING, 1, wrong);
-}
-
 /* Replaces the value at key with o, a new string, without TTL (or with
  * the given absolute TTL when when_ms >= 0). */
 static void str_put(struct call *k, int key, struct obj *o, int64_t when_ms, int keepttl)
 {
-    struct db *db = db_of(k);
+    struct db *db = cmd_db(k);
     /* An expired old value must not lend its TTL to KEEPTTL. */
     if (keepttl)
-        (void)db_lookup(db, k->argv[key], k->argl[key], now_of(k));
+        (void)db_lookup(db, k->argv[key], k->argl[key], cmd_now(k));
     o->expire = when_ms >= 0 ? when_ms : -1;
     db_set(db, k->argv[key], k->argl[key], o, keepttl);
 }
@@ -175,9 +152,8 @@ static void str_store(struct call *k, int key, int vi, int64_t when_ms, int keep
  * after a WRONGTYPE reply, else 0. */
 static int reply_string_at(struct call *k, int i)
 {
-    int wrong;
-    struct obj *o = str_read(k, i, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_read(k, i, OBJ_STRING, MISS_GO, &o) < 0)
         return -1;
     if (o == NULL)
         reply_null(k->c);
@@ -196,21 +172,13 @@ static void get_cmd(struct call *k)
  * the index of the value. ok_int: reply 1/0 (SETNX) instead of OK/nil. */
 static void str_set_generic(struct call *k, unsigned f, int exp_arg, int vi, int ok_int)
 {
-    struct db *db = db_of(k);
+    struct db *db = cmd_db(k);
     int64_t when = -1;
     if (exp_arg && str_expire_ms(k, exp_arg, f, &when) < 0)
         return;
-    if (f & SF_GET) {
-        int wrong;
-        struct obj *old = str_read(k, 1, &wrong);
-        if (wrong)
-            return;
-        if (old == NULL)
-            reply_null(k->c);
-        else
-            reply_bulk(k->c, old->u.str.p, old->u.str.len);
-    }
-    int found = db_lookup(db, k->argv[1], k->argl[1], now_of(k)) != NULL;
+    if ((f & SF_GET) && reply_string_at(k, 1) < 0)
+        return;
+    int found = db_lookup(db, k->argv[1], k->argl[1], cmd_now(k)) != NULL;
     if (((f & SF_NX) && found) || ((f & SF_XX) && !found)) {
         if (f & SF_GET)
             return;
@@ -263,29 +231,25 @@ static void getdel_cmd(struct call *k)
 {
     /* Deleting a missing key is a no-op, so no need to tell the cases apart. */
     if (reply_string_at(k, 1) == 0)
-        db_delete(db_of(k), k->argv[1], k->argl[1], now_of(k));
+        db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
 }
 
 static void getex_cmd(struct call *k)
 {
     unsigned f;
-    int exp_arg, wrong;
+    int exp_arg;
     int64_t when = -1;
     if (str_parse_opts(k, 2, 0, &f, &exp_arg) < 0)
         return;
-    struct obj *o = str_read(k, 1, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_STRING, MISS_NULL, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_null(k->c);
-        return;
-    }
     if (exp_arg && str_expire_ms(k, exp_arg, f, &when) < 0)
         return;
     reply_bulk(k->c, o->u.str.p, o->u.str.len);
-    struct db *db = db_of(k);
-    if ((f & (SF_EXAT | SF_PXAT)) && when <= now_of(k))
-        db_delete(db, k->argv[1], k->argl[1], now_of(k));
+    struct db *db = cmd_db(k);
+    if ((f & (SF_EXAT | SF_PXAT)) && when <= cmd_now(k))
+        db_delete(db, k->argv[1], k->argl[1], cmd_now(k));
     else if (exp_arg)
         db_set_expire(db, k->argv[1], k->argl[1], o, when);
     else if (f & SF_PERSIST)
@@ -294,10 +258,10 @@ static void getex_cmd(struct call *k)
 
 static void mget_cmd(struct call *k)
 {
-    struct db *db = db_of(k);
+    struct db *db = cmd_db(k);
     reply_array(k->c, k->argc - 1);
     for (int i = 1; i < k->argc; i++) {
-        struct obj *o = db_lookup_read(db, k->argv[i], k->argl[i], now_of(k));
+        struct obj *o = db_lookup_read(db, k->argv[i], k->argl[i], cmd_now(k));
         if (o == NULL || o->type != OBJ_STRING)
             reply_null(k->c);
         else
@@ -330,7 +294,7 @@ static void msetnx_cmd(struct call *k)
     if (!mset_pairs_ok(k))
         return;
     for (int i = 1; i < k->argc; i += 2) {
-        if (db_lookup(db_of(k), k->argv[i], k->argl[i], now_of(k)) != NULL) {
+        if (db_lookup(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k)) != NULL) {
             reply_int(k->c, 0);
             return;
         }
@@ -345,10 +309,9 @@ static void msetnx_cmd(struct call *k)
 /* Adds incr to the integer at argv[1] (Redis's incrDecrCommand). */
 static void str_incr_by(struct call *k, long long incr)
 {
-    int wrong;
     long long v = 0;
-    struct obj *o = str_write(k, 1, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_STRING, MISS_GO, &o) < 0)
         return;
     if (o != NULL && !util_str2ll(o->u.str.p, o->u.str.len, &v)) {
         reply_err(k->c, RT_NOTINT);
@@ -401,10 +364,9 @@ static void decrby_cmd(struct call *k)
 
 static void incrbyfloat_cmd(struct call *k)
 {
-    int wrong;
     long double v = 0, incr;
-    struct obj *o = str_write(k, 1, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_STRING, MISS_GO, &o) < 0)
         return;
     if ((o != NULL && !util_str2ld(o->u.str.p, o->u.str.len, &v)) ||
         !util_str2ld(k->argv[2], k->argl[2], &incr)) {
@@ -453,9 +415,8 @@ static void str_grow(struct obj *o, size_t n)
 
 static void append_cmd(struct call *k)
 {
-    int wrong;
-    struct obj *o = str_write(k, 1, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_STRING, MISS_GO, &o) < 0)
         return;
     if (o == NULL) {
         long long n = (long long)k->argl[2];
@@ -473,25 +434,17 @@ static void append_cmd(struct call *k)
 
 static void strlen_cmd(struct call *k)
 {
-    int wrong;
-    struct obj *o = str_read(k, 1, &wrong);
-    if (!wrong)
-        reply_int(k->c, o ? (long long)o->u.str.len : 0);
+    arg_key_reply_len(k, 1, OBJ_STRING);
 }
 
 static void getrange_cmd(struct call *k)
 {
     long long start, end;
-    int wrong;
     if (arg_ll(k, 2, &start) < 0 || arg_ll(k, 3, &end) < 0)
         return;
-    struct obj *o = str_read(k, 1, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_STRING, MISS_EMPTY_BULK, &o) < 0)
         return;
-    if (o == NULL) {
-        reply_bulk(k->c, "", 0);
-        return;
-    }
     long long len = (long long)o->u.str.len;
     if (start < 0 && end < 0 && start > end) {
         reply_bulk(k->c, "", 0);
@@ -516,7 +469,6 @@ static void getrange_cmd(struct call *k)
 static void setrange_cmd(struct call *k)
 {
     long long off;
-    int wrong;
     size_t vlen = k->argl[3];
     if (arg_ll(k, 2, &off) < 0)
         return;
@@ -524,8 +476,8 @@ static void setrange_cmd(struct call *k)
         reply_err(k->c, RT_OFFSET_RANGE);
         return;
     }
-    struct obj *o = str_write(k, 1, &wrong);
-    if (wrong)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_STRING, MISS_GO, &o) < 0)
         return;
     if (o == NULL) {
         if (vlen == 0) {
@@ -535,7 +487,7 @@ static void setrange_cmd(struct call *k)
         if (!str_len_ok(k, off, (long long)vlen))
             return;
         str_store_bytes(k, 1, "", 0, -1, 0);
-        o = db_lookup(db_of(k), k->argv[1], k->argl[1], now_of(k));
+        o = db_lookup(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
     } else {
         if (vlen == 0) {
             reply_int(k->c, (long long)o->u.str.len);

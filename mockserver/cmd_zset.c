@@ -38,19 +38,6 @@
 #include "util.h"
 #include "zset.h"
 
-/* The sorted set at argument i, or NULL. On a wrong type replies WRONGTYPE
- * and sets *bad. */
-static struct obj *zs_get(struct call *k, int i, int write, int *bad)
-{
-    return arg_lookup(k, i, OBJ_ZSET, write, bad);
-}
-
-static void zs_drop_if_empty(struct call *k, int i, struct obj *o)
-{
-    if (zset_len(o->u.zset) == 0)
-        db_delete(core_db(k->c), k->argv[i], k->argl[i], core_now_ms(k->core));
-}
-
 /* One member with its score: a pair in RESP3 when nested, else two items
  * of the enclosing flat array. */
 static void zs_reply_pair(struct client *c, const struct zset_node *x, int nested)
@@ -115,18 +102,13 @@ static void zadd_generic(struct call *k, int flags)
             return;
         }
     }
-    int bad;
-    struct obj *o = zs_get(k, 1, 1, &bad);
+    struct obj *o;
     long long added = 0, updated = 0, processed = 0;
     double score = 0;
-    if (bad)
+    if (arg_key_write(k, 1, OBJ_ZSET, (flags & ZA_XX) ? MISS_GO : MISS_CREATE, &o) < 0)
         goto done;
-    if (o == NULL) {
-        if (flags & ZA_XX)
-            goto reply;
-        o = obj_new_zset();
-        db_set(core_db(k->c), k->argv[1], k->argl[1], o, 0);
-    }
+    if (o == NULL) /* XX: a missing key stays missing */
+        goto reply;
     for (int j = 0; j < elements; j++) {
         const char *m = k->argv[si + 2 * j + 1];
         size_t ml = k->argl[si + 2 * j + 1];
@@ -140,7 +122,7 @@ static void zadd_generic(struct call *k, int flags)
                 s += cur;
                 if (isnan(s)) {
                     reply_err(k->c, RT_ZSCORE_NAN);
-                    zs_drop_if_empty(k, 1, o);
+                    arg_key_drop_if_empty(k, 1, o);
                     goto done;
                 }
             }
@@ -159,7 +141,7 @@ static void zadd_generic(struct call *k, int flags)
             processed++;
         }
     }
-    zs_drop_if_empty(k, 1, o);
+    arg_key_drop_if_empty(k, 1, o);
 reply:
     if (flags & ZA_INCR) {
         if (processed)
@@ -187,11 +169,10 @@ static void zincrby_cmd(struct call *k)
 
 static void zscore_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = zs_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_ZSET, MISS_NULL, &o) < 0)
         return;
-    const struct zset_node *x = o ? zset_find(o->u.zset, k->argv[2], k->argl[2]) : NULL;
+    const struct zset_node *x = zset_find(o->u.zset, k->argv[2], k->argl[2]);
     if (x == NULL)
         reply_null(k->c);
     else
@@ -200,9 +181,8 @@ static void zscore_cmd(struct call *k)
 
 static void zmscore_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = zs_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_ZSET, MISS_GO, &o) < 0)
         return;
     reply_array(k->c, k->argc - 2);
     for (int i = 2; i < k->argc; i++) {
@@ -216,35 +196,27 @@ static void zmscore_cmd(struct call *k)
 
 static void zcard_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = zs_get(k, 1, 0, &bad);
-    if (bad)
-        return;
-    reply_int(k->c, o ? (long long)zset_len(o->u.zset) : 0);
+    arg_key_reply_len(k, 1, OBJ_ZSET);
 }
 
 static void zrem_cmd(struct call *k)
 {
-    int bad;
-    struct obj *o = zs_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_ZSET, MISS_ZERO, &o) < 0)
         return;
     long long n = 0;
-    if (o != NULL) {
-        for (int i = 2; i < k->argc && zset_len(o->u.zset) > 0; i++)
-            n += zset_remove(o->u.zset, k->argv[i], k->argl[i]);
-        zs_drop_if_empty(k, 1, o);
-    }
+    for (int i = 2; i < k->argc && zset_len(o->u.zset) > 0; i++)
+        n += zset_remove(o->u.zset, k->argv[i], k->argl[i]);
+    arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
 
 static void zs_rank(struct call *k, int rev)
 {
-    int bad;
-    struct obj *o = zs_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_ZSET, MISS_NULL, &o) < 0)
         return;
-    long r = o ? zset_rank(o->u.zset, k->argv[2], k->argl[2]) : -1;
+    long r = zset_rank(o->u.zset, k->argv[2], k->argl[2]);
     if (r < 0)
         reply_null(k->c);
     else
@@ -438,9 +410,8 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
     if (zr_parse(k, t, mini, maxi, &r) < 0)
         return;
 
-    int bad;
-    struct obj *o = zs_get(k, keyi, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, keyi, OBJ_ZSET, MISS_GO, &o) < 0)
         return;
     size_t a = 0, b = 0, first = 0, n = 0;
     if (o != NULL) {
@@ -457,9 +428,9 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
             zr_select(a, b, rev, offset, limit, &first, &n);
     }
     if (dsti) {
-        struct db *db = core_db(k->c);
+        struct db *db = cmd_db(k);
         if (n == 0) {
-            db_delete(db, k->argv[dsti], k->argl[dsti], core_now_ms(k->core));
+            db_delete(db, k->argv[dsti], k->argl[dsti], cmd_now(k));
         } else {
             struct obj *d = obj_new_zset();
             for (size_t i = 0; i < n; i++) {
@@ -518,13 +489,11 @@ static void zs_count(struct call *k, enum zr_type t)
     memset(&r, 0, sizeof(r));
     if (zr_parse(k, t, 2, 3, &r) < 0)
         return;
-    int bad;
-    struct obj *o = zs_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_ZSET, MISS_ZERO, &o) < 0)
         return;
     size_t a = 0, b = 0;
-    if (o != NULL)
-        zr_interval(o->u.zset, t, &r, &a, &b);
+    zr_interval(o->u.zset, t, &r, &a, &b);
     reply_int(k->c, (long long)(b - a));
 }
 
@@ -544,16 +513,14 @@ static void zs_remrange(struct call *k, enum zr_type t)
     memset(&r, 0, sizeof(r));
     if (zr_parse(k, t, 2, 3, &r) < 0)
         return;
-    int bad;
-    struct obj *o = zs_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_ZSET, MISS_ZERO, &o) < 0)
         return;
     size_t a = 0, b = 0;
-    if (o != NULL)
-        zr_interval(o->u.zset, t, &r, &a, &b);
+    zr_interval(o->u.zset, t, &r, &a, &b);
     if (b > a) {
         zset_remove_ranks(o->u.zset, a, b - 1);
-        zs_drop_if_empty(k, 1, o);
+        arg_key_drop_if_empty(k, 1, o);
     }
     reply_int(k->c, (long long)(b - a));
 }
@@ -587,11 +554,10 @@ static void zs_pop(struct call *k, int max)
             return;
         }
     }
-    int bad;
-    struct obj *o = zs_get(k, 1, 1, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_write(k, 1, OBJ_ZSET, MISS_EMPTY_ARRAY, &o) < 0)
         return;
-    if (o == NULL || count == 0) {
+    if (count == 0) {
         reply_array(k->c, 0);
         return;
     }
@@ -604,7 +570,7 @@ static void zs_pop(struct call *k, int max)
         zs_reply_pair(k->c, zset_at(z, at), nested);
         zset_remove_ranks(z, at, at);
     }
-    zs_drop_if_empty(k, 1, o);
+    arg_key_drop_if_empty(k, 1, o);
 }
 
 static void zpopmin_cmd(struct call *k)
@@ -622,22 +588,17 @@ static void zrandmember_cmd(struct call *k)
     int withscores;
     if (arg_rand_count(k, "withscores", &count, &withscores) < 0)
         return;
-    int bad;
-    struct obj *o = zs_get(k, 1, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, OBJ_ZSET, k->argc == 2 ? MISS_NULL : MISS_EMPTY_ARRAY, &o) < 0)
         return;
     uint64_t *rng = &k->core->rng;
     if (k->argc == 2) {
-        if (o == NULL) {
-            reply_null(k->c);
-            return;
-        }
         const struct zset_node *x =
             zset_at(o->u.zset, (size_t)(dict_rand(rng) % zset_len(o->u.zset)));
         reply_bulk(k->c, x->m, x->len);
         return;
     }
-    if (o == NULL || count == 0) {
+    if (count == 0) {
         reply_array(k->c, 0);
         return;
     }

@@ -266,8 +266,8 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
     struct zo_src *src = mem_alloc((size_t)n * sizeof(*src));
     int j = numi + 1;
     for (long i = 0; i < n; i++, j++) {
-        struct db *db = core_db(k->c);
-        const struct obj *o = db_lookup_read(db, k->argv[j], k->argl[j], core_now_ms(k->core));
+        struct db *db = cmd_db(k);
+        const struct obj *o = db_lookup_read(db, k->argv[j], k->argl[j], cmd_now(k));
         if (o != NULL && o->type != OBJ_ZSET && o->type != OBJ_SET) {
             reply_err(k->c, RT_WRONGTYPE);
             goto out;
@@ -336,7 +336,7 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
     if (dsti) {
         /* stored, -0 becomes 0 (zset.h), as in a listpack in Redis */
         if (len == 0) {
-            db_delete(core_db(k->c), k->argv[dsti], k->argl[dsti], core_now_ms(k->core));
+            db_delete(cmd_db(k), k->argv[dsti], k->argl[dsti], cmd_now(k));
         } else {
             struct obj *res = obj_new_zset();
             for (const struct dict_entry *e = dict_first(acc); e; e = dict_next(e))
@@ -419,26 +419,24 @@ static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const cha
         reply_double(c, x->score);
         zset_remove_ranks(z, at, at);
     }
-    if (zset_len(z) == 0)
-        db_delete(db, key, klen, now);
+    db_drop_if_empty(db, key, klen, o, now);
 }
 
-/* Looks the keys argv[first..first+n) up for a pop: the first sorted set
- * found, its argument index in *at; NULL when none. A key of another type
- * met first replies WRONGTYPE and sets *bad. */
-static struct obj *zo_pop_find(struct call *k, int first, long n, int *at, int *bad)
+/* Looks the keys argv[first..first+n) up for a pop: *o is the first sorted
+ * set found, its argument index in *at; NULL when none. Returns 0, or -1
+ * after the WRONGTYPE reply for a key of another type met first. */
+static int zo_pop_find(struct call *k, int first, long n, int *at, struct obj **o)
 {
-    *bad = 0;
+    *o = NULL;
     for (int i = first; i < first + n; i++) {
-        struct obj *o = arg_lookup(k, i, OBJ_ZSET, 1, bad);
-        if (*bad)
-            return NULL;
-        if (o != NULL) {
+        if (arg_key_write(k, i, OBJ_ZSET, MISS_GO, o) < 0)
+            return -1;
+        if (*o != NULL) {
             *at = i;
-            return o;
+            return 0;
         }
     }
-    return NULL;
+    return 0;
 }
 
 /* What a blocked pop waits to do (block_wait copies it). */
@@ -473,13 +471,12 @@ static void zo_timeout(struct client *c, const void *arg)
 static void zo_pop_or_block(struct call *k, int first, long n, int max, long long count, int nested,
                             int64_t deadline)
 {
-    int at = 0, bad;
-    struct obj *o = zo_pop_find(k, first, n, &at, &bad);
-    if (bad)
+    int at = 0;
+    struct obj *o;
+    if (zo_pop_find(k, first, n, &at, &o) < 0)
         return;
     if (o != NULL) {
-        zo_pop_reply(k->c, core_db(k->c), core_now_ms(k->core), k->argv[at], k->argl[at], o, max,
-                     count, nested);
+        zo_pop_reply(k->c, cmd_db(k), cmd_now(k), k->argv[at], k->argl[at], o, max, count, nested);
         return;
     }
     if (deadline < 0 || !block_allowed(k->c)) {
@@ -505,15 +502,14 @@ static void bzmpop_cmd(struct call *k)
     int max;
     int64_t deadline;
     /* the timeout is read last, as in Redis */
-    if (arg_mpop(k, 2, "min", "max", &n, &max, &count) == 0 &&
-        block_timeout_arg(k, 1, &deadline) == 0)
+    if (arg_mpop(k, 2, "min", "max", &n, &max, &count) == 0 && arg_timeout(k, 1, &deadline) == 0)
         zo_pop_or_block(k, 3, (long)n, max, count, 1, deadline);
 }
 
 static void bzpop_generic(struct call *k, int max)
 {
     int64_t deadline;
-    if (block_timeout_arg(k, k->argc - 1, &deadline) == 0)
+    if (arg_timeout(k, k->argc - 1, &deadline) == 0)
         zo_pop_or_block(k, 1, k->argc - 2, max, 1, 0, deadline);
 }
 

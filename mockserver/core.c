@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "block.h"
-#include "cmd.h"
 #include "mem.h"
 #include "pubsub.h"
 #include "watch.h"
@@ -29,7 +28,6 @@ void core_init(struct core *core)
     core->next_client_id = 1;
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;
-    core->cmd_calls = mem_calloc((size_t)cmd_id_count(), sizeof(uint64_t));
 }
 
 void core_destroy(struct core *core)
@@ -48,6 +46,7 @@ void core_destroy(struct core *core)
         free(core->cfg.soft[i]);
     free(core->cmd_calls);
     core->cmd_calls = NULL;
+    core->ncmd_calls = 0;
 }
 
 int64_t core_now_ms(const struct core *core)
@@ -133,7 +132,7 @@ void core_reset_stats(struct core *core)
     memset(&core->st, 0, sizeof(core->st));
     core->st.conn_peak = core->nclients;
     if (core->cmd_calls)
-        memset(core->cmd_calls, 0, (size_t)cmd_id_count() * sizeof(uint64_t));
+        memset(core->cmd_calls, 0, core->ncmd_calls * sizeof(uint64_t));
     for (int i = 0; i < DB_COUNT; i++)
         core->db[i].hits = core->db[i].misses = core->db[i].expired = 0;
 }

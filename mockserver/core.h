@@ -4,7 +4,13 @@
  * command; they append replies to client->out and never touch sockets. The
  * network side (server.c) owns the sockets, fills client->in, runs commands
  * through cmd_dispatch and writes client->out. That split lets unit tests
- * run commands on a client that has no socket at all. */
+ * run commands on a client that has no socket at all.
+ *
+ * Depends on: the keyspace (db.h), buffers, the RESP parser, the clock and
+ * the output-buffer limits (obuf.h); core.c also calls the registries it
+ * owns and frees -- WATCH (watch.h), blocked clients (block.h), Pub/Sub
+ * (pubsub.h) -- and nothing of the command layer (cmd.h): the per-command
+ * counters are sized by cmd.c. */
 #ifndef MOCKREDIS_CORE_H
 #define MOCKREDIS_CORE_H
 
@@ -119,7 +125,11 @@ struct core {
     struct db db[DB_COUNT];
     struct core_cfg cfg;
     struct core_stats st;
-    uint64_t *cmd_calls; /* per command id, see cmd.h */
+    /* Calls per command id: allocated by cmd.c at the first command (it
+     * knows how many ids there are, cmd.h), ncmd_calls entries; zeroed by
+     * core_reset_stats, freed by core_destroy. NULL before. */
+    uint64_t *cmd_calls;
+    size_t ncmd_calls;
     struct client *clients;
     size_t nclients;
     uint64_t next_client_id;

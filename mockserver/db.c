@@ -6,6 +6,7 @@
  * for free. */
 #include "db.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,14 @@ int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms)
         return 0;
     db__remove(db, dict_find(db->keys, key, klen));
     return 1;
+}
+
+void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct obj *o,
+                      int64_t now_ms)
+{
+    assert(o->type != OBJ_STRING);
+    if (obj_len(o) == 0)
+        db_delete(db, key, klen, now_ms);
 }
 
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)

@@ -55,6 +55,11 @@ struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t 
 void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl);
 /* Deletes key. Returns 1 if a live value was deleted, 0 if there was none. */
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* Deletes key when o, the list, hash, set or sorted set stored there, has
+ * no element left: Redis never keeps an empty collection. The delete is a
+ * keyspace change (on_change) like any other. */
+void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct obj *o,
+                      int64_t now_ms);
 /* Removes key and hands its value (TTL included) to the caller; NULL if none. */
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms);
 

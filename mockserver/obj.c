@@ -98,6 +98,18 @@ const char *obj_type_name(enum obj_type t)
     return "none";
 }
 
+size_t obj_len(const struct obj *o)
+{
+    switch (o->type) {
+    case OBJ_STRING: return o->u.str.len;
+    case OBJ_LIST: return deque_len(o->u.list);
+    case OBJ_HASH: return dict_size(o->u.hash);
+    case OBJ_SET: return dict_size(o->u.set);
+    case OBJ_ZSET: return zset_len(o->u.zset);
+    }
+    return 0;
+}
+
 struct obj_str *obj_str_new(const void *p, size_t len)
 {
     struct obj_str *s = mem_alloc(sizeof(*s) + len + 1);

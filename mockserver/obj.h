@@ -47,6 +47,9 @@ void obj_free(struct obj *o);
 void obj_string_set(struct obj *o, const void *p, size_t len);
 /* Redis's TYPE names: "string", "list", "hash", "set", "zset". */
 const char *obj_type_name(enum obj_type t);
+/* The number of elements of a list, hash, set or sorted set; a string's
+ * length in bytes. */
+size_t obj_len(const struct obj *o);
 /* A 64-bit digest of the type, TTL and contents (in their order): two
  * values with the same digest are, in practice, the same. NULL is 0. */
 uint64_t obj_digest(const struct obj *o);

@@ -88,9 +88,8 @@ struct obj *scan_start(struct call *k, enum obj_type t, struct scan_args *a)
 {
     if (scan_cursor(k, 2, &a->cursor) < 0)
         return NULL;
-    int bad;
-    struct obj *o = arg_lookup(k, 1, t, 0, &bad);
-    if (bad)
+    struct obj *o;
+    if (arg_key_read(k, 1, t, MISS_GO, &o) < 0)
         return NULL;
     if (o == NULL) {
         scan_reply_cursor(k->c, 0);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "core.h"
 #include "dict.h"
 #include "mem.h"
@@ -192,10 +191,10 @@ void watch_destroy(struct core *core)
     core->watched = NULL;
 }
 
-void watch_before(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
-                  char **argv, const size_t *argl)
+void watch_before(struct core *core, struct client *c, unsigned kind, int argc, char **argv,
+                  const size_t *argl)
 {
-    if (!(cmd->flags & CMD_WRITE) || (cmd->flags & CMD_SIGNALS) || core->watched == NULL ||
+    if (!(kind & WATCH_WRITES) || (kind & WATCH_SIGNALS) || core->watched == NULL ||
         dict_size(core->watched) == 0)
         return;
     for (int i = 1; i < argc; i++) {
@@ -209,8 +208,8 @@ void watch_before(struct core *core, struct client *c, const struct cmd_def *cmd
     }
 }
 
-void watch_after(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
-                 char **argv, const size_t *argl, size_t out_len)
+void watch_after(struct core *core, struct client *c, unsigned kind, int argc, char **argv,
+                 const size_t *argl, size_t out_len)
 {
     if (core->watched == NULL || dict_size(core->watched) == 0)
         return;
@@ -222,7 +221,7 @@ void watch_after(struct core *core, struct client *c, const struct cmd_def *cmd,
         if (obj_digest(db_peek(db_of_entry(core, e), e->key + 1, e->klen - 1)) != w->before)
             touch(core, w, 0);
     }
-    if (!(cmd->flags & CMD_TOUCH) || argc < 2)
+    if (!(kind & WATCH_TOUCHES) || argc < 2)
         return;
     if (c->out.len > out_len && c->out.p[out_len] == '-')
         return; /* the call failed */

@@ -25,7 +25,12 @@
  *
  * Nothing is hooked while nobody watches: core_listen_update installs the
  * keyspace listener with the first WATCH and removes it with the last
- * watched key (unless a blocked client needs it, block.h). */
+ * watched key (unless a blocked client needs it, block.h).
+ *
+ * Depends on: core.h (struct core holds the watched keys, struct client
+ * its dirty flag), the keyspace (db.h: db_peek, db_state) and obj_digest,
+ * the dict. Not on the command layer: what it needs of a command comes as
+ * a WATCH_* mask (below). */
 #ifndef MOCKREDIS_WATCH_H
 #define MOCKREDIS_WATCH_H
 
@@ -33,7 +38,6 @@
 
 struct core;
 struct client;
-struct cmd_def;
 
 /* Watches key in the client's current database (again: no-op). */
 void watch_key(struct core *core, struct client *c, const char *key, size_t klen);
@@ -54,16 +58,24 @@ void watch_changed(struct core *core, int dbi, const char *key, size_t klen);
  * fails. */
 void watch_touch(struct core *core, int dbi, const char *key, size_t klen);
 
-/* Around one command of client c (argv[1..argc) may name watched keys):
- * watch_before digests the watched keys among them when cmd writes,
- * watch_after touches those whose digest changed, and the first key of a
- * CMD_TOUCH command when the reply written since out_len is no error. */
-void watch_before(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
-                  char **argv, const size_t *argl);
-void watch_after(struct core *core, struct client *c, const struct cmd_def *cmd, int argc,
-                 char **argv, const size_t *argl, size_t out_len);
+/* What WATCH needs to know of the command being run: a mask of these
+ * (cmd.c derives it from the command's CMD_WRITE, CMD_TOUCH and
+ * CMD_SIGNALS flags, cmd.h). */
+#define WATCH_WRITES  (1u << 0) /* it may change the keys it names */
+#define WATCH_TOUCHES (1u << 1) /* a call that succeeds changes its first key */
+#define WATCH_SIGNALS (1u << 2) /* it calls watch_touch itself: no digests */
 
-/* For a command flagged CMD_SIGNALS, which tells WATCH itself what it
+/* Around one command of client c (argv[1..argc) may name watched keys),
+ * kind a mask of WATCH_* for it: watch_before digests the watched keys
+ * among them when it WATCH_WRITES (and not WATCH_SIGNALS), watch_after
+ * touches those whose digest changed, and the first key of a
+ * WATCH_TOUCHES command when the reply written since out_len is no error. */
+void watch_before(struct core *core, struct client *c, unsigned kind, int argc, char **argv,
+                  const size_t *argl);
+void watch_after(struct core *core, struct client *c, unsigned kind, int argc, char **argv,
+                 const size_t *argl, size_t out_len);
+
+/* For a command flagged CMD_SIGNALS (WATCH_SIGNALS), which tells WATCH itself what it
  * changed as Redis's signalModifiedKey does: watch_before and watch_after
  * take no digests for it, and it calls watch_touch for each key it counts
  * as changed. Keyspace events during its

@@ -4,7 +4,9 @@
  * local). With a password set, every command in the table, each subcommand
  * and the MOCK namespace included, must answer NOAUTH before AUTH, except
  * the four Redis lets through (AUTH, HELLO, QUIT, RESET); cmd_check must
- * agree with what cmd_dispatch does. */
+ * agree with what cmd_dispatch does. The lookup idiom (arg_key_read,
+ * arg_key_write, arg_key_drop_if_empty) keeps its header's contract, and
+ * the per-command counters are sized by cmd.c at the first command. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,12 +188,112 @@ static void test_mock_mode(void **state)
     core_destroy(&core);
 }
 
+/* The reply c got since the last call, as a string the caller frees. */
+static char *take_out(struct client *c)
+{
+    char *r = mem_strdup(c->out.p ? c->out.p : "");
+    buf_clear(&c->out);
+    return r;
+}
+
+static void test_key_lookup(void **state)
+{
+    (void)state;
+    struct core core;
+    cmd_init();
+    core_init(&core);
+    struct client *c = core_client_new(&core);
+    struct resp_argv *a = resp_split_args("X list str missing", 18);
+    struct call k = {&core, c, NULL, a->argc, a->argv, a->argl, a};
+    struct db *db = cmd_db(&k);
+    free(dispatch(&core, c, "RPUSH list a"));
+    free(dispatch(&core, c, "SET str s"));
+    static const struct {
+        enum arg_miss miss;
+        const char *reply;
+    } misses[] = {
+        {MISS_NULL, "$-1\r\n"},       {MISS_NULL_ARRAY, "*-1\r\n"}, {MISS_ZERO, ":0\r\n"},
+        {MISS_EMPTY_ARRAY, "*0\r\n"}, {MISS_EMPTY_SET, "*0\r\n"},   {MISS_EMPTY_BULK, "$0\r\n\r\n"},
+        {MISS_OK, "+OK\r\n"},
+    };
+    struct obj *o = (struct obj *)&core; /* anything but NULL */
+    for (size_t i = 0; i < sizeof(misses) / sizeof(misses[0]); i++) {
+        uint64_t misses_before = db->misses;
+        assert_int_equal(arg_key_read(&k, 3, OBJ_LIST, misses[i].miss, &o), -1);
+        assert_null(o);
+        assert_int_equal(db->misses, misses_before + 1); /* a read counts */
+        char *r = take_out(c);
+        assert_string_equal(r, misses[i].reply);
+        free(r);
+    }
+    char want[128];
+    snprintf(want, sizeof(want), "-%s\r\n", rtext[RT_NOSUCHKEY]);
+    uint64_t misses_before = db->misses;
+    assert_int_equal(arg_key_write(&k, 3, OBJ_LIST, MISS_NOSUCHKEY, &o), -1);
+    assert_int_equal(db->misses, misses_before); /* a write does not */
+    char *r = take_out(c);
+    assert_string_equal(r, want);
+    free(r);
+    /* going on: nothing written */
+    assert_int_equal(arg_key_read(&k, 3, OBJ_LIST, MISS_GO, &o), 0);
+    assert_null(o);
+    assert_int_equal(arg_key_read(&k, 1, OBJ_LIST, MISS_NULL, &o), 0);
+    assert_non_null(o);
+    assert_int_equal(obj_len(o), 1);
+    assert_int_equal(c->out.len, 0);
+    /* another type: WRONGTYPE, whatever the miss */
+    snprintf(want, sizeof(want), "-%s\r\n", rtext[RT_WRONGTYPE]);
+    assert_int_equal(arg_key_write(&k, 2, OBJ_LIST, MISS_CREATE, &o), -1);
+    assert_null(o);
+    r = take_out(c);
+    assert_string_equal(r, want);
+    free(r);
+    /* MISS_CREATE stores an empty value, which drop_if_empty deletes */
+    assert_int_equal(arg_key_write(&k, 3, OBJ_ZSET, MISS_CREATE, &o), 0);
+    assert_non_null(o);
+    assert_int_equal(o->type, OBJ_ZSET);
+    assert_ptr_equal(db_lookup(db, "missing", 7, cmd_now(&k)), o);
+    arg_key_drop_if_empty(&k, 3, o);
+    assert_null(db_lookup(db, "missing", 7, cmd_now(&k)));
+    /* a list that still has an element stays */
+    assert_int_equal(arg_key_write(&k, 1, OBJ_LIST, MISS_GO, &o), 0);
+    arg_key_drop_if_empty(&k, 1, o);
+    assert_non_null(db_lookup(db, "list", 4, cmd_now(&k)));
+    assert_int_equal(c->out.len, 0);
+    resp_argv_free(a);
+    core_destroy(&core);
+}
+
+/* The call counters belong to cmd.c: none before the first command, then
+ * one per call, zeroed by core_reset_stats. */
+static void test_call_counters(void **state)
+{
+    (void)state;
+    struct core core;
+    cmd_init();
+    core_init(&core);
+    const struct cmd_def *ping = cmd_lookup("ping", 4);
+    assert_null(core.cmd_calls);
+    assert_int_equal(cmd_calls_of(&core, ping), 0);
+    core_reset_stats(&core);
+    struct client *c = core_client_new(&core);
+    free(dispatch(&core, c, "PING"));
+    free(dispatch(&core, c, "PING"));
+    assert_int_equal(core.ncmd_calls, (size_t)cmd_id_count());
+    assert_int_equal(cmd_calls_of(&core, ping), 2);
+    core_reset_stats(&core);
+    assert_int_equal(cmd_calls_of(&core, ping), 0);
+    core_destroy(&core);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_command_needs_auth),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_mock_mode),
+        cmocka_unit_test(test_key_lookup),
+        cmocka_unit_test(test_call_counters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
