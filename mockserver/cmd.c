@@ -616,6 +616,16 @@ int cmd_getkeys_sort(int argc, char **argv, struct cmd_keyref *out, int max)
     return 1 + (store != 0);
 }
 
+int cmd_getkeys_sort_ro(int argc, char **argv, struct cmd_keyref *out, int max)
+{
+    /* SORT_RO has no STORE: only the sorted key (BY and GET patterns name
+     * keys derived from its content, which no key spec can tell). */
+    (void)argc;
+    (void)argv;
+    keyref(out, max, 0, 1, KS_RO | KS_ACCESS);
+    return 1;
+}
+
 int cmd_getkeys_set(int argc, char **argv, struct cmd_keyref *out, int max)
 {
     unsigned flags = KS_OW | KS_UPDATE;

@@ -261,8 +261,8 @@ int cmd_getkeys(const struct cmd_def *d, int argc, char **argv, const size_t *ar
                 struct cmd_keyref *out, int max);
 /* Whether d has keys at all (Redis's doesCommandHaveKeys). */
 int cmd_has_keys(const struct cmd_def *d);
-/* The getkeys procedures of SORT/SORT_RO, SET and BITFIELD. */
-cmd_getkeys_fn cmd_getkeys_sort, cmd_getkeys_set, cmd_getkeys_bitfield;
+/* The getkeys procedures of SORT, SORT_RO, SET and BITFIELD. */
+cmd_getkeys_fn cmd_getkeys_sort, cmd_getkeys_sort_ro, cmd_getkeys_set, cmd_getkeys_bitfield;
 
 /* Runs one command for client c and appends its reply to c->out. Takes
  * ownership of argv (it is freed, or kept in the MULTI queue). A command

@@ -574,7 +574,7 @@ struct cmd_def cmd_sort_table[] = {
           {.name = "sorting", .type = ARG_PURE_TOKEN, .token = "ALPHA", .aflags = ARGF_OPTIONAL},
           {.name = "destination", .type = ARG_KEY, ARG_KS(2), .token = "STORE", .aflags = ARGF_OPTIONAL}),
      .summary = "Sort the elements in a list, set or sorted set"},
-    {.name = "sort_ro", .fn = sort_ro_cmd, .getkeys = cmd_getkeys_sort,
+    {.name = "sort_ro", .fn = sort_ro_cmd, .getkeys = cmd_getkeys_sort_ro,
      .arity = -2, .rflags = RF_READONLY | RF_MOVABLEKEYS,
      .acl = CAT_READ | CAT_SET | CAT_SORTEDSET | CAT_LIST | CAT_SLOW | CAT_DANGEROUS,
      .first = 1, .last = 1, .step = 1,

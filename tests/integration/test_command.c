@@ -77,6 +77,11 @@ static void ct_info_fields(const struct buf *r, const char **p, size_t *len, int
     assert_int_equal(n, 1);
     const char *e = r->p + off;
     size_t elen = r->len - off;
+    *p = e;
+    *len = elen;
+    *container = 0;
+    if (e[0] != '*' && e[0] != '~')
+        return; /* null: an unknown name, compared as it is */
     size_t f = ct_header(e, &n);
     assert_int_equal(n, 10);
     for (int i = 0; i < 9; i++)
@@ -84,7 +89,6 @@ static void ct_info_fields(const struct buf *r, const char **p, size_t *len, int
     long long subs;
     ct_header(e + f, &subs);
     *container = subs > 0;
-    *p = e;
     *len = *container ? f : elen;
 }
 
