@@ -756,7 +756,7 @@ struct cmd_def cmd_conn_table[] = {
      .acl = CAT_SLOW,
      .since = "2.4.0", .group = "connection",
      .complexity = "Depends on subcommand.",
-     .summary = "A container for client connection commands."},
+     .summary = "Groups the commands about client connections."},
     {.name = NULL},
 };
 // clang-format on

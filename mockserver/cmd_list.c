@@ -990,7 +990,7 @@ struct cmd_def cmd_list_table[] = {
            SUBARGS({.name = "left", .type = ARG_PURE_TOKEN, .token = "LEFT"},
                    {.name = "right", .type = ARG_PURE_TOKEN, .token = "RIGHT"})},
           {.name = "count", .type = ARG_INTEGER, .token = "COUNT", .aflags = ARGF_OPTIONAL}),
-     .summary = "Pop elements from a list"},
+     .summary = "Pops elements from the first non-empty list of several."},
     {.name = "blmpop", .fn = blmpop_cmd,
      .arity = -5, .rflags = RF_WRITE | RF_BLOCKING | RF_MOVABLEKEYS,
      .acl = CAT_WRITE | CAT_LIST | CAT_SLOW | CAT_BLOCKING,
@@ -1004,7 +1004,7 @@ struct cmd_def cmd_list_table[] = {
            SUBARGS({.name = "left", .type = ARG_PURE_TOKEN, .token = "LEFT"},
                    {.name = "right", .type = ARG_PURE_TOKEN, .token = "RIGHT"})},
           {.name = "count", .type = ARG_INTEGER, .token = "COUNT", .aflags = ARGF_OPTIONAL}),
-     .summary = "Pop elements from a list, or block until one is available"},
+     .summary = "Pops elements from the first non-empty list of several, waiting for one when all are empty."},
     {.name = NULL},
 };
 // clang-format on

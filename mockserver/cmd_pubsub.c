@@ -277,13 +277,13 @@ struct cmd_def cmd_pubsub_table[] = {
      .complexity = "O(N) where N is the number of clients subscribed to the receiving shard channel.",
      ARGS({.name = "shardchannel", .type = ARG_STRING},
           {.name = "message", .type = ARG_STRING}),
-     .summary = "Post a message to a shard channel"},
+     .summary = "Sends a message to the subscribers of a shard channel."},
     {.name = "pubsub", .subs = pubsub_subs,
      .arity = -2,
      .acl = CAT_SLOW,
      .since = "2.8.0", .group = "pubsub",
      .complexity = "Depends on subcommand.",
-     .summary = "A container for Pub/Sub commands."},
+     .summary = "Groups the commands that inspect Pub/Sub channels and patterns."},
     {.name = NULL},
 };
 // clang-format on

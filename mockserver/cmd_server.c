@@ -1483,7 +1483,7 @@ static struct cmd_def slowlog_subs[] = {
      .acl = CAT_SLOW,
      .since = "6.2.0", .group = "server",
      .complexity = "O(1)",
-     .summary = "Show helpful text about the different subcommands."},
+     .summary = "Lists the SLOWLOG subcommands."},
     {.name = NULL},
 };
 // clang-format on
@@ -1503,7 +1503,7 @@ struct cmd_def cmd_server_table[] = {
      .acl = CAT_SLOW,
      .since = "2.0.0", .group = "server",
      .complexity = "Depends on subcommand.",
-     .summary = "A container for server configuration commands."},
+     .summary = "Groups the commands that read and change the configuration."},
     {.name = "dbsize", .fn = dbsize_cmd,
      .arity = 1, .rflags = RF_READONLY | RF_FAST,
      .acl = CAT_KEYSPACE | CAT_READ | CAT_FAST,
@@ -1544,7 +1544,7 @@ struct cmd_def cmd_server_table[] = {
      .since = "1.0.0", .group = "server",
      .complexity = "Depends on subcommand.",
      .doc_flags = DOC_SYSCMD,
-     .summary = "A container for debugging commands."},
+     .summary = "Groups the debugging commands (mockredis knows SLEEP and HELP)."},
     {.name = "time", .fn = time_cmd,
      .arity = 1, .rflags = RF_LOADING | RF_STALE | RF_FAST,
      .acl = CAT_FAST,
@@ -1601,7 +1601,7 @@ struct cmd_def cmd_server_table[] = {
      .acl = CAT_SLOW,
      .since = "2.2.12", .group = "server",
      .complexity = "Depends on subcommand.",
-     .summary = "A container for slow log commands."},
+     .summary = "Groups the commands about the slow log."},
     {.name = NULL},
 };
 // clang-format on

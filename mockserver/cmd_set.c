@@ -582,7 +582,7 @@ struct cmd_def cmd_set_table[] = {
      .complexity = "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
      ARGS({.name = "key", .type = ARG_KEY, ARG_KS(0)},
           {.name = "count", .type = ARG_INTEGER, .since = "2.6.0", .aflags = ARGF_OPTIONAL}),
-     .summary = "Get one or multiple random members from a set."},
+     .summary = "Picks random members of a set without removing them."},
     {.name = "smove", .fn = smove_cmd,
      .arity = 4, .rflags = RF_WRITE | RF_FAST,
      .acl = CAT_WRITE | CAT_SET | CAT_FAST,

@@ -573,7 +573,7 @@ struct cmd_def cmd_sort_table[] = {
                    {.name = "desc", .type = ARG_PURE_TOKEN, .token = "DESC"})},
           {.name = "sorting", .type = ARG_PURE_TOKEN, .token = "ALPHA", .aflags = ARGF_OPTIONAL},
           {.name = "destination", .type = ARG_KEY, ARG_KS(2), .token = "STORE", .aflags = ARGF_OPTIONAL}),
-     .summary = "Sort the elements in a list, set or sorted set"},
+     .summary = "Sorts a list, set or sorted set, optionally storing the result."},
     {.name = "sort_ro", .fn = sort_ro_cmd, .getkeys = cmd_getkeys_sort_ro,
      .arity = -2, .rflags = RF_READONLY | RF_MOVABLEKEYS,
      .acl = CAT_READ | CAT_SET | CAT_SORTEDSET | CAT_LIST | CAT_SLOW | CAT_DANGEROUS,
@@ -592,7 +592,7 @@ struct cmd_def cmd_sort_table[] = {
            SUBARGS({.name = "asc", .type = ARG_PURE_TOKEN, .token = "ASC"},
                    {.name = "desc", .type = ARG_PURE_TOKEN, .token = "DESC"})},
           {.name = "sorting", .type = ARG_PURE_TOKEN, .token = "ALPHA", .aflags = ARGF_OPTIONAL}),
-     .summary = "Sort the elements in a list, set or sorted set. Read-only variant of SORT."},
+     .summary = "Sorts a list, set or sorted set without storing anything."},
     {.name = NULL},
 };
 // clang-format on
