@@ -15,7 +15,13 @@
  * (arg_*), the key lookup idiom (arg_key_*: the value of one type, or the
  * command's reply for a missing key or WRONGTYPE) and the per-command call
  * counters, which cmd.c sizes at the first command since only it knows how
- * many command ids there are. */
+ * many command ids there are.
+ *
+ * The rows (cmd.h) carry Redis's flags; cmd_init derives our CMD_WRITE,
+ * CMD_NOAUTH and CMD_NOMULTI from them once. cmd_getkeys finds a call's
+ * keys from the row's key specs the way Redis 7.0's getKeysUsingKeySpecs
+ * does (COMMAND GETKEYS), or with one of the three procedures below for the
+ * commands whose specs Redis does not trust (SORT, SET, BITFIELD). */
 #include "cmd.h"
 
 #include <assert.h>
@@ -43,8 +49,50 @@ static struct cmd_def *tables[] = {
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
+const char *const cmd_rflag_names[RF__COUNT] = {
+    "pubsub",
+    "write",
+    "denyoom",
+    "readonly",
+    "admin",
+    "noscript",
+    "loading",
+    "stale",
+    "no_async_loading",
+    "blocking",
+    "fast",
+    "skip_slowlog",
+    "no_auth",
+    "no_multi",
+    "allow_busy",
+    "skip_monitor",
+    "no_mandatory_keys",
+    "movablekeys",
+    "asking",
+};
+const char *const cmd_cat_names[CAT__COUNT] = {
+    "pubsub", "keyspace", "write",     "read",     "geo",        "stream",      "hash",
+    "string", "set",      "sortedset", "list",     "bitmap",     "hyperloglog", "admin",
+    "slow",   "fast",     "dangerous", "blocking", "connection", "transaction", "scripting",
+};
+const char *const cmd_ksflag_names[KS__COUNT] = {
+    "not_key", "RW",     "RO",         "access",         "OW", "insert", "update",
+    "RM",      "delete", "incomplete", "variable_flags",
+};
+
 static const struct cmd_def **index_;
 static int nindex, nids;
+
+/* Our internal flags that restate Redis's. */
+static void derive_flags(struct cmd_def *d)
+{
+    if (d->rflags & RF_WRITE)
+        d->flags |= CMD_WRITE;
+    if (d->rflags & RF_NO_AUTH)
+        d->flags |= CMD_NOAUTH;
+    if (d->rflags & RF_NO_MULTI)
+        d->flags |= CMD_NOMULTI;
+}
 
 static int by_name(const void *a, const void *b)
 {
@@ -67,9 +115,13 @@ void cmd_init(void)
         for (struct cmd_def *d = tables[t]; d->name; d++) {
             index_[nindex++] = d;
             d->id = id++;
-            if (d->subs)
-                for (struct cmd_def *s = d->subs; s->name; s++)
+            derive_flags(d);
+            if (d->subs) {
+                for (struct cmd_def *s = d->subs; s->name; s++) {
                     s->id = id++;
+                    derive_flags(s);
+                }
+            }
         }
     }
     nids = id;
@@ -124,6 +176,14 @@ static const struct cmd_def *sub_lookup(const struct cmd_def *parent, const char
         if (name_cmp(name, len, s->name) == 0)
             return s;
     return NULL;
+}
+
+const struct cmd_def *cmd_lookup_argv(int argc, char **argv, const size_t *argl)
+{
+    const struct cmd_def *d = argc > 0 ? cmd_lookup(argv[0], argl[0]) : NULL;
+    if (d != NULL && d->subs != NULL && argc >= 2)
+        d = sub_lookup(d, argv[1], argl[1]);
+    return d;
 }
 
 void cmd_each(void (*fn)(const struct cmd_def *cmd, void *ud), void *ud)
@@ -555,4 +615,169 @@ void arg_store(struct call *k, int i, struct obj *o)
     db_set(db, k->argv[i], k->argl[i], o, 0);
     if (existed)
         block_hush(k->core, 0);
+}
+
+/* ---- keys of a call: COMMAND GETKEYS ------------------------------------------------ */
+
+int cmd_has_keys(const struct cmd_def *d)
+{
+    if (d->getkeys != NULL)
+        return 1;
+    for (const struct cmd_keyspec *ks = d->keyspecs; ks && ks->bs; ks++)
+        if (!(ks->flags & KS_NOT_KEY))
+            return 1;
+    return 0;
+}
+
+/* Where spec ks's keys are in argv: *first, *last and *step, or -1 when the
+ * arguments do not fit it. 0 keys (a keyword that is absent) is 0 with
+ * *first 0. */
+static int spec_range(const struct cmd_keyspec *ks, int argc, char **argv, const size_t *argl,
+                      int *first, int *last, int *step)
+{
+    *first = 0;
+    if (ks->bs == KS_BS_INDEX) {
+        *first = ks->bs_pos;
+    } else if (ks->bs == KS_BS_KEYWORD) {
+        int from = ks->bs_pos > 0 ? ks->bs_pos : argc + ks->bs_pos;
+        int to = ks->bs_pos > 0 ? argc - 1 : 1;
+        for (int i = from; i != to; i = from <= to ? i + 1 : i - 1) {
+            if (i >= argc || i < 1)
+                break;
+            if (strcasecmp(argv[i], ks->bs_keyword) == 0) {
+                *first = i + 1;
+                break;
+            }
+        }
+        if (*first == 0)
+            return 0;
+    } else {
+        return -1;
+    }
+    if (ks->fk == KS_FK_RANGE) {
+        *step = ks->fk_b;
+        if (ks->fk_a >= 0)
+            *last = *first + ks->fk_a;
+        else if (ks->fk_c == 0)
+            *last = argc + ks->fk_a;
+        else
+            *last = *first + ((argc - *first) / ks->fk_c + ks->fk_a);
+    } else if (ks->fk == KS_FK_KEYNUM) {
+        long long n;
+        *step = ks->fk_c;
+        if (ks->fk_a >= argc - *first)
+            return -1;
+        int ni = *first + ks->fk_a;
+        if (!util_str2ll(argv[ni], argl[ni], &n) || n < 0 || n > INT_MAX)
+            return -1;
+        *first += ks->fk_b;
+        *last = *first + (int)n - 1;
+    } else {
+        return -1;
+    }
+    if (*last >= argc || *last < *first || *first >= argc)
+        return -1;
+    return 0;
+}
+
+static int getkeys_specs(const struct cmd_def *d, int argc, char **argv, const size_t *argl,
+                         struct cmd_keyref *out, int max)
+{
+    int n = 0;
+    for (const struct cmd_keyspec *ks = d->keyspecs; ks && ks->bs; ks++) {
+        int first, last, step;
+        if (ks->flags & KS_NOT_KEY)
+            continue;
+        if (spec_range(ks, argc, argv, argl, &first, &last, &step) < 0)
+            return -1;
+        for (int i = first; first > 0 && i <= last; i += step) {
+            if (n < max) {
+                out[n].pos = i;
+                out[n].flags = ks->flags;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+int cmd_getkeys(const struct cmd_def *d, int argc, char **argv, const size_t *argl,
+                struct cmd_keyref *out, int max)
+{
+    int n = -1;
+    int varflags = 0;
+    for (const struct cmd_keyspec *ks = d->keyspecs; ks && ks->bs; ks++)
+        varflags |= (ks->flags & KS_VARIABLE_FLAGS) != 0;
+    /* Like Redis: the key specs unless their flags vary with the arguments,
+     * the command's procedure when the specs cannot tell. */
+    if (!varflags)
+        n = getkeys_specs(d, argc, argv, argl, out, max);
+    if (n < 0 && d->getkeys != NULL)
+        n = d->getkeys(argc, argv, out, max);
+    return n;
+}
+
+static void keyref(struct cmd_keyref *out, int max, int i, int pos, unsigned flags)
+{
+    if (i < max) {
+        out[i].pos = pos;
+        out[i].flags = flags;
+    }
+}
+
+int cmd_getkeys_sort(int argc, char **argv, struct cmd_keyref *out, int max)
+{
+    /* The sorted key, then the last STORE's destination (LIMIT takes two
+     * arguments, GET and BY one, as SORT parses them). */
+    int store = 0;
+    keyref(out, max, 0, 1, KS_RO | KS_ACCESS);
+    for (int i = 2; i < argc; i++) {
+        if (strcasecmp(argv[i], "limit") == 0) {
+            i += 2;
+        } else if (strcasecmp(argv[i], "get") == 0 || strcasecmp(argv[i], "by") == 0) {
+            i += 1;
+        } else if (strcasecmp(argv[i], "store") == 0 && i + 1 < argc) {
+            store = i + 1;
+        }
+    }
+    if (store)
+        keyref(out, max, 1, store, KS_OW | KS_UPDATE);
+    return 1 + (store != 0);
+}
+
+int cmd_getkeys_sort_ro(int argc, char **argv, struct cmd_keyref *out, int max)
+{
+    /* SORT_RO has no STORE: only the sorted key (BY and GET patterns name
+     * keys derived from its content, which no key spec can tell). */
+    (void)argc;
+    (void)argv;
+    keyref(out, max, 0, 1, KS_RO | KS_ACCESS);
+    return 1;
+}
+
+int cmd_getkeys_set(int argc, char **argv, struct cmd_keyref *out, int max)
+{
+    unsigned flags = KS_OW | KS_UPDATE;
+    for (int i = 3; i < argc; i++)
+        if (strcasecmp(argv[i], "get") == 0)
+            flags = KS_RW | KS_ACCESS | KS_UPDATE;
+    keyref(out, max, 0, 1, flags);
+    return 1;
+}
+
+int cmd_getkeys_bitfield(int argc, char **argv, struct cmd_keyref *out, int max)
+{
+    /* Read-only when every operation is a complete GET or OVERFLOW. */
+    int ro = 1;
+    for (int i = 2; i < argc && ro; i++) {
+        int rest = argc - i - 1;
+        if (strcasecmp(argv[i], "get") == 0 && rest >= 2)
+            i += 2;
+        else if (strcasecmp(argv[i], "overflow") == 0 && rest >= 1)
+            i += 1;
+        else
+            ro = 0;
+    }
+    keyref(out, max, 0, 1, ro ? KS_RO | KS_ACCESS : KS_RW | KS_ACCESS | KS_UPDATE);
+    return 1;
 }

@@ -2,7 +2,14 @@
  *
  * Each command family lives in its own file (cmd_string.c, cmd_keys.c, ...)
  * and exports a table of struct cmd_def ending with an entry whose name is
- * NULL. cmd_dispatch checks a command the way Redis 7 does, in Redis's order
+ * NULL. A row holds everything about one command (or subcommand): its
+ * handler and our internal flags, and Redis 7.0.15's facts about it, the
+ * ones COMMAND INFO and COMMAND DOCS answer (arity, flags, ACL categories,
+ * key positions and key specs, tips, since, group, complexity, argument
+ * tree), written there by scripts/cmdrows.py from a running redis-server;
+ * the summary is ours. Nothing about a command lives in a second table.
+ *
+ * cmd_dispatch checks a command the way Redis 7 does, in Redis's order
  * (unknown command, arity, MOCK allowed, authentication, allowed in MULTI,
  * Pub/Sub context, MULTI queueing), then calls it.
  *
@@ -18,11 +25,13 @@
 
 #include "core.h"
 
-/* Command flags. */
-#define CMD_WRITE (1u << 0)    /* modifies the keyspace */
-#define CMD_NOAUTH (1u << 1)   /* allowed before AUTH (AUTH, HELLO, QUIT, ...) */
-#define CMD_NOQUEUE (1u << 2)  /* runs at once inside MULTI (EXEC, DISCARD, MULTI, QUIT, RESET, WATCH) */
-#define CMD_NOSCRIPT (1u << 3) /* informational, shown by COMMAND DOCS */
+/* Our internal flags (cmd_def.flags), read by the dispatcher and WATCH.
+ * CMD_WRITE, CMD_NOAUTH and CMD_NOMULTI restate Redis's write, no_auth and
+ * no_multi flags: rows never set them, cmd_init derives them from rflags. */
+#define CMD_WRITE  (1u << 0) /* modifies the keyspace (derived from RF_WRITE) */
+#define CMD_NOAUTH (1u << 1) /* allowed before AUTH (derived from RF_NO_AUTH) */
+/* Runs at once inside MULTI (EXEC, DISCARD, MULTI, QUIT, RESET, WATCH). */
+#define CMD_NOQUEUE (1u << 2)
 #define CMD_TOUCH (1u << 4)    /* a call that succeeds changes its first key for WATCH, even to
                                 * the same value (watch.h) */
 #define CMD_SIGNALS (1u << 5)  /* tells WATCH itself what it changed (watch_touch), no
@@ -30,11 +39,144 @@
 
 #define CMD_PUBSUB_OK (1u << 6) /* allowed to a RESP2 client with subscriptions */
 /* Refused inside MULTI, and the transaction then aborts (Redis's no-multi
- * commands: SAVE, SHUTDOWN, SYNC, PSYNC). */
+ * commands: SAVE, SHUTDOWN; derived from RF_NO_MULTI). */
 #define CMD_NOMULTI (1u << 7)
 /* Runs only for the clients --enable-mock-commands allows (the MOCK
- * namespace), see core.h. */
+ * namespace), see core.h. Not Redis's "protected" (which COMMAND INFO never
+ * shows): DEBUG is enabled here. */
 #define CMD_PROTECTED (1u << 8)
+
+/* Redis's command flags (cmd_def.rflags), as COMMAND INFO lists them, in the
+ * order it lists them. */
+enum {
+    RF_PUBSUB = 1u << 0,
+    RF_WRITE = 1u << 1,
+    RF_DENYOOM = 1u << 2,
+    RF_READONLY = 1u << 3,
+    RF_ADMIN = 1u << 4,
+    RF_NOSCRIPT = 1u << 5,
+    RF_LOADING = 1u << 6,
+    RF_STALE = 1u << 7,
+    RF_NO_ASYNC_LOADING = 1u << 8,
+    RF_BLOCKING = 1u << 9,
+    RF_FAST = 1u << 10,
+    RF_SKIP_SLOWLOG = 1u << 11,
+    RF_NO_AUTH = 1u << 12,
+    RF_NO_MULTI = 1u << 13,
+    RF_ALLOW_BUSY = 1u << 14,
+    RF_SKIP_MONITOR = 1u << 15,
+    RF_NO_MANDATORY_KEYS = 1u << 16,
+    RF_MOVABLEKEYS = 1u << 17,
+    RF_ASKING = 1u << 18,
+    RF__COUNT = 19
+};
+/* Redis's ACL categories (cmd_def.acl), in COMMAND INFO's order. */
+enum {
+    CAT_PUBSUB = 1u << 0,
+    CAT_KEYSPACE = 1u << 1,
+    CAT_WRITE = 1u << 2,
+    CAT_READ = 1u << 3,
+    CAT_GEO = 1u << 4,
+    CAT_STREAM = 1u << 5,
+    CAT_HASH = 1u << 6,
+    CAT_STRING = 1u << 7,
+    CAT_SET = 1u << 8,
+    CAT_SORTEDSET = 1u << 9,
+    CAT_LIST = 1u << 10,
+    CAT_BITMAP = 1u << 11,
+    CAT_HYPERLOGLOG = 1u << 12,
+    CAT_ADMIN = 1u << 13,
+    CAT_SLOW = 1u << 14,
+    CAT_FAST = 1u << 15,
+    CAT_DANGEROUS = 1u << 16,
+    CAT_BLOCKING = 1u << 17,
+    CAT_CONNECTION = 1u << 18,
+    CAT_TRANSACTION = 1u << 19,
+    CAT_SCRIPTING = 1u << 20,
+    CAT__COUNT = 21
+};
+/* Key spec flags (cmd_keyspec.flags), in COMMAND INFO's order. */
+enum {
+    KS_NOT_KEY = 1u << 0,
+    KS_RW = 1u << 1,
+    KS_RO = 1u << 2,
+    KS_ACCESS = 1u << 3,
+    KS_OW = 1u << 4,
+    KS_INSERT = 1u << 5,
+    KS_UPDATE = 1u << 6,
+    KS_RM = 1u << 7,
+    KS_DELETE = 1u << 8,
+    KS_INCOMPLETE = 1u << 9,
+    KS_VARIABLE_FLAGS = 1u << 10,
+    KS__COUNT = 11
+};
+/* The names of the bits above, in bit order ("write", "@string", "RW"). */
+extern const char *const cmd_rflag_names[RF__COUNT];
+extern const char *const cmd_cat_names[CAT__COUNT];
+extern const char *const cmd_ksflag_names[KS__COUNT];
+
+/* A key spec, as Redis 7.0 describes where a command's keys are: where the
+ * search begins (an argument index, or after a keyword searched from
+ * bs_pos, backwards when negative), then how the keys are found from there
+ * (a range: last key relative to the start or from the end when negative,
+ * a step and a limit; or a count argument: its index relative to the
+ * start, the first key relative to it, a step). The list ends with an
+ * entry whose bs is 0. */
+enum { KS_BS_INDEX = 1, KS_BS_KEYWORD, KS_BS_UNKNOWN };
+enum { KS_FK_RANGE = 1, KS_FK_KEYNUM, KS_FK_UNKNOWN };
+struct cmd_keyspec {
+    unsigned flags;
+    int bs;     /* KS_BS_*, 0 ends the list */
+    int bs_pos; /* index, or a keyword's startfrom */
+    const char *bs_keyword;
+    int fk;               /* KS_FK_* */
+    int fk_a, fk_b, fk_c; /* range: lastkey, keystep, limit; keynum: keynumidx, firstkey, keystep */
+    const char *notes;
+};
+// clang-format off
+#define BS_INDEX(i)        .bs = KS_BS_INDEX, .bs_pos = (i)
+#define BS_KEYWORD(kw, from) .bs = KS_BS_KEYWORD, .bs_keyword = (kw), .bs_pos = (from)
+#define BS_UNKNOWN         .bs = KS_BS_UNKNOWN
+#define FK_RANGE(last, step, limit) .fk = KS_FK_RANGE, .fk_a = (last), .fk_b = (step), .fk_c = (limit)
+#define FK_KEYNUM(idx, first, step) .fk = KS_FK_KEYNUM, .fk_a = (idx), .fk_b = (first), .fk_c = (step)
+#define FK_UNKNOWN         .fk = KS_FK_UNKNOWN
+/* In a row: the key specs, a list ended by the library's sentinel. */
+#define KEYSPECS(...) .keyspecs = (const struct cmd_keyspec[]){__VA_ARGS__, {.bs = 0}}
+// clang-format on
+
+/* One argument of COMMAND DOCS's tree. Lists end with an entry whose name
+ * is NULL. */
+enum cmd_argtype {
+    ARG_STRING = 1,
+    ARG_INTEGER,
+    ARG_DOUBLE,
+    ARG_KEY,
+    ARG_PATTERN,
+    ARG_UNIX_TIME,
+    ARG_PURE_TOKEN,
+    ARG_ONEOF,
+    ARG_BLOCK
+};
+#define ARGF_OPTIONAL       (1u << 0)
+#define ARGF_MULTIPLE       (1u << 1)
+#define ARGF_MULTIPLE_TOKEN (1u << 2)
+struct cmd_arg {
+    const char *name;
+    enum cmd_argtype type;
+    int has_key_spec, key_spec; /* an index into the command's key specs (ARG_KS) */
+    const char *token, *since, *deprecated_since;
+    unsigned aflags;               /* ARGF_* */
+    const struct cmd_arg *subargs; /* ARG_ONEOF, ARG_BLOCK */
+};
+// clang-format off
+#define ARG_KS(i) .has_key_spec = 1, .key_spec = (i)
+#define ARGS(...)    .args = (const struct cmd_arg[]){__VA_ARGS__, {.name = NULL}}
+#define SUBARGS(...) .subargs = (const struct cmd_arg[]){__VA_ARGS__, {.name = NULL}}
+// clang-format on
+
+/* COMMAND DOCS's doc_flags. */
+#define DOC_DEPRECATED (1u << 0)
+#define DOC_SYSCMD     (1u << 1)
 
 struct cmd_def;
 
@@ -51,16 +193,37 @@ struct call {
 
 typedef void cmd_fn(struct call *k);
 
-struct cmd_def {
-    const char *name;           /* lower case; a subcommand's is "client|setname" style: just "setname" */
-    int arity;                  /* Redis convention: N exact, -N at least N (name included) */
+/* One key found in a command's arguments: its index and key spec flags. */
+struct cmd_keyref {
+    int pos;
     unsigned flags;
-    cmd_fn *fn;                 /* NULL for a container (see subs) */
-    struct cmd_def *subs;       /* subcommands, NULL-name terminated, or NULL (not const:
-                                 * cmd_init numbers them) */
-    const char *group;          /* "string", "keyspace", "connection", ... */
-    const char *summary;        /* one line, for COMMAND DOCS */
-    int id;                     /* set by cmd_init: index into core->cmd_calls */
+};
+/* A procedure that finds a command's keys where Redis does not trust its
+ * key specs (SORT's STORE, SET's and BITFIELD's flags that depend on the
+ * arguments): writes at most max keys to out, returns how many it found. */
+typedef int cmd_getkeys_fn(int argc, char **argv, struct cmd_keyref *out, int max);
+
+struct cmd_def {
+    /* ours */
+    const char *name;     /* lower case; a subcommand's is "client|setname" style: just "setname" */
+    cmd_fn *fn;           /* NULL for a container (see subs) */
+    struct cmd_def *subs; /* subcommands, NULL-name terminated, or NULL (not const:
+                           * cmd_init numbers them) */
+    unsigned flags;       /* CMD_*: the derived ones are set by cmd_init */
+    cmd_getkeys_fn *getkeys;
+    const char *summary; /* one line in our own words, for COMMAND DOCS */
+    int id;              /* set by cmd_init: index into core->cmd_calls */
+    /* Redis's facts (COMMAND INFO, COMMAND DOCS) */
+    int arity;             /* Redis convention: N exact, -N at least N (name included) */
+    unsigned rflags;       /* RF_* */
+    unsigned acl;          /* CAT_* */
+    int first, last, step; /* legacy key positions */
+    const char *tips;      /* space-separated, or NULL */
+    const struct cmd_keyspec *keyspecs; /* or NULL */
+    const char *since, *group, *complexity;
+    unsigned doc_flags; /* DOC_* */
+    const char *deprecated_since, *replaced_by;
+    const struct cmd_arg *args; /* or NULL */
 };
 
 /* The family tables. */
@@ -89,10 +252,26 @@ int cmd_id_count(void);
 uint64_t cmd_calls_of(const struct core *core, const struct cmd_def *d);
 /* Finds a top-level command by name, case-insensitively; NULL if unknown. */
 const struct cmd_def *cmd_lookup(const char *name, size_t len);
+/* Finds a command by name, a subcommand too (argv[0] the container, argv[1]
+ * the subcommand, case-insensitively); NULL if unknown. A container given
+ * without a subcommand is itself. */
+const struct cmd_def *cmd_lookup_argv(int argc, char **argv, const size_t *argl);
 /* Visits every top-level command in table order. */
 void cmd_each(void (*fn)(const struct cmd_def *cmd, void *ud), void *ud);
 /* "get", or "client|setname" for a subcommand. Writes into out. */
 void cmd_fullname(const struct cmd_def *cmd, const struct cmd_def *parent, char *out, size_t size);
+
+/* The keys of a command call (argv[0] the command, subcommand included
+ * when d is one), found from d's key specs as Redis's
+ * getKeysFromCommandWithSpecs does (or d's getkeys procedure). Writes at
+ * most max to out. Returns the number of keys, or -1 when the arguments do
+ * not match the specs (Redis's "Invalid arguments specified for command"). */
+int cmd_getkeys(const struct cmd_def *d, int argc, char **argv, const size_t *argl,
+                struct cmd_keyref *out, int max);
+/* Whether d has keys at all (Redis's doesCommandHaveKeys). */
+int cmd_has_keys(const struct cmd_def *d);
+/* The getkeys procedures of SORT, SORT_RO, SET and BITFIELD. */
+cmd_getkeys_fn cmd_getkeys_sort, cmd_getkeys_sort_ro, cmd_getkeys_set, cmd_getkeys_bitfield;
 
 /* Runs one command for client c and appends its reply to c->out. Takes
  * ownership of argv (it is freed, or kept in the MULTI queue). A command

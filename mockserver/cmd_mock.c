@@ -295,19 +295,56 @@ static void mock_help_cmd(struct call *k)
     reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
+/* Not Redis commands: the facts below are ours. MOCK is listed by COMMAND,
+ * COMMAND COUNT, LIST and DOCS like any command (group "mock", since our
+ * 0.1.0), with DEBUG's flags and categories (admin, noscript; @admin @slow
+ * @dangerous): it steers the server. */
+#define MOCK_FACTS                                                                                 \
+    .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,                                      \
+    .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS, .since = "0.1.0", .group = "mock"
+
+// clang-format off
 static struct cmd_def mock_subs[] = {
-    {"stats", 2, 0, mock_stats_cmd, NULL, "mock", "Returns mockredis's counters.", 0},
-    {"stat", 3, 0, mock_stat_cmd, NULL, "mock", "Returns one counter.", 0},
-    {"resetstats", 2, 0, mock_resetstats_cmd, NULL, "mock", "Zeroes the counters.", 0},
-    {"clock", -3, 0, mock_clock_cmd, NULL, "mock", "Reads or drives the server clock.", 0},
-    {"scenario", -3, 0, mock_scenario_cmd, NULL, "mock", "Controls the scenario being played.", 0},
-    {"help", 2, 0, mock_help_cmd, NULL, "mock", "Returns helpful text about the MOCK subcommands.",
-     0},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {.name = "stats", .fn = mock_stats_cmd,
+     .arity = 2, MOCK_FACTS, .complexity = "O(N) where N is the number of commands",
+     .summary = "Returns mockredis's counters."},
+    {.name = "stat", .fn = mock_stat_cmd,
+     .arity = 3, MOCK_FACTS, .complexity = "O(1)",
+     ARGS({.name = "name", .type = ARG_STRING}),
+     .summary = "Returns one counter."},
+    {.name = "resetstats", .fn = mock_resetstats_cmd,
+     .arity = 2, MOCK_FACTS, .complexity = "O(1)",
+     .summary = "Zeroes the counters."},
+    {.name = "clock", .fn = mock_clock_cmd,
+     .arity = -3, MOCK_FACTS, .complexity = "O(1)",
+     ARGS({.name = "mode", .type = ARG_ONEOF,
+           SUBARGS({.name = "get", .type = ARG_PURE_TOKEN, .token = "GET"},
+                   {.name = "virtual", .type = ARG_BLOCK,
+                    SUBARGS({.name = "virtual", .type = ARG_PURE_TOKEN, .token = "VIRTUAL"},
+                            {.name = "start-ms", .type = ARG_INTEGER, .aflags = ARGF_OPTIONAL})},
+                   {.name = "real", .type = ARG_PURE_TOKEN, .token = "REAL"},
+                   {.name = "ms", .type = ARG_INTEGER, .token = "ADVANCE"},
+                   {.name = "unix-time-milliseconds", .type = ARG_UNIX_TIME, .token = "SET"})}),
+     .summary = "Reads or drives the server clock."},
+    {.name = "scenario", .fn = mock_scenario_cmd,
+     .arity = -3, MOCK_FACTS, .complexity = "O(1)",
+     ARGS({.name = "action", .type = ARG_ONEOF,
+           SUBARGS({.name = "path", .type = ARG_STRING, .token = "LOAD"},
+                   {.name = "verdict", .type = ARG_PURE_TOKEN, .token = "VERDICT"},
+                   {.name = "report", .type = ARG_PURE_TOKEN, .token = "REPORT"},
+                   {.name = "reset", .type = ARG_PURE_TOKEN, .token = "RESET"},
+                   {.name = "end", .type = ARG_PURE_TOKEN, .token = "END"})}),
+     .summary = "Controls the scenario being played."},
+    {.name = "help", .fn = mock_help_cmd,
+     .arity = 2, MOCK_FACTS, .complexity = "O(1)",
+     .summary = "Returns helpful text about the MOCK subcommands."},
+    {.name = NULL},
 };
 
 struct cmd_def cmd_mock_table[] = {
-    {"mock", -2, CMD_PROTECTED, NULL, mock_subs, "mock",
-     "mockredis's own commands: counters, clock, scenario control.", 0},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {.name = "mock", .subs = mock_subs, .flags = CMD_PROTECTED,
+     .arity = -2, MOCK_FACTS, .complexity = "O(1)",
+     .summary = "mockredis's own commands: counters, clock, scenario control."},
+    {.name = NULL},
 };
+// clang-format on

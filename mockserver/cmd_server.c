@@ -14,12 +14,13 @@
  * Redis's rules and texts; a CONFIG SET with several pairs applies all or
  * none, like Redis.
  *
- * COMMAND describes our own command table. Key positions in COMMAND INFO are
- * approximations (first key at 1 for data commands, a short list of
- * multi-key exceptions); key specs and tips are empty. COMMAND DOCS gives
- * summary, since, group and, for common commands, one "arguments" entry
- * whose name is the whole argument synopsis: that is what redis-cli 7.0
- * shows as hints and in HELP.
+ * COMMAND answers from the rows of the command table (cmd.h): COMMAND INFO
+ * is redis-server 7.0.15's reply for every command Redis has (flags, key
+ * positions, ACL categories, tips, key specs), COMMAND DOCS its structure
+ * (since, group, complexity, argument tree; no "history"), with summaries in
+ * our own words; redis-cli 7.0 builds its hints and HELP from the argument
+ * trees. GETKEYS and GETKEYSANDFLAGS find keys from the key specs
+ * (cmd_getkeys). The MOCK container is ours and listed like the rest.
  *
  * Not here: persistence (SAVE and BGSAVE only answer), replication, ACL,
  * LATENCY, MEMORY, MONITOR. DEBUG knows SLEEP (blocks the whole server, like
@@ -789,331 +790,237 @@ static void flushall_cmd(struct call *k)
 
 /* ---- COMMAND ------------------------------------------------------------------------- */
 
-/* What redis-cli shows as hints and in HELP, and when a command appeared. */
-struct cmd_doc {
-    const char *name, *since, *args;
-};
-
-static const struct cmd_doc docs[] = {
-    {"append", "2.0.0", "key value"},
-    {"auth", "1.0.0", "[username] password"},
-    {"bgsave", "1.0.0", "[SCHEDULE]"},
-    {"bitcount", "2.6.0", "key [start end [BYTE|BIT]]"},
-    {"bitfield", "3.2.0",
-     "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding "
-     "offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset "
-     "value|INCRBY encoding offset increment ...]]"},
-    {"bitfield_ro", "6.0.0", "key [GET encoding offset [GET encoding offset ...]]"},
-    {"bitop", "2.6.0", "operation destkey key [key ...]"},
-    {"bitpos", "2.8.7", "key bit [start [end [BYTE|BIT]]]"},
-    {"blmove", "6.2.0", "source destination LEFT|RIGHT LEFT|RIGHT timeout"},
-    {"blpop", "2.0.0", "key [key ...] timeout"},
-    {"brpop", "2.0.0", "key [key ...] timeout"},
-    {"brpoplpush", "2.2.0", "source destination timeout"},
-    {"client|kill", "2.4.0",
-     "[ip:port] [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"},
-    {"client|list", "2.4.0", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
-    {"client|setname", "2.6.9", "connection-name"},
-    {"client|unblock", "5.0.0", "client-id [TIMEOUT|ERROR]"},
-    {"client|no-evict", "7.0.0", "ON|OFF"},
-    {"command|docs", "7.0.0", "[command-name [command-name ...]]"},
-    {"command|info", "2.8.13", "[command-name [command-name ...]]"},
-    {"command|list", "7.0.0", "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]"},
-    {"config|get", "2.0.0", "parameter [parameter ...]"},
-    {"config|set", "2.0.0", "parameter value [parameter value ...]"},
-    {"copy", "6.2.0", "source destination [DB destination-db] [REPLACE]"},
-    {"dbsize", "1.0.0", ""},
-    {"debug", "1.0.0", "SLEEP seconds"},
-    {"decr", "1.0.0", "key"},
-    {"decrby", "1.0.0", "key decrement"},
-    {"del", "1.0.0", "key [key ...]"},
-    {"discard", "2.0.0", ""},
-    {"echo", "1.0.0", "message"},
-    {"exec", "1.2.0", ""},
-    {"exists", "1.0.0", "key [key ...]"},
-    {"expire", "1.0.0", "key seconds [NX|XX|GT|LT]"},
-    {"expireat", "1.2.0", "key unix-time-seconds [NX|XX|GT|LT]"},
-    {"flushall", "1.0.0", "[ASYNC|SYNC]"},
-    {"flushdb", "1.0.0", "[ASYNC|SYNC]"},
-    {"get", "1.0.0", "key"},
-    {"getbit", "2.2.0", "key offset"},
-    {"getdel", "6.2.0", "key"},
-    {"getex", "6.2.0",
-     "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]"},
-    {"getrange", "2.4.0", "key start end"},
-    {"getset", "1.0.0", "key value"},
-    {"hdel", "2.0.0", "key field [field ...]"},
-    {"hello", "6.0.0", "[protover [AUTH username password] [SETNAME clientname]]"},
-    {"hexists", "2.0.0", "key field"},
-    {"hget", "2.0.0", "key field"},
-    {"hgetall", "2.0.0", "key"},
-    {"hincrby", "2.0.0", "key field increment"},
-    {"hincrbyfloat", "2.6.0", "key field increment"},
-    {"hkeys", "2.0.0", "key"},
-    {"hlen", "2.0.0", "key"},
-    {"hmget", "2.0.0", "key field [field ...]"},
-    {"hmset", "2.0.0", "key field value [field value ...]"},
-    {"hscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
-    {"hset", "2.0.0", "key field value [field value ...]"},
-    {"hsetnx", "2.0.0", "key field value"},
-    {"hvals", "2.0.0", "key"},
-    {"incr", "1.0.0", "key"},
-    {"incrby", "1.0.0", "key increment"},
-    {"incrbyfloat", "2.6.0", "key increment"},
-    {"info", "1.0.0", "[section [section ...]]"},
-    {"keys", "1.0.0", "pattern"},
-    {"lindex", "1.0.0", "key index"},
-    {"linsert", "2.2.0", "key BEFORE|AFTER pivot element"},
-    {"llen", "1.0.0", "key"},
-    {"lpop", "1.0.0", "key [count]"},
-    {"lpush", "1.0.0", "key element [element ...]"},
-    {"lrange", "1.0.0", "key start stop"},
-    {"lrem", "1.0.0", "key count element"},
-    {"lset", "1.0.0", "key index element"},
-    {"ltrim", "1.0.0", "key start stop"},
-    {"mget", "1.0.0", "key [key ...]"},
-    {"mock|clock", "0.1.0", "GET|VIRTUAL [start-ms]|REAL|ADVANCE ms|SET ms"},
-    {"mock|stat", "0.1.0", "name"},
-    {"mset", "1.0.1", "key value [key value ...]"},
-    {"multi", "1.2.0", ""},
-    {"persist", "2.2.0", "key"},
-    {"pexpire", "2.6.0", "key milliseconds [NX|XX|GT|LT]"},
-    {"ping", "1.0.0", "[message]"},
-    {"psetex", "2.6.0", "key milliseconds value"},
-    {"pttl", "2.6.0", "key"},
-    {"quit", "1.0.0", ""},
-    {"randomkey", "1.0.0", ""},
-    {"rename", "1.0.0", "key newkey"},
-    {"reset", "6.2.0", ""},
-    {"rpop", "1.0.0", "key [count]"},
-    {"rpush", "1.0.0", "key element [element ...]"},
-    {"sadd", "1.0.0", "key member [member ...]"},
-    {"scan", "2.8.0", "cursor [MATCH pattern] [COUNT count] [TYPE type]"},
-    {"scard", "1.0.0", "key"},
-    {"select", "1.0.0", "index"},
-    {"set", "1.0.0",
-     "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT "
-     "unix-time-milliseconds|KEEPTTL]"},
-    {"setbit", "2.2.0", "key offset value"},
-    {"setex", "2.0.0", "key seconds value"},
-    {"setnx", "1.0.0", "key value"},
-    {"sismember", "1.0.0", "key member"},
-    {"smembers", "1.0.0", "key"},
-    {"sort", "1.0.0",
-     "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] "
-     "[STORE destination]"},
-    {"sort_ro", "7.0.0",
-     "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]"},
-    {"spop", "1.0.0", "key [count]"},
-    {"srem", "1.0.0", "key member [member ...]"},
-    {"sscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
-    {"strlen", "2.2.0", "key"},
-    {"time", "2.6.0", ""},
-    {"ttl", "1.0.0", "key"},
-    {"type", "1.0.0", "key"},
-    {"unlink", "4.0.0", "key [key ...]"},
-    {"watch", "2.2.0", "key [key ...]"},
-    {"bzmpop", "7.0.0", "timeout numkeys key [key ...] MIN|MAX [COUNT count]"},
-    {"bzpopmax", "5.0.0", "key [key ...] timeout"},
-    {"bzpopmin", "5.0.0", "key [key ...] timeout"},
-    {"blmpop", "7.0.0", "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
-    {"lmpop", "7.0.0", "numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
-    {"zdiff", "6.2.0", "numkeys key [key ...] [WITHSCORES]"},
-    {"zdiffstore", "6.2.0", "destination numkeys key [key ...]"},
-    {"zinter", "6.2.0",
-     "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
-    {"zintercard", "7.0.0", "numkeys key [key ...] [LIMIT limit]"},
-    {"zinterstore", "2.0.0",
-     "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
-    {"zmpop", "7.0.0", "numkeys key [key ...] MIN|MAX [COUNT count]"},
-    {"zunion", "6.2.0",
-     "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"},
-    {"zunionstore", "2.0.0",
-     "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"},
-    {"zadd", "1.2.0", "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"},
-    {"zcard", "1.2.0", "key"},
-    {"zincrby", "1.2.0", "key increment member"},
-    {"zpopmin", "5.0.0", "key [count]"},
-    {"zrange", "1.2.0", "key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"},
-    {"zrem", "1.2.0", "key member [member ...]"},
-    {"zscan", "2.8.0", "key cursor [MATCH pattern] [COUNT count]"},
-    {"zscore", "1.2.0", "key member"},
-};
-
-static const struct cmd_doc *doc_find(const char *full)
+/* A command or subcommand by its full name ("get", "client|kill"), as Redis
+ * looks names up for COMMAND INFO and DOCS; NULL if unknown. *parent gets
+ * the container of a subcommand, else NULL. */
+static const struct cmd_def *lookup_full(const char *name, size_t len,
+                                         const struct cmd_def **parent)
 {
-    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
-        if (!strcmp(docs[i].name, full))
-            return &docs[i];
-    return NULL;
+    const char *bar = memchr(name, '|', len);
+    *parent = NULL;
+    if (bar == NULL)
+        return cmd_lookup(name, len);
+    if (memchr(bar + 1, '|', len - (size_t)(bar + 1 - name)) != NULL)
+        return NULL;
+    const struct cmd_def *top = cmd_lookup(name, (size_t)(bar - name));
+    if (top == NULL || top->subs == NULL)
+        return NULL;
+    char *argv[2] = {(char *)name, (char *)bar + 1};
+    size_t argl[2] = {(size_t)(bar - name), len - (size_t)(bar + 1 - name)};
+    const struct cmd_def *d = cmd_lookup_argv(2, argv, argl);
+    if (d == top)
+        return NULL;
+    *parent = top;
+    return d;
 }
 
-/* Key positions: first, last, step. An approximation of Redis's tables. */
-static void key_positions(const struct cmd_def *d, const struct cmd_def *parent, int pos[3])
+static int nsubs(const struct cmd_def *d)
 {
-    static const struct {
-        const char *name;
-        int first, last, step;
-    } multi[] = {
-        {"del", 1, -1, 1},
-        {"unlink", 1, -1, 1},
-        {"exists", 1, -1, 1},
-        {"touch", 1, -1, 1},
-        {"mget", 1, -1, 1},
-        {"mset", 1, -1, 2},
-        {"msetnx", 1, -1, 2},
-        {"rename", 1, 2, 1},
-        {"renamenx", 1, 2, 1},
-        {"copy", 1, 2, 1},
-        {"smove", 1, 2, 1},
-        {"rpoplpush", 1, 2, 1},
-        {"lmove", 1, 2, 1},
-        {"sinter", 1, -1, 1},
-        {"sunion", 1, -1, 1},
-        {"sdiff", 1, -1, 1},
-        {"sinterstore", 1, -1, 1},
-        {"sunionstore", 1, -1, 1},
-        {"sdiffstore", 1, -1, 1},
-        {"watch", 1, -1, 1},
-        {"blpop", 1, -2, 1},
-        {"brpop", 1, -2, 1},
-        {"brpoplpush", 1, 2, 1},
-        {"blmove", 1, 2, 1},
-        {"keys", 0, 0, 0},
-        {"scan", 0, 0, 0},
-        {"randomkey", 0, 0, 0},
-        {"bitop", 2, -1, 1},
-        /* SORT's STORE key is found by parsing (movablekeys): the table
-         * shows only the source, as Redis's COMMAND INFO does. */
-        {"sort", 1, 1, 1},
-        {"sort_ro", 1, 1, 1},
-        /* numkeys commands: Redis's legacy positions, the destination only
-         * or nothing (the real ones are found from numkeys) */
-        {"zunionstore", 1, 1, 1},
-        {"zinterstore", 1, 1, 1},
-        {"zdiffstore", 1, 1, 1},
-        {"zunion", 0, 0, 0},
-        {"zinter", 0, 0, 0},
-        {"zdiff", 0, 0, 0},
-        {"zintercard", 0, 0, 0},
-        {"zmpop", 0, 0, 0},
-        {"bzmpop", 0, 0, 0},
-        {"lmpop", 0, 0, 0},
-        {"blmpop", 0, 0, 0},
-        {"bzpopmin", 1, -2, 1},
-        {"bzpopmax", 1, -2, 1},
-    };
-    pos[0] = pos[1] = pos[2] = 0;
-    if (parent)
-        return;
-    for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
-        if (!strcmp(multi[i].name, d->name)) {
-            pos[0] = multi[i].first;
-            pos[1] = multi[i].last;
-            pos[2] = multi[i].step;
-            return;
+    int n = 0;
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        n++;
+    return n;
+}
+
+/* A set of status replies: the names of the bits of mask ("@" prefixed when
+ * at is set). */
+static void reply_bits(struct client *c, unsigned mask, const char *const *names, int n, int at)
+{
+    char tmp[40];
+    reply_set(c, __builtin_popcount(mask));
+    for (int i = 0; i < n; i++) {
+        if (mask & (1u << i)) {
+            snprintf(tmp, sizeof(tmp), "%s%s", at ? "@" : "", names[i]);
+            reply_simple(c, tmp);
         }
     }
-    static const char *const keyless[] = {"connection", "server", "transactions", "mock"};
-    for (size_t i = 0; i < sizeof(keyless) / sizeof(keyless[0]); i++)
-        if (d->group && !strcmp(d->group, keyless[i]))
-            return;
-    pos[0] = pos[1] = pos[2] = 1;
 }
 
-static void reply_status_set(struct client *c, const char *const *items, int n)
+/* The words of a space-separated list: count, or each as a bulk string. */
+static int words(struct client *c, const char *s)
 {
-    reply_set(c, n);
-    for (int i = 0; i < n; i++)
-        reply_simple(c, items[i]);
+    int n = 0;
+    while (s && *s) {
+        size_t len = strcspn(s, " ");
+        if (c)
+            reply_bulk(c, s, len);
+        n++;
+        s += len + (s[len] == ' ');
+    }
+    return n;
 }
 
+static void reply_kv_int(struct client *c, const char *k, long long v)
+{
+    reply_cstr(c, k);
+    reply_int(c, v);
+}
+
+static void keyspec_reply(struct client *c, const struct cmd_keyspec *ks)
+{
+    reply_map(c, 3 + (ks->notes != NULL));
+    if (ks->notes) {
+        reply_cstr(c, "notes");
+        reply_cstr(c, ks->notes);
+    }
+    reply_cstr(c, "flags");
+    reply_bits(c, ks->flags, cmd_ksflag_names, KS__COUNT, 0);
+    reply_cstr(c, "begin_search");
+    reply_map(c, 2);
+    reply_cstr(c, "type");
+    if (ks->bs == KS_BS_INDEX) {
+        reply_cstr(c, "index");
+        reply_cstr(c, "spec");
+        reply_map(c, 1);
+        reply_kv_int(c, "index", ks->bs_pos);
+    } else if (ks->bs == KS_BS_KEYWORD) {
+        reply_cstr(c, "keyword");
+        reply_cstr(c, "spec");
+        reply_map(c, 2);
+        reply_cstr(c, "keyword");
+        reply_cstr(c, ks->bs_keyword);
+        reply_kv_int(c, "startfrom", ks->bs_pos);
+    } else {
+        reply_cstr(c, "unknown");
+        reply_cstr(c, "spec");
+        reply_map(c, 0);
+    }
+    reply_cstr(c, "find_keys");
+    reply_map(c, 2);
+    reply_cstr(c, "type");
+    if (ks->fk == KS_FK_RANGE) {
+        reply_cstr(c, "range");
+        reply_cstr(c, "spec");
+        reply_map(c, 3);
+        reply_kv_int(c, "lastkey", ks->fk_a);
+        reply_kv_int(c, "keystep", ks->fk_b);
+        reply_kv_int(c, "limit", ks->fk_c);
+    } else if (ks->fk == KS_FK_KEYNUM) {
+        reply_cstr(c, "keynum");
+        reply_cstr(c, "spec");
+        reply_map(c, 3);
+        reply_kv_int(c, "keynumidx", ks->fk_a);
+        reply_kv_int(c, "firstkey", ks->fk_b);
+        reply_kv_int(c, "keystep", ks->fk_c);
+    } else {
+        reply_cstr(c, "unknown");
+        reply_cstr(c, "spec");
+        reply_map(c, 0);
+    }
+}
+
+/* One COMMAND INFO entry, from the row, in Redis 7.0's shape: name, arity,
+ * flags, first/last/step, ACL categories, tips, key specs, subcommands. */
 static void command_info_one(struct client *c, const struct cmd_def *d,
                              const struct cmd_def *parent)
 {
     char full[96];
     cmd_fullname(d, parent, full, sizeof(full));
-    const char *flags[6], *cats[4];
-    int nf = 0, nc = 0;
-    if (d->flags & CMD_WRITE) {
-        flags[nf++] = "write";
-        flags[nf++] = "denyoom";
-    } else if (parent == NULL && d->group && strcmp(d->group, "connection") &&
-               strcmp(d->group, "server") && strcmp(d->group, "transactions") &&
-               strcmp(d->group, "mock")) {
-        flags[nf++] = "readonly";
-    }
-    if (d->flags & CMD_NOSCRIPT)
-        flags[nf++] = "noscript";
-    if (d->flags & CMD_NOAUTH)
-        flags[nf++] = "no_auth";
-    if (d->flags & CMD_NOMULTI)
-        flags[nf++] = "no_multi";
-    char cat1[40], cat2[40];
-    snprintf(cat1, sizeof(cat1), "@%s", d->group ? d->group : "server");
-    cats[nc++] = cat1;
-    snprintf(cat2, sizeof(cat2), "%s", (d->flags & CMD_WRITE) ? "@write" : "@read");
-    if (d->group && (!strcmp(d->group, "connection") || !strcmp(d->group, "server") ||
-                     !strcmp(d->group, "transactions") || !strcmp(d->group, "mock")))
-        snprintf(cat2, sizeof(cat2), "%s", "@slow");
-    cats[nc++] = cat2;
-
-    int pos[3];
-    key_positions(d, parent, pos);
     reply_array(c, 10);
     reply_cstr(c, full);
     reply_int(c, d->arity);
-    reply_status_set(c, flags, nf);
-    reply_int(c, pos[0]);
-    reply_int(c, pos[1]);
-    reply_int(c, pos[2]);
-    reply_status_set(c, cats, nc);
-    reply_set(c, 0);   /* tips */
-    reply_array(c, 0); /* key specs */
-    int nsub = 0;
-    for (const struct cmd_def *s = d->subs; s && s->name; s++)
-        nsub++;
-    reply_array(c, nsub);
+    reply_bits(c, d->rflags, cmd_rflag_names, RF__COUNT, 0);
+    reply_int(c, d->first);
+    reply_int(c, d->last);
+    reply_int(c, d->step);
+    reply_bits(c, d->acl, cmd_cat_names, CAT__COUNT, 1);
+    reply_set(c, words(NULL, d->tips));
+    words(c, d->tips);
+    int nks = 0;
+    for (const struct cmd_keyspec *ks = d->keyspecs; ks && ks->bs; ks++)
+        nks++;
+    reply_set(c, nks);
+    for (int i = 0; i < nks; i++)
+        keyspec_reply(c, &d->keyspecs[i]);
+    reply_set(c, nsubs(d));
     for (const struct cmd_def *s = d->subs; s && s->name; s++)
         command_info_one(c, s, d);
 }
 
+static const char *const argtype_names[] = {
+    [ARG_STRING] = "string",         [ARG_INTEGER] = "integer",
+    [ARG_DOUBLE] = "double",         [ARG_KEY] = "key",
+    [ARG_PATTERN] = "pattern",       [ARG_UNIX_TIME] = "unix-time",
+    [ARG_PURE_TOKEN] = "pure-token", [ARG_ONEOF] = "oneof",
+    [ARG_BLOCK] = "block",
+};
+static const char *const argflag_names[] = {"optional", "multiple", "multiple_token"};
+static const char *const docflag_names[] = {"deprecated", "syscmd"};
+
+static void reply_kv_str(struct client *c, const char *k, const char *v)
+{
+    reply_cstr(c, k);
+    reply_cstr(c, v);
+}
+
+/* COMMAND DOCS's argument list, in Redis 7.0's field order. */
+static void args_reply(struct client *c, const struct cmd_arg *args)
+{
+    int n = 0;
+    for (const struct cmd_arg *a = args; a->name; a++)
+        n++;
+    reply_array(c, n);
+    for (const struct cmd_arg *a = args; a->name; a++) {
+        int key = a->has_key_spec, subs = a->subargs != NULL;
+        reply_map(c, 2 + key + (a->token != NULL) + (a->since != NULL) +
+                         (a->deprecated_since != NULL) + (a->aflags != 0) + subs);
+        reply_kv_str(c, "name", a->name);
+        reply_kv_str(c, "type", argtype_names[a->type]);
+        if (key)
+            reply_kv_int(c, "key_spec_index", a->key_spec);
+        if (a->token)
+            reply_kv_str(c, "token", a->token);
+        if (a->since)
+            reply_kv_str(c, "since", a->since);
+        if (a->deprecated_since)
+            reply_kv_str(c, "deprecated_since", a->deprecated_since);
+        if (a->aflags) {
+            reply_cstr(c, "flags");
+            reply_bits(c, a->aflags, argflag_names, 3, 0);
+        }
+        if (subs) {
+            reply_cstr(c, "arguments");
+            args_reply(c, a->subargs);
+        }
+    }
+}
+
+/* One COMMAND DOCS entry: Redis 7.0's fields but "history" (Redis's own
+ * prose); the summary is ours. */
 static void command_docs_one(struct client *c, const struct cmd_def *d,
                              const struct cmd_def *parent)
 {
     char full[96];
-    cmd_fullname(d, parent, full, sizeof(full));
-    const struct cmd_doc *doc = doc_find(full);
-    int nsub = 0;
-    for (const struct cmd_def *s = d->subs; s && s->name; s++)
-        nsub++;
-    int has_args = doc && doc->args[0];
-    reply_map(c, 3 + has_args + (nsub > 0));
-    reply_cstr(c, "summary");
-    reply_cstr(c, d->summary ? d->summary : "");
-    reply_cstr(c, "since");
-    reply_cstr(c, doc ? doc->since : "1.0.0");
-    reply_cstr(c, "group");
-    reply_cstr(c, d->group ? d->group : "server");
-    if (has_args) {
-        /* One argument whose name is the whole synopsis. */
-        reply_cstr(c, "arguments");
-        reply_array(c, 1);
-        reply_map(c, 2);
-        reply_cstr(c, "name");
-        reply_cstr(c, doc->args);
-        reply_cstr(c, "type");
-        reply_cstr(c, "string");
+    int n = nsubs(d);
+    reply_map(c, 3 + (d->complexity != NULL) + (d->doc_flags != 0) + (d->deprecated_since != NULL) +
+                     (d->replaced_by != NULL) + (d->args != NULL) + (n > 0));
+    reply_kv_str(c, "summary", d->summary ? d->summary : "");
+    reply_kv_str(c, "since", d->since ? d->since : "0.1.0");
+    reply_kv_str(c, "group", d->group ? d->group : "mock");
+    if (d->complexity)
+        reply_kv_str(c, "complexity", d->complexity);
+    if (d->doc_flags) {
+        reply_cstr(c, "doc_flags");
+        reply_bits(c, d->doc_flags, docflag_names, 2, 0);
     }
-    if (nsub > 0) {
+    if (d->deprecated_since)
+        reply_kv_str(c, "deprecated_since", d->deprecated_since);
+    if (d->replaced_by)
+        reply_kv_str(c, "replaced_by", d->replaced_by);
+    if (d->args) {
+        reply_cstr(c, "arguments");
+        args_reply(c, d->args);
+    }
+    if (n > 0) {
         reply_cstr(c, "subcommands");
-        reply_map(c, nsub);
+        reply_map(c, n);
         for (const struct cmd_def *s = d->subs; s && s->name; s++) {
             cmd_fullname(s, d, full, sizeof(full));
             reply_cstr(c, full);
             command_docs_one(c, s, d);
         }
     }
+    (void)parent;
 }
 
 static void info_visit(const struct cmd_def *d, void *ud)
@@ -1140,9 +1047,10 @@ static void command_info_cmd(struct call *k)
     }
     reply_array(k->c, k->argc - 2);
     for (int i = 2; i < k->argc; i++) {
-        const struct cmd_def *d = cmd_lookup(k->argv[i], k->argl[i]);
+        const struct cmd_def *parent;
+        const struct cmd_def *d = lookup_full(k->argv[i], k->argl[i], &parent);
         if (d)
-            command_info_one(k->c, d, NULL);
+            command_info_one(k->c, d, parent);
         else
             reply_null(k->c);
     }
@@ -1162,20 +1070,80 @@ static void command_docs_cmd(struct call *k)
         cmd_each(docs_visit, k->c);
         return;
     }
+    const struct cmd_def *parent;
+    char full[96];
     int found = 0;
     for (int i = 2; i < k->argc; i++)
-        found += cmd_lookup(k->argv[i], k->argl[i]) != NULL;
+        found += lookup_full(k->argv[i], k->argl[i], &parent) != NULL;
     reply_map(k->c, found);
     for (int i = 2; i < k->argc; i++) {
-        const struct cmd_def *d = cmd_lookup(k->argv[i], k->argl[i]);
-        if (d)
-            docs_visit(d, k->c);
+        const struct cmd_def *d = lookup_full(k->argv[i], k->argl[i], &parent);
+        if (d == NULL)
+            continue;
+        cmd_fullname(d, parent, full, sizeof(full));
+        reply_cstr(k->c, full);
+        command_docs_one(k->c, d, parent);
     }
+}
+
+/* COMMAND GETKEYS and GETKEYSANDFLAGS: Redis 7.0's checks, in its order. */
+static void getkeys(struct call *k, int with_flags)
+{
+    int argc = k->argc - 2;
+    char **argv = k->argv + 2;
+    size_t *argl = k->argl + 2;
+    const struct cmd_def *d = cmd_lookup_argv(argc, argv, argl);
+    if (d == NULL || (d->subs != NULL && d->fn == NULL)) {
+        reply_err(k->c, RT_GETKEYS_INVALID_CMD);
+        return;
+    }
+    if (!cmd_has_keys(d)) {
+        reply_err(k->c, RT_GETKEYS_NO_KEYS);
+        return;
+    }
+    if ((d->arity > 0 && d->arity != argc) || argc < -d->arity) {
+        reply_err(k->c, RT_GETKEYS_ARITY);
+        return;
+    }
+    struct cmd_keyref small[16], *keys = small;
+    int n = cmd_getkeys(d, argc, argv, argl, keys, 16);
+    if (n > 16) {
+        keys = mem_calloc((size_t)n, sizeof(*keys));
+        n = cmd_getkeys(d, argc, argv, argl, keys, n);
+    }
+    if (n <= 0) {
+        if (n < 0 && !(d->rflags & RF_NO_MANDATORY_KEYS))
+            reply_err(k->c, RT_GETKEYS_INVALID_ARGS);
+        else
+            reply_array(k->c, 0);
+    } else {
+        reply_array(k->c, n);
+        for (int i = 0; i < n; i++) {
+            if (with_flags)
+                reply_array(k->c, 2);
+            reply_bulk(k->c, argv[keys[i].pos], argl[keys[i].pos]);
+            if (with_flags)
+                reply_bits(k->c, keys[i].flags, cmd_ksflag_names, KS__COUNT, 0);
+        }
+    }
+    if (keys != small)
+        free(keys);
+}
+
+static void command_getkeys_cmd(struct call *k)
+{
+    getkeys(k, 0);
+}
+
+static void command_getkeysandflags_cmd(struct call *k)
+{
+    getkeys(k, 1);
 }
 
 struct list_ctx {
     struct call *k;
     int mode; /* 0 all, 1 pattern, 2 acl category, 3 module (nothing) */
+    unsigned cat;
     long long n;
     int emit;
 };
@@ -1186,12 +1154,7 @@ static int list_match(struct list_ctx *x, const struct cmd_def *d, const char *f
     switch (x->mode) {
     case 0: return 1;
     case 1: return util_glob(k->argv[4], k->argl[4], full, strlen(full), 1);
-    case 2: {
-        char cat[40];
-        snprintf(cat, sizeof(cat), "%s", d->group ? d->group : "server");
-        return !strcasecmp(cat, k->argv[4]) ||
-               !strcasecmp(k->argv[4], (d->flags & CMD_WRITE) ? "write" : "read");
-    }
+    case 2: return (d->acl & x->cat) != 0;
     default: return 0;
     }
 }
@@ -1217,15 +1180,18 @@ static void list_visit(const struct cmd_def *d, void *ud)
 
 static void command_list_cmd(struct call *k)
 {
-    struct list_ctx x = {k, 0, 0, 0};
+    struct list_ctx x = {k, 0, 0, 0, 0};
     if (k->argc == 5 && arg_is(k, 2, "filterby")) {
-        if (arg_is(k, 3, "pattern"))
+        if (arg_is(k, 3, "pattern")) {
             x.mode = 1;
-        else if (arg_is(k, 3, "aclcat"))
+        } else if (arg_is(k, 3, "aclcat")) {
             x.mode = 2;
-        else if (arg_is(k, 3, "module"))
+            for (int i = 0; i < CAT__COUNT; i++)
+                if (strcasecmp(k->argv[4], cmd_cat_names[i]) == 0)
+                    x.cat = 1u << i;
+        } else if (arg_is(k, 3, "module")) {
             x.mode = 3;
-        else {
+        } else {
             reply_err(k->c, RT_SYNTAX);
             return;
         }
@@ -1249,8 +1215,12 @@ static void command_help_cmd(struct call *k)
         "    Return the total number of commands.",
         "DOCS [<command-name> ...]",
         "    Return documentary information about commands (all when none is given).",
+        "GETKEYS <full-command>",
+        "    Return the keys of a full command, found from its key specs.",
+        "GETKEYSANDFLAGS <full-command>",
+        "    Return the keys of a full command and their key spec flags.",
         "INFO [<command-name> ...]",
-        "    Return details about commands; key positions are approximate.",
+        "    Return details about commands, as redis-server 7.0 describes them.",
         "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
         "    Return the names of the commands, subcommands included.",
         "HELP",
@@ -1385,68 +1355,253 @@ static void slowlog_help_cmd(struct call *k)
     reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
+// clang-format off
 static struct cmd_def config_subs[] = {
-    {"get", -3, CMD_NOSCRIPT, config_get_cmd, NULL, "server",
-     "Returns the effective values of configuration parameters.", 0},
-    {"set", -4, CMD_NOSCRIPT, config_set_cmd, NULL, "server",
-     "Sets configuration parameters in-flight.", 0},
-    {"resetstat", 2, CMD_NOSCRIPT, config_resetstat_cmd, NULL, "server",
-     "Resets the server's statistics.", 0},
-    {"rewrite", 2, CMD_NOSCRIPT, config_rewrite_cmd, NULL, "server",
-     "Persists the effective configuration to file.", 0},
-    {"help", 2, 0, config_help_cmd, NULL, "server",
-     "Returns helpful text about the different subcommands.", 0},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {.name = "get", .fn = config_get_cmd,
+     .arity = -3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "2.0.0", .group = "server",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     ARGS({.name = "parameter", .type = ARG_BLOCK, .aflags = ARGF_MULTIPLE,
+           SUBARGS({.name = "parameter", .type = ARG_STRING})}),
+     .summary = "Returns the effective values of configuration parameters."},
+    {.name = "set", .fn = config_set_cmd, .getkeys = cmd_getkeys_set,
+     .arity = -4, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_nodes response_policy:all_succeeded",
+     .since = "2.0.0", .group = "server",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     ARGS({.name = "parameter_value", .type = ARG_BLOCK, .aflags = ARGF_MULTIPLE,
+           SUBARGS({.name = "parameter", .type = ARG_STRING},
+                   {.name = "value", .type = ARG_STRING})}),
+     .summary = "Sets configuration parameters in-flight."},
+    {.name = "resetstat", .fn = config_resetstat_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "2.0.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Resets the server's statistics."},
+    {.name = "rewrite", .fn = config_rewrite_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "2.8.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Persists the effective configuration to file."},
+    {.name = "help", .fn = config_help_cmd,
+     .arity = 2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW,
+     .since = "5.0.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns helpful text about the different subcommands."},
+    {.name = NULL},
 };
+// clang-format on
 
+// clang-format off
 static struct cmd_def command_subs[] = {
-    {"count", 2, 0, command_count_cmd, NULL, "server", "Returns a count of commands.", 0},
-    {"docs", -2, 0, command_docs_cmd, NULL, "server",
-     "Returns documentary information about a command.", 0},
-    {"info", -2, 0, command_info_cmd, NULL, "server",
-     "Returns information about one, multiple or all commands.", 0},
-    {"list", -2, 0, command_list_cmd, NULL, "server", "Returns a list of command names.", 0},
-    {"help", 2, 0, command_help_cmd, NULL, "server",
-     "Returns helpful text about the different subcommands.", 0},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {.name = "count", .fn = command_count_cmd,
+     .arity = 2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns a count of commands."},
+    {.name = "docs", .fn = command_docs_cmd,
+     .arity = -2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .tips = "nondeterministic_output_order",
+     .since = "7.0.0", .group = "server",
+     .complexity = "O(N) where N is the number of commands to look up",
+     ARGS({.name = "command-name", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Returns documentary information about a command."},
+    {.name = "info", .fn = command_info_cmd,
+     .arity = -2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .tips = "nondeterministic_output_order",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(N) where N is the number of commands to look up",
+     ARGS({.name = "command-name", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Returns information about one, multiple or all commands."},
+    {.name = "list", .fn = command_list_cmd,
+     .arity = -2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .tips = "nondeterministic_output_order",
+     .since = "7.0.0", .group = "server",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     ARGS({.name = "filterby", .type = ARG_ONEOF, .token = "FILTERBY", .aflags = ARGF_OPTIONAL,
+           SUBARGS({.name = "module-name", .type = ARG_STRING, .token = "MODULE"},
+                   {.name = "category", .type = ARG_STRING, .token = "ACLCAT"},
+                   {.name = "pattern", .type = ARG_PATTERN, .token = "PATTERN"})}),
+     .summary = "Returns a list of command names."},
+    {.name = "getkeys", .fn = command_getkeys_cmd,
+     .arity = -4, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(N) where N is the number of arguments to the command",
+     .summary = "Lists the key arguments of a full command line."},
+    {.name = "getkeysandflags", .fn = command_getkeysandflags_cmd,
+     .arity = -4, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "7.0.0", .group = "server",
+     .complexity = "O(N) where N is the number of arguments to the command",
+     .summary = "Lists the key arguments of a full command line, with each key's flags."},
+    {.name = "help", .fn = command_help_cmd,
+     .arity = 2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "5.0.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns helpful text about the different subcommands."},
+    {.name = NULL},
 };
+// clang-format on
 
+// clang-format off
 static struct cmd_def slowlog_subs[] = {
-    {"get", -2, 0, slowlog_get_cmd, NULL, "server", "Returns the slow log's entries.", 0},
-    {"len", 2, 0, slowlog_len_cmd, NULL, "server", "Returns the number of entries in the slow log.",
-     0},
-    {"reset", 2, 0, slowlog_reset_cmd, NULL, "server", "Clears all entries from the slow log.", 0},
-    {"help", 2, 0, slowlog_help_cmd, NULL, "server",
-     "Show helpful text about the different subcommands.", 0},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {.name = "get", .fn = slowlog_get_cmd,
+     .arity = -2, .rflags = RF_ADMIN | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_nodes nondeterministic_output",
+     .since = "2.2.12", .group = "server",
+     .complexity = "O(N) where N is the number of entries returned",
+     ARGS({.name = "count", .type = ARG_INTEGER, .aflags = ARGF_OPTIONAL}),
+     .summary = "Returns the slow log's entries."},
+    {.name = "len", .fn = slowlog_len_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_nodes response_policy:agg_sum nondeterministic_output",
+     .since = "2.2.12", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the number of entries in the slow log."},
+    {.name = "reset", .fn = slowlog_reset_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_nodes response_policy:all_succeeded",
+     .since = "2.2.12", .group = "server",
+     .complexity = "O(N) where N is the number of entries in the slowlog",
+     .summary = "Clears all entries from the slow log."},
+    {.name = "help", .fn = slowlog_help_cmd,
+     .arity = 2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW,
+     .since = "6.2.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Lists the SLOWLOG subcommands."},
+    {.name = NULL},
 };
+// clang-format on
 
+// clang-format off
 struct cmd_def cmd_server_table[] = {
-    {"info", -1, 0, info_cmd, NULL, "server",
-     "Returns information and statistics about the server.", 0},
-    {"config", -2, 0, NULL, config_subs, "server", "A container for server configuration commands.",
-     0},
-    {"dbsize", 1, 0, dbsize_cmd, NULL, "server", "Returns the number of keys in the database.", 0},
-    {"flushdb", -1, CMD_WRITE, flushdb_cmd, NULL, "server",
-     "Removes all keys from the current database.", 0},
-    {"flushall", -1, CMD_WRITE, flushall_cmd, NULL, "server",
-     "Removes all keys from all databases.", 0},
-    {"command", -1, 0, command_cmd, command_subs, "server",
-     "Returns detailed information about all commands.", 0},
-    {"debug", -2, CMD_NOSCRIPT, debug_cmd, NULL, "server", "A container for debugging commands.",
-     0},
-    {"time", 1, 0, time_cmd, NULL, "server", "Returns the server time.", 0},
-    {"lastsave", 1, 0, lastsave_cmd, NULL, "server",
-     "Returns the Unix timestamp of the last successful save to disk.", 0},
-    {"save", 1, CMD_NOSCRIPT | CMD_NOMULTI, save_cmd, NULL, "server",
-     "Synchronously saves the database(s) to disk.", 0},
-    {"bgsave", -1, CMD_NOSCRIPT, bgsave_cmd, NULL, "server",
-     "Asynchronously saves the database(s) to disk.", 0},
-    {"bgrewriteaof", 1, CMD_NOSCRIPT, bgrewriteaof_cmd, NULL, "server",
-     "Asynchronously rewrites the append-only file to disk.", 0},
-    {"role", 1, CMD_NOSCRIPT, role_cmd, NULL, "server", "Returns the replication role.", 0},
-    {"shutdown", -1, CMD_NOSCRIPT | CMD_NOMULTI, shutdown_cmd, NULL, "server",
-     "Synchronously saves the database(s) to disk and shuts down the Redis server.", 0},
-    {"slowlog", -2, 0, NULL, slowlog_subs, "server", "A container for slow log commands.", 0},
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {.name = "info", .fn = info_cmd,
+     .arity = -1, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "section", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Returns information and statistics about the server."},
+    {.name = "config", .subs = config_subs,
+     .arity = -2,
+     .acl = CAT_SLOW,
+     .since = "2.0.0", .group = "server",
+     .complexity = "Depends on subcommand.",
+     .summary = "Groups the commands that read and change the configuration."},
+    {.name = "dbsize", .fn = dbsize_cmd,
+     .arity = 1, .rflags = RF_READONLY | RF_FAST,
+     .acl = CAT_KEYSPACE | CAT_READ | CAT_FAST,
+     .tips = "request_policy:all_shards response_policy:agg_sum",
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the number of keys in the database."},
+    {.name = "flushdb", .fn = flushdb_cmd,
+     .arity = -1, .rflags = RF_WRITE,
+     .acl = CAT_KEYSPACE | CAT_WRITE | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_shards response_policy:all_succeeded",
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(N) where N is the number of keys in the selected database",
+     ARGS({.name = "async", .type = ARG_ONEOF, .aflags = ARGF_OPTIONAL,
+           SUBARGS({.name = "async", .type = ARG_PURE_TOKEN, .token = "ASYNC", .since = "4.0.0"},
+                   {.name = "sync", .type = ARG_PURE_TOKEN, .token = "SYNC", .since = "6.2.0"})}),
+     .summary = "Removes all keys from the current database."},
+    {.name = "flushall", .fn = flushall_cmd,
+     .arity = -1, .rflags = RF_WRITE,
+     .acl = CAT_KEYSPACE | CAT_WRITE | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_shards response_policy:all_succeeded",
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(N) where N is the total number of keys in all databases",
+     ARGS({.name = "async", .type = ARG_ONEOF, .aflags = ARGF_OPTIONAL,
+           SUBARGS({.name = "async", .type = ARG_PURE_TOKEN, .token = "ASYNC", .since = "4.0.0"},
+                   {.name = "sync", .type = ARG_PURE_TOKEN, .token = "SYNC", .since = "6.2.0"})}),
+     .summary = "Removes all keys from all databases."},
+    {.name = "command", .fn = command_cmd, .subs = command_subs,
+     .arity = -1, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .tips = "nondeterministic_output_order",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .summary = "Returns detailed information about all commands."},
+    {.name = "debug", .fn = debug_cmd,
+     .arity = -2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "1.0.0", .group = "server",
+     .complexity = "Depends on subcommand.",
+     .doc_flags = DOC_SYSCMD,
+     .summary = "Groups the debugging commands (mockredis knows SLEEP and HELP)."},
+    {.name = "time", .fn = time_cmd,
+     .arity = 1, .rflags = RF_LOADING | RF_STALE | RF_FAST,
+     .acl = CAT_FAST,
+     .tips = "nondeterministic_output",
+     .since = "2.6.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the server time."},
+    {.name = "lastsave", .fn = lastsave_cmd,
+     .arity = 1, .rflags = RF_LOADING | RF_STALE | RF_FAST,
+     .acl = CAT_ADMIN | CAT_FAST | CAT_DANGEROUS,
+     .tips = "nondeterministic_output",
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the Unix timestamp of the last successful save to disk."},
+    {.name = "save", .fn = save_cmd,
+     .arity = 1, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_NO_ASYNC_LOADING | RF_NO_MULTI,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(N) where N is the total number of keys in all databases",
+     .summary = "Synchronously saves the database(s) to disk."},
+    {.name = "bgsave", .fn = bgsave_cmd,
+     .arity = -1, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_NO_ASYNC_LOADING,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "schedule", .type = ARG_PURE_TOKEN, .token = "SCHEDULE", .since = "3.2.2", .aflags = ARGF_OPTIONAL}),
+     .summary = "Asynchronously saves the database(s) to disk."},
+    {.name = "bgrewriteaof", .fn = bgrewriteaof_cmd,
+     .arity = 1, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_NO_ASYNC_LOADING,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Asynchronously rewrites the append-only file to disk."},
+    {.name = "role", .fn = role_cmd,
+     .arity = 1, .rflags = RF_NOSCRIPT | RF_LOADING | RF_STALE | RF_FAST,
+     .acl = CAT_ADMIN | CAT_FAST | CAT_DANGEROUS,
+     .since = "2.8.12", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the replication role."},
+    {.name = "shutdown", .fn = shutdown_cmd,
+     .arity = -1, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE | RF_NO_MULTI | RF_ALLOW_BUSY,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "1.0.0", .group = "server",
+     .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+     ARGS({.name = "nosave_save", .type = ARG_ONEOF, .aflags = ARGF_OPTIONAL,
+           SUBARGS({.name = "nosave", .type = ARG_PURE_TOKEN, .token = "NOSAVE"},
+                   {.name = "save", .type = ARG_PURE_TOKEN, .token = "SAVE"})},
+          {.name = "now", .type = ARG_PURE_TOKEN, .token = "NOW", .since = "7.0.0", .aflags = ARGF_OPTIONAL},
+          {.name = "force", .type = ARG_PURE_TOKEN, .token = "FORCE", .since = "7.0.0", .aflags = ARGF_OPTIONAL},
+          {.name = "abort", .type = ARG_PURE_TOKEN, .token = "ABORT", .since = "7.0.0", .aflags = ARGF_OPTIONAL}),
+     .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server."},
+    {.name = "slowlog", .subs = slowlog_subs,
+     .arity = -2,
+     .acl = CAT_SLOW,
+     .since = "2.2.12", .group = "server",
+     .complexity = "Depends on subcommand.",
+     .summary = "Groups the commands about the slow log."},
+    {.name = NULL},
 };
+// clang-format on

@@ -92,6 +92,11 @@
     X(CLIENT_TYPE_FMT, "ERR Unknown client type '%s'") \
     X(NO_SUCH_USER_FMT, "ERR No such user '%s'") \
     X(SUBCMD_SYNTAX_FMT, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.") \
+    /* COMMAND GETKEYS / GETKEYSANDFLAGS */ \
+    X(GETKEYS_INVALID_CMD, "ERR Invalid command specified") \
+    X(GETKEYS_NO_KEYS, "ERR The command has no key arguments") \
+    X(GETKEYS_ARITY, "ERR Invalid number of arguments specified for command") \
+    X(GETKEYS_INVALID_ARGS, "ERR Invalid arguments specified for command") \
     X(CONFIG_UNKNOWN_FMT, "ERR Unknown option or number of arguments for CONFIG SET - '%s'") \
     X(CONFIG_FAILED_FMT, "ERR CONFIG SET failed (possibly related to argument '%s') - %s") \
     X(CONFIG_NOFILE, "ERR The server is running without a config file") \

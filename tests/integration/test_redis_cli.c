@@ -1,6 +1,8 @@
 /* test_redis_cli.c - Debian's redis-cli (redis-tools) works against
- * mockredis unchanged: PING, SET/GET, and its typed (--no-raw) output.
- * Skipped when redis-cli is not installed. */
+ * mockredis unchanged: PING, SET/GET, its typed (--no-raw) output, and the
+ * help it builds from COMMAND DOCS (the synopsis, since and group as
+ * redis-server's give them; the summary is ours). Skipped when redis-cli
+ * is not installed. */
 #include "it.h"
 
 #include <stdio.h>
@@ -47,10 +49,47 @@ static void test_ping_set_get(void **state)
     it_stop_ok(s);
 }
 
+/* out without its "summary:" line (the summaries are ours). */
+static void drop_summary(char *out)
+{
+    char *p = strstr(out, "summary:");
+    if (p == NULL)
+        return;
+    char *bol = p, *eol = strchr(p, '\n');
+    while (bol > out && bol[-1] != '\n')
+        bol--;
+    memmove(bol, eol ? eol + 1 : p + strlen(p), strlen(eol ? eol + 1 : p + strlen(p)) + 1);
+}
+
+static void test_help_from_docs(void **state)
+{
+    (void)state;
+    if (!have_redis_cli())
+        skip();
+    struct mh_server *r = it_redis(NULL);
+    if (r == NULL)
+        skip();
+    struct mh_server *s = it_mock(NULL);
+    static const char *const topics[] = {"help set",  "help zadd",   "help client kill",
+                                         "help sort", "help blmpop", "help getset"};
+    char want[4096];
+    for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
+        snprintf(want, sizeof(want), "%s", cli(mh_server_port(r), topics[i]));
+        drop_summary(want);
+        char *got = (char *)cli(mh_server_port(s), topics[i]);
+        assert_non_null(strstr(got, "summary:"));
+        drop_summary(got);
+        assert_string_equal(got, want);
+    }
+    it_stop_ok(s);
+    it_stop(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ping_set_get),
+        cmocka_unit_test(test_help_from_docs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
