@@ -24,7 +24,8 @@ int cmdline_number(const char *prog, const char *opt, const char *s, long min, l
     return 0;
 }
 
-int cmdline_write_file(const char *prog, const char *what, const char *path, const void *p, size_t n)
+int cmdline_write_file(const char *prog, const char *what, const char *path, const void *p,
+                       size_t n)
 {
     if (ofile_write(path, p, n) < 0) {
         fprintf(stderr, "%s: cannot write %s %s: %s\n", prog, what, path, strerror(errno));

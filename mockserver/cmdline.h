@@ -12,8 +12,7 @@
 /* Parses s as a decimal number from min to max for option opt. Returns 0
  * and sets *out, or -1 after printing "PROG: OPT expects a number from MIN
  * to MAX, got 'S'". */
-int cmdline_number(const char *prog, const char *opt, const char *s, long min, long max,
-               long *out);
+int cmdline_number(const char *prog, const char *opt, const char *s, long min, long max, long *out);
 
 /* Writes p[0..n) to path through a new temporary file and a rename
  * (ofile_write: a link planted at path or at a temporary name is never
@@ -21,6 +20,6 @@ int cmdline_number(const char *prog, const char *opt, const char *s, long min, l
  * the message. Returns 0, or -1 after printing "PROG: cannot write WHAT
  * PATH: reason" (the temporary file is removed). */
 int cmdline_write_file(const char *prog, const char *what, const char *path, const void *p,
-                   size_t n);
+                       size_t n);
 
 #endif

@@ -13,8 +13,8 @@
 #include <strings.h>
 
 #include "cap.h"
-#include "cmdline.h"
 #include "cmd.h"
+#include "cmdline.h"
 #include "core.h"
 #include "mem.h"
 #include "rec_cli.h"

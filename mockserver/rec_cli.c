@@ -19,12 +19,11 @@
 #include "buf.h"
 #include "cmdline.h"
 #include "mr_err.h"
-#include "rec_pcapin.h"
 #include "rec.h"
+#include "rec_pcapin.h"
+#include "rec_tcpre.h"
 #include "scn.h"
 #include "scn_file.h"
-#include "rec_tcpre.h"
-
 
 static volatile sig_atomic_t stop_flag;
 
@@ -117,7 +116,9 @@ int rec_cli_main(int argc, char **argv)
             }
             break;
         case O_IFACE: po.iface = optarg; break;
-        case O_COUNT: rc = cmdline_number("mockredis record", "--count", optarg, 1, LONG_MAX, &count); break;
+        case O_COUNT:
+            rc = cmdline_number("mockredis record", "--count", optarg, 1, LONG_MAX, &count);
+            break;
         case 'h':
         case O_HELP: usage(stdout); return 0;
         default:

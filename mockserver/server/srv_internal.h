@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 struct cap;
 struct cap_conn;
 struct client;

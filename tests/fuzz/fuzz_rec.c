@@ -46,9 +46,9 @@
 
 #include "buf.h"
 #include "rec.h"
+#include "rec_tcpre.h"
 #include "resp.h"
 #include "scn.h"
-#include "rec_tcpre.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
