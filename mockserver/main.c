@@ -13,8 +13,8 @@
 #include <strings.h>
 
 #include "cap.h"
-#include "cli.h"
 #include "cmd.h"
+#include "cmdline.h"
 #include "core.h"
 #include "mem.h"
 #include "rec_cli.h"
@@ -62,11 +62,11 @@ static void usage(FILE *out)
             "renamed into place: a symbolic link at their path is replaced, never followed.\n");
 }
 
-/* Parses an int option through cli_number. */
+/* Parses an int option through cmdline_number. */
 static int parse_int(const char *opt, const char *s, long min, long max, int *out)
 {
     long v;
-    if (cli_number("mockredis", opt, s, min, max, &v) < 0)
+    if (cmdline_number("mockredis", opt, s, min, max, &v) < 0)
         return -1;
     *out = (int)v;
     return 0;
@@ -125,7 +125,7 @@ static int write_port_file(const char *path, int port)
 {
     char text[16];
     int n = snprintf(text, sizeof(text), "%d\n", port);
-    return cli_write_file("mockredis", "port file", path, text, (size_t)n);
+    return cmdline_write_file("mockredis", "port file", path, text, (size_t)n);
 }
 
 /* Prints the scenario's verdict on stderr (and as JSON to path). Returns
@@ -135,7 +135,7 @@ static int report(struct scn_run *run, const char *path)
     struct buf text = BUF_INIT, json = BUF_INIT;
     int status = scn_run_verdict(run, &text, &json);
     fputs(text.p, stderr);
-    if (path && cli_write_file("mockredis", "report", path, json.p, json.len) < 0)
+    if (path && cmdline_write_file("mockredis", "report", path, json.p, json.len) < 0)
         status = 1;
     buf_free(&text);
     buf_free(&json);

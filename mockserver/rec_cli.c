@@ -1,7 +1,7 @@
 /* rec_cli.c - `mockredis record`: options, capture in, scenario out.
  *
- * The I/O shell around the recorder: pcapin.c reads the frames (a file, or
- * a live interface until SIGINT/SIGTERM or --count frames), tcpre.c
+ * The I/O shell around the recorder: rec_pcapin.c reads the frames (a file, or
+ * a live interface until SIGINT/SIGTERM or --count frames), rec_tcpre.c
  * reassembles them, rec.c builds the scenario in memory; this file writes
  * it (to -o FILE through a temporary file and a rename, so a reader never
  * sees half a scenario, or to standard output) and prints the summary.
@@ -17,14 +17,13 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cli.h"
+#include "cmdline.h"
 #include "mr_err.h"
-#include "pcapin.h"
 #include "rec.h"
+#include "rec_pcapin.h"
+#include "rec_tcpre.h"
 #include "scn.h"
 #include "scn_file.h"
-#include "tcpre.h"
-
 
 static volatile sig_atomic_t stop_flag;
 
@@ -66,7 +65,7 @@ static int write_out(const char *path, const struct buf *text)
 {
     const char *p = text->p ? text->p : "";
     if (path)
-        return cli_write_file("mockredis record", "scenario", path, p, text->len);
+        return cmdline_write_file("mockredis record", "scenario", path, p, text->len);
     if (fwrite(p, 1, text->len, stdout) != text->len || fflush(stdout) != 0) {
         fprintf(stderr, "mockredis record: cannot write to standard output: %s\n",
                 strerror(errno));
@@ -105,7 +104,7 @@ int rec_cli_main(int argc, char **argv)
         switch (o) {
         case 'o': out_path = optarg; break;
         case O_PORT:
-            rc = cli_number("mockredis record", "--port", optarg, 1, 65535, &port);
+            rc = cmdline_number("mockredis record", "--port", optarg, 1, 65535, &port);
             have_port = 1;
             break;
         case O_NODELAY: ro.no_delays = 1; break;
@@ -117,7 +116,9 @@ int rec_cli_main(int argc, char **argv)
             }
             break;
         case O_IFACE: po.iface = optarg; break;
-        case O_COUNT: rc = cli_number("mockredis record", "--count", optarg, 1, LONG_MAX, &count); break;
+        case O_COUNT:
+            rc = cmdline_number("mockredis record", "--count", optarg, 1, LONG_MAX, &count);
+            break;
         case 'h':
         case O_HELP: usage(stdout); return 0;
         default:

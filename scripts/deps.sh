@@ -2,17 +2,20 @@
 # deps.sh - install the Debian packages the build and the tests need.
 #
 # Usage: scripts/deps.sh [build|test|all]
-#   build  what compiling needs (clang, cmake, hiredis, libevent, cmocka, libpcap, jansson)
-#   test   build + what the test suite runs against (redis-server, redis-tools, tshark,
-#          clang's fuzzer/sanitizer runtime, valgrind)
+#   build  what configuring and building build/ needs (clang, cmake, hiredis,
+#          libevent, cmocka, libpcap, jansson): `make build`, `make lessons`
+#   test   build + what the test suite runs against or builds besides
+#          (redis-server, redis-tools, tshark, valgrind, clang's fuzzer and
+#          sanitizer runtime, gcc for the hiredis 1.x tree): `make test`
+#   all    the same as test
 #
 # Only the missing packages are installed. As root: `apt-get update` once, then
 # `apt-get install -y` with DEBIAN_FRONTEND=noninteractive. Not root: the exact
 # command is printed and the script exits 1, changing nothing.
 set -eu
 
-build_pkgs="clang gcc make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
-test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark"
+build_pkgs="clang make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
+test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc"
 
 case "${1:-all}" in
   build) want="$build_pkgs" ;;

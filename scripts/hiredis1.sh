@@ -10,8 +10,9 @@
 # from the same Debian archive the machine already uses (apt's own
 # configuration names it), unpacks them under DIR/hiredis (nothing is
 # installed on the system), configures a build tree DIR/build against them
-# with pkg-config, builds with -Werror and runs the suite (all but the fuzz,
-# slow and valgrind labels, which the main build trees already cover).
+# with pkg-config (the hiredis1 preset of CMakePresets.json), builds with
+# -Werror and runs the suite (all but the fuzz, slow and valgrind labels,
+# which the main build trees already cover).
 #
 # Environment: HIREDIS1_SUITE (default trixie), COMPILER (default clang),
 # JOBS. A second run reuses what DIR/hiredis holds.
@@ -73,8 +74,11 @@ case "$version" in
     *) die "expected hiredis 1.x from $suite, got '$version'" ;;
 esac
 
-PKG_CONFIG_PATH="$pcdir" cmake -S "$top" -B "$out/build" -DCMAKE_C_COMPILER="$compiler" \
-    -DMOCKREDIS_WERROR=ON >/dev/null
+# The hiredis1 preset (CMakePresets.json) in $out/build; cmake's output is
+# shown when it fails.
+cd "$top"
+log=$(PKG_CONFIG_PATH="$pcdir" cmake --preset hiredis1 -B "$out/build" \
+      -DCMAKE_C_COMPILER="$compiler" 2>&1) || { printf '%s\n' "$log" >&2; die "configure failed"; }
 # A cache from an earlier run must not silently point at the system's 0.14.
 grep -q "HIREDIS_VERSION:INTERNAL=$version" "$out/build/CMakeCache.txt" ||
     die "the build tree did not pick hiredis $version (stale $out/build? remove it)"
@@ -89,4 +93,4 @@ case "$linked" in
     *) die "$(basename "$bin") links '$linked', not the unpacked hiredis $version" ;;
 esac
 
-ctest --test-dir "$out/build" --output-on-failure -j "$jobs" -LE 'fuzz|slow|valgrind'
+ctest --preset hiredis1 --test-dir "$out/build" -j "$jobs"

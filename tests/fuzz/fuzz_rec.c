@@ -1,7 +1,7 @@
 /* fuzz_rec.c - libFuzzer target for rec.c, the recorder (TCP streams -> scenario).
  *
  * The input drives the recorder's sink the way tcpre would, always within
- * the contract of tcpre.h: ids open in order from 1, once, before anything
+ * the contract of rec_tcpre.h: ids open in order from 1, once, before anything
  * else; data (never empty) and gap per direction; close at most once, and
  * nothing for an id after its close; timestamps never go back.
  *
@@ -46,9 +46,9 @@
 
 #include "buf.h"
 #include "rec.h"
+#include "rec_tcpre.h"
 #include "resp.h"
 #include "scn.h"
-#include "tcpre.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

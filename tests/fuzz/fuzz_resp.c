@@ -1,7 +1,7 @@
 /* fuzz_resp.c - libFuzzer target for resp.c: the request parser, the
  * argument splitter and the reply scanner, on arbitrary bytes.
  *
- * The request parser is driven the way server.c drives it: bytes arrive in
+ * The request parser is driven the way net.c drives it: bytes arrive in
  * chunks (sizes from a PRNG seeded by the input, so every input replays the
  * same way), accumulate in a buffer, and after RESP_MORE the same bytes plus
  * the next chunk are fed again; after a command the used bytes are dropped.
@@ -14,7 +14,7 @@
  * big_min, 1 to 16 bytes), so that short inputs take the path of big
  * arguments: blocks of their own, bytes consumed on RESP_MORE, and, when
  * chunked, bytes written straight into the block (resp_reqp_direct) as
- * server.c reads them; the outcomes must not change.
+ * net.c reads them; the outcomes must not change.
  * The scanner must agree with itself on the length it reports, and a bulk
  * built by the writer from the input must scan to exactly its size. */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* fuzz_tcpre.c - libFuzzer target for tcpre.c, the TCP reassembler.
+/* fuzz_tcpre.c - libFuzzer target for rec_tcpre.c, the TCP reassembler.
  *
  * Input: one mode byte, then records.
  *   mode  bits 0-2  link type: Ethernet, NULL, RAW, LOOP, LINUX_SLL,
@@ -17,7 +17,7 @@
  *     overlap, repeat, arrive out of order and wrap around 2^32. Every
  *     payload byte is the low byte of its own sequence number.
  *
- * The sink checks the contract of tcpre.h and aborts on a violation: ids
+ * The sink checks the contract of rec_tcpre.h and aborts on a violation: ids
  * open in order from 1, once; data and gap only between open and close,
  * never empty; close exactly once, and for every id by tcpre_finish; the
  * stats agree with the callbacks. With described segments it also checks
@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "mr_err.h"
-#include "tcpre.h"
+#include "rec_tcpre.h"
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

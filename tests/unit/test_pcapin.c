@@ -1,4 +1,4 @@
-/* test_pcapin.c - unit tests of pcapin.c, the libpcap reader of `record`.
+/* test_pcapin.c - unit tests of rec_pcapin.c, the libpcap reader of `record`.
  *
  * Each test writes a small capture into a temporary directory -- with
  * libpcap's own writer (pcap_open_dead + pcap_dump), by hand (pcapng
@@ -31,8 +31,8 @@
 #include "cap.h"
 #include "mh.h"
 #include "mr_err.h"
-#include "pcapin.h"
-#include "tcpre.h"
+#include "rec_pcapin.h"
+#include "rec_tcpre.h"
 #include "wire.h"
 
 #define F_FIN 0x01

@@ -72,12 +72,12 @@ static void assert_proto_error(const char *data, size_t len, int unauth, const c
     assert_string_equal(err, text);
 }
 
-/* Runs a stream through one parser the way server.c does, delivering it in
+/* Runs a stream through one parser the way net.c does, delivering it in
  * chunks whose sizes come from cuts[] (then the rest). Records every outcome
  * in out: "C<argc>" then "[len:bytes]" per argument, "E" for an empty command,
  * "X<text>" for a protocol error (which ends the stream). big_min is the
  * parser's (0: RESP_BIG_ARG); with direct, bytes go straight into a big
- * argument whenever the parser offers it (resp_reqp_direct), as server.c
+ * argument whenever the parser offers it (resp_reqp_direct), as net.c
  * reads them. A big argument's block never holds more than it needs. */
 static void run_stream_ex(const char *data, size_t len, const size_t *cuts, int ncuts, int unauth,
                           size_t big_min, int direct, struct buf *out)

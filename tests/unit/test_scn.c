@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "mr_err.h"
-#include "obj.h"
 #include "scn.h"
 
 static struct scn *parse_ok(const char *text)
@@ -177,7 +176,7 @@ static void test_rules(void **state)
     assert_int_equal(r->acts[0].kind, SA_EVICT);
     assert_string_equal(r->acts[0].key, "k");
     assert_int_equal(r->acts[1].kind, SA_RETYPE);
-    assert_int_equal(r->acts[1].type, OBJ_HASH);
+    assert_int_equal(r->acts[1].type, SVT_HASH);
     assert_int_equal(r->acts[2].kind, SA_ADVANCE);
     assert_int_equal(r->acts[2].us_min, 120000000);
     assert_int_equal(r->acts[3].kind, SA_CLOSE_MIDDLE);

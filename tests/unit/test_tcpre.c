@@ -1,4 +1,4 @@
-/* test_tcpre.c - unit tests of tcpre.c, the TCP reassembler.
+/* test_tcpre.c - unit tests of rec_tcpre.c, the TCP reassembler.
  *
  * Frames are built by hand here (link header, IPv4 or IPv6, TCP; no
  * checksums, which tcpre does not read) and passed to tcpre_frame one by
@@ -21,7 +21,7 @@
 
 #include "buf.h"
 #include "mr_err.h"
-#include "tcpre.h"
+#include "rec_tcpre.h"
 #include "wire.h"
 
 /* Link types of the builder; LINK_VLAN2 is Ethernet with two 802.1Q tags. */

@@ -20,7 +20,7 @@
     X(WRONGPASS, "WRONGPASS invalid username-password pair or user is disabled.")   \
     X(AUTH_NOPASS, "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?") \
     X(MAXCLIENTS, "ERR max number of clients reached")                              \
-    /* Sent on accept, then the connection is closed (server.c). */                  \
+    /* Sent on accept, then the connection is closed (net.c). */                     \
     X(DENIED,                                                                        \
       "DENIED Redis is running in protected mode because protected mode is " \
       "enabled and no password is set for the default user. In this mode " \

@@ -1,4 +1,4 @@
-/* tcpre.h - TCP stream reassembly for captures: frames in, byte streams out.
+/* rec_tcpre.h - TCP stream reassembly for captures: frames in, byte streams out.
  *
  * `mockredis record` turns a capture of a client talking to Redis into a
  * scenario. This module is its first half: it takes link-layer frames, one
@@ -8,7 +8,7 @@
  *   frames -> link layer -> IPv4 / IPv6 -> TCP -> per-connection, per-
  *   direction reassembly (sequence numbers) -> sink callbacks
  *
- * Pure: no I/O, no libpcap. The caller reads frames (pcapin.c does it with
+ * Pure: no I/O, no libpcap. The caller reads frames (rec_pcapin.c does it with
  * libpcap) and passes them with their link type and timestamp, so the
  * module can be unit-tested with hand-made frames and fuzzed.
  *

@@ -1,4 +1,6 @@
-/* server.c - sockets and the libevent loop, see server.h.
+/* net.c - the network layer: sockets, reads and writes, accept, the
+ * libevent loop; see server.h. plan.c, the other half of the server,
+ * carries out scenario plans (srv_internal.h is what the two share).
  *
  * Per client: a persistent read event, and a write event armed only while
  * output is pending. A read is parsed and its complete commands run at
@@ -30,58 +32,30 @@
  *  - idle timeout: close silently;
  *  - EOF from the client: close, dropping pending output.
  *
- * With a scenario (srv_set_scenario), every accepted connection and every
- * command that passes Redis's checks (cmd_check: NOAUTH, arity, ... come
- * first) asks the engine (scn_run.h) for a plan. Plans that shape a
- * reply (delay, pieces, split, close in the middle/after) become a "job":
- * the client stops processing input, the reply bytes are written segment by
- * segment from a timer, one write() per segment, and input processing
- * resumes when the job is done, so later pipelined replies stay in order
- * behind a delayed one, as with a slow Redis.
- *
- * Network latency (a plan's latency_us) is different: the command runs at
- * once and input processing goes on; only the reply's bytes wait, in a
- * per-client queue of held replies, each stamped with the monotonic time it
- * may leave (made + latency). A timer releases the queue's head once due,
- * so a pipeline of N commands under latency L is answered about L after it
- * arrived, not N*L. Replies leave in command order: once something is held,
- * every later reply of that client (latency or not) queues behind it, and
- * a reply due earlier than the one before it leaves with that one. A close
- * asked for after a reply (close after/middle/before, protocol error) waits
- * until the queue is empty. With delay and latency on one command, the
- * delay is server time spent first, the latency is added on top.
- * A blocked command's reply (block.h) is made when it is served or times
- * out: it joins the queue then, its latency counted from that moment.
- *
- * When a delay or latency starts: when the command arrived, not when the
- * server got round to it, so 1,000 commands read in a burst are each due
- * D after their own arrival. TCP reads take the kernel's receive stamp
- * (SO_TIMESTAMPNS, set on the listener and so inherited, recvmsg()),
- * moved from the real to the monotonic clock; a Unix socket has none and
- * counts from now, as do commands that waited behind a job (their turn
- * comes when it ends) and stamps from before a connection delay ended.
- * Timers are armed EARLY_US before the time and the rest is spun on the
- * clock, because waking from a timer takes 0.1-0.3 ms on a VM; a timer
- * reached late, behind others, does not spin. Nothing is written before
- * its time. With 1,000 replies due within a few ms, what remains is the
- * kernel's cost of each write() (4-8 us on loopback, waking the reader
- * included): replies due closer together than that queue (bench/README.md,
- * bench_delay).
+ * With a scenario (srv_set_scenario), every accepted connection asks the
+ * engine (scn_run.h) what to do with it, and every command goes to plan.c
+ * (srv__plan_command), which decides when its reply's bytes may leave.
+ * Every reply made here goes through srv__hold too, so that replies leave
+ * in command order behind ones plan.c holds back. For a plan's delays,
+ * TCP reads take the kernel's receive stamp (SO_TIMESTAMPNS, set on the
+ * listener and so inherited, recvmsg()), moved from the real to the
+ * monotonic clock (s->basis_us while the read's commands run; see plan.c,
+ * "When a delay or latency starts").
  *
  * Output limits (obuf.h): every time output is added for a client (its
  * reply, a published message, a blocked command's answer), what it has
  * pending (c->out, plus c->out_held: held replies and a job's rest) is
  * checked against client-output-buffer-limit on the server clock; a client
  * over it is flagged CL_CLOSE_ASAP and closed from the loop, never from
- * inside another client's command. A job computes each cut from the last
- * one, so a reply in pieces costs its own size whatever the piece count.
+ * inside another client's command.
  *
  * With a capture (srv_set_capture), every byte read or written on a TCP
  * connection goes to cap.h at the server clock's time, right after the
  * read() or write(); the teardown tells who closed (EOF read, reset seen,
  * our close, our reset, or our close with unread input, which Linux turns
  * into a reset), and every scenario plan that bends a connection or a
- * reply is noted next to the capture (FILE.notes). */
+ * reply is noted next to the capture (FILE.notes; the notes of plans are
+ * written by plan.c). */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -112,80 +86,16 @@
 #include "rtext.h"
 #include "scn.h"
 #include "scn_run.h"
+#include "srv_internal.h"
 
-#define READ_CHUNK (16 * 1024)
 /* Work one client's input may do per loop turn: past either figure, the
  * rest waits for the next turn, so one client's backlog (a deep pipeline,
  * input held while it was blocked) cannot keep the others waiting. */
 #define TURN_CMDS_MAX  1000
 #define TURN_BYTES_MAX (1024 * 1024)
 #define OUT_KEEP_MAX   (16 * 1024) /* output capacity kept by an idle client */
-/* Reply timers are armed this long before their time, and the rest is
- * spun on the clock: waking from a timer takes 0.1-0.3 ms on a VM. */
-#define EARLY_US 300
 /* An arrival stamp older than this is not trusted (the real clock was set). */
 #define STAMP_MAX_AGE_US 1000000
-
-struct srv {
-    struct core *core;
-    struct event_base *base;
-    int tcp_fd, unix_fd;
-    int tcp_stamped; /* SO_TIMESTAMPNS on the listener, so on every accepted socket */
-    struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;
-    int port;
-    char addr[80];
-    struct scn *scn;     /* the scenario being played (owned), or NULL */
-    struct scn_run *run; /* its run state (owned), or NULL */
-    int exit_when_over;  /* --scenario mode: return from the loop at its end */
-    struct cap *cap;     /* the capture being written, or NULL */
-    int64_t basis_us;    /* when the input being run arrived (clk_mono_us), 0: now */
-    char rbuf[READ_CHUNK];
-};
-
-/* A reply written under a scenario plan, segment by segment. The next cut
- * is computed from where the last one was (job_cut): O(1) memory whatever
- * the number of pieces. */
-struct job {
-    struct buf data;  /* the reply, then output that arrived meanwhile (on_output) */
-    size_t reply_len; /* cuts fall inside data[0..reply_len); the rest goes with the last */
-    size_t sent;      /* data[0..sent) has been moved to the output */
-    size_t piece;     /* pieces: bytes per segment; 0: not in pieces */
-    size_t split_at;  /* split: the one cut; 0: none */
-    int64_t pause_us;
-    int64_t latency_us; /* each segment is held this long once written */
-    int64_t due_us;     /* clk_mono_us() time the next segment may be written */
-    enum scn_end_kind end;
-};
-
-/* A reply held back by network latency (see the top of the file). */
-struct held {
-    struct held *next;
-    int64_t due_us; /* clk_mono_us() time it may be written */
-    size_t len;
-    char data[];
-};
-
-struct cio {
-    struct srv *s;
-    struct event *rev, *wev;
-    struct event *tev; /* scenario timer: job segments, delayed accept */
-    int wev_on;
-    int blocked; /* a job is running: input waits */
-    int discard; /* silent/hung: read and drop everything */
-    int reset;   /* close with a TCP RST */
-    struct job *job;
-    struct held *held, *held_tail; /* replies waiting for their latency, oldest first */
-    struct event *lev;             /* fires when the head of held is due */
-    struct cap_conn *cap;          /* this connection in the capture, or NULL */
-    int peer_gone;                 /* 1: EOF read, 2: the peer reset (for the capture) */
-    int stamped;                   /* SO_TIMESTAMPNS is on: reads tell when data arrived */
-    int64_t rx_us;                 /* clk_mono_us() arrival of the last read's data, 0: unknown */
-    int64_t read_from_us;          /* clk_mono_us() when reading started (connection delay) */
-    int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
-    int64_t soft_since_s;     /* over the soft output limit since (server clock, s); -1: not */
-    struct event *more;       /* input left when a turn's budget ran out: runs next turn */
-    int read_paused;          /* the read event is off meanwhile */
-};
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
@@ -216,7 +126,6 @@ static void fmt_addr(const struct sockaddr *sa, char *out, size_t size)
 
 static void on_client_read(evutil_socket_t fd, short what, void *arg);
 static void on_client_write(evutil_socket_t fd, short what, void *arg);
-static void after_input(struct srv *s, struct client *c);
 
 void srv_close_client(struct srv *s, struct client *c)
 {
@@ -225,21 +134,9 @@ void srv_close_client(struct srv *s, struct client *c)
     if (io) {
         event_free(io->rev);
         event_free(io->wev);
-        if (io->tev)
-            event_free(io->tev);
-        if (io->job) {
-            buf_free(&io->job->data);
-            free(io->job);
-        }
-        if (io->lev)
-            event_free(io->lev);
+        srv__plan_io_free(io);
         if (io->more)
             event_free(io->more);
-        while (io->held) {
-            struct held *h = io->held;
-            io->held = h->next;
-            free(h);
-        }
         if (io->reset && c->fd >= 0) {
             struct linger lg = {1, 0};
             setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
@@ -344,7 +241,7 @@ static ssize_t cl_write(struct client *c, const void *p, size_t len)
 
 /* Writes as much of c->out as the socket takes. Returns -1 if the client was
  * closed (write error, or everything written with CLOSE_AFTER_REPLY). */
-static int client_flush(struct srv *s, struct client *c)
+int srv__flush(struct srv *s, struct client *c)
 {
     struct cio *io = c->io;
     size_t off = 0;
@@ -391,10 +288,6 @@ static int client_flush(struct srv *s, struct client *c)
     return 0;
 }
 
-static int scn_command(struct srv *s, struct client *c, struct resp_argv *a);
-static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us);
-static void block_started(struct srv *s, struct client *c);
-static int obuf_check(struct srv *s, struct client *c);
 
 /* Runs the complete commands in data[0..len), within one turn's budget
  * (TURN_CMDS_MAX, TURN_BYTES_MAX). Returns the bytes consumed; *spent is
@@ -422,7 +315,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         if (r < 0) {
             size_t before = c->out.len;
             resp_w_error(&c->out, c->rp.err, strlen(c->rp.err));
-            hold(s, c, before, 0);
+            srv__hold(s, c, before, 0);
             s->core->st.proto_errors++;
             c->flags |= CL_CLOSE_AFTER_REPLY;
             return len;
@@ -430,20 +323,20 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         ncmds++;
         if (r == RESP_CMD) {
             /* A CLIENT KILL in this command (or in a scenario event it makes
-             * due) only flags c: it is closed by our caller, after_input. */
+             * due) only flags c: it is closed by our caller, srv__after_input. */
             s->core->running = c;
             io->block_latency_us = 0;
             if (s->run) {
-                scn_command(s, c, argv);
+                srv__plan_command(s, c, argv);
             } else {
                 size_t before = c->out.len;
                 cmd_dispatch(s->core, c, argv);
-                hold(s, c, before, 0); /* the scenario was switched off under held replies */
+                srv__hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
             s->core->running = NULL;
-            obuf_check(s, c); /* its reply may have taken it over its output limit */
+            srv__obuf_check(s, c); /* its reply may have taken it over its output limit */
             if (c->flags & CL_BLOCKED)
-                block_started(s, c);
+                srv__block_started(s, c);
         }
     }
     return off;
@@ -475,7 +368,7 @@ static void input_later(struct srv *s, struct client *c, int spent)
 }
 
 /* Runs what c->in holds, one turn's worth. */
-static void run_input(struct srv *s, struct client *c)
+void srv__run_input(struct srv *s, struct client *c)
 {
     int spent;
     size_t used = client_process(s, c, c->in.p ? c->in.p : "", c->in.len, &spent);
@@ -491,8 +384,8 @@ static void on_more_input(evutil_socket_t fd, short what, void *arg)
     struct cio *io = c->io;
     (void)fd;
     (void)what;
-    run_input(io->s, c);
-    after_input(io->s, c);
+    srv__run_input(io->s, c);
+    srv__after_input(io->s, c);
 }
 
 /* Redis's sdscatrepr: the bytes quoted, escapes for the unprintable. */
@@ -581,7 +474,7 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
                 return;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
-            run_input(s, c);
+            srv__run_input(s, c);
             s->basis_us = 0;
         }
     } else if (c->in.len == 0) {
@@ -609,7 +502,7 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
                 return;
             c->atime_ms = core_now_ms(s->core);
             s->basis_us = io->rx_us;
-            run_input(s, c);
+            srv__run_input(s, c);
             s->basis_us = 0;
         }
     }
@@ -617,18 +510,18 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
         srv_close_client(s, c);
         return;
     }
-    after_input(s, c);
+    srv__after_input(s, c);
 }
 
 /* After commands ran: close if asked, else write what is pending. */
-static void after_input(struct srv *s, struct client *c)
+void srv__after_input(struct srv *s, struct client *c)
 {
     if (c->flags & CL_CLOSE_ASAP) {
         srv_close_client(s, c);
         return;
     }
     if (c->out.len > 0 || (c->flags & CL_CLOSE_AFTER_REPLY))
-        client_flush(s, c);
+        srv__flush(s, c);
 }
 
 static void on_client_write(evutil_socket_t fd, short what, void *arg)
@@ -637,7 +530,7 @@ static void on_client_write(evutil_socket_t fd, short what, void *arg)
     struct cio *io = c->io;
     (void)fd;
     (void)what;
-    client_flush(io->s, c);
+    srv__flush(io->s, c);
 }
 
 /* ---- client-output-buffer-limit (obuf.h) ----------------------------------------- */
@@ -649,10 +542,10 @@ static void on_client_write(evutil_socket_t fd, short what, void *arg)
  * rest), beyond the 16 KiB Redis does not count (obuf_counted). Over the
  * limit, c is flagged CL_CLOSE_ASAP (it is written and
  * read nothing more), the close is counted and logged with Redis's line;
- * it is closed by the path that runs next for it (after_input,
- * client_flush), never here: c may be another client than the one whose
+ * it is closed by the path that runs next for it (srv__after_input,
+ * srv__flush), never here: c may be another client than the one whose
  * command is running. Returns 1 when c is flagged. */
-static int obuf_check(struct srv *s, struct client *c)
+int srv__obuf_check(struct srv *s, struct client *c)
 {
     struct cio *io = c->io;
     if (c->flags & CL_CLOSE_ASAP)
@@ -676,462 +569,6 @@ static int obuf_check(struct srv *s, struct client *c)
         cap_note(io->cap, clk_now_us(&s->core->clock), "closed: over client-output-buffer-limit");
     buf_free(&info);
     return 1;
-}
-
-/* ---- scenario plans ------------------------------------------------------------ */
-
-static void job_free(struct client *c)
-{
-    struct cio *io = c->io;
-    if (io->job == NULL)
-        return;
-    c->out_held -= io->job->data.len - io->job->sent;
-    buf_free(&io->job->data);
-    free(io->job);
-    io->job = NULL;
-}
-
-/* Where the job's next segment ends: one piece on, or the split point,
- * within the reply; past its end (or without a cut), everything left. */
-static size_t job_cut(const struct job *j)
-{
-    if (j->piece > 0 && j->sent < j->reply_len && j->reply_len - j->sent > j->piece)
-        return j->sent + j->piece;
-    if (j->split_at > j->sent && j->split_at < j->reply_len)
-        return j->split_at;
-    return j->data.len;
-}
-
-/* When the command being run arrived: the kernel's stamp if it came
- * straight from a stamped read (not before reading was allowed to start),
- * else now. A scripted delay or latency counts from there, so the time the
- * server took to get round to the command is part of it, not added. */
-static int64_t basis_us(const struct srv *s, const struct client *c)
-{
-    const struct cio *io = c->io;
-    int64_t now = clk_mono_us();
-    int64_t b = s->basis_us;
-    if (b <= 0 || b > now)
-        return now;
-    return b > io->read_from_us ? b : io->read_from_us;
-}
-
-/* Arms ev to fire early_us before due_us (a clk_mono_us() time). */
-static void arm_at(struct srv *s, struct event *ev, int64_t due_us, int64_t early_us)
-{
-    int64_t us = due_us - early_us - clk_mono_us();
-    if (us < 0)
-        us = 0;
-    /* evtimer_add counts from the loop's cached time: there is none with
-     * EVENT_BASE_FLAG_NO_CACHE_TIME (new_base), but the fallback base
-     * without flags has one, so refresh it. */
-    event_base_update_cache_time(s->base);
-    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
-    evtimer_add(ev, &tv);
-}
-
-/* For a timer armed EARLY_US before due_us: 1 once clk_mono_us() >= due_us,
- * spinning on the clock for the rest; 0 if it fired too early to spin (the
- * caller re-arms). A timer reached late, behind others, does not spin. */
-static int reached(int64_t due_us)
-{
-    int64_t now = clk_mono_us();
-    if (due_us - now > EARLY_US + 100)
-        return 0;
-    while (now < due_us)
-        now = clk_mono_us();
-    return 1;
-}
-
-static void arm_timer(struct srv *s, struct client *c, int64_t due_us, int64_t early_us,
-                      event_callback_fn fn)
-{
-    struct cio *io = c->io;
-    if (io->tev == NULL)
-        io->tev = evtimer_new(s->base, fn, c);
-    else
-        event_assign(io->tev, s->base, -1, 0, fn, c);
-    arm_at(s, io->tev, due_us, early_us);
-}
-
-/* Writes the next segment of the job once due; re-arms for the next one or
- * finishes. */
-static void on_job_timer(evutil_socket_t fd, short what, void *arg)
-{
-    struct client *c = arg;
-    struct cio *io = c->io;
-    struct srv *s = io->s;
-    struct job *j = io->job;
-    (void)fd;
-    (void)what;
-    if (!reached(j->due_us)) {
-        arm_at(s, io->tev, j->due_us, EARLY_US);
-        return;
-    }
-    size_t from = j->sent, to = job_cut(j);
-    j->sent = to;
-    c->out_held -= to - from;
-    size_t before = c->out.len;
-    buf_append(&c->out, j->data.p + from, to - from);
-    hold(s, c, before, j->latency_us);
-    if (to < j->data.len) {
-        if (client_flush(s, c) == 0) {
-            /* The pause is counted from the write: never shorter. */
-            j->due_us = clk_mono_us() + j->pause_us;
-            arm_timer(s, c, j->due_us, EARLY_US, on_job_timer);
-        }
-        return;
-    }
-    enum scn_end_kind end = j->end;
-    job_free(c);
-    io->blocked = 0;
-    if (end == SCN_END_AFTER || end == SCN_END_MIDDLE) {
-        c->flags |= CL_CLOSE_AFTER_REPLY;
-    } else if (c->in.len > 0) {
-        /* Input that arrived while the job ran: its turn now (its delays
-         * count from now, as the server only now gets round to it). */
-        run_input(s, c);
-    }
-    after_input(s, c);
-}
-
-/* ---- blocked clients (block.h) -------------------------------------------------- */
-
-/* A client the core unblocked (served or timed out): its reply goes out,
- * then its input held meanwhile runs, from the loop (not from inside the
- * command that served it). */
-static void on_resume(evutil_socket_t fd, short what, void *arg)
-{
-    struct client *c = arg;
-    struct cio *io = c->io;
-    struct srv *s = io->s;
-    (void)fd;
-    (void)what;
-    if (c->flags & CL_BLOCKED)
-        return; /* blocked again since (a pipelined BLPOP): wait for that */
-    io->blocked = 0;
-    if (c->in.len > 0 && !(c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)))
-        run_input(s, c);
-    after_input(s, c);
-}
-
-static void on_unblock(void *ud, struct client *c, size_t from)
-{
-    struct srv *s = ud;
-    struct cio *io = c->io;
-    if (io == NULL)
-        return;
-    /* Waiting was not idling: the idle timeout must not close c before the
-     * reply it just got has been written (on_resume runs from the loop). */
-    c->atime_ms = core_now_ms(s->core);
-    /* The reply queues behind c's held replies (order), with the latency
-     * of its command's plan counted from now, when it was made (not from
-     * the arrival of the command that served it, being run). */
-    int64_t basis = s->basis_us;
-    s->basis_us = 0;
-    hold(s, c, from, io->block_latency_us);
-    s->basis_us = basis;
-    obuf_check(s, c); /* over its limit: on_resume closes it */
-    if (io->tev)
-        event_del(io->tev); /* the timeout timer, if armed */
-    arm_timer(s, c, clk_mono_us(), 0, on_resume);
-}
-
-/* ---- output made by another client's command (pubsub.h) ----------------------- */
-
-/* c->out[from..) was written while another client's command ran (a
- * published message). It leaves in order with c's own replies: behind a
- * reply a scenario job is writing piece by piece (appended to the job's
- * last segment), behind held replies (queued after them), else at once,
- * through the write event: flushing here could close c in the middle of
- * the publishing loop. A client a scenario made silent or hung sends
- * nothing. Then the output limit is checked: a client over it is flagged
- * (CL_CLOSE_ASAP), gets nothing more, and its write event is made active
- * so that the loop closes it once the publishing command is over. */
-static void on_output(void *ud, struct client *c, size_t from)
-{
-    struct srv *s = ud;
-    struct cio *io = c->io;
-    if (io == NULL || from >= c->out.len)
-        return;
-    if (io->discard || (c->flags & CL_CLOSE_ASAP)) {
-        c->out.len = from;
-    } else if (io->job) {
-        buf_append(&io->job->data, c->out.p + from, c->out.len - from);
-        c->out_held += c->out.len - from;
-        c->out.len = from;
-    } else if (io->held) {
-        hold(s, c, from, 0);
-    } else if (!io->wev_on) {
-        event_add(io->wev, NULL);
-        io->wev_on = 1;
-    }
-    if (c->out.len == from && c->out.p)
-        c->out.p[from] = '\0';
-    if (!io->discard && obuf_check(s, c))
-        event_active(io->wev, EV_WRITE, 1);
-}
-
-/* The deadline of a blocked client, on the real clock; with the virtual
- * clock nothing happens here (MOCK CLOCK ADVANCE times it out). */
-static void on_block_timer(evutil_socket_t fd, short what, void *arg)
-{
-    struct client *c = arg;
-    struct cio *io = c->io;
-    struct srv *s = io->s;
-    (void)fd;
-    (void)what;
-    int64_t now = core_now_ms(s->core);
-    block_expire(s->core, now);
-    if ((c->flags & CL_BLOCKED) && !s->core->clock.virt) {
-        int64_t left_ms = block_deadline(c) - now; /* a rounding: not yet */
-        arm_timer(s, c, clk_mono_us() + (left_ms > 0 ? left_ms : 1) * 1000, 0, on_block_timer);
-    }
-}
-
-/* The command just run blocked c: hold its input, arm its deadline. */
-static void block_started(struct srv *s, struct client *c)
-{
-    struct cio *io = c->io;
-    io->blocked = 1;
-    int64_t deadline = block_deadline(c);
-    if (deadline == 0 || s->core->clock.virt)
-        return;
-    int64_t left_ms = deadline - core_now_ms(s->core);
-    if (io->tev)
-        event_del(io->tev);
-    arm_timer(s, c, clk_mono_us() + (left_ms > 0 ? left_ms : 0) * 1000, 0, on_block_timer);
-}
-
-/* Moves the held replies that are due to the output and writes them;
- * re-arms for the next one. */
-static void on_held_timer(evutil_socket_t fd, short what, void *arg)
-{
-    struct client *c = arg;
-    struct cio *io = c->io;
-    (void)fd;
-    (void)what;
-    if (io->held && reached(io->held->due_us)) {
-        int64_t now = clk_mono_us();
-        while (io->held && io->held->due_us <= now) {
-            struct held *h = io->held;
-            io->held = h->next;
-            c->out_held -= h->len;
-            buf_append(&c->out, h->data, h->len);
-            free(h);
-        }
-    }
-    /* With the queue empty this also carries out a close that waited. */
-    if (client_flush(io->s, c) == 0 && io->held)
-        arm_at(io->s, io->lev, io->held->due_us, EARLY_US);
-}
-
-/* The bytes c->out[from..) were just made. With latency_us > 0, or with
- * other replies still held (order!), they join the held queue, to be
- * written latency_us after the command arrived (basis_us); otherwise they
- * stay in c->out, to be written at once. */
-static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_us)
-{
-    struct cio *io = c->io;
-    if ((latency_us <= 0 && io->held == NULL) || from >= c->out.len)
-        return;
-    size_t len = c->out.len - from;
-    int64_t due = latency_us > 0 ? basis_us(s, c) + latency_us : clk_mono_us();
-    struct held *h = mem_alloc(sizeof(*h) + len);
-    h->next = NULL;
-    h->len = len;
-    memcpy(h->data, c->out.p + from, len);
-    c->out_held += len;
-    if (io->held == NULL) {
-        h->due_us = due;
-        io->held = io->held_tail = h;
-        if (io->lev == NULL)
-            io->lev = evtimer_new(s->base, on_held_timer, c);
-        arm_at(s, io->lev, due, EARLY_US);
-    } else {
-        /* Never before the reply ahead of it: due no later, it leaves with it. */
-        h->due_us = due > io->held_tail->due_us ? due : io->held_tail->due_us;
-        io->held_tail->next = h;
-        io->held_tail = h;
-    }
-    c->out.len = from;
-    if (c->out.p)
-        c->out.p[from] = '\0';
-}
-
-/* Where to cut a reply for a "split" plan. */
-static size_t split_point(const struct scn_plan *p, const struct buf *r)
-{
-    size_t at = 0;
-    if (p->split_at == SPLIT_OFFSET) {
-        at = (size_t)p->split_off;
-    } else {
-        const char *m = NULL;
-        for (size_t i = 0; i < r->len && m == NULL; i++)
-            if (r->p[i] == '$' || (p->split_at == SPLIT_INSIDE_LENGTH && r->p[i] == '*'))
-                m = r->p + i;
-        if (m && p->split_at == SPLIT_INSIDE_LENGTH) {
-            at = (size_t)(m - r->p) + 1; /* after the type byte, before the digits */
-        } else if (m) {
-            const char *nl = memchr(m, '\n', r->len - (size_t)(m - r->p));
-            long long n = strtoll(m + 1, NULL, 10);
-            at = nl ? (size_t)(nl - r->p) + 1 + (size_t)(n > 1 ? n / 2 : 0) : r->len / 2;
-        } else {
-            at = r->len / 2;
-        }
-    }
-    if (at < 1)
-        at = 1;
-    return at;
-}
-
-/* A connection whose reading a scenario delayed: start reading now. */
-static void on_accept_delay(evutil_socket_t fd, short what, void *arg)
-{
-    struct client *c = arg;
-    struct cio *io = c->io;
-    (void)fd;
-    (void)what;
-    io->read_from_us = clk_mono_us(); /* what waited in the socket arrives now */
-    event_add(io->rev, NULL);
-}
-
-/* Annotates the capture with what a scenario plan does to this command. */
-static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan *p)
-{
-    static const char *const ends[] = {"",       " close-before", " close-after", " close-middle",
-                                       " reset", " hang"};
-    struct cio *io = c->io;
-    int replaced =
-        !p->run && p->end != SCN_END_BEFORE && p->end != SCN_END_RESET && p->end != SCN_END_HANG;
-    char text[256];
-    int n = snprintf(text, sizeof(text), "conn %d %s %d:%s", c->conn_no,
-                     p->rule < 0 ? "strict step" : "rule", p->rule < 0 ? 0 : p->rule,
-                     replaced ? " reply" : "");
-    if (p->delay_us > 0)
-        n += snprintf(text + n, sizeof(text) - (size_t)n, " delay %lldus", (long long)p->delay_us);
-    if (p->latency_us > 0)
-        n += snprintf(text + n, sizeof(text) - (size_t)n, " latency %lldus",
-                      (long long)p->latency_us);
-    if (p->pieces > 0 || p->split)
-        n += snprintf(text + n, sizeof(text) - (size_t)n, " %s pause %lldus",
-                      p->pieces > 0 ? "pieces" : "split", (long long)p->pause_us);
-    if (p->corrupt_length)
-        n += snprintf(text + n, sizeof(text) - (size_t)n, " corrupt-length");
-    snprintf(text + n, sizeof(text) - (size_t)n, "%s", ends[p->end]);
-    cap_note(io->cap, clk_now_us(&s->core->clock), text);
-}
-
-/* Runs one command under the scenario. */
-static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
-{
-    struct cio *io = c->io;
-    struct scn_plan plan;
-    /* Redis's checks come first (docs/scenarios.md, "Rules and Redis's
-     * checks"): what they refuse (NOAUTH, wrong arity, ...) gets Redis's
-     * error, never reaches the rules and is not counted. MOCK commands
-     * control the scenario: never bent by it, never counted. A command
-     * mockredis does not implement goes to the rules (CMD_UNKNOWN). */
-    if (cmd_check(s->core, c, a) == CMD_REJECT ||
-        (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0)) {
-        size_t before = c->out.len;
-        cmd_dispatch(s->core, c, a);
-        hold(s, c, before, 0);
-        return 0;
-    }
-    scn_plan_init(&plan);
-    scn_run_command(s->run, c, a, &plan);
-    if (io->cap && plan.rule != 0)
-        cap_note_plan(s, c, &plan);
-    if (plan.run && plan.delay_us == 0 && plan.pieces == 0 && !plan.split &&
-        plan.end == SCN_END_NONE && !plan.corrupt_length) {
-        /* The reply as it is, now or (latency) later: no job, input goes on. */
-        size_t before = c->out.len;
-        cmd_dispatch(s->core, c, a);
-        hold(s, c, before, plan.latency_us);
-        io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
-        scn_plan_free(&plan);
-        return 0;
-    }
-
-    struct buf reply = BUF_INIT;
-    if (plan.run) {
-        size_t before = c->out.len;
-        unsigned deny = c->flags & CL_DENY_BLOCKING;
-        c->flags |= CL_DENY_BLOCKING; /* the job needs the reply now: BLPOP answers at once */
-        cmd_dispatch(s->core, c, a);
-        c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
-        if (before == 0) { /* the reply is all of c->out: take the buffer, no copy */
-            reply = c->out;
-            buf_init(&c->out);
-        } else {
-            buf_append(&reply, c->out.p + before, c->out.len - before);
-            c->out.len = before;
-            if (c->out.p)
-                c->out.p[before] = '\0';
-        }
-    } else {
-        resp_argv_free(a);
-        reply = plan.reply;
-        buf_init(&plan.reply);
-    }
-    if (plan.corrupt_length)
-        scn_corrupt_length(&reply);
-
-    switch (plan.end) {
-    case SCN_END_BEFORE:
-        c->flags |= CL_CLOSE_AFTER_REPLY;
-        buf_free(&reply);
-        scn_plan_free(&plan);
-        return 1;
-    case SCN_END_RESET:
-        io->reset = 1;
-        c->flags |= CL_CLOSE_AFTER_REPLY;
-        buf_free(&reply);
-        scn_plan_free(&plan);
-        return 1;
-    case SCN_END_HANG:
-        io->discard = 1;
-        buf_free(&reply);
-        scn_plan_free(&plan);
-        return 1;
-    default: break;
-    }
-    if (plan.end == SCN_END_MIDDLE && reply.len > 1)
-        reply.len /= 2;
-
-    struct job *j = mem_calloc(1, sizeof(*j));
-    j->data = reply;
-    j->reply_len = reply.len;
-    j->pause_us = plan.pause_us;
-    j->latency_us = plan.latency_us;
-    j->end = plan.end;
-    if (plan.pieces > 0)
-        j->piece = (size_t)plan.pieces;
-    else if (plan.split)
-        j->split_at = split_point(&plan, &reply);
-    c->out_held += reply.len;
-    io->job = j;
-    io->blocked = 1;
-    j->due_us = basis_us(s, c) + plan.delay_us;
-    scn_plan_free(&plan);
-    /* Replies before this one go out now; this one waits for its timer. */
-    arm_timer(s, c, j->due_us, EARLY_US, on_job_timer);
-    return 1;
-}
-
-void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over)
-{
-    scn_run_free(s->run);
-    scn_free(s->scn);
-    s->scn = scn;
-    s->run = run;
-    s->exit_when_over = exit_when_over;
-}
-
-struct scn_run *srv_scenario(const struct srv *s)
-{
-    return s->run;
 }
 
 void srv_set_capture(struct srv *s, struct cap *cap)
@@ -1262,7 +699,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         io->stamped = ss.ss_family != AF_UNIX && s->tcp_stamped; /* inherited */
         io->discard = act == SCN_CONN_SILENT;
         if (act == SCN_CONN_DELAY)
-            arm_timer(s, c, clk_mono_us() + delay, 0, on_accept_delay);
+            srv__delay_reading(s, c, delay);
         else
             event_add(io->rev, NULL);
     }
@@ -1420,9 +857,9 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     s->core = core;
     s->tcp_fd = s->unix_fd = -1;
     core->srv = s;
-    core->on_unblock = on_unblock;
+    core->on_unblock = srv__on_unblock;
     core->on_unblock_ud = s;
-    core->on_output = on_output;
+    core->on_output = srv__on_output;
     core->on_output_ud = s;
     raise_fd_limit(core->cfg.maxclients);
     s->base = new_base();

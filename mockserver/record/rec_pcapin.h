@@ -1,9 +1,9 @@
-/* pcapin.h - read captured frames with libpcap and feed them to tcpre.
+/* rec_pcapin.h - read captured frames with libpcap and feed them to tcpre.
  *
  * The I/O half of `mockredis record`: opens a capture file (pcap or pcapng,
  * as written by tcpdump, Wireshark, or `mockredis --pcap`) or a live
- * interface, and passes every frame to a reassembler (tcpre.h). Kept apart
- * from tcpre.c so that the reassembly stays pure and testable alone. */
+ * interface, and passes every frame to a reassembler (rec_tcpre.h). Kept apart
+ * from rec_tcpre.c so that the reassembly stays pure and testable alone. */
 #ifndef MOCKREDIS_PCAPIN_H
 #define MOCKREDIS_PCAPIN_H
 

@@ -1,7 +1,7 @@
 /* wire.h - network-order (big-endian) fields of packet headers.
  *
  * The capture writer (cap.c) builds Ethernet/IP/TCP headers and the
- * reassembler (tcpre.c) reads them; both, and the tests that hand-make or
+ * reassembler (rec_tcpre.c) reads them; both, and the tests that hand-make or
  * check frames, read and write their 16- and 32-bit fields with these.
  * p must have room for 2 (16) or 4 (32) bytes; no alignment is needed. */
 #ifndef MOCKREDIS_WIRE_H

@@ -17,7 +17,7 @@
  *
  * This module is pure: it parses and prints CONFIG's value and decides
  * "over or not" from a byte count and a time it is given. The network side
- * (server.c) measures a client's pending output, reads the server clock
+ * (net.c) measures a client's pending output, reads the server clock
  * and closes the client. */
 #ifndef MOCKREDIS_OBUF_H
 #define MOCKREDIS_OBUF_H

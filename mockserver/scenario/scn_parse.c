@@ -23,7 +23,6 @@
 
 #include "mem.h"
 #include "mr_err.h"
-#include "obj.h"
 #include "util.h"
 
 #define MAX_DEPTH 32
@@ -699,8 +698,8 @@ static int get_key(struct parser *p, struct scn_act *a, const char *verb)
 static int type_from_name(const struct tok *t)
 {
     static const struct { const char *name; int type; } types[] = {
-        {"string", OBJ_STRING}, {"list", OBJ_LIST}, {"hash", OBJ_HASH},
-        {"set", OBJ_SET},       {"zset", OBJ_ZSET},
+        {"string", SVT_STRING}, {"list", SVT_LIST}, {"hash", SVT_HASH},
+        {"set", SVT_SET},       {"zset", SVT_ZSET},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (kw(t, types[i].name))

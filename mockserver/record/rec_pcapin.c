@@ -1,4 +1,4 @@
-/* pcapin.c - read captured frames with libpcap into tcpre, see pcapin.h.
+/* rec_pcapin.c - read captured frames with libpcap into tcpre, see rec_pcapin.h.
  *
  * The only file of the recorder that does I/O. Sources:
  *  - a file: pcap (microsecond or nanosecond magic, either byte order) or
@@ -16,7 +16,7 @@
  *    poll() is looked at at once.
  *
  * Link types: libpcap reports DLT_ values, which differ from the LINKTYPE_
- * values of files (and tcpre.h) for raw IP (DLT_RAW is 12 or 14) and on
+ * values of files (and rec_tcpre.h) for raw IP (DLT_RAW is 12 or 14) and on
  * OpenBSD for loopback; link_of() maps them. DLT_IPV4 and DLT_IPV6 are
  * raw IP too. Anything else is refused before the first frame, with the
  * link type's name.
@@ -27,7 +27,7 @@
  *
  * Not done: pcapng files whose interfaces have different link types
  * (libpcap refuses them), per-interface filters, capture file rotation. */
-#include "pcapin.h"
+#include "rec_pcapin.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -36,7 +36,7 @@
 #include <string.h>
 
 #include "mr_err.h"
-#include "tcpre.h"
+#include "rec_tcpre.h"
 
 #define PCAPIN_SNAPLEN    262144 /* tcpdump's default */
 #define PCAPIN_TIMEOUT_MS 100

@@ -315,11 +315,11 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
         break;
     case SA_RETYPE: {
         static const char *const make[][4] = {
-            [OBJ_STRING] = {"SET", NULL, "retyped", NULL},
-            [OBJ_LIST] = {"RPUSH", NULL, "retyped", NULL},
-            [OBJ_HASH] = {"HSET", NULL, "retyped", "1"},
-            [OBJ_SET] = {"SADD", NULL, "retyped", NULL},
-            [OBJ_ZSET] = {"ZADD", NULL, "0", "retyped"},
+            [SVT_STRING] = {"SET", NULL, "retyped", NULL},
+            [SVT_LIST] = {"RPUSH", NULL, "retyped", NULL},
+            [SVT_HASH] = {"HSET", NULL, "retyped", "1"},
+            [SVT_SET] = {"SADD", NULL, "retyped", NULL},
+            [SVT_ZSET] = {"ZADD", NULL, "0", "retyped"},
         };
         db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock));
         const char *argv[4];

@@ -1,7 +1,7 @@
-/* cli.c - option numbers and whole-file output for the command lines, see
- * cli.h. Only main.c and rec_cli.c use it; nothing here runs in the event
+/* cmdline.c - option numbers and whole-file output for the command lines, see
+ * cmdline.h. Only main.c and rec_cli.c use it; nothing here runs in the event
  * loop. */
-#include "cli.h"
+#include "cmdline.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 
 #include "ofile.h"
 
-int cli_number(const char *prog, const char *opt, const char *s, long min, long max, long *out)
+int cmdline_number(const char *prog, const char *opt, const char *s, long min, long max, long *out)
 {
     char *end;
     errno = 0;
@@ -24,7 +24,8 @@ int cli_number(const char *prog, const char *opt, const char *s, long min, long 
     return 0;
 }
 
-int cli_write_file(const char *prog, const char *what, const char *path, const void *p, size_t n)
+int cmdline_write_file(const char *prog, const char *what, const char *path, const void *p,
+                       size_t n)
 {
     if (ofile_write(path, p, n) < 0) {
         fprintf(stderr, "%s: cannot write %s %s: %s\n", prog, what, path, strerror(errno));

@@ -1,13 +1,8 @@
-/* reply.c - error replies from the rtext table, see reply.h and rtext.h. */
+/* reply.c - error replies from the rtext table (base/rtext.c), see reply.h
+ * and rtext.h. */
 #include "reply.h"
 
 #include <stdarg.h>
-
-const char *const rtext[RT__COUNT] = {
-#define RTEXT__STR(name, text) text,
-    RTEXT_MAP(RTEXT__STR)
-#undef RTEXT__STR
-};
 
 void reply_err(struct client *c, enum rtext_id id)
 {

@@ -3,7 +3,7 @@
  * `mockredis record` turns a capture of a client talking to a real Redis
  * into a scenario (docs/scenarios.md, "Strict replay" and "Recording"):
  *
- *   capture -> pcapin.c -> tcpre.c -> rec sink (this module) -> scenario text
+ *   capture -> rec_pcapin.c -> rec_tcpre.c -> rec sink (this module) -> scenario text
  *
  * Per connection, the client's bytes go through the server's own request
  * parser (resp_reqp) and become commands; the server's bytes are split into
@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "tcpre.h"
+#include "rec_tcpre.h"
 
 struct rec; /* a recording in progress (opaque) */
 
@@ -41,7 +41,7 @@ struct rec *rec_new(const struct rec_opts *o);
 void rec_free(struct rec *r);
 
 /* Sets *out to callbacks that feed r (out->ud = r), for tcpre_new. The
- * callbacks accept what tcpre.h promises and stay safe with less: data for
+ * callbacks accept what rec_tcpre.h promises and stay safe with less: data for
  * an id never opened opens it as a mid-conversation stream, anything after
  * close is ignored. */
 void rec_sink(struct rec *r, struct tcpre_sink *out);

@@ -2,7 +2,7 @@
  *
  * Commands (cmd_*.c) see a struct core and the struct client that sent the
  * command; they append replies to client->out and never touch sockets. The
- * network side (server.c) owns the sockets, fills client->in, runs commands
+ * network side (net.c) owns the sockets, fills client->in, runs commands
  * through cmd_dispatch and writes client->out. That split lets unit tests
  * run commands on a client that has no socket at all.
  *
@@ -59,7 +59,7 @@ struct client {
 
     struct buf in, out;
     /* Output the network side keeps outside out: replies held for latency
-     * and the unwritten rest of a scenario job (server.c). out.len +
+     * and the unwritten rest of a scenario job (plan.c). out.len +
      * out_held is what client-output-buffer-limit and CLIENT LIST's omem
      * count. */
     size_t out_held;
@@ -74,7 +74,7 @@ struct client {
 
     struct core *core;
     struct client *prev, *next; /* in core->clients */
-    void *io;                   /* server.c's private state */
+    void *io;                   /* net.c and plan.c's private state */
 };
 
 /* Counters read by INFO, MOCK STATS and the harness. */
@@ -107,7 +107,7 @@ struct core_cfg {
     int hz;            /* background tasks per second, 10 */
     /* protected-mode (default 1): while no password is set, a TCP client
      * whose address is not exactly 127.0.0.1 or ::1 gets Redis's -DENIED
-     * and is closed on accept (server.c). */
+     * and is closed on accept (net.c). */
     int protected_mode;
     struct obuf_limit obuf[OBUF_CLASSES]; /* client-output-buffer-limit (obuf.h) */
     enum core_mock_mode mock;             /* who may run MOCK commands, CORE_MOCK_LOCAL */
@@ -147,12 +147,12 @@ struct core {
     size_t nblocked, nblocked_timeout; /* blocked clients, those with a deadline */
     /* Called when a blocked client was served or timed out: its reply is
      * c->out[from..) (what is before it may be older output not written
-     * yet) and its queued input may run (server.c). */
+     * yet) and its queued input may run (plan.c). */
     void (*on_unblock)(void *ud, struct client *c, size_t from);
     void *on_unblock_ud;
     /* Called when a command wrote to another client than the one running
      * (a published message): c->out grew from offset `from` on, and the
-     * network side should send it once the command is over (server.c).
+     * network side should send it once the command is over (plan.c).
      * It must not flush nor close c from inside the call. */
     void (*on_output)(void *ud, struct client *c, size_t from);
     void *on_output_ud;

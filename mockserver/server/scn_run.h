@@ -1,7 +1,7 @@
 /* scn_run.h - playing a scenario: what to do with each connection and
  * command, and the verdict at the end.
  *
- * The engine decides; the network side (server.c) carries out. For every
+ * The engine decides; the server (plan.c, net.c) carries out. For every
  * accepted connection and every command the server asks the engine for a
  * plan; the engine applies keyspace and clock actions itself (evict, expire,
  * retype, advance, timed events) and returns what the server must do with

@@ -1,4 +1,4 @@
-/* tcpre.c - TCP stream reassembly for captures, see tcpre.h.
+/* rec_tcpre.c - TCP stream reassembly for captures, see rec_tcpre.h.
  *
  * Pure: frames in, sink callbacks out; no I/O, no libpcap, no clock. The
  * frames and headers it reads:
@@ -62,7 +62,7 @@
  * order; SACK and timestamps are ignored), urgent data, gaps implied by
  * acknowledgements of bytes never captured (only holes before held data or
  * a FIN are reported), IP reassembly, tunnels (GRE, VXLAN, IP in IP). */
-#include "tcpre.h"
+#include "rec_tcpre.h"
 
 #include <stdlib.h>
 #include <string.h>

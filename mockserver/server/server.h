@@ -1,8 +1,11 @@
 /* server.h - the network side of mockredis: listeners, clients, event loop.
  *
  * A struct srv serves one struct core (core.h) on a libevent loop. It owns
- * every socket; commands never see one. Usable embedded (the harness runs
- * a server in a thread of the test process) or from main.c. */
+ * every socket; commands never see one. Two files implement it: net.c
+ * (sockets, reads and writes, accept, the loop) and plan.c (scenario plans
+ * carried out on the wire: jobs, held replies, latency). main.c is its one
+ * user: the harness (harness/mh.h) starts the mockredis binary as a child
+ * process, and unit tests drive a struct core without any socket. */
 #ifndef MOCKREDIS_SERVER_H
 #define MOCKREDIS_SERVER_H
 

@@ -14,7 +14,7 @@
  *   *4 $8 pmessage <pattern> <channel> <payload>
  *
  * Not here: replies to SUBSCRIBE and friends (cmd_pubsub.c), writing to
- * sockets (server.c, through core->on_output). */
+ * sockets (plan.c, through core->on_output). */
 #include "pubsub.h"
 
 #include <stdlib.h>

@@ -71,6 +71,11 @@ enum scn_act_kind {
 
 enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
 
+/* The value types RETYPE can give a key. The scenario language names them;
+ * the engine (scn_run.c) makes each with a command, so the parser needs
+ * nothing from the keyspace. */
+enum scn_vtype { SVT_STRING, SVT_LIST, SVT_HASH, SVT_SET, SVT_ZSET };
+
 struct scn_act {
     enum scn_act_kind kind;
     int line, col;           /* where it was written */
@@ -79,7 +84,7 @@ struct scn_act {
     enum scn_split split;    /* SPLIT */
     char *key;               /* EVICT EXPIRE RETYPE */
     size_t keylen;
-    int type;                /* RETYPE: an enum obj_type value */
+    int type;                /* RETYPE: an enum scn_vtype value */
     struct scn_val *val;     /* REPLY */
     struct resp_argv *cmd;   /* RUN */
 };
