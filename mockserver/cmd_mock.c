@@ -5,7 +5,10 @@
  *                           connections_received, connections_refused,
  *                           connected_clients, peak_clients,
  *                           commands_processed, protocol_errors, timeouts,
- *                           then "cmd:<name>" for every command called at
+ *                           held_replies, peak_held_replies, held_clients,
+ *                           peak_held_clients (what a scenario's delay and
+ *                           latency hold back: in flight as the server sees
+ *                           it), then "cmd:<name>" for every command called at
  *                           least once ("cmd:client|setname" for a
  *                           subcommand)
  *   MOCK STAT <name>        one of those counters as an integer; a cmd:<name>
@@ -47,7 +50,8 @@
 /* The fixed counters, in the order MOCK STATS lists them. */
 static const char *const stat_names[] = {
     "connections_received", "connections_refused", "connected_clients", "peak_clients",
-    "commands_processed",   "protocol_errors",     "timeouts",
+    "commands_processed",   "protocol_errors",     "timeouts",          "held_replies",
+    "peak_held_replies",    "held_clients",        "peak_held_clients",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 
@@ -60,7 +64,11 @@ static unsigned long long stat_value(const struct core *core, int i)
     case 3: return core->st.conn_peak;
     case 4: return core->st.commands;
     case 5: return core->st.proto_errors;
-    default: return core->st.timeouts;
+    case 6: return core->st.timeouts;
+    case 7: return core->nheld;
+    case 8: return core->st.held_peak;
+    case 9: return core->nheld_clients;
+    default: return core->st.held_clients_peak;
     }
 }
 

@@ -74,6 +74,8 @@ struct core_stats {
     uint64_t proto_errors;    /* clients closed for a protocol error */
     uint64_t timeouts;        /* clients closed for idling past timeout */
     uint64_t net_in, net_out; /* bytes */
+    uint64_t held_peak;       /* most of core->nheld at once */
+    uint64_t held_clients_peak; /* most of core->nheld_clients at once */
 };
 
 struct core_cfg {
@@ -99,6 +101,9 @@ struct core {
     uint64_t *cmd_calls; /* per command id, see cmd.h */
     struct client *clients;
     size_t nclients;
+    /* Output a scenario holds back now (replies waiting for their latency
+     * or delay, server.c), and the clients it belongs to. */
+    size_t nheld, nheld_clients;
     uint64_t next_client_id;
     int64_t start_us;    /* monotonic start, for uptime */
     int port_bound;      /* the TCP port actually bound */
@@ -139,8 +144,8 @@ void core_client_free(struct client *c);
 struct db *core_db(struct client *c);
 
 /* Zeroes the counters (core->st, per-command calls, keyspace hits, misses
- * and expired keys), as CONFIG RESETSTAT and MOCK RESETSTATS do. The peak
- * of connected clients restarts at the current number. */
+ * and expired keys), as CONFIG RESETSTAT and MOCK RESETSTATS do. The peaks
+ * (connected clients, held output) restart at the current numbers. */
 void core_reset_stats(struct core *core);
 
 /* Runs periodic work: active expiry, blocked clients' timeouts. Called hz

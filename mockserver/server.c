@@ -147,6 +147,7 @@ struct cio {
     int64_t rx_us;        /* clk_mono_us() arrival of the last read's data, 0: unknown */
     int64_t read_from_us; /* clk_mono_us() when reading started (connection delay) */
     int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
+    int nheld; /* output held back now: entries of held, plus the job (counted by held_count) */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -180,11 +181,33 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg);
 static void on_client_write(evutil_socket_t fd, short what, void *arg);
 static void after_input(struct srv *s, struct client *c);
 
+/* Keeps core->nheld (output a scenario holds back: a reply waiting for
+ * its latency, a job's reply waiting for its delay) and core->nheld_clients
+ * (clients with any) up to date, with their peaks (MOCK STATS): what the
+ * server saw in flight at once, whatever the speed of the machine. */
+static void held_count(struct srv *s, struct cio *io, int delta)
+{
+    struct core *core = s->core;
+    if (delta == 0)
+        return;
+    if (io->nheld == 0)
+        core->nheld_clients++;
+    io->nheld += delta;
+    if (io->nheld == 0)
+        core->nheld_clients--;
+    core->nheld = delta > 0 ? core->nheld + (size_t)delta : core->nheld - (size_t)-delta;
+    if (core->nheld > core->st.held_peak)
+        core->st.held_peak = core->nheld;
+    if (core->nheld_clients > core->st.held_clients_peak)
+        core->st.held_clients_peak = core->nheld_clients;
+}
+
 void srv_close_client(struct srv *s, struct client *c)
 {
     (void)s;
     struct cio *io = c->io;
     if (io) {
+        held_count(io->s, io, -io->nheld);
         event_free(io->rev);
         event_free(io->wev);
         if (io->tev)
@@ -480,6 +503,7 @@ static void job_free(struct cio *io)
 {
     if (io->job == NULL)
         return;
+    held_count(io->s, io, -1);
     buf_free(&io->job->data);
     free(io->job->cuts);
     free(io->job);
@@ -703,6 +727,7 @@ static void on_held_timer(evutil_socket_t fd, short what, void *arg)
             io->held = h->next;
             buf_append(&c->out, h->data, h->len);
             free(h);
+            held_count(io->s, io, -1);
         }
     }
     /* With the queue empty this also carries out a close that waited. */
@@ -737,6 +762,7 @@ static void hold(struct srv *s, struct client *c, size_t from, int64_t latency_u
         io->held_tail->next = h;
         io->held_tail = h;
     }
+    held_count(s, io, 1);
     c->out.len = from;
     if (c->out.p)
         c->out.p[from] = '\0';
@@ -892,6 +918,7 @@ static int scn_command(struct srv *s, struct client *c, struct resp_argv *a)
         }
     }
     io->job = j;
+    held_count(s, io, 1);
     io->blocked = 1;
     j->due_us = basis_us(s, c) + plan.delay_us;
     scn_plan_free(&plan);

@@ -500,6 +500,85 @@ static void test_latency_order(void **state)
     sa_done(&p);
 }
 
+/* MOCK STAT name on c, as a number. */
+static long long sa_stat(struct mh_conn *c, const char *name)
+{
+    char line[64];
+    struct buf r = BUF_INIT;
+    snprintf(line, sizeof(line), "MOCK STAT %s", name);
+    assert_int_equal(mh_call(c, line, &r, 5000), MH_REPLY);
+    if (r.p[0] != ':')
+        fail_msg("%s: %s", line, r.p);
+    long long v = strtoll(r.p + 1, NULL, 10);
+    buf_free(&r);
+    return v;
+}
+
+/* Waits (5 s at most) until MOCK STAT name on c reads want. */
+static void sa_stat_wait(struct mh_conn *c, const char *name, long long want)
+{
+    long long until = it_now_ms() + 5000, v;
+    while ((v = sa_stat(c, name)) != want)
+        if (it_now_ms() > until)
+            fail_msg("%s is %lld, never reached %lld", name, v, want);
+}
+
+/* What the server holds back is counted as it sees it, whatever the speed
+ * of the machine: a pipeline under latency is 10 replies in flight at
+ * once on one connection; a delayed command on a second connection makes
+ * two clients waiting. Replies that leave, and connections closed with
+ * replies still held, count down; the peaks stay, and MOCK RESETSTATS
+ * restarts them at the current numbers. The long latency and delay keep
+ * the replies held for as long as the test looks. */
+static void test_held_counters(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on PING far do latency 60s\n"
+                 "on PING near do latency 1ms\n"
+                 "on GET slow do delay 60s\n");
+    struct mh_conn ctl, a, b;
+    assert_int_equal(mh_conn_open(&ctl, p.port), 0);
+    assert_int_equal(mh_conn_open(&a, p.port), 0);
+    assert_int_equal(mh_conn_open(&b, p.port), 0);
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 0);
+
+    /* One latency that passes: counted up, then down as it leaves. */
+    it_line_expect(&a, "PING near", "$4\r\nnear\r\n");
+    assert_int_equal(sa_stat(&ctl, "held_replies"), 0);
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 1);
+    it_line_expect(&ctl, "MOCK RESETSTATS", "+OK\r\n");
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 0);
+
+    static const char pipeline[] = "PING far\r\nPING far\r\nPING far\r\nPING far\r\n"
+                                   "PING far\r\nPING far\r\nPING far\r\nPING far\r\n"
+                                   "PING far\r\nPING far\r\n";
+    assert_int_equal(mh_send(a.fd, IT_S(pipeline)), 0);
+    sa_stat_wait(&ctl, "held_replies", 10);
+    assert_int_equal(sa_stat(&ctl, "held_clients"), 1);
+    it_line_send(&b, "GET slow");
+    sa_stat_wait(&ctl, "held_replies", 11);
+    assert_int_equal(sa_stat(&ctl, "held_clients"), 2);
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 11);
+    assert_int_equal(sa_stat(&ctl, "peak_held_clients"), 2);
+
+    mh_conn_close(&a);
+    sa_stat_wait(&ctl, "held_replies", 1);
+    assert_int_equal(sa_stat(&ctl, "held_clients"), 1);
+    mh_conn_close(&b);
+    sa_stat_wait(&ctl, "held_clients", 0);
+    assert_int_equal(sa_stat(&ctl, "held_replies"), 0);
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 11);
+    assert_int_equal(sa_stat(&ctl, "peak_held_clients"), 2);
+    it_line_expect(&ctl, "MOCK RESETSTATS", "+OK\r\n");
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 0);
+    assert_int_equal(sa_stat(&ctl, "peak_held_clients"), 0);
+
+    mh_conn_close(&ctl);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
 /* ---- pieces and split --------------------------------------------------------------- */
 
 static void test_pieces(void **state)
@@ -1185,6 +1264,7 @@ int main(void)
         cmocka_unit_test(test_delay_unix),
         cmocka_unit_test(test_latency),
         cmocka_unit_test(test_latency_order),
+        cmocka_unit_test(test_held_counters),
         cmocka_unit_test(test_pieces),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_close_before),
