@@ -180,7 +180,7 @@ int ls_claim(int held, const char *fmt, ...)
 const char *ls_speed_skipped(void)
 {
     if (RUNNING_ON_VALGRIND)
-        return "valgrind runs the code 20-50x slower, one thread at a time";
+        return "valgrind runs the code 10-50x slower, one thread at a time";
     if (LS_ASAN)
         return "an AddressSanitizer build runs several times slower";
     return NULL;

@@ -38,7 +38,7 @@ void ls_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Returns held, so it can be used in a condition. */
 int ls_claim(int held, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A claim about speed: how fast, how many times faster, how late. Speed
- * depends on the machine as much as on the code: under valgrind (20-50x
+ * depends on the machine as much as on the code: under valgrind (10-50x
  * slower, one thread at a time) or AddressSanitizer (2-5x slower) it does
  * not show what the lesson teaches. In such a build the claim is printed
  * as skipped, with the reason, and counted apart: neither held nor failed.

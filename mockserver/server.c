@@ -188,14 +188,13 @@ static void after_input(struct srv *s, struct client *c);
 static void held_count(struct srv *s, struct cio *io, int delta)
 {
     struct core *core = s->core;
-    if (delta == 0)
-        return;
-    if (io->nheld == 0)
-        core->nheld_clients++;
+    int was = io->nheld;
     io->nheld += delta;
-    if (io->nheld == 0)
+    if (was == 0 && io->nheld > 0)
+        core->nheld_clients++;
+    else if (was > 0 && io->nheld == 0)
         core->nheld_clients--;
-    core->nheld = delta > 0 ? core->nheld + (size_t)delta : core->nheld - (size_t)-delta;
+    core->nheld = (size_t)((long long)core->nheld + delta);
     if (core->nheld > core->st.held_peak)
         core->st.held_peak = core->nheld;
     if (core->nheld_clients > core->st.held_clients_peak)
