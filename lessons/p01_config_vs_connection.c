@@ -179,12 +179,15 @@ static void compare(const struct timing *naive, const struct timing *right)
            "command. Time the connection and its first reply together, never rc_connect alone.",
            conn_ms, get_ms, ms(naive->total_us), REQUESTS, ms(right->total_us),
            ms(naive->connect_us) / n);
-    ls_claim(right->reused > 0 && get_ms < 5.0,
-             "a GET on an open connection is cheap (under 5 ms, the set-up is not paid again)");
-    ls_claim(conn_ms >= 5.0 * get_ms,
-             "a new connection costs at least 5x a GET on an open connection");
-    ls_claim(naive->total_us >= 2 * right->total_us,
-             "connecting per request is at least 2x slower in total");
+    /* The counts (3 connections against 1) and the 15 ms floor hold on
+     * any machine; how cheap a GET is depends on the machine as well. */
+    ls_speed_claim(right->reused > 0 && get_ms < 5.0,
+                   "a GET on an open connection is cheap (under 5 ms, the set-up is not paid "
+                   "again)");
+    ls_speed_claim(conn_ms >= 5.0 * get_ms,
+                   "a new connection costs at least 5x a GET on an open connection");
+    ls_speed_claim(naive->total_us >= 2 * right->total_us,
+                   "connecting per request is at least 2x slower in total");
 }
 
 int main(void)

@@ -117,8 +117,11 @@ static void run_right(struct mh_server *srv, struct rc_conn *conn)
     ls_show("TTL session:1 -> %lld s", ttl);
     ls_claim(ttl > 0 && ttl <= 60, "the reloaded key has a TTL again (it will expire, not linger)");
     ls_show("the server's clock moved %lld ms; the lesson's wall clock moved %lld ms", moved, ms);
-    ls_claim(clock0 > 0 && moved >= 61000 && ms < 5000,
-             "nobody slept for the TTL: the virtual clock moved 61 s, the real one barely moved");
+    /* Compared with the TTL, not with a number of ms: the real clock moves
+     * as slowly as the machine runs, but sleeping for the TTL would take
+     * the whole 61 s. */
+    ls_claim(clock0 > 0 && moved >= 61000 && ms < moved,
+             "nobody slept for the TTL: the virtual clock moved 61 s, the real one far less");
     ls_claim(ls_verdict(srv, NULL, 0) == 1, "the scenario's expectations hold for the right code");
 }
 

@@ -34,6 +34,7 @@ struct scn_val {
     long long num; /* INT, BOOL */
     struct scn_val **items; /* ARRAY */
     int nitems;
+    int capitems; /* ARRAY: slots allocated in items (grows by doubling) */
 };
 
 /* Appends v encoded for a client speaking RESP proto (2 or 3). */

@@ -332,9 +332,15 @@ static struct scn_val *val_str(enum scn_val_kind k, const char *s, size_t n)
     return v;
 }
 
+/* Appends item to arr. The slots double when full, so an array of N
+ * elements costs O(log N) reallocations and O(N) copying: a recorded reply
+ * of 100,000 elements must not take a quadratic time to parse. */
 static void val_push(struct scn_val *arr, struct scn_val *item)
 {
-    arr->items = mem_realloc(arr->items, (size_t)(arr->nitems + 1) * sizeof(*arr->items));
+    if (arr->nitems == arr->capitems) {
+        arr->capitems = arr->capitems ? 2 * arr->capitems : 4;
+        arr->items = mem_realloc(arr->items, (size_t)arr->capitems * sizeof(*arr->items));
+    }
     arr->items[arr->nitems++] = item;
 }
 

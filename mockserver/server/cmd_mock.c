@@ -8,7 +8,10 @@
  *                           client_output_buffer_limit_disconnections,
  *                           client_query_buffer_limit_disconnections
  *                           (clients closed over either limit),
- *                           then "cmd:<name>" for every command called at
+ *                           held_replies, peak_held_replies, held_clients,
+ *                           peak_held_clients (what a scenario's delay and
+ *                           latency hold back: in flight as the server sees
+ *                           it), then "cmd:<name>" for every command called at
  *                           least once ("cmd:client|setname" for a
  *                           subcommand)
  *   MOCK STAT <name>        one of those counters as an integer; a cmd:<name>
@@ -65,6 +68,10 @@ static const char *const stat_names[] = {
     "timeouts",
     "client_output_buffer_limit_disconnections",
     "client_query_buffer_limit_disconnections",
+    "held_replies",
+    "peak_held_replies",
+    "held_clients",
+    "peak_held_clients",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 
@@ -79,7 +86,11 @@ static unsigned long long stat_value(const struct core *core, int i)
     case 5: return core->st.proto_errors;
     case 6: return core->st.timeouts;
     case 7: return core->st.obuf_closes;
-    default: return core->st.qbuf_closed;
+    case 8: return core->st.qbuf_closed;
+    case 9: return core->nheld;
+    case 10: return core->st.held_peak;
+    case 11: return core->nheld_clients;
+    default: return core->st.held_clients_peak;
     }
 }
 
@@ -274,7 +285,8 @@ static void mock_help_cmd(struct call *k)
         "    Counters: connections_received, connections_refused, connected_clients,",
         "    peak_clients, commands_processed, protocol_errors, timeouts,",
         "    client_output_buffer_limit_disconnections,",
-        "    client_query_buffer_limit_disconnections, cmd:<name>.",
+        "    client_query_buffer_limit_disconnections, held_replies,",
+        "    peak_held_replies, held_clients, peak_held_clients, cmd:<name>.",
         "STAT <name>",
         "    One counter as an integer.",
         "RESETSTATS",

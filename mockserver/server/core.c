@@ -131,6 +131,10 @@ void core_reset_stats(struct core *core)
 {
     memset(&core->st, 0, sizeof(core->st));
     core->st.conn_peak = core->nclients;
+    core->st.held_peak = core->nheld;
+    core->st.held_clients_peak = core->nheld_clients;
+    core->st.held_peak = core->nheld;
+    core->st.held_clients_peak = core->nheld_clients;
     if (core->cmd_calls)
         memset(core->cmd_calls, 0, core->ncmd_calls * sizeof(uint64_t));
     for (int i = 0; i < DB_COUNT; i++)

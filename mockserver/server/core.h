@@ -88,6 +88,8 @@ struct core_stats {
     uint64_t obuf_closes;     /* clients closed over client-output-buffer-limit */
     uint64_t qbuf_closed;     /* clients closed over client-query-buffer-limit */
     uint64_t net_in, net_out; /* bytes */
+    uint64_t held_peak;         /* most of core->nheld at once */
+    uint64_t held_clients_peak; /* most of core->nheld_clients at once */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -132,6 +134,9 @@ struct core {
     size_t ncmd_calls;
     struct client *clients;
     size_t nclients;
+    /* Output a scenario holds back now (replies waiting for their latency
+     * or delay, plan.c), and the clients it belongs to. */
+    size_t nheld, nheld_clients;
     uint64_t next_client_id;
     int64_t start_us; /* monotonic start, for uptime */
     int port_bound;   /* the TCP port actually bound */
@@ -176,8 +181,8 @@ struct db *core_db(struct client *c);
 int core_client_local(const struct client *c);
 
 /* Zeroes the counters (core->st, per-command calls, keyspace hits, misses
- * and expired keys), as CONFIG RESETSTAT and MOCK RESETSTATS do. The peak
- * of connected clients restarts at the current number. */
+ * and expired keys), as CONFIG RESETSTAT and MOCK RESETSTATS do. The peaks
+ * (connected clients, held output) restart at the current numbers. */
 void core_reset_stats(struct core *core);
 
 /* Runs periodic work: active expiry, blocked clients' timeouts. Called hz

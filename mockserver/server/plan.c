@@ -92,6 +92,7 @@ static void job_free(struct client *c)
     struct cio *io = c->io;
     if (io->job == NULL)
         return;
+    srv__held_count(io->s, io, -1);
     c->out_held -= io->job->data.len - io->job->sent;
     buf_free(&io->job->data);
     free(io->job);
@@ -326,6 +327,7 @@ static void on_held_timer(evutil_socket_t fd, short what, void *arg)
             c->out_held -= h->len;
             buf_append(&c->out, h->data, h->len);
             free(h);
+            srv__held_count(io->s, io, -1);
         }
     }
     /* With the queue empty this also carries out a close that waited. */
@@ -361,6 +363,7 @@ void srv__hold(struct srv *s, struct client *c, size_t from, int64_t latency_us)
         io->held_tail->next = h;
         io->held_tail = h;
     }
+    srv__held_count(s, io, 1);
     c->out.len = from;
     if (c->out.p)
         c->out.p[from] = '\0';
@@ -519,6 +522,7 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         j->split_at = split_point(&plan, &reply);
     c->out_held += reply.len;
     io->job = j;
+    srv__held_count(s, io, 1);
     io->blocked = 1;
     j->due_us = basis_us(s, c) + plan.delay_us;
     scn_plan_free(&plan);
@@ -543,8 +547,28 @@ struct scn_run *srv_scenario(const struct srv *s)
 
 /* ---- what net.c asks of this file ----------------------------------------------- */
 
+/* Counts what the server saw in flight at once, whatever the speed of the
+ * machine: replies waiting for their latency, a job's reply waiting for its
+ * delay (core->nheld), and the clients with any (core->nheld_clients). */
+void srv__held_count(struct srv *s, struct cio *io, int delta)
+{
+    struct core *core = s->core;
+    int was = io->nheld;
+    io->nheld += delta;
+    if (was == 0 && io->nheld > 0)
+        core->nheld_clients++;
+    else if (was > 0 && io->nheld == 0)
+        core->nheld_clients--;
+    core->nheld = (size_t)((long long)core->nheld + delta);
+    if (core->nheld > core->st.held_peak)
+        core->st.held_peak = core->nheld;
+    if (core->nheld_clients > core->st.held_clients_peak)
+        core->st.held_clients_peak = core->nheld_clients;
+}
+
 void srv__plan_io_free(struct cio *io)
 {
+    srv__held_count(io->s, io, -io->nheld);
     if (io->tev)
         event_free(io->tev);
     if (io->job) {

@@ -61,6 +61,7 @@ struct cio {
     int64_t soft_since_s;     /* over the soft output limit since (server clock, s); -1: not */
     struct event *more;       /* input left when a turn's budget ran out: runs next turn */
     int read_paused;          /* the read event is off meanwhile */
+    int nheld; /* output held back now: entries of held, plus the job (srv__held_count) */
 };
 
 /* ---- net.c --------------------------------------------------------------------- */
@@ -94,6 +95,10 @@ void srv__delay_reading(struct srv *s, struct client *c, int64_t delay_us);
 /* Frees what plan.c keeps in io (its timers, a job, held replies); for
  * srv_close_client. */
 void srv__plan_io_free(struct cio *io);
+/* Keeps core->nheld / nheld_clients and their peaks (MOCK STATS) up to
+ * date: delta entries of io's held output (held replies, a job) came or
+ * went. */
+void srv__held_count(struct srv *s, struct cio *io, int delta);
 /* The core's callbacks (core.h, on_unblock and on_output), ud is the srv. */
 void srv__on_unblock(void *ud, struct client *c, size_t from);
 void srv__on_output(void *ud, struct client *c, size_t from);

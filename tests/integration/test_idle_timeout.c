@@ -29,12 +29,14 @@ static void test_idle_client_closed(void **state)
     it_sleep_ms(250);
     it_raw_expect(&idle, IT_S("PING\r\n"), IT_S("+PONG\r\n"));
 
+    /* With the clock virtual, real time passing closes nobody: the EOF is
+     * the virtual clock's doing however long it takes to arrive (the
+     * server's next tick, 100 ms on an idle machine; a busy one is slower,
+     * so the test waits, it does not time). */
     long long t0 = it_now_ms();
     it_raw_expect(&busy, IT_S("MOCK CLOCK ADVANCE 2000\r\n"), IT_S(":1002500\r\n"));
-    it_expect_eof(&idle, 1000);
-    long long took = it_now_ms() - t0;
-    print_message("idle client closed %lld ms (real) after the clock moved\n", took);
-    assert_true(took <= 400); /* one tick is 100 ms; leave room for slow CI */
+    it_expect_eof(&idle, 5000);
+    print_message("idle client closed %lld ms (real) after the clock moved\n", it_now_ms() - t0);
     mh_conn_close(&idle);
 
     /* the client that advanced the clock was active at that moment */

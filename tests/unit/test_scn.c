@@ -12,8 +12,20 @@
 
 #include <cmocka.h>
 
+#include "mem.h"
 #include "mr_err.h"
 #include "scn.h"
+
+/* Every mem_realloc made by the code under test goes through here (the
+ * test links with -Wl,--wrap=mem_realloc), so a test can count them. */
+void *__real_mem_realloc(void *p, size_t n);
+void *__wrap_mem_realloc(void *p, size_t n);
+static long reallocs;
+void *__wrap_mem_realloc(void *p, size_t n)
+{
+    reallocs++;
+    return __real_mem_realloc(p, n);
+}
 
 static struct scn *parse_ok(const char *text)
 {
@@ -258,6 +270,29 @@ static void test_values(void **state)
     scn_free(s);
 }
 
+/* A long array (a recorded LRANGE reply, say) grows its slots by doubling:
+ * a realloc per element made parsing quadratic, and 20,000 elements took
+ * test_rec past its time limit under ASan. Counted, not timed. */
+static void test_long_array_grows_geometrically(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    struct buf text = BUF_INIT;
+    buf_puts(&text, "[");
+    for (int i = 0; i < N; i++)
+        buf_puts(&text, i ? ", 7" : "7");
+    buf_puts(&text, "]");
+    struct scn_val *v = NULL;
+    long before = reallocs;
+    assert_int_equal(scn_parse_value(text.p, text.len, "t", &v, NULL), 0);
+    long made = reallocs - before;
+    assert_non_null(v);
+    assert_int_equal(v->nitems, N);
+    assert_true(made < 100); /* log2(100,000) is 17 */
+    scn_val_free(v);
+    buf_free(&text);
+}
+
 static void test_numbered_array(void **state)
 {
     (void)state;
@@ -465,12 +500,18 @@ static void test_binary_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header),      cmocka_unit_test(test_setup),
-        cmocka_unit_test(test_rules),       cmocka_unit_test(test_latency),
+        cmocka_unit_test(test_header),
+        cmocka_unit_test(test_setup),
+        cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_latency),
         cmocka_unit_test(test_values),
-        cmocka_unit_test(test_numbered_array), cmocka_unit_test(test_strict),
-        cmocka_unit_test(test_events_and_expects), cmocka_unit_test(test_durations),
-        cmocka_unit_test(test_errors),      cmocka_unit_test(test_all_errors_reported),
+        cmocka_unit_test(test_long_array_grows_geometrically),
+        cmocka_unit_test(test_numbered_array),
+        cmocka_unit_test(test_strict),
+        cmocka_unit_test(test_events_and_expects),
+        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_binary_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
