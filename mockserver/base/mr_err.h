@@ -3,16 +3,17 @@
  * Functions return 0 on success or one of these negative codes. One table
  * (MR_ERRNO_MAP) generates the enum and mr_strerror(), so a code and its text
  * cannot drift apart. Long-lived objects keep the last code plus a message
- * with detail (a file position, a system error) next to it. */
+ * with detail (a file position, a system error) next to it.
+ *
+ * There is no "out of memory" code on purpose: allocation failures abort
+ * (mem.h), so no caller ever has to handle one. */
 #ifndef MOCKREDIS_MR_ERR_H
 #define MOCKREDIS_MR_ERR_H
 
 #define MR_ERRNO_MAP(X)                                              \
-    X(NOMEM, "out of memory")                                        \
     X(INVAL, "invalid argument")                                     \
     X(PROTO, "protocol error")                                       \
     X(SYS, "system call failed")                                     \
-    X(ADDR, "cannot resolve or bind address")                        \
     X(IO, "input/output error")                                      \
     X(PARSE, "syntax error")                                         \
     X(RANGE, "value out of range")                                   \

@@ -5,8 +5,17 @@
  * array without linking the server. */
 #include "rtext.h"
 
+#include <string.h>
+
 const char *const rtext[RT__COUNT] = {
 #define RTEXT__STR(name, text) text,
     RTEXT_MAP(RTEXT__STR)
 #undef RTEXT__STR
 };
+
+const char *rtext_msg(enum rtext_id id)
+{
+    static const char generic[] = "ERR ";
+    const char *t = rtext[id];
+    return strncmp(t, generic, sizeof(generic) - 1) == 0 ? t + sizeof(generic) - 1 : t;
+}

@@ -74,7 +74,6 @@
     X(MINMAX_FLOAT, "ERR min or max is not a float") \
     X(MINMAX_LEX, "ERR min or max not valid string range item") \
     X(DECR_OVERFLOW, "ERR decrement would overflow") \
-    X(INCR_NAN, "ERR increment would produce NaN or Infinity") \
     X(OFFSET_RANGE, "ERR offset is out of range") \
     X(STRING_TOO_BIG, "ERR string exceeds maximum allowed size (proto-max-bulk-len)") \
     X(INVALID_CURSOR, "ERR invalid cursor") \
@@ -148,5 +147,12 @@ enum rtext_id {
 };
 
 extern const char *const rtext[RT__COUNT];
+
+/* The text of id without its leading "ERR ", as Redis's own callers of
+ * addReplyError write it (Redis adds the generic "ERR " code when sending).
+ * For the places that quote an error inside another one, such as EXEC's
+ * "EXECABORT Transaction discarded because of: <text>". A text with a code
+ * of its own (WRONGTYPE, NOAUTH, ...) comes back whole. Never NULL. */
+const char *rtext_msg(enum rtext_id id);
 
 #endif

@@ -263,25 +263,24 @@ enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
 }
 
 /* Rejects the command (Redis's rejectCommand + flagTransaction): a MULTI in
- * progress is marked so EXEC aborts, and the error is sent; a rejected EXEC
- * instead ends the transaction and answers EXECABORT with the error (its
- * "ERR " dropped), as Redis's execCommandAbort does. */
-static void reject(struct core *core, struct client *c, const struct cmd_def *top, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-static void reject(struct core *core, struct client *c, const struct cmd_def *top, const char *fmt,
+ * progress is marked so EXEC aborts, and the error rtext[id] (formatted
+ * with the arguments that follow) is sent; a rejected EXEC instead ends the
+ * transaction and answers EXECABORT quoting the error without its "ERR "
+ * (rtext_msg), as Redis's execCommandAbort does. */
+static void reject(struct core *core, struct client *c, const struct cmd_def *top, enum rtext_id id,
                    ...)
 {
+    int exec = top != NULL && strcmp(top->name, "exec") == 0;
     struct buf tmp = BUF_INIT;
     va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&tmp, fmt, ap);
+    va_start(ap, id);
+    buf_vprintf(&tmp, exec ? rtext_msg(id) : rtext[id], ap);
     va_end(ap);
     if (c->flags & CL_MULTI)
         c->flags |= CL_DIRTY_EXEC;
-    if (top != NULL && strcmp(top->name, "exec") == 0) {
-        const char *why = strncmp(tmp.p, "ERR ", 4) == 0 ? tmp.p + 4 : tmp.p;
+    if (exec) {
         cmd_multi_discard(core, c);
-        reply_errf(c, rtext[RT_EXECABORT_FMT], why);
+        reply_errf(c, rtext[RT_EXECABORT_FMT], tmp.p);
     } else {
         resp_w_error(&c->out, tmp.p, tmp.len);
     }
@@ -297,7 +296,7 @@ static void reject_unknown(struct core *core, struct client *c, const struct res
         int room = 128 - (int)args.len;
         buf_printf(&args, "'%.*s' ", room, a->argv[i]);
     }
-    reject(core, c, NULL, rtext[RT_UNKNOWN_CMD_FMT], a->argv[0], args.p ? args.p : "");
+    reject(core, c, NULL, RT_UNKNOWN_CMD_FMT, a->argv[0], args.p ? args.p : "");
     buf_free(&args);
 }
 
@@ -315,16 +314,15 @@ static void reject_why(struct core *core, struct client *c, enum why why, const 
         for (i = 0; top->name[i] && i < sizeof(upper) - 1; i++)
             upper[i] = (char)toupper((unsigned char)top->name[i]);
         upper[i] = '\0';
-        reject(core, c, top, rtext[RT_UNKNOWN_SUB_FMT], a->argv[1], upper);
+        reject(core, c, top, RT_UNKNOWN_SUB_FMT, a->argv[1], upper);
         break;
-    case W_ARITY: reject(core, c, top, rtext[RT_ARITY_FMT], full); break;
+    case W_ARITY: reject(core, c, top, RT_ARITY_FMT, full); break;
     case W_PROTECTED:
-        reject(core, c, top, "%s",
-               rtext[core->cfg.mock == CORE_MOCK_NO ? RT_MOCK_DISABLED : RT_MOCK_NOT_LOCAL]);
+        reject(core, c, top, core->cfg.mock == CORE_MOCK_NO ? RT_MOCK_DISABLED : RT_MOCK_NOT_LOCAL);
         break;
-    case W_NOAUTH: reject(core, c, top, "%s", rtext[RT_NOAUTH]); break;
-    case W_NOMULTI: reject(core, c, top, "%s", rtext[RT_NOT_IN_MULTI]); break;
-    case W_PUBSUB: reject(core, c, top, rtext[RT_PUBSUB_CONTEXT_FMT], full); break;
+    case W_NOAUTH: reject(core, c, top, RT_NOAUTH); break;
+    case W_NOMULTI: reject(core, c, top, RT_NOT_IN_MULTI); break;
+    case W_PUBSUB: reject(core, c, top, RT_PUBSUB_CONTEXT_FMT, full); break;
     case W_PASS: break;
     }
 }

@@ -375,7 +375,7 @@ static void incrbyfloat_cmd(struct call *k)
     }
     v += incr;
     if (isnan(v) || isinf(v)) {
-        reply_err(k->c, RT_INCR_NAN);
+        reply_err(k->c, RT_INCR_NAN_INF);
         return;
     }
     char num[5400];

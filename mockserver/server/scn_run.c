@@ -363,11 +363,17 @@ static void plan_reply(struct scn_plan *plan, const struct scn_val *v, int proto
     scn_val_write(v, &plan->reply, proto);
 }
 
-static void plan_error(struct scn_plan *plan, const char *text, size_t len)
+/* The reply becomes the error "ERR <msg>" (msg: mockredis's own text, len
+ * bytes). */
+static void plan_error(struct scn_plan *plan, const char *msg, size_t len)
 {
+    struct buf text = BUF_INIT;
+    buf_puts(&text, "ERR ");
+    buf_append(&text, msg, len);
     plan->run = 0;
     buf_clear(&plan->reply);
-    resp_w_error(&plan->reply, text, len);
+    resp_w_error(&plan->reply, text.p, text.len);
+    buf_free(&text);
 }
 
 /* A strict block waiting on this connection. Returns 1 if it took the command. */
@@ -388,13 +394,13 @@ static int strict_step(struct scn_run *r, struct client *c, const struct resp_ar
             return 1;
         }
         struct buf msg = BUF_INIT;
-        buf_printf(&msg, "ERR mockredis: strict step %d expected '", ss->next + 1);
+        buf_printf(&msg, "mockredis: strict step %d expected '", ss->next + 1);
         scn_fmt_argv(&msg, step->cmd);
         buf_puts(&msg, "', got '");
         scn_fmt_argv(&msg, a);
         buf_putc(&msg, '\'');
         plan_error(plan, msg.p, msg.len);
-        buf_printf(&r->failures, "line %d: %s\n", step->line, msg.p + 4);
+        buf_printf(&r->failures, "line %d: %s\n", step->line, msg.p);
         ss->failed_step = ss->next + 1;
         buf_free(&msg);
         return 1;

@@ -6,7 +6,8 @@
  * the four Redis lets through (AUTH, HELLO, QUIT, RESET); cmd_check must
  * agree with what cmd_dispatch does. The lookup idiom (arg_key_read,
  * arg_key_write, arg_key_drop_if_empty) keeps its header's contract, and
- * the per-command counters are sized by cmd.c at the first command. */
+ * the per-command counters are sized by cmd.c at the first command. The
+ * text table holds each text once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -286,6 +287,30 @@ static void test_call_counters(void **state)
     core_destroy(&core);
 }
 
+/* The text table (rtext.h): one entry per text (a duplicate drifts apart
+ * from its twin the day one is corrected), printf formats only in the
+ * entries named *_FMT (the others are sent as they are), and rtext_msg
+ * drops only the generic "ERR " code. */
+static void test_rtext_table(void **state)
+{
+    (void)state;
+#define NAME(name, text) #name,
+    static const char *const names[RT__COUNT] = {RTEXT_MAP(NAME)};
+#undef NAME
+    for (int i = 0; i < RT__COUNT; i++) {
+        for (int j = i + 1; j < RT__COUNT; j++)
+            if (strcmp(rtext[i], rtext[j]) == 0)
+                fail_msg("RT_%s and RT_%s have the same text", names[i], names[j]);
+        size_t n = strlen(names[i]);
+        int is_fmt = n > 4 && strcmp(names[i] + n - 4, "_FMT") == 0;
+        if (is_fmt != (strchr(rtext[i], '%') != NULL))
+            fail_msg("RT_%s: a %% in the text goes with a name ending in _FMT", names[i]);
+    }
+    assert_string_equal(rtext_msg(RT_SYNTAX), "syntax error");
+    assert_string_equal(rtext_msg(RT_NOAUTH), rtext[RT_NOAUTH]);
+    assert_string_equal(rtext_msg(RT_WRONGTYPE), rtext[RT_WRONGTYPE]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_mock_mode),
         cmocka_unit_test(test_key_lookup),
         cmocka_unit_test(test_call_counters),
+        cmocka_unit_test(test_rtext_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
