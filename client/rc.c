@@ -63,7 +63,12 @@ void rc_value_free(struct rc_value *v)
     v->len = 0;
 }
 
-/* ---- reply checking (shared with rc_async.c and rc_json.c) --------------------- */
+int rc_value_eq(const struct rc_value *v, const char *s, size_t len)
+{
+    return v->str != NULL && v->len == len && memcmp(v->str, s, len) == 0;
+}
+
+/* ---- reply checking (shared with rc_async.c) ------------------------------------- */
 
 const char *rc__type_name(int type)
 {
@@ -259,7 +264,7 @@ const char *rc_errmsg(const struct rc_conn *c)
     return c->err;
 }
 
-void rc__set_err(struct rc_conn *c, const char *msg)
+void rc_set_errmsg(struct rc_conn *c, const char *msg)
 {
     set_msg(c->err, sizeof(c->err), msg, strlen(msg));
 }

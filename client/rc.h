@@ -19,7 +19,12 @@
  *
  * Return convention: 0 (RC_OK) for success, RC_MISSING (positive) when the
  * key or field does not exist, a negative code for every error. The error
- * text of the last failed call is kept in the connection (rc_errmsg). */
+ * text of the last failed call is kept in the connection (rc_errmsg). The
+ * statuses and what each means are in rc_status.h.
+ *
+ * Keys and values go in as pointer + length. For a string literal, let
+ * the compiler count: RC_LIT("user:42") is the two arguments "user:42", 7.
+ * A length counted by hand is right until someone edits the string. */
 #ifndef MOCKREDIS_RC_H
 #define MOCKREDIS_RC_H
 
@@ -28,45 +33,7 @@
 #include <hiredis/hiredis.h>
 
 #include "rc_config.h"
-
-/* The one table of outcomes: it generates enum rc_status and rc_strerror().
- * X(name, value, text). */
-#define RC_STATUS_TABLE(X)                                                                         \
-    X(RC_OK, 0, "ok")                                                                              \
-    X(RC_MISSING, 1, "no such key or field")                                                       \
-    X(RC_WRONGTYPE, -1, "value or reply of an unexpected type")                                    \
-    X(RC_ERR_REPLY, -2, "the server replied with an error")                                        \
-    X(RC_ERR_IO, -3, "connection failed or closed")                                                \
-    X(RC_ERR_PROTOCOL, -4, "the server sent bytes that are not RESP")                              \
-    X(RC_ERR_TIMEOUT, -5, "no answer within the timeout")                                          \
-    X(RC_ERR_ARG, -6, "invalid argument, nothing was sent")
-
-#define RC__ENUM_ITEM(name, value, text) name = value,
-enum rc_status { RC_STATUS_TABLE(RC__ENUM_ITEM) };
-#undef RC__ENUM_ITEM
-
-/* A short static description of st ("unknown status" for other values). */
-const char *rc_strerror(enum rc_status st);
-
-/* What each status means for the caller:
- *  RC_OK           the command did what was asked; outputs are filled.
- *  RC_MISSING      the key (or hash field) does not exist; outputs are empty.
- *  RC_WRONGTYPE    the key holds another kind of value (Redis's WRONGTYPE
- *                  error), or the server answered with a reply type this
- *                  call does not expect (an integer for GET...). The
- *                  connection stays usable.
- *  RC_ERR_REPLY    any other error reply (e.g. "ERR value is not an integer
- *                  or out of range"); the connection stays usable.
- *  RC_ERR_IO       could not connect, the connection was closed or reset,
- *                  or memory ran out; the next call reconnects.
- *  RC_ERR_PROTOCOL the server sent something that is not RESP; the next call
- *                  reconnects.
- *  RC_ERR_TIMEOUT  connect or command took longer than the configured
- *                  timeout; the next call reconnects.
- *  RC_ERR_ARG      the call's own arguments cannot be sent (e.g. a struct
- *                  field that cannot be encoded); nothing was sent.
- * rc_errmsg() then holds the details (the server's error text for
- * RC_WRONGTYPE/RC_ERR_REPLY). */
+#include "rc_status.h"
 
 /* A string value owned by the caller: a copy of the reply's bytes plus a
  * terminating NUL that len does not count (so text values can be printed,
@@ -80,6 +47,17 @@ struct rc_value {
 #define RC_VALUE_INIT {NULL, 0}
 /* clang-format on */
 void rc_value_free(struct rc_value *v);
+/* 1 when v holds exactly the len bytes at s, 0 otherwise (also when v is
+ * empty). Compares lengths first: a value with a NUL inside is not equal
+ * to its first part. */
+int rc_value_eq(const struct rc_value *v, const char *s, size_t len);
+
+/* A string literal as the two arguments pointer, length, with the length
+ * counted by the compiler (sizeof includes the terminating NUL, hence -1):
+ *     rc_get(conn, RC_LIT("user:42"), &v)   is   rc_get(conn, "user:42", 7, &v)
+ * Only for literals: the "" next to s makes anything else (a char *, whose
+ * sizeof is the pointer's) a compile error. For other strings use strlen. */
+#define RC_LIT(s) ("" s), (sizeof(s) - 1)
 
 /* One connection; opaque; one owner at a time. */
 struct rc_conn;
@@ -97,6 +75,11 @@ void rc_close(struct rc_conn *c);
 /* The message of the last failed call on c ("" if none failed yet). Valid
  * until the next call on c. */
 const char *rc_errmsg(const struct rc_conn *c);
+/* Records msg as c's last error, for code built on this layer that detects
+ * errors of its own (a stored value that does not decode): rc_errmsg()
+ * then explains the status that code returns. msg is copied (truncated to
+ * the connection's buffer). */
+void rc_set_errmsg(struct rc_conn *c, const char *msg);
 /* How many times c has connected (1 after rc_connect, +1 per reconnect). */
 unsigned long rc_connects(const struct rc_conn *c);
 

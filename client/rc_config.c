@@ -22,22 +22,22 @@ struct rc_config rc_config_default(void)
     return cfg;
 }
 
-int rc_config_set_host(struct rc_config *cfg, const char *host, int port)
+enum rc_status rc_config_set_host(struct rc_config *cfg, const char *host, int port)
 {
     size_t n = strlen(host);
     if (n >= sizeof(cfg->host))
-        return -1;
+        return RC_ERR_ARG;
     memcpy(cfg->host, host, n + 1);
     cfg->port = port;
     cfg->unix_path[0] = '\0';
-    return 0;
+    return RC_OK;
 }
 
-int rc_config_set_unix(struct rc_config *cfg, const char *path)
+enum rc_status rc_config_set_unix(struct rc_config *cfg, const char *path)
 {
     size_t n = strlen(path);
     if (n >= sizeof(cfg->unix_path))
-        return -1;
+        return RC_ERR_ARG;
     memcpy(cfg->unix_path, path, n + 1);
-    return 0;
+    return RC_OK;
 }

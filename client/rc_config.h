@@ -12,6 +12,8 @@
 #ifndef MOCKREDIS_RC_CONFIG_H
 #define MOCKREDIS_RC_CONFIG_H
 
+#include "rc_status.h"
+
 #define RC_HOST_MAX 256 /* bytes for a host name or address, NUL included */
 #define RC_PATH_MAX 108 /* bytes for a unix socket path (sun_path), NUL included */
 
@@ -30,12 +32,12 @@ struct rc_config {
  * a pool of 4 connections, a pool wait of 1000 ms. */
 struct rc_config rc_config_default(void);
 
-/* Sets the TCP host (and clears unix_path). Returns 0, or -1 when host does
- * not fit in RC_HOST_MAX bytes (cfg is then unchanged). */
-int rc_config_set_host(struct rc_config *cfg, const char *host, int port);
+/* Sets the TCP host (and clears unix_path). Returns RC_OK, or RC_ERR_ARG
+ * when host does not fit in RC_HOST_MAX bytes (cfg is then unchanged). */
+enum rc_status rc_config_set_host(struct rc_config *cfg, const char *host, int port);
 
-/* Makes cfg connect to a unix socket. Returns 0, or -1 when path does not
- * fit in RC_PATH_MAX bytes (cfg is then unchanged). */
-int rc_config_set_unix(struct rc_config *cfg, const char *path);
+/* Makes cfg connect to a unix socket. Returns RC_OK, or RC_ERR_ARG when
+ * path does not fit in RC_PATH_MAX bytes (cfg is then unchanged). */
+enum rc_status rc_config_set_unix(struct rc_config *cfg, const char *path);
 
 #endif

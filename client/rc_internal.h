@@ -31,10 +31,6 @@ enum rc_status rc__reply_take(const redisReply *r, enum rc__want want, struct rc
  * (SO_RCVTIMEO/SO_SNDTIMEO, or a connect timeout) shows up in hiredis. */
 enum rc_status rc__ctx_status(const redisContext *ctx, int saved_errno, char *err, size_t errlen);
 
-/* Records msg as c's last error (for the other files of the module, which
- * detect errors of their own, e.g. a stored value that is not valid JSON). */
-void rc__set_err(struct rc_conn *c, const char *msg);
-
 /* A readable name for a reply type, for messages. */
 const char *rc__type_name(int type);
 

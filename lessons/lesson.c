@@ -3,10 +3,12 @@
  *
  * Claims are kept in a fixed table (a lesson makes a handful). The server
  * side goes through the harness and the MOCK namespace only, exactly as a
- * user's own test would. Naive code runs in a forked child: its crash shows
- * as a signal in the wait status and its hang is cut by SIGKILL. */
+ * user's own test would; the scenario's JSON report is read with jansson.
+ * Naive code runs in a forked child: its crash shows as a signal in the
+ * wait status and its hang is cut by SIGKILL. */
 #include "lesson.h"
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -273,44 +275,49 @@ int ls_play(struct mh_server *s, const char *name)
     return ok ? 0 : -1;
 }
 
-/* The JSON report, NUL-terminated, in r (after the bulk header). */
-static const char *report(struct mh_server *s, struct buf *r)
+/* The scenario's report (MOCK SCENARIO REPORT, a bulk string of JSON),
+ * parsed with jansson: NULL when it cannot be read or is not JSON. The
+ * caller releases it with json_decref. When text is not NULL, the raw
+ * JSON is also copied there (size bytes, truncated if need be). */
+static json_t *report(struct mh_server *s, char *text, size_t size)
 {
     const char *argv[] = {"MOCK", "SCENARIO", "REPORT"};
-    if (s == NULL || mock_call(s, 3, argv, r) < 0 || r->len < 1 || r->p[0] != '$')
-        return NULL;
-    const char *body = strstr(r->p, "\r\n");
-    return body ? body + 2 : NULL;
+    struct buf r = BUF_INIT;
+    json_t *j = NULL;
+    /* The reply is "$<length>\r\n<JSON>\r\n", complete (mh_read_reply). */
+    if (s != NULL && mock_call(s, 3, argv, &r) == 0 && r.len > 0 && r.p[0] == '$') {
+        char *body;
+        long len = strtol(r.p + 1, &body, 10);
+        body += 2; /* past the "\r\n" */
+        if (len > 0 && body + len <= r.p + r.len) {
+            json_error_t err;
+            j = json_loadb(body, (size_t)len, 0, &err);
+            if (j != NULL && text != NULL && size > 0)
+                snprintf(text, size, "%.*s", (int)len, body);
+        }
+    }
+    buf_free(&r);
+    return j;
 }
 
 int ls_verdict(struct mh_server *s, char *json, size_t size)
 {
-    struct buf r = BUF_INIT;
-    const char *j = report(s, &r);
-    int v = -1;
-    /* The scenario's own "passed" comes first; expectations have theirs after. */
-    const char *first = j ? strstr(j, "\"passed\":") : NULL;
-    if (first) {
-        v = strncmp(first + 9, "true", 4) == 0;
-        if (json && size)
-            snprintf(json, size, "%s", j);
-    }
-    buf_free(&r);
+    json_t *j = report(s, json, size);
+    /* The scenario's own "passed", at the top level; each expectation has
+     * one of its own further down, which is why a text search is not
+     * enough. */
+    json_t *passed = json_object_get(j, "passed"); /* borrowed; NULL if j is */
+    int v = json_is_boolean(passed) ? json_is_true(passed) : -1;
+    json_decref(j);
     return v;
 }
 
 long long ls_counter(struct mh_server *s, const char *name)
 {
-    struct buf r = BUF_INIT;
-    char key[64];
-    long long v = -1;
-    const char *j = report(s, &r);
-    snprintf(key, sizeof(key), "\"%s\":", name);
-    const char *counters = j ? strstr(j, "\"counters\":{") : NULL;
-    const char *at = counters ? strstr(counters, key) : NULL;
-    if (at)
-        v = strtoll(at + strlen(key), NULL, 10);
-    buf_free(&r);
+    json_t *j = report(s, NULL, 0);
+    json_t *n = json_object_get(json_object_get(j, "counters"), name); /* borrowed */
+    long long v = json_is_integer(n) ? (long long)json_integer_value(n) : -1;
+    json_decref(j);
     return v;
 }
 

@@ -1,18 +1,43 @@
 /* lesson.h - what every lesson uses: narration, claims, a verdict, a
  * mockredis playing the lesson's scenario, and a safe way to run naive code.
  *
- * A lesson reads top to bottom like a chapter:
+ * A lesson reads top to bottom like a chapter. A whole one, short (the
+ * build compiles the lines between the two markers, so they stay true;
+ * p03_missing_keys.c is this lesson in full):
  *
+ * ---- example ----
+ * #include <signal.h>
+ * #include <hiredis/hiredis.h>
+ * #include "lesson.h"
+ *
+ * // NAIVE: trusts that GET always returns a string.
+ * LS_NAIVE_CODE static int naive_get(void *arg)
+ * {
+ *     redisContext *c = redisConnect("127.0.0.1", *(int *)arg);
+ *     redisReply *r = redisCommand(c, "GET user:42");
+ *     return r->str[0]; // str is NULL for a nil reply: SIGSEGV
+ * }
+ *
+ * int main(void)
+ * {
  *     ls_begin("P3", "missing keys");
- *     ls_say("GET of a key that does not exist is not an error ...");
- *     struct mh_server *srv = ls_server();            // plain mockredis
+ *     ls_say("GET of a key that does not exist is a nil reply, not an error.");
+ *     struct mh_server *srv = ls_server(NULL); // a plain mockredis
+ *     if (srv == NULL)
+ *         return ls_end();
+ *     int port = mh_server_port(srv);
  *     ls_naive("read reply->str without looking at the type");
- *     ls_play(srv, "p03-missing-key.scn");             // scenario from scenarios/
+ *     ls_play(srv, "p03-missing-key.scn"); // a scenario from scenarios/
  *     struct ls_result r = ls_run_child(naive_get, &port, 2000);
- *     ls_claim(r.how == LS_SIGNALED && r.code == SIGSEGV, "the naive code crashes: %s", ...);
+ *     char how[128];
+ *     ls_show("the naive code %s", ls_describe(&r, how, sizeof(how)));
+ *     ls_claim(r.how == LS_SIGNALED && r.code == SIGSEGV, "the naive code crashes");
  *     ls_right("check reply->type, treat nil as 'missing'");
- *     ...
- *     return ls_end();                                 // 0 only if every claim held
+ *     // ... the right code, and the claims it makes true ...
+ *     ls_server_stop(srv);
+ *     return ls_end(); // 0 only if every claim held
+ * }
+ * ---- end of example ----
  *
  * Output goes to stdout; colour only on a terminal (or with CLICOLOR_FORCE
  * set, for a runner that pipes it on to one) and never with NO_COLOR set.

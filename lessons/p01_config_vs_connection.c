@@ -32,7 +32,7 @@ struct timing {
 static void get_greeting(struct rc_conn *conn, struct timing *t)
 {
     struct rc_value v = RC_VALUE_INIT;
-    if (rc_get(conn, "greeting", 8, &v) == RC_OK && v.len == 5 && memcmp(v.str, "hello", 5) == 0)
+    if (rc_get(conn, RC_LIT("greeting"), &v) == RC_OK && rc_value_eq(&v, RC_LIT("hello")))
         t->ok++;
     rc_value_free(&v);
 }
@@ -43,7 +43,7 @@ static struct rc_conn *timed_connect(const struct rc_config *cfg, struct timing 
     struct rc_conn *conn = NULL;
     char err[128];
     long long t0 = ls_now_us();
-    int st = rc_connect(cfg, &conn, err, sizeof(err));
+    enum rc_status st = rc_connect(cfg, &conn, err, sizeof(err));
     t->connect_us += ls_now_us() - t0;
     t->connects++;
     if (st != RC_OK)

@@ -15,7 +15,7 @@
 
 #include "lesson.h"
 #include "rc.h"
-#include "rc_json.h"
+#include "user.h"
 
 /* The binary value of the lesson: 'a', a NUL byte, 'b' (3 bytes). */
 static const char BLOB[3] = {'a', '\0', 'b'};
@@ -99,12 +99,12 @@ static void run_naive(struct mh_server *srv, int port)
 static void right_greeting(struct rc_conn *conn)
 {
     const char *argv[] = {"SET", "greeting", "hello world"};
-    int st = rc_cmd_argv(conn, 3, argv, NULL, NULL); /* NULL lengths: C strings */
+    enum rc_status st = rc_cmd_argv(conn, 3, argv, NULL, NULL); /* NULL lengths: C strings */
     ls_show("rc_cmd_argv(SET, greeting, \"hello world\") -> %s", rc_strerror(st));
     struct rc_value v = RC_VALUE_INIT;
-    st = rc_get(conn, "greeting", 8, &v);
+    st = rc_get(conn, RC_LIT("greeting"), &v);
     ls_show("rc_get(greeting) -> %s \"%s\"", rc_strerror(st), v.str ? v.str : "");
-    ls_claim(st == RC_OK && v.len == 11 && memcmp(v.str, "hello world", 11) == 0,
+    ls_claim(st == RC_OK && rc_value_eq(&v, RC_LIT("hello world")),
              "\"hello world\" went as one argument and came back whole");
     rc_value_free(&v);
 }
@@ -125,12 +125,12 @@ static void right_blob(int port, struct rc_conn *conn)
 
     const char *argv[] = {"STRLEN", "blob"};
     r = NULL;
-    int st = rc_cmd_argv(conn, 2, argv, NULL, &r);
+    enum rc_status st = rc_cmd_argv(conn, 2, argv, NULL, &r);
     long long len = (st == RC_OK && r->type == REDIS_REPLY_INTEGER) ? r->integer : -1;
     show_reply("STRLEN blob", r, "");
     struct rc_value v = RC_VALUE_INIT;
-    st = rc_get(conn, "blob", 4, &v);
-    ls_claim(len == 3 && st == RC_OK && v.len == 3 && memcmp(v.str, BLOB, 3) == 0,
+    st = rc_get(conn, RC_LIT("blob"), &v);
+    ls_claim(len == 3 && st == RC_OK && rc_value_eq(&v, BLOB, sizeof(BLOB)),
              "STRLEN blob is 3 and GET returns the bytes 'a', 0, 'b'");
     rc_value_free(&v);
 }
@@ -138,15 +138,15 @@ static void right_blob(int port, struct rc_conn *conn)
 /* RIGHT: a struct as hash fields; one field changes alone, on the server. */
 static void right_user_hash(struct rc_conn *conn)
 {
-    struct rc_user ann = {"ann", 0};
-    int st = rc_user_save_hash(conn, "user:1", 6, &ann);
-    ls_show("rc_user_save_hash(user:1, {ann, 0}) -> %s", rc_strerror(st));
+    struct user ann = {"ann", 0};
+    enum rc_status st = user_save_hash(conn, RC_LIT("user:1"), &ann);
+    ls_show("user_save_hash(user:1, {ann, 0}) -> %s", rc_strerror(st));
     int visits = -1;
-    int st2 = rc_user_visit(conn, "user:1", 6, &visits); /* HINCRBY user:1 visits 1 */
-    ls_show("rc_user_visit(user:1) -> %s, visits = %d", rc_strerror(st2), visits);
-    struct rc_user back;
-    int st3 = rc_user_load_hash(conn, "user:1", 6, &back);
-    ls_show("rc_user_load_hash(user:1) -> %s {name \"%s\", visits %d}", rc_strerror(st3), back.name,
+    enum rc_status st2 = user_visit(conn, RC_LIT("user:1"), &visits); /* HINCRBY user:1 visits 1 */
+    ls_show("user_visit(user:1) -> %s, visits = %d", rc_strerror(st2), visits);
+    struct user back;
+    enum rc_status st3 = user_load_hash(conn, RC_LIT("user:1"), &back);
+    ls_show("user_load_hash(user:1) -> %s {name \"%s\", visits %d}", rc_strerror(st3), back.name,
             back.visits);
     ls_claim(st == RC_OK && st2 == RC_OK && st3 == RC_OK && strcmp(back.name, "ann") == 0 &&
                  back.visits == 1,
@@ -156,15 +156,15 @@ static void right_user_hash(struct rc_conn *conn)
 /* RIGHT: a struct as JSON in one string key: readable by any language. */
 static void right_user_json(struct rc_conn *conn)
 {
-    struct rc_user bob = {"bob \"the builder\"", 3};
-    int st = rc_user_save_json(conn, "user:2:json", 11, &bob, 0);
+    struct user bob = {"bob \"the builder\"", 3};
+    enum rc_status st = user_save_json(conn, RC_LIT("user:2:json"), &bob, 0);
     struct rc_value raw = RC_VALUE_INIT;
-    rc_get(conn, "user:2:json", 11, &raw);
-    ls_show("rc_user_save_json -> %s; stored: %s", rc_strerror(st), raw.str ? raw.str : "");
+    rc_get(conn, RC_LIT("user:2:json"), &raw);
+    ls_show("user_save_json -> %s; stored: %s", rc_strerror(st), raw.str ? raw.str : "");
     rc_value_free(&raw);
-    struct rc_user back;
-    int st2 = rc_user_load_json(conn, "user:2:json", 11, &back);
-    ls_show("rc_user_load_json -> %s {name \"%s\", visits %d}", rc_strerror(st2), back.name,
+    struct user back;
+    enum rc_status st2 = user_load_json(conn, RC_LIT("user:2:json"), &back);
+    ls_show("user_load_json -> %s {name \"%s\", visits %d}", rc_strerror(st2), back.name,
             back.visits);
     ls_claim(st == RC_OK && st2 == RC_OK && strcmp(back.name, bob.name) == 0 &&
                  back.visits == bob.visits,

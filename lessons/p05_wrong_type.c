@@ -81,7 +81,7 @@ static void read_queue(struct rc_conn *conn)
 {
     const char *argv[] = {"LRANGE", "queue", "0", "-1"};
     redisReply *r = NULL;
-    int st = rc_cmd_argv(conn, 4, argv, NULL, &r);
+    enum rc_status st = rc_cmd_argv(conn, 4, argv, NULL, &r);
     int ok = st == RC_OK && r->type == REDIS_REPLY_ARRAY && r->elements == 2;
     for (size_t i = 0; ok && i < r->elements; i++) {
         ok = r->element[i]->type == REDIS_REPLY_STRING;
@@ -102,17 +102,17 @@ static void run_right(struct mh_server *srv, struct rc_conn *conn)
     unsigned long connects = rc_connects(conn);
 
     struct rc_value v = RC_VALUE_INIT;
-    int st = rc_get(conn, "queue", 5, &v);
+    enum rc_status st = rc_get(conn, RC_LIT("queue"), &v);
     ls_show("rc_get(queue) -> %s (%s)", rc_strerror(st), rc_errmsg(conn));
     ls_claim(st == RC_WRONGTYPE && v.str == NULL, "GET of a list is RC_WRONGTYPE, and no value");
 
-    st = rc_get(conn, "answer", 6, &v);
+    st = rc_get(conn, RC_LIT("answer"), &v);
     ls_show("rc_get(answer) -> %s (%s)", rc_strerror(st), rc_errmsg(conn));
     ls_claim(st == RC_WRONGTYPE && v.str == NULL,
              "an integer where a string was expected is RC_WRONGTYPE, not a crash");
 
     long long n = 0;
-    st = rc_incrby(conn, "title", 5, 1, &n);
+    st = rc_incrby(conn, RC_LIT("title"), 1, &n);
     ls_show("rc_incrby(title, 1) -> %s (%s)", rc_strerror(st), rc_errmsg(conn));
     ls_claim(st == RC_ERR_REPLY, "INCR on text is RC_ERR_REPLY (not an integer)");
 

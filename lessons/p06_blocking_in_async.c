@@ -123,7 +123,7 @@ static long long run_loop(struct loop_run *run, event_callback_fn handler)
     rc_config_set_host(&cfg, "127.0.0.1", run->port);
     run->base = event_base_new();
     run->app = rc_async_new(&cfg, run->base);
-    rc_async_set(run->app, "app:status", 10, "up", 2, on_status_set, NULL);
+    rc_async_set(run->app, RC_LIT("app:status"), RC_LIT("up"), on_status_set, NULL);
 
     struct timeval beat = {0, HEARTBEAT_MS * 1000};
     struct timeval ask = {0, REQUEST_AT_MS * 1000};

@@ -163,7 +163,7 @@ static void *worker_main(void *arg)
             w->errors++;
             continue;
         }
-        int st = rc_incrby(c, "hits", 4, 1, NULL);
+        enum rc_status st = rc_incrby(c, RC_LIT("hits"), 1, NULL);
         if (st != RC_OK) {
             w->errors++;
             snprintf(w->err, sizeof(w->err), "%s", rc_errmsg(c));
@@ -187,7 +187,7 @@ static void right_phase(struct mh_server *srv, int port, const struct budget *b)
     struct rc_conn *c = NULL;
     char err[128] = "";
     int reset = rc_pool_checkout(pool, &c, err, sizeof(err)) == RC_OK &&
-                rc_set(c, "hits", 4, "0", 1, 0) == RC_OK;
+                rc_set(c, RC_LIT("hits"), RC_LIT("0"), 0) == RC_OK;
     if (c != NULL)
         rc_pool_return(pool, c);
     ls_claim(reset, "the counter starts at 0");
@@ -212,7 +212,7 @@ static void right_phase(struct mh_server *srv, int port, const struct budget *b)
 
     long long hits = -1;
     if (rc_pool_checkout(pool, &c, err, sizeof(err)) == RC_OK) {
-        rc_incrby(c, "hits", 4, 0, &hits); /* INCRBY 0 reads the counter */
+        rc_incrby(c, RC_LIT("hits"), 0, &hits); /* INCRBY 0 reads the counter */
         rc_pool_return(pool, c);
     }
     ls_show("hits = %lld", hits);

@@ -11,8 +11,10 @@
  *   3. pipelining               redisAppendCommand x N, redisGetReply x N:
  *                               the whole batch in about one round trip
  *   4. async multiplexing       N calls in flight on one connection
- *   5. a pool of 8, 8 threads   8 requests at a time, each checkout
- *                               checked with a PING (another round trip)
+ *   5. a pool of 8, 8 threads   8 requests at a time; this pool (rc_pool)
+ *                               checks each checkout with a PING (another
+ *                               round trip): its own health check, not
+ *                               something every pool must do
  *
  * Then a short contrast (p08-slow-server.scn): no network in between, but
  * the server itself spends 2 ms on each GET and answers a connection's
@@ -505,11 +507,14 @@ int main(void)
 
     ls_say("A blocking client spends its time waiting for the network. Pipelining and async "
            "put many requests on the wire before the first reply is back, so they share one "
-           "wait. A pool waits for up to %d at a time, though its health check (a PING on every "
-           "checkout) is a round trip too. A connection per request adds a handshake to every "
-           "wait.\n\nLatency is not the only kind of waiting. When the server itself is "
-           "slow (here %d ms of work per GET, and like Redis it answers a connection's "
-           "commands one after the other), requests that arrive together still wait in line:",
+           "wait. A pool waits for up to %d at a time, though this pool's health check (a PING on "
+           "every checkout) is a round trip too: rc_pool's choice, not a law of pools. Others "
+           "check a connection only after it sat idle for a while, or in the background, or "
+           "not at all and retry a failed command instead. A connection per request adds a "
+           "handshake to every wait.\n\nLatency is not the only kind of waiting. When the "
+           "server itself is slow (here %d ms of work per GET, and like Redis it answers a "
+           "connection's commands one after the other), requests that arrive together still "
+           "wait in line:",
            POOL_THREADS, LATENCY_MS);
     struct strategy t[] = {
         {.name = "3 pipelining", .run = pipelined},

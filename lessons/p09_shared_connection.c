@@ -162,7 +162,7 @@ static void *right_thread_main(void *arg)
     }
     for (int i = 0; i < ITERATIONS; i++) {
         struct rc_value v = RC_VALUE_INIT;
-        int st = rc_get(c, t->who->key, strlen(t->who->key), &v);
+        enum rc_status st = rc_get(c, t->who->key, strlen(t->who->key), &v);
         if (st != RC_OK)
             t->errors++;
         else if (strcmp(v.str, t->who->expect) == 0)

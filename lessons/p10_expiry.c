@@ -44,18 +44,18 @@ static const char *load_session_from_db(void)
 }
 
 /* RIGHT: cache-aside. A miss is normal: reload and store with a TTL. */
-static int get_session(struct rc_conn *conn, struct rc_value *v, int *reloaded)
+static enum rc_status get_session(struct rc_conn *conn, struct rc_value *v, int *reloaded)
 {
-    int st = rc_get(conn, "session:1", 9, v);
+    enum rc_status st = rc_get(conn, RC_LIT("session:1"), v);
     *reloaded = 0;
     if (st != RC_MISSING)
         return st;
     const char *fresh = load_session_from_db();
-    st = rc_set(conn, "session:1", 9, fresh, strlen(fresh), 60000);
+    st = rc_set(conn, RC_LIT("session:1"), fresh, strlen(fresh), 60000);
     if (st != RC_OK)
         return st;
     *reloaded = 1;
-    return rc_get(conn, "session:1", 9, v);
+    return rc_get(conn, RC_LIT("session:1"), v);
 }
 
 /* An integer asked of the server (MOCK CLOCK GET, TTL ...), or -1. */
@@ -100,12 +100,12 @@ static void run_right(struct mh_server *srv, struct rc_conn *conn)
     for (int i = 1; i <= 2; i++) {
         struct rc_value v = RC_VALUE_INIT;
         int reloaded = 0;
-        int st = get_session(conn, &v, &reloaded);
+        enum rc_status st = get_session(conn, &v, &reloaded);
         ls_show("read %d: %s%s%s", i, rc_strerror(st), v.str ? ", value " : "", v.str ? v.str : "");
         if (reloaded)
             ls_show("read %d missed: reloaded from the source of truth, SET with a 60 s TTL", i);
-        ls_claim(st == RC_OK && v.len == 4 && memcmp(v.str, "data", 4) == 0,
-                 "read %d returns the session%s", i, i == 2 ? " (reloaded after it expired)" : "");
+        ls_claim(st == RC_OK && rc_value_eq(&v, RC_LIT("data")), "read %d returns the session%s", i,
+                 i == 2 ? " (reloaded after it expired)" : "");
         if (i == 2)
             ls_claim(reloaded, "the second read missed and the code reloaded the key");
         rc_value_free(&v);

@@ -77,12 +77,12 @@ static void run_right(struct mh_server *srv, int port)
 
     struct rc_value v = RC_VALUE_INIT;
     long long t0 = ls_now_us();
-    int st = rc_get(conn, "report", 6, &v);
+    enum rc_status st = rc_get(conn, RC_LIT("report"), &v);
     long long ms = (ls_now_us() - t0) / 1000;
     ls_show("1st rc_get(report) -> %s after %lld ms (%s)", rc_strerror(st), ms, rc_errmsg(conn));
     ls_claim(st == RC_ERR_TIMEOUT && ms >= 250, "the first call times out instead of hanging");
 
-    st = rc_get(conn, "report", 6, &v);
+    st = rc_get(conn, RC_LIT("report"), &v);
     ls_show("2nd rc_get(report) -> %s, connects so far: %lu", rc_strerror(st), rc_connects(conn));
     ls_claim(st == RC_MISSING, "the next call reconnects by itself and gets its answer (nil)");
     ls_claim(rc_connects(conn) == 2,

@@ -11,14 +11,14 @@ void user_key(char *key, size_t size, long long id);
 
 enum rc_status lookup(struct rc_conn *c, struct rc_value *out)
 {
-    return rc_get(c, "user:42", 7, out);
+    return rc_get(c, RC_LIT("user:42"), out);
 }
 
 enum rc_status store_count(struct rc_conn *c, int count)
 {
     char text[24];
     int n = snprintf(text, sizeof(text), "%d", count); /* the value as bytes */
-    return rc_set(c, "count", 5, text, (size_t)n, 0);
+    return rc_set(c, RC_LIT("count"), text, (size_t)n, 0);
 }
 
 void user_key(char *key, size_t size, long long id)

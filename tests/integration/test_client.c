@@ -31,7 +31,6 @@
 #include "rc.h"
 #include "rc_async.h"
 #include "rc_config.h"
-#include "rc_json.h"
 #include "rc_pool.h"
 #include "rtext.h"
 
@@ -172,13 +171,13 @@ static void test_config_copy(void **state)
     char longname[RC_HOST_MAX + 1];
     memset(longname, 'h', sizeof(longname) - 1);
     longname[sizeof(longname) - 1] = '\0';
-    assert_int_equal(rc_config_set_host(&b, longname, 1), -1);
+    assert_int_equal(rc_config_set_host(&b, longname, 1), RC_ERR_ARG);
     assert_string_equal(b.host, "10.0.0.7");
     assert_int_equal(b.port, 7000);
     char longpath[RC_PATH_MAX + 1];
     memset(longpath, 'p', sizeof(longpath) - 1);
     longpath[sizeof(longpath) - 1] = '\0';
-    assert_int_equal(rc_config_set_unix(&b, longpath), -1);
+    assert_int_equal(rc_config_set_unix(&b, longpath), RC_ERR_ARG);
     assert_string_equal(b.unix_path, "");
     assert_int_equal(rc_config_set_unix(&b, "/tmp/x.sock"), 0);
     assert_string_equal(b.unix_path, "/tmp/x.sock");
@@ -224,6 +223,15 @@ static void test_typed_calls(void **state)
     size_t vlen = sizeof(val) - 1;
     ct_status(c, rc_set(c, "k 1", 3, val, vlen, 0), RC_OK);
     ct_get_expect(c, "k 1", val, vlen);
+    /* rc_value_eq compares lengths too: the part before the NUL differs,
+     * and RC_LIT counts the literal as the compiler sees it. */
+    struct rc_value got = RC_VALUE_INIT;
+    ct_status(c, rc_get(c, RC_LIT("k 1"), &got), RC_OK);
+    assert_true(rc_value_eq(&got, val, vlen));
+    assert_false(rc_value_eq(&got, RC_LIT("a value with spaces")));
+    assert_true(rc_value_eq(&got, RC_LIT("a value with spaces\0and a NUL\r\n")));
+    rc_value_free(&got);
+    assert_false(rc_value_eq(&got, "", 0)); /* an empty value equals nothing */
     redisReply *r = NULL;
     const char *strlen_argv[] = {"STRLEN", "k 1"};
     size_t strlen_len[] = {6, 3};
@@ -443,69 +451,6 @@ static void test_sigpipe(void **state)
     ct_finish(&t);
     ct_counter(&t, "connections", 2);
     ct_done(&t);
-}
-
-/* ---- structs: JSON and hash ----------------------------------------------------- */
-
-static void test_user_json_and_hash(void **state)
-{
-    (void)state;
-    struct ct_server t;
-    ct_start(&t, NULL);
-    struct rc_conn *c = ct_connect(&t.cfg);
-
-    struct rc_user u = {"ann \"the\" best", 3};
-    struct rc_user back;
-    ct_status(c, rc_user_save_json(c, "user:1", 6, &u, 0), RC_OK);
-    const char *json = "{\"name\":\"ann \\\"the\\\" best\",\"visits\":3}";
-    ct_get_expect(c, "user:1", json, strlen(json));
-    ct_status(c, rc_user_load_json(c, "user:1", 6, &back), RC_OK);
-    assert_string_equal(back.name, u.name);
-    assert_int_equal(back.visits, 3);
-
-    ct_status(c, rc_user_load_json(c, "user:none", 9, &back), RC_MISSING);
-    /* Stored values from elsewhere are checked, never half-copied. */
-    const char *bad[] = {"not json", "[1,2]", "{\"name\":\"x\"}", "{\"name\":1,\"visits\":1}",
-                         "{\"name\":\"x\",\"visits\":99999999999}"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        ct_status(c, rc_set(c, "user:bad", 8, bad[i], strlen(bad[i]), 0), RC_OK);
-        memset(&back, 'x', sizeof(back));
-        ct_status(c, rc_user_load_json(c, "user:bad", 8, &back), RC_WRONGTYPE);
-        assert_string_equal(back.name, "");
-        assert_int_equal(back.visits, 0);
-    }
-    /* A name without its NUL inside the array is refused before sending. */
-    struct rc_user unterminated;
-    memset(unterminated.name, 'a', sizeof(unterminated.name));
-    unterminated.visits = 0;
-    ct_status(c, rc_user_save_json(c, "user:2", 6, &unterminated, 0), RC_ERR_ARG);
-    ct_status(c, rc_user_save_hash(c, "user:2", 6, &unterminated), RC_ERR_ARG);
-    struct rc_user latin1 = {"caf\xe9", 0};
-    ct_status(c, rc_user_save_json(c, "user:2", 6, &latin1, 0), RC_ERR_ARG);
-
-    /* As a hash: fields updated alone. */
-    ct_status(c, rc_user_save_hash(c, "user:h", 6, &u), RC_OK);
-    int visits = 0;
-    ct_status(c, rc_user_visit(c, "user:h", 6, &visits), RC_OK);
-    assert_int_equal(visits, 4);
-    struct rc_value v = RC_VALUE_INIT;
-    ct_status(c, rc_hget_field(c, "user:h", 6, "visits", 6, &v), RC_OK);
-    assert_string_equal(v.str, "4");
-    rc_value_free(&v);
-    ct_status(c, rc_hset_field(c, "user:h", 6, "name", 4, "bob", 3), RC_OK);
-    ct_status(c, rc_user_load_hash(c, "user:h", 6, &back), RC_OK);
-    assert_string_equal(back.name, "bob");
-    assert_int_equal(back.visits, 4);
-    ct_status(c, rc_user_load_hash(c, "user:none", 9, &back), RC_MISSING);
-    ct_status(c, rc_user_visit(c, "user:v", 6, NULL), RC_OK); /* creates the field only */
-    ct_status(c, rc_user_load_hash(c, "user:v", 6, &back), RC_WRONGTYPE);
-    ct_status(c, rc_user_load_hash(c, "user:1", 6, &back), RC_WRONGTYPE); /* a string key */
-    assert_string_equal(rc_errmsg(c), rtext[RT_WRONGTYPE]);
-    ct_status(c, rc_user_visit(c, "user:1", 6, &visits), RC_WRONGTYPE);
-
-    assert_int_equal(rc_connects(c), 1);
-    rc_close(c);
-    ct_finish(&t);
 }
 
 /* ---- the pool ----------------------------------------------------------------- */
@@ -858,7 +803,6 @@ int main(void)
         cmocka_unit_test(test_close_then_reconnect),
         cmocka_unit_test(test_protocol_error_then_reconnect),
         cmocka_unit_test(test_sigpipe),
-        cmocka_unit_test(test_user_json_and_hash),
         cmocka_unit_test(test_pool_threads),
         cmocka_unit_test(test_pool_wait_timeout),
         cmocka_unit_test(test_pool_health_check),

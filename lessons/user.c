@@ -1,4 +1,4 @@
-/* rc_json.c - struct rc_user as JSON (jansson) and as a hash (see rc_json.h).
+/* user.c - struct user as JSON (jansson) and as a hash (see user.h).
  *
  * Decoding is where the care goes: a stored value comes from outside (another
  * program, an older version, a person with redis-cli), so every field is
@@ -7,7 +7,7 @@
  *
  * Not here: a generic struct <-> JSON mapper. One explicit function per
  * struct is longer to type and much shorter to debug. */
-#include "rc_json.h"
+#include "user.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -17,38 +17,38 @@
 
 #include <jansson.h>
 
-#include "rc_internal.h"
+#include "rc.h"
 
 /* The length of u->name, or -1 when it is not NUL-terminated inside its
  * array (a struct filled with memcpy or strncpy can be like that). */
-static int name_len(const struct rc_user *u)
+static int name_len(const struct user *u)
 {
     const char *end = memchr(u->name, '\0', sizeof(u->name));
     return end ? (int)(end - u->name) : -1;
 }
 
 /* Fails a decode: zeroes *out, records why, returns RC_WRONGTYPE. */
-static enum rc_status bad_value(struct rc_conn *c, struct rc_user *out, const char *why)
+static enum rc_status bad_value(struct rc_conn *c, struct user *out, const char *why)
 {
     memset(out, 0, sizeof(*out));
-    rc__set_err(c, why);
+    rc_set_errmsg(c, why);
     return RC_WRONGTYPE;
 }
 
 /* ---- JSON ------------------------------------------------------------------- */
 
-enum rc_status rc_user_save_json(struct rc_conn *c, const char *key, size_t keylen,
-                                 const struct rc_user *u, long long ttl_ms)
+enum rc_status user_save_json(struct rc_conn *c, const char *key, size_t keylen,
+                              const struct user *u, long long ttl_ms)
 {
     int nlen = name_len(u);
     if (nlen < 0) {
-        rc__set_err(c, "user name is not NUL-terminated");
+        rc_set_errmsg(c, "user name is not NUL-terminated");
         return RC_ERR_ARG;
     }
     /* json_stringn checks UTF-8 and returns NULL for invalid text. */
     json_t *name = json_stringn(u->name, (size_t)nlen);
     if (name == NULL) {
-        rc__set_err(c, "user name is not valid UTF-8");
+        rc_set_errmsg(c, "user name is not valid UTF-8");
         return RC_ERR_ARG;
     }
     json_t *obj = json_object();
@@ -57,13 +57,13 @@ enum rc_status rc_user_save_json(struct rc_conn *c, const char *key, size_t keyl
         if (obj == NULL)
             json_decref(name); /* set_new took it otherwise, even on failure */
         json_decref(obj);
-        rc__set_err(c, "out of memory");
+        rc_set_errmsg(c, "out of memory");
         return RC_ERR_IO;
     }
     char *text = json_dumps(obj, JSON_COMPACT);
     json_decref(obj);
     if (text == NULL) {
-        rc__set_err(c, "out of memory");
+        rc_set_errmsg(c, "out of memory");
         return RC_ERR_IO;
     }
     enum rc_status st = rc_set(c, key, keylen, text, strlen(text), ttl_ms);
@@ -71,8 +71,7 @@ enum rc_status rc_user_save_json(struct rc_conn *c, const char *key, size_t keyl
     return st;
 }
 
-enum rc_status rc_user_load_json(struct rc_conn *c, const char *key, size_t keylen,
-                                 struct rc_user *out)
+enum rc_status user_load_json(struct rc_conn *c, const char *key, size_t keylen, struct user *out)
 {
     memset(out, 0, sizeof(*out));
     struct rc_value v = RC_VALUE_INIT;
@@ -109,23 +108,27 @@ enum rc_status rc_user_load_json(struct rc_conn *c, const char *key, size_t keyl
 
 /* ---- hash ------------------------------------------------------------------- */
 
-enum rc_status rc_user_save_hash(struct rc_conn *c, const char *key, size_t keylen,
-                                 const struct rc_user *u)
+enum rc_status user_save_hash(struct rc_conn *c, const char *key, size_t keylen,
+                              const struct user *u)
 {
     int nlen = name_len(u);
     if (nlen < 0) {
-        rc__set_err(c, "user name is not NUL-terminated");
+        rc_set_errmsg(c, "user name is not NUL-terminated");
         return RC_ERR_ARG;
     }
     char visits[16];
     int vlen = snprintf(visits, sizeof(visits), "%d", u->visits);
+    /* The command's own words are C strings (strlen counts them); the key
+     * and the values carry their length, as they may hold any byte. */
     const char *argv[] = {"HSET", key, "name", u->name, "visits", visits};
-    size_t argvlen[] = {4, keylen, 4, (size_t)nlen, 6, (size_t)vlen};
+    size_t argvlen[] = {strlen(argv[0]), keylen,          strlen(argv[2]),
+                        (size_t)nlen,    strlen(argv[4]), (size_t)vlen};
+    int argc = (int)(sizeof(argv) / sizeof(argv[0]));
     /* HSET's integer reply (fields added) is not needed: discard it. */
-    return rc_cmd_argv(c, 6, argv, argvlen, NULL);
+    return rc_cmd_argv(c, argc, argv, argvlen, NULL);
 }
 
-/* Parses an int written by Redis (HINCRBY) or by rc_user_save_hash: the
+/* Parses an int written by Redis (HINCRBY) or by user_save_hash: the
  * whole string must be the number. Returns 0, or -1. */
 static int parse_int(const char *s, size_t len, int *out)
 {
@@ -143,14 +146,14 @@ static int parse_int(const char *s, size_t len, int *out)
     return 0;
 }
 
-enum rc_status rc_user_load_hash(struct rc_conn *c, const char *key, size_t keylen,
-                                 struct rc_user *out)
+enum rc_status user_load_hash(struct rc_conn *c, const char *key, size_t keylen, struct user *out)
 {
     memset(out, 0, sizeof(*out));
     const char *argv[] = {"HMGET", key, "name", "visits"};
-    size_t argvlen[] = {5, keylen, 4, 6};
+    size_t argvlen[] = {strlen(argv[0]), keylen, strlen(argv[2]), strlen(argv[3])};
+    int argc = (int)(sizeof(argv) / sizeof(argv[0]));
     redisReply *r;
-    enum rc_status st = rc_cmd_argv(c, 4, argv, argvlen, &r);
+    enum rc_status st = rc_cmd_argv(c, argc, argv, argvlen, &r);
     if (st != RC_OK)
         return st;
 
@@ -182,14 +185,14 @@ enum rc_status rc_user_load_hash(struct rc_conn *c, const char *key, size_t keyl
     return RC_OK;
 }
 
-enum rc_status rc_user_visit(struct rc_conn *c, const char *key, size_t keylen, int *visits)
+enum rc_status user_visit(struct rc_conn *c, const char *key, size_t keylen, int *visits)
 {
     long long n;
-    enum rc_status st = rc_hincrby(c, key, keylen, "visits", 6, 1, &n);
+    enum rc_status st = rc_hincrby(c, key, keylen, RC_LIT("visits"), 1, &n);
     if (st != RC_OK)
         return st;
     if (n < INT_MIN || n > INT_MAX) {
-        rc__set_err(c, "visits out of range for an int");
+        rc_set_errmsg(c, "visits out of range for an int");
         return RC_WRONGTYPE;
     }
     if (visits)
