@@ -3,6 +3,7 @@
  * chunks, after a whole batch of replies has been written). */
 #include "buf.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ char *buf_reserve(struct buf *b, size_t n)
 
 void buf_commit(struct buf *b, size_t n)
 {
+    assert(b->p != NULL && b->len + n < b->cap); /* within what buf_reserve gave */
     b->len += n;
     b->p[b->len] = '\0';
 }
@@ -87,6 +89,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 
 void buf_consume(struct buf *b, size_t n)
 {
+    assert(n <= b->len);
     if (n >= b->len) {
         buf_clear(b);
         return;

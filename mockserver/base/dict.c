@@ -7,6 +7,7 @@
  * resize between two calls never skips an element that stayed. */
 #include "dict.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,7 @@ static void dict__unlink(struct dict *d, struct dict_entry *e)
 
 void dict_remove(struct dict *d, struct dict_entry *e)
 {
+    assert(e != NULL);
     void *val = e->val;
     dict__unlink(d, e);
     if (d->free_val && val)
@@ -220,6 +222,7 @@ struct dict_entry *dict_next(const struct dict_entry *e)
 
 struct dict_entry *dict_random(const struct dict *d, uint64_t *rng)
 {
+    assert(*rng != 0); /* xorshift stays at 0: the loop below would never end */
     if (d->size == 0)
         return NULL;
     struct dict_entry *e;
@@ -248,8 +251,11 @@ static uint64_t rev64(uint64_t v)
 uint64_t dict_scan(const struct dict *d, uint64_t cursor, dict_scan_fn *fn, void *ud)
 {
     uint64_t m = d->mask;
+    size_t size = d->size;
     for (struct dict_entry *e = d->table[cursor & m]; e; e = e->chain)
         fn(ud, e);
+    assert(d->size == size && d->mask == m); /* fn must not modify the dict */
+    (void)size;
     /* Set the bits above the mask so the increment carries into the
      * bucket bits of the reversed cursor. */
     cursor |= ~m;

@@ -12,6 +12,7 @@
  * which can free the entry it came from. */
 #include "block.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,8 @@ void block_wait(struct core *core, struct client *c, char *const *keys, const si
                 int nkeys, int64_t deadline_ms, block_serve_fn *serve, block_timeout_fn *timeout,
                 const void *arg, size_t arglen)
 {
+    assert(block_allowed(c) && c->blk == NULL);
+    assert(nkeys > 0 && deadline_ms >= 0);
     struct block_reg *r = core->blocks;
     if (r == NULL) {
         r = core->blocks = mem_calloc(1, sizeof(*r));
@@ -166,6 +169,7 @@ static void unblock(struct core *core, struct client *c, size_t from)
 
 void block_changed(struct core *core, int dbi, const char *key, size_t klen)
 {
+    assert(dbi >= 0 && dbi < DB_COUNT);
     struct block_reg *r = core->blocks;
     if (r == NULL || key == NULL || r->hushed || dict_size(r->keys) == 0)
         return;
@@ -273,6 +277,7 @@ void block_cancel(struct core *core, struct client *c)
 
 void block_destroy(struct core *core)
 {
+    assert(core->clients == NULL && core->nblocked == 0);
     struct block_reg *r = core->blocks;
     if (r == NULL)
         return;

@@ -48,9 +48,10 @@ typedef void block_timeout_fn(struct client *c, const void *arg);
 
 /* Whether c may block now (not inside EXEC, not CL_DENY_BLOCKING). */
 int block_allowed(const struct client *c);
-/* Blocks c on keys[0..nkeys) of its current database until deadline_ms on
- * the server clock (0: no deadline). arg (arglen bytes) is copied and
- * given back to serve and timeout. The caller checked block_allowed. */
+/* Blocks c on keys[0..nkeys) (nkeys >= 1) of its current database until
+ * deadline_ms on the server clock (0: no deadline). arg (arglen bytes) is
+ * copied and given back to serve and timeout. The caller checked
+ * block_allowed, and c is not blocked already. */
 void block_wait(struct core *core, struct client *c, char *const *keys, const size_t *klens,
                 int nkeys, int64_t deadline_ms, block_serve_fn *serve, block_timeout_fn *timeout,
                 const void *arg, size_t arglen);

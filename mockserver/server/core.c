@@ -2,6 +2,7 @@
 #include "core.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,7 @@ void core_client_free(struct client *c)
 
 struct db *core_db(struct client *c)
 {
+    assert(c->dbi >= 0 && c->dbi < DB_COUNT);
     return &c->core->db[c->dbi];
 }
 

@@ -174,6 +174,8 @@ int64_t core_now_ms(const struct core *core);
 struct client *core_client_new(struct core *core);
 /* Unlinks and frees a client record (the caller closed its socket). */
 void core_client_free(struct client *c);
+/* The database c has selected: c->dbi, always 0..DB_COUNT-1 (SELECT
+ * refuses others). */
 struct db *core_db(struct client *c);
 /* 1 when c is local: connected over the Unix socket or from a loopback
  * address (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104), or an internal client

@@ -115,10 +115,12 @@ struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t 
 
 void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl)
 {
+    assert(o != NULL);
     int created;
     struct dict_entry *e = dict_upsert(db->keys, key, klen, &created);
     if (!created) {
         struct obj *old = e->val;
+        assert(old != o); /* the old value is freed */
         if (keepttl)
             o->expire = old->expire;
         obj_free(old);
@@ -144,6 +146,7 @@ void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct 
                       int64_t now_ms)
 {
     assert(o->type != OBJ_STRING);
+    assert(db_peek(db, key, klen) == o);
     if (obj_len(o) == 0)
         db_delete(db, key, klen, now_ms);
 }
@@ -162,6 +165,7 @@ struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)
 
 void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, int64_t when_ms)
 {
+    assert(db_peek(db, key, klen) == o);
     int created;
     if (when_ms >= 0) {
         o->expire = when_ms;

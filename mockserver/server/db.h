@@ -50,8 +50,9 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
 /* Same, counting a keyspace hit or miss (reads by commands). */
 struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms);
 
-/* Stores o at key, replacing (and freeing) any value that was there. The TTL
- * of the new value is o->expire; with keepttl the old value's TTL is kept. */
+/* Stores o (not NULL, not the value already there) at key, replacing (and
+ * freeing) any value that was there. The TTL of the new value is
+ * o->expire; with keepttl the old value's TTL is kept. */
 void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl);
 /* Deletes key. Returns 1 if a live value was deleted, 0 if there was none. */
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);

@@ -17,6 +17,7 @@
  * sockets (plan.c, through core->on_output). */
 #include "pubsub.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,7 @@ static struct ps_reg *reg(struct core *core)
 int ps_subscribe(struct core *core, struct client *c, enum ps_kind kind, const char *name,
                  size_t len)
 {
+    assert((unsigned)kind < PS_KINDS);
     if (c->ps == NULL) {
         c->ps = mem_calloc(1, sizeof(*c->ps));
         for (int i = 0; i < PS_KINDS; i++)
@@ -84,6 +86,7 @@ int ps_subscribe(struct core *core, struct client *c, enum ps_kind kind, const c
 int ps_unsubscribe(struct core *core, struct client *c, enum ps_kind kind, const char *name,
                    size_t len)
 {
+    assert((unsigned)kind < PS_KINDS);
     if (c->ps == NULL || dict_find(c->ps->names[kind], name, len) == NULL)
         return 0;
     struct dict_entry *e = dict_find(core->pubsub->names[kind], name, len);
@@ -103,6 +106,7 @@ int ps_unsubscribe(struct core *core, struct client *c, enum ps_kind kind, const
 
 size_t ps_count(const struct client *c, enum ps_kind kind)
 {
+    assert((unsigned)kind < PS_KINDS);
     return c->ps ? dict_size(c->ps->names[kind]) : 0;
 }
 
@@ -113,6 +117,7 @@ size_t ps_total(const struct client *c)
 
 const char *ps_first(const struct client *c, enum ps_kind kind, size_t *len)
 {
+    assert((unsigned)kind < PS_KINDS && len != NULL);
     struct dict_entry *e = c->ps ? dict_first(c->ps->names[kind]) : NULL;
     if (e == NULL)
         return NULL;
@@ -210,6 +215,7 @@ void ps_forget(struct core *core, struct client *c)
 
 void ps_destroy(struct core *core)
 {
+    assert(core->clients == NULL);
     if (core->pubsub == NULL)
         return;
     for (int i = 0; i < PS_KINDS; i++)

@@ -7,6 +7,7 @@
  * at its entries. A touch sets CL_DIRTY_CAS on the watchers. */
 #include "watch.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,7 @@ static void touch(struct core *core, struct watchers *w, int flush)
 
 void watch_touch(struct core *core, int dbi, const char *key, size_t klen)
 {
+    assert(dbi >= 0 && dbi < DB_COUNT);
     struct watchers *w = find(core, dbi, key, klen);
     if (w)
         touch(core, w, 0);
@@ -98,6 +100,7 @@ int watch_active(const struct core *core)
 
 void watch_changed(struct core *core, int dbi, const char *key, size_t klen)
 {
+    assert(dbi >= 0 && dbi < DB_COUNT);
     if (!watch_active(core))
         return;
     struct db *db = &core->db[dbi];
@@ -187,6 +190,7 @@ int watch_exec_ok(struct core *core, struct client *c)
 
 void watch_destroy(struct core *core)
 {
+    assert(core->clients == NULL);
     dict_free(core->watched);
     core->watched = NULL;
 }
