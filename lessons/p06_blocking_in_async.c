@@ -102,7 +102,7 @@ static void right_report_handler(evutil_socket_t fd, short what, void *arg)
     (void)what;
     struct loop_run *run = arg;
     run->beats_at_request = run->beats;
-    if (rc_async_get(run->app, "report:daily", 12, on_report, run) != RC_OK)
+    if (rc_async_get(run->app, RC_LIT("report:daily"), on_report, run) != RC_OK)
         run->reply_status = RC_ERR_IO;
 }
 
