@@ -63,8 +63,7 @@
 #include "bench_common.h"
 #include "mh.h"
 
-
-#define BATCH 200          /* connections opened before checking they are served */
+#define BATCH            200 /* connections opened before checking they are served */
 #define ROUND_TIMEOUT_MS 10000
 
 static const char GET_REQ[] = "*2\r\n$3\r\nGET\r\n$7\r\nmissing\r\n";
@@ -74,11 +73,11 @@ static const char PING_REPLY[] = "+PONG\r\n";
 
 struct conn {
     int fd;
-    size_t got;                 /* reply bytes received this round */
+    size_t got; /* reply bytes received this round */
     char in[32];
     struct timespec send_mono, send_real;
     struct timespec app_mono, kern_real;
-    int kern_ok;                /* kern_real came with the last segment */
+    int kern_ok; /* kern_real came with the last segment */
 };
 
 /* Errors in ms, per clock, for one configuration. */
@@ -335,18 +334,21 @@ static int stop_server(struct mh_server *srv)
     }
     status = mh_server_stop(srv);
     printf("server stopped by SIGTERM, %s %d\n",
-           status >= 0 && WIFEXITED(status) ? "exit status" : "wait status", status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : status);
+           status >= 0 && WIFEXITED(status) ? "exit status" : "wait status",
+           status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : status);
     return status >= 0 ? 0 : -1;
 }
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: bench_delay [-n CONNS] [-r ROUNDS] [-s SINGLE] [-d DELAY_MS] [-u] [MOCKREDIS_BIN]\n"
-               "Plays 'on GET * do delay DELAY_MS' (default 50) and measures, per GET, the\n"
-               "reply time minus the scripted delay: ROUNDS (default 5) rounds on CONNS\n"
-               "(default 1000) connections at once, then SINGLE (default 100) requests on\n"
-               "one connection. -u: do not pin server and benchmark to different CPUs.\n"
-               "Target: p99 error <= 1 ms, no negative error.\n");
+    fprintf(
+        f,
+        "Usage: bench_delay [-n CONNS] [-r ROUNDS] [-s SINGLE] [-d DELAY_MS] [-u] [MOCKREDIS_BIN]\n"
+        "Plays 'on GET * do delay DELAY_MS' (default 50) and measures, per GET, the\n"
+        "reply time minus the scripted delay: ROUNDS (default 5) rounds on CONNS\n"
+        "(default 1000) connections at once, then SINGLE (default 100) requests on\n"
+        "one connection. -u: do not pin server and benchmark to different CPUs.\n"
+        "Target: p99 error <= 1 ms, no negative error.\n");
 }
 
 int main(int argc, char **argv)
@@ -431,7 +433,8 @@ int main(int argc, char **argv)
     /* N connections at once: one warm-up round, then the measured ones. */
     double send_spread = 0;
     for (int r = 0; r <= rounds; r++) {
-        if (round_trip(ep, conns, 0, nconn, GET_REQ, strlen(GET_REQ), GET_REPLY, strlen(GET_REPLY)) < 0)
+        if (round_trip(ep, conns, 0, nconn, GET_REQ, strlen(GET_REQ), GET_REPLY,
+                       strlen(GET_REPLY)) < 0)
             goto out;
         double sp = diff_ms(&conns[nconn - 1].send_mono, &conns[0].send_mono);
         if (r > 0) {
@@ -458,15 +461,17 @@ int main(int argc, char **argv)
     printf("app: CLOCK_MONOTONIC after read(); kernel: SO_TIMESTAMPNS of the reply segment\n\n");
     printf("| %-15s | %-6s | %7s | %8s | %8s | %8s | %8s | %8s |\n", "connections", "clock",
            "samples", "min", "p50", "mean", "p99", "max");
-    printf("|-----------------|--------|---------|----------|----------|----------|----------|----------|\n");
+    printf("|-----------------|--------|---------|----------|----------|----------|----------|-----"
+           "-----|\n");
     char what[32];
     snprintf(what, sizeof(what), "%d x %d rounds", nconn, rounds);
     print_row(what, "app", m_app);
     print_row(what, "kernel", m_kern);
     print_row("1 (sequential)", "app", o_app);
     print_row("1 (sequential)", "kernel", o_kern);
-    printf("\nsending %d requests took up to %.3f ms per round (each is timed from its own write)\n",
-           nconn, send_spread);
+    printf(
+        "\nsending %d requests took up to %.3f ms per round (each is timed from its own write)\n",
+        nconn, send_spread);
 
     printf("mean kernel error by send position (first tenth .. last tenth of a round):\n ");
     for (int d = 0; d < DECILES; d++)
@@ -475,7 +480,8 @@ int main(int argc, char **argv)
     int neg = m_app.min < 0 || o_app.min < 0;
     int ok = m_app.p99 <= 1.0 && !neg;
     printf("target: p99 error <= 1 ms with %d connections: %.3f ms, %s; "
-           "negative errors: %s\n", nconn, m_app.p99, m_app.p99 <= 1.0 ? "MET" : "MISSED",
+           "negative errors: %s\n",
+           nconn, m_app.p99, m_app.p99 <= 1.0 ? "MET" : "MISSED",
            neg ? "YES (a reply left early: bug)" : "none");
     if (ok)
         rc = 0;

@@ -38,14 +38,13 @@
 #include "mh.h"
 #include "rtext.h"
 
-
 #define BATCH 250 /* connections opened before waiting for the server to accept */
 
 struct result {
     int ok_start;
-    int held;             /* connections open at the end of step 2 */
+    int held; /* connections open at the end of step 2 */
     long rss_before_kb, rss_after_kb;
-    double open_ms;       /* time to open and have all N accepted */
+    double open_ms; /* time to open and have all N accepted */
     int ping_ok;
     int refuse_ok;
     char refuse_got[256]; /* escaped bytes received by connection N+1 (+ EOF note) */
@@ -163,8 +162,8 @@ static void run(int is_mock, int n, struct result *r)
     snprintf(maxcl, sizeof(maxcl), "%d", n);
     const char *extra[] = {"--maxclients", maxcl, NULL};
     memset(r, 0, sizeof(*r));
-    struct mh_server *s = is_mock ? mh_mock_start(extra, err, sizeof(err))
-                                  : mh_redis_start(extra, err, sizeof(err));
+    struct mh_server *s =
+        is_mock ? mh_mock_start(extra, err, sizeof(err)) : mh_redis_start(extra, err, sizeof(err));
     if (s == NULL) {
         fprintf(stderr, "bench_idle: %s\n", err);
         return;
@@ -250,10 +249,8 @@ int main(int argc, char **argv)
     printf("%-34s %16d %16d\n", "connections held", res[0].held, res[1].held);
     printf("%-34s %16.0f %16.0f\n", "time to open and accept them (ms)", res[0].open_ms,
            res[1].open_ms);
-    printf("%-34s %16ld %16ld\n", "VmRSS before (kB)", res[0].rss_before_kb,
-           res[1].rss_before_kb);
-    printf("%-34s %16ld %16ld\n", "VmRSS after (kB)", res[0].rss_after_kb,
-           res[1].rss_after_kb);
+    printf("%-34s %16ld %16ld\n", "VmRSS before (kB)", res[0].rss_before_kb, res[1].rss_before_kb);
+    printf("%-34s %16ld %16ld\n", "VmRSS after (kB)", res[0].rss_after_kb, res[1].rss_after_kb);
     double per[2];
     for (int i = 0; i < 2; i++)
         per[i] = res[i].held > 0

@@ -121,9 +121,10 @@ static double start_once(int which, const char *mock_bin, const char *redis_bin)
     char ports[16];
     snprintf(ports, sizeof(ports), "%d", port);
     const char *mock_argv[] = {mock_bin, "--port", ports, "--bind", "127.0.0.1", NULL};
-    const char *redis_argv[] = {redis_bin, "--port", ports, "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no", "--daemonize", "no",
-                                "--logfile", "", "--loglevel", "warning", NULL};
+    const char *redis_argv[] = {redis_bin,   "--port",      ports,     "--bind",
+                                "127.0.0.1", "--save",      "",        "--appendonly",
+                                "no",        "--daemonize", "no",      "--logfile",
+                                "",          "--loglevel",  "warning", NULL};
     const char *name = which == SRV_MOCK ? mock_bin : redis_bin;
 
     double t0 = now_ms();
@@ -145,8 +146,8 @@ static double start_once(int which, const char *mock_bin, const char *redis_bin)
             break;
         }
         if (waitpid(pid, &status, WNOHANG) == pid) {
-            fprintf(stderr, "bench_startup: %s exited before answering (port %d taken?)\n",
-                    name, port);
+            fprintf(stderr, "bench_startup: %s exited before answering (port %d taken?)\n", name,
+                    port);
             return -1;
         }
         sleep_us(poll_us);
@@ -204,7 +205,7 @@ int main(int argc, char **argv)
             return opt == 'h' ? 0 : 2;
         }
     }
-    const char *mock_bin = optind < argc ? argv[optind]
+    const char *mock_bin = optind < argc             ? argv[optind]
                            : getenv("MOCKREDIS_BIN") ? getenv("MOCKREDIS_BIN")
                                                      : BENCH_MOCKREDIS_BIN;
     const char *redis_bin = getenv("REDIS_SERVER") ? getenv("REDIS_SERVER") : "redis-server";
@@ -240,8 +241,8 @@ int main(int argc, char **argv)
         med[w] = median(t[w], runs);
         printf("%-14s %9.2f %9.2f %9.2f\n", names[w], t[w][0], med[w], pct(t[w], runs, 0.9));
     }
-    printf("ratio of medians mock/redis: %.3f (mockredis ready %.1fx sooner)\n",
-           med[0] / med[1], med[1] / med[0]);
+    printf("ratio of medians mock/redis: %.3f (mockredis ready %.1fx sooner)\n", med[0] / med[1],
+           med[1] / med[0]);
     free(t[0]);
     free(t[1]);
     return 0;

@@ -46,9 +46,9 @@ struct call {
     enum rc__want want;
     rc_async_fn *fn;
     void *ud;
-    struct event *timer; /* NULL when command_timeout_ms is 0 */
-    long long deadline_us; /* CLOCK_MONOTONIC: the timeout is never earlier */
-    int done;              /* fn has been called */
+    struct event *timer;      /* NULL when command_timeout_ms is 0 */
+    long long deadline_us;    /* CLOCK_MONOTONIC: the timeout is never earlier */
+    int done;                 /* fn has been called */
     struct call *prev, *next; /* in a->head.. */
 };
 

@@ -183,9 +183,10 @@ struct mh_server *mh_redis_start(const char *const *extra_args, char *err, size_
             break;
         s->port = free_port();
         snprintf(port, sizeof(port), "%d", s->port);
-        const char *head[] = {bin, "--port", port, "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no", "--daemonize", "no", "--logfile", "",
-                              "--loglevel", "warning"};
+        const char *head[] = {bin,         "--port",      port,     "--bind",
+                              "127.0.0.1", "--save",      "",       "--appendonly",
+                              "no",        "--daemonize", "no",     "--logfile",
+                              "",          "--loglevel",  "warning"};
         char **argv = build_argv(head, 15, extra_args);
         s->pid = argv ? spawn(argv) : -1;
         free(argv);

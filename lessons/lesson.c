@@ -43,7 +43,7 @@
 #endif
 
 #define MAX_CLAIMS 32
-#define WIDTH 76
+#define WIDTH      76
 
 /* The control connection: opened with the server, before any scenario is
  * loaded, so a scenario never counts it among the client's connections
@@ -76,7 +76,8 @@ void ls_begin(const char *id, const char *title)
     /* NO_COLOR (any value) wins; CLICOLOR_FORCE is for a runner that pipes
      * the output on to a terminal (run-all.sh). */
     const char *nc = getenv("NO_COLOR"), *force = getenv("CLICOLOR_FORCE");
-    int tty = isatty(STDOUT_FILENO) || (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0);
+    int tty =
+        isatty(STDOUT_FILENO) || (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0);
     L.colour = tty && (nc == NULL || nc[0] == '\0');
     snprintf(L.id, sizeof(L.id), "%s", id);
     printf("%s== %s: %s ==%s\n\n", c("\033[1m"), id, title, c("\033[0m"));

@@ -110,8 +110,8 @@ long long ls_stat(struct mh_server *s, const char *name);
 enum ls_how { LS_EXITED, LS_SIGNALED, LS_TIMED_OUT };
 struct ls_result {
     enum ls_how how;
-    int code;      /* exit status, or the signal number */
-    long long ms;  /* how long it ran */
+    int code;     /* exit status, or the signal number */
+    long long ms; /* how long it ran */
 };
 /* Runs fn(arg) in a child process, so a crash or a hang of naive code
  * cannot take the lesson down; kills it with SIGKILL after timeout_ms (the

@@ -115,8 +115,7 @@ static void show_timing(const struct timing *t)
     ls_show("total for %d GETs: %.1f ms", REQUESTS, ms(t->total_us));
 }
 
-static void run_naive(struct mh_server *srv, const struct rc_config *cfg,
-                      struct timing *t)
+static void run_naive(struct mh_server *srv, const struct rc_config *cfg, struct timing *t)
 {
     ls_naive("connect, GET, close -- once per request");
     ls_play(srv, "p01-connect-once.scn");
@@ -148,8 +147,7 @@ static void show_config_copies(const struct rc_config *cfg)
              "two copies of the config point at the same server (copying opened nothing)");
 }
 
-static void run_right(struct mh_server *srv, const struct rc_config *cfg,
-                      struct timing *t)
+static void run_right(struct mh_server *srv, const struct rc_config *cfg, struct timing *t)
 {
     ls_right("copy the config freely; connect once; send every request on it");
     ls_play(srv, "p01-connect-once.scn");

@@ -286,8 +286,8 @@ struct strategy {
     long long in_flight;  /* requests in flight at once (peak_held_replies) */
     long long conns_busy; /* connections with a request in flight at once (peak_held_clients) */
     /* every run: */
-    int right;       /* replies with the right value, fewest in one run */
-    int verdict;     /* 1 if the scenario's expectations held in every run */
+    int right;   /* replies with the right value, fewest in one run */
+    int verdict; /* 1 if the scenario's expectations held in every run */
 };
 
 /* Waits (up to a second) until only the lesson's own two connections are
@@ -372,8 +372,8 @@ static void claim_latency(const struct strategy *s, int n)
     const struct strategy *conn = &s[0], *block = &s[1], *pipe = &s[2], *async = &s[3],
                           *pool = &s[4];
     ls_claim(all_right, "every strategy got all %d replies right, in every run", n);
-    ls_claim(conn->conns == n, "connect per request opened one connection per request (%lld for %d)",
-             conn->conns, n);
+    ls_claim(conn->conns == n,
+             "connect per request opened one connection per request (%lld for %d)", conn->conns, n);
     ls_claim(block->conns == 1 && pipe->conns == 1 && async->conns == 1,
              "blocking, pipelining and async each used one connection");
     ls_claim(pool->conns >= 1 && pool->conns <= POOL_THREADS && pool->peak <= POOL_THREADS,

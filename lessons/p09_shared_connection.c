@@ -41,11 +41,11 @@ enum { NAIVE_NOTHING_SEEN = 0, NAIVE_WRONG_REPLY = 3, NAIVE_BROKEN_CONTEXT = 4, 
  * the context at the same moment); they are no lock around it. */
 struct shared {
     redisContext *c;
-    atomic_int a_sent;          /* A has written its GET */
-    atomic_int b_done;          /* B has read "its" reply */
-    atomic_int done;            /* threads finished */
-    int outcome[2];             /* per caller: NAIVE_* */
-    char seen[2][160];          /* per caller: what it got */
+    atomic_int a_sent; /* A has written its GET */
+    atomic_int b_done; /* B has read "its" reply */
+    atomic_int done;   /* threads finished */
+    int outcome[2];    /* per caller: NAIVE_* */
+    char seen[2][160]; /* per caller: what it got */
 };
 
 /* Waits until *v reaches want, at most the naive deadline. Returns 1 if it did. */

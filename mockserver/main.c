@@ -144,8 +144,22 @@ static int report(struct scn_run *run, const char *path)
 
 int main(int argc, char **argv)
 {
-    enum { O_BIND = 256, O_PORT, O_PORTFILE, O_UNIX, O_MAXCL, O_TIMEOUT, O_PASS, O_HELP, O_VER,
-           O_SCN, O_REPORT, O_PCAP, O_PROTECTED, O_MOCK };
+    enum {
+        O_BIND = 256,
+        O_PORT,
+        O_PORTFILE,
+        O_UNIX,
+        O_MAXCL,
+        O_TIMEOUT,
+        O_PASS,
+        O_HELP,
+        O_VER,
+        O_SCN,
+        O_REPORT,
+        O_PCAP,
+        O_PROTECTED,
+        O_MOCK
+    };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
         {"port", required_argument, NULL, O_PORT},
@@ -192,7 +206,9 @@ int main(int argc, char **argv)
             free(core.cfg.unixsocket);
             core.cfg.unixsocket = mem_strdup(optarg);
             break;
-        case O_MAXCL: rc = parse_int("--maxclients", optarg, 1, 1000000, &core.cfg.maxclients); break;
+        case O_MAXCL:
+            rc = parse_int("--maxclients", optarg, 1, 1000000, &core.cfg.maxclients);
+            break;
         case O_TIMEOUT: rc = parse_int("--timeout", optarg, 0, INT_MAX, &core.cfg.timeout); break;
         case O_PASS:
             free(core.cfg.requirepass);
@@ -208,12 +224,14 @@ int main(int argc, char **argv)
             core_destroy(&core);
             return 0;
         case O_VER:
-            printf("mockredis %s (answers as Redis %s)\n", MOCKREDIS_VERSION, MOCKREDIS_REDIS_VERSION);
+            printf("mockredis %s (answers as Redis %s)\n", MOCKREDIS_VERSION,
+                   MOCKREDIS_REDIS_VERSION);
             core_destroy(&core);
             return 0;
         default:
             if (optopt)
-                fprintf(stderr, "mockredis: option needs a value or is unknown: %s\n", argv[optind - 1]);
+                fprintf(stderr, "mockredis: option needs a value or is unknown: %s\n",
+                        argv[optind - 1]);
             else
                 fprintf(stderr, "mockredis: unknown option: %s\n", argv[optind - 1]);
             rc = -1;

@@ -67,8 +67,7 @@ static int write_out(const char *path, const struct buf *text)
     if (path)
         return cmdline_write_file("mockredis record", "scenario", path, p, text->len);
     if (fwrite(p, 1, text->len, stdout) != text->len || fflush(stdout) != 0) {
-        fprintf(stderr, "mockredis record: cannot write to standard output: %s\n",
-                strerror(errno));
+        fprintf(stderr, "mockredis record: cannot write to standard output: %s\n", strerror(errno));
         return -1;
     }
     return 0;
@@ -110,8 +109,10 @@ int rec_cli_main(int argc, char **argv)
         case O_NODELAY: ro.no_delays = 1; break;
         case O_MINDELAY:
             if (scn_parse_duration(optarg, strlen(optarg), &ro.min_delay_us) < 0) {
-                fprintf(stderr, "mockredis record: --min-delay expects a duration such as 1ms, "
-                                "got '%s'\n", optarg);
+                fprintf(stderr,
+                        "mockredis record: --min-delay expects a duration such as 1ms, "
+                        "got '%s'\n",
+                        optarg);
                 rc = -1;
             }
             break;
@@ -212,9 +213,10 @@ int rec_cli_main(int argc, char **argv)
         status = 1;
     } else {
         if ((long long)text.len > SCN_FILE_MAX)
-            fprintf(stderr, "mockredis record: warning: the scenario is %zu bytes, over the "
-                            "%lld MiB mockredis loads; record a shorter capture\n", text.len,
-                    SCN_FILE_MAX >> 20);
+            fprintf(stderr,
+                    "mockredis record: warning: the scenario is %zu bytes, over the "
+                    "%lld MiB mockredis loads; record a shorter capture\n",
+                    text.len, SCN_FILE_MAX >> 20);
         if (write_out(out_path, &text) < 0)
             status = 1;
     }

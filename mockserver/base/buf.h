@@ -15,7 +15,10 @@ struct buf {
     size_t cap; /* bytes allocated, including room for the NUL */
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void buf_init(struct buf *b);
 /* Frees the storage; the buffer is empty and reusable afterwards. NULL is fine. */
@@ -27,8 +30,7 @@ void buf_commit(struct buf *b, size_t n);
 void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
-void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Drops the first n bytes (n <= len). */
 void buf_consume(struct buf *b, size_t n);

@@ -4,14 +4,11 @@
 const char *mr_strerror(int code)
 {
     switch (code) {
-    case MR_OK:
-        return "success";
-#define MR__ERR_CASE(name, text) \
-    case MR_E##name:             \
-        return text;
+    case MR_OK: return "success";
+#define MR__ERR_CASE(name, text)                                                                   \
+    case MR_E##name: return text;
         MR_ERRNO_MAP(MR__ERR_CASE)
 #undef MR__ERR_CASE
-    default:
-        return "unknown error";
+    default: return "unknown error";
     }
 }

@@ -10,14 +10,14 @@
 #ifndef MOCKREDIS_MR_ERR_H
 #define MOCKREDIS_MR_ERR_H
 
-#define MR_ERRNO_MAP(X)                                              \
-    X(INVAL, "invalid argument")                                     \
-    X(PROTO, "protocol error")                                       \
-    X(SYS, "system call failed")                                     \
-    X(IO, "input/output error")                                      \
-    X(PARSE, "syntax error")                                         \
-    X(RANGE, "value out of range")                                   \
-    X(NOTFOUND, "not found")                                         \
+#define MR_ERRNO_MAP(X)                                                                            \
+    X(INVAL, "invalid argument")                                                                   \
+    X(PROTO, "protocol error")                                                                     \
+    X(SYS, "system call failed")                                                                   \
+    X(IO, "input/output error")                                                                    \
+    X(PARSE, "syntax error")                                                                       \
+    X(RANGE, "value out of range")                                                                 \
+    X(NOTFOUND, "not found")                                                                       \
     X(EOF, "end of file")
 
 enum mr_err {
@@ -26,7 +26,7 @@ enum mr_err {
     MR__ERR_FIRST = -100,
     MR_ERRNO_MAP(MR__ERR_ENUM)
 #undef MR__ERR_ENUM
-    MR__ERR_END
+        MR__ERR_END
 };
 
 /* Text for a code from the table; "unknown error" for anything else. Never NULL. */

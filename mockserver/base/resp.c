@@ -234,8 +234,8 @@ static const char *find_before_nul(const char *data, size_t len, char ch)
     return NULL;
 }
 
-static int reqp__inline(struct resp_reqp *p, const char *data, size_t len,
-                        size_t *used, struct resp_argv **out)
+static int reqp__inline(struct resp_reqp *p, const char *data, size_t len, size_t *used,
+                        struct resp_argv **out)
 {
     const char *nl = find_before_nul(data, len, '\n');
     if (nl == NULL) {
@@ -322,8 +322,8 @@ static struct resp_argv *reqp__argv(struct resp_reqp *p, const char *data)
     return a;
 }
 
-static int reqp__multibulk(struct resp_reqp *p, const char *data, size_t len,
-                           size_t *used, struct resp_argv **out)
+static int reqp__multibulk(struct resp_reqp *p, const char *data, size_t len, size_t *used,
+                           struct resp_argv **out)
 {
     size_t cr;
     long long ll;
@@ -400,8 +400,8 @@ static int reqp__multibulk(struct resp_reqp *p, const char *data, size_t len,
     return RESP_CMD;
 }
 
-int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len,
-                   size_t *used, struct resp_argv **out)
+int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len, size_t *used,
+                   struct resp_argv **out)
 {
     *out = NULL;
     *used = 0;
@@ -490,9 +490,11 @@ struct resp_argv *resp_split_args(const char *line, size_t len)
                 }
             } else {
                 switch (c) {
-                case ' ': case '\n': case '\r': case '\t': case '\0':
-                    done = 1;
-                    break;
+                case ' ':
+                case '\n':
+                case '\r':
+                case '\t':
+                case '\0': done = 1; break;
                 case '"': inq = 1; break;
                 case '\'': insq = 1; break;
                 default: buf_putc(&tmp, c); break;
@@ -533,7 +535,7 @@ err:
  * headers such as "%9223372036854775807": no buffer holds 2^40 elements, so
  * a clamped count answers exactly as the real one would (more bytes needed). */
 #define SCAN_COUNT_MAX (1LL << 40)
-#define SCAN_NEED_MAX (1LL << 50)
+#define SCAN_NEED_MAX  (1LL << 50)
 
 int resp_scan(const char *data, size_t len, size_t *n)
 {
@@ -558,9 +560,10 @@ int resp_scan(const char *data, size_t len, size_t *n)
         size_t next = eol + 1;
 
         switch (type) {
-        case '+': case '-': case ',': case '(':
-            need--;
-            break;
+        case '+':
+        case '-':
+        case ',':
+        case '(': need--; break;
         case ':':
             if (!util_str2ll(body, blen, &ll))
                 goto bad;
@@ -576,7 +579,9 @@ int resp_scan(const char *data, size_t len, size_t *n)
                 goto bad;
             need--;
             break;
-        case '$': case '!': case '=':
+        case '$':
+        case '!':
+        case '=':
             if (!util_str2ll(body, blen, &ll) || ll < -1 || (ll == -1 && type != '$'))
                 goto bad;
             if (ll >= 0) {
@@ -590,7 +595,9 @@ int resp_scan(const char *data, size_t len, size_t *n)
             }
             need--;
             break;
-        case '*': case '~': case '>':
+        case '*':
+        case '~':
+        case '>':
             if (!util_str2ll(body, blen, &ll) || ll < -1 || (ll == -1 && type != '*'))
                 goto bad;
             need += (ll > 0 ? (ll < SCAN_COUNT_MAX ? ll : SCAN_COUNT_MAX) : 0) - 1;
@@ -605,8 +612,7 @@ int resp_scan(const char *data, size_t len, size_t *n)
                 goto bad;
             need += 2 * (ll < SCAN_COUNT_MAX ? ll : SCAN_COUNT_MAX);
             break;
-        default:
-            goto bad;
+        default: goto bad;
         }
         if (need > SCAN_NEED_MAX)
             need = SCAN_NEED_MAX;

@@ -21,11 +21,11 @@
 /* ---- request parser ---------------------------------------------------- */
 
 /* Limits Redis 7 applies while reading requests. */
-#define RESP_INLINE_MAX (64 * 1024)              /* PROTO_INLINE_MAX_SIZE */
-#define RESP_MBULK_MAX (1024 * 1024)             /* most arguments per command */
-#define RESP_BULK_MAX (512LL * 1024 * 1024)      /* proto-max-bulk-len */
-#define RESP_UNAUTH_MBULK_MAX 10                 /* before AUTH when a password is set */
-#define RESP_UNAUTH_BULK_MAX 16384
+#define RESP_INLINE_MAX       (64 * 1024)           /* PROTO_INLINE_MAX_SIZE */
+#define RESP_MBULK_MAX        (1024 * 1024)         /* most arguments per command */
+#define RESP_BULK_MAX         (512LL * 1024 * 1024) /* proto-max-bulk-len */
+#define RESP_UNAUTH_MBULK_MAX 10                    /* before AUTH when a password is set */
+#define RESP_UNAUTH_BULK_MAX  16384
 /* From this length on (PROTO_MBULK_BIG_ARG) a bulk that has not fully
  * arrived is read into a block of its own, which becomes the argument: the
  * bytes are copied once, or read straight into it (resp_reqp_direct). */
@@ -60,8 +60,8 @@ struct resp_reqp {
     char err[128];      /* after RESP_PROTO_ERROR: the text Redis replies with, without "-" */
     /* private: where parsing of the current command stands */
     size_t pos;
-    long long mbulk;   /* arguments still expected; 0 = not inside a multibulk */
-    long long bulk;    /* length of the bulk being read, -1 = expecting its $ line */
+    long long mbulk; /* arguments still expected; 0 = not inside a multibulk */
+    long long bulk;  /* length of the bulk being read, -1 = expecting its $ line */
     int nargs, cap;
     size_t *off, *len;
     char **blk;      /* per argument: its own block, or NULL */
@@ -72,9 +72,9 @@ struct resp_reqp {
 };
 
 enum resp_status {
-    RESP_MORE = 0,   /* no complete command yet: call again with the same bytes plus more */
-    RESP_CMD = 1,    /* *out holds a command that spans the first *used bytes */
-    RESP_EMPTY = 2,  /* the first *used bytes were an empty command: drop them, no reply */
+    RESP_MORE = 0,  /* no complete command yet: call again with the same bytes plus more */
+    RESP_CMD = 1,   /* *out holds a command that spans the first *used bytes */
+    RESP_EMPTY = 2, /* the first *used bytes were an empty command: drop them, no reply */
 };
 
 void resp_reqp_init(struct resp_reqp *p);
@@ -91,8 +91,8 @@ void resp_reqp_free(struct resp_reqp *p);
  * Redis's exact reply text ("ERR Protocol error: ..."), and Redis would reply
  * with it and close the connection. On RESP_CMD *out is a new argv the caller
  * owns; otherwise *out is left NULL. */
-int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len,
-                   size_t *used, struct resp_argv **out);
+int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len, size_t *used,
+                   struct resp_argv **out);
 
 /* Reading a big argument straight from the socket. When the parser is in
  * the middle of one and the caller holds no unparsed bytes, returns where

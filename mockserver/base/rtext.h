@@ -8,142 +8,155 @@
 #ifndef MOCKREDIS_RTEXT_H
 #define MOCKREDIS_RTEXT_H
 
-#define RTEXT_MAP(X)                                                                  \
-    X(WRONGTYPE, "WRONGTYPE Operation against a key holding the wrong kind of value") \
-    X(NOTINT, "ERR value is not an integer or out of range")                        \
-    X(NOTFLOAT, "ERR value is not a valid float")                                   \
-    X(SYNTAX, "ERR syntax error")                                                   \
-    X(NOSUCHKEY, "ERR no such key")                                                 \
-    X(OVERFLOW, "ERR increment or decrement would overflow")                        \
-    X(DBINDEX, "ERR DB index is out of range")                                      \
-    X(NOAUTH, "NOAUTH Authentication required.")                                    \
-    X(WRONGPASS, "WRONGPASS invalid username-password pair or user is disabled.")   \
-    X(AUTH_NOPASS, "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?") \
-    X(MAXCLIENTS, "ERR max number of clients reached")                              \
-    /* Sent on accept, then the connection is closed (net.c). */                     \
-    X(DENIED,                                                                        \
-      "DENIED Redis is running in protected mode because protected mode is " \
-      "enabled and no password is set for the default user. In this mode " \
-      "connections are only accepted from the loopback interface. If you " \
-      "want to connect from external computers to Redis you may adopt one " \
-      "of the following solutions: 1) Just disable protected mode sending " \
-      "the command 'CONFIG SET protected-mode no' from the loopback " \
-      "interface by connecting to Redis from the same host the server is " \
-      "running, however MAKE SURE Redis is not publicly accessible from " \
-      "internet if you do so. Use CONFIG REWRITE to make this change " \
-      "permanent. 2) Alternatively you can just disable the protected mode " \
-      "by editing the Redis configuration file, and setting the protected " \
-      "mode option to 'no', and then restarting the server. 3) If you " \
-      "started the server manually just for testing, restart it with the " \
-      "'--protected-mode no' option. 4) Setup a an authentication password " \
-      "for the default user. NOTE: You only need to do one of the above " \
-      "things in order for the server to start accepting connections from " \
-      "the outside.") \
-    X(NOPROTO, "NOPROTO unsupported protocol version")                              \
-    X(MULTI_NESTED, "ERR MULTI calls can not be nested")                            \
-    X(EXEC_NOMULTI, "ERR EXEC without MULTI")                                       \
-    X(DISCARD_NOMULTI, "ERR DISCARD without MULTI")                                 \
-    X(EXECABORT, "EXECABORT Transaction discarded because of previous errors.")     \
-    X(UNKNOWN_CMD_FMT, "ERR unknown command '%.128s', with args beginning with: %s") \
-    X(ARITY_FMT, "ERR wrong number of arguments for '%s' command")                  \
-    X(UNKNOWN_SUB_FMT, "ERR unknown subcommand '%.128s'. Try %s HELP.")             \
-    X(EXPIRE_INVALID_FMT, "ERR invalid expire time in '%s' command") \
-    X(HASH_NOTINT, "ERR hash value is not an integer") \
-    X(HASH_NOTFLOAT, "ERR hash value is not a float") \
-    X(NAN_OR_INF, "ERR value is NaN or Infinity") \
-    X(INCR_NAN_INF, "ERR increment would produce NaN or Infinity") \
-    X(RANGE_FMT, "ERR value is out of range, value must between %lld and %lld") \
-    X(OUT_OF_RANGE, "ERR value is out of range") \
-    X(MUST_POSITIVE, "ERR value is out of range, must be positive") \
-    X(INDEX_RANGE, "ERR index out of range") \
-    X(LPOS_RANK, "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list") \
-    X(LPOS_COUNT, "ERR COUNT can't be negative") \
-    X(LPOS_MAXLEN, "ERR MAXLEN can't be negative") \
-    X(NUMKEYS_ZERO, "ERR numkeys should be greater than 0") \
-    X(NUMKEYS_ARGS, "ERR Number of keys can't be greater than number of args") \
-    X(LIMIT_NEG, "ERR LIMIT can't be negative") \
-    X(ZOPS_NOKEYS_FMT, "ERR at least 1 input key is needed for '%s' command") \
-    X(WEIGHT_NOTFLOAT, "ERR weight value is not a float") \
-    X(COUNT_POSITIVE, "ERR count should be greater than 0") \
-    X(ZADD_XX_NX, "ERR XX and NX options at the same time are not compatible") \
-    X(ZADD_GT_LT_NX, "ERR GT, LT, and/or NX options at the same time are not compatible") \
-    X(ZADD_INCR_PAIR, "ERR INCR option supports a single increment-element pair") \
-    X(ZSCORE_NAN, "ERR resulting score is not a number (NaN)") \
-    X(ZRANGE_LIMIT, "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX") \
-    X(ZRANGE_LEX_SCORES, "ERR syntax error, WITHSCORES not supported in combination with BYLEX") \
-    X(MINMAX_FLOAT, "ERR min or max is not a float") \
-    X(MINMAX_LEX, "ERR min or max not valid string range item") \
-    X(DECR_OVERFLOW, "ERR decrement would overflow") \
-    X(OFFSET_RANGE, "ERR offset is out of range") \
-    X(STRING_TOO_BIG, "ERR string exceeds maximum allowed size (proto-max-bulk-len)") \
-    X(INVALID_CURSOR, "ERR invalid cursor") \
-    X(SAMEOBJ, "ERR source and destination objects are the same") \
-    X(EXPIRE_NX_CONFLICT, "ERR NX and XX, GT or LT options at the same time are not compatible") \
-    X(EXPIRE_GT_LT, "ERR GT and LT options at the same time are not compatible") \
-    X(EXPIRE_UNSUPPORTED_FMT, "ERR Unsupported option %s") \
-    X(HELLO_PROTO_NOTINT, "ERR Protocol version is not an integer or out of range") \
-    X(HELLO_OPT_FMT, "ERR Syntax error in HELLO option '%s'") \
-    X(HELLO_NOAUTH, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time") \
-    X(CLIENT_NAME_INVALID, "ERR Client names cannot contain spaces, newlines or special characters.") \
-    X(NO_SUCH_CLIENT, "ERR No such client") \
-    X(CLIENT_ID_NOTPOS, "ERR client-id should be greater than 0") \
-    X(CLIENT_ID_INVALID, "ERR Invalid client ID") \
-    X(CLIENT_TYPE_FMT, "ERR Unknown client type '%s'") \
-    X(NO_SUCH_USER_FMT, "ERR No such user '%s'") \
-    X(SUBCMD_SYNTAX_FMT, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.") \
-    /* COMMAND GETKEYS / GETKEYSANDFLAGS */ \
-    X(GETKEYS_INVALID_CMD, "ERR Invalid command specified") \
-    X(GETKEYS_NO_KEYS, "ERR The command has no key arguments") \
-    X(GETKEYS_ARITY, "ERR Invalid number of arguments specified for command") \
-    X(GETKEYS_INVALID_ARGS, "ERR Invalid arguments specified for command") \
-    X(CONFIG_UNKNOWN_FMT, "ERR Unknown option or number of arguments for CONFIG SET - '%s'") \
-    X(CONFIG_FAILED_FMT, "ERR CONFIG SET failed (possibly related to argument '%s') - %s") \
-    X(CONFIG_NOFILE, "ERR The server is running without a config file") \
-    X(CFG_NOTINT, "argument couldn't be parsed into an integer") \
-    X(CFG_RANGE_FMT, "argument must be between %lld and %lld inclusive") \
-    X(CFG_YESNO, "argument must be 'yes' or 'no'") \
-    X(CFG_ENUM_FMT, "argument(s) must be one of the following: %s") \
-    X(CFG_IMMUTABLE, "can't set immutable config") \
-    X(CFG_DUPLICATE, "duplicate parameter") \
-    X(CFG_SAVE, "Invalid save parameters") \
-    X(CFG_LISTEN, "Unable to listen on this port") \
-    X(CFG_MEMORY, "argument must be a memory value") \
-    X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s") \
-    X(PUBSUB_CONTEXT_FMT, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context") \
-    X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed") \
-    X(NOT_IN_MULTI, "ERR Command not allowed inside a transaction") \
-    X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range") \
-    X(TIMEOUT_NEGATIVE, "ERR timeout is negative") \
-    X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK") \
-    X(UNBLOCK_REASON, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR") \
-    X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first") \
-    X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.") \
-    X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive") \
-    X(MOCK_CLOCK_RANGE_FMT, "ERR the clock would leave its range: at most %lld ms since the Unix epoch") \
-    X(MOCK_DISABLED, "ERR MOCK commands are disabled on this server (--enable-mock-commands no)") \
-    X(MOCK_NOT_LOCAL, "ERR MOCK commands are only allowed from a local connection (--enable-mock-commands local)") \
-    X(CFG_PROTECTED, "can't set protected config") \
-    X(CFG_BIND, "Failed to bind to specified addresses.") \
-    X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.") \
-    X(CFG_OBUF_CLASS, "Invalid client class specified in buffer limit configuration.") \
-    X(CFG_OBUF_VALUE, "Error in hard, soft or soft_seconds setting in buffer limit configuration.") \
-    X(OBUF_CLOSED_FMT, "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.") \
-    X(SLOWLOG_COUNT, "ERR count should be greater than or equal to -1") \
-    X(BIT_OFFSET, "ERR bit offset is not an integer or out of range") \
-    X(BIT_VALUE, "ERR bit is not an integer or out of range") \
-    X(BITPOS_BIT, "ERR The bit argument must be 1 or 0.") \
-    X(BITOP_NOT, "ERR BITOP NOT must be called with a single source key.") \
-    X(BITFIELD_TYPE, "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.") \
-    X(BITFIELD_OVERFLOW, "ERR Invalid OVERFLOW type specified") \
-    X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand") \
-    X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double") \
-    X(QBUF_LIMIT_LOG_FMT, "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)")
+#define RTEXT_MAP(X)                                                                               \
+    X(WRONGTYPE, "WRONGTYPE Operation against a key holding the wrong kind of value")              \
+    X(NOTINT, "ERR value is not an integer or out of range")                                       \
+    X(NOTFLOAT, "ERR value is not a valid float")                                                  \
+    X(SYNTAX, "ERR syntax error")                                                                  \
+    X(NOSUCHKEY, "ERR no such key")                                                                \
+    X(OVERFLOW, "ERR increment or decrement would overflow")                                       \
+    X(DBINDEX, "ERR DB index is out of range")                                                     \
+    X(NOAUTH, "NOAUTH Authentication required.")                                                   \
+    X(WRONGPASS, "WRONGPASS invalid username-password pair or user is disabled.")                  \
+    X(AUTH_NOPASS, "ERR AUTH <password> called without any password configured for the default "   \
+                   "user. Are you sure your configuration is correct?")                            \
+    X(MAXCLIENTS, "ERR max number of clients reached")                                             \
+    /* Sent on accept, then the connection is closed (net.c). */                                   \
+    X(DENIED, "DENIED Redis is running in protected mode because protected mode is "               \
+              "enabled and no password is set for the default user. In this mode "                 \
+              "connections are only accepted from the loopback interface. If you "                 \
+              "want to connect from external computers to Redis you may adopt one "                \
+              "of the following solutions: 1) Just disable protected mode sending "                \
+              "the command 'CONFIG SET protected-mode no' from the loopback "                      \
+              "interface by connecting to Redis from the same host the server is "                 \
+              "running, however MAKE SURE Redis is not publicly accessible from "                  \
+              "internet if you do so. Use CONFIG REWRITE to make this change "                     \
+              "permanent. 2) Alternatively you can just disable the protected mode "               \
+              "by editing the Redis configuration file, and setting the protected "                \
+              "mode option to 'no', and then restarting the server. 3) If you "                    \
+              "started the server manually just for testing, restart it with the "                 \
+              "'--protected-mode no' option. 4) Setup a an authentication password "               \
+              "for the default user. NOTE: You only need to do one of the above "                  \
+              "things in order for the server to start accepting connections from "                \
+              "the outside.")                                                                      \
+    X(NOPROTO, "NOPROTO unsupported protocol version")                                             \
+    X(MULTI_NESTED, "ERR MULTI calls can not be nested")                                           \
+    X(EXEC_NOMULTI, "ERR EXEC without MULTI")                                                      \
+    X(DISCARD_NOMULTI, "ERR DISCARD without MULTI")                                                \
+    X(EXECABORT, "EXECABORT Transaction discarded because of previous errors.")                    \
+    X(UNKNOWN_CMD_FMT, "ERR unknown command '%.128s', with args beginning with: %s")               \
+    X(ARITY_FMT, "ERR wrong number of arguments for '%s' command")                                 \
+    X(UNKNOWN_SUB_FMT, "ERR unknown subcommand '%.128s'. Try %s HELP.")                            \
+    X(EXPIRE_INVALID_FMT, "ERR invalid expire time in '%s' command")                               \
+    X(HASH_NOTINT, "ERR hash value is not an integer")                                             \
+    X(HASH_NOTFLOAT, "ERR hash value is not a float")                                              \
+    X(NAN_OR_INF, "ERR value is NaN or Infinity")                                                  \
+    X(INCR_NAN_INF, "ERR increment would produce NaN or Infinity")                                 \
+    X(RANGE_FMT, "ERR value is out of range, value must between %lld and %lld")                    \
+    X(OUT_OF_RANGE, "ERR value is out of range")                                                   \
+    X(MUST_POSITIVE, "ERR value is out of range, must be positive")                                \
+    X(INDEX_RANGE, "ERR index out of range")                                                       \
+    X(LPOS_RANK, "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second " \
+                 "... or use negative to start from the end of the list")                          \
+    X(LPOS_COUNT, "ERR COUNT can't be negative")                                                   \
+    X(LPOS_MAXLEN, "ERR MAXLEN can't be negative")                                                 \
+    X(NUMKEYS_ZERO, "ERR numkeys should be greater than 0")                                        \
+    X(NUMKEYS_ARGS, "ERR Number of keys can't be greater than number of args")                     \
+    X(LIMIT_NEG, "ERR LIMIT can't be negative")                                                    \
+    X(ZOPS_NOKEYS_FMT, "ERR at least 1 input key is needed for '%s' command")                      \
+    X(WEIGHT_NOTFLOAT, "ERR weight value is not a float")                                          \
+    X(COUNT_POSITIVE, "ERR count should be greater than 0")                                        \
+    X(ZADD_XX_NX, "ERR XX and NX options at the same time are not compatible")                     \
+    X(ZADD_GT_LT_NX, "ERR GT, LT, and/or NX options at the same time are not compatible")          \
+    X(ZADD_INCR_PAIR, "ERR INCR option supports a single increment-element pair")                  \
+    X(ZSCORE_NAN, "ERR resulting score is not a number (NaN)")                                     \
+    X(ZRANGE_LIMIT,                                                                                \
+      "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")     \
+    X(ZRANGE_LEX_SCORES, "ERR syntax error, WITHSCORES not supported in combination with BYLEX")   \
+    X(MINMAX_FLOAT, "ERR min or max is not a float")                                               \
+    X(MINMAX_LEX, "ERR min or max not valid string range item")                                    \
+    X(DECR_OVERFLOW, "ERR decrement would overflow")                                               \
+    X(OFFSET_RANGE, "ERR offset is out of range")                                                  \
+    X(STRING_TOO_BIG, "ERR string exceeds maximum allowed size (proto-max-bulk-len)")              \
+    X(INVALID_CURSOR, "ERR invalid cursor")                                                        \
+    X(SAMEOBJ, "ERR source and destination objects are the same")                                  \
+    X(EXPIRE_NX_CONFLICT, "ERR NX and XX, GT or LT options at the same time are not compatible")   \
+    X(EXPIRE_GT_LT, "ERR GT and LT options at the same time are not compatible")                   \
+    X(EXPIRE_UNSUPPORTED_FMT, "ERR Unsupported option %s")                                         \
+    X(HELLO_PROTO_NOTINT, "ERR Protocol version is not an integer or out of range")                \
+    X(HELLO_OPT_FMT, "ERR Syntax error in HELLO option '%s'")                                      \
+    X(HELLO_NOAUTH, "NOAUTH HELLO must be called with the client already authenticated, "          \
+                    "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate "   \
+                    "the client and select the RESP protocol version at the same time")            \
+    X(CLIENT_NAME_INVALID,                                                                         \
+      "ERR Client names cannot contain spaces, newlines or special characters.")                   \
+    X(NO_SUCH_CLIENT, "ERR No such client")                                                        \
+    X(CLIENT_ID_NOTPOS, "ERR client-id should be greater than 0")                                  \
+    X(CLIENT_ID_INVALID, "ERR Invalid client ID")                                                  \
+    X(CLIENT_TYPE_FMT, "ERR Unknown client type '%s'")                                             \
+    X(NO_SUCH_USER_FMT, "ERR No such user '%s'")                                                   \
+    X(SUBCMD_SYNTAX_FMT,                                                                           \
+      "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.")            \
+    /* COMMAND GETKEYS / GETKEYSANDFLAGS */                                                        \
+    X(GETKEYS_INVALID_CMD, "ERR Invalid command specified")                                        \
+    X(GETKEYS_NO_KEYS, "ERR The command has no key arguments")                                     \
+    X(GETKEYS_ARITY, "ERR Invalid number of arguments specified for command")                      \
+    X(GETKEYS_INVALID_ARGS, "ERR Invalid arguments specified for command")                         \
+    X(CONFIG_UNKNOWN_FMT, "ERR Unknown option or number of arguments for CONFIG SET - '%s'")       \
+    X(CONFIG_FAILED_FMT, "ERR CONFIG SET failed (possibly related to argument '%s') - %s")         \
+    X(CONFIG_NOFILE, "ERR The server is running without a config file")                            \
+    X(CFG_NOTINT, "argument couldn't be parsed into an integer")                                   \
+    X(CFG_RANGE_FMT, "argument must be between %lld and %lld inclusive")                           \
+    X(CFG_YESNO, "argument must be 'yes' or 'no'")                                                 \
+    X(CFG_ENUM_FMT, "argument(s) must be one of the following: %s")                                \
+    X(CFG_IMMUTABLE, "can't set immutable config")                                                 \
+    X(CFG_DUPLICATE, "duplicate parameter")                                                        \
+    X(CFG_SAVE, "Invalid save parameters")                                                         \
+    X(CFG_LISTEN, "Unable to listen on this port")                                                 \
+    X(CFG_MEMORY, "argument must be a memory value")                                               \
+    X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s")                             \
+    X(PUBSUB_CONTEXT_FMT, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING " \
+                          "/ QUIT / RESET are allowed in this context")                            \
+    X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed")                                     \
+    X(NOT_IN_MULTI, "ERR Command not allowed inside a transaction")                                \
+    X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range")                              \
+    X(TIMEOUT_NEGATIVE, "ERR timeout is negative")                                                 \
+    X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK")                                  \
+    X(UNBLOCK_REASON, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")                      \
+    X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first")              \
+    X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.")                            \
+    X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive")                                  \
+    X(MOCK_CLOCK_RANGE_FMT,                                                                        \
+      "ERR the clock would leave its range: at most %lld ms since the Unix epoch")                 \
+    X(MOCK_DISABLED, "ERR MOCK commands are disabled on this server (--enable-mock-commands no)")  \
+    X(MOCK_NOT_LOCAL,                                                                              \
+      "ERR MOCK commands are only allowed from a local connection (--enable-mock-commands local)") \
+    X(CFG_PROTECTED, "can't set protected config")                                                 \
+    X(CFG_BIND, "Failed to bind to specified addresses.")                                          \
+    X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.")                   \
+    X(CFG_OBUF_CLASS, "Invalid client class specified in buffer limit configuration.")             \
+    X(CFG_OBUF_VALUE,                                                                              \
+      "Error in hard, soft or soft_seconds setting in buffer limit configuration.")                \
+    X(OBUF_CLOSED_FMT,                                                                             \
+      "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.")             \
+    X(SLOWLOG_COUNT, "ERR count should be greater than or equal to -1")                            \
+    X(BIT_OFFSET, "ERR bit offset is not an integer or out of range")                              \
+    X(BIT_VALUE, "ERR bit is not an integer or out of range")                                      \
+    X(BITPOS_BIT, "ERR The bit argument must be 1 or 0.")                                          \
+    X(BITOP_NOT, "ERR BITOP NOT must be called with a single source key.")                         \
+    X(BITFIELD_TYPE, "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not " \
+                     "supported but i64 is.")                                                      \
+    X(BITFIELD_OVERFLOW, "ERR Invalid OVERFLOW type specified")                                    \
+    X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand")                             \
+    X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double")                    \
+    X(QBUF_LIMIT_LOG_FMT,                                                                          \
+      "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,
     RTEXT_MAP(RTEXT__ENUM)
 #undef RTEXT__ENUM
-    RT__COUNT
+        RT__COUNT
 };
 
 extern const char *const rtext[RT__COUNT];

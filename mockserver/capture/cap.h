@@ -50,9 +50,9 @@ enum cap_end {
 /* Creates the pcap file at path as a new regular file that replaces
  * whatever was there (ofile.h: a symbolic link at path is replaced, its
  * target untouched), and removes a stale path.notes; path.notes is created
- * the same way on the first note. "-" writes the capture to standard output (libpcap's convention); notes
- * then go to standard error. Returns NULL on failure with a message in err
- * (when err is not NULL). */
+ * the same way on the first note. "-" writes the capture to standard output (libpcap's convention);
+ * notes then go to standard error. Returns NULL on failure with a message in err (when err is not
+ * NULL). */
 struct cap *cap_open(const char *path, char *err, size_t errlen);
 
 /* Writes the teardown of every connection still open (CAP_FIN_SERVER at the

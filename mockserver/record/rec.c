@@ -66,27 +66,27 @@
 #include "scn.h"
 #include "util.h"
 
-#define LINE_MAX_BYTES (64 * 1024) /* longest reply line (header, simple string) accepted */
-#define SPLIT_NEED_MAX (1LL << 50)
+#define LINE_MAX_BYTES  (64 * 1024) /* longest reply line (header, simple string) accepted */
+#define SPLIT_NEED_MAX  (1LL << 50)
 #define SPLIT_COUNT_MAX (1LL << 40)
-#define VALUE_DEPTH_MAX 30 /* the scenario parser accepts 32 levels */
-#define DELAY_MAX_US (86400LL * 1000000) /* the longest duration a scenario accepts */
+#define VALUE_DEPTH_MAX 30                  /* the scenario parser accepts 32 levels */
+#define DELAY_MAX_US    (86400LL * 1000000) /* the longest duration a scenario accepts */
 
-struct pend { /* a command waiting for its reply */
-    char *text;   /* the "> " line's words, rendered */
+struct pend {   /* a command waiting for its reply */
+    char *text; /* the "> " line's words, rendered */
     size_t len;
-    int64_t ts;   /* when its last byte arrived */
+    int64_t ts; /* when its last byte arrived */
 };
 
 struct rep { /* a reply waiting for a command */
     char *p;
     size_t n;
-    int64_t ts;   /* when its first byte was sent */
+    int64_t ts; /* when its first byte was sent */
 };
 
 struct rconn {
     int id;
-    int syn;              /* handshake seen */
+    int syn; /* handshake seen */
     int have_flow;
     struct tcpre_flow flow;
     int closed;
@@ -95,12 +95,12 @@ struct rconn {
     /* client -> server */
     struct buf cin;
     struct resp_reqp reqp;
-    int c_sync;           /* 0: still looking for the first command (no SYN) */
-    int c_tentative;      /* synchronised on a guess that no command has confirmed yet */
-    uint64_t c_skipped;   /* bytes skipped while looking */
-    int c_dead;           /* no more commands are taken */
-    uint64_t c_off;       /* stream offset of cin.p[0], for messages */
-    struct pend *cq;      /* FIFO: cq[ch .. cn) */
+    int c_sync;         /* 0: still looking for the first command (no SYN) */
+    int c_tentative;    /* synchronised on a guess that no command has confirmed yet */
+    uint64_t c_skipped; /* bytes skipped while looking */
+    int c_dead;         /* no more commands are taken */
+    uint64_t c_off;     /* stream offset of cin.p[0], for messages */
+    struct pend *cq;    /* FIFO: cq[ch .. cn) */
     size_t ch, cn, ccap;
 
     /* server -> client */
@@ -113,17 +113,17 @@ struct rconn {
     uint64_t s_skipped;
     int s_dead;
     uint64_t s_off;
-    struct rep *rq;        /* FIFO: rq[rh .. rn) */
+    struct rep *rq; /* FIFO: rq[rh .. rn) */
     size_t rh, rn, rcap;
 
     int paired_any;
-    int counted_open;      /* in rec.open_now (opened through cb_open, not yet closed) */
-    int refused;           /* no command, only Redis's maxclients refusal: "on connect ... refuse" */
+    int counted_open; /* in rec.open_now (opened through cb_open, not yet closed) */
+    int refused;      /* no command, only Redis's maxclients refusal: "on connect ... refuse" */
     int64_t prev_first_ts; /* first byte of the previous paired reply, -1 none */
     long long ncmds, nsteps;
     int cut;
-    struct buf steps;      /* the block's lines */
-    struct buf notes;      /* "# ..." lines about this connection */
+    struct buf steps; /* the block's lines */
+    struct buf notes; /* "# ..." lines about this connection */
 };
 
 struct rec {
@@ -132,11 +132,11 @@ struct rec {
     struct rconn **conns; /* by id - 1 */
     int nconns;
     struct rec_counts k;
-    int written;          /* rec_write handed the steps over */
+    int written; /* rec_write handed the steps over */
     /* The longest time no connection was open, between the first open and
      * the last close: the replay must not end ("finish idle") inside it. */
     int open_now;
-    int64_t idle_from;    /* when open_now dropped to 0; -1 before the first open */
+    int64_t idle_from; /* when open_now dropped to 0; -1 before the first open */
     int64_t max_idle_us;
 };
 
@@ -282,8 +282,7 @@ static int readable(const char **pp, const char *end, struct buf *out, int top, 
         }
         buf_putc(out, ']');
         return 0;
-    default:
-        return -1; /* RESP3 types, attributes, pushes */
+    default: return -1; /* RESP3 types, attributes, pushes */
     }
 }
 
@@ -528,9 +527,9 @@ static void on_reply(struct rec *r, struct rconn *c, const char *p, size_t n, in
  * command (or none at all). */
 static const char *breaks_pairing(const struct resp_argv *a)
 {
-    static const char *const names[] = {"subscribe",   "psubscribe",  "ssubscribe", "unsubscribe",
-                                        "punsubscribe", "sunsubscribe", "monitor",    "sync",
-                                        "psync"};
+    static const char *const names[] = {"subscribe",   "psubscribe",   "ssubscribe",
+                                        "unsubscribe", "punsubscribe", "sunsubscribe",
+                                        "monitor",     "sync",         "psync"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (a->argl[0] == strlen(names[i]) && strcasecmp(a->argv[0], names[i]) == 0)
             return names[i];
@@ -551,9 +550,11 @@ static void on_command(struct rec *r, struct rconn *c, struct resp_argv *a, int6
     if (why) {
         struct buf w = BUF_INIT;
         rec_fmt_args(&w, a->argc > 3 ? 3 : a->argc, a->argv, a->argl);
-        note(c, "stopped at command %lld, '%s': after %s, replies are not one per command "
-                "(pub/sub, MONITOR, replication or CLIENT REPLY); the rest of this connection is "
-                "not recorded", c->ncmds, w.p, why);
+        note(c,
+             "stopped at command %lld, '%s': after %s, replies are not one per command "
+             "(pub/sub, MONITOR, replication or CLIENT REPLY); the rest of this connection is "
+             "not recorded",
+             c->ncmds, w.p, why);
         buf_free(&w);
         r->k.dropped++;
         cut(r, c);
@@ -668,8 +669,10 @@ static void client_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
             continue;
         }
         if (st < 0) {
-            note(c, "stopped: the client sent bytes that are not RESP at stream offset %" PRIu64
-                    " (Redis answers '%s' and closes)", c->c_off + rd, c->reqp.err);
+            note(c,
+                 "stopped: the client sent bytes that are not RESP at stream offset %" PRIu64
+                 " (Redis answers '%s' and closes)",
+                 c->c_off + rd, c->reqp.err);
             cut(r, c);
             stop_client_side(r, c);
             return;
@@ -677,8 +680,10 @@ static void client_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
         rd += used;
         if (st == RESP_CMD) {
             if (c->c_tentative && c->c_skipped > 0)
-                note(c, "skipped %" PRIu64 " bytes the client sent before the first whole "
-                        "command (the capture started mid-conversation)", c->c_skipped);
+                note(c,
+                     "skipped %" PRIu64 " bytes the client sent before the first whole "
+                     "command (the capture started mid-conversation)",
+                     c->c_skipped);
             c->c_tentative = 0;
             on_command(r, c, a, ts);
             resp_argv_free(a);
@@ -808,8 +813,10 @@ static void server_data(struct rec *r, struct rconn *c, const uint8_t *p, size_t
             return;
         }
         if (c->s_tentative && c->s_skipped > 0)
-            note(c, "skipped %" PRIu64 " bytes the server sent before the first whole reply "
-                    "(the capture started mid-conversation)", c->s_skipped);
+            note(c,
+                 "skipped %" PRIu64 " bytes the server sent before the first whole reply "
+                 "(the capture started mid-conversation)",
+                 c->s_skipped);
         c->s_tentative = 0;
         c->s_need = 0;
         on_reply(r, c, c->sin.p + c->s_start, c->s_pos - c->s_start, c->s_first_ts);
@@ -878,8 +885,10 @@ static void cb_gap(void *ud, int id, enum tcpre_dir d, uint64_t n, int64_t ts)
     if (d == TCPRE_C2S) {
         if (c->c_dead)
             return;
-        note(c, "stopped: %" PRIu64 " bytes the client sent were not captured (a gap at stream "
-                "offset %" PRIu64 "); commands before it are kept", n, c->c_off + c->cin.len);
+        note(c,
+             "stopped: %" PRIu64 " bytes the client sent were not captured (a gap at stream "
+             "offset %" PRIu64 "); commands before it are kept",
+             n, c->c_off + c->cin.len);
         if (c->c_sync && c->cin.len > 0)
             r->k.incomplete++;
         cut(r, c);
@@ -887,8 +896,10 @@ static void cb_gap(void *ud, int id, enum tcpre_dir d, uint64_t n, int64_t ts)
     } else {
         if (c->s_dead)
             return;
-        note(c, "stopped: %" PRIu64 " bytes the server sent were not captured (a gap at stream "
-                "offset %" PRIu64 ")", n, c->s_off + c->sin.len);
+        note(c,
+             "stopped: %" PRIu64 " bytes the server sent were not captured (a gap at stream "
+             "offset %" PRIu64 ")",
+             n, c->s_off + c->sin.len);
         cut_all(r, c);
     }
 }
@@ -906,8 +917,10 @@ static void finish_conn(struct rec *r, struct rconn *c, enum tcpre_end how)
         note(c, "no whole reply found in the %" PRIu64 " bytes the server sent",
              c->s_skipped + c->sin.len);
     if (!c->c_dead && c->c_sync && c->cin.len > 0) {
-        note(c, "a command was still being sent when the connection ended (%zu bytes): not "
-                "recorded", c->cin.len);
+        note(c,
+             "a command was still being sent when the connection ended (%zu bytes): not "
+             "recorded",
+             c->cin.len);
         r->k.incomplete++;
     } else if (!c->c_dead && !c->c_sync) {
         r->k.resync_bytes += c->cin.len;
@@ -921,8 +934,10 @@ static void finish_conn(struct rec *r, struct rconn *c, enum tcpre_end how)
     }
     long long n = (long long)(c->cn - c->ch);
     if (n > 0) {
-        note(c, "%lld command%s at the end got no reply in the capture: not recorded (a strict "
-                "step needs a reply)", n, plural(n));
+        note(c,
+             "%lld command%s at the end got no reply in the capture: not recorded (a strict "
+             "step needs a reply)",
+             n, plural(n));
         r->k.unanswered += n;
     }
     long long m = (long long)(c->rn - c->rh);
@@ -937,8 +952,7 @@ static void finish_conn(struct rec *r, struct rconn *c, enum tcpre_end how)
                  m == 1 ? "y" : "ies");
             r->k.early_replies += m;
         } else {
-            note(c, "%lld repl%s with no command waiting for it: dropped", m,
-                 m == 1 ? "y" : "ies");
+            note(c, "%lld repl%s with no command waiting for it: dropped", m, m == 1 ? "y" : "ies");
             r->k.unsolicited += m;
         }
     }
@@ -984,8 +998,9 @@ static void write_finish(const struct rec *r, struct buf *out)
     int64_t ms = (2 * r->max_idle_us + 999) / 1000;
     if (ms > DELAY_MAX_US / 1000)
         ms = DELAY_MAX_US / 1000;
-    buf_printf(out, "\n# the client had no connection open for up to %lld ms: the replay waits twice "
-                    "that before it ends\nfinish idle %lldms\n",
+    buf_printf(out,
+               "\n# the client had no connection open for up to %lld ms: the replay waits twice "
+               "that before it ends\nfinish idle %lldms\n",
                (long long)(r->max_idle_us / 1000), (long long)ms);
 }
 
@@ -1066,7 +1081,8 @@ static void put_skipped(struct buf *out, const struct rec_counts *k, const char 
         long long n;
         const char *one, *many;
     } items[] = {
-        {k->unanswered, "command without a reply at the end", "commands without a reply at the end"},
+        {k->unanswered, "command without a reply at the end",
+         "commands without a reply at the end"},
         {k->dropped, "command lost where a connection was stopped",
          "commands lost where connections were stopped"},
         {k->early_replies, "reply to a command sent before the capture started",
@@ -1135,10 +1151,12 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
         buf_printf(out, "# WARNING: %s\n", w.p);
         buf_free(&w);
     }
-    buf_printf(out, "# connections: %d seen, %d recorded, %d refused (maxclients), %d stopped early\n",
+    buf_printf(out,
+               "# connections: %d seen, %d recorded, %d refused (maxclients), %d stopped early\n",
                k->connections, k->recorded, k->refused, k->cut);
-    buf_printf(out, "# commands: %lld parsed, %lld written as strict steps (%lld with a delay, "
-                    "%lld repl%s as raw bytes)\n",
+    buf_printf(out,
+               "# commands: %lld parsed, %lld written as strict steps (%lld with a delay, "
+               "%lld repl%s as raw bytes)\n",
                k->commands, k->steps, k->delays, k->raw, k->raw == 1 ? "y" : "ies");
     buf_puts(out, "# skipped: ");
     put_skipped(out, k, "; ");
@@ -1149,9 +1167,9 @@ long long rec_write(struct rec *r, const struct tcpre_stats *st, const char *war
                    " not TCP, %" PRIu64 " on other ports, %" PRIu64 " undecodable, %" PRIu64
                    " truncated, %" PRIu64 " retransmitted, %" PRIu64 " out of order, %" PRIu64
                    " bytes missing (gaps), %d connections (%d mid-conversation)\n",
-                   st->frames, st->tcp, st->not_tcp, st->other_port, st->undecodable,
-                   st->truncated, st->retransmitted, st->out_of_order, st->gap_bytes,
-                   st->connections, st->midstream);
+                   st->frames, st->tcp, st->not_tcp, st->other_port, st->undecodable, st->truncated,
+                   st->retransmitted, st->out_of_order, st->gap_bytes, st->connections,
+                   st->midstream);
     }
     if (r->o.no_delays)
         buf_puts(out, "# delays: not written (--no-delays)\n");

@@ -14,10 +14,10 @@
 struct tcpre;
 
 struct pcapin_opts {
-    const char *file;            /* a capture file, "-" for standard input; or NULL */
-    const char *iface;           /* or: capture live on this interface (needs root or CAP_NET_RAW) */
-    uint16_t port;               /* live: capture only "tcp port PORT"; 0 = all TCP */
-    long count;                  /* live: stop after this many frames; 0 = no limit */
+    const char *file;  /* a capture file, "-" for standard input; or NULL */
+    const char *iface; /* or: capture live on this interface (needs root or CAP_NET_RAW) */
+    uint16_t port;     /* live: capture only "tcp port PORT"; 0 = all TCP */
+    long count;        /* live: stop after this many frames; 0 = no limit */
     volatile sig_atomic_t *stop; /* live: stop when a signal handler sets *stop (may be NULL) */
 };
 

@@ -153,8 +153,7 @@ enum tcpre__dec {
  * (shorter: the snap length cut it, DEC_UNDEC; wire >= cap always holds). */
 
 /* TCP at p: cap bytes captured of wire bytes (the IP payload). */
-static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire,
-                               struct tcpre__seg *s)
+static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire, struct tcpre__seg *s)
 {
     if (wire < 20)
         return DEC_BAD;
@@ -177,8 +176,7 @@ static enum tcpre__dec dec_tcp(const uint8_t *p, size_t cap, size_t wire,
 }
 
 /* IPv4 at p: cap bytes captured, wire bytes on the wire (from here on). */
-static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire,
-                               struct tcpre__seg *s)
+static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire, struct tcpre__seg *s)
 {
     if (wire < 20)
         return DEC_BAD;
@@ -204,8 +202,7 @@ static enum tcpre__dec dec_ip4(const uint8_t *p, size_t cap, size_t wire,
     return dec_tcp(p + ihl, cap - ihl, tot - ihl, s);
 }
 
-static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire,
-                               struct tcpre__seg *s)
+static enum tcpre__dec dec_ip6(const uint8_t *p, size_t cap, size_t wire, struct tcpre__seg *s)
 {
     if (wire < 40)
         return DEC_BAD;
@@ -320,8 +317,7 @@ static enum tcpre__dec decode(int link, const uint8_t *p, size_t cap, size_t wir
     }
     case TCPRE_LINK_RAW:
     case 12: /* DLT_RAW on most systems */
-    case 14: /* DLT_RAW on OpenBSD */
-        return dec_ip(0, p, cap, wire, s);
+    case 14: /* DLT_RAW on OpenBSD */ return dec_ip(0, p, cap, wire, s);
     case TCPRE_LINK_LINUX_SLL:
         off = 16;
         if (wire < off)

@@ -74,8 +74,7 @@ struct tcpre_sink {
     /* The next bytes of one direction, in order. ts_us: the timestamp of the
      * frame that completed them (for out-of-order data, the frame that
      * filled the hole). */
-    void (*data)(void *ud, int id, enum tcpre_dir d, const uint8_t *p, size_t n,
-                 int64_t ts_us);
+    void (*data)(void *ud, int id, enum tcpre_dir d, const uint8_t *p, size_t n, int64_t ts_us);
     /* n bytes of one direction were never captured (lost, or cut by the
      * snap length); the next data follows the hole. */
     void (*gap)(void *ud, int id, enum tcpre_dir d, uint64_t n, int64_t ts_us);

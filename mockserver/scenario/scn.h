@@ -31,7 +31,7 @@ struct scn_val {
     enum scn_val_kind kind;
     char *str; /* SIMPLE BULK ERROR RAW: bytes (NUL-terminated copy); DOUBLE: the text */
     size_t len;
-    long long num; /* INT, BOOL */
+    long long num;          /* INT, BOOL */
     struct scn_val **items; /* ARRAY */
     int nitems;
     int capitems; /* ARRAY: slots allocated in items (grows by doubling) */
@@ -49,10 +49,13 @@ int scn_parse_value(const char *text, size_t len, const char *where, struct scn_
 /* ---- rules, events, strict steps, expectations -------------------------------- */
 
 enum scn_cond_kind {
-    SC_NTH, SC_FROM, SC_TIMES, SC_EVERY, /* n: counted over matching commands */
-    SC_CONN,                             /* n: the Nth connection */
-    SC_AFTER_COMMANDS,                   /* n: commands seen server-wide */
-    SC_AFTER_TIME,                       /* us: scenario time since start */
+    SC_NTH,
+    SC_FROM,
+    SC_TIMES,
+    SC_EVERY,          /* n: counted over matching commands */
+    SC_CONN,           /* n: the Nth connection */
+    SC_AFTER_COMMANDS, /* n: commands seen server-wide */
+    SC_AFTER_TIME,     /* us: scenario time since start */
 };
 
 struct scn_cond {
@@ -62,12 +65,29 @@ struct scn_cond {
 };
 
 enum scn_act_kind {
-    SA_REPLY, SA_DELAY, SA_LATENCY, SA_PIECES, SA_SPLIT,
-    SA_CLOSE_BEFORE, SA_CLOSE_AFTER, SA_CLOSE_MIDDLE, SA_RESET, SA_HANG,
-    SA_CORRUPT_GARBAGE, SA_CORRUPT_LENGTH, SA_CORRUPT_RESP3,
-    SA_EVICT, SA_EXPIRE, SA_RETYPE, SA_ADVANCE, SA_PASS, SA_RUN,
+    SA_REPLY,
+    SA_DELAY,
+    SA_LATENCY,
+    SA_PIECES,
+    SA_SPLIT,
+    SA_CLOSE_BEFORE,
+    SA_CLOSE_AFTER,
+    SA_CLOSE_MIDDLE,
+    SA_RESET,
+    SA_HANG,
+    SA_CORRUPT_GARBAGE,
+    SA_CORRUPT_LENGTH,
+    SA_CORRUPT_RESP3,
+    SA_EVICT,
+    SA_EXPIRE,
+    SA_RETYPE,
+    SA_ADVANCE,
+    SA_PASS,
+    SA_RUN,
     /* connection rules */
-    SA_REFUSE, SA_SILENT, SA_CLOSE,
+    SA_REFUSE,
+    SA_SILENT,
+    SA_CLOSE,
 };
 
 enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
@@ -79,15 +99,16 @@ enum scn_vtype { SVT_STRING, SVT_LIST, SVT_HASH, SVT_SET, SVT_ZSET };
 
 struct scn_act {
     enum scn_act_kind kind;
-    int line, col;           /* where it was written */
-    int64_t us_min, us_max;  /* DELAY, LATENCY (a range when they differ), ADVANCE, pause of PIECES/SPLIT */
-    long long n;             /* PIECES: bytes per write; SPLIT: offset */
-    enum scn_split split;    /* SPLIT */
-    char *key;               /* EVICT EXPIRE RETYPE */
+    int line, col; /* where it was written */
+    int64_t us_min,
+        us_max;  /* DELAY, LATENCY (a range when they differ), ADVANCE, pause of PIECES/SPLIT */
+    long long n; /* PIECES: bytes per write; SPLIT: offset */
+    enum scn_split split; /* SPLIT */
+    char *key;            /* EVICT EXPIRE RETYPE */
     size_t keylen;
-    int type;                /* RETYPE: an enum scn_vtype value */
-    struct scn_val *val;     /* REPLY */
-    struct resp_argv *cmd;   /* RUN */
+    int type;              /* RETYPE: an enum scn_vtype value */
+    struct scn_val *val;   /* REPLY */
+    struct resp_argv *cmd; /* RUN */
 };
 
 struct scn_rule {
@@ -109,28 +130,33 @@ struct scn_event {
 
 struct scn_step {
     int line;
-    struct resp_argv *cmd;   /* the command expected */
-    struct scn_val *reply;   /* the reply sent */
-    int64_t delay_us;        /* before the reply */
+    struct resp_argv *cmd; /* the command expected */
+    struct scn_val *reply; /* the reply sent */
+    int64_t delay_us;      /* before the reply */
 };
 
 struct scn_strict {
     int line;
-    int conn;                /* which connection (1-based) */
+    int conn; /* which connection (1-based) */
     struct scn_step *steps;
     int nsteps;
 };
 
 enum scn_what {
-    SW_CONNECTIONS, SW_PEAK, SW_REFUSED, SW_COMMANDS, SW_UNCONSUMED,
-    SW_PROTOCOL_ERRORS, SW_RULE,
+    SW_CONNECTIONS,
+    SW_PEAK,
+    SW_REFUSED,
+    SW_COMMANDS,
+    SW_UNCONSUMED,
+    SW_PROTOCOL_ERRORS,
+    SW_RULE,
 };
 
 enum scn_op { SO_EQ, SO_NE, SO_LT, SO_LE, SO_GT, SO_GE };
 
 struct scn_expect {
     int line;
-    char *text;              /* the directive as written, for reports */
+    char *text; /* the directive as written, for reports */
     enum scn_what what;
     struct resp_argv *match; /* SW_COMMANDS with a pattern, else NULL */
     int rule;                /* SW_RULE: 1-based rule number */
@@ -148,17 +174,18 @@ enum scn_end { SE_IDLE, SE_AFTER, SE_CONTROL };
 #define SCN_CLOCK_START_MAX_MS 253402300799999LL
 
 struct scn {
-    char *file;               /* the name given to scn_parse */
-    char *name;               /* NULL when not given */
+    char *file; /* the name given to scn_parse */
+    char *name; /* NULL when not given */
     int clock_virtual;
-    int64_t clock_start_ms;   /* clock virtual START: Unix time in ms; -1 = when the scenario starts */
+    int64_t
+        clock_start_ms; /* clock virtual START: Unix time in ms; -1 = when the scenario starts */
     uint64_t seed;
-    int maxclients;           /* 0 = not set */
-    int timeout;              /* -1 = not set */
-    char *requirepass;        /* NULL = not set */
+    int maxclients;    /* 0 = not set */
+    int timeout;       /* -1 = not set */
+    char *requirepass; /* NULL = not set */
     enum scn_end end;
     int64_t end_after_us;
-    int64_t idle_grace_us;    /* finish idle: this long without a client ends it */
+    int64_t idle_grace_us; /* finish idle: this long without a client ends it */
 
     struct resp_argv **setup;
     int *setup_line;

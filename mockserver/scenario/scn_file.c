@@ -128,8 +128,8 @@ int scn_check_main(int argc, char **argv)
             int steps = 0;
             for (int k = 0; k < s->nstricts; k++)
                 steps += s->stricts[k].nsteps;
-            printf("%s: ok (%d rules, %d timed events, %d strict steps, %d expectations)\n", argv[i],
-                   s->nrules, s->nevents, steps, s->nexpects);
+            printf("%s: ok (%d rules, %d timed events, %d strict steps, %d expectations)\n",
+                   argv[i], s->nrules, s->nevents, steps, s->nexpects);
             scn_free(s);
         }
         buf_free(&diag);

@@ -28,11 +28,11 @@
 #define MAX_DEPTH 32
 
 struct tok {
-    char *p;     /* unescaped text, NUL-terminated (owned by the parser's scratch) */
+    char *p; /* unescaped text, NUL-terminated (owned by the parser's scratch) */
     size_t n;
-    int col;     /* 1-based column of the first character */
-    int quoted;  /* written in quotes: never a keyword */
-    char punct;  /* '[', ']' or ',' in value context, else 0 */
+    int col;    /* 1-based column of the first character */
+    int quoted; /* written in quotes: never a keyword */
+    char punct; /* '[', ']' or ',' in value context, else 0 */
 };
 
 struct parser {
@@ -49,7 +49,8 @@ struct parser {
     size_t textlen, next; /* offset of the next line */
 };
 
-static void perr(struct parser *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void perr(struct parser *p, int col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void perr(struct parser *p, int col, const char *fmt, ...)
 {
     p->errors++;
@@ -394,8 +395,9 @@ static struct scn_val *value(struct parser *p, int depth)
     int r = word(p, &t, 1);
     if (r <= 0) {
         if (r == 0)
-            perr(p, here(p),
-                 "expected a reply value: OK, \"text\", (nil), (integer) N, (error) TEXT, [..] ...");
+            perr(
+                p, here(p),
+                "expected a reply value: OK, \"text\", (nil), (integer) N, (error) TEXT, [..] ...");
         return NULL;
     }
     if (depth > MAX_DEPTH) {
@@ -435,8 +437,7 @@ static struct scn_val *value(struct parser *p, int depth)
     if (kw(&t, "(double)")) {
         double d;
         r = word(p, &t, 1);
-        if (r <= 0 || t.punct ||
-            !(util_str2d(t.p, t.n, &d) || kw(&t, "inf") || kw(&t, "-inf"))) {
+        if (r <= 0 || t.punct || !(util_str2d(t.p, t.n, &d) || kw(&t, "inf") || kw(&t, "-inf"))) {
             perr(p, r == 1 ? t.col : col, "expected a number after (double)");
             return NULL;
         }
@@ -448,8 +449,8 @@ static struct scn_val *value(struct parser *p, int depth)
          * ("can't", "'maxmemory'."). */
         skip_space(p);
         size_t start = p->pos, end = p->pos;
-        while (p->pos < p->len &&
-               !(p->line[p->pos] == '#' && (p->line[p->pos - 1] == ' ' || p->line[p->pos - 1] == '\t'))) {
+        while (p->pos < p->len && !(p->line[p->pos] == '#' &&
+                                    (p->line[p->pos - 1] == ' ' || p->line[p->pos - 1] == '\t'))) {
             if (p->line[p->pos] != ' ' && p->line[p->pos] != '\t')
                 end = p->pos + 1;
             p->pos++;
@@ -474,14 +475,17 @@ static struct scn_val *value(struct parser *p, int depth)
     if (kw(&t, "raw")) {
         r = word(p, &t, 0);
         if (r != 1 || !t.quoted) {
-            perr(p, r == 1 ? t.col : col, "expected a quoted string after raw, e.g. raw \"+OK\\r\\n\"");
+            perr(p, r == 1 ? t.col : col,
+                 "expected a quoted string after raw, e.g. raw \"+OK\\r\\n\"");
             return NULL;
         }
         return val_str(SV_RAW, t.p, t.n);
     }
     if (t.p[0] == '(') {
-        perr(p, t.col, "unknown reply type '%s' (known: (nil) (integer) (double) (true) (false) "
-                       "(error) (empty array))", t.p);
+        perr(p, t.col,
+             "unknown reply type '%s' (known: (nil) (integer) (double) (true) (false) "
+             "(error) (empty array))",
+             t.p);
         return NULL;
     }
     return val_str(SV_SIMPLE, t.p, t.n);
@@ -703,7 +707,10 @@ static int get_key(struct parser *p, struct scn_act *a, const char *verb)
 
 static int type_from_name(const struct tok *t)
 {
-    static const struct { const char *name; int type; } types[] = {
+    static const struct {
+        const char *name;
+        int type;
+    } types[] = {
         {"string", SVT_STRING}, {"list", SVT_LIST}, {"hash", SVT_HASH},
         {"set", SVT_SET},       {"zset", SVT_ZSET},
     };
@@ -715,7 +722,9 @@ static int type_from_name(const struct tok *t)
 
 static const char *ctx_name(enum ctx c)
 {
-    return c == CTX_CONNECT ? "a connection rule" : c == CTX_EVENT ? "a timed event" : "a command rule";
+    return c == CTX_CONNECT ? "a connection rule"
+           : c == CTX_EVENT ? "a timed event"
+                            : "a command rule";
 }
 
 /* Parses one action at the cursor. Returns 0, or -1 after an error. */
@@ -732,18 +741,27 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
     int col = t.col;
     a->line = p->lineno;
     a->col = col;
-    static const struct { const char *name; unsigned ctxs; } allowed[] = {
-        {"reply", 1u << CTX_COMMAND},   {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
+    static const struct {
+        const char *name;
+        unsigned ctxs;
+    } allowed[] = {
+        {"reply", 1u << CTX_COMMAND},
+        {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
         {"latency", 1u << CTX_COMMAND},
-        {"pieces", 1u << CTX_COMMAND},  {"split", 1u << CTX_COMMAND},
+        {"pieces", 1u << CTX_COMMAND},
+        {"split", 1u << CTX_COMMAND},
         {"close", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
-        {"reset", 1u << CTX_COMMAND},   {"hang", 1u << CTX_COMMAND},
-        {"corrupt", 1u << CTX_COMMAND}, {"evict", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+        {"reset", 1u << CTX_COMMAND},
+        {"hang", 1u << CTX_COMMAND},
+        {"corrupt", 1u << CTX_COMMAND},
+        {"evict", 1u << CTX_COMMAND | 1u << CTX_EVENT},
         {"expire", 1u << CTX_COMMAND | 1u << CTX_EVENT},
         {"retype", 1u << CTX_COMMAND | 1u << CTX_EVENT},
         {"advance", 1u << CTX_COMMAND | 1u << CTX_EVENT},
-        {"pass", 1u << CTX_COMMAND},    {"run", 1u << CTX_EVENT},
-        {"refuse", 1u << CTX_CONNECT},  {"silent", 1u << CTX_CONNECT},
+        {"pass", 1u << CTX_COMMAND},
+        {"run", 1u << CTX_EVENT},
+        {"refuse", 1u << CTX_CONNECT},
+        {"silent", 1u << CTX_CONNECT},
     };
     size_t i;
     for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
@@ -827,7 +845,8 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
             a->kind = SA_CORRUPT_RESP3;
         else {
             if (r >= 0)
-                perr(p, r == 1 ? t.col : here(p), "expected garbage, length or resp3 after 'corrupt'");
+                perr(p, r == 1 ? t.col : here(p),
+                     "expected garbage, length or resp3 after 'corrupt'");
             return -1;
         }
         return 0;
@@ -865,9 +884,9 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
         }
         return 0;
     }
-    a->kind = strcmp(name, "pass") == 0    ? SA_PASS
-              : strcmp(name, "reset") == 0 ? SA_RESET
-              : strcmp(name, "hang") == 0  ? SA_HANG
+    a->kind = strcmp(name, "pass") == 0     ? SA_PASS
+              : strcmp(name, "reset") == 0  ? SA_RESET
+              : strcmp(name, "hang") == 0   ? SA_HANG
               : strcmp(name, "refuse") == 0 ? SA_REFUSE
                                             : SA_SILENT;
     return 0;
@@ -894,8 +913,9 @@ static int actions(struct parser *p, enum ctx ctx, struct scn_act **out, int *n)
             return -1;
         }
         if (replaces_reply(a.kind) && replacing++) {
-            perr(p, col, "a rule can replace the reply only once (reply, close before, reset, hang, "
-                         "corrupt, refuse, silent)");
+            perr(p, col,
+                 "a rule can replace the reply only once (reply, close before, reset, hang, "
+                 "corrupt, refuse, silent)");
             act_clear(&a);
             return -1;
         }
@@ -953,7 +973,8 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         struct scn_cond c;
         memset(&c, 0, sizeof(c));
         int col = t.col;
-        if (kw(&t, "nth") || kw(&t, "from") || kw(&t, "times") || kw(&t, "every") || kw(&t, "conn")) {
+        if (kw(&t, "nth") || kw(&t, "from") || kw(&t, "times") || kw(&t, "every") ||
+            kw(&t, "conn")) {
             c.kind = kw(&t, "nth")     ? SC_NTH
                      : kw(&t, "from")  ? SC_FROM
                      : kw(&t, "times") ? SC_TIMES
@@ -985,7 +1006,9 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
                     goto fail;
             }
         } else {
-            perr(p, t.col, "expected a condition (nth, from, times, every, conn, after) or 'do', got '%s'", t.p);
+            perr(p, t.col,
+                 "expected a condition (nth, from, times, every, conn, after) or 'do', got '%s'",
+                 t.p);
             goto fail;
         }
         r.conds = mem_realloc(r.conds, (size_t)(r.nconds + 1) * sizeof(*r.conds));
@@ -1026,8 +1049,9 @@ fail:
 
 static int is_op(const struct tok *t)
 {
-    return !t->quoted && (strcmp(t->p, "==") == 0 || strcmp(t->p, "!=") == 0 || strcmp(t->p, "<") == 0 ||
-                          strcmp(t->p, "<=") == 0 || strcmp(t->p, ">") == 0 || strcmp(t->p, ">=") == 0);
+    return !t->quoted &&
+           (strcmp(t->p, "==") == 0 || strcmp(t->p, "!=") == 0 || strcmp(t->p, "<") == 0 ||
+            strcmp(t->p, "<=") == 0 || strcmp(t->p, ">") == 0 || strcmp(t->p, ">=") == 0);
 }
 
 static void parse_expect(struct parser *p, struct scn *s)
@@ -1057,8 +1081,10 @@ static void parse_expect(struct parser *p, struct scn *s)
     else if (kw(&t, "rule"))
         e.what = SW_RULE;
     else {
-        perr(p, t.col, "unknown count '%s' (connections, peak-connections, refused, commands, "
-                       "unconsumed, protocol-errors, rule N)", t.p);
+        perr(p, t.col,
+             "unknown count '%s' (connections, peak-connections, refused, commands, "
+             "unconsumed, protocol-errors, rule N)",
+             t.p);
         return;
     }
     if (e.what == SW_COMMANDS) {
@@ -1289,7 +1315,8 @@ static void check_advance(struct parser *p, const struct scn *s, const struct sc
     for (int i = 0; i < n; i++) {
         if (acts[i].kind == SA_ADVANCE && !s->clock_virtual) {
             p->lineno = acts[i].line;
-            perr(p, acts[i].col, "'advance' needs 'clock virtual' (the real clock cannot be moved)");
+            perr(p, acts[i].col,
+                 "'advance' needs 'clock virtual' (the real clock cannot be moved)");
         }
     }
 }
@@ -1352,8 +1379,10 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
         } else if (kw(&t, "end")) {
             perr(&p, t.col, "'end' without a block (setup or strict) to close");
         } else {
-            perr(&p, t.col, "unknown directive '%s' (expected name, clock, seed, maxclients, timeout, "
-                            "requirepass, finish, setup, strict, on, at, expect)", t.p);
+            perr(&p, t.col,
+                 "unknown directive '%s' (expected name, clock, seed, maxclients, timeout, "
+                 "requirepass, finish, setup, strict, on, at, expect)",
+                 t.p);
         }
     }
     validate(&p, s);

@@ -42,10 +42,9 @@
 #include "watch.h"
 
 static struct cmd_def *tables[] = {
-    cmd_conn_table, cmd_server_table, cmd_keys_table, cmd_string_table,
-    cmd_bit_table,  cmd_hash_table,   cmd_list_table, cmd_set_table,
-    cmd_zset_table, cmd_zsetops_table, cmd_sort_table, cmd_multi_table,
-    cmd_pubsub_table, cmd_mock_table,
+    cmd_conn_table, cmd_server_table, cmd_keys_table,   cmd_string_table, cmd_bit_table,
+    cmd_hash_table, cmd_list_table,   cmd_set_table,    cmd_zset_table,   cmd_zsetops_table,
+    cmd_sort_table, cmd_multi_table,  cmd_pubsub_table, cmd_mock_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -351,8 +350,7 @@ static unsigned watch_kind(const struct cmd_def *d)
            ((d->flags & CMD_SIGNALS) ? WATCH_SIGNALS : 0);
 }
 
-static void run(struct core *core, struct client *c, const struct cmd_def *d,
-                struct resp_argv *a)
+static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
     unsigned kind = watch_kind(d);

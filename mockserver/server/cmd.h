@@ -32,10 +32,12 @@
 #define CMD_NOAUTH (1u << 1) /* allowed before AUTH (derived from RF_NO_AUTH) */
 /* Runs at once inside MULTI (EXEC, DISCARD, MULTI, QUIT, RESET, WATCH). */
 #define CMD_NOQUEUE (1u << 2)
-#define CMD_TOUCH (1u << 4)    /* a call that succeeds changes its first key for WATCH, even to
-                                * the same value (watch.h) */
-#define CMD_SIGNALS (1u << 5)  /* tells WATCH itself what it changed (watch_touch), no
-                                * digest probe (watch.h) */
+#define CMD_TOUCH                                                                                  \
+    (1u << 4) /* a call that succeeds changes its first key for WATCH, even to                     \
+               * the same value (watch.h) */
+#define CMD_SIGNALS                                                                                \
+    (1u << 5) /* tells WATCH itself what it changed (watch_touch), no                              \
+               * digest probe (watch.h) */
 
 #define CMD_PUBSUB_OK (1u << 6) /* allowed to a RESP2 client with subscriptions */
 /* Refused inside MULTI, and the transaction then aborts (Redis's no-multi

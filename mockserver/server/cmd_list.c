@@ -483,7 +483,7 @@ struct list_wait {
     int src_tail, dst_tail; /* pop from the tail? push to the tail? */
     int move;               /* BLMOVE/BRPOPLPUSH: dst follows the struct */
     size_t dstlen;
-    long long count;        /* BLMPOP: how many, answered [key, [elements]]; 0 for BLPOP */
+    long long count; /* BLMPOP: how many, answered [key, [elements]]; 0 for BLPOP */
 };
 
 static struct obj *list_at(struct db *db, const char *key, size_t klen, int64_t now)
@@ -621,8 +621,8 @@ static void blocking_move(struct call *k, int src_tail, int dst_tail, int64_t de
     w->dstlen = k->argl[2];
     w->count = 0;
     memcpy(w + 1, k->argv[2], k->argl[2]);
-    block_wait(k->core, k->c, k->argv + 1, k->argl + 1, 1, deadline, serve_move,
-               timeout_null_array, w, n);
+    block_wait(k->core, k->c, k->argv + 1, k->argl + 1, 1, deadline, serve_move, timeout_null_array,
+               w, n);
     free(w);
 }
 

@@ -79,12 +79,30 @@ static void unsubscribe_kind(struct call *k, enum ps_kind kind)
     }
 }
 
-static void subscribe_cmd(struct call *k) { subscribe_kind(k, PS_CHANNEL); }
-static void psubscribe_cmd(struct call *k) { subscribe_kind(k, PS_PATTERN); }
-static void ssubscribe_cmd(struct call *k) { subscribe_kind(k, PS_SHARD); }
-static void unsubscribe_cmd(struct call *k) { unsubscribe_kind(k, PS_CHANNEL); }
-static void punsubscribe_cmd(struct call *k) { unsubscribe_kind(k, PS_PATTERN); }
-static void sunsubscribe_cmd(struct call *k) { unsubscribe_kind(k, PS_SHARD); }
+static void subscribe_cmd(struct call *k)
+{
+    subscribe_kind(k, PS_CHANNEL);
+}
+static void psubscribe_cmd(struct call *k)
+{
+    subscribe_kind(k, PS_PATTERN);
+}
+static void ssubscribe_cmd(struct call *k)
+{
+    subscribe_kind(k, PS_SHARD);
+}
+static void unsubscribe_cmd(struct call *k)
+{
+    unsubscribe_kind(k, PS_CHANNEL);
+}
+static void punsubscribe_cmd(struct call *k)
+{
+    unsubscribe_kind(k, PS_PATTERN);
+}
+static void sunsubscribe_cmd(struct call *k)
+{
+    unsubscribe_kind(k, PS_SHARD);
+}
 
 static void publish_cmd(struct call *k)
 {
@@ -134,10 +152,22 @@ static void numsub_reply(struct call *k, int shard)
     }
 }
 
-static void pubsub_channels_cmd(struct call *k) { channels_reply(k, 0); }
-static void pubsub_shardchannels_cmd(struct call *k) { channels_reply(k, 1); }
-static void pubsub_numsub_cmd(struct call *k) { numsub_reply(k, 0); }
-static void pubsub_shardnumsub_cmd(struct call *k) { numsub_reply(k, 1); }
+static void pubsub_channels_cmd(struct call *k)
+{
+    channels_reply(k, 0);
+}
+static void pubsub_shardchannels_cmd(struct call *k)
+{
+    channels_reply(k, 1);
+}
+static void pubsub_numsub_cmd(struct call *k)
+{
+    numsub_reply(k, 0);
+}
+static void pubsub_shardnumsub_cmd(struct call *k)
+{
+    numsub_reply(k, 1);
+}
 
 static void pubsub_numpat_cmd(struct call *k)
 {

@@ -21,9 +21,9 @@
  * bucket with our own cursors. Its scores are bulk strings in RESP3 too.
  *
  * The commands over several keys (ZUNION ZINTER ZDIFF ZINTERCARD ZMPOP and
- * the blocking pops) are in cmd_zsetops.c. ZRANGEBYLEX on members with different scores walks the score
- * order, as Redis does, but may pick a different start element than Redis's
- * skip list would: Redis documents that case as unspecified. */
+ * the blocking pops) are in cmd_zsetops.c. ZRANGEBYLEX on members with different scores walks the
+ * score order, as Redis does, but may pick a different start element than Redis's skip list would:
+ * Redis documents that case as unspecified. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>

@@ -79,15 +79,15 @@ struct client {
 
 /* Counters read by INFO, MOCK STATS and the harness. */
 struct core_stats {
-    uint64_t conn_received;   /* accepted, including the ones refused */
-    uint64_t conn_refused;    /* refused: over maxclients, or denied by protected mode */
-    uint64_t conn_peak;       /* most clients connected at once */
-    uint64_t commands;        /* commands processed */
-    uint64_t proto_errors;    /* clients closed for a protocol error */
-    uint64_t timeouts;        /* clients closed for idling past timeout */
-    uint64_t obuf_closes;     /* clients closed over client-output-buffer-limit */
-    uint64_t qbuf_closed;     /* clients closed over client-query-buffer-limit */
-    uint64_t net_in, net_out; /* bytes */
+    uint64_t conn_received;     /* accepted, including the ones refused */
+    uint64_t conn_refused;      /* refused: over maxclients, or denied by protected mode */
+    uint64_t conn_peak;         /* most clients connected at once */
+    uint64_t commands;          /* commands processed */
+    uint64_t proto_errors;      /* clients closed for a protocol error */
+    uint64_t timeouts;          /* clients closed for idling past timeout */
+    uint64_t obuf_closes;       /* clients closed over client-output-buffer-limit */
+    uint64_t qbuf_closed;       /* clients closed over client-query-buffer-limit */
+    uint64_t net_in, net_out;   /* bytes */
     uint64_t held_peak;         /* most of core->nheld at once */
     uint64_t held_clients_peak; /* most of core->nheld_clients at once */
 };

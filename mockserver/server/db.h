@@ -21,7 +21,7 @@ struct db {
     struct dict *keys;    /* key -> struct obj* */
     struct dict *expires; /* key -> NULL, every key that has a TTL (for sampling) */
     uint64_t rng;
-    uint64_t expired;     /* keys deleted because their TTL passed */
+    uint64_t expired; /* keys deleted because their TTL passed */
     uint64_t hits, misses;
     /* Called after every change of what a key holds -- set, delete (also
      * by expiry), TTL set or removed -- and, with key NULL, just before

@@ -288,7 +288,6 @@ int srv__flush(struct srv *s, struct client *c)
     return 0;
 }
 
-
 /* Runs the complete commands in data[0..len), within one turn's budget
  * (TURN_CMDS_MAX, TURN_BYTES_MAX). Returns the bytes consumed; *spent is
  * set when the budget ran out with input left (the caller goes on later). */

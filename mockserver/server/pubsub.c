@@ -154,8 +154,8 @@ long long ps_publish(struct core *core, struct client *from, int shard, const ch
     if (e) {
         struct ps_list *l = e->val;
         for (size_t i = 0; i < l->n; i++, n++)
-            deliver(core, from, l->v[i], shard ? "smessage" : "message", NULL, 0, ch, chlen,
-                    msg, mlen);
+            deliver(core, from, l->v[i], shard ? "smessage" : "message", NULL, 0, ch, chlen, msg,
+                    mlen);
     }
     if (shard)
         return n;

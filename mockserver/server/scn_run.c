@@ -25,7 +25,6 @@
 #include "util.h"
 #include "watch.h"
 
-
 struct strict_state {
     int next;        /* index of the next step */
     int failed_step; /* 1-based step that got a wrong command, 0 none */
@@ -184,8 +183,8 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         run_internal(core, 0, s->setup[i]->argc, s->setup[i]->argv, s->setup[i]->argl, &out);
         if (out.len > 0 && out.p[0] == '-') {
             size_t n = strcspn(out.p + 1, "\r\n");
-            buf_printf(diag, "%s:%d: setup command failed: %.*s\n", s->file, s->setup_line[i], (int)n,
-                       out.p + 1);
+            buf_printf(diag, "%s:%d: setup command failed: %.*s\n", s->file, s->setup_line[i],
+                       (int)n, out.p + 1);
             buf_free(&out);
             scn_run_free(r);
             return NULL;
@@ -237,8 +236,7 @@ static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_n
             if (scn_now(r) < c->us)
                 return 0;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     return 1;
@@ -288,9 +286,7 @@ enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *d
         switch (a->kind) {
         case SA_REFUSE:
             return SCN_CONN_REFUSE; /* the server counts it with the maxclients refusals */
-        case SA_DELAY:
-            *delay_us = pick(r, a->us_min, a->us_max);
-            return SCN_CONN_DELAY;
+        case SA_DELAY: *delay_us = pick(r, a->us_min, a->us_max); return SCN_CONN_DELAY;
         case SA_SILENT: return SCN_CONN_SILENT;
         case SA_CLOSE: return SCN_CONN_CLOSE;
         default: return SCN_CONN_ACCEPT;
@@ -306,9 +302,7 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
     struct core *core = r->core;
     struct db *db = &core->db[dbi];
     switch (a->kind) {
-    case SA_EVICT:
-        db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock));
-        break;
+    case SA_EVICT: db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock)); break;
     case SA_EXPIRE:
         if (db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock)))
             db->expired++;
@@ -334,14 +328,9 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
         resp_argv_free(cmd);
         break;
     }
-    case SA_ADVANCE:
-        clk_advance_us(&core->clock, a->us_min);
-        break;
-    case SA_RUN:
-        run_internal(core, dbi, a->cmd->argc, a->cmd->argv, a->cmd->argl, NULL);
-        break;
-    default:
-        break;
+    case SA_ADVANCE: clk_advance_us(&core->clock, a->us_min); break;
+    case SA_RUN: run_internal(core, dbi, a->cmd->argc, a->cmd->argv, a->cmd->argl, NULL); break;
+    default: break;
     }
 }
 
@@ -439,11 +428,20 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
                 plan->split_off = act->n;
                 plan->pause_us = act->us_min;
                 break;
-            case SA_CLOSE_BEFORE: plan->end = SCN_END_BEFORE; plan->run = 0; break;
+            case SA_CLOSE_BEFORE:
+                plan->end = SCN_END_BEFORE;
+                plan->run = 0;
+                break;
             case SA_CLOSE_AFTER: plan->end = SCN_END_AFTER; break;
             case SA_CLOSE_MIDDLE: plan->end = SCN_END_MIDDLE; break;
-            case SA_RESET: plan->end = SCN_END_RESET; plan->run = 0; break;
-            case SA_HANG: plan->end = SCN_END_HANG; plan->run = 0; break;
+            case SA_RESET:
+                plan->end = SCN_END_RESET;
+                plan->run = 0;
+                break;
+            case SA_HANG:
+                plan->end = SCN_END_HANG;
+                plan->run = 0;
+                break;
             case SA_CORRUPT_GARBAGE:
                 plan->run = 0;
                 buf_clear(&plan->reply);
@@ -455,11 +453,12 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
                 buf_clear(&plan->reply);
                 buf_puts(&plan->reply, ",3.14\r\n");
                 break;
-            case SA_EVICT: case SA_EXPIRE: case SA_RETYPE: case SA_ADVANCE: case SA_RUN:
-                apply_keyspace(r, act, c->dbi);
-                break;
-            default:
-                break;
+            case SA_EVICT:
+            case SA_EXPIRE:
+            case SA_RETYPE:
+            case SA_ADVANCE:
+            case SA_RUN: apply_keyspace(r, act, c->dbi); break;
+            default: break;
             }
         }
         scn_run_tick(r); /* events an "advance" made due happen before the command */
@@ -497,8 +496,7 @@ int scn_run_over(struct scn_run *r, size_t nclients)
     if (r->ended)
         return 1;
     switch (r->s->end) {
-    case SE_CONTROL:
-        return 0;
+    case SE_CONTROL: return 0;
     case SE_AFTER:
         /* Real time: the whole point is a limit on the wall clock. */
         return clk_mono_us() - r->core->start_us >= r->s->end_after_us;
@@ -580,8 +578,8 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
         long long got = actual(r, i);
         int ok = compare(s->expects[i].op, got, s->expects[i].value);
         failed |= !ok;
-        buf_printf(&lines, "  %-4s %s  (line %d: got %lld)\n", ok ? "ok" : "FAIL", s->expects[i].text,
-                   s->expects[i].line, got);
+        buf_printf(&lines, "  %-4s %s  (line %d: got %lld)\n", ok ? "ok" : "FAIL",
+                   s->expects[i].text, s->expects[i].line, got);
         buf_printf(&jexp, "%s{\"line\":%d,\"text\":", i ? "," : "", s->expects[i].line);
         json_str(&jexp, s->expects[i].text, strlen(s->expects[i].text));
         buf_printf(&jexp, ",\"actual\":%lld,\"passed\":%s}", got, ok ? "true" : "false");
@@ -606,8 +604,8 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
         if (next < st->nsteps && !r->strict[i].failed_step) {
             failed = 1;
             struct buf m = BUF_INIT;
-            buf_printf(&m, "line %d: strict step %d never reached (%d of %d left): ", st->steps[next].line,
-                       next + 1, st->nsteps - next, st->nsteps);
+            buf_printf(&m, "line %d: strict step %d never reached (%d of %d left): ",
+                       st->steps[next].line, next + 1, st->nsteps - next, st->nsteps);
             scn_fmt_argv(&m, st->steps[next].cmd);
             buf_printf(&lines, "  FAIL strict %s\n", m.p);
             if (jfail.len)
@@ -621,8 +619,8 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
     if (text) {
         buf_printf(text, "scenario \"%s\" (%s): %s\n", name, s->file, failed ? "FAIL" : "PASS");
         buf_printf(text, "  connections %lld, refused %lld, peak %" PRIu64 ", commands %lld\n",
-                   r->connections, (long long)r->core->st.conn_refused,
-                   r->core->st.conn_peak, r->commands);
+                   r->connections, (long long)r->core->st.conn_refused, r->core->st.conn_peak,
+                   r->commands);
         buf_append(text, lines.p ? lines.p : "", lines.len);
     }
     if (json) {
@@ -634,8 +632,8 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
                    ",\"passed\":%s,\"counters\":{\"connections\":%lld,\"refused\":%lld,"
                    "\"peak_connections\":%" PRIu64 ",\"commands\":%lld,\"protocol_errors\":%" PRIu64
                    ",\"unconsumed\":%lld},\"expectations\":[",
-                   failed ? "false" : "true", r->connections, (long long)r->core->st.conn_refused, r->core->st.conn_peak, r->commands,
-                   r->core->st.proto_errors, unconsumed(r));
+                   failed ? "false" : "true", r->connections, (long long)r->core->st.conn_refused,
+                   r->core->st.conn_peak, r->commands, r->core->st.proto_errors, unconsumed(r));
         buf_append(json, jexp.p ? jexp.p : "", jexp.len);
         buf_puts(json, "],\"failures\":[");
         buf_append(json, jfail.p ? jfail.p : "", jfail.len);

@@ -47,21 +47,21 @@ enum scn_end_kind {
 };
 
 struct scn_plan {
-    int rule;             /* 1-based rule that fired, 0 none, -1 a strict step */
-    int run;              /* 1: run the command normally; 0: send reply instead */
-    struct buf reply;     /* !run: the bytes to send, already encoded */
-    int64_t delay_us;     /* hold the reply this long: server time, the
-                             connection's later commands wait behind it */
-    int64_t latency_us;   /* network latency: write the reply this long after
-                             it was made; later replies are not held up by it
-                             but never overtake it */
-    long long pieces;     /* > 0: write this many bytes at a time */
-    int split;            /* 1: write in two parts at split_at/split_off */
+    int rule;           /* 1-based rule that fired, 0 none, -1 a strict step */
+    int run;            /* 1: run the command normally; 0: send reply instead */
+    struct buf reply;   /* !run: the bytes to send, already encoded */
+    int64_t delay_us;   /* hold the reply this long: server time, the
+                           connection's later commands wait behind it */
+    int64_t latency_us; /* network latency: write the reply this long after
+                           it was made; later replies are not held up by it
+                           but never overtake it */
+    long long pieces;   /* > 0: write this many bytes at a time */
+    int split;          /* 1: write in two parts at split_at/split_off */
     enum scn_split split_at;
     long long split_off;
-    int64_t pause_us;     /* between pieces or the two split parts */
+    int64_t pause_us; /* between pieces or the two split parts */
     enum scn_end_kind end;
-    int corrupt_length;   /* add one to the first length prefix of the reply */
+    int corrupt_length; /* add one to the first length prefix of the reply */
 };
 
 void scn_plan_init(struct scn_plan *p);

@@ -168,7 +168,8 @@ static int run_file(const char *path, int *passed, int *failed)
     struct mh_conn rc, mc;
     struct buf rr = BUF_INIT, mr = BUF_INIT;
     int rcode = 0;
-    if (mh_conn_open(&rc, mh_server_port(redis)) < 0 || mh_conn_open(&mc, mh_server_port(mock)) < 0) {
+    if (mh_conn_open(&rc, mh_server_port(redis)) < 0 ||
+        mh_conn_open(&mc, mh_server_port(mock)) < 0) {
         fprintf(stderr, "%s: cannot connect\n", path);
         rcode = -1;
         goto out;

@@ -111,7 +111,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t op = data[pos++];
         int slot = op & 3, kind = (op >> 2) & 7, arg = op >> 5;
         switch (kind) {
-        case 0: case 1: case 2: case 3: {
+        case 0:
+        case 1:
+        case 2:
+        case 3: {
             if (pos >= size)
                 break;
             size_t len = data[pos++];
@@ -145,9 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             d.live[slot] = 0;
             break;
         }
-        case 6:
-            slot_id(&d, slot, arg & 1);
-            break;
+        case 6: slot_id(&d, slot, arg & 1); break;
         default:
             if (pos >= size)
                 break;

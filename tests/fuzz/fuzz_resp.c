@@ -165,8 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse(d, size, unauth, big_min, h, 1 + (size_t)((h >> 8) % 64), &cut);
     if (size <= RESP_INLINE_MAX &&
         (whole.len != cut.len || memcmp(whole.p, cut.p, whole.len) != 0)) {
-        fprintf(stderr, "outcome depends on chunking:\nwhole: %.*s\ncut:   %.*s\n",
-                (int)whole.len, whole.p, (int)cut.len, cut.p);
+        fprintf(stderr, "outcome depends on chunking:\nwhole: %.*s\ncut:   %.*s\n", (int)whole.len,
+                whole.p, (int)cut.len, cut.p);
         abort();
     }
     buf_free(&whole);

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_IDS 4096
 
 struct dirstate {
-    int have;     /* expect is known */
+    int have; /* expect is known */
     uint8_t expect;
 };
 
@@ -206,9 +206,14 @@ static size_t build(uint8_t *out, int link, int v6, int from_server, int conn, u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const int links[8] = {TCPRE_LINK_ETHERNET,  TCPRE_LINK_NULL,       TCPRE_LINK_RAW,
-                                 TCPRE_LINK_LOOP,      TCPRE_LINK_LINUX_SLL,  TCPRE_LINK_LINUX_SLL2,
-                                 12,                   TCPRE_LINK_ETHERNET};
+    static const int links[8] = {TCPRE_LINK_ETHERNET,
+                                 TCPRE_LINK_NULL,
+                                 TCPRE_LINK_RAW,
+                                 TCPRE_LINK_LOOP,
+                                 TCPRE_LINK_LINUX_SLL,
+                                 TCPRE_LINK_LINUX_SLL2,
+                                 12,
+                                 TCPRE_LINK_ETHERNET};
     static const uint16_t ports[4] = {0, 6379, 7000, 0};
     if (size < 1)
         return 0;

@@ -83,7 +83,8 @@ static void test_blocked_flooder_closed(void **state)
         it_wait_info(&b, "connected_clients:", 1);
         it_wait_info(&b, "blocked_clients:", 0);
         if (!redis)
-            assert_int_equal(mh_stat(mh_server_port(s), "client_query_buffer_limit_disconnections"), 1);
+            assert_int_equal(mh_stat(mh_server_port(s), "client_query_buffer_limit_disconnections"),
+                             1);
         mh_conn_close(&a);
         mh_conn_close(&b);
         it_stop_ok(s);

@@ -176,14 +176,15 @@ static void test_pcap_virtual_clock_repeatable(void **state)
 {
     (void)state;
     char scn[64], cap1[160], cap2[160];
-    it_write_temp(scn, sizeof(scn), "it_pcap_virt", "clock virtual 1700000000000\nfinish control\n");
+    it_write_temp(scn, sizeof(scn), "it_pcap_virt",
+                  "clock virtual 1700000000000\nfinish control\n");
     snprintf(cap1, sizeof(cap1), "%s/virt1.pcap", dir);
     snprintf(cap2, sizeof(cap2), "%s/virt2.pcap", dir);
     static struct frame a[64], b[64];
     int na = virtual_run(scn, cap1, a, 64);
     int nb = virtual_run(scn, cap2, b, 64);
     assert_int_equal(na, nb);
-    assert_true(na >= 3 + 5 * 2 + 3); /* handshake, 5 exchanges, teardown */
+    assert_true(na >= 3 + 5 * 2 + 3);                 /* handshake, 5 exchanges, teardown */
     assert_int_equal(a[0].ts_us, 1700000000000000LL); /* the SYN: START, not now */
     long long last_ts = 0;
     for (int i = 0; i < na; i++) {

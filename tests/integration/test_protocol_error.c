@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void one_case(int port, const char *send, size_t sendlen, const char *want,
-                     size_t wantlen)
+static void one_case(int port, const char *send, size_t sendlen, const char *want, size_t wantlen)
 {
     struct mh_conn bad;
     assert_int_equal(mh_conn_open(&bad, port), 0);

@@ -61,8 +61,8 @@ static long long cpu_ticks(pid_t pid)
     char *p = strrchr(line, ')');
     unsigned long long ut = 0, st = 0;
     /* after ")": state, then 10 fields, then utime and stime */
-    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                            &ut, &st) != 2)
+    if (p == NULL ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
         return -1;
     return (long long)(ut + st);
 }

@@ -41,7 +41,7 @@
 #include "scn.h"
 #include "scn_file.h"
 
-#define BIG_LEN 200000
+#define BIG_LEN          200000
 #define SESSION_COMMANDS 22 /* commands the session sends, all answered */
 
 static char dir[64];

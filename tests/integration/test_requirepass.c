@@ -49,11 +49,13 @@ static void check_auth(struct mh_server *s)
 
     /* a new connection starts unauthenticated, with the small limits */
     assert_int_equal(mh_conn_open(&c, port), 0);
-    it_raw_expect(&c, IT_S("*11\r\n"), IT_S("-ERR Protocol error: unauthenticated multibulk length\r\n"));
+    it_raw_expect(&c, IT_S("*11\r\n"),
+                  IT_S("-ERR Protocol error: unauthenticated multibulk length\r\n"));
     it_expect_eof(&c, 5000);
     mh_conn_close(&c);
     assert_int_equal(mh_conn_open(&c, port), 0);
-    it_raw_expect(&c, IT_S("*1\r\n$16385\r\n"), IT_S("-ERR Protocol error: unauthenticated bulk length\r\n"));
+    it_raw_expect(&c, IT_S("*1\r\n$16385\r\n"),
+                  IT_S("-ERR Protocol error: unauthenticated bulk length\r\n"));
     it_expect_eof(&c, 5000);
     mh_conn_close(&c);
 

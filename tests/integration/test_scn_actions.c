@@ -64,8 +64,9 @@ static void sa_start_on(struct sa_play *p, const char *text, const char *unixsoc
     memset(p, 0, sizeof(*p));
     it_write_temp(p->file, sizeof(p->file), "scnact", text);
     it_write_temp(p->report, sizeof(p->report), "scnact", "");
-    const char *args[] = {"--scenario", p->file, "--report", p->report,
-                          unixsock ? "--unixsocket" : NULL, unixsock, NULL};
+    const char *args[] = {
+        "--scenario", p->file, "--report", p->report, unixsock ? "--unixsocket" : NULL,
+        unixsock,     NULL};
     p->s = it_mock(args);
     p->port = mh_server_port(p->s);
 }
@@ -373,10 +374,11 @@ static void test_delay_unix(void **state)
     char path[108];
     snprintf(path, sizeof(path), "/tmp/mockredis-scnact-%d.sock", (int)getpid());
     struct sa_play p;
-    sa_start_on(&p, "setup\n    SET k v\nend\n"
-                    "on GET k do delay 150ms\n"
-                    "on PING far do latency 120ms\n"
-                    "expect rule 1 == 2\n",
+    sa_start_on(&p,
+                "setup\n    SET k v\nend\n"
+                "on GET k do delay 150ms\n"
+                "on PING far do latency 120ms\n"
+                "expect rule 1 == 2\n",
                 path);
     struct timeval tv = {5, 0};
     redisContext *u = redisConnectUnixWithTimeout(path, tv);
@@ -909,7 +911,7 @@ static void test_advance(void **state)
     sa_get(ctx, "u", "y");
     sa_get(ctx, "late", NULL); /* 6 s < 9 s */
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "PONG", "PING");
-    sa_get(ctx, "u", NULL); /* the timed event at 10 s ran */
+    sa_get(ctx, "u", NULL);      /* the timed event at 10 s ran */
     sa_get(ctx, "late", "late"); /* 12 s > 9 s */
     /* Nobody slept: less real time passed than the 12 s of virtual time
      * (a bound on behaviour, not on the machine's speed). */

@@ -211,7 +211,7 @@ static void test_end_exits_with_verdict(void **state)
 {
     (void)state;
     char *path = write_scn("finish control\n"
-                           "on * do hang\n"            /* never applies to MOCK */
+                           "on * do hang\n" /* never applies to MOCK */
                            "expect connections == 1\n"
                            "expect commands == 0\n");
     const char *args[] = {"--scenario", path, NULL};

@@ -30,8 +30,8 @@
 #include "resp.h"
 #include "scn.h"
 
-#define MAXCONN 16
-#define REPLY_MS 3000
+#define MAXCONN    16
+#define REPLY_MS   3000
 #define TIMEOUT_MS 300
 
 struct play {
@@ -243,8 +243,8 @@ int main(int argc, char **argv)
     } else {
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         if (code != want_exit) {
-            fprintf(stderr, "%s: mockredis exited with %d, the file says '# exit: %d'\n", path, code,
-                    want_exit);
+            fprintf(stderr, "%s: mockredis exited with %d, the file says '# exit: %d'\n", path,
+                    code, want_exit);
             failed++;
         } else {
             passed++;

@@ -384,14 +384,14 @@ static void test_change_listener(void **state)
     db.on_change_ud = &h;
 
     db_set(&db, K("a"), str("1", -1), 0);
-    db_set(&db, K("a"), str("1", -1), 0);             /* same value: still a change */
+    db_set(&db, K("a"), str("1", -1), 0);            /* same value: still a change */
     assert_non_null(db_lookup_read(&db, K("a"), 0)); /* a read: none */
     struct obj *o = db_lookup(&db, K("a"), 0);
-    db_set_expire(&db, K("a"), o, -1);                /* no TTL to remove: none */
+    db_set_expire(&db, K("a"), o, -1); /* no TTL to remove: none */
     db_set_expire(&db, K("a"), o, 500);
     db_set_expire(&db, K("a"), o, -1);
     db_set(&db, K("b"), str("2", 100), 0);
-    assert_null(db_lookup(&db, K("b"), 100));         /* expired on the way: heard */
+    assert_null(db_lookup(&db, K("b"), 100));          /* expired on the way: heard */
     assert_int_equal(db_delete(&db, K("nope"), 0), 0); /* nothing deleted: none */
     struct obj *t = db_take(&db, K("a"), 0);
     obj_free(t);

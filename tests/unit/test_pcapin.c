@@ -240,8 +240,8 @@ static const char STD_LOG[] = "open 1 40000>6379 syn @1700000000000000\n"
 static void check_std_streams(void)
 {
     assert_int_equal(R.stream[1][TCPRE_C2S].len, 34);
-    assert_memory_equal(R.stream[1][TCPRE_C2S].p, "*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n",
-                        34);
+    assert_memory_equal(R.stream[1][TCPRE_C2S].p,
+                        "*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 34);
     assert_string_equal(R.stream[1][TCPRE_S2C].p, "+PONG\r\n$-1\r\n");
 }
 
@@ -338,8 +338,8 @@ static size_t write_pcapng(uint8_t *out)
     /* enhanced packets */
     for (size_t i = 0; i < NSTD; i++) {
         uint8_t f[256];
-        size_t flen = frame(f, STD[i].from_server, STD[i].seq, STD[i].ack, STD[i].flags,
-                            STD[i].data);
+        size_t flen =
+            frame(f, STD[i].from_server, STD[i].seq, STD[i].ack, STD[i].flags, STD[i].data);
         uint64_t ns = (uint64_t)(T0 + (int64_t)i * 10000) * 1000 + 789;
         uint32_t ifid = 0, hi = (uint32_t)(ns >> 32), lo = (uint32_t)ns, len = (uint32_t)flen;
         memcpy(body, &ifid, 4);
@@ -457,8 +457,7 @@ static void test_missing_file_and_options(void **state)
     long frames = 7;
     char err[256];
     struct tcpre_stats st;
-    assert_int_equal(run_file(tmp("nothing.pcap"), &frames, err, sizeof(err), &st),
-                     MR_ENOTFOUND);
+    assert_int_equal(run_file(tmp("nothing.pcap"), &frames, err, sizeof(err), &st), MR_ENOTFOUND);
     assert_int_equal(frames, 0);
     if (strstr(err, "nothing.pcap: No such file or directory") == NULL)
         fail_msg("message: %s", err);

@@ -271,7 +271,8 @@ static void test_binary_values(void **state)
     struct fx f;
     fx_init(&f, NULL);
     op(&f, 1, 1);
-    const char *line = "SET \"a key\" \"v\\x00x \\\"y\\\"\\r\\n\\xff\" \"#tag\" \"\" \"it's\" back\\slash";
+    const char *line =
+        "SET \"a key\" \"v\\x00x \\\"y\\\"\\r\\n\\xff\" \"#tag\" \"\" \"it's\" back\\slash";
     cmd(&f, 1, line, 0);
     down(&f, 1, S("+OK\r\n"), 0);
     cmd(&f, 1, "GET \"a key\"", 0);
@@ -775,9 +776,25 @@ static void test_garbage_never_breaks(void **state)
 {
     (void)state;
     static const char *const pieces[] = {
-        "*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "+OK\r\n", "$-1\r\n",
-        ":12\r\n", "*2\r\n", "$3\r\nabc\r\n", "-ERR x\r\n", "\r\n", "*", "$", "%1\r\n",
-        ">2\r\n", "_\r\n", "SUBSCRIBE a\r\n", "*-1\r\n", "$999999999\r\n", "\x00\xff", "#",
+        "*1\r\n$4\r\nPING\r\n",
+        "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n",
+        "+OK\r\n",
+        "$-1\r\n",
+        ":12\r\n",
+        "*2\r\n",
+        "$3\r\nabc\r\n",
+        "-ERR x\r\n",
+        "\r\n",
+        "*",
+        "$",
+        "%1\r\n",
+        ">2\r\n",
+        "_\r\n",
+        "SUBSCRIBE a\r\n",
+        "*-1\r\n",
+        "$999999999\r\n",
+        "\x00\xff",
+        "#",
         "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n\r\n\r\n",
     };
     const size_t np = sizeof(pieces) / sizeof(pieces[0]);

@@ -278,9 +278,9 @@ static void test_inline_basic(void **state)
 static void test_inline_quotes_and_escapes(void **state)
 {
     (void)state;
-    struct resp_argv *a = feed1(
-        S("SET \"a b\" 'c d' \"\\x41\\n\\r\\t\\b\\a\\\\\\\"\" 'it\\'s' \"\" ''\r\n"), 0,
-        RESP_CMD, 52, NULL, 0);
+    struct resp_argv *a =
+        feed1(S("SET \"a b\" 'c d' \"\\x41\\n\\r\\t\\b\\a\\\\\\\"\" 'it\\'s' \"\" ''\r\n"), 0,
+              RESP_CMD, 52, NULL, 0);
     assert_args(a, 7, "SET", "a b", "c d", "A\n\r\t\b\a\\\"", "it's", "", "");
     resp_argv_free(a);
     /* Single quotes take no escape but \' ; \x needs two hex digits. */
@@ -356,7 +356,8 @@ static void test_err_expected_dollar(void **state)
 {
     (void)state;
     assert_proto_error(S("*1\r\nx\r\n"), 0, "ERR Protocol error: expected '$', got 'x'");
-    assert_proto_error(S("*2\r\n$1\r\na\r\n:1\r\n"), 0, "ERR Protocol error: expected '$', got ':'");
+    assert_proto_error(S("*2\r\n$1\r\na\r\n:1\r\n"), 0,
+                       "ERR Protocol error: expected '$', got ':'");
     /* The raw byte goes into the text; the writer turns CR into a space as
      * Redis's error replies do. */
     char err[160];
@@ -398,7 +399,8 @@ static void test_err_too_big_count_strings(void **state)
     assert_proto_error(big, n, 0, "ERR Protocol error: too big mbulk count string");
     memcpy(big, "*1\r\n$", 5);
     assert_null(feed1(big, RESP_INLINE_MAX + 4, 0, RESP_MORE, 0, NULL, 0));
-    assert_proto_error(big, RESP_INLINE_MAX + 5, 0, "ERR Protocol error: too big bulk count string");
+    assert_proto_error(big, RESP_INLINE_MAX + 5, 0,
+                       "ERR Protocol error: too big bulk count string");
     free(big);
 }
 
@@ -436,7 +438,8 @@ static void test_parser_reusable_after_error(void **state)
     size_t used;
     resp_reqp_init(&p);
     assert_int_equal(resp_reqp_feed(&p, S("*1\r\n$4\r\nPI"), &used, &a), RESP_MORE);
-    assert_int_equal(resp_reqp_feed(&p, S("*1\r\n$4\r\nPING\r\n*1\r\n$x\r\n"), &used, &a), RESP_CMD);
+    assert_int_equal(resp_reqp_feed(&p, S("*1\r\n$4\r\nPING\r\n*1\r\n$x\r\n"), &used, &a),
+                     RESP_CMD);
     assert_int_equal(used, 14);
     resp_argv_free(a);
     assert_int_equal(resp_reqp_feed(&p, S("*1\r\n$x\r\n"), &used, &a), MR_EPROTO);
@@ -451,17 +454,16 @@ static void test_parser_reusable_after_error(void **state)
 
 /* ---- request parser: pipelines and incremental feeding ------------------------- */
 
-static const char pipeline[] =
-    "*2\r\n$4\r\nECHO\r\n$5\r\na\0\r\nb\r\n" /* binary argument */
-    "PING\r\n"                                /* inline */
-    "*0\r\n"                                  /* empty */
-    "\r\n"                                    /* blank line */
-    "SET \"k 1\" 'v\\'2' \"\\x41\"\n"         /* quotes, LF only */
-    "*-1\r\n"                                 /* empty */
-    "*3\r\n$3\r\nSET\r\n$0\r\n\r\n$2\r\nxy\r\n"
-    "*1\r\n$4\r\nPINGzz"                      /* unchecked trailer */
-    "   \n"                                   /* blank */
-    "*1\r\n$4\r\nPING\r\n";
+static const char pipeline[] = "*2\r\n$4\r\nECHO\r\n$5\r\na\0\r\nb\r\n" /* binary argument */
+                               "PING\r\n"                               /* inline */
+                               "*0\r\n"                                 /* empty */
+                               "\r\n"                                   /* blank line */
+                               "SET \"k 1\" 'v\\'2' \"\\x41\"\n"        /* quotes, LF only */
+                               "*-1\r\n"                                /* empty */
+                               "*3\r\n$3\r\nSET\r\n$0\r\n\r\n$2\r\nxy\r\n"
+                               "*1\r\n$4\r\nPINGzz" /* unchecked trailer */
+                               "   \n"              /* blank */
+                               "*1\r\n$4\r\nPING\r\n";
 static const char pipeline_out[] = "C2[4:ECHO][5:a\0\r\nb]"
                                    "C1[4:PING]"
                                    "E"
@@ -880,7 +882,8 @@ static void test_scan_resp3(void **state)
     scan_ok(S(",-inf\r\n"), 7);
     scan_ok(S("#t\r\n"), 4);
     scan_ok(S("#f\r\n"), 4);
-    scan_ok(S("(3492890328409238509324850943850943825024385\r\n"), sizeof("(3492890328409238509324850943850943825024385\r\n") - 1);
+    scan_ok(S("(3492890328409238509324850943850943825024385\r\n"),
+            sizeof("(3492890328409238509324850943850943825024385\r\n") - 1);
     scan_ok(S("!21\r\nSYNTAX invalid syntax\r\n"), 28);
     scan_ok(S("=15\r\ntxt:Some string\r\n"), 22);
     scan_ok(S("%2\r\n+a\r\n:1\r\n+b\r\n:2\r\n"), 20);
@@ -890,7 +893,8 @@ static void test_scan_resp3(void **state)
     /* an attribute precedes the reply it describes */
     scan_ok(S("|1\r\n+ttl\r\n:3\r\n+OK\r\n"), 19);
     /* nested: a map of sets of maps */
-    scan_ok(S("%1\r\n$1\r\nk\r\n~2\r\n%1\r\n+a\r\n_\r\n#t\r\n"), sizeof("%1\r\n$1\r\nk\r\n~2\r\n%1\r\n+a\r\n_\r\n#t\r\n") - 1);
+    scan_ok(S("%1\r\n$1\r\nk\r\n~2\r\n%1\r\n+a\r\n_\r\n#t\r\n"),
+            sizeof("%1\r\n$1\r\nk\r\n~2\r\n%1\r\n+a\r\n_\r\n#t\r\n") - 1);
 }
 
 static void test_scan_malformed(void **state)
@@ -929,7 +933,9 @@ static void test_scan_hostile_counts(void **state)
     assert_int_equal(resp_scan(S("%9223372036854775807\r\n"), &n), 0);
     assert_int_equal(resp_scan(S("|9223372036854775807\r\n"), &n), 0);
     assert_int_equal(resp_scan(S("*9223372036854775807\r\n*9223372036854775807\r\n"
-                                 "%9223372036854775807\r\n"), &n), 0);
+                                 "%9223372036854775807\r\n"),
+                               &n),
+                     0);
     assert_int_equal(resp_scan(S("$9223372036854775807\r\nabc"), &n), 0);
     assert_int_equal(resp_scan(S("*9223372036854775807\r\n:x\r\n"), &n), MR_EPROTO);
     assert_int_equal(n, 22);

@@ -88,11 +88,11 @@ static void test_header(void **state)
 
     s = parse_ok("finish control\n");
     assert_int_equal(s->end, SE_CONTROL);
-    assert_int_equal(s->seed, 1);    /* default */
+    assert_int_equal(s->seed, 1);     /* default */
     assert_int_equal(s->timeout, -1); /* not set */
     assert_null(s->name);
     assert_int_equal(s->idle_grace_us, SCN_IDLE_GRACE_US); /* default */
-    assert_int_equal(s->clock_start_ms, -1); /* default: when the scenario starts */
+    assert_int_equal(s->clock_start_ms, -1);               /* default: when the scenario starts */
     scn_free(s);
 
     s = parse_ok("clock virtual 1700000000000\n");
@@ -134,7 +134,8 @@ static void test_rules(void **state)
     struct scn *s = parse_ok(
         "on GET user:[0-9]* nth 2 do reply (nil)\n"
         "on * conn 2 after 3 commands after 1.5s do delay 10ms..40ms then pieces 3 pause 5ms\n"
-        "on INCR * from 4 times 2 every 3 do reply (error) WRONGTYPE Operation  against # not a comment? yes\n"
+        "on INCR * from 4 times 2 every 3 do reply (error) WRONGTYPE Operation  against # not a "
+        "comment? yes\n"
         "on SET do split inside-length then close after\n"
         "on DEL do evict k then retype j hash then advance 2m then close middle\n"
         "clock virtual\n"
@@ -228,12 +229,15 @@ static void test_latency(void **state)
     static const struct {
         const char *text, *diag;
     } bad[] = {
-        {"on GET do latency\n", "t.scn:1:18: expected a duration such as 50ms or a range 10ms..40ms\n"},
+        {"on GET do latency\n",
+         "t.scn:1:18: expected a duration such as 50ms or a range 10ms..40ms\n"},
         {"on GET do latency far\n", "t.scn:1:19: expected a duration such as 50ms, got 'far'\n"},
-        {"on GET do latency 9ms..2ms\n", "t.scn:1:19: the range '9ms..2ms' ends before it starts\n"},
+        {"on GET do latency 9ms..2ms\n",
+         "t.scn:1:19: the range '9ms..2ms' ends before it starts\n"},
         {"on connect do latency 2ms\n",
          "t.scn:1:15: action 'latency' is not allowed in a connection rule\n"},
-        {"at 1s do latency 2ms\n", "t.scn:1:10: action 'latency' is not allowed in a timed event\n"},
+        {"at 1s do latency 2ms\n",
+         "t.scn:1:10: action 'latency' is not allowed in a timed event\n"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *diag = parse_bad(bad[i].text);
@@ -302,8 +306,7 @@ static void test_numbered_array(void **state)
                              "       2) (integer) 3\n"
                              "    3) \"c\"\n"
                              "expect commands LRANGE >= 1\n");
-    ENCODES(s->rules[0].acts[0].val, 2,
-            "*3\r\n$1\r\na\r\n*2\r\n$6\r\nnested\r\n:3\r\n$1\r\nc\r\n");
+    ENCODES(s->rules[0].acts[0].val, 2, "*3\r\n$1\r\na\r\n*2\r\n$6\r\nnested\r\n:3\r\n$1\r\nc\r\n");
     assert_int_equal(s->nexpects, 1);
     assert_int_equal(s->expects[0].line, 6);
     scn_free(s);
@@ -400,8 +403,9 @@ static void test_errors(void **state)
         const char *text, *diag;
     } cases[] = {
         {"clock sometimes\n", "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"},
-        {"bogus 1\n", "t.scn:1:1: unknown directive 'bogus' (expected name, clock, seed, maxclients, "
-                      "timeout, requirepass, finish, setup, strict, on, at, expect)\n"},
+        {"bogus 1\n",
+         "t.scn:1:1: unknown directive 'bogus' (expected name, clock, seed, maxclients, "
+         "timeout, requirepass, finish, setup, strict, on, at, expect)\n"},
         {"seed x\n", "t.scn:1:6: expected a seed (a number), got 'x'\n"},
         {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
         {"finish later\n",
@@ -415,8 +419,10 @@ static void test_errors(void **state)
         {"\n  on GET do reply\n",
          "t.scn:2:13: 'reply' needs a value on its line, or numbered lines '1) ...' below it\n"},
         {"on GET x do delay fast\n", "t.scn:1:19: expected a duration such as 50ms, got 'fast'\n"},
-        {"on GET do delay 40ms..10ms\n", "t.scn:1:17: the range '40ms..10ms' ends before it starts\n"},
-        {"on connect do reply OK\n", "t.scn:1:15: action 'reply' is not allowed in a connection rule\n"},
+        {"on GET do delay 40ms..10ms\n",
+         "t.scn:1:17: the range '40ms..10ms' ends before it starts\n"},
+        {"on connect do reply OK\n",
+         "t.scn:1:15: action 'reply' is not allowed in a connection rule\n"},
         {"at 1s do reply OK\n", "t.scn:1:10: action 'reply' is not allowed in a timed event\n"},
         {"on GET do reply \"abc\n", "t.scn:1:17: unterminated quoted string\n"},
         {"on GET do reply \"a\"b\n", "t.scn:1:20: closing quote must be followed by a space\n"},
@@ -424,20 +430,24 @@ static void test_errors(void **state)
         {"on GET do reply OK then reply OK\n",
          "t.scn:1:25: a rule can replace the reply only once (reply, close before, reset, hang, "
          "corrupt, refuse, silent)\n"},
-        {"on GET do reply OK also\n", "t.scn:1:20: expected 'then' or the end of the line, got 'also'\n"},
+        {"on GET do reply OK also\n",
+         "t.scn:1:20: expected 'then' or the end of the line, got 'also'\n"},
         {"on GET\n", "t.scn:1:7: expected 'do' and an action\n"},
         {"on do pass\n", "t.scn:1:4: expected a command pattern or 'connect' after 'on'\n"},
         {"on GET nth 0 do pass\n", "t.scn:1:12: expected a number from 1 up, got '0'\n"},
         {"on connect conn 2 do refuse\n",
          "t.scn:1:12: 'conn' does not apply to a connection rule (use nth)\n"},
-        {"on GET after 3 cmds do pass\n", "t.scn:1:8: expected 'after N commands' or 'after DURATION'\n"},
+        {"on GET after 3 cmds do pass\n",
+         "t.scn:1:8: expected 'after N commands' or 'after DURATION'\n"},
         {"on GET do close soon\n", "t.scn:1:17: expected before, after or middle after 'close'\n"},
-        {"on GET do corrupt all\n", "t.scn:1:19: expected garbage, length or resp3 after 'corrupt'\n"},
+        {"on GET do corrupt all\n",
+         "t.scn:1:19: expected garbage, length or resp3 after 'corrupt'\n"},
         {"on GET do retype k tree\n",
          "t.scn:1:20: expected a type (string, list, hash, set, zset) after the key\n"},
         {"on GET do split middle\n",
          "t.scn:1:17: expected inside-length, inside-payload or a byte offset after 'split'\n"},
-        {"on GET do reply (integer) x\n", "t.scn:1:27: expected an integer after (integer), got 'x'\n"},
+        {"on GET do reply (integer) x\n",
+         "t.scn:1:27: expected an integer after (integer), got 'x'\n"},
         {"on GET do reply (error)\n",
          "t.scn:1:17: expected the error text after (error), e.g. (error) ERR something\n"},
         {"on GET do reply (map) 1\n",
@@ -452,7 +462,8 @@ static void test_errors(void **state)
          "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
          "unconsumed, protocol-errors, rule N)\n"},
         {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
-        {"expect rule 2 == 1\n", "t.scn:1:13: there is no rule 2 above this line (rules so far: 0)\n"},
+        {"expect rule 2 == 1\n",
+         "t.scn:1:13: there is no rule 2 above this line (rules so far: 0)\n"},
         {"expect connections == 1 or so\n", "t.scn:1:25: unexpected 'or' at the end of the line\n"},
         {"setup\n  SET a b\n", "t.scn:1:1: 'setup' block has no 'end'\n"},
         {"end\n", "t.scn:1:1: 'end' without a block (setup or strict) to close\n"},

@@ -219,13 +219,13 @@ static void test_strict_and_verdict(void **state)
 
     struct buf text = BUF_INIT, json = BUF_INIT;
     assert_int_equal(scn_run_verdict(f->run, &text, &json), 1);
-    assert_string_equal(text.p,
-                        "scenario \"replay\" (t.scn): FAIL\n"
-                        "  connections 1, refused 0, peak 1, commands 3\n"
-                        "  ok   expect commands GET * == 1  (line 10: got 1)\n"
-                        "  ok   expect commands == 3  (line 11: got 3)\n"
-                        "  FAIL strict line 5: mockredis: strict step 2 expected 'SET a \"c d\"', got "
-                        "'SET a cd'\n");
+    assert_string_equal(
+        text.p, "scenario \"replay\" (t.scn): FAIL\n"
+                "  connections 1, refused 0, peak 1, commands 3\n"
+                "  ok   expect commands GET * == 1  (line 10: got 1)\n"
+                "  ok   expect commands == 3  (line 11: got 3)\n"
+                "  FAIL strict line 5: mockredis: strict step 2 expected 'SET a \"c d\"', got "
+                "'SET a cd'\n");
     assert_non_null(strstr(json.p, "\"passed\":false"));
     assert_non_null(strstr(json.p, "\"unconsumed\":2"));
     buf_free(&text);
@@ -244,7 +244,8 @@ static void test_unconsumed(void **state)
     scn_plan_free(&p);
     struct buf text = BUF_INIT;
     assert_int_equal(scn_run_verdict(f->run, &text, NULL), 1);
-    assert_non_null(strstr(text.p, "FAIL strict line 4: strict step 2 never reached (1 of 2 left): PING"));
+    assert_non_null(
+        strstr(text.p, "FAIL strict line 4: strict step 2 never reached (1 of 2 left): PING"));
     buf_free(&text);
     stop(f);
 }
@@ -284,10 +285,10 @@ static void test_corrupt_length(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nth_rule),         cmocka_unit_test(test_gates),
-        cmocka_unit_test(test_shaping_actions),  cmocka_unit_test(test_keyspace_actions),
-        cmocka_unit_test(test_connect_rules),    cmocka_unit_test(test_strict_and_verdict),
-        cmocka_unit_test(test_unconsumed),       cmocka_unit_test(test_setup_failure),
+        cmocka_unit_test(test_nth_rule),        cmocka_unit_test(test_gates),
+        cmocka_unit_test(test_shaping_actions), cmocka_unit_test(test_keyspace_actions),
+        cmocka_unit_test(test_connect_rules),   cmocka_unit_test(test_strict_and_verdict),
+        cmocka_unit_test(test_unconsumed),      cmocka_unit_test(test_setup_failure),
         cmocka_unit_test(test_corrupt_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,14 +143,14 @@ static struct ep ep6(const char *ip, uint16_t port)
 
 /* Options for unusual frames. */
 struct opt {
-    int ip_proto;     /* 0: TCP */
-    int v6_ext;       /* IPv6: add hop-by-hop and destination-options headers */
-    int v6_frag;      /* IPv6: add a fragment header */
-    int v4_frag;      /* IPv4: set MF */
-    int ihl;          /* IPv4 header length in words, 0: 5 */
-    int doff;         /* TCP data offset in words, 0: 5 */
-    size_t pad_to;    /* Ethernet: pad the frame to this length */
-    int bad_totlen;   /* IPv4: total length 100 bytes more than there is */
+    int ip_proto;   /* 0: TCP */
+    int v6_ext;     /* IPv6: add hop-by-hop and destination-options headers */
+    int v6_frag;    /* IPv6: add a fragment header */
+    int v4_frag;    /* IPv4: set MF */
+    int ihl;        /* IPv4 header length in words, 0: 5 */
+    int doff;       /* TCP data offset in words, 0: 5 */
+    size_t pad_to;  /* Ethernet: pad the frame to this length */
+    int bad_totlen; /* IPv4: total length 100 bytes more than there is */
 };
 
 static const struct opt NOOPT;
@@ -183,7 +183,10 @@ static size_t build_x(uint8_t *out, int link, const struct ep *s, const struct e
         n = 4;
         break;
     }
-    case TCPRE_LINK_LOOP: wire_put32(out, s->v6 ? 24 : 2); n = 4; break;
+    case TCPRE_LINK_LOOP:
+        wire_put32(out, s->v6 ? 24 : 2);
+        n = 4;
+        break;
     case TCPRE_LINK_RAW:
     case 12: n = 0; break;
     case TCPRE_LINK_LINUX_SLL:
@@ -196,8 +199,8 @@ static size_t build_x(uint8_t *out, int link, const struct ep *s, const struct e
     case TCPRE_LINK_LINUX_SLL2:
         memset(out, 0, 20);
         wire_put16(out, etype);
-        wire_put32(out + 4, 1);    /* interface index */
-        wire_put16(out + 8, 772);  /* ARPHRD_LOOPBACK */
+        wire_put32(out + 4, 1);   /* interface index */
+        wire_put16(out + 8, 772); /* ARPHRD_LOOPBACK */
         out[11] = 6;
         n = 20;
         break;
@@ -371,8 +374,8 @@ static struct tcpre_stats stats(void)
 static void test_in_order(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 1000, 5000);
+    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379),
+                              1000, 5000);
     handshake(&v, 0);
     say(&v, 1, "*1\r\n$4\r\nPING\r\n", 1);
     say(&v, 0, "+PONG\r\n", 2);
@@ -406,8 +409,8 @@ static void test_in_order(void **state)
 static void test_link_types(void **state)
 {
     (void)state;
-    static const int links[] = {TCPRE_LINK_ETHERNET, LINK_VLAN2, TCPRE_LINK_NULL,
-                                TCPRE_LINK_LOOP, TCPRE_LINK_RAW, 12,
+    static const int links[] = {TCPRE_LINK_ETHERNET,  LINK_VLAN2,           TCPRE_LINK_NULL,
+                                TCPRE_LINK_LOOP,      TCPRE_LINK_RAW,       12,
                                 TCPRE_LINK_LINUX_SLL, TCPRE_LINK_LINUX_SLL2};
     for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
         for (int v6 = 0; v6 <= 2; v6++) {
@@ -451,8 +454,8 @@ static void test_link_types(void **state)
 static void test_out_of_order(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     /* "AAAA" "BBBB" "CCCC" sent; the capture has them as C, B, A */
     tx(T, v.link, &v.c, &v.s, v.cseq + 8, v.sseq, WIRE_ACK, "CCCC", 1);
@@ -473,14 +476,14 @@ static void test_out_of_order(void **state)
 static void test_retransmission_and_overlap(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     uint32_t c0 = v.cseq;
     say(&v, 1, "hello", 1);
-    tx(T, v.link, &v.c, &v.s, c0, v.sseq, WIRE_ACK, "hello", 2);           /* a copy */
-    tx(T, v.link, &v.c, &v.s, c0 + 2, v.sseq, WIRE_ACK, "llo world", 3);   /* overlaps */
-    tx(T, v.link, &v.c, &v.s, c0 + 1, v.sseq, WIRE_ACK, "ell", 4);         /* inside */
+    tx(T, v.link, &v.c, &v.s, c0, v.sseq, WIRE_ACK, "hello", 2);         /* a copy */
+    tx(T, v.link, &v.c, &v.s, c0 + 2, v.sseq, WIRE_ACK, "llo world", 3); /* overlaps */
+    tx(T, v.link, &v.c, &v.s, c0 + 1, v.sseq, WIRE_ACK, "ell", 4);       /* inside */
     assert_string_equal(STREAM(1, TCPRE_C2S), "hello world");
     assert_int_equal(stats().retransmitted, 2);
     /* overlapping segments held behind a hole: every byte once */
@@ -504,10 +507,10 @@ static void test_retransmission_and_overlap(void **state)
 static void test_two_connections(void **state)
 {
     (void)state;
-    struct conv a = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40001),
-                              ep4("10.0.0.2", 6379), 1, 1001);
-    struct conv b = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40002),
-                              ep4("10.0.0.2", 6379), 1, 1001); /* same numbers */
+    struct conv a =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40001), ep4("10.0.0.2", 6379), 1, 1001);
+    struct conv b = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40002), ep4("10.0.0.2", 6379),
+                              1, 1001); /* same numbers */
     handshake(&a, 0);
     handshake(&b, 1);
     say(&b, 1, "B1", 2);
@@ -559,12 +562,12 @@ static void test_close_kinds(void **state)
 {
     (void)state;
     /* FIN from one side only, then the capture ends: fin at finish */
-    struct conv a = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 1001),
-                              ep4("10.0.0.2", 6379), 10, 20);
-    struct conv b = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 1002),
-                              ep4("10.0.0.2", 6379), 10, 20);
-    struct conv c = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 1003),
-                              ep4("10.0.0.2", 6379), 10, 20);
+    struct conv a =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 1001), ep4("10.0.0.2", 6379), 10, 20);
+    struct conv b =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 1002), ep4("10.0.0.2", 6379), 10, 20);
+    struct conv c =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 1003), ep4("10.0.0.2", 6379), 10, 20);
     handshake(&a, 1);
     handshake(&b, 2);
     handshake(&c, 3);
@@ -585,8 +588,8 @@ static void test_close_kinds(void **state)
 static void test_gap_at_finish(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     say(&v, 0, "one", 1);
     tx(T, v.link, &v.s, &v.c, v.sseq + 5, v.cseq, WIRE_ACK, "three", 2); /* "two.." lost */
@@ -610,8 +613,8 @@ static void test_gap_at_finish(void **state)
 static void test_nothing_past_fin(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     say(&v, 0, "abc", 1);
     tx(T, v.link, &v.s, &v.c, v.sseq + 3, v.cseq, WIRE_ACK, "XYZ", 2); /* crosses the FIN */
@@ -629,8 +632,8 @@ static void test_nothing_past_fin(void **state)
 static void test_seq_wraparound(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 0xfffffffcu, 0xfffffff0u);
+    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379),
+                              0xfffffffcu, 0xfffffff0u);
     handshake(&v, 0); /* client data starts at 2^32 - 3 */
     say(&v, 1, "0123456789", 1);
     assert_true(v.cseq < 100);
@@ -687,12 +690,12 @@ static void test_other_port(void **state)
 {
     (void)state;
     struct tcpre *t = tcpre_new(&SINK, 6380);
-    struct conv v = conv_make(t, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 1, 2);
+    struct conv v =
+        conv_make(t, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 1, 2);
     handshake(&v, 0);
     say(&v, 1, "PING", 1);
-    struct conv w = conv_make(t, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40001),
-                              ep4("10.0.0.2", 6380), 1, 2);
+    struct conv w =
+        conv_make(t, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40001), ep4("10.0.0.2", 6380), 1, 2);
     handshake(&w, 2);
     say(&w, 1, "PING", 3);
     tcpre_finish(t, 4);
@@ -814,8 +817,8 @@ static void test_fragments(void **state)
 static void test_truncated(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     uint8_t f[2048];
     const char *msg = "$20\r\n01234567890123456789\r\n"; /* 27 bytes */
@@ -854,8 +857,8 @@ static void test_truncated(void **state)
 static void test_ethernet_padding(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     uint8_t f[2048];
     struct opt o = NOOPT;
@@ -903,8 +906,8 @@ static void test_reused_tuple(void **state)
 static void test_hold_limit(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_RAW, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379),
-                              100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_RAW, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     static char chunk[1401];
     memset(chunk, 'x', 1400);
@@ -930,8 +933,8 @@ static void test_hold_limit(void **state)
 static void test_far_ahead(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     tx(T, v.link, &v.c, &v.s, v.cseq + (1u << 30) + 1, v.sseq, WIRE_ACK, "junk", 1);
     say(&v, 1, "ok", 2);
@@ -944,8 +947,8 @@ static void test_far_ahead(void **state)
 static void test_free_without_finish(void **state)
 {
     (void)state;
-    struct conv v = conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000),
-                              ep4("10.0.0.2", 6379), 100, 900);
+    struct conv v =
+        conv_make(T, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40000), ep4("10.0.0.2", 6379), 100, 900);
     handshake(&v, 0);
     tx(T, v.link, &v.c, &v.s, v.cseq + 5, v.sseq, WIRE_ACK, "held", 1);
     tx(T, v.link, &v.c, &v.s, v.cseq + 50, v.sseq, WIRE_ACK, "held too", 2);
