@@ -6,7 +6,8 @@
 #          libevent, cmocka, libpcap, jansson): `make build`, `make lessons`
 #   test   build + what the test suite runs against or builds besides
 #          (redis-server, redis-tools, tshark, valgrind, clang's fuzzer and
-#          sanitizer runtime, gcc for the hiredis 1.x tree): `make test`
+#          sanitizer runtime, gcc for the hiredis 1.x tree, clang-format for
+#          the lint.format test): `make test`
 #   all    the same as test
 #
 # Only the missing packages are installed. As root: `apt-get update` once, then
@@ -15,7 +16,7 @@
 set -eu
 
 build_pkgs="clang make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
-test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc"
+test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc clang-format"
 
 case "${1:-all}" in
   build) want="$build_pkgs" ;;
