@@ -432,6 +432,17 @@ static int qbuf_check(struct srv *s, struct client *c)
     return -1;
 }
 
+/* Runs what c->in holds now that bytes arrived: the client was active, and
+ * a scenario's delays count from when the bytes arrived (io->rx_us). */
+static void run_arrived(struct srv *s, struct client *c)
+{
+    struct cio *io = c->io;
+    c->atime_ms = core_now_ms(s->core);
+    s->basis_us = io->rx_us;
+    srv__run_input(s, c);
+    s->basis_us = 0;
+}
+
 static void on_client_read(evutil_socket_t fd, short what, void *arg)
 {
     struct client *c = arg;
@@ -471,10 +482,7 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
             resp_reqp_direct_done(&c->rp, (size_t)n);
             if (qbuf_check(s, c) < 0)
                 return;
-            c->atime_ms = core_now_ms(s->core);
-            s->basis_us = io->rx_us;
-            srv__run_input(s, c);
-            s->basis_us = 0;
+            run_arrived(s, c);
         }
     } else if (c->in.len == 0) {
         /* Fast path: parse straight from the shared buffer, keep only what
@@ -499,10 +507,7 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
             buf_commit(&c->in, (size_t)n);
             if (qbuf_check(s, c) < 0)
                 return;
-            c->atime_ms = core_now_ms(s->core);
-            s->basis_us = io->rx_us;
-            srv__run_input(s, c);
-            s->basis_us = 0;
+            run_arrived(s, c);
         }
     }
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
