@@ -53,7 +53,10 @@ struct mh_bytes {
     size_t len;
     size_t cap;
 };
-#define MH_BYTES_INIT {NULL, 0, 0}
+#define MH_BYTES_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 void mh_bytes_free(struct mh_bytes *b);
 
 /* ---- servers ----------------------------------------------------------------- */
