@@ -23,8 +23,7 @@ int main(int argc, char **argv)
     int port = mh_server_port(s);
     struct mh_conn c;
     struct mh_bytes reply = MH_BYTES_INIT;
-    int rc = mh_conn_open(&c, port) == 0 ? mh_call(&c, "PING", &reply, 5000)
-                                                       : MH_ERROR;
+    int rc = mh_conn_open(&c, port) == 0 ? mh_call(&c, "PING", &reply, 5000) : MH_ERROR;
     int ok = rc == MH_REPLY && strcmp(reply.p, "+PONG\r\n") == 0;
     if (!ok)
         fprintf(stderr, "consumer: PING: %s\n", mh_strerror(rc));
