@@ -7,6 +7,7 @@
 #                  valgrind), under ASan+UBSan, and built with gcc against
 #                  hiredis 1.x (scripts/hiredis1.sh)
 #   make build     install what building needs, configure and build (build/)
+#   make package   build, then a Debian package (CPack) in $(BUILD)/package/
 #   make clean     remove the build trees
 #
 # Package installation is done by scripts/deps.sh (apt-get as root; else it
@@ -47,6 +48,9 @@ endif
 build: deps-build
 	$(call configure,--preset plain -B $(BUILD) -DMOCKREDIS_FUZZ=OFF $(CONFIGURE))
 	cmake --build $(BUILD) -j $(JOBS)
+
+package: build
+	cmake --build $(BUILD) --target package
 
 lessons: build
 	@sh lessons/run-all.sh $(BUILD)

@@ -1,15 +1,25 @@
-/* mh.c - the test harness, see mh.h.
+/* mh.c - the test harness, see include/mockredis/harness.h.
  *
  * Servers run as child processes (fork + exec), never in the test's own
  * process: a crash of the server then shows as a signal in its exit status
  * instead of taking the test down, and sanitizer reports stay separate.
  * mockredis reports its ephemeral port through --port-file; redis-server
  * cannot, so it is given a port that was free a moment ago and is retried on
- * another one if that port got taken in between. */
-#include "mh.h"
+ * another one if that port got taken in between.
+ *
+ * The public API uses only its own types (struct mh_bytes, enum
+ * mh_status); the RESP scanner and writer come from mr_base, linked
+ * privately. Which mockredis to run is decided in mh_mock_bin(): the
+ * build tree's copy defines MH_BUILD_TREE_BIN (a path in the build tree,
+ * never in an installed library); the installed copy defines
+ * MH_LIBDIR_TO_BINDIR (relative, e.g. "../bin") and finds the server
+ * through its own location (dladdr), so an installed prefix can move. */
+#define _GNU_SOURCE /* dladdr */
+#include "mockredis/harness.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -26,11 +36,62 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "resp.h"
 
-#ifndef MH_MOCKREDIS_BIN
-#define MH_MOCKREDIS_BIN "mockredis"
-#endif
+/* ---- byte buffers and status texts -------------------------------------------- */
+
+const char *mh_strerror(int status)
+{
+    switch (status) {
+#define MH_STATUS_TEXT(name, value, text)                                                          \
+    case name: return text;
+        MH_STATUS_TABLE(MH_STATUS_TEXT)
+#undef MH_STATUS_TEXT
+    }
+    return "unknown status";
+}
+
+/* Makes room for n more bytes (and the NUL); aborts on out of memory as
+ * the rest of the project does. */
+static char *bytes_reserve(struct mh_bytes *b, size_t n)
+{
+    if (b->cap - b->len < n + 1 || b->p == NULL) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap - b->len < n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL)
+            abort();
+        b->p = p;
+        b->cap = cap;
+    }
+    return b->p + b->len;
+}
+
+static void bytes_set(struct mh_bytes *b, const char *p, size_t n)
+{
+    b->len = 0;
+    memcpy(bytes_reserve(b, n), p, n);
+    b->len = n;
+    b->p[n] = '\0';
+}
+
+static void bytes_consume(struct mh_bytes *b, size_t n)
+{
+    memmove(b->p, b->p + n, b->len - n);
+    b->len -= n;
+    b->p[b->len] = '\0';
+}
+
+void mh_bytes_free(struct mh_bytes *b)
+{
+    if (b == NULL)
+        return;
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
 
 struct mh_server {
     pid_t pid;
@@ -117,7 +178,7 @@ struct mh_server *mh_mock_start(const char *const *extra_args, char *err, size_t
     }
     snprintf(s->port_file, sizeof(s->port_file), "/tmp/mh-%d-%u.port", (int)getpid(), seq++);
     unlink(s->port_file);
-    const char *bin = getenv("MOCKREDIS_BIN") ? getenv("MOCKREDIS_BIN") : MH_MOCKREDIS_BIN;
+    const char *bin = mh_mock_bin();
     const char *head[] = {bin, "--port", "0", "--port-file", s->port_file};
     char **argv = build_argv(head, 5, extra_args);
     if (argv == NULL) {
@@ -153,6 +214,30 @@ struct mh_server *mh_mock_start(const char *const *extra_args, char *err, size_t
     set_err(err, errlen, "%s did not listen within 10 s", bin);
     mh_server_stop(s);
     return NULL;
+}
+
+const char *mh_mock_bin(void)
+{
+    const char *env = getenv("MOCKREDIS_BIN");
+    if (env && *env)
+        return env;
+#if defined(MH_BUILD_TREE_BIN)
+    return MH_BUILD_TREE_BIN;
+#else
+#if defined(MH_LIBDIR_TO_BINDIR)
+    /* The installed library: bin/ of the prefix it was installed into. */
+    static char path[4096];
+    Dl_info info;
+    if (dladdr((void *)mh_mock_bin, &info) && info.dli_fname && strchr(info.dli_fname, '/')) {
+        const char *slash = strrchr(info.dli_fname, '/');
+        int n = snprintf(path, sizeof(path), "%.*s/%s/mockredis", (int)(slash - info.dli_fname),
+                         info.dli_fname, MH_LIBDIR_TO_BINDIR);
+        if (n > 0 && (size_t)n < sizeof(path) && access(path, X_OK) == 0)
+            return path;
+    }
+#endif
+    return "mockredis"; /* execvp searches PATH */
+#endif
 }
 
 static int free_port(void)
@@ -198,11 +283,11 @@ struct mh_server *mh_redis_start(const char *const *extra_args, char *err, size_
         while (now_ms() < deadline && !child_exited(s)) {
             struct mh_conn c;
             if (mh_conn_open(&c, s->port) == 0) {
-                struct buf r = BUF_INIT;
+                struct mh_bytes r = MH_BYTES_INIT;
                 /* LOADING or a refused connect: keep polling until +PONG. */
                 int ok = mh_call(&c, "PING", &r, 1000) == MH_REPLY && r.len >= 5 &&
                          memcmp(r.p, "+PONG", 5) == 0;
-                buf_free(&r);
+                mh_bytes_free(&r);
                 mh_conn_close(&c);
                 if (ok)
                     return s;
@@ -314,7 +399,7 @@ int mh_send_argv(int fd, int argc, const char *const *argv, const size_t *argl)
 
 int mh_conn_open(struct mh_conn *c, int port)
 {
-    buf_init(&c->in);
+    c->in = (struct mh_bytes)MH_BYTES_INIT;
     c->fd = mh_connect(port);
     return c->fd < 0 ? -1 : 0;
 }
@@ -324,19 +409,18 @@ void mh_conn_close(struct mh_conn *c)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
-    buf_free(&c->in);
+    mh_bytes_free(&c->in);
 }
 
-int mh_read_reply(struct mh_conn *c, struct buf *reply, int timeout_ms)
+int mh_read_reply(struct mh_conn *c, struct mh_bytes *reply, int timeout_ms)
 {
     long long deadline = now_ms() + timeout_ms;
     for (;;) {
         size_t n;
         int r = c->in.len ? resp_scan(c->in.p, c->in.len, &n) : 0;
         if (r == 1) {
-            buf_clear(reply);
-            buf_append(reply, c->in.p, n);
-            buf_consume(&c->in, n);
+            bytes_set(reply, c->in.p, n);
+            bytes_consume(&c->in, n);
             return MH_REPLY;
         }
         if (r < 0)
@@ -350,17 +434,18 @@ int mh_read_reply(struct mh_conn *c, struct buf *reply, int timeout_ms)
             continue;
         if (pr <= 0)
             return pr == 0 ? MH_TIMEOUT : MH_ERROR;
-        char *dst = buf_reserve(&c->in, 65536);
+        char *dst = bytes_reserve(&c->in, 65536);
         ssize_t got = recv(c->fd, dst, 65536, 0);
         if (got == 0)
             return MH_EOF;
         if (got < 0)
             return errno == EINTR ? MH_TIMEOUT : MH_ERROR;
-        buf_commit(&c->in, (size_t)got);
+        c->in.len += (size_t)got;
+        c->in.p[c->in.len] = '\0';
     }
 }
 
-int mh_call(struct mh_conn *c, const char *line, struct buf *reply, int timeout_ms)
+int mh_call(struct mh_conn *c, const char *line, struct mh_bytes *reply, int timeout_ms)
 {
     struct resp_argv *a = resp_split_args(line, strlen(line));
     if (a == NULL)
@@ -380,7 +465,7 @@ long long mh_stat(int port, const char *name)
 long long mh_stat_auth(int port, const char *password, const char *name)
 {
     struct mh_conn c;
-    struct buf r = BUF_INIT;
+    struct mh_bytes r = MH_BYTES_INIT;
     long long v = -1;
     if (mh_conn_open(&c, port) < 0)
         return -1;
@@ -392,7 +477,7 @@ long long mh_stat_auth(int port, const char *password, const char *name)
     if (ok && mh_send_argv(c.fd, 3, argv, NULL) == 0 && mh_read_reply(&c, &r, 5000) == MH_REPLY &&
         r.len > 1 && r.p[0] == ':')
         v = strtoll(r.p + 1, NULL, 10);
-    buf_free(&r);
+    mh_bytes_free(&r);
     mh_conn_close(&c);
     return v;
 }

@@ -1,94 +1,28 @@
-/* mh.h - the mockredis test harness: own a server per test, talk raw RESP.
+/* mh.h - the harness as this repository's own tests use it.
  *
- * For tests of this project and of users' own clients:
- *  - start a mockredis (or, as the reference, Debian's redis-server) as a
- *    child process on an ephemeral loopback port, wait until it accepts,
- *    stop it and collect its exit status;
- *  - open raw connections and exchange commands and replies byte for byte;
- *  - read the server's counters (MOCK STATS) to assert what a client did.
- * Every function reports failure by return value; none prints or exits.
- * Errors carry a message in the caller's buffer where one is taken. */
+ * The API is the installed one, include/mockredis/harness.h; this header
+ * adds only what the in-tree tests need on top: the server's struct buf
+ * accepted where a reply is read (mh_read_reply, mh_call take either a
+ * struct mh_bytes * or a struct buf *), so tests can keep building
+ * replies and expectations with buf_*. Users of the installed harness
+ * never see this header nor struct buf. */
 #ifndef MOCKREDIS_MH_H
 #define MOCKREDIS_MH_H
 
-#include <stddef.h>
-#include <sys/types.h>
-
 #include "buf.h"
+#include "mockredis/harness.h"
 
-struct mh_server;
+/* As mh_read_reply and mh_call, into a struct buf (replacing its content). */
+int mh__read_reply_buf(struct mh_conn *c, struct buf *reply, int timeout_ms);
+int mh__call_buf(struct mh_conn *c, const char *line, struct buf *reply, int timeout_ms);
 
-/* Starts mockredis with "--port 0 --port-file F" plus extra_args
- * (NULL-terminated, may be NULL) and waits until it listens (at most 10 s).
- * The binary is $MOCKREDIS_BIN, else the one this build made.
- * Returns NULL with a message in err on failure; the child is gone then. */
-struct mh_server *mh_mock_start(const char *const *extra_args, char *err, size_t errlen);
-/* Starts redis-server ($REDIS_SERVER, else from PATH) on a free loopback port
- * with persistence off, plus extra_args (NULL-terminated, may be NULL), and
- * waits until it answers PING. Returns NULL with a message in err on failure. */
-struct mh_server *mh_redis_start(const char *const *extra_args, char *err, size_t errlen);
-
-int mh_server_port(const struct mh_server *s);
-pid_t mh_server_pid(const struct mh_server *s);
-/* Waits up to timeout_ms for the server to exit on its own. Returns 1 and
- * sets *status (waitpid's) if it exited, 0 if it is still running. */
-int mh_server_wait(struct mh_server *s, int timeout_ms, int *status);
-/* Sends SIGTERM, waits (SIGKILL after 5 s) and frees s. Returns the wait
- * status, or -1 if the server had to be killed. NULL is fine (returns 0). */
-int mh_server_stop(struct mh_server *s);
-
-/* Connects to 127.0.0.1:port (blocking socket). Returns the fd, or -1 with
- * errno set. */
-int mh_connect(int port);
-/* Writes all n bytes. 0 on success, -1 with errno on failure. */
-int mh_send(int fd, const void *p, size_t n);
-/* Sends one command as a multibulk request; argl may be NULL for C strings. */
-int mh_send_argv(int fd, int argc, const char *const *argv, const size_t *argl);
-
-/* A connection with its input buffer, for reading replies one at a time. */
-struct mh_conn {
-    int fd;
-    struct buf in;
-};
-int mh_conn_open(struct mh_conn *c, int port);
-void mh_conn_close(struct mh_conn *c);
-
-enum mh_read {
-    MH_REPLY = 1,    /* *reply holds exactly one complete reply */
-    MH_EOF = 0,      /* the server closed the connection (orderly) */
-    MH_TIMEOUT = -1, /* no complete reply within the time limit */
-    MH_ERROR = -2,   /* reset, read error, or bytes that are not RESP */
-};
-/* Reads one complete reply (any RESP2/RESP3 type) within timeout_ms into
- * reply (replacing its content); bytes after it stay in c->in. */
-int mh_read_reply(struct mh_conn *c, struct buf *reply, int timeout_ms);
-/* Splits line as redis-cli does, sends it, reads the reply. Returns as
- * mh_read_reply, or MH_ERROR for a line with unbalanced quotes. */
-int mh_call(struct mh_conn *c, const char *line, struct buf *reply, int timeout_ms);
-
-/* MOCK STAT name on a new connection to a mockredis at port: the counter's
- * value, or -1 if it cannot be read (with --requirepass set, MOCK needs
- * AUTH as every command does: use mh_stat_auth). */
-long long mh_stat(int port, const char *name);
-/* The same, after AUTH password on that connection (NULL: no AUTH). -1
- * also when the password is refused. The connection counts as any other
- * (connections_received, commands_processed). */
-long long mh_stat_auth(int port, const char *password, const char *name);
-
-/* Writes reply bytes readably for messages: printable ASCII as is, \r \n
- * and others as escapes. Returns out. */
-const char *mh_escape(const char *p, size_t n, char *out, size_t size);
-
-/* Scratch directories for tests that write files (captures, scenarios).
- * mh_scratch_make creates a new, empty /tmp/PREFIX.XXXXXX and writes its
- * path into dir (size bytes; 64 is plenty for a short prefix); returns 0,
- * or -1 with errno set. mh_scratch_remove removes every file in dir (what a
- * failed test left behind too; not recursive), then dir; returns 0 or -1. */
-int mh_scratch_make(char *dir, size_t size, const char *prefix);
-int mh_scratch_remove(const char *dir);
-/* "dir/name", in one of two static buffers used in turn: a result stays
- * valid until the second call after it (enough for a source and a target
- * in one expression). */
-const char *mh_scratch_path(const char *dir, const char *name);
+/* clang-format off: it splits _Generic's associations across lines */
+#define mh_read_reply(c, reply, timeout_ms)                                                        \
+    _Generic((reply), struct buf *                                                                 \
+             : mh__read_reply_buf, default                                                         \
+             : mh_read_reply)(c, reply, timeout_ms)
+#define mh_call(c, line, reply, timeout_ms)                                                        \
+    _Generic((reply), struct buf * : mh__call_buf, default : mh_call)(c, line, reply, timeout_ms)
+/* clang-format on */
 
 #endif

@@ -48,7 +48,7 @@
 /* The control connection: opened with the server, before any scenario is
  * loaded, so a scenario never counts it among the client's connections
  * (only connections accepted after MOCK SCENARIO LOAD are counted). */
-static struct mh_conn ctl = {-1, BUF_INIT};
+static struct mh_conn ctl = {-1, MH_BYTES_INIT};
 
 static struct {
     char text[MAX_CLAIMS][200];

@@ -257,20 +257,18 @@ static void expect_repeated(struct mh_conn *c, const char *want, size_t count)
     size_t wl = strlen(want), need = wl * count, got = 0;
     char tmp[64 * 1024];
     while (got < need) {
-        size_t k;
+        /* Never more than need: what follows is not ours. */
+        size_t k = need - got < sizeof(tmp) ? need - got : sizeof(tmp);
         if (c->in.len > 0) {
-            k = c->in.len < sizeof(tmp) ? c->in.len : sizeof(tmp);
+            k = c->in.len < k ? c->in.len : k;
             memcpy(tmp, c->in.p, k);
-            buf_consume(&c->in, k);
+            memmove(c->in.p, c->in.p + k, c->in.len - k + 1); /* and its NUL */
+            c->in.len -= k;
         } else {
-            ssize_t r = recv(c->fd, tmp, sizeof(tmp), 0);
+            ssize_t r = recv(c->fd, tmp, k, 0);
             if (r <= 0)
                 fail_msg("connection ended after %zu of %zu bytes", got, need);
             k = (size_t)r;
-        }
-        if (k > need - got) {
-            buf_append(&c->in, tmp + (need - got), k - (need - got)); /* not ours */
-            k = need - got;
         }
         for (size_t i = 0; i < k; i++)
             if (tmp[i] != want[(got + i) % wl])

@@ -44,7 +44,7 @@ static void open_slow(struct mh_conn *c, int port)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     c->fd = fd;
-    buf_init(&c->in);
+    c->in = (struct mh_bytes)MH_BYTES_INIT;
 }
 
 /* PUBLISH ch <payload numbered i> on c; returns the receiver count. */

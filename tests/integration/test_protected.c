@@ -35,7 +35,7 @@
  * machine cannot bind that source address. */
 static void open_far(struct mh_conn *c, int port, int v6)
 {
-    buf_init(&c->in);
+    c->in = (struct mh_bytes)MH_BYTES_INIT;
     c->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
     assert_true(c->fd >= 0);
     struct sockaddr_storage src, dst;
@@ -68,7 +68,7 @@ static void open_far(struct mh_conn *c, int port, int v6)
 
 static void open_unix(struct mh_conn *c, const char *path)
 {
-    buf_init(&c->in);
+    c->in = (struct mh_bytes)MH_BYTES_INIT;
     c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
     assert_true(c->fd >= 0);
     struct sockaddr_un sun;

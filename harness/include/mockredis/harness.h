@@ -1,0 +1,149 @@
+/* mockredis/harness.h - the mockredis test harness, installed for users.
+ *
+ * Own a mockredis per test and talk raw RESP to it:
+ *  - start a mockredis (or, as a reference, redis-server) as a child process
+ *    on an ephemeral loopback port, wait until it accepts, stop it and
+ *    collect its exit status;
+ *  - open raw connections and exchange commands and replies byte for byte;
+ *  - read the server's counters (MOCK STATS) to assert what a client did.
+ * Every function reports failure by return value; none prints or exits.
+ * Errors carry a message in the caller's buffer where one is taken.
+ *
+ * This header includes only system headers: nothing of the server's
+ * internals is part of the API. Link with `mockredis::harness` (CMake) or
+ * `pkg-config --libs mockredis`. All names start with mh_ / MH_. */
+#ifndef MOCKREDIS_HARNESS_H
+#define MOCKREDIS_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status codes ------------------------------------------------------------ */
+
+/* The harness's own codes: what the read functions return (MH_REPLY and
+ * MH_EOF are outcomes, the negative ones failures). One table: the enum
+ * and mh_strerror() are generated from it. */
+#define MH_STATUS_TABLE(X)                                                                         \
+    X(MH_REPLY, 1, "a complete reply")                                                             \
+    X(MH_EOF, 0, "the server closed the connection")                                               \
+    X(MH_TIMEOUT, -1, "no complete reply within the time limit")                                   \
+    X(MH_ERROR, -2, "connection reset, read error, or bytes that are not RESP")
+
+enum mh_status {
+#define MH_STATUS_ENUM(name, value, text) name = value,
+    MH_STATUS_TABLE(MH_STATUS_ENUM)
+#undef MH_STATUS_ENUM
+};
+/* The text of a status code; "unknown status" for any other value. */
+const char *mh_strerror(int status);
+
+/* ---- byte buffers ------------------------------------------------------------ */
+
+/* A growable byte buffer, the harness's own: replies are read into one.
+ * p is NULL until the first byte arrives; the data is always followed by a
+ * NUL (not counted in len), so a reply can be used as a C string; it may
+ * also contain NULs itself. Start with MH_BYTES_INIT, end with
+ * mh_bytes_free (which leaves it empty and reusable). */
+struct mh_bytes {
+    char *p;
+    size_t len;
+    size_t cap;
+};
+#define MH_BYTES_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
+void mh_bytes_free(struct mh_bytes *b);
+
+/* ---- servers ----------------------------------------------------------------- */
+
+struct mh_server;
+
+/* Starts mockredis with "--port 0 --port-file F" plus extra_args
+ * (NULL-terminated, may be NULL) and waits until it listens (at most 10 s).
+ * The binary is $MOCKREDIS_BIN; else, for an installed harness, the
+ * mockredis installed next to it (bin/ of the same prefix); else mockredis
+ * from PATH. Returns NULL with a message in err on failure; the child is
+ * gone then. */
+struct mh_server *mh_mock_start(const char *const *extra_args, char *err, size_t errlen);
+/* Starts redis-server ($REDIS_SERVER, else from PATH) on a free loopback port
+ * with persistence off, plus extra_args (NULL-terminated, may be NULL), and
+ * waits until it answers PING. Returns NULL with a message in err on failure. */
+struct mh_server *mh_redis_start(const char *const *extra_args, char *err, size_t errlen);
+/* The path of the mockredis binary mh_mock_start would run now (see there).
+ * Static storage, valid until the next call. */
+const char *mh_mock_bin(void);
+
+int mh_server_port(const struct mh_server *s);
+pid_t mh_server_pid(const struct mh_server *s);
+/* Waits up to timeout_ms for the server to exit on its own. Returns 1 and
+ * sets *status (waitpid's) if it exited, 0 if it is still running. */
+int mh_server_wait(struct mh_server *s, int timeout_ms, int *status);
+/* Sends SIGTERM, waits (SIGKILL after 5 s) and frees s. Returns the wait
+ * status, or -1 if the server had to be killed. NULL is fine (returns 0). */
+int mh_server_stop(struct mh_server *s);
+
+/* ---- connections ------------------------------------------------------------- */
+
+/* Connects to 127.0.0.1:port (blocking socket). Returns the fd, or -1 with
+ * errno set. */
+int mh_connect(int port);
+/* Writes all n bytes. 0 on success, -1 with errno on failure. */
+int mh_send(int fd, const void *p, size_t n);
+/* Sends one command as a multibulk request; argl may be NULL for C strings.
+ * 0 on success, -1 with errno on failure. */
+int mh_send_argv(int fd, int argc, const char *const *argv, const size_t *argl);
+
+/* A connection with its input buffer, for reading replies one at a time.
+ * mh_conn_open returns 0, or -1 with errno set (c is still safe to close). */
+struct mh_conn {
+    int fd;
+    struct mh_bytes in; /* bytes received after the last complete reply */
+};
+int mh_conn_open(struct mh_conn *c, int port);
+void mh_conn_close(struct mh_conn *c);
+
+/* Reads one complete reply (any RESP2/RESP3 type) within timeout_ms into
+ * reply (replacing its content); bytes after it stay in c->in. Returns an
+ * enum mh_status: MH_REPLY, MH_EOF, MH_TIMEOUT or MH_ERROR. */
+int mh_read_reply(struct mh_conn *c, struct mh_bytes *reply, int timeout_ms);
+/* Splits line as redis-cli does, sends it, reads the reply. Returns as
+ * mh_read_reply, or MH_ERROR for a line with unbalanced quotes. */
+int mh_call(struct mh_conn *c, const char *line, struct mh_bytes *reply, int timeout_ms);
+
+/* MOCK STAT name on a new connection to a mockredis at port: the counter's
+ * value, or -1 if it cannot be read (with --requirepass set, MOCK needs
+ * AUTH as every command does: use mh_stat_auth). */
+long long mh_stat(int port, const char *name);
+/* The same, after AUTH password on that connection (NULL: no AUTH). -1
+ * also when the password is refused. The connection counts as any other
+ * (connections_received, commands_processed). */
+long long mh_stat_auth(int port, const char *password, const char *name);
+
+/* Writes reply bytes readably for messages: printable ASCII as is, \r \n
+ * and others as escapes. Returns out. */
+const char *mh_escape(const char *p, size_t n, char *out, size_t size);
+
+/* ---- scratch directories ----------------------------------------------------- */
+
+/* For tests that write files (captures, scenarios). mh_scratch_make
+ * creates a new, empty /tmp/PREFIX.XXXXXX and writes its path into dir
+ * (size bytes; 64 is plenty for a short prefix); returns 0, or -1 with
+ * errno set. mh_scratch_remove removes every file in dir (what a failed
+ * test left behind too; not recursive), then dir; returns 0 or -1. */
+int mh_scratch_make(char *dir, size_t size, const char *prefix);
+int mh_scratch_remove(const char *dir);
+/* "dir/name", in one of two static buffers used in turn: a result stays
+ * valid until the second call after it (enough for a source and a target
+ * in one expression). */
+const char *mh_scratch_path(const char *dir, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
