@@ -7,7 +7,8 @@
 #   test   build + what the test suite runs against or builds besides
 #          (redis-server, redis-tools, tshark, valgrind, clang's fuzzer and
 #          sanitizer runtime, gcc for the hiredis 1.x tree, clang-format for
-#          the lint.format test): `make test`
+#          the lint.format test, dpkg-dev and groff-base for the install
+#          tests): `make test`
 #   all    the same as test
 #
 # Only the missing packages are installed. As root: `apt-get update` once, then
@@ -16,7 +17,7 @@
 set -eu
 
 build_pkgs="clang make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
-test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc clang-format"
+test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc clang-format dpkg-dev groff-base"
 
 case "${1:-all}" in
   build) want="$build_pkgs" ;;
