@@ -572,7 +572,7 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
 {
     const struct scn *s = r->s;
     int failed = 0;
-    struct buf lines = BUF_INIT, jexp = BUF_INIT;
+    struct buf lines = BUF_INIT, jexp = BUF_INIT, jfail = BUF_INIT;
 
     for (int i = 0; i < s->nexpects; i++) {
         long long got = actual(r, i);
@@ -583,9 +583,16 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
         buf_printf(&jexp, "%s{\"line\":%d,\"text\":", i ? "," : "", s->expects[i].line);
         json_str(&jexp, s->expects[i].text, strlen(s->expects[i].text));
         buf_printf(&jexp, ",\"actual\":%lld,\"passed\":%s}", got, ok ? "true" : "false");
+        if (!ok) { /* the failure list names every failed expectation too */
+            struct buf m = BUF_INIT;
+            buf_printf(&m, "line %d: %s (got %lld)", s->expects[i].line, s->expects[i].text, got);
+            if (jfail.len)
+                buf_putc(&jfail, ',');
+            json_str(&jfail, m.p, m.len);
+            buf_free(&m);
+        }
     }
     /* Strict steps are an implicit expectation: all consumed, none wrong. */
-    struct buf jfail = BUF_INIT;
     if (r->failures.len) {
         failed = 1;
         const char *p = r->failures.p;
@@ -643,4 +650,109 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
     buf_free(&jexp);
     buf_free(&jfail);
     return failed;
+}
+
+/* ---- JUnit XML ----------------------------------------------------------------------------- */
+
+static void xml_str(struct buf *x, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '&': buf_puts(x, "&amp;"); break;
+        case '<': buf_puts(x, "&lt;"); break;
+        case '>': buf_puts(x, "&gt;"); break;
+        case '"': buf_puts(x, "&quot;"); break;
+        case '\n': buf_puts(x, "&#10;"); break;
+        case '\t': buf_puts(x, "&#9;"); break;
+        default:
+            /* XML 1.0 has no other control characters, not even escaped */
+            if (ch < 0x20 || ch == 0x7f)
+                buf_printf(x, "\\x%02x", ch);
+            else
+                buf_putc(x, (char)ch);
+        }
+    }
+}
+
+static void xml_cstr(struct buf *x, const char *s)
+{
+    xml_str(x, s, strlen(s));
+}
+
+/* One <testcase>; message NULL when it passed. */
+static void junit_case(struct buf *x, const char *cls, const char *name, const char *message)
+{
+    buf_puts(x, "    <testcase classname=\"");
+    xml_cstr(x, cls);
+    buf_puts(x, "\" name=\"");
+    xml_cstr(x, name);
+    buf_puts(x, "\" time=\"0\"");
+    if (message == NULL) {
+        buf_puts(x, "/>\n");
+        return;
+    }
+    buf_puts(x, ">\n      <failure type=\"mockredis\" message=\"");
+    xml_cstr(x, message);
+    buf_puts(x, "\">");
+    xml_cstr(x, message);
+    buf_puts(x, "</failure>\n    </testcase>\n");
+}
+
+void scn_run_junit(struct scn_run *r, struct buf *xml)
+{
+    const struct scn *s = r->s;
+    const char *name = s->name ? s->name : s->file;
+    struct buf cases = BUF_INIT, cls = BUF_INIT, m = BUF_INIT;
+    int tests = 0, failures = 0;
+
+    buf_printf(&cls, "mockredis.%s", s->file);
+    for (int i = 0; i < s->nexpects; i++) {
+        const struct scn_expect *e = &s->expects[i];
+        long long got = actual(r, i);
+        int ok = compare(e->op, got, e->value);
+        buf_clear(&m);
+        buf_printf(&m, "line %d: %s", e->line, e->text);
+        struct buf why = BUF_INIT;
+        buf_printf(&why, "%s: got %lld", m.p, got);
+        junit_case(&cases, cls.p, m.p, ok ? NULL : why.p);
+        buf_free(&why);
+        tests++;
+        failures += !ok;
+    }
+    for (int i = 0; i < s->nstricts; i++) {
+        const struct scn_strict *st = &s->stricts[i];
+        const struct strict_state *ss = &r->strict[i];
+        struct buf why = BUF_INIT;
+        buf_clear(&m);
+        buf_printf(&m, "line %d: strict on connection %d (%d steps)", st->line, st->conn,
+                   st->nsteps);
+        if (ss->failed_step)
+            buf_printf(&why, "step %d got another command: %s", ss->failed_step,
+                       r->failures.p ? r->failures.p : "");
+        else if (ss->next < st->nsteps) {
+            buf_printf(&why, "line %d: strict step %d never reached (%d of %d left): ",
+                       st->steps[ss->next].line, ss->next + 1, st->nsteps - ss->next, st->nsteps);
+            scn_fmt_argv(&why, st->steps[ss->next].cmd);
+        }
+        junit_case(&cases, cls.p, m.p, why.len ? why.p : NULL);
+        tests++;
+        failures += why.len > 0;
+        buf_free(&why);
+    }
+    double secs = (double)(clk_mono_us() - r->core->start_us) / 1e6;
+    buf_printf(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    buf_printf(
+        xml,
+        "<testsuites name=\"mockredis\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n",
+        tests, failures, secs);
+    buf_puts(xml, "  <testsuite name=\"");
+    xml_cstr(xml, name);
+    buf_printf(xml, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+               tests, failures, secs);
+    buf_append(xml, cases.p ? cases.p : "", cases.len);
+    buf_puts(xml, "  </testsuite>\n</testsuites>\n");
+    buf_free(&cases);
+    buf_free(&cls);
+    buf_free(&m);
 }

@@ -88,6 +88,14 @@ void scn_run_end(struct scn_run *r);
  * when something failed. */
 int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json);
 
+/* Appends the verdict as JUnit XML to xml: one <testsuites> holding one
+ * <testsuite> named after the scenario, with one <testcase> per
+ * expectation (rules required to fire are expectations: "expect rule N")
+ * and one per strict block; a failed one holds a <failure> with the same
+ * text as the readable report. Counts match the testcases; times are the
+ * scenario's wall time (testcases: 0). */
+void scn_run_junit(struct scn_run *r, struct buf *xml);
+
 /* Writes argv as "GET 'a b'"-style text for messages (quotes where needed). */
 void scn_fmt_argv(struct buf *out, const struct resp_argv *a);
 
