@@ -89,7 +89,9 @@ static void usage_run(FILE *out)
             "  5  COMMAND exited non-zero (127: not found), the expectations held\n"
             "  6  COMMAND exited non-zero and an expectation failed\n"
             "  7  COMMAND was killed by a signal\n"
-            "  8  mockredis run was interrupted (SIGINT/SIGTERM, passed on to COMMAND)\n");
+            "  8  mockredis run was interrupted (SIGINT/SIGTERM, passed on to COMMAND)\n"
+            "  9  the scenario's 'finish ... within' deadline passed first: COMMAND got\n"
+            "     SIGTERM and the verdict failed\n");
 }
 
 /* Refuses at start-up an output path that cannot be created: makes the
@@ -350,7 +352,7 @@ int main(int argc, char **argv)
 
     char err[256];
     int status = 0, started = 0, write_failed = 0;
-    struct run_result res = {-1, 0, 0};
+    struct run_result res = {-1, 0, 0, 0};
     struct cap *cap = NULL;
     struct srv *s = srv_new(&core, err, sizeof(err));
     if (s == NULL) {

@@ -29,6 +29,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "scn_run.h"
 #include "server.h"
 
 struct runner {
@@ -37,6 +38,20 @@ struct runner {
     int done;
     struct run_result *res;
 };
+
+/* The scenario's "finish ... within" deadline passed (the server's cron
+ * notices it): the command is ended as if interrupted, the verdict fails. */
+static void on_deadline_check(evutil_socket_t fd, short what, void *arg)
+{
+    struct runner *r = arg;
+    struct scn_run *run = srv_scenario(r->s);
+    (void)fd;
+    (void)what;
+    if (r->done || r->res->deadline || run == NULL || !scn_run_deadline_hit(run))
+        return;
+    r->res->deadline = 1;
+    kill(-r->pid, SIGTERM);
+}
 
 /* Sets the four variables from srv_addr's "HOST:PORT" or "[V6]:PORT". */
 static void set_env(struct srv *s)
@@ -116,11 +131,15 @@ int run_cli_command(struct srv *s, char *const *cmd, struct run_result *res)
     res->exit_code = -1;
     res->signo = 0;
     res->interrupted = 0;
+    res->deadline = 0;
     signal(SIGPIPE, SIG_IGN);
     /* The events exist before the child does: an early exit is not lost. */
     struct event *chld = evsignal_new(base, SIGCHLD, on_child, &r);
     struct event *sint = evsignal_new(base, SIGINT, on_stop_signal, &r);
     struct event *sterm = evsignal_new(base, SIGTERM, on_stop_signal, &r);
+    struct event *tick = event_new(base, -1, EV_PERSIST, on_deadline_check, &r);
+    struct timeval every = {0, 50000};
+    event_add(tick, &every);
     event_add(chld, NULL);
     event_add(sint, NULL);
     event_add(sterm, NULL);
@@ -135,7 +154,7 @@ int run_cli_command(struct srv *s, char *const *cmd, struct run_result *res)
         fprintf(stderr, "mockredis run: cannot start the command: %s\n", strerror(errno));
         rc = -1;
     } else {
-        setpgid(r.pid, r.pid); /* also here: no window before kill(-pid) works */
+        setpgid(r.pid, r.pid);    /* also here: no window before kill(-pid) works */
         on_child(SIGCHLD, 0, &r); /* it may be gone already */
         while (!r.done)
             srv_run(s);
@@ -144,6 +163,7 @@ int run_cli_command(struct srv *s, char *const *cmd, struct run_result *res)
     event_free(chld);
     event_free(sint);
     event_free(sterm);
+    event_free(tick);
     return rc;
 }
 
@@ -155,6 +175,14 @@ enum run_status run_cli_status(const struct run_result *res, int expect_failed, 
         snprintf(line, size, "mockredis run: FAIL: interrupted by signal %d (%s), %s",
                  res->interrupted, strsignal(res->interrupted), verdict);
         return RUN_INTERRUPTED;
+    }
+    if (res->deadline) {
+        snprintf(line, size,
+                 "mockredis run: FAIL: the scenario's 'within' deadline passed, command %s "
+                 "(status %d), %s",
+                 res->signo ? "terminated" : "ended",
+                 res->signo ? 128 + res->signo : res->exit_code, verdict);
+        return RUN_DEADLINE;
     }
     if (res->signo) {
         snprintf(line, size, "mockredis run: FAIL: command killed by signal %d (%s), %s",

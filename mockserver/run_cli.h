@@ -24,6 +24,8 @@ enum run_status {
     RUN_BOTH_FAILED = 6,   /* the command exited non-zero and an expectation failed */
     RUN_CMD_SIGNALED = 7,  /* the command was killed by a signal it was not sent by us */
     RUN_INTERRUPTED = 8,   /* mockredis run got SIGINT or SIGTERM (passed to the command) */
+    RUN_DEADLINE = 9,      /* the scenario's "finish ... within" deadline passed first:
+                              the command got SIGTERM, the verdict failed */
 };
 
 /* How the command ended. */
@@ -31,6 +33,7 @@ struct run_result {
     int exit_code;   /* its exit status when it exited, else -1 */
     int signo;       /* the signal that killed it, else 0 */
     int interrupted; /* the signal mockredis run received and forwarded, else 0 */
+    int deadline;    /* 1: the scenario's deadline passed, the command got SIGTERM */
 };
 
 /* Starts cmd (argv, NULL-terminated, found on PATH) in its own process
@@ -40,6 +43,8 @@ struct run_result {
  * has exited, what is left of its group gets SIGTERM, so no process it
  * started outlives the run. The command dies with mockredis (Linux
  * PR_SET_PDEATHSIG) even if mockredis is killed with SIGKILL. Sets *res.
+ * When the scenario's "finish ... within" deadline passes first, the
+ * command's group gets SIGTERM (res->deadline).
  * Returns 0, or -1 when the command could not be started (fork failed; a
  * command that is not found exits 127 like in a shell). */
 int run_cli_command(struct srv *s, char *const *cmd, struct run_result *res);

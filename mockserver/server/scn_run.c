@@ -43,6 +43,8 @@ struct scn_run {
     int next_event;
     /* ending */
     int ended;
+    int deadline_hit;      /* "finish ... within" ended it: a failure */
+    int64_t mono_start_us; /* real start, for "within" */
     int64_t idle_since_us; /* -1 while someone is connected */
     struct buf failures;   /* one line per runtime failure (strict mismatches) */
 };
@@ -165,6 +167,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->expect_count = mem_calloc((size_t)s->nexpects + 1, sizeof(long long));
     r->strict = mem_calloc((size_t)s->nstricts + 1, sizeof(*r->strict));
     r->idle_since_us = -1;
+    r->mono_start_us = clk_mono_us();
 
     if (s->clock_virtual)
         clk_set_virtual(&core->clock, s->clock_start_ms);
@@ -495,6 +498,12 @@ int scn_run_over(struct scn_run *r, size_t nclients)
 {
     if (r->ended)
         return 1;
+    /* Real time, as "after": a bound on the wall clock of CI. */
+    if (r->s->deadline_us > 0 && clk_mono_us() - r->mono_start_us >= r->s->deadline_us) {
+        r->deadline_hit = 1;
+        r->ended = 1;
+        return 1;
+    }
     switch (r->s->end) {
     case SE_CONTROL: return 0;
     case SE_AFTER:
@@ -515,6 +524,19 @@ int scn_run_over(struct scn_run *r, size_t nclients)
 void scn_run_end(struct scn_run *r)
 {
     r->ended = 1;
+}
+
+int scn_run_deadline_hit(const struct scn_run *r)
+{
+    return r->deadline_hit;
+}
+
+/* "finish idle within 30s: the scenario had not ended by then", or NULL. */
+static void deadline_text(const struct scn_run *r, struct buf *m)
+{
+    static const char *const ends[] = {"idle", "after", "control"};
+    buf_printf(m, "finish %s within %lldms: the scenario had not ended by then", ends[r->s->end],
+               (long long)(r->s->deadline_us / 1000));
 }
 
 static int compare(enum scn_op op, long long a, long long b)
@@ -620,6 +642,17 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
             json_str(&jfail, m.p, m.len);
             buf_free(&m);
         }
+    }
+
+    if (r->deadline_hit) {
+        failed = 1;
+        struct buf m = BUF_INIT;
+        deadline_text(r, &m);
+        buf_printf(&lines, "  FAIL %s\n", m.p);
+        if (jfail.len)
+            buf_putc(&jfail, ',');
+        json_str(&jfail, m.p, m.len);
+        buf_free(&m);
     }
 
     const char *name = s->name ? s->name : s->file;
@@ -738,6 +771,17 @@ void scn_run_junit(struct scn_run *r, struct buf *xml)
         junit_case(&cases, cls.p, m.p, why.len ? why.p : NULL);
         tests++;
         failures += why.len > 0;
+        buf_free(&why);
+    }
+    if (s->deadline_us > 0) { /* the deadline is a check of its own */
+        struct buf why = BUF_INIT;
+        buf_clear(&m);
+        buf_printf(&m, "finish within %lldms", (long long)(s->deadline_us / 1000));
+        if (r->deadline_hit)
+            deadline_text(r, &why);
+        junit_case(&cases, cls.p, m.p, why.len ? why.p : NULL);
+        tests++;
+        failures += r->deadline_hit;
         buf_free(&why);
     }
     double secs = (double)(clk_mono_us() - r->core->start_us) / 1e6;

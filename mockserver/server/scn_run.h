@@ -78,10 +78,14 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
 void scn_run_tick(struct scn_run *r);
 
 /* Tells whether the scenario is over, per its "finish" directive, given how
- * many clients are connected now. Call periodically. */
+ * many clients are connected now, or because its "within" deadline has
+ * passed (real time since the server started). Call periodically. */
 int scn_run_over(struct scn_run *r, size_t nclients);
 /* For "finish control": marks the scenario over (MOCK SCENARIO END). */
 void scn_run_end(struct scn_run *r);
+/* 1 when "finish ... within DURATION" ended the scenario (scn_run_over
+ * saw the deadline pass first): the verdict then fails. */
+int scn_run_deadline_hit(const struct scn_run *r);
 
 /* Evaluates every expectation. Appends a readable report to text and a JSON
  * object to json (either may be NULL). Returns 0 when everything held, 1

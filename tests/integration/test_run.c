@@ -159,10 +159,10 @@ static void test_matrix(void **state)
                "PASS: command exited with status 0, expectations held", &r);
     expect_run((const char *[]){"--scenario", s_fail, "--", "sh", "-c", GET_OK, NULL}, 1,
                "FAIL: command exited with status 0, expectations failed", &r);
-    expect_run((const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK "; exit 3", NULL},
-               5, "FAIL: command exited with status 3, expectations held", &r);
-    expect_run((const char *[]){"--scenario", s_fail, "--", "sh", "-c", GET_OK "; exit 4", NULL},
-               6, "FAIL: command exited with status 4, expectations failed", &r);
+    expect_run((const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK "; exit 3", NULL}, 5,
+               "FAIL: command exited with status 3, expectations held", &r);
+    expect_run((const char *[]){"--scenario", s_fail, "--", "sh", "-c", GET_OK "; exit 4", NULL}, 6,
+               "FAIL: command exited with status 4, expectations failed", &r);
     expect_run((const char *[]){"--scenario", s_bad, "--", "sh", "-c", "touch \"$1\"", "sh",
                                 at("ran"), NULL},
                3, "is invalid, command not run", &r);
@@ -172,9 +172,9 @@ static void test_matrix(void **state)
     expect_run((const char *[]){"--", "false", NULL}, 5, "command exited with status 1", &r);
     expect_run((const char *[]){"--", "/no/such/command", NULL}, 5,
                "command exited with status 127", &r);
-    expect_run((const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK "; kill -9 $$",
-                                NULL},
-               7, "command killed by signal 9", &r);
+    expect_run(
+        (const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK "; kill -9 $$", NULL}, 7,
+        "command killed by signal 9", &r);
 }
 
 /* The variables, and options ending at the command (its own -c and -p are
@@ -206,9 +206,9 @@ static void test_server_cannot_start(void **state)
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
     char port[16];
     snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
-    expect_run((const char *[]){"--port", port, "--", "sh", "-c", "touch \"$1\"", "sh",
-                                at("ran"), NULL},
-               4, "the server could not start, command not run", &r);
+    expect_run(
+        (const char *[]){"--port", port, "--", "sh", "-c", "touch \"$1\"", "sh", at("ran"), NULL},
+        4, "the server could not start, command not run", &r);
     close(fd);
     assert_int_equal(access(at("ran"), F_OK), -1);
 }
@@ -220,12 +220,12 @@ static void test_usage(void **state)
     (void)state;
     struct res r;
     const char *s_hold = at("hold.scn");
-    expect_run((const char *[]){"--scenario", s_hold, "--report", "/no/such/dir/r.json", "--",
-                                "sh", "-c", "touch \"$1\"", "sh", at("ran"), NULL},
+    expect_run((const char *[]){"--scenario", s_hold, "--report", "/no/such/dir/r.json", "--", "sh",
+                                "-c", "touch \"$1\"", "sh", at("ran"), NULL},
                2, "Try 'mockredis run --help'.", &r);
     assert_non_null(strstr(r.err, "cannot write report /no/such/dir/r.json"));
-    expect_run((const char *[]){"--scenario", s_hold, "--junit", "/no/such/dir/j.xml", "--",
-                                "sh", "-c", "touch \"$1\"", "sh", at("ran"), NULL},
+    expect_run((const char *[]){"--scenario", s_hold, "--junit", "/no/such/dir/j.xml", "--", "sh",
+                                "-c", "touch \"$1\"", "sh", at("ran"), NULL},
                2, "Try 'mockredis run --help'.", &r);
     assert_int_equal(access(at("ran"), F_OK), -1);
     expect_run((const char *[]){"--scenario", s_hold, NULL}, 2, "Try", &r);
@@ -251,12 +251,13 @@ static void test_reports(void **state)
                      "    > GET user:2\n"
                      "    < (nil)\n"
                      "end\n");
-    expect_run((const char *[]){"--scenario", at("mixed.scn"), "--report", at("r.json"),
-                                "--junit", at("j.xml"), "--", "sh", "-c", GET_OK, NULL},
+    expect_run((const char *[]){"--scenario", at("mixed.scn"), "--report", at("r.json"), "--junit",
+                                at("j.xml"), "--", "sh", "-c", GET_OK, NULL},
                1, "expectations failed", &r);
     slurp(at("r.json"), json, sizeof(json));
     assert_non_null(strstr(json, "\"passed\":false"));
-    assert_non_null(strstr(json, "\"failures\":[\"line 3: expect commands DEL gone >= 1 (got 0)\""));
+    assert_non_null(
+        strstr(json, "\"failures\":[\"line 3: expect commands DEL gone >= 1 (got 0)\""));
     char cmd[1024];
     snprintf(cmd, sizeof(cmd),
              "python3 - '%s' <<'EOF'\n"
@@ -340,6 +341,36 @@ static void test_sigint(void **state)
     interrupt(SIGINT);
 }
 
+/* "finish ... within": a client that never connects cannot hang CI. The
+ * run's command sleeps forever; the deadline ends it (status 9, the
+ * report names the deadline). The plain server with such a scenario and
+ * no client at all exits with a failed verdict. Nothing is timed: the
+ * test only needs both to end. */
+static void test_deadline(void **state)
+{
+    (void)state;
+    struct res r;
+    char json[4096];
+    put("dl.scn", "name \"nobody comes\"\nfinish idle within 200ms\nexpect connections >= 0\n");
+    expect_run((const char *[]){"--scenario", at("dl.scn"), "--report", at("dl.json"), "--", "sh",
+                                "-c", "exec sleep 600", NULL},
+               9, "the scenario's 'within' deadline passed, command terminated (status 143)", &r);
+    slurp(at("dl.json"), json, sizeof(json));
+    assert_non_null(strstr(json, "\"passed\":false"));
+    assert_non_null(
+        strstr(json, "\"failures\":[\"finish idle within 200ms: the scenario had not ended"));
+
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "'%s' --port 0 --scenario '%s' --junit '%s' >/dev/null 2>&1", bin(),
+             at("dl.scn"), at("dl.xml"));
+    int st = system(cmd);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 1);
+    slurp(at("dl.xml"), json, sizeof(json));
+    assert_non_null(strstr(json, "name=\"finish within 200ms\""));
+    assert_non_null(strstr(json, "tests=\"2\" failures=\"1\""));
+}
+
 int main(void)
 {
     /* orphans of the commands come to this process, which reaps them */
@@ -352,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_reports),
         cmocka_unit_test(test_sigterm),
         cmocka_unit_test(test_sigint),
+        cmocka_unit_test(test_deadline),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
