@@ -732,6 +732,24 @@ static void junit_case(struct buf *x, const char *cls, const char *name, const c
     buf_puts(x, "</failure>\n    </testcase>\n");
 }
 
+/* The runtime failure recorded for the strict step on line (its line in
+ * r->failures starts "line N: "), without its newline. */
+static void strict_failure(const struct scn_run *r, int line, struct buf *why)
+{
+    char prefix[32];
+    int n = snprintf(prefix, sizeof(prefix), "line %d: ", line);
+    const char *p = r->failures.p ? r->failures.p : "";
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        if (strncmp(p, prefix, (size_t)n) == 0) {
+            buf_append(why, p, (size_t)(nl - p));
+            return;
+        }
+        p = nl + 1;
+    }
+    buf_printf(why, "line %d: strict step got another command", line);
+}
+
 void scn_run_junit(struct scn_run *r, struct buf *xml)
 {
     const struct scn *s = r->s;
@@ -761,8 +779,7 @@ void scn_run_junit(struct scn_run *r, struct buf *xml)
         buf_printf(&m, "line %d: strict on connection %d (%d steps)", st->line, st->conn,
                    st->nsteps);
         if (ss->failed_step)
-            buf_printf(&why, "step %d got another command: %s", ss->failed_step,
-                       r->failures.p ? r->failures.p : "");
+            strict_failure(r, st->steps[ss->failed_step - 1].line, &why);
         else if (ss->next < st->nsteps) {
             buf_printf(&why, "line %d: strict step %d never reached (%d of %d left): ",
                        st->steps[ss->next].line, ss->next + 1, st->nsteps - ss->next, st->nsteps);

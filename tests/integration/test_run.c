@@ -280,6 +280,14 @@ static void test_reports(void **state)
              "EOF",
              at("j.xml"));
     assert_int_equal(system(cmd), 0);
+
+    /* a strict mismatch: its testcase's failure is that step's sentence */
+    expect_run((const char *[]){"--scenario", at("mixed.scn"), "--junit", at("j.xml"), "--", "sh",
+                                "-c", "redis-cli -p \"$REDIS_PORT\" GET user:2 >/dev/null", NULL},
+               1, "expectations failed", &r);
+    slurp(at("j.xml"), json, sizeof(json));
+    assert_non_null(strstr(json, "<failure type=\"mockredis\" message=\"line 5: mockredis: strict "
+                                 "step 1 expected 'GET user:1', got 'GET user:2'\">"));
 }
 
 /* Reads "SHPID BGPID PORT" from the command through a FIFO. */
