@@ -8,7 +8,7 @@
  *
  * The commands are `sh -c` lines with redis-cli, as a user's CI would write
  * them. No timing: the interrupted run's command says it is ready through
- * a FIFO, and the test (a child subreaper) waits for every process the
+ * a pipe, and the test (a child subreaper) waits for every process the
  * command started to be gone. */
 #include "it.h"
 
@@ -68,8 +68,9 @@ struct res {
     char err[8192];
 };
 
-/* Starts `mockredis run ARGS...` (NULL-terminated) with stderr to a file. */
-static pid_t start(const char *const *args)
+/* Starts `mockredis run ARGS...` (NULL-terminated) with stderr to a file
+ * and fd3, when >= 0, as its (and so its command's) descriptor 3. */
+static pid_t start_fd3(const char *const *args, int fd3)
 {
     const char *argv[32];
     int n = 0;
@@ -88,10 +89,17 @@ static pid_t start(const char *const *args)
         dup2(fd, 2);
         dup2(nul, 0);
         dup2(nul, 1);
+        if (fd3 >= 0 && fd3 != 3)
+            dup2(fd3, 3);
         execv(argv[0], (char *const *)argv);
         _exit(98);
     }
     return pid;
+}
+
+static pid_t start(const char *const *args)
+{
+    return start_fd3(args, -1);
 }
 
 static void finish(pid_t pid, struct res *r)
@@ -290,14 +298,14 @@ static void test_reports(void **state)
                                  "step 1 expected 'GET user:1', got 'GET user:2'\">"));
 }
 
-/* Reads "SHPID BGPID PORT" from the command through a FIFO. */
-static void read_ready(int *shpid, int *bgpid, int *port)
+/* Reads "SHPID BGPID PORT" the command writes to its descriptor 3 (a pipe:
+ * should the command never run, the read ends at EOF, not in a hang). */
+static void read_ready(int rfd, int *shpid, int *bgpid, int *port)
 {
     char line[128];
-    FILE *f = fopen(at("ready"), "r"); /* blocks until the command opens it */
-    assert_non_null(f);
-    assert_non_null(fgets(line, sizeof(line), f));
-    fclose(f);
+    ssize_t n = read(rfd, line, sizeof(line) - 1);
+    assert_true(n > 0);
+    line[n] = '\0';
     assert_int_equal(sscanf(line, "%d %d %d", shpid, bgpid, port), 3);
 }
 
@@ -308,12 +316,15 @@ static void interrupt(int sig)
 {
     struct res r;
     int shpid, bgpid, port;
-    unlink(at("ready"));
-    assert_int_equal(mkfifo(at("ready"), 0600), 0);
-    pid_t run = start((const char *[]){"--scenario", at("hold.scn"), "--", "sh", "-c",
-                                       GET_OK "; sleep 600 & echo $$ $! $REDIS_PORT > \"$1\"; wait",
-                                       "sh", at("ready"), NULL});
-    read_ready(&shpid, &bgpid, &port);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t run =
+        start_fd3((const char *[]){"--scenario", at("hold.scn"), "--", "sh", "-c",
+                                   GET_OK "; sleep 600 & echo $$ $! $REDIS_PORT >&3; wait", NULL},
+                  p[1]);
+    close(p[1]);
+    read_ready(p[0], &shpid, &bgpid, &port);
+    close(p[0]);
     assert_int_equal(kill(run, sig), 0);
     finish(run, &r);
     assert_int_equal(r.status, 8);
