@@ -5,6 +5,7 @@
  * rename, so a reader never sees a partial number). Exit status: 0 after a
  * clean shutdown (SIGINT/SIGTERM), 2 for bad usage, 1 when it cannot start. */
 #include <errno.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,7 +18,9 @@
 #include "cmdline.h"
 #include "core.h"
 #include "mem.h"
+#include "ofile.h"
 #include "rec_cli.h"
+#include "run_cli.h"
 #include "scn.h"
 #include "scn_file.h"
 #include "scn_run.h"
@@ -31,6 +34,8 @@ static void usage(FILE *out)
             "       mockredis check FILE...   validate scenario files (docs/scenarios.md)\n"
             "       mockredis record CAPTURE [-o FILE]   turn a capture of a client talking to\n"
             "                                 Redis into a scenario (mockredis record --help)\n"
+            "       mockredis run [OPTIONS] -- COMMAND [ARGS...]   run COMMAND against a server\n"
+            "                                 started for it (mockredis run --help)\n"
             "A fake Redis server for testing and teaching Redis clients.\n"
             "\n"
             "Options:\n"
@@ -51,6 +56,7 @@ static void usage(FILE *out)
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
+            "  --junit FILE         with --scenario: also write the verdict as JUnit XML\n"
             "  --pcap FILE          write every TCP connection's traffic to FILE (pcap, for\n"
             "                       Wireshark/tshark: -d tcp.port==PORT,resp), scenario\n"
             "                       faults to FILE.notes\n"
@@ -60,6 +66,47 @@ static void usage(FILE *out)
             "Prints 'listening on ADDR:PORT' when ready. SIGINT or SIGTERM stop it cleanly.\n"
             "Output files (--port-file, --report, --pcap, FILE.notes) are created new and\n"
             "renamed into place: a symbolic link at their path is replaced, never followed.\n");
+}
+
+static void usage_run(FILE *out)
+{
+    fprintf(out,
+            "Usage: mockredis run [OPTIONS] [--scenario F] [--report R] [--junit J] --\n"
+            "                     COMMAND [ARGS...]\n"
+            "Starts a mockredis on an ephemeral loopback port (unless --port is given), runs\n"
+            "COMMAND with REDIS_HOST, REDIS_PORT, REDIS_URL and MOCKREDIS_PORT set, ends the\n"
+            "scenario when COMMAND exits (as MOCK SCENARIO END), writes the reports and\n"
+            "exits with a status that joins both results. OPTIONS are the server's (mockredis\n"
+            "--help). SIGINT and SIGTERM go to COMMAND's process group; once COMMAND exits,\n"
+            "what is left of its group gets SIGTERM.\n"
+            "\n"
+            "Exit status (one line on stderr says which, with COMMAND's own status):\n"
+            "  0  COMMAND exited 0 and every expectation held\n"
+            "  1  COMMAND exited 0, an expectation failed\n"
+            "  2  usage error (bad option, no COMMAND, unwritable report path): nothing ran\n"
+            "  3  the scenario is invalid: nothing ran\n"
+            "  4  the server could not start, or a report could not be written\n"
+            "  5  COMMAND exited non-zero (127: not found), the expectations held\n"
+            "  6  COMMAND exited non-zero and an expectation failed\n"
+            "  7  COMMAND was killed by a signal\n"
+            "  8  mockredis run was interrupted (SIGINT/SIGTERM, passed on to COMMAND)\n"
+            "  9  the scenario's 'finish ... within' deadline passed first: COMMAND got\n"
+            "     SIGTERM and the verdict failed\n");
+}
+
+/* Refuses at start-up an output path that cannot be created: makes the
+ * temporary file the final write would make, and removes it. */
+static int check_writable(const char *what, const char *path)
+{
+    char tmp[4096];
+    int fd = ofile_temp(path, tmp, sizeof(tmp));
+    if (fd < 0) {
+        fprintf(stderr, "mockredis: cannot write %s %s: %s\n", what, path, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    unlink(tmp);
+    return 0;
 }
 
 /* Parses an int option through cmdline_number. */
@@ -128,17 +175,24 @@ static int write_port_file(const char *path, int port)
     return cmdline_write_file("mockredis", "port file", path, text, (size_t)n);
 }
 
-/* Prints the scenario's verdict on stderr (and as JSON to path). Returns
- * the exit status: 0 passed, 1 failed (or the report could not be written). */
-static int report(struct scn_run *run, const char *path)
+/* Prints the scenario's verdict on stderr (and as JSON to path, as JUnit
+ * XML to junit). Returns 0 passed, 1 failed; sets *write_failed when a
+ * report could not be written. */
+static int report(struct scn_run *run, const char *path, const char *junit, int *write_failed)
 {
-    struct buf text = BUF_INIT, json = BUF_INIT;
+    struct buf text = BUF_INIT, json = BUF_INIT, xml = BUF_INIT;
     int status = scn_run_verdict(run, &text, &json);
     fputs(text.p, stderr);
     if (path && cmdline_write_file("mockredis", "report", path, json.p, json.len) < 0)
-        status = 1;
+        *write_failed = 1;
+    if (junit) {
+        scn_run_junit(run, &xml);
+        if (cmdline_write_file("mockredis", "JUnit report", junit, xml.p, xml.len) < 0)
+            *write_failed = 1;
+    }
     buf_free(&text);
     buf_free(&json);
+    buf_free(&xml);
     return status;
 }
 
@@ -158,7 +212,8 @@ int main(int argc, char **argv)
         O_REPORT,
         O_PCAP,
         O_PROTECTED,
-        O_MOCK
+        O_MOCK,
+        O_JUNIT
     };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -171,6 +226,7 @@ int main(int argc, char **argv)
         {"protected-mode", required_argument, NULL, O_PROTECTED},
         {"scenario", required_argument, NULL, O_SCN},
         {"report", required_argument, NULL, O_REPORT},
+        {"junit", required_argument, NULL, O_JUNIT},
         {"pcap", required_argument, NULL, O_PCAP},
         {"enable-mock-commands", required_argument, NULL, O_MOCK},
         {"help", no_argument, NULL, O_HELP},
@@ -179,17 +235,26 @@ int main(int argc, char **argv)
     };
     struct core core;
     const char *port_file = NULL, *scn_file = NULL, *report_file = NULL, *pcap_file = NULL;
-    int rc = 0;
+    const char *junit_file = NULL;
+    int rc = 0, run_mode = 0;
 
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
         return scn_check_main(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "record") == 0)
         return rec_cli_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
+        run_mode = 1;
+        argc--;
+        argv++;
+    }
     cmd_init();
     core_init(&core);
+    if (run_mode)
+        core.cfg.port = 0;
     opterr = 0;
     for (;;) {
-        int o = getopt_long(argc, argv, "h", opts, NULL);
+        /* run: options end at the command ("+": no permutation) */
+        int o = getopt_long(argc, argv, run_mode ? "+h" : "h", opts, NULL);
         if (o == -1)
             break;
         switch (o) {
@@ -201,6 +266,7 @@ int main(int argc, char **argv)
         case O_PORTFILE: port_file = optarg; break;
         case O_SCN: scn_file = optarg; break;
         case O_REPORT: report_file = optarg; break;
+        case O_JUNIT: junit_file = optarg; break;
         case O_PCAP: pcap_file = optarg; break;
         case O_UNIX:
             free(core.cfg.unixsocket);
@@ -220,7 +286,10 @@ int main(int argc, char **argv)
         case O_MOCK: rc = parse_mock_mode(optarg, &core.cfg.mock); break;
         case 'h':
         case O_HELP:
-            usage(stdout);
+            if (run_mode)
+                usage_run(stdout);
+            else
+                usage(stdout);
             core_destroy(&core);
             return 0;
         case O_VER:
@@ -240,18 +309,27 @@ int main(int argc, char **argv)
         if (rc < 0)
             break;
     }
-    if (rc == 0 && optind < argc) {
+    if (rc == 0 && !run_mode && optind < argc) {
         fprintf(stderr, "mockredis: unexpected argument: %s\n", argv[optind]);
         rc = -1;
     }
-    if (rc == 0 && report_file && !scn_file) {
-        fprintf(stderr, "mockredis: --report needs --scenario\n");
+    if (rc == 0 && run_mode && optind >= argc) {
+        fprintf(stderr, "mockredis run: no command to run (mockredis run [OPTIONS] -- COMMAND)\n");
         rc = -1;
     }
+    if (rc == 0 && (report_file || junit_file) && !scn_file) {
+        fprintf(stderr, "mockredis: %s needs --scenario\n", report_file ? "--report" : "--junit");
+        rc = -1;
+    }
+    /* Refused now, not after the run. */
+    if (rc == 0 && report_file)
+        rc = check_writable("report", report_file);
+    if (rc == 0 && junit_file)
+        rc = check_writable("JUnit report", junit_file);
     if (rc < 0) {
-        fprintf(stderr, "Try 'mockredis --help'.\n");
+        fprintf(stderr, "Try 'mockredis %s--help'.\n", run_mode ? "run " : "");
         core_destroy(&core);
-        return 2;
+        return run_mode ? RUN_USAGE : 2;
     }
 
     struct scn *scn = NULL;
@@ -264,13 +342,17 @@ int main(int argc, char **argv)
             buf_free(&diag);
             scn_free(scn);
             core_destroy(&core);
-            return 2;
+            if (run_mode)
+                fprintf(stderr, "mockredis run: FAIL: scenario %s is invalid, command not run\n",
+                        scn_file);
+            return run_mode ? RUN_INVALID : 2;
         }
         buf_free(&diag);
     }
 
     char err[256];
-    int status = 0;
+    int status = 0, started = 0, write_failed = 0;
+    struct run_result res = {-1, 0, 0, 0};
     struct cap *cap = NULL;
     struct srv *s = srv_new(&core, err, sizeof(err));
     if (s == NULL) {
@@ -287,24 +369,40 @@ int main(int argc, char **argv)
         if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
             status = 1;
         } else {
-            srv_set_scenario(s, scn, run, 1); /* s owns them from here */
+            /* run: the command's exit ends the scenario, not "finish" */
+            srv_set_scenario(s, scn, run, !run_mode); /* s owns them from here */
             scn = NULL;
             run = NULL;
-            printf("listening on %s\n", srv_addr(s));
-            fflush(stdout);
-            srv_run(s);
+            if (!run_mode) {
+                printf("listening on %s\n", srv_addr(s));
+                fflush(stdout);
+                srv_run(s);
+                started = 1;
+            } else if (run_cli_command(s, argv + optind, &res) == 0)
+                started = 1;
             /* The scenario at the end: MOCK SCENARIO LOAD may have replaced it. */
-            if (scn_file && srv_scenario(s))
-                status = report(srv_scenario(s), report_file);
+            if (started && scn_file && srv_scenario(s)) {
+                scn_run_end(srv_scenario(s));
+                status = report(srv_scenario(s), report_file, junit_file, &write_failed);
+            }
         }
     }
     srv_free(s); /* before cap_close: writes the teardown of open connections */
     if (cap && cap_errstr(cap)[0])
         fprintf(stderr, "mockredis: capture %s: %s\n", pcap_file, cap_errstr(cap));
-    if (cap_close(cap) != 0 && status == 0)
-        status = 1;
+    if (cap_close(cap) != 0)
+        write_failed = 1;
     scn_run_free(run);
     scn_free(scn);
     core_destroy(&core);
-    return status;
+    if (!run_mode)
+        return status || write_failed || !started ? 1 : 0;
+    if (!started) {
+        fprintf(stderr, "mockredis run: FAIL: the server could not start, command not run\n");
+        return RUN_NO_SERVER;
+    }
+    char line[256];
+    status = (int)run_cli_status(&res, status, line, sizeof(line));
+    fprintf(stderr, "%s%s\n", line, write_failed ? "; a report could not be written" : "");
+    return write_failed && status == RUN_OK ? RUN_NO_SERVER : status;
 }

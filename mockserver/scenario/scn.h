@@ -186,6 +186,8 @@ struct scn {
     enum scn_end end;
     int64_t end_after_us;
     int64_t idle_grace_us; /* finish idle: this long without a client ends it */
+    int64_t deadline_us;   /* finish ... within: ended, and failed, this long after the
+                              start (real time) if not over before; 0 = none */
 
     struct resp_argv **setup;
     int *setup_line;

@@ -1292,7 +1292,7 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
         if (r == 1 && kw(&t, "idle")) {
             s->end = SE_IDLE;
             s->idle_grace_us = SCN_IDLE_GRACE_US;
-            if (peek(p, &t, 0) == 1 && get_duration(p, &s->idle_grace_us) < 0)
+            if (peek(p, &t, 0) == 1 && !kw(&t, "within") && get_duration(p, &s->idle_grace_us) < 0)
                 return;
         } else if (r == 1 && kw(&t, "control"))
             s->end = SE_CONTROL;
@@ -1304,6 +1304,18 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             perr(p, r == 1 ? t.col : col,
                  "expected idle [DURATION], after DURATION or control after 'finish'");
             return;
+        }
+        s->deadline_us = 0;
+        if (peek(p, &t, 0) == 1 && kw(&t, "within")) {
+            word(p, &t, 0);
+            if (get_duration(p, &s->deadline_us) < 0)
+                return;
+            if (s->deadline_us <= 0) {
+                perr(p, t.col, "'within' needs a duration above 0");
+                return;
+            }
+            if (s->end == SE_AFTER && s->end_after_us >= s->deadline_us)
+                perr(p, t.col, "'finish after' ends it first: the 'within' deadline never comes");
         }
     }
     expect_eol(p);

@@ -43,6 +43,8 @@ struct scn_run {
     int next_event;
     /* ending */
     int ended;
+    int deadline_hit;      /* "finish ... within" ended it: a failure */
+    int64_t mono_start_us; /* real start, for "within" */
     int64_t idle_since_us; /* -1 while someone is connected */
     struct buf failures;   /* one line per runtime failure (strict mismatches) */
 };
@@ -165,6 +167,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->expect_count = mem_calloc((size_t)s->nexpects + 1, sizeof(long long));
     r->strict = mem_calloc((size_t)s->nstricts + 1, sizeof(*r->strict));
     r->idle_since_us = -1;
+    r->mono_start_us = clk_mono_us();
 
     if (s->clock_virtual)
         clk_set_virtual(&core->clock, s->clock_start_ms);
@@ -495,6 +498,12 @@ int scn_run_over(struct scn_run *r, size_t nclients)
 {
     if (r->ended)
         return 1;
+    /* Real time, as "after": a bound on the wall clock of CI. */
+    if (r->s->deadline_us > 0 && clk_mono_us() - r->mono_start_us >= r->s->deadline_us) {
+        r->deadline_hit = 1;
+        r->ended = 1;
+        return 1;
+    }
     switch (r->s->end) {
     case SE_CONTROL: return 0;
     case SE_AFTER:
@@ -515,6 +524,19 @@ int scn_run_over(struct scn_run *r, size_t nclients)
 void scn_run_end(struct scn_run *r)
 {
     r->ended = 1;
+}
+
+int scn_run_deadline_hit(const struct scn_run *r)
+{
+    return r->deadline_hit;
+}
+
+/* "finish idle within 30s: the scenario had not ended by then", or NULL. */
+static void deadline_text(const struct scn_run *r, struct buf *m)
+{
+    static const char *const ends[] = {"idle", "after", "control"};
+    buf_printf(m, "finish %s within %lldms: the scenario had not ended by then", ends[r->s->end],
+               (long long)(r->s->deadline_us / 1000));
 }
 
 static int compare(enum scn_op op, long long a, long long b)
@@ -572,7 +594,7 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
 {
     const struct scn *s = r->s;
     int failed = 0;
-    struct buf lines = BUF_INIT, jexp = BUF_INIT;
+    struct buf lines = BUF_INIT, jexp = BUF_INIT, jfail = BUF_INIT;
 
     for (int i = 0; i < s->nexpects; i++) {
         long long got = actual(r, i);
@@ -583,9 +605,16 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
         buf_printf(&jexp, "%s{\"line\":%d,\"text\":", i ? "," : "", s->expects[i].line);
         json_str(&jexp, s->expects[i].text, strlen(s->expects[i].text));
         buf_printf(&jexp, ",\"actual\":%lld,\"passed\":%s}", got, ok ? "true" : "false");
+        if (!ok) { /* the failure list names every failed expectation too */
+            struct buf m = BUF_INIT;
+            buf_printf(&m, "line %d: %s (got %lld)", s->expects[i].line, s->expects[i].text, got);
+            if (jfail.len)
+                buf_putc(&jfail, ',');
+            json_str(&jfail, m.p, m.len);
+            buf_free(&m);
+        }
     }
     /* Strict steps are an implicit expectation: all consumed, none wrong. */
-    struct buf jfail = BUF_INIT;
     if (r->failures.len) {
         failed = 1;
         const char *p = r->failures.p;
@@ -613,6 +642,17 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
             json_str(&jfail, m.p, m.len);
             buf_free(&m);
         }
+    }
+
+    if (r->deadline_hit) {
+        failed = 1;
+        struct buf m = BUF_INIT;
+        deadline_text(r, &m);
+        buf_printf(&lines, "  FAIL %s\n", m.p);
+        if (jfail.len)
+            buf_putc(&jfail, ',');
+        json_str(&jfail, m.p, m.len);
+        buf_free(&m);
     }
 
     const char *name = s->name ? s->name : s->file;
@@ -643,4 +683,137 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
     buf_free(&jexp);
     buf_free(&jfail);
     return failed;
+}
+
+/* ---- JUnit XML ----------------------------------------------------------------------------- */
+
+static void xml_str(struct buf *x, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '&': buf_puts(x, "&amp;"); break;
+        case '<': buf_puts(x, "&lt;"); break;
+        case '>': buf_puts(x, "&gt;"); break;
+        case '"': buf_puts(x, "&quot;"); break;
+        case '\n': buf_puts(x, "&#10;"); break;
+        case '\t': buf_puts(x, "&#9;"); break;
+        default:
+            /* XML 1.0 has no other control characters, not even escaped */
+            if (ch < 0x20 || ch == 0x7f)
+                buf_printf(x, "\\x%02x", ch);
+            else
+                buf_putc(x, (char)ch);
+        }
+    }
+}
+
+static void xml_cstr(struct buf *x, const char *s)
+{
+    xml_str(x, s, strlen(s));
+}
+
+/* One <testcase>; message NULL when it passed. */
+static void junit_case(struct buf *x, const char *cls, const char *name, const char *message)
+{
+    buf_puts(x, "    <testcase classname=\"");
+    xml_cstr(x, cls);
+    buf_puts(x, "\" name=\"");
+    xml_cstr(x, name);
+    buf_puts(x, "\" time=\"0\"");
+    if (message == NULL) {
+        buf_puts(x, "/>\n");
+        return;
+    }
+    buf_puts(x, ">\n      <failure type=\"mockredis\" message=\"");
+    xml_cstr(x, message);
+    buf_puts(x, "\">");
+    xml_cstr(x, message);
+    buf_puts(x, "</failure>\n    </testcase>\n");
+}
+
+/* The runtime failure recorded for the strict step on line (its line in
+ * r->failures starts "line N: "), without its newline. */
+static void strict_failure(const struct scn_run *r, int line, struct buf *why)
+{
+    char prefix[32];
+    int n = snprintf(prefix, sizeof(prefix), "line %d: ", line);
+    const char *p = r->failures.p ? r->failures.p : "";
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        if (strncmp(p, prefix, (size_t)n) == 0) {
+            buf_append(why, p, (size_t)(nl - p));
+            return;
+        }
+        p = nl + 1;
+    }
+    buf_printf(why, "line %d: strict step got another command", line);
+}
+
+void scn_run_junit(struct scn_run *r, struct buf *xml)
+{
+    const struct scn *s = r->s;
+    const char *name = s->name ? s->name : s->file;
+    struct buf cases = BUF_INIT, cls = BUF_INIT, m = BUF_INIT;
+    int tests = 0, failures = 0;
+
+    buf_printf(&cls, "mockredis.%s", s->file);
+    for (int i = 0; i < s->nexpects; i++) {
+        const struct scn_expect *e = &s->expects[i];
+        long long got = actual(r, i);
+        int ok = compare(e->op, got, e->value);
+        buf_clear(&m);
+        buf_printf(&m, "line %d: %s", e->line, e->text);
+        struct buf why = BUF_INIT;
+        buf_printf(&why, "%s: got %lld", m.p, got);
+        junit_case(&cases, cls.p, m.p, ok ? NULL : why.p);
+        buf_free(&why);
+        tests++;
+        failures += !ok;
+    }
+    for (int i = 0; i < s->nstricts; i++) {
+        const struct scn_strict *st = &s->stricts[i];
+        const struct strict_state *ss = &r->strict[i];
+        struct buf why = BUF_INIT;
+        buf_clear(&m);
+        buf_printf(&m, "line %d: strict on connection %d (%d steps)", st->line, st->conn,
+                   st->nsteps);
+        if (ss->failed_step)
+            strict_failure(r, st->steps[ss->failed_step - 1].line, &why);
+        else if (ss->next < st->nsteps) {
+            buf_printf(&why, "line %d: strict step %d never reached (%d of %d left): ",
+                       st->steps[ss->next].line, ss->next + 1, st->nsteps - ss->next, st->nsteps);
+            scn_fmt_argv(&why, st->steps[ss->next].cmd);
+        }
+        junit_case(&cases, cls.p, m.p, why.len ? why.p : NULL);
+        tests++;
+        failures += why.len > 0;
+        buf_free(&why);
+    }
+    if (s->deadline_us > 0) { /* the deadline is a check of its own */
+        struct buf why = BUF_INIT;
+        buf_clear(&m);
+        buf_printf(&m, "finish within %lldms", (long long)(s->deadline_us / 1000));
+        if (r->deadline_hit)
+            deadline_text(r, &why);
+        junit_case(&cases, cls.p, m.p, why.len ? why.p : NULL);
+        tests++;
+        failures += r->deadline_hit;
+        buf_free(&why);
+    }
+    double secs = (double)(clk_mono_us() - r->core->start_us) / 1e6;
+    buf_printf(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    buf_printf(
+        xml,
+        "<testsuites name=\"mockredis\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n",
+        tests, failures, secs);
+    buf_puts(xml, "  <testsuite name=\"");
+    xml_cstr(xml, name);
+    buf_printf(xml, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+               tests, failures, secs);
+    buf_append(xml, cases.p ? cases.p : "", cases.len);
+    buf_puts(xml, "  </testsuite>\n</testsuites>\n");
+    buf_free(&cases);
+    buf_free(&cls);
+    buf_free(&m);
 }

@@ -78,15 +78,27 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
 void scn_run_tick(struct scn_run *r);
 
 /* Tells whether the scenario is over, per its "finish" directive, given how
- * many clients are connected now. Call periodically. */
+ * many clients are connected now, or because its "within" deadline has
+ * passed (real time since the server started). Call periodically. */
 int scn_run_over(struct scn_run *r, size_t nclients);
 /* For "finish control": marks the scenario over (MOCK SCENARIO END). */
 void scn_run_end(struct scn_run *r);
+/* 1 when "finish ... within DURATION" ended the scenario (scn_run_over
+ * saw the deadline pass first): the verdict then fails. */
+int scn_run_deadline_hit(const struct scn_run *r);
 
 /* Evaluates every expectation. Appends a readable report to text and a JSON
  * object to json (either may be NULL). Returns 0 when everything held, 1
  * when something failed. */
 int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json);
+
+/* Appends the verdict as JUnit XML to xml: one <testsuites> holding one
+ * <testsuite> named after the scenario, with one <testcase> per
+ * expectation (rules required to fire are expectations: "expect rule N")
+ * and one per strict block; a failed one holds a <failure> with the same
+ * text as the readable report. Counts match the testcases; times are the
+ * scenario's wall time (testcases: 0). */
+void scn_run_junit(struct scn_run *r, struct buf *xml);
 
 /* Writes argv as "GET 'a b'"-style text for messages (quotes where needed). */
 void scn_fmt_argv(struct buf *out, const struct resp_argv *a);

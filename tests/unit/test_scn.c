@@ -69,6 +69,44 @@ static void encodes(const struct scn_val *v, int proto, const char *want, size_t
 }
 #define ENCODES(v, proto, lit) encodes((v), (proto), (lit), sizeof(lit) - 1)
 
+/* "finish ... within DURATION": a deadline next to any end. */
+static void test_finish_within(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("finish idle within 30s\n");
+    assert_int_equal(s->end, SE_IDLE);
+    assert_int_equal(s->idle_grace_us, SCN_IDLE_GRACE_US);
+    assert_int_equal(s->deadline_us, 30000000);
+    scn_free(s);
+    s = parse_ok("finish idle 250ms within 2s\n");
+    assert_int_equal(s->idle_grace_us, 250000);
+    assert_int_equal(s->deadline_us, 2000000);
+    scn_free(s);
+    s = parse_ok("finish control WITHIN 1m\n");
+    assert_int_equal(s->end, SE_CONTROL);
+    assert_int_equal(s->deadline_us, 60000000);
+    scn_free(s);
+    s = parse_ok("finish after 1s within 2s\n");
+    assert_int_equal(s->deadline_us, 2000000);
+    scn_free(s);
+    s = parse_ok("finish idle\n");
+    assert_int_equal(s->deadline_us, 0); /* none */
+    scn_free(s);
+
+    char *d = parse_bad("finish idle within\n");
+    assert_non_null(strstr(d, "t.scn:1:"));
+    assert_non_null(strstr(d, "expected a duration"));
+    free(d);
+    d = parse_bad("finish control within soon\n");
+    assert_non_null(strstr(d, "expected a duration such as 50ms, got 'soon'"));
+    free(d);
+    d = parse_bad("finish after 5s within 2s\n");
+    assert_non_null(strstr(d, "the 'within' deadline never comes"));
+    free(d);
+    d = parse_bad("finish idle within 1s 2s\n");
+    free(d);
+}
+
 static void test_header(void **state)
 {
     (void)state;
@@ -512,6 +550,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header),
+        cmocka_unit_test(test_finish_within),
         cmocka_unit_test(test_setup),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_latency),
