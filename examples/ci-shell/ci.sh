@@ -6,7 +6,7 @@
 # status is non-zero when either the command or the scenario failed.
 # PYTHON: the python3 that has redis-py (default: python3).
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 2
 out=${1:-reports}
 mkdir -p "$out"
 status=0

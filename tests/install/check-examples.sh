@@ -18,6 +18,7 @@ build=$(cd "$1" && pwd)
 cc=$2
 here=$(cd "$(dirname "$0")" && pwd)
 examples=$(cd "$here/../../examples" && pwd)
+# shellcheck source=prefix.sh
 . "$here/prefix.sh"
 log=$tmp/log
 

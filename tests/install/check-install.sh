@@ -16,6 +16,7 @@ set -eu
 build=$(cd "$1" && pwd)
 cc=$2
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=prefix.sh
 . "$here/prefix.sh"
 
 # 1. the tree

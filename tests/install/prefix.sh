@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # prefix.sh - sourced by the install tests (check-install.sh,
 # check-examples.sh) with $build set to the build tree: installs it into a
 # temporary prefix and moves that (relocatable: nothing may remember the
