@@ -8,7 +8,7 @@
 #          (redis-server, redis-tools, tshark, valgrind, clang's fuzzer and
 #          sanitizer runtime, gcc for the hiredis 1.x tree, clang-format for
 #          the lint.format test, dpkg-dev and groff-base for the install
-#          tests): `make test`
+#          tests, python3-redis for examples/ci-shell): `make test`
 #   all    the same as test
 #
 # Only the missing packages are installed. As root: `apt-get update` once, then
@@ -17,7 +17,7 @@
 set -eu
 
 build_pkgs="clang make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev"
-test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc clang-format dpkg-dev groff-base"
+test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc clang-format dpkg-dev groff-base python3-redis"
 
 case "${1:-all}" in
   build) want="$build_pkgs" ;;

@@ -16,17 +16,10 @@ set -eu
 build=$(cd "$1" && pwd)
 cc=$2
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d /tmp/mr-install.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-cmake --install "$build" --prefix "$tmp/stage" >/dev/null
-mv "$tmp/stage" "$tmp/prefix" # relocatable: nothing may remember "stage"
-p=$tmp/prefix
+# shellcheck source=prefix.sh
+. "$here/prefix.sh"
 
 # 1. the tree
-libdir=$(cd "$p" && ls -d lib/pkgconfig/.. lib/*/pkgconfig/.. 2>/dev/null | head -n 1)
-libdir=${libdir%/pkgconfig/..}
 for f in bin/mockredis include/mockredis/harness.h \
          "$libdir/libmockredis-harness.so" "$libdir/pkgconfig/mockredis.pc" \
          "$libdir/cmake/mockredis/mockredis-config.cmake" \
@@ -55,9 +48,6 @@ if grep -aqF "$build/mockredis" "$p/$libdir"/libmockredis-harness.so*; then
 fi
 
 # 3. consumers, in an environment that knows nothing of the build tree
-clean_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vF "$build" | paste -sd: -)
-run() { env -u MOCKREDIS_BIN -u LD_LIBRARY_PATH PATH="$clean_path" "$@"; }
-
 run cmake -S "$here/consumer" -B "$tmp/c-cmake" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_PREFIX_PATH="$p" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "find_package consumer: configure"; }
 run cmake --build "$tmp/c-cmake" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "find_package consumer: build"; }
