@@ -5,8 +5,27 @@
  *    on an ephemeral loopback port, wait until it accepts, stop it and
  *    collect its exit status;
  *  - open raw connections and exchange commands and replies byte for byte;
- *  - read the server's counters (MOCK STATS) to assert what a client did.
+ *  - read the server's counters (MOCK STATS) to assert what a client did;
+ *  - play a scenario (a file, or a string in the test) on its own server,
+ *    end it and read its verdict as a struct (mh_scenario_*, mh_verdict_*).
+ *    <mockredis/cmocka.h> adds an assertion and fixtures for cmocka.
  * Every function reports failure by return value; none prints or exits.
+ *
+ * A scenario in a test, end to end (error handling shortened):
+ *
+ *   char err[256];
+ *   struct mh_scenario *sc = mh_scenario_start_string(
+ *       "finish control\n"
+ *       "on GET user:1 do reply (nil)\n"
+ *       "expect commands GET user:1 == 1\n", NULL, err, sizeof(err));
+ *   if (sc == NULL) { fprintf(stderr, "%s\n", err); return 1; }
+ *   run_client_under_test("127.0.0.1", mh_scenario_port(sc));
+ *   struct mh_verdict *v = mh_scenario_end(sc, err, sizeof(err));
+ *   char text[1024];
+ *   if (v == NULL || !v->passed)
+ *       fprintf(stderr, "%s\n", v ? mh_verdict_format(v, text, sizeof(text)) : err);
+ *   int ok = v != NULL && v->passed;
+ *   mh_verdict_free(v);
  * Errors carry a message in the caller's buffer where one is taken.
  *
  * This header includes only system headers: nothing of the server's
