@@ -2,7 +2,7 @@
 # in P (README.md, "Use it in your project"):
 #
 #   bin/mockredis
-#   include/mockredis/harness.h
+#   include/mockredis/harness.h, cmocka.h      the harness API; cmocka.h: header-only
 #   lib/libmockredis-harness.so*               the harness (shared)
 #   lib/pkgconfig/mockredis.pc                 pkg-config, relocatable (${pcfiledir})
 #   lib/cmake/mockredis/                       find_package(mockredis): targets
@@ -23,7 +23,7 @@ install(TARGETS mockredis EXPORT mockredis-targets RUNTIME DESTINATION ${CMAKE_I
 install(TARGETS mockredis_harness EXPORT mockredis-targets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES harness/include/mockredis/harness.h
+install(FILES harness/include/mockredis/harness.h harness/include/mockredis/cmocka.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mockredis)
 install(EXPORT mockredis-targets NAMESPACE mockredis:: DESTINATION ${MOCKREDIS_CMAKEDIR})
 

@@ -23,6 +23,7 @@ done
 
 dpkg-deb -c "$deb" | awk '{print $6}' >"$tmp/files"
 for f in ./usr/bin/mockredis ./usr/include/mockredis/harness.h ./usr/lib/libmockredis-harness.so.0 \
+         ./usr/include/mockredis/cmocka.h \
          ./usr/lib/pkgconfig/mockredis.pc ./usr/lib/cmake/mockredis/mockredis-config.cmake \
          ./usr/share/mockredis/scenarios/p03-missing-key.scn ./usr/share/man/man1/mockredis.1 \
          ./usr/share/man/man5/mockredis-scenario.5 ./usr/share/doc/mockredis/README.md; do

@@ -10,6 +10,9 @@
 #     server through the installed harness, PINGs it, stops it, with
 #     neither PATH nor LD_LIBRARY_PATH nor MOCKREDIS_BIN pointing at the
 #     build tree;
+#     its cmocka tests (consumer_cmocka.c, <mockredis/cmocka.h>) run, four
+#     at once under ctest -j4 (built both ways), and with --fail they exit
+#     non-zero and print the server's verdict;
 #  4. mockredis_add_test() registered the `mockredis run` command line;
 #  5. the man pages render without warnings.
 set -eu
@@ -20,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/prefix.sh"
 
 # 1. the tree
-for f in bin/mockredis include/mockredis/harness.h \
+for f in bin/mockredis include/mockredis/harness.h include/mockredis/cmocka.h \
          "$libdir/libmockredis-harness.so" "$libdir/pkgconfig/mockredis.pc" \
          "$libdir/cmake/mockredis/mockredis-config.cmake" \
          "$libdir/cmake/mockredis/mockredis-config-version.cmake" \
@@ -33,7 +36,7 @@ for f in bin/mockredis include/mockredis/harness.h \
          share/man/man1/mockredis.1 share/man/man5/mockredis-scenario.5; do
     [ -e "$p/$f" ] || fail "not installed: $f"
 done
-if grep -q '#include "' "$p/include/mockredis/harness.h"; then
+if grep -q '#include "' "$p/include/mockredis/harness.h" "$p/include/mockredis/cmocka.h"; then
     fail "the public header includes a private one"
 fi
 nscn=$(find "$p/share/mockredis/scenarios" -name '*.scn' | wc -l)
@@ -58,6 +61,25 @@ flags=$(run env PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs mockredis) || f
 # shellcheck disable=SC2086 # the flags are words
 run "$cc" -o "$tmp/c-pc" "$here/consumer/consumer.c" $flags || fail "pkg-config consumer: build"
 run env LD_LIBRARY_PATH="$p/$libdir" "$tmp/c-pc" "$p/" || fail "pkg-config consumer: run"
+
+# cmocka consumers: passing in parallel, failing with the verdict shown
+(cd "$tmp/c-cmake" && run ctest -j4 -L cmocka --no-tests=error --output-on-failure) >"$tmp/log" 2>&1 ||
+    { cat "$tmp/log"; fail "cmocka consumer: ctest -j4"; }
+check_fail() { # $1: the failing run's output, $2: its status
+    [ "$2" -ne 0 ] || fail "cmocka consumer --fail exited 0"
+    grep -qF "line 3: expect commands SET user:1 >= 1 (got 0)" "$1" ||
+        { cat "$1"; fail "cmocka consumer --fail: no verdict in its output"; }
+}
+st=0; run "$tmp/c-cmake/consumer_cmocka" --fail >"$tmp/out" 2>&1 || st=$?
+check_fail "$tmp/out" "$st"
+# shellcheck disable=SC2046 # the flags are words
+run "$cc" -o "$tmp/c-pc-cmocka" "$here/consumer/consumer_cmocka.c" \
+    $(run env PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs mockredis cmocka) ||
+    fail "pkg-config cmocka consumer: build"
+run env LD_LIBRARY_PATH="$p/$libdir" "$tmp/c-pc-cmocka" >"$tmp/out" 2>&1 ||
+    { cat "$tmp/out"; fail "pkg-config cmocka consumer: run"; }
+st=0; run env LD_LIBRARY_PATH="$p/$libdir" "$tmp/c-pc-cmocka" --fail >"$tmp/out" 2>&1 || st=$?
+check_fail "$tmp/out" "$st"
 
 # 4. mockredis_add_test(): the command line ctest will run
 (cd "$tmp/c-cmake" && run ctest -N -V) >"$tmp/ctest" 2>&1 || { cat "$tmp/ctest"; fail "ctest -N"; }

@@ -5,8 +5,27 @@
  *    on an ephemeral loopback port, wait until it accepts, stop it and
  *    collect its exit status;
  *  - open raw connections and exchange commands and replies byte for byte;
- *  - read the server's counters (MOCK STATS) to assert what a client did.
+ *  - read the server's counters (MOCK STATS) to assert what a client did;
+ *  - play a scenario (a file, or a string in the test) on its own server,
+ *    end it and read its verdict as a struct (mh_scenario_*, mh_verdict_*).
+ *    <mockredis/cmocka.h> adds an assertion and fixtures for cmocka.
  * Every function reports failure by return value; none prints or exits.
+ *
+ * A scenario in a test, end to end (error handling shortened):
+ *
+ *   char err[256];
+ *   struct mh_scenario *sc = mh_scenario_start_string(
+ *       "finish control\n"
+ *       "on GET user:1 do reply (nil)\n"
+ *       "expect commands GET user:1 == 1\n", NULL, err, sizeof(err));
+ *   if (sc == NULL) { fprintf(stderr, "%s\n", err); return 1; }
+ *   run_client_under_test("127.0.0.1", mh_scenario_port(sc));
+ *   struct mh_verdict *v = mh_scenario_end(sc, err, sizeof(err));
+ *   char text[1024];
+ *   if (v == NULL || !v->passed)
+ *       fprintf(stderr, "%s\n", v ? mh_verdict_format(v, text, sizeof(text)) : err);
+ *   int ok = v != NULL && v->passed;
+ *   mh_verdict_free(v);
  * Errors carry a message in the caller's buffer where one is taken.
  *
  * This header includes only system headers: nothing of the server's
@@ -141,6 +160,90 @@ int mh_scratch_remove(const char *dir);
  * valid until the second call after it (enough for a source and a target
  * in one expression). */
 const char *mh_scratch_path(const char *dir, const char *name);
+
+/* ---- scenarios and their verdict --------------------------------------------- */
+
+/* One expectation of the verdict: an `expect` line of the scenario. */
+struct mh_expectation {
+    int line;         /* its line in the scenario file */
+    char *text;       /* the line as written, "expect commands GET k == 1" */
+    long long actual; /* the value the server measured */
+    int passed;       /* 1 if it held, 0 if not */
+};
+
+/* The server's verdict on a scenario (its JSON report, docs/reports.md).
+ * passed is 1 exactly when failures is empty. failures holds one sentence
+ * per failed check (expectations, strict steps, the finish deadline), as
+ * the server's readable report says it. Every string is owned by the
+ * verdict; free it all with mh_verdict_free. */
+struct mh_verdict {
+    int passed;
+    char *scenario; /* the scenario's name, else its file */
+    struct mh_expectation *expectations;
+    size_t nexpectations;
+    char **failures;
+    size_t nfailures;
+};
+
+/* Parses a JSON report (what --report writes and MOCK SCENARIO REPORT
+ * returns) of len bytes. Returns a new verdict, or NULL with a message in
+ * err if json is not such a report (not JSON, or "passed" missing). Fields
+ * it does not know are skipped. */
+struct mh_verdict *mh_verdict_parse(const char *json, size_t len, char *err, size_t errlen);
+/* Frees v and every string in it; NULL is fine. */
+void mh_verdict_free(struct mh_verdict *v);
+/* Writes the verdict for a failure message: "PASS" or "FAIL", then one
+ * line per failure, each "\n  " + the sentence; cut (ending in "...") when
+ * it does not fit in size bytes. Returns out. */
+const char *mh_verdict_format(const struct mh_verdict *v, char *out, size_t size);
+
+/* A mockredis playing one scenario, started for a test (or a group of
+ * tests) and ended by it. Each has its own ephemeral port and its own
+ * private temporary directory (/tmp/mh-scn.XXXXXX, the scenario given as a
+ * string and the JSON report), so tests run in parallel (ctest -j) never
+ * share a port or a file. */
+struct mh_scenario;
+
+/* Starts mockredis (found as mh_mock_start says) with --scenario path,
+ * plus extra_args (NULL-terminated, may be NULL: e.g. "--requirepass",
+ * "pw"), and waits until it listens. path is used as given (relative to
+ * the current directory). Returns the running scenario, or NULL with a
+ * message in err: the file is missing or invalid (the server's stderr
+ * names the problem), or the server could not start; nothing is left
+ * running then and the temporary directory is removed.
+ * The scenario's own `finish` still applies: with the default `finish
+ * idle` the server ends 100 ms after its last client left, which a test
+ * that connects more than once may not want: write `finish control` (the
+ * harness ends it) or `finish idle within 30s` (a bound for CI). */
+struct mh_scenario *mh_scenario_start(const char *path, const char *const *extra_args, char *err,
+                                      size_t errlen);
+/* The same with the scenario's text given in text (a C string, the file's
+ * content): the harness writes it to scenario.scn in the private directory
+ * and removes it when the scenario ends or fails to start. */
+struct mh_scenario *mh_scenario_start_string(const char *text, const char *const *extra_args,
+                                             char *err, size_t errlen);
+/* The port the server listens on (127.0.0.1). */
+int mh_scenario_port(const struct mh_scenario *sc);
+/* The underlying server (for mh_server_pid, mh_server_wait); owned by sc. */
+struct mh_server *mh_scenario_server(struct mh_scenario *sc);
+
+/* Ends the scenario and reads its verdict: if the server is still running
+ * it gets SIGTERM, which ends the scenario as MOCK SCENARIO END would
+ * without opening a connection (so the counters see only the test's
+ * clients); if it ended on its own (its `finish`), its report is read as
+ * it was written then. Always frees sc (stops the server, removes the
+ * temporary directory); NULL is fine and returns NULL with a message.
+ * Returns the verdict (the caller frees it with mh_verdict_free), whether
+ * it passed or not; NULL with a message in err only if there is none: the
+ * server crashed or wrote no report. */
+struct mh_verdict *mh_scenario_end(struct mh_scenario *sc, char *err, size_t errlen);
+/* How many scenarios mh_scenario_end has ended in this process without a
+ * verdict that passed (failed, or none). For a test program's exit status
+ * where a failed verdict was only printed, not asserted: e.g. cmocka 1.1
+ * reports a failing group teardown but does not count it in
+ * cmocka_run_group_tests's result (<mockredis/cmocka.h> handles that).
+ * Not synchronised: end scenarios from one thread at a time. */
+unsigned mh_scenario_failed(void);
 
 #ifdef __cplusplus
 }
