@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 struct jp {
     const char *p, *end, *start;
     char *err;
@@ -58,17 +60,6 @@ static int jp_word(struct jp *j, const char *w)
         return 0;
     j->p += n;
     return 1;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Appends the UTF-8 of code point u (< 0x10000) to out at *o. */
@@ -119,7 +110,7 @@ static int jp_string(struct jp *j, char **out)
         } else if (c == 'u' && q - j->p >= 4) {
             unsigned u = 0;
             for (int i = 0; i < 4; i++) {
-                int h = hexval(*j->p++);
+                int h = util_hexval(*j->p++);
                 if (h < 0) {
                     free(s);
                     return jp_fail(j, "bad \\u escape");

@@ -418,17 +418,6 @@ int resp_reqp_feed(struct resp_reqp *p, const char *data, size_t len, size_t *us
 
 /* ---- argument splitting ------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 struct resp_argv *resp_split_args(const char *line, size_t len)
 {
     /* Arguments are collected in one buffer, NUL-separated, then packed. */
@@ -450,9 +439,9 @@ struct resp_argv *resp_split_args(const char *line, size_t len)
         while (!done) {
             char c = AT(p);
             if (inq) {
-                if (c == '\\' && AT(p + 1) == 'x' && hexval(AT(p + 2)) >= 0 &&
-                    hexval(AT(p + 3)) >= 0) {
-                    buf_putc(&tmp, (char)(hexval(AT(p + 2)) * 16 + hexval(AT(p + 3))));
+                if (c == '\\' && AT(p + 1) == 'x' && util_hexval(AT(p + 2)) >= 0 &&
+                    util_hexval(AT(p + 3)) >= 0) {
+                    buf_putc(&tmp, (char)(util_hexval(AT(p + 2)) * 16 + util_hexval(AT(p + 3))));
                     p += 3;
                 } else if (c == '\\' && AT(p + 1)) {
                     char e;

@@ -12,6 +12,17 @@
 
 #define LD_MAX_CHARS (5 * 1024)
 
+int util_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 int util_str2ll(const char *s, size_t n, long long *out)
 {
     const char *end = s + n;

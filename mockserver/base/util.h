@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+/* The value of the hex digit c (0-9, a-f, A-F), or -1 for any other byte. */
+int util_hexval(char c);
 /* string2ll: optional '-', then digits without leading zeros; fits long long. */
 int util_str2ll(const char *s, size_t n, long long *out);
 /* string2ld: strtold over the whole string, no leading space, no NaN,
