@@ -2,9 +2,12 @@
  * table (command passes or fails x expectations hold or fail, an invalid
  * scenario, a server that cannot start, an unwritable report, a command
  * killed by a signal), the variables the command sees, the reports it
- * writes (JSON failure list, JUnit XML parsed by python3's xml.etree), and
- * that a mockredis run interrupted by SIGTERM or SIGINT takes its command
- * and everything the command started with it and frees its port.
+ * writes (JSON failure list, every JSON report valid against
+ * docs/report.schema.json, JUnit XML parsed by python3's xml.etree), that
+ * a mockredis run interrupted by SIGTERM or SIGINT takes its command and
+ * everything the command started with it and frees its port, that one
+ * killed by SIGKILL still takes its command, and that four runs at once
+ * get four ports.
  *
  * The commands are `sh -c` lines with redis-cli, as a user's CI would write
  * them. No timing: the interrupted run's command says it is ready through
