@@ -2,9 +2,12 @@
  * table (command passes or fails x expectations hold or fail, an invalid
  * scenario, a server that cannot start, an unwritable report, a command
  * killed by a signal), the variables the command sees, the reports it
- * writes (JSON failure list, JUnit XML parsed by python3's xml.etree), and
- * that a mockredis run interrupted by SIGTERM or SIGINT takes its command
- * and everything the command started with it and frees its port.
+ * writes (JSON failure list, every JSON report valid against
+ * docs/report.schema.json, JUnit XML parsed by python3's xml.etree), that
+ * a mockredis run interrupted by SIGTERM or SIGINT takes its command and
+ * everything the command started with it and frees its port, that one
+ * killed by SIGKILL still takes its command, and that four runs at once
+ * get four ports.
  *
  * The commands are `sh -c` lines with redis-cli, as a user's CI would write
  * them. No timing: the interrupted run's command says it is ready through
@@ -24,6 +27,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef IT_REPORT_SCHEMA
+#define IT_REPORT_SCHEMA "docs/report.schema.json"
+#endif
+#ifndef IT_CHECK_REPORT
+#define IT_CHECK_REPORT "tests/integration/check_report.py"
+#endif
 
 #ifndef IT_MOCKREDIS_BIN
 #define IT_MOCKREDIS_BIN "mockredis"
@@ -61,6 +71,18 @@ static void slurp(const char *path, char *out, size_t size)
     out[n] = '\0';
     if (f)
         fclose(f);
+}
+
+/* The JSON report at path is valid against docs/report.schema.json
+ * (check_report.py: python3's standard library, and jsonschema when it is
+ * importable). */
+static void assert_valid_report(const char *path)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' '%s'", IT_CHECK_REPORT, IT_REPORT_SCHEMA, path);
+    int st = system(cmd);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("report %s does not match %s", path, IT_REPORT_SCHEMA);
 }
 
 struct res {
@@ -111,11 +133,20 @@ static void finish(pid_t pid, struct res *r)
 }
 
 /* Runs mockredis run with args; checks the exit status and that the last
- * line on stderr contains want_line. */
+ * line on stderr contains want_line, and validates the JSON report the run
+ * wrote, if it has --report FILE and wrote it. */
 static void expect_run(const char *const *args, int want_status, const char *want_line,
                        struct res *r)
 {
+    const char *report = NULL;
+    for (const char *const *a = args; *a && strcmp(*a, "--") != 0; a++)
+        if (strcmp(*a, "--report") == 0 && a[1])
+            report = a[1];
+    if (report)
+        unlink(report);
     finish(start(args), r);
+    if (report && access(report, F_OK) == 0)
+        assert_valid_report(report);
     char *nl = strrchr(r->err, '\n'), *last;
     if (nl)
         *nl = '\0';
@@ -163,14 +194,20 @@ static void test_matrix(void **state)
     const char *s_hold = at("hold.scn");
     const char *s_fail = at("fail.scn");
     const char *s_bad = at("bad.scn");
-    expect_run((const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK, NULL}, 0,
-               "PASS: command exited with status 0, expectations held", &r);
-    expect_run((const char *[]){"--scenario", s_fail, "--", "sh", "-c", GET_OK, NULL}, 1,
-               "FAIL: command exited with status 0, expectations failed", &r);
-    expect_run((const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK "; exit 3", NULL}, 5,
-               "FAIL: command exited with status 3, expectations held", &r);
-    expect_run((const char *[]){"--scenario", s_fail, "--", "sh", "-c", GET_OK "; exit 4", NULL}, 6,
-               "FAIL: command exited with status 4, expectations failed", &r);
+    const char *rep = at("m.json"); /* each cell's report, validated by expect_run */
+    expect_run(
+        (const char *[]){"--scenario", s_hold, "--report", rep, "--", "sh", "-c", GET_OK, NULL}, 0,
+        "PASS: command exited with status 0, expectations held", &r);
+    assert_int_equal(access(rep, F_OK), 0);
+    expect_run(
+        (const char *[]){"--scenario", s_fail, "--report", rep, "--", "sh", "-c", GET_OK, NULL}, 1,
+        "FAIL: command exited with status 0, expectations failed", &r);
+    expect_run((const char *[]){"--scenario", s_hold, "--report", rep, "--", "sh", "-c",
+                                GET_OK "; exit 3", NULL},
+               5, "FAIL: command exited with status 3, expectations held", &r);
+    expect_run((const char *[]){"--scenario", s_fail, "--report", rep, "--", "sh", "-c",
+                                GET_OK "; exit 4", NULL},
+               6, "FAIL: command exited with status 4, expectations failed", &r);
     expect_run((const char *[]){"--scenario", s_bad, "--", "sh", "-c", "touch \"$1\"", "sh",
                                 at("ran"), NULL},
                3, "is invalid, command not run", &r);
@@ -180,9 +217,9 @@ static void test_matrix(void **state)
     expect_run((const char *[]){"--", "false", NULL}, 5, "command exited with status 1", &r);
     expect_run((const char *[]){"--", "/no/such/command", NULL}, 5,
                "command exited with status 127", &r);
-    expect_run(
-        (const char *[]){"--scenario", s_hold, "--", "sh", "-c", GET_OK "; kill -9 $$", NULL}, 7,
-        "command killed by signal 9", &r);
+    expect_run((const char *[]){"--scenario", s_hold, "--report", rep, "--", "sh", "-c",
+                                GET_OK "; kill -9 $$", NULL},
+               7, "command killed by signal 9", &r);
 }
 
 /* The variables, and options ending at the command (its own -c and -p are
@@ -290,9 +327,12 @@ static void test_reports(void **state)
     assert_int_equal(system(cmd), 0);
 
     /* a strict mismatch: its testcase's failure is that step's sentence */
-    expect_run((const char *[]){"--scenario", at("mixed.scn"), "--junit", at("j.xml"), "--", "sh",
-                                "-c", "redis-cli -p \"$REDIS_PORT\" GET user:2 >/dev/null", NULL},
+    expect_run((const char *[]){"--scenario", at("mixed.scn"), "--report", at("r.json"), "--junit",
+                                at("j.xml"), "--", "sh", "-c",
+                                "redis-cli -p \"$REDIS_PORT\" GET user:2 >/dev/null", NULL},
                1, "expectations failed", &r);
+    slurp(at("r.json"), json, sizeof(json));
+    assert_non_null(strstr(json, "strict step 1 expected 'GET user:1', got 'GET user:2'"));
     slurp(at("j.xml"), json, sizeof(json));
     assert_non_null(strstr(json, "<failure type=\"mockredis\" message=\"line 5: mockredis: strict "
                                  "step 1 expected 'GET user:1', got 'GET user:2'\">"));
@@ -307,6 +347,20 @@ static void read_ready(int rfd, int *shpid, int *bgpid, int *port)
     assert_true(n > 0);
     line[n] = '\0';
     assert_int_equal(sscanf(line, "%d %d %d", shpid, bgpid, port), 3);
+}
+
+/* Nothing listens on 127.0.0.1:port any more: it can be bound and listened
+ * on again. */
+static void assert_port_free(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 1) != 0)
+        fail_msg("port %d is still in use: %s", port, strerror(errno));
+    close(fd);
 }
 
 /* mockredis run interrupted: the signal reaches the command's whole group,
@@ -338,14 +392,7 @@ static void interrupt(int sig)
     assert_true(got == bgpid || (got == -1 && errno == ECHILD));
     if (got == bgpid)
         assert_true(WIFSIGNALED(st));
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    struct sockaddr_in sa = {.sin_family = AF_INET,
-                             .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(fd, 1), 0);
-    close(fd);
+    assert_port_free(port);
 }
 
 static void test_sigterm(void **state)
@@ -358,6 +405,81 @@ static void test_sigint(void **state)
 {
     (void)state;
     interrupt(SIGINT);
+}
+
+/* Four mockredis run at once: each command PINGs its server and reports
+ * "PORT PONG" on its descriptor 3 (one end of a socketpair), then waits
+ * there for "go". Only once all four are up (their servers alive at the
+ * same time) does the test release them: four distinct ports, four PONGs,
+ * four exits with 0. */
+static void test_parallel(void **state)
+{
+    (void)state;
+    enum { N = 4 };
+    int sp[N][2], port[N];
+    pid_t run[N];
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp[i]), 0);
+        fcntl(sp[i][0], F_SETFD, FD_CLOEXEC); /* the test's end stays with the test */
+        run[i] = start_fd3((const char *[]){"--", "sh", "-c",
+                                            "echo \"$REDIS_PORT $(redis-cli -p \"$REDIS_PORT\" "
+                                            "PING)\" >&3; read go <&3",
+                                            NULL},
+                           sp[i][1]);
+        close(sp[i][1]);
+    }
+    for (int i = 0; i < N; i++) {
+        char line[64], pong[16] = "";
+        ssize_t n = read(sp[i][0], line, sizeof(line) - 1);
+        assert_true(n > 0);
+        line[n] = '\0';
+        assert_int_equal(sscanf(line, "%d %15s", &port[i], pong), 2);
+        assert_string_equal(pong, "PONG");
+        assert_true(port[i] > 0 && port[i] < 65536);
+        for (int j = 0; j < i; j++)
+            if (port[j] == port[i])
+                fail_msg("runs %d and %d share port %d", j, i, port[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(write(sp[i][0], "go\n", 3), 3);
+        int st;
+        assert_int_equal(waitpid(run[i], &st, 0), run[i]);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+        close(sp[i][0]);
+    }
+}
+
+/* mockredis run killed by SIGKILL cannot pass anything on: the command
+ * (here sh exec'ing sleep, one process) dies of its parent-death signal
+ * (PR_SET_PDEATHSIG) instead of living on. Orphaned, it comes to this
+ * process (the subreaper): waitpid waits for it, and without the death
+ * signal would see sleep exit by itself after 60 s, not be killed. Then
+ * the port is free. */
+static void test_sigkill(void **state)
+{
+    (void)state;
+    int p[2], cmd, port, st;
+    assert_int_equal(pipe(p), 0);
+    pid_t run = start_fd3(
+        (const char *[]){"--", "sh", "-c", "echo $$ $REDIS_PORT >&3; exec sleep 60 3>&-", NULL},
+        p[1]);
+    close(p[1]);
+    char line[64];
+    ssize_t n = read(p[0], line, sizeof(line) - 1);
+    close(p[0]);
+    assert_true(n > 0);
+    line[n] = '\0';
+    assert_int_equal(sscanf(line, "%d %d", &cmd, &port), 2);
+    assert_int_equal(kill(run, SIGKILL), 0);
+    assert_int_equal(waitpid(run, &st, 0), run);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    pid_t got = waitpid(cmd, &st, 0);
+    if (got != cmd)
+        fail_msg("the command %d is not ours to wait for: %s", cmd, strerror(errno));
+    if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
+        fail_msg("the command outlived mockredis run (status 0x%x)", st);
+    assert_port_free(port);
 }
 
 /* "finish ... within": a client that never connects cannot hang CI. The
@@ -402,6 +524,8 @@ int main(void)
         cmocka_unit_test(test_reports),
         cmocka_unit_test(test_sigterm),
         cmocka_unit_test(test_sigint),
+        cmocka_unit_test(test_parallel),
+        cmocka_unit_test(test_sigkill),
         cmocka_unit_test(test_deadline),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
