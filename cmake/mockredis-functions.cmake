@@ -7,7 +7,8 @@
 # `mockredis run` starts a server on an ephemeral port, runs the command
 # with REDIS_HOST, REDIS_PORT and REDIS_URL set, ends the scenario when it
 # exits and fails the test when either side failed. SCENARIO is optional
-# (relative paths are from the calling CMakeLists.txt's directory); COMMAND's
+# (relative paths are from the calling CMakeLists.txt's directory; without
+# one there is no verdict and no --junit file); COMMAND's
 # first word may name an executable target. The test is labelled "mockredis" plus
 # LABELS; the JUnit file goes to junit/ at the top of the build tree.
 function(mockredis_add_test)
@@ -22,11 +23,11 @@ function(mockredis_add_test)
   set(run run ${MRT_SERVER_ARGS})
   if(MRT_SCENARIO)
     get_filename_component(scn "${MRT_SCENARIO}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
-    list(APPEND run --scenario "${scn}")
+    # The verdicts are the scenario's: without one there is no report.
+    set(junit_dir "${CMAKE_BINARY_DIR}/junit")
+    file(MAKE_DIRECTORY "${junit_dir}")
+    list(APPEND run --scenario "${scn}" --junit "${junit_dir}/${MRT_NAME}.xml")
   endif()
-  set(junit_dir "${CMAKE_BINARY_DIR}/junit")
-  file(MAKE_DIRECTORY "${junit_dir}")
-  list(APPEND run --junit "${junit_dir}/${MRT_NAME}.xml")
   if(NOT MRT_WORKING_DIRECTORY)
     set(MRT_WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
   endif()
