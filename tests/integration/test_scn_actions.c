@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,17 @@ static void sa_cmd_fails(redisContext *ctx, const char *cmd, int err, const char
     }
     if (ctx->err != err || strcmp(ctx->errstr, errstr) != 0)
         fail_msg("%s: err %d '%s', want %d '%s'", cmd, ctx->err, ctx->errstr, err, errstr);
+}
+
+/* Waits until the server's FIN has reached ctx's socket (it is readable),
+ * so the next command goes out on a connection the server has closed, not
+ * one it is about to close with that command unread (a reset). Bounded by
+ * 5 s; no reply bytes may be pending. */
+static void sa_wait_fin(redisContext *ctx)
+{
+    struct pollfd pfd = {.fd = IT_CTX_FD(ctx), .events = POLLIN};
+    if (poll(&pfd, 1, 5000) != 1)
+        fail_msg("the server did not close the connection within 5 s");
 }
 
 static void sa_get(redisContext *ctx, const char *key, const char *want)
@@ -499,7 +511,7 @@ static void test_latency_order(void **state)
     t0 = it_now_ms();
     sa_get(ctx, "bye", "3");
     assert_true(it_now_ms() - t0 >= 150 - SA_SLACK_MS);
-    it_sleep_ms(50); /* let the FIN arrive before the next command */
+    sa_wait_fin(ctx);
     sa_cmd_fails(ctx, "PING", REDIS_ERR_EOF, "Server closed the connection");
 
     redisFree(ctx);
@@ -676,7 +688,7 @@ static void test_close_after(void **state)
     sa_start(&p, "on SET k * do close after\n");
     redisContext *ctx = it_connect(p.port);
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "SET k x");
-    it_sleep_ms(50); /* let the FIN arrive before the next command */
+    sa_wait_fin(ctx);
     sa_cmd_fails(ctx, "GET k", REDIS_ERR_EOF, "Server closed the connection");
     redisFree(ctx);
     /* the command ran */
@@ -1024,7 +1036,7 @@ static void test_connect_close(void **state)
                  "expect connections == 2\n"
                  "expect commands == 1\n");
     redisContext *ctx = it_connect(p.port);
-    it_sleep_ms(50); /* the FIN is there before the command goes out */
+    sa_wait_fin(ctx); /* the FIN is there before the command goes out */
     sa_cmd_fails(ctx, "PING", REDIS_ERR_EOF, "Server closed the connection");
     redisFree(ctx);
     ctx = it_connect(p.port);
