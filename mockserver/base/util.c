@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define LD_MAX_CHARS (5 * 1024)
 
@@ -21,6 +22,23 @@ int util_hexval(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+int util_mem_unit(const char *u, unsigned long long *mul)
+{
+    static const struct {
+        const char *unit;
+        unsigned long long mul;
+    } units[] = {{"", 1},           {"b", 1},
+                 {"k", 1000},       {"kb", 1024},
+                 {"m", 1000000},    {"mb", 1024 * 1024},
+                 {"g", 1000000000}, {"gb", 1024ULL * 1024 * 1024}};
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (!strcasecmp(u, units[i].unit)) {
+            *mul = units[i].mul;
+            return 1;
+        }
+    return 0;
 }
 
 int util_str2ll(const char *s, size_t n, long long *out)

@@ -10,6 +10,10 @@
 
 /* The value of the hex digit c (0-9, a-f, A-F), or -1 for any other byte. */
 int util_hexval(char c);
+/* Redis's memory units: "" and "b" are 1, "k" 1000, "kb" 1024, "m", "mb",
+ * "g", "gb" likewise, any letter case. Returns 1 with *mul set, 0 for any
+ * other suffix. */
+int util_mem_unit(const char *u, unsigned long long *mul);
 /* string2ll: optional '-', then digits without leading zeros; fits long long. */
 int util_str2ll(const char *s, size_t n, long long *out);
 /* string2ld: strtold over the whole string, no leading space, no NaN,

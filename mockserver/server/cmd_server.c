@@ -199,24 +199,10 @@ static int parse_mem(const char *s, long long *out)
     while (digits < n && isdigit((unsigned char)s[digits]))
         digits++;
     const char *u = s + digits;
-    long long mul;
-    if (*u == '\0' || !strcasecmp(u, "b"))
-        mul = 1;
-    else if (!strcasecmp(u, "k"))
-        mul = 1000;
-    else if (!strcasecmp(u, "kb"))
-        mul = 1024;
-    else if (!strcasecmp(u, "m"))
-        mul = 1000 * 1000;
-    else if (!strcasecmp(u, "mb"))
-        mul = 1024 * 1024;
-    else if (!strcasecmp(u, "g"))
-        mul = 1000LL * 1000 * 1000;
-    else if (!strcasecmp(u, "gb"))
-        mul = 1024LL * 1024 * 1024;
-    else
+    unsigned long long umul;
+    if (!util_mem_unit(u, &umul))
         return 0;
-    long long v;
+    long long mul = (long long)umul, v;
     if (digits == 0 || !util_str2ll(s, digits, &v) || v > LLONG_MAX / mul)
         return 0;
     *out = v * mul;
@@ -235,21 +221,7 @@ static int parse_mem_ll(const char *s, long long *out)
     for (size_t i = 0; i < digits; i++)
         v = v > (ULLONG_MAX - 9) / 10 ? ULLONG_MAX : v * 10 + (unsigned long long)(s[i] - '0');
     const char *u = s + digits;
-    if (*u == '\0' || !strcasecmp(u, "b"))
-        mul = 1;
-    else if (!strcasecmp(u, "k"))
-        mul = 1000;
-    else if (!strcasecmp(u, "kb"))
-        mul = 1024;
-    else if (!strcasecmp(u, "m"))
-        mul = 1000 * 1000;
-    else if (!strcasecmp(u, "mb"))
-        mul = 1024 * 1024;
-    else if (!strcasecmp(u, "g"))
-        mul = 1000ULL * 1000 * 1000;
-    else if (!strcasecmp(u, "gb"))
-        mul = 1024ULL * 1024 * 1024;
-    else
+    if (!util_mem_unit(u, &mul))
         return 0;
     *out = (long long)(v * mul);
     return 1;

@@ -20,6 +20,7 @@
 
 #include "mem.h"
 #include "rtext.h"
+#include "util.h"
 
 /* Longer digit strings are refused, as Redis's memtoull does. */
 #define OBUF_DIGITS_MAX 127
@@ -52,18 +53,8 @@ static int size_of(const char *s, unsigned long long *out)
     size_t digits = 0;
     while (isdigit((unsigned char)s[digits]))
         digits++;
-    static const struct {
-        const char *unit;
-        unsigned long long mul;
-    } units[] = {{"", 1},           {"b", 1},
-                 {"k", 1000},       {"kb", 1024},
-                 {"m", 1000000},    {"mb", 1024 * 1024},
-                 {"g", 1000000000}, {"gb", 1024ULL * 1024 * 1024}};
-    unsigned long long mul = 0;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && mul == 0; i++)
-        if (!strcasecmp(s + digits, units[i].unit))
-            mul = units[i].mul;
-    if (mul == 0 || digits > OBUF_DIGITS_MAX)
+    unsigned long long mul;
+    if (!util_mem_unit(s + digits, &mul) || digits > OBUF_DIGITS_MAX)
         return -1;
     unsigned long long v = 0;
     for (size_t i = 0; i < digits; i++) {
