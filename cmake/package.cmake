@@ -12,6 +12,8 @@ set(MOCKREDIS_DEB_MAINTAINER "mockredis maintainers <maintainers@mockredis.inval
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${MOCKREDIS_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# What using the harness from C, and the examples, need besides the package.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libcmocka-dev, pkgconf, redis-tools")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # mockredis_VERSION_ARCH.deb
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/package)
 set(CPACK_STRIP_FILES ON)

@@ -11,17 +11,31 @@
  * in the child, which starts with the signal dispositions a shell would
  * give it.
  *
+ * A mockredis run killed by SIGKILL can pass nothing on. The command's
+ * first process dies with it (PR_SET_PDEATHSIG), but what that process
+ * started in the background would live on, so a guard does the rest: a
+ * small process of its own, in its own process group, started before the
+ * command and holding nothing but the read end of a pipe whose only write
+ * end is ours. It learns the command's group from the pipe, then waits.
+ * "done" (we reaped the command and ended its group) lets it exit at once;
+ * end of file without "done" (we died) makes it end the group as an
+ * interrupt would: SIGTERM, then SIGKILL to whatever is left after
+ * GUARD_GRACE_MS. A process that left the group (setsid) is out of reach.
+ *
  * Not here: the options (main.c parses them with the server's) and the
  * verdict (the scenario engine's); this file only joins the two results
  * into one status and one line. */
 #include "run_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +45,87 @@
 
 #include "scn_run.h"
 #include "server.h"
+
+#define GUARD_GRACE_MS 5000
+
+/* The guard's whole life, in the forked child: nothing here returns. */
+static void guard_main(int rfd)
+{
+    pid_t pgid = 0;
+    char done = 0;
+    struct rlimit rl;
+    int maxfd =
+        getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+    setpgid(0, 0); /* signals for our group (a terminal's ^C, a CI's kill) pass it by */
+    /* nothing of ours stays open here: not the listener (the port must be
+     * free when we are gone), not a pipe someone reads to its end */
+    for (int fd = 0; fd < maxfd; fd++)
+        if (fd != rfd)
+            close(fd);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    if (read(rfd, &pgid, sizeof(pgid)) != (ssize_t)sizeof(pgid) || pgid <= 1)
+        _exit(0); /* no command was started */
+    ssize_t n;
+    do
+        n = read(rfd, &done, 1);
+    while (n < 0 && errno == EINTR);
+    if (n == 1 && done == 'd')
+        _exit(0);
+    kill(-pgid, SIGTERM);
+    for (int waited = 0; waited < GUARD_GRACE_MS; waited += 20) {
+        if (kill(-pgid, 0) != 0)
+            _exit(0);
+        struct timespec tick = {0, 20000000};
+        nanosleep(&tick, NULL);
+    }
+    kill(-pgid, SIGKILL);
+    _exit(0);
+}
+
+/* Starts the guard; *wfd is our end of its pipe (-1 and a message when it
+ * cannot be started). */
+static pid_t guard_start(int *wfd)
+{
+    int p[2];
+    *wfd = -1;
+    if (pipe(p) != 0) {
+        fprintf(stderr, "mockredis run: cannot start the guard: %s\n", strerror(errno));
+        return -1;
+    }
+    /* ours only: not the command's after its exec (single-threaded here) */
+    fcntl(p[1], F_SETFD, FD_CLOEXEC);
+    pid_t pid = fork();
+    if (pid == 0)
+        guard_main(p[0]);
+    close(p[0]);
+    if (pid < 0) {
+        fprintf(stderr, "mockredis run: cannot start the guard: %s\n", strerror(errno));
+        close(p[1]);
+        return -1;
+    }
+    *wfd = p[1];
+    return pid;
+}
+
+/* Tells the guard the command's group, or (pgid 0) that there is none. */
+static void guard_arm(int wfd, pid_t pgid)
+{
+    if (pgid > 0 && write(wfd, &pgid, sizeof(pgid)) != (ssize_t)sizeof(pgid))
+        fprintf(stderr, "mockredis run: the guard is gone: %s\n", strerror(errno));
+}
+
+/* The command's group has been dealt with: the guard exits, and is reaped. */
+static void guard_release(pid_t guard, int wfd)
+{
+    ssize_t w = write(wfd, "d", 1);
+    (void)w;
+    close(wfd);
+    while (waitpid(guard, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
 
 struct runner {
     struct srv *s;
@@ -145,20 +240,28 @@ int run_cli_command(struct srv *s, char *const *cmd, struct run_result *res)
     event_add(sterm, NULL);
     set_env(s);
     fflush(NULL);
+    int gfd;
+    pid_t guard = guard_start(&gfd);
     pid_t parent = getpid();
-    r.pid = fork();
+    r.pid = guard < 0 ? -1 : fork();
     if (r.pid == 0)
         exec_child(cmd, parent);
     int rc = 0;
-    if (r.pid < 0) {
+    if (guard < 0) {
+        rc = -1;
+    } else if (r.pid < 0) {
         fprintf(stderr, "mockredis run: cannot start the command: %s\n", strerror(errno));
         rc = -1;
+        close(gfd);
+        waitpid(guard, NULL, 0);
     } else {
-        setpgid(r.pid, r.pid);    /* also here: no window before kill(-pid) works */
+        setpgid(r.pid, r.pid); /* also here: no window before kill(-pid) works */
+        guard_arm(gfd, r.pid);
         on_child(SIGCHLD, 0, &r); /* it may be gone already */
         while (!r.done)
             srv_run(s);
         kill(-r.pid, SIGTERM); /* what the command left behind in its group */
+        guard_release(guard, gfd);
     }
     event_free(chld);
     event_free(sint);

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IT_REPORT_SCHEMA
@@ -482,6 +483,59 @@ static void test_sigkill(void **state)
     assert_port_free(port);
 }
 
+/* Polls (WNOHANG, for at most 60 s: a generous bound, not a timing
+ * claim) until pid, an orphan come to this subreaper, has ended; returns
+ * its wait status, or fails if it is still there. */
+static int reap_within(pid_t pid)
+{
+    int st;
+    for (int i = 0; i < 3000; i++) {
+        pid_t got = waitpid(pid, &st, WNOHANG);
+        if (got == pid)
+            return st;
+        if (got < 0)
+            fail_msg("process %d is not ours to wait for: %s", (int)pid, strerror(errno));
+        struct timespec tick = {0, 20000000};
+        nanosleep(&tick, NULL);
+    }
+    fail_msg("process %d outlived mockredis run by a minute", (int)pid);
+    return -1;
+}
+
+/* The same SIGKILL, but the command started a background process: its
+ * first process dies of the death signal, and the guard that mockredis
+ * run left (its own process group, see run_cli.c) ends the rest of the
+ * command's group with SIGTERM. Without the guard the background sleep
+ * would sleep out its 600 s. The guard itself then exits: every process
+ * this test is subreaper of ends. */
+static void test_sigkill_group(void **state)
+{
+    (void)state;
+    int p[2], shpid, bgpid, port, st;
+    assert_int_equal(pipe(p), 0);
+    pid_t run =
+        start_fd3((const char *[]){"--", "sh", "-c",
+                                   "sleep 600 3>&- & echo $$ $! $REDIS_PORT >&3; wait", NULL},
+                  p[1]);
+    close(p[1]);
+    read_ready(p[0], &shpid, &bgpid, &port);
+    close(p[0]);
+    assert_int_equal(kill(run, SIGKILL), 0);
+    assert_int_equal(waitpid(run, &st, 0), run);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    st = reap_within(shpid);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    st = reap_within(bgpid);
+    if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGTERM)
+        fail_msg("the background process ended with status 0x%x, not SIGTERM", st);
+    /* the guard, orphaned too, is the last of them */
+    pid_t got;
+    while ((got = waitpid(-1, &st, 0)) > 0)
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(errno, ECHILD);
+    assert_port_free(port);
+}
+
 /* "finish ... within": a client that never connects cannot hang CI. The
  * run's command sleeps forever; the deadline ends it (status 9, the
  * report names the deadline). The plain server with such a scenario and
@@ -526,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_sigint),
         cmocka_unit_test(test_parallel),
         cmocka_unit_test(test_sigkill),
+        cmocka_unit_test(test_sigkill_group),
         cmocka_unit_test(test_deadline),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
