@@ -647,7 +647,7 @@ static void info_section(struct buf *b, struct core *core, int s)
                    "expired_keys:%llu\r\nevicted_keys:0\r\nkeyspace_hits:%llu\r\n"
                    "keyspace_misses:%llu\r\npubsub_channels:%zu\r\npubsub_patterns:%zu\r\n"
                    "pubsubshard_channels:%zu\r\ntotal_forks:0\r\n",
-                   (unsigned long long)core->st.conn_received,
+                   (unsigned long long)(core->st.conn_received - core->st.conn_full),
                    (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
                    (unsigned long long)core->st.net_out, (unsigned long long)core->st.conn_refused,
                    expired, hits, misses, ps_nchannels(core, 0), ps_npatterns(core),

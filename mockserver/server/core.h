@@ -81,6 +81,8 @@ struct client {
 struct core_stats {
     uint64_t conn_received;     /* accepted, including the ones refused */
     uint64_t conn_refused;      /* refused: over maxclients, or denied by protected mode */
+    uint64_t conn_full;         /* of those, refused over maxclients (or a "refuse" rule):
+                                   Redis counts them as rejected, not as received */
     uint64_t conn_peak;         /* most clients connected at once */
     uint64_t commands;          /* commands processed */
     uint64_t proto_errors;      /* clients closed for a protocol error */

@@ -609,6 +609,8 @@ static void refuse(struct srv *s, int fd, struct cap_conn *cc, int id)
     cap_conn_close(cc, CAP_FIN_SERVER, clk_now_us(&s->core->clock));
     close(fd);
     s->core->st.conn_refused++;
+    if (id == RT_MAXCLIENTS)
+        s->core->st.conn_full++;
 }
 
 /* Protected mode as Redis 7.0 decides it: on, no password set, and a TCP

@@ -7,9 +7,23 @@
 #include "it.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rtext.h"
+
+/* An INFO stats field of the server ctx is connected to. */
+static long long info_stat(redisContext *ctx, const char *field)
+{
+    redisReply *r = redisCommand(ctx, "INFO stats");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    const char *at = strstr(r->str, field);
+    assert_non_null(at);
+    long long v = atoll(at + strlen(field));
+    freeReplyObject(r);
+    return v;
+}
 
 static void check_refusal(struct mh_server *s)
 {
@@ -23,11 +37,16 @@ static void check_refusal(struct mh_server *s)
     it_cmd_expect(a, REDIS_REPLY_STATUS, "PONG", "PING");
     it_cmd_expect(b, REDIS_REPLY_STATUS, "PONG", "PING");
 
+    long long received = info_stat(a, "total_connections_received:");
+    long long rejected = info_stat(a, "rejected_connections:");
     struct mh_conn third;
     assert_int_equal(mh_conn_open(&third, port), 0);
     it_reply_expect(&third, want, (size_t)wlen);
     it_expect_eof(&third, 5000);
     mh_conn_close(&third);
+    /* a refused connection is rejected, not received */
+    assert_int_equal(info_stat(a, "total_connections_received:"), received);
+    assert_int_equal(info_stat(a, "rejected_connections:"), rejected + 1);
 
     /* the two that got in are unaffected */
     it_cmd_expect(a, REDIS_REPLY_STATUS, "OK", "SET k v");
