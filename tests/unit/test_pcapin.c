@@ -674,7 +674,11 @@ static void test_live(void **state)
     if (l.r != 0)
         fail_msg("pcapin_run: %d %s", l.r, l.err);
     assert_true(seen);
-    assert_true(stop_ms < 1000); /* the 100 ms read timeout, with room */
+    /* it stops when told (a stop that never came would hang the join);
+     * the bound is the 100 ms read timeout with a hundredfold room for a
+     * loaded machine, not a timing claim */
+    if (stop_ms >= 10000)
+        fail_msg("the capture took %lld ms to stop", (long long)stop_ms);
     assert_true(l.frames > 0);
     struct tcpre_stats st;
     tcpre_stats(l.t, &st);
