@@ -130,6 +130,7 @@ struct scn_event {
 
 struct scn_step {
     int line;
+    int col;               /* of its '>' */
     struct resp_argv *cmd; /* the command expected */
     struct scn_val *reply; /* the reply sent */
     int64_t delay_us;      /* before the reply */

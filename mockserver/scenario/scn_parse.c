@@ -1179,6 +1179,7 @@ static void strict_line(struct parser *p, struct scn *s, void *ud)
         struct scn_step step;
         memset(&step, 0, sizeof(step));
         step.line = p->lineno;
+        step.col = t.col;
         step.cmd = words_argv(p, NULL);
         if (step.cmd == NULL) {
             perr(p, t.col, "expected a command after '>'");
@@ -1192,8 +1193,10 @@ static void strict_line(struct parser *p, struct scn *s, void *ud)
             return;
         }
         struct scn_val *v = value(p, 0);
-        if (v == NULL)
+        if (v == NULL) { /* reported; the step is not also "without a reply" */
+            st->steps[st->nsteps - 1].reply = val_new(SV_NIL);
             return;
+        }
         struct scn_step *step = &st->steps[st->nsteps - 1];
         step->reply = v;
         struct tok u;
@@ -1227,7 +1230,7 @@ static void parse_strict(struct parser *p, struct scn *s)
         if (st.steps[i].reply == NULL) {
             int save = p->lineno;
             p->lineno = st.steps[i].line;
-            perr(p, 1, "command '>' has no reply '<' after it");
+            perr(p, st.steps[i].col, "command '>' has no reply '<' after it");
             p->lineno = save;
         }
     }
@@ -1241,8 +1244,10 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
     long long n;
     int col = kwt->col;
     if (kw(kwt, "name")) {
-        if (word(p, &t, 0) != 1) {
-            perr(p, col, "expected a name after 'name'");
+        int r = word(p, &t, 0);
+        if (r != 1) {
+            if (r == 0) /* -1: a lexical error, already reported */
+                perr(p, col, "expected a name after 'name'");
             return;
         }
         free(s->name);
@@ -1281,8 +1286,10 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             return;
         s->timeout = n > INT_MAX ? INT_MAX : (int)n;
     } else if (kw(kwt, "requirepass")) {
-        if (word(p, &t, 0) != 1) {
-            perr(p, col, "expected a password after 'requirepass'");
+        int r = word(p, &t, 0);
+        if (r != 1) {
+            if (r == 0) /* -1: a lexical error, already reported */
+                perr(p, col, "expected a password after 'requirepass'");
             return;
         }
         free(s->requirepass);

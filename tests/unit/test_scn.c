@@ -506,7 +506,14 @@ static void test_errors(void **state)
         {"setup\n  SET a b\n", "t.scn:1:1: 'setup' block has no 'end'\n"},
         {"end\n", "t.scn:1:1: 'end' without a block (setup or strict) to close\n"},
         {"strict\n  < OK\nend\n", "t.scn:2:3: a reply '<' must follow a command '>'\n"},
-        {"strict\n  > GET a\nend\n", "t.scn:2:1: command '>' has no reply '<' after it\n"},
+        /* at the '>' of the step, not column 1 (nor the block's end) */
+        {"strict\n  > GET a\nend\n", "t.scn:2:3: command '>' has no reply '<' after it\n"},
+        {"strict\n  > GET a\n  < \"x\"\n\t> GET b\nend\n",
+         "t.scn:4:2: command '>' has no reply '<' after it\n"},
+        /* one error for a broken line, not a second one about its consequence */
+        {"name \"abc\n", "t.scn:1:6: unterminated quoted string\n"},
+        {"requirepass 'abc\n", "t.scn:1:13: unterminated quoted string\n"},
+        {"strict\n  > GET a\n  < \"x\nend\n", "t.scn:3:5: unterminated quoted string\n"},
         {"strict\n  GET a\nend\n",
          "t.scn:2:3: expected '> COMMAND' or '< REPLY' in a strict block, got 'GET'\n"},
         {"at soon do evict k\n", "t.scn:1:4: expected a duration such as 50ms, got 'soon'\n"},
