@@ -140,7 +140,7 @@ int rec_cli_main(int argc, char **argv)
             if (scn_parse_duration(optarg, strlen(optarg), &ro.min_delay_us) < 0) {
                 fprintf(stderr,
                         "mockredis record: --min-delay expects a duration such as 1ms, "
-                        "got '%s'\n",
+                        "got '%s' (" SCN_DURATION_UNITS ")\n",
                         optarg);
                 rc = -1;
             }

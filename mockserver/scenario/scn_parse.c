@@ -244,6 +244,8 @@ int scn_parse_duration(const char *s, size_t n, int64_t *us)
         mult = 1e6;
     else if (ul == 1 && u[0] == 'm')
         mult = 60e6;
+    else if (ul == 1 && u[0] == 'h')
+        mult = 3600e6;
     else
         return -1;
     double r = v * mult;
@@ -259,11 +261,11 @@ static int get_duration(struct parser *p, int64_t *us)
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, here(p), "expected a duration such as 50ms");
+            perr(p, here(p), "expected a duration such as 50ms (" SCN_DURATION_UNITS ")");
         return -1;
     }
     if (scn_parse_duration(t.p, t.n, us) < 0) {
-        perr(p, t.col, "expected a duration such as 50ms, got '%s'", t.p);
+        perr(p, t.col, "expected a duration such as 50ms, got '%s' (" SCN_DURATION_UNITS ")", t.p);
         return -1;
     }
     return 0;
@@ -276,13 +278,15 @@ static int get_duration_range(struct parser *p, int64_t *lo, int64_t *hi)
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, here(p), "expected a duration such as 50ms or a range 10ms..40ms");
+            perr(p, here(p),
+                 "expected a duration such as 50ms or a range 10ms..40ms (" SCN_DURATION_UNITS ")");
         return -1;
     }
     const char *dots = strstr(t.p, "..");
     if (dots == NULL) {
         if (scn_parse_duration(t.p, t.n, lo) < 0) {
-            perr(p, t.col, "expected a duration such as 50ms, got '%s'", t.p);
+            perr(p, t.col, "expected a duration such as 50ms, got '%s' (" SCN_DURATION_UNITS ")",
+                 t.p);
             return -1;
         }
         *hi = *lo;
@@ -290,7 +294,9 @@ static int get_duration_range(struct parser *p, int64_t *lo, int64_t *hi)
     }
     size_t a = (size_t)(dots - t.p);
     if (scn_parse_duration(t.p, a, lo) < 0 || scn_parse_duration(dots + 2, t.n - a - 2, hi) < 0) {
-        perr(p, t.col, "expected a range of durations such as 10ms..40ms, got '%s'", t.p);
+        perr(p, t.col,
+             "expected a range of durations such as 10ms..40ms, got '%s' (" SCN_DURATION_UNITS ")",
+             t.p);
         return -1;
     }
     if (*hi < *lo) {
