@@ -73,6 +73,35 @@ static int write_out(const char *path, const struct buf *text)
     return 0;
 }
 
+/* Says that nothing was recorded. With --port (port > 0), names the ports
+ * the capture's other TCP traffic went to, busiest first, and suggests the
+ * busiest: a wrong --port is the usual cause. */
+static void no_steps(long port, const struct tcpre_stats *st)
+{
+    if (port == 0 || st->nother_ports == 0) {
+        fprintf(stderr,
+                "mockredis record: no command with its reply found%s: no scenario written\n",
+                port ? " (and no TCP traffic on other ports)" : "");
+        return;
+    }
+    int order[TCPRE_OTHER_PORTS];
+    for (int i = 0; i < st->nother_ports; i++) { /* by segments, busiest first */
+        int j = i;
+        for (; j > 0 && st->other_port_segs[order[j - 1]] < st->other_port_segs[i]; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    fprintf(stderr,
+            "mockredis record: no command with its reply found on port %ld: no scenario "
+            "written\nmockredis record: the capture has TCP traffic on port%s ",
+            port, st->nother_ports > 1 ? "s" : "");
+    for (int i = 0; i < st->nother_ports; i++)
+        fprintf(stderr, "%s%u (%llu segments)", i ? ", " : "", (unsigned)st->other_ports[order[i]],
+                (unsigned long long)st->other_port_segs[order[i]]);
+    fprintf(stderr, "%s; try --port %u\n", st->other_ports_more ? " and more" : "",
+            (unsigned)st->other_ports[order[0]]);
+}
+
 int rec_cli_main(int argc, char **argv)
 {
     enum { O_PORT = 256, O_NODELAY, O_MINDELAY, O_IFACE, O_COUNT, O_HELP };
@@ -111,7 +140,7 @@ int rec_cli_main(int argc, char **argv)
             if (scn_parse_duration(optarg, strlen(optarg), &ro.min_delay_us) < 0) {
                 fprintf(stderr,
                         "mockredis record: --min-delay expects a duration such as 1ms, "
-                        "got '%s'\n",
+                        "got '%s' (" SCN_DURATION_UNITS ")\n",
                         optarg);
                 rc = -1;
             }
@@ -209,7 +238,7 @@ int rec_cli_main(int argc, char **argv)
     fprintf(stderr, "mockredis record: %ld frames read; %s\n", frames, sum.p);
     int status = 0;
     if (steps == 0) {
-        fprintf(stderr, "mockredis record: no command with its reply found: no scenario written\n");
+        no_steps(have_port ? port : 0, &st);
         status = 1;
     } else {
         if ((long long)text.len > SCN_FILE_MAX)

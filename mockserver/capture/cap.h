@@ -13,7 +13,9 @@
  * byte-identical file.
  *
  * Classic pcap has no per-frame comments: fault annotations (cap_note) go
- * to a text file next to the capture, FILE.notes, one line per note.
+ * to a text file next to the capture, FILE.notes, one line per note (the
+ * line format and the texts the server writes: docs/scenarios.md, "Capture
+ * notes").
  *
  * Every function accepts a NULL capture or connection and then does nothing
  * and returns 0 (cap_conn_open returns NULL), so a server can call them

@@ -636,17 +636,46 @@ static enum tcpre_dir dir_of(const struct tcpre__conn *c, const struct tcpre__se
     return TCPRE_S2C;
 }
 
-/* Whether the source of s, the first segment of a connection, is its server. */
-static int src_is_server(const struct tcpre *t, const struct tcpre__seg *s)
+/* Whether the source of s, the first segment of a connection, is its
+ * server, guessed without a server port. */
+static int src_is_server_guess(const struct tcpre__seg *s)
 {
     int syn = (s->flags & WIRE_SYN) != 0, ack = (s->flags & WIRE_ACK) != 0;
-    if (t->port && s->sport != s->dport)
-        return s->sport == t->port;
     if (syn) /* a SYN goes to the server, a SYN|ACK comes from it */
         return ack;
     if (s->sport == 6379 || s->dport == 6379)
         return s->sport == 6379 && s->dport != 6379;
     return s->sport < s->dport; /* equal ports: the destination */
+}
+
+/* Whether the source of s, the first segment of a connection, is its server. */
+static int src_is_server(const struct tcpre *t, const struct tcpre__seg *s)
+{
+    if (t->port && s->sport != s->dport)
+        return s->sport == t->port;
+    return src_is_server_guess(s);
+}
+
+/* Counts s, a segment not on the server port, under its server port: a
+ * port already listed (a connection's SYN named its server, so its later
+ * segments, which carry no SYN, go to the same port), else the guess. */
+static void count_other_port(struct tcpre *t, const struct tcpre__seg *s)
+{
+    struct tcpre_stats *st = &t->st;
+    st->other_port++;
+    for (int i = 0; i < st->nother_ports; i++) {
+        if (st->other_ports[i] == s->sport || st->other_ports[i] == s->dport) {
+            st->other_port_segs[i]++;
+            return;
+        }
+    }
+    uint16_t port = src_is_server_guess(s) ? s->sport : s->dport;
+    if (st->nother_ports == TCPRE_OTHER_PORTS) {
+        st->other_ports_more = 1;
+        return;
+    }
+    st->other_ports[st->nother_ports] = port;
+    st->other_port_segs[st->nother_ports++] = 1;
 }
 
 /* Opens a connection for s (reusing the tombstone c when there is one). */
@@ -739,7 +768,7 @@ static void seg_apply(struct tcpre *t, struct tcpre__conn *c, const struct tcpre
 static void segment(struct tcpre *t, const struct tcpre__seg *s, int64_t ts)
 {
     if (t->port && s->sport != t->port && s->dport != t->port) {
-        t->st.other_port++;
+        count_other_port(t, s);
         return;
     }
     t->st.tcp++;

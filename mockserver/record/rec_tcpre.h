@@ -81,6 +81,9 @@ struct tcpre_sink {
     void (*close)(void *ud, int id, enum tcpre_end how, int64_t ts_us);
 };
 
+/* How many of the other ports tcpre_stats lists. */
+#define TCPRE_OTHER_PORTS 8
+
 /* What was seen, for the report at the end of a recording. */
 struct tcpre_stats {
     uint64_t frames;        /* frames passed in */
@@ -94,6 +97,15 @@ struct tcpre_stats {
     uint64_t gap_bytes;     /* bytes reported through gap */
     int connections;        /* ids handed out */
     int midstream;          /* connections opened without a SYN */
+    /* The segments counted in other_port, by their server port as guessed
+     * without a port (the side that received the SYN, else 6379, else the
+     * lower port): the first TCPRE_OTHER_PORTS ports seen, in that order,
+     * each with its segment count; other_ports_more is 1 when more ports
+     * were seen. So a wrong server port can be told what was there. */
+    int nother_ports;
+    uint16_t other_ports[TCPRE_OTHER_PORTS];
+    uint64_t other_port_segs[TCPRE_OTHER_PORTS];
+    int other_ports_more;
 };
 
 /* Returns a new reassembler that calls sink (copied; sink->ud is kept) and

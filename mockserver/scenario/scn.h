@@ -130,6 +130,7 @@ struct scn_event {
 
 struct scn_step {
     int line;
+    int col;               /* of its '>' */
     struct resp_argv *cmd; /* the command expected */
     struct scn_val *reply; /* the reply sent */
     int64_t delay_us;      /* before the reply */
@@ -210,8 +211,12 @@ struct scn {
 int scn_parse(const char *text, size_t len, const char *file, struct scn **out, struct buf *diag);
 void scn_free(struct scn *s);
 
-/* Parses a duration ("50ms", "1.5s", "250us", "2m"). Returns 0 and sets
- * *us, or -1 if the text is not a duration. */
+/* What scn_parse_duration accepts, for messages. */
+#define SCN_DURATION_UNITS "a number with a unit: us, ms, s, m or h; at most 24h"
+
+/* Parses a duration: a decimal number and a unit, us, ms, s, m (minutes)
+ * or h ("50ms", "1.5s", "250us", "2m", "1h"), at most a day. Returns 0 and
+ * sets *us, or -1 if the text is not such a duration. */
 int scn_parse_duration(const char *s, size_t n, int64_t *us);
 
 #endif

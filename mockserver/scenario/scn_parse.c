@@ -244,6 +244,8 @@ int scn_parse_duration(const char *s, size_t n, int64_t *us)
         mult = 1e6;
     else if (ul == 1 && u[0] == 'm')
         mult = 60e6;
+    else if (ul == 1 && u[0] == 'h')
+        mult = 3600e6;
     else
         return -1;
     double r = v * mult;
@@ -259,11 +261,11 @@ static int get_duration(struct parser *p, int64_t *us)
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, here(p), "expected a duration such as 50ms");
+            perr(p, here(p), "expected a duration such as 50ms (" SCN_DURATION_UNITS ")");
         return -1;
     }
     if (scn_parse_duration(t.p, t.n, us) < 0) {
-        perr(p, t.col, "expected a duration such as 50ms, got '%s'", t.p);
+        perr(p, t.col, "expected a duration such as 50ms, got '%s' (" SCN_DURATION_UNITS ")", t.p);
         return -1;
     }
     return 0;
@@ -276,13 +278,15 @@ static int get_duration_range(struct parser *p, int64_t *lo, int64_t *hi)
     int r = word(p, &t, 0);
     if (r <= 0) {
         if (r == 0)
-            perr(p, here(p), "expected a duration such as 50ms or a range 10ms..40ms");
+            perr(p, here(p),
+                 "expected a duration such as 50ms or a range 10ms..40ms (" SCN_DURATION_UNITS ")");
         return -1;
     }
     const char *dots = strstr(t.p, "..");
     if (dots == NULL) {
         if (scn_parse_duration(t.p, t.n, lo) < 0) {
-            perr(p, t.col, "expected a duration such as 50ms, got '%s'", t.p);
+            perr(p, t.col, "expected a duration such as 50ms, got '%s' (" SCN_DURATION_UNITS ")",
+                 t.p);
             return -1;
         }
         *hi = *lo;
@@ -290,7 +294,9 @@ static int get_duration_range(struct parser *p, int64_t *lo, int64_t *hi)
     }
     size_t a = (size_t)(dots - t.p);
     if (scn_parse_duration(t.p, a, lo) < 0 || scn_parse_duration(dots + 2, t.n - a - 2, hi) < 0) {
-        perr(p, t.col, "expected a range of durations such as 10ms..40ms, got '%s'", t.p);
+        perr(p, t.col,
+             "expected a range of durations such as 10ms..40ms, got '%s' (" SCN_DURATION_UNITS ")",
+             t.p);
         return -1;
     }
     if (*hi < *lo) {
@@ -1179,6 +1185,7 @@ static void strict_line(struct parser *p, struct scn *s, void *ud)
         struct scn_step step;
         memset(&step, 0, sizeof(step));
         step.line = p->lineno;
+        step.col = t.col;
         step.cmd = words_argv(p, NULL);
         if (step.cmd == NULL) {
             perr(p, t.col, "expected a command after '>'");
@@ -1192,8 +1199,10 @@ static void strict_line(struct parser *p, struct scn *s, void *ud)
             return;
         }
         struct scn_val *v = value(p, 0);
-        if (v == NULL)
+        if (v == NULL) { /* reported; the step is not also "without a reply" */
+            st->steps[st->nsteps - 1].reply = val_new(SV_NIL);
             return;
+        }
         struct scn_step *step = &st->steps[st->nsteps - 1];
         step->reply = v;
         struct tok u;
@@ -1227,7 +1236,7 @@ static void parse_strict(struct parser *p, struct scn *s)
         if (st.steps[i].reply == NULL) {
             int save = p->lineno;
             p->lineno = st.steps[i].line;
-            perr(p, 1, "command '>' has no reply '<' after it");
+            perr(p, st.steps[i].col, "command '>' has no reply '<' after it");
             p->lineno = save;
         }
     }
@@ -1241,8 +1250,10 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
     long long n;
     int col = kwt->col;
     if (kw(kwt, "name")) {
-        if (word(p, &t, 0) != 1) {
-            perr(p, col, "expected a name after 'name'");
+        int r = word(p, &t, 0);
+        if (r != 1) {
+            if (r == 0) /* -1: a lexical error, already reported */
+                perr(p, col, "expected a name after 'name'");
             return;
         }
         free(s->name);
@@ -1281,8 +1292,10 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             return;
         s->timeout = n > INT_MAX ? INT_MAX : (int)n;
     } else if (kw(kwt, "requirepass")) {
-        if (word(p, &t, 0) != 1) {
-            perr(p, col, "expected a password after 'requirepass'");
+        int r = word(p, &t, 0);
+        if (r != 1) {
+            if (r == 0) /* -1: a lexical error, already reported */
+                perr(p, col, "expected a password after 'requirepass'");
             return;
         }
         free(s->requirepass);

@@ -406,7 +406,8 @@ static void on_accept_delay(evutil_socket_t fd, short what, void *arg)
     event_add(io->rev, NULL);
 }
 
-/* Annotates the capture with what a scenario plan does to this command. */
+/* Annotates the capture with what a scenario plan does to this command
+ * (the line format: docs/scenarios.md, "Capture notes"). */
 static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan *p)
 {
     static const char *const ends[] = {"",       " close-before", " close-after", " close-middle",
@@ -416,7 +417,7 @@ static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan
         !p->run && p->end != SCN_END_BEFORE && p->end != SCN_END_RESET && p->end != SCN_END_HANG;
     char text[256];
     int n = snprintf(text, sizeof(text), "conn %d %s %d:%s", c->conn_no,
-                     p->rule < 0 ? "strict step" : "rule", p->rule < 0 ? 0 : p->rule,
+                     p->rule < 0 ? "strict step" : "rule", p->rule < 0 ? p->step : p->rule,
                      replaced ? " reply" : "");
     if (p->delay_us > 0)
         n += snprintf(text + n, sizeof(text) - (size_t)n, " delay %lldus", (long long)p->delay_us);

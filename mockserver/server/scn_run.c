@@ -379,6 +379,7 @@ static int strict_step(struct scn_run *r, struct client *c, const struct resp_ar
             continue;
         const struct scn_step *step = &st->steps[ss->next];
         plan->rule = -1;
+        plan->step = ss->next + 1;
         if (same_argv(step->cmd, a)) {
             ss->next++;
             plan_reply(plan, step->reply, c->proto);

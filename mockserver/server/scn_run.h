@@ -48,6 +48,7 @@ enum scn_end_kind {
 
 struct scn_plan {
     int rule;           /* 1-based rule that fired, 0 none, -1 a strict step */
+    int step;           /* rule -1: the strict step's 1-based number in its block */
     int run;            /* 1: run the command normally; 0: send reply instead */
     struct buf reply;   /* !run: the bytes to send, already encoded */
     int64_t delay_us;   /* hold the reply this long: server time, the

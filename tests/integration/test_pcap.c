@@ -6,7 +6,8 @@
  * reset by the server. The capture is read back with libpcap: per
  * connection, the bytes in each direction are exactly what was sent and
  * received, the handshake opens it, and the teardown is the one that
- * happened (client FIN, server RST); FILE.notes names the rule that fired.
+ * happened (client FIN, server RST); FILE.notes names the rule that fired,
+ * and each strict step by its number (docs/scenarios.md, "Capture notes").
  * Frame-level details are unit-tested in tests/unit/test_cap.c, decoding
  * by tshark in cap_tshark. */
 #include "it.h"
@@ -112,6 +113,56 @@ static void test_pcap_records_traffic(void **state)
     fclose(f);
     if (strstr(line, "conn 2 rule 1: reset") == NULL)
         fail_msg("notes: %s", line);
+}
+
+/* A strict block of three steps: the notes name steps 1, 2 and 3 (they
+ * used to say "strict step 0" for every one). */
+static void test_pcap_notes_strict_steps(void **state)
+{
+    (void)state;
+    char scn[64], cap[160], notes[200];
+    it_write_temp(scn, sizeof(scn), "it_pcap_strict",
+                  "finish control\n"
+                  "strict\n"
+                  "    > GET a\n"
+                  "    < \"1\"\n"
+                  "    > GET b\n"
+                  "    < \"2\"\n"
+                  "    > PING\n"
+                  "    < PONG\n"
+                  "end\n");
+    snprintf(cap, sizeof(cap), "%s/strict.pcap", dir);
+    snprintf(notes, sizeof(notes), "%s.notes", cap);
+    const char *args[] = {"--pcap", cap, "--scenario", scn, NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, mh_server_port(s)), 0);
+    it_raw_expect(&c, IT_S("*2\r\n$3\r\nGET\r\n$1\r\na\r\n"), IT_S("$1\r\n1\r\n"));
+    it_raw_expect(&c, IT_S("*2\r\n$3\r\nGET\r\n$1\r\nb\r\n"), IT_S("$1\r\n2\r\n"));
+    it_raw_expect(&c, IT_S("*1\r\n$4\r\nPING\r\n"), IT_S("+PONG\r\n"));
+    mh_conn_close(&c);
+    it_stop_ok(s);
+
+    FILE *f = fopen(notes, "r");
+    assert_non_null(f);
+    char line[256];
+    for (int step = 1; step <= 3; step++) {
+        char want[64];
+        snprintf(want, sizeof(want), " conn 1 strict step %d: reply\n", step);
+        assert_non_null(fgets(line, sizeof(line), f));
+        /* "<frame> <seconds>.<micros> <text>" */
+        unsigned frame;
+        long long sec, usec;
+        int off = 0;
+        assert_int_equal(sscanf(line, "%u %lld.%6lld%n", &frame, &sec, &usec, &off), 3);
+        if (strcmp(line + off, want) != 0)
+            fail_msg("note %d: '%s', want '%s'", step, line, want);
+    }
+    assert_null(fgets(line, sizeof(line), f)); /* nothing else happened */
+    fclose(f);
+    unlink(cap);
+    unlink(notes);
+    unlink(scn);
 }
 
 /* Every frame of a capture: timestamp, TCP flags and payload. */
@@ -235,6 +286,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcap_records_traffic),
+        cmocka_unit_test(test_pcap_notes_strict_steps),
         cmocka_unit_test(test_pcap_virtual_clock_repeatable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

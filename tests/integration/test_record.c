@@ -23,7 +23,8 @@
  *
  * Live capture by the CLI (`mockredis record --iface lo --count N`) is
  * tested as root by PING traffic until the recorder stops on its own; not
- * as root, it must fail with status 1 and say why. */
+ * as root, it must fail with status 1 and say why. A wrong --port must name
+ * the ports the capture has traffic on. */
 #include "it.h"
 
 #include <errno.h>
@@ -153,8 +154,9 @@ static void session(int port, struct buf *t)
 /* ---- running the tool ------------------------------------------------------------------ */
 
 /* Runs mockredis with args (NULL-terminated, after argv[0]); returns its
- * exit status, or fails the test if it did not exit normally. */
-static int run_tool(const char *const *args)
+ * exit status, or fails the test if it did not exit normally. Its standard
+ * error goes to err_path when not NULL. */
+static int run_tool_err(const char *const *args, const char *err_path)
 {
     const char *argv[16];
     int n = 0;
@@ -165,6 +167,8 @@ static int run_tool(const char *const *args)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        if (err_path && freopen(err_path, "w", stderr) == NULL)
+            _exit(126);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
@@ -173,6 +177,11 @@ static int run_tool(const char *const *args)
     if (!WIFEXITED(st))
         fail_msg("%s %s died of signal %d", argv[0], argv[1], WTERMSIG(st));
     return WEXITSTATUS(st);
+}
+
+static int run_tool(const char *const *args)
+{
+    return run_tool_err(args, NULL);
 }
 
 static long long count_steps(const char *path, int *blocks)
@@ -508,6 +517,30 @@ static void test_record_bad_input(void **state)
     unlink(out);
 }
 
+/* The server port given is wrong: the message names the ports the capture
+ * has traffic on and suggests the right one (the checked-in session's
+ * redis-server listened on 44619). */
+static void test_record_wrong_port(void **state)
+{
+    (void)state;
+    char pcap[256], out[128], err[128];
+    data_path(pcap, sizeof(pcap), "redis-session.pcap");
+    snprintf(out, sizeof(out), "%s/wrong.scn", dir);
+    snprintf(err, sizeof(err), "%s/wrong.err", dir);
+    const char *a[] = {"record", pcap, "--port", "6390", "-o", out, NULL};
+    assert_int_equal(run_tool_err(a, err), 1);
+    assert_int_equal(access(out, F_OK), -1);
+    struct buf text = BUF_INIT;
+    read_file(err, &text);
+    assert_non_null(text.p);
+    if (strstr(text.p, "no command with its reply found on port 6390") == NULL ||
+        strstr(text.p, "the capture has TCP traffic on port 44619 (67 segments); "
+                       "try --port 44619\n") == NULL)
+        fail_msg("stderr:\n%s", text.p);
+    buf_free(&text);
+    unlink(err);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -548,6 +581,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_record_real_redis),
         cmocka_unit_test(test_record_iface),
         cmocka_unit_test(test_record_bad_input),
+        cmocka_unit_test(test_record_wrong_port),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1327,7 +1327,10 @@ static void test_invalid(void **state)
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 2);
     char want[256];
-    snprintf(want, sizeof(want), "%s:2:19: expected a duration such as 50ms, got 'fast'\n", file);
+    snprintf(want, sizeof(want),
+             "%s:2:19: expected a duration such as 50ms, got 'fast' (a number with a unit: us, ms, "
+             "s, m or h; at most 24h)\n",
+             file);
     assert_string_equal(err, want);
     free(err);
 }

@@ -267,9 +267,15 @@ static void test_latency(void **state)
     static const struct {
         const char *text, *diag;
     } bad[] = {
-        {"on GET do latency\n",
-         "t.scn:1:18: expected a duration such as 50ms or a range 10ms..40ms\n"},
-        {"on GET do latency far\n", "t.scn:1:19: expected a duration such as 50ms, got 'far'\n"},
+        {"on GET do latency\n", "t.scn:1:18: expected a duration such as 50ms or a range 10ms..40ms"
+                                " (a number with a unit: us, ms, s, m or h; at most 24h)\n"},
+        {"on GET do latency far\n", "t.scn:1:19: expected a duration such as 50ms, got 'far' (a "
+                                    "number with a unit: us, ms, s, m or h; at most 24h)\n"},
+        {"on GET do latency 1ms..1d\n",
+         "t.scn:1:19: expected a range of durations such as 10ms..40ms, got '1ms..1d'"
+         " (a number with a unit: us, ms, s, m or h; at most 24h)\n"},
+        {"on GET do latency 25h\n", "t.scn:1:19: expected a duration such as 50ms, got '25h'"
+                                    " (a number with a unit: us, ms, s, m or h; at most 24h)\n"},
         {"on GET do latency 9ms..2ms\n",
          "t.scn:1:19: the range '9ms..2ms' ends before it starts\n"},
         {"on connect do latency 2ms\n",
@@ -426,7 +432,15 @@ static void test_durations(void **state)
     assert_int_equal(us, 0);
     assert_int_equal(scn_parse_duration("50", 2, &us), -1);
     assert_int_equal(scn_parse_duration("ms", 2, &us), -1);
-    assert_int_equal(scn_parse_duration("5h", 2, &us), -1);
+    assert_int_equal(scn_parse_duration("5h", 2, &us), 0);
+    assert_int_equal(us, 5 * 3600 * 1000000LL);
+    assert_int_equal(scn_parse_duration("24h", 3, &us), 0);
+    assert_int_equal(us, 86400 * 1000000LL);
+    assert_int_equal(scn_parse_duration("24.5h", 5, &us), -1); /* over a day */
+    assert_int_equal(scn_parse_duration("5d", 2, &us), -1);
+    struct scn *s = parse_ok("finish idle within 1h\n"); /* hours in a file */
+    assert_int_equal(s->deadline_us, 3600 * 1000000LL);
+    scn_free(s);
     assert_int_equal(scn_parse_duration(".5s", 3, &us), -1);
     assert_int_equal(scn_parse_duration("5.s", 3, &us), -1);
     assert_int_equal(scn_parse_duration("-5ms", 4, &us), -1);
@@ -448,7 +462,8 @@ static void test_errors(void **state)
         {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
         {"finish later\n",
          "t.scn:1:8: expected idle [DURATION], after DURATION or control after 'finish'\n"},
-        {"finish idle soon\n", "t.scn:1:13: expected a duration such as 50ms, got 'soon'\n"},
+        {"finish idle soon\n", "t.scn:1:13: expected a duration such as 50ms, got 'soon' (a number "
+                               "with a unit: us, ms, s, m or h; at most 24h)\n"},
         {"clock virtual soon\n",
          "t.scn:1:15: expected a start time in Unix milliseconds, got 'soon'\n"},
         {"clock virtual 253402300800000\n",
@@ -456,7 +471,8 @@ static void test_errors(void **state)
         {"name\n", "t.scn:1:1: expected a name after 'name'\n"},
         {"\n  on GET do reply\n",
          "t.scn:2:13: 'reply' needs a value on its line, or numbered lines '1) ...' below it\n"},
-        {"on GET x do delay fast\n", "t.scn:1:19: expected a duration such as 50ms, got 'fast'\n"},
+        {"on GET x do delay fast\n", "t.scn:1:19: expected a duration such as 50ms, got 'fast' (a "
+                                     "number with a unit: us, ms, s, m or h; at most 24h)\n"},
         {"on GET do delay 40ms..10ms\n",
          "t.scn:1:17: the range '40ms..10ms' ends before it starts\n"},
         {"on connect do reply OK\n",
@@ -506,10 +522,18 @@ static void test_errors(void **state)
         {"setup\n  SET a b\n", "t.scn:1:1: 'setup' block has no 'end'\n"},
         {"end\n", "t.scn:1:1: 'end' without a block (setup or strict) to close\n"},
         {"strict\n  < OK\nend\n", "t.scn:2:3: a reply '<' must follow a command '>'\n"},
-        {"strict\n  > GET a\nend\n", "t.scn:2:1: command '>' has no reply '<' after it\n"},
+        /* at the '>' of the step, not column 1 (nor the block's end) */
+        {"strict\n  > GET a\nend\n", "t.scn:2:3: command '>' has no reply '<' after it\n"},
+        {"strict\n  > GET a\n  < \"x\"\n\t> GET b\nend\n",
+         "t.scn:4:2: command '>' has no reply '<' after it\n"},
+        /* one error for a broken line, not a second one about its consequence */
+        {"name \"abc\n", "t.scn:1:6: unterminated quoted string\n"},
+        {"requirepass 'abc\n", "t.scn:1:13: unterminated quoted string\n"},
+        {"strict\n  > GET a\n  < \"x\nend\n", "t.scn:3:5: unterminated quoted string\n"},
         {"strict\n  GET a\nend\n",
          "t.scn:2:3: expected '> COMMAND' or '< REPLY' in a strict block, got 'GET'\n"},
-        {"at soon do evict k\n", "t.scn:1:4: expected a duration such as 50ms, got 'soon'\n"},
+        {"at soon do evict k\n", "t.scn:1:4: expected a duration such as 50ms, got 'soon' (a "
+                                 "number with a unit: us, ms, s, m or h; at most 24h)\n"},
         {"\"quoted\"\n", "t.scn:1:1: expected a directive, got a quoted string\n"},
         {"on GET do advance 1s\n",
          "t.scn:1:11: 'advance' needs 'clock virtual' (the real clock cannot be moved)\n"},

@@ -207,10 +207,12 @@ static void test_strict_and_verdict(void **state)
     struct client *c = connect_client(f);
     struct scn_plan p = command(f, c, "GET a");
     assert_int_equal(p.rule, -1);
+    assert_int_equal(p.step, 1); /* named in --pcap notes */
     assert_reply(&p, "$1\r\nb\r\n");
     assert_int_equal(p.delay_us, 2000);
     scn_plan_free(&p);
     p = command(f, c, "SET a cd");
+    assert_int_equal(p.step, 2); /* the step that expected another command */
     assert_reply(&p, "-ERR mockredis: strict step 2 expected 'SET a \"c d\"', got 'SET a cd'\r\n");
     scn_plan_free(&p);
     p = command(f, c, "PING"); /* after a mismatch the block stops: rules and keyspace serve */
@@ -230,6 +232,28 @@ static void test_strict_and_verdict(void **state)
     assert_non_null(strstr(json.p, "\"unconsumed\":2"));
     buf_free(&text);
     buf_free(&json);
+    stop(f);
+}
+
+/* Commands a rule answered count in "commands" like any other
+ * (docs/scenarios.md, Expectations): the count comes before the rules. */
+static void test_answered_commands_count(void **state)
+{
+    (void)state;
+    struct fx *f = start("on GET a do reply \"x\"\n"
+                         "on GET b do close before\n"
+                         "expect commands == 3\nexpect commands GET * == 2\nexpect rule 1 == 1\n");
+    struct client *c = connect_client(f);
+    struct scn_plan p = command(f, c, "GET a");
+    assert_reply(&p, "$1\r\nx\r\n");
+    scn_plan_free(&p);
+    p = command(f, c, "GET b");
+    assert_int_equal(p.end, SCN_END_BEFORE);
+    scn_plan_free(&p);
+    p = command(f, c, "PING");
+    assert_int_equal(p.rule, 0);
+    scn_plan_free(&p);
+    assert_int_equal(scn_run_verdict(f->run, NULL, NULL), 0);
     stop(f);
 }
 
@@ -285,10 +309,15 @@ static void test_corrupt_length(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nth_rule),        cmocka_unit_test(test_gates),
-        cmocka_unit_test(test_shaping_actions), cmocka_unit_test(test_keyspace_actions),
-        cmocka_unit_test(test_connect_rules),   cmocka_unit_test(test_strict_and_verdict),
-        cmocka_unit_test(test_unconsumed),      cmocka_unit_test(test_setup_failure),
+        cmocka_unit_test(test_nth_rule),
+        cmocka_unit_test(test_gates),
+        cmocka_unit_test(test_shaping_actions),
+        cmocka_unit_test(test_keyspace_actions),
+        cmocka_unit_test(test_connect_rules),
+        cmocka_unit_test(test_strict_and_verdict),
+        cmocka_unit_test(test_answered_commands_count),
+        cmocka_unit_test(test_unconsumed),
+        cmocka_unit_test(test_setup_failure),
         cmocka_unit_test(test_corrupt_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -698,15 +698,50 @@ static void test_other_port(void **state)
         conv_make(t, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40001), ep4("10.0.0.2", 6380), 1, 2);
     handshake(&w, 2);
     say(&w, 1, "PING", 3);
-    tcpre_finish(t, 4);
+    /* Skipped traffic is counted by server port: the SYN's receiver (a
+     * higher port than its client's here), even for the segments after
+     * the handshake; without a SYN, the lower port. */
+    struct conv x =
+        conv_make(t, TCPRE_LINK_ETHERNET, ep4("10.0.0.1", 40002), ep4("10.0.0.2", 50000), 1, 2);
+    handshake(&x, 4);
+    say(&x, 1, "PING", 4);
+    say(&x, 0, "+PONG\r\n", 4);
+    struct ep m = ep4("10.0.0.5", 7000), mc = ep4("10.0.0.6", 45000);
+    tx(t, TCPRE_LINK_ETHERNET, &mc, &m, 1, 1, WIRE_ACK, "x", 5);
+    tcpre_finish(t, 6);
     struct tcpre_stats st;
     tcpre_stats(t, &st);
-    assert_int_equal(st.other_port, 4);
+    assert_int_equal(st.other_port, 4 + 5 + 1);
     assert_int_equal(st.tcp, 4);
     assert_int_equal(st.connections, 1);
     assert_string_equal(LOG(), "open 1 10.0.0.1:40001>10.0.0.2:6380 syn @2\n"
                                "data 1 c2s 4 @3\n"
-                               "close 1 eof @4\n");
+                               "close 1 eof @6\n");
+    assert_int_equal(st.nother_ports, 3);
+    assert_int_equal(st.other_ports[0], 6379);
+    assert_int_equal(st.other_port_segs[0], 4);
+    assert_int_equal(st.other_ports[1], 50000);
+    assert_int_equal(st.other_port_segs[1], 5);
+    assert_int_equal(st.other_ports[2], 7000);
+    assert_int_equal(st.other_port_segs[2], 1);
+    assert_int_equal(st.other_ports_more, 0);
+    tcpre_free(t);
+}
+
+/* At most TCPRE_OTHER_PORTS ports are listed; more sets other_ports_more. */
+static void test_other_ports_bounded(void **state)
+{
+    (void)state;
+    struct tcpre *t = tcpre_new(&SINK, 6380);
+    for (int i = 0; i <= TCPRE_OTHER_PORTS; i++) {
+        struct ep c = ep4("10.0.0.1", 40000), s = ep4("10.0.0.2", (uint16_t)(7000 + i));
+        tx(t, TCPRE_LINK_ETHERNET, &c, &s, 1, 0, WIRE_SYN, NULL, i);
+    }
+    struct tcpre_stats st;
+    tcpre_stats(t, &st);
+    assert_int_equal(st.nother_ports, TCPRE_OTHER_PORTS);
+    assert_int_equal(st.other_ports[TCPRE_OTHER_PORTS - 1], 7000 + TCPRE_OTHER_PORTS - 1);
+    assert_int_equal(st.other_ports_more, 1);
     tcpre_free(t);
 }
 
@@ -1007,6 +1042,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_seq_wraparound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_tcp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_port, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_ports_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_guess, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fragments, setup, teardown),
