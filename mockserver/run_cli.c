@@ -15,8 +15,11 @@
  * first process dies with it (PR_SET_PDEATHSIG), but what that process
  * started in the background would live on, so a guard does the rest: a
  * small process of its own, in its own process group, started before the
- * command and holding nothing but the read end of a pipe whose only write
- * end is ours. It learns the command's group from the pipe, then waits.
+ * command and holding nothing but one end of a socket pair whose other end
+ * only we hold. Once it has closed everything else (the listener among
+ * them: the port must be free when we are gone) it says "ready", and only
+ * then is the command started. It learns the command's group from the
+ * pair, then waits.
  * "done" (we reaped the command and ended its group) lets it exit at once;
  * end of file without "done" (we died) makes it end the group as an
  * interrupt would: SIGTERM, then SIGKILL to whatever is left after
@@ -36,6 +39,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,7 +69,9 @@ static void guard_main(int rfd)
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN); /* we may be gone before "ready" is read */
+    if (write(rfd, "r", 1) != 1)
+        _exit(0);
     if (read(rfd, &pgid, sizeof(pgid)) != (ssize_t)sizeof(pgid) || pgid <= 1)
         _exit(0); /* no command was started */
     ssize_t n;
@@ -85,13 +91,14 @@ static void guard_main(int rfd)
     _exit(0);
 }
 
-/* Starts the guard; *wfd is our end of its pipe (-1 and a message when it
- * cannot be started). */
+/* Starts the guard and waits for its "ready"; *wfd is our end of its
+ * socket pair (-1 and a message when it cannot be started). */
 static pid_t guard_start(int *wfd)
 {
     int p[2];
+    char ready = 0;
     *wfd = -1;
-    if (pipe(p) != 0) {
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, p) != 0) {
         fprintf(stderr, "mockredis run: cannot start the guard: %s\n", strerror(errno));
         return -1;
     }
@@ -101,9 +108,17 @@ static pid_t guard_start(int *wfd)
     if (pid == 0)
         guard_main(p[0]);
     close(p[0]);
-    if (pid < 0) {
-        fprintf(stderr, "mockredis run: cannot start the guard: %s\n", strerror(errno));
+    ssize_t n = -1;
+    if (pid > 0)
+        do
+            n = read(p[1], &ready, 1);
+        while (n < 0 && errno == EINTR);
+    if (pid < 0 || n != 1 || ready != 'r') {
+        fprintf(stderr, "mockredis run: cannot start the guard: %s\n",
+                pid < 0 ? strerror(errno) : "it did not get ready");
         close(p[1]);
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
         return -1;
     }
     *wfd = p[1];
