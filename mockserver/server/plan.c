@@ -440,6 +440,12 @@ static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan
     cap_note(io->cap, clk_now_us(&s->core->clock), text);
 }
 
+/* MOCK commands control the scenario: never bent by it, never counted. */
+static int is_mock(const struct resp_argv *a)
+{
+    return a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0;
+}
+
 /* The one place a command meets the scenario engine: it is counted there
  * (scn_run_command: commands, expectations, the rules' nth/from/...), a
  * strict step or a rule decides its plan, and the capture notes what the
@@ -492,12 +498,12 @@ static void plan_merge(struct scn_plan *into, const struct scn_plan *p)
  * closes join EXEC's plan (plan_merge). A command whose plan does not run
  * it and sends nothing (close before, reset, hang) gets a null element:
  * EXEC's reply is never written then. Outside a scenario, or for an EXEC
- * not run under a plan (a scenario's own "run EXEC"), the command just
- * runs. */
+ * not run under a plan (a scenario's own "run EXEC"), and for a MOCK
+ * command, the command just runs. */
 void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
 {
     struct srv *s = ud;
-    if (s->run == NULL || s->exec_plan == NULL || c->io == NULL) {
+    if (s->run == NULL || s->exec_plan == NULL || c->io == NULL || is_mock(a)) {
         cmd_execute(s->core, c, a);
         return;
     }
@@ -535,8 +541,7 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
      * command queued in MULTI gets its QUEUED untouched: the rules see it
      * when EXEC runs it (srv__run_queued). */
     enum cmd_verdict v = cmd_check(s->core, c, a);
-    if (v == CMD_REJECT || v == CMD_QUEUE ||
-        (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0)) {
+    if (v == CMD_REJECT || v == CMD_QUEUE || is_mock(a)) {
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
         srv__hold(s, c, before, 0);

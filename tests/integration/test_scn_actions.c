@@ -1195,13 +1195,16 @@ static void test_multi_keyspace(void **state)
 
 /* nth/from/... and the expectations count a queued command when EXEC runs
  * it: a discarded transaction's commands, and an aborted one's, never
- * count, so "nth 2" is the second INCR that ran. */
+ * count, so "nth 2" is the second INCR that ran. MOCK commands are never
+ * counted nor bent, inside EXEC too. */
 static void test_multi_counting(void **state)
 {
     (void)state;
     struct sa_play p;
     sa_start(&p, "on INCR x nth 2 do reply (integer) 100\n"
+                 "on MOCK * do reply \"never\"\n"
                  "expect commands INCR == 3\n"
+                 "expect commands == 9\n" /* 3 MULTI, DISCARD, 2 EXEC, 3 INCR */
                  "expect rule 1 == 1\n");
     redisContext *ctx = it_connect(p.port);
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
@@ -1217,8 +1220,10 @@ static void test_multi_counting(void **state)
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "MOCK STAT peak_clients");
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
-    sa_exec_expect(ctx, "i:1 i:100 i:2");
+    /* a MOCK command in EXEC is neither bent nor counted, as outside it */
+    sa_exec_expect(ctx, "i:1 i:100 i:1 i:2");
     redisFree(ctx);
     sa_finish(&p, 0);
     sa_done(&p);
