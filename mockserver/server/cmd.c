@@ -254,9 +254,9 @@ enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
 {
     const struct cmd_def *top, *d;
     switch (classify(core, c, a, &top, &d)) {
-    case W_PASS: return CMD_PASS;
+    case W_PASS: return (c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE) ? CMD_QUEUE : CMD_PASS;
     case W_UNKNOWN:
-    case W_UNKNOWN_SUB: return c->authed ? CMD_UNKNOWN : CMD_REJECT;
+    case W_UNKNOWN_SUB: return c->authed && !(c->flags & CL_MULTI) ? CMD_UNKNOWN : CMD_REJECT;
     default: return CMD_REJECT;
     }
 }

@@ -282,16 +282,19 @@ cmd_getkeys_fn cmd_getkeys_sort, cmd_getkeys_sort_ro, cmd_getkeys_set, cmd_getke
  * transaction and answers "EXECABORT Transaction discarded because of:
  * <the error>", as Redis does. */
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *argv);
-/* Runs an already-checked command (used by EXEC). */
+/* Runs an already-checked command (used by EXEC, and by core->run_queued
+ * for EXEC). */
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *argv);
 
 /* What cmd_dispatch would do with argv for client c, before running or
  * queueing anything. Writes nothing, changes nothing. */
 enum cmd_verdict {
-    CMD_PASS,    /* it would be queued (MULTI) or run */
+    CMD_PASS,    /* it would be run */
+    CMD_QUEUE,   /* it would be queued: c is in MULTI (it runs at EXEC) */
     CMD_UNKNOWN, /* a command or subcommand mockredis does not implement, from a
-                  * client allowed to run commands (authenticated): cmd_dispatch
-                  * would answer "unknown command" */
+                  * client allowed to run commands (authenticated) and not in
+                  * MULTI: cmd_dispatch would answer "unknown command" (in
+                  * MULTI such a command is CMD_REJECT: it aborts the EXEC) */
     CMD_REJECT,  /* cmd_dispatch would answer an error without running it: wrong
                   * arity, MOCK not allowed, NOAUTH (an unknown command of an
                   * unauthenticated client too), not allowed in MULTI, Pub/Sub

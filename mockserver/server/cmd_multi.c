@@ -6,7 +6,10 @@
  * NOAUTH, a CMD_NOMULTI command such as SHUTDOWN or SAVE). EXEC then either
  * aborts with EXECABORT or runs the queue with cmd_execute and answers with
  * an array of the replies, as Redis does; errors raised while running
- * (WRONGTYPE, ...) are just elements of it.
+ * (WRONGTYPE, ...) are just elements of it. With core->run_queued set (a
+ * server, plan.c) EXEC hands it each queued command instead, so that a
+ * scenario's rule bends the command where it runs: its element of the
+ * array, at EXEC time.
  *
  * WATCH is watch.c: EXEC answers a null array when a watched key was
  * touched (or expired) since, and every way out of a transaction (EXEC,
@@ -72,7 +75,10 @@ static void exec_cmd(struct call *k)
     c->flags |= CL_DENY_BLOCKING;
     reply_array(c, n);
     for (int i = 0; i < n; i++) {
-        cmd_execute(k->core, c, q[i]);
+        if (k->core->run_queued)
+            k->core->run_queued(k->core->run_queued_ud, c, q[i]);
+        else
+            cmd_execute(k->core, c, q[i]);
         resp_argv_free(q[i]);
     }
     c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;

@@ -163,6 +163,14 @@ struct core {
      * It must not flush nor close c from inside the call. */
     void (*on_output)(void *ud, struct client *c, size_t from);
     void *on_output_ud;
+    /* Called by EXEC for each command of its queue, in order, instead of
+     * running it (plan.c: a scenario's rules act on a queued command there,
+     * where it runs, not where it was queued). It appends exactly one reply
+     * to c->out, that command's element of EXEC's array: the command's own
+     * (it runs it with cmd_execute) or a scripted one. a stays EXEC's.
+     * NULL: EXEC runs each command with cmd_execute. */
+    void (*run_queued)(void *ud, struct client *c, struct resp_argv *a);
+    void *run_queued_ud;
     struct ps_reg *pubsub; /* Pub/Sub registry (pubsub.c), NULL: none yet */
     int watch_hushed;      /* keyspace events are no change (watch_hush) */
 };

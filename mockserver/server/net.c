@@ -867,6 +867,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     core->on_unblock_ud = s;
     core->on_output = srv__on_output;
     core->on_output_ud = s;
+    core->run_queued = srv__run_queued;
+    core->run_queued_ud = s;
     raise_fd_limit(core->cfg.maxclients);
     s->base = new_base();
     if (s->base == NULL) {
@@ -980,5 +982,7 @@ void srv_free(struct srv *s)
     s->core->on_unblock_ud = NULL;
     s->core->on_output = NULL;
     s->core->on_output_ud = NULL;
+    s->core->run_queued = NULL;
+    s->core->run_queued_ud = NULL;
     free(s);
 }

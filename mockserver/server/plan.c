@@ -13,6 +13,13 @@
  * the last one, so a reply in pieces costs its own size whatever the piece
  * count.
  *
+ * A command queued in MULTI meets the scenario when EXEC runs it, not when
+ * it is queued (its QUEUED is never bent): EXEC hands each queued command
+ * to srv__run_queued, which asks the engine then; a scripted reply becomes
+ * that command's element of EXEC's array, and what shapes or ends the
+ * reply (delay, latency, pieces, split, closes) is added to EXEC's own
+ * plan, so it applies to EXEC's reply as a whole.
+ *
  * Network latency (a plan's latency_us) is different: the command runs at
  * once and input processing goes on; only the reply's bytes wait, in a
  * per-client queue of held replies, each stamped with the monotonic time it
@@ -56,6 +63,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "reply.h"
 #include "scn.h"
 #include "scn_run.h"
 #include "srv_internal.h"
@@ -433,6 +441,94 @@ static void cap_note_plan(struct srv *s, struct client *c, const struct scn_plan
     cap_note(io->cap, clk_now_us(&s->core->clock), text);
 }
 
+/* MOCK commands control the scenario: never bent by it, never counted. */
+static int is_mock(const struct resp_argv *a)
+{
+    return a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0;
+}
+
+/* The one place a command meets the scenario engine: it is counted there
+ * (scn_run_command: commands, expectations, the rules' nth/from/...), a
+ * strict step or a rule decides its plan, and the capture notes what the
+ * plan does. Called when the command runs: on arrival, or for a command
+ * queued in MULTI, inside its EXEC (srv__run_queued). */
+static void plan_ask(struct srv *s, struct client *c, const struct resp_argv *a,
+                     struct scn_plan *plan)
+{
+    scn_plan_init(plan);
+    scn_run_command(s->run, c, a, plan);
+    if (((struct cio *)c->io)->cap && plan->rule != 0)
+        cap_note_plan(s, c, plan);
+}
+
+/* Whether the plan leaves the reply as it is, to be written now or, with a
+ * latency, later: no job, input goes on. */
+static int plan_plain(const struct scn_plan *p)
+{
+    return p->run && p->delay_us == 0 && p->pieces == 0 && !p->split && p->end == SCN_END_NONE &&
+           !p->corrupt_length;
+}
+
+/* Adds the plan of a command run inside EXEC to EXEC's own: what shapes
+ * or ends a connection's reply applies to EXEC's reply as a whole. Delays
+ * add up (each command is slow, so the transaction is), the largest
+ * latency counts, the first pieces/split and the first close/reset/hang
+ * win (EXEC's own rule first, then the commands in order). */
+static void plan_merge(struct scn_plan *into, const struct scn_plan *p)
+{
+    into->delay_us += p->delay_us;
+    if (p->latency_us > into->latency_us)
+        into->latency_us = p->latency_us;
+    if (into->pieces == 0 && !into->split && (p->pieces > 0 || p->split)) {
+        into->pieces = p->pieces;
+        into->split = p->split;
+        into->split_at = p->split_at;
+        into->split_off = p->split_off;
+        into->pause_us = p->pause_us;
+    }
+    if (into->end == SCN_END_NONE)
+        into->end = p->end;
+}
+
+/* EXEC runs a queued command (core.h, run_queued): the rules act on it
+ * here, where it runs, and never when it was queued (srv__plan_command
+ * queues without asking). Its element of EXEC's array is its own reply,
+ * or the scripted one (reply, corrupt garbage/resp3, a strict step's);
+ * corrupt length bends the element; keyspace and clock actions have run
+ * just before it (scn_run_command). Delay, latency, pieces, split and the
+ * closes join EXEC's plan (plan_merge). A command whose plan does not run
+ * it and sends nothing (close before, reset, hang) gets a null element:
+ * EXEC's reply is never written then. Outside a scenario, or for an EXEC
+ * not run under a plan (a scenario's own "run EXEC"), and for a MOCK
+ * command, the command just runs. */
+void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
+{
+    struct srv *s = ud;
+    if (s->run == NULL || s->exec_plan == NULL || c->io == NULL || is_mock(a)) {
+        cmd_execute(s->core, c, a);
+        return;
+    }
+    struct scn_plan plan;
+    plan_ask(s, c, a, &plan);
+    size_t before = c->out.len;
+    if (plan.run)
+        cmd_execute(s->core, c, a);
+    else if (plan.reply.len > 0)
+        buf_append(&c->out, plan.reply.p, plan.reply.len);
+    else
+        reply_null(c);
+    if (plan.corrupt_length && c->out.len > before) {
+        struct buf el = BUF_INIT;
+        buf_append(&el, c->out.p + before, c->out.len - before);
+        scn_corrupt_length(&el);
+        c->out.len = before;
+        buf_append(&c->out, el.p, el.len);
+        buf_free(&el);
+    }
+    plan_merge(s->exec_plan, &plan);
+    scn_plan_free(&plan);
+}
+
 /* Runs one command under the scenario. */
 int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
 {
@@ -442,36 +538,35 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
      * checks"): what they refuse (NOAUTH, wrong arity, ...) gets Redis's
      * error, never reaches the rules and is not counted. MOCK commands
      * control the scenario: never bent by it, never counted. A command
-     * mockredis does not implement goes to the rules (CMD_UNKNOWN). */
-    if (cmd_check(s->core, c, a) == CMD_REJECT ||
-        (a->argl[0] == 4 && strncasecmp(a->argv[0], "mock", 4) == 0)) {
+     * mockredis does not implement goes to the rules (CMD_UNKNOWN). A
+     * command queued in MULTI gets its QUEUED untouched: the rules see it
+     * when EXEC runs it (srv__run_queued). */
+    enum cmd_verdict v = cmd_check(s->core, c, a);
+    if (v == CMD_REJECT || v == CMD_QUEUE || is_mock(a)) {
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
         srv__hold(s, c, before, 0);
         return 0;
     }
-    scn_plan_init(&plan);
-    scn_run_command(s->run, c, a, &plan);
-    if (io->cap && plan.rule != 0)
-        cap_note_plan(s, c, &plan);
-    if (plan.run && plan.delay_us == 0 && plan.pieces == 0 && !plan.split &&
-        plan.end == SCN_END_NONE && !plan.corrupt_length) {
-        /* The reply as it is, now or (latency) later: no job, input goes on. */
-        size_t before = c->out.len;
-        cmd_dispatch(s->core, c, a);
-        srv__hold(s, c, before, plan.latency_us);
-        io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
-        scn_plan_free(&plan);
-        return 0;
-    }
+    plan_ask(s, c, a, &plan);
 
     struct buf reply = BUF_INIT;
     if (plan.run) {
         size_t before = c->out.len;
         unsigned deny = c->flags & CL_DENY_BLOCKING;
-        c->flags |= CL_DENY_BLOCKING; /* the job needs the reply now: BLPOP answers at once */
+        if (!plan_plain(&plan)) /* the job needs the reply now: BLPOP answers at once */
+            c->flags |= CL_DENY_BLOCKING;
+        s->exec_plan = &plan; /* an EXEC's commands add their plans (srv__run_queued) */
         cmd_dispatch(s->core, c, a);
+        s->exec_plan = NULL;
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
+        if (plan_plain(&plan)) {
+            /* The reply as it is, now or (latency) later: no job, input goes on. */
+            srv__hold(s, c, before, plan.latency_us);
+            io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
+            scn_plan_free(&plan);
+            return 0;
+        }
         if (before == 0) { /* the reply is all of c->out: take the buffer, no copy */
             reply = c->out;
             buf_init(&c->out);

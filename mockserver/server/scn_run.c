@@ -28,6 +28,7 @@
 struct strict_state {
     int next;        /* index of the next step */
     int failed_step; /* 1-based step that got a wrong command, 0 none */
+    struct buf msg;  /* failed: the mismatch text, repeated to every later command */
 };
 
 struct scn_run {
@@ -204,6 +205,8 @@ void scn_run_free(struct scn_run *r)
     free(r->rule_seen);
     free(r->rule_fired);
     free(r->expect_count);
+    for (int i = 0; r->strict && i < r->s->nstricts; i++)
+        buf_free(&r->strict[i].msg);
     free(r->strict);
     buf_free(&r->failures);
     free(r);
@@ -368,14 +371,23 @@ static void plan_error(struct scn_plan *plan, const char *msg, size_t len)
     buf_free(&text);
 }
 
-/* A strict block waiting on this connection. Returns 1 if it took the command. */
+/* A strict block waiting on this connection. Returns 1 if it took the
+ * command. Once a block of this connection got a wrong command, every
+ * later command of the connection gets that same mismatch error (the
+ * conversation is over: going on against the keyspace would only give the
+ * client misleading errors, such as "EXEC without MULTI"). */
 static int strict_step(struct scn_run *r, struct client *c, const struct resp_argv *a,
                        struct scn_plan *plan)
 {
     for (int i = 0; i < r->s->nstricts; i++) {
         const struct scn_strict *st = &r->s->stricts[i];
         struct strict_state *ss = &r->strict[i];
-        if (st->conn != c->conn_no || ss->next >= st->nsteps || ss->failed_step)
+        if (st->conn == c->conn_no && ss->failed_step) {
+            plan->rule = -1;
+            plan_error(plan, ss->msg.p, ss->msg.len);
+            return 1;
+        }
+        if (st->conn != c->conn_no || ss->next >= st->nsteps)
             continue;
         const struct scn_step *step = &st->steps[ss->next];
         plan->rule = -1;
@@ -395,7 +407,7 @@ static int strict_step(struct scn_run *r, struct client *c, const struct resp_ar
         plan_error(plan, msg.p, msg.len);
         buf_printf(&r->failures, "line %d: %s\n", step->line, msg.p);
         ss->failed_step = ss->next + 1;
-        buf_free(&msg);
+        ss->msg = msg;
         return 1;
     }
     return 0;

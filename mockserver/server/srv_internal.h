@@ -21,6 +21,7 @@ struct held;
 struct job;
 struct resp_argv;
 struct scn;
+struct scn_plan;
 struct scn_run;
 
 #define READ_CHUNK (16 * 1024)
@@ -33,11 +34,13 @@ struct srv {
     struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;
     int port;
     char addr[80];
-    struct scn *scn;     /* the scenario being played (owned), or NULL */
-    struct scn_run *run; /* its run state (owned), or NULL */
-    int exit_when_over;  /* --scenario mode: return from the loop at its end */
-    struct cap *cap;     /* the capture being written, or NULL */
-    int64_t basis_us;    /* when the input being run arrived (clk_mono_us), 0: now */
+    struct scn *scn;            /* the scenario being played (owned), or NULL */
+    struct scn_run *run;        /* its run state (owned), or NULL */
+    int exit_when_over;         /* --scenario mode: return from the loop at its end */
+    struct cap *cap;            /* the capture being written, or NULL */
+    int64_t basis_us;           /* when the input being run arrived (clk_mono_us), 0: now */
+    struct scn_plan *exec_plan; /* while a command runs under a plan: that plan, which
+                                   the rules fired inside its EXEC add to (plan.c) */
     char rbuf[READ_CHUNK];
 };
 
@@ -99,8 +102,10 @@ void srv__plan_io_free(struct cio *io);
  * date: delta entries of io's held output (held replies, a job) came or
  * went. */
 void srv__held_count(struct srv *s, struct cio *io, int delta);
-/* The core's callbacks (core.h, on_unblock and on_output), ud is the srv. */
+/* The core's callbacks (core.h, on_unblock, on_output and run_queued), ud
+ * is the srv. */
 void srv__on_unblock(void *ud, struct client *c, size_t from);
 void srv__on_output(void *ud, struct client *c, size_t from);
+void srv__run_queued(void *ud, struct client *c, struct resp_argv *a);
 
 #endif

@@ -1127,6 +1127,203 @@ static void test_condition_conn(void **state)
     sa_done(&p);
 }
 
+/* ---- rules inside MULTI/EXEC ------------------------------------------------------------- */
+
+/* Runs EXEC and requires its array, written element by element as
+ * "i:42 s:OK b:text n e:ERR ..." (integer, status, bulk, nil, error). */
+static void sa_exec_expect(redisContext *ctx, const char *want)
+{
+    redisReply *r = sa_cmd(ctx, "EXEC");
+    if (r->type != REDIS_REPLY_ARRAY)
+        fail_msg("EXEC: reply type %d (%s), want an array: %s", r->type,
+                 r->type == REDIS_REPLY_ERROR ? r->str : "", want);
+    struct buf got = BUF_INIT;
+    for (size_t i = 0; i < r->elements; i++) {
+        const redisReply *e = r->element[i];
+        if (i)
+            buf_putc(&got, ' ');
+        switch (e->type) {
+        case REDIS_REPLY_INTEGER: buf_printf(&got, "i:%lld", (long long)e->integer); break;
+        case REDIS_REPLY_STATUS: buf_printf(&got, "s:%s", e->str); break;
+        case REDIS_REPLY_STRING: buf_printf(&got, "b:%s", e->str); break;
+        case REDIS_REPLY_NIL: buf_puts(&got, "n"); break;
+        case REDIS_REPLY_ERROR: buf_printf(&got, "e:%s", e->str); break;
+        default: buf_printf(&got, "?%d", e->type); break;
+        }
+    }
+    freeReplyObject(r);
+    if (strcmp(got.p ? got.p : "", want) != 0)
+        fail_msg("EXEC: [%s], want [%s]", got.p ? got.p : "", want);
+    buf_free(&got);
+}
+
+/* A rule bends a queued command where it runs, inside EXEC (issue 11,
+ * finding 1): QUEUED is untouched and the scripted reply is that command's
+ * element of EXEC's array, which keeps one element per command. It used to
+ * replace QUEUED, and EXEC's array came back one element short. */
+static void test_multi_reply(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on INCR hits do reply (integer) 42\n"
+                 "expect commands INCR == 1\n"
+                 "expect rule 1 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "SET a 1");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR hits");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "GET a");
+    sa_exec_expect(ctx, "s:OK i:42 b:1");
+    sa_get(ctx, "hits", NULL); /* the scripted INCR did not run */
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* Keyspace and clock actions run just before their command inside EXEC,
+ * not when it was queued: the first PTTL still sees the key, the GET whose
+ * rule advances the virtual clock past the TTL finds it expired. */
+static void test_multi_keyspace(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "clock virtual\n"
+                 "setup\n    SET t x PX 5000\n    SET k v\nend\n"
+                 "on GET t do advance 10s\n"
+                 "on INCR n do evict k\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "PTTL t");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "GET t");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "GET k");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR n");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "GET k");
+    sa_exec_expect(ctx, "i:5000 n b:v i:1 n");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* nth/from/... and the expectations count a queued command when EXEC runs
+ * it: a discarded transaction's commands, and an aborted one's, never
+ * count, so "nth 2" is the second INCR that ran. MOCK commands are never
+ * counted nor bent, inside EXEC too. */
+static void test_multi_counting(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on INCR x nth 2 do reply (integer) 100\n"
+                 "on MOCK * do reply \"never\"\n"
+                 "expect commands INCR == 3\n"
+                 "expect commands == 9\n" /* 3 MULTI, DISCARD, 2 EXEC, 3 INCR */
+                 "expect rule 1 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "DISCARD");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    char arity[128];
+    snprintf(arity, sizeof(arity), rtext[RT_ARITY_FMT], "get");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, arity, "GET");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_EXECABORT], "EXEC");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "MOCK STAT peak_clients");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    /* a MOCK command in EXEC is neither bent nor counted, as outside it */
+    sa_exec_expect(ctx, "i:1 i:100 i:1 i:2");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* delay applies to EXEC's reply as a whole, never to QUEUED: nothing is
+ * held while the commands are queued (the server's own count of held
+ * replies, not a clock, says so), EXEC's reply is held once. */
+static void test_multi_delay(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on INCR x do delay 50ms\n"
+                 "expect rule 1 == 1\n");
+    struct mh_conn ctl;
+    assert_int_equal(mh_conn_open(&ctl, p.port), 0);
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 0);
+    sa_exec_expect(ctx, "i:1");
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 1);
+    redisFree(ctx);
+    mh_conn_close(&ctl);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* Connection actions apply to EXEC's reply: close before closes instead of
+ * writing it (the command the rule names does not run, the others do);
+ * corrupt length bends the command's own element. */
+static void test_multi_close_corrupt(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on INCR x do close before\n"
+                 "on GET c do corrupt length\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "SET a 1");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    sa_cmd_fails(ctx, "EXEC", REDIS_ERR_EOF, "Server closed the connection");
+    redisFree(ctx);
+    ctx = it_connect(p.port);
+    sa_get(ctx, "a", "1");
+    sa_get(ctx, "x", NULL);
+    redisFree(ctx);
+
+    static const char want[] = "+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n"
+                               "*2\r\n$4\r\nabc\r\n+PONG\r\n";
+    struct sa_recv rv;
+    sa_raw(p.port, "SET c abc\r\nMULTI\r\nGET c\r\nPING\r\nEXEC\r\n", sizeof(want) - 1, &rv);
+    assert_int_equal(rv.len, sizeof(want) - 1);
+    assert_memory_equal(rv.data, want, sizeof(want) - 1);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* A client library's transaction pipeline (redis-py, when installed): the
+ * scripted value takes its place in the results list. redis-py sends
+ * INCRBY for incr(), so that is what the rule names. */
+static void test_multi_redis_py(void **state)
+{
+    (void)state;
+    if (system("/usr/bin/python3 -c 'import redis' 2>/dev/null") != 0) {
+        skip();
+        return;
+    }
+    struct sa_play p;
+    sa_start(&p, "on INCRBY hits 1 do reply (integer) 42\n"
+                 "expect rule 1 == 1\n");
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 - %d <<'EOF'\n"
+             "import sys, redis\n"
+             "r = redis.Redis(host='127.0.0.1', port=int(sys.argv[1]))\n"
+             "pipe = r.pipeline(transaction=True)\n"
+             "pipe.set('a', '1').incr('hits').get('a')\n"
+             "res = pipe.execute()\n"
+             "assert res == [True, 42, b'1'], res\n"
+             "assert r.get('hits') is None\n"
+             "r.close()\n"
+             "EOF",
+             p.port);
+    assert_int_equal(system(cmd), 0);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
 /* ---- strict replay -------------------------------------------------------------------------- */
 
 static void test_strict_pass(void **state)
@@ -1153,6 +1350,11 @@ static void test_strict_pass(void **state)
     sa_done(&p);
 }
 
+/* A mismatch ends the conversation: every later command of that connection
+ * gets the same error (issue 11, finding 6: it used to go on against the
+ * keyspace, so a client in the middle of a transaction was told "EXEC
+ * without MULTI"); the verdict names the mismatch once. Other connections
+ * are not affected. */
 static void test_strict_mismatch(void **state)
 {
     (void)state;
@@ -1163,16 +1365,26 @@ static void test_strict_mismatch(void **state)
                  "    > GET user:1\n"
                  "    < \"ann\"\n"
                  "end\n");
+    static const char err[] = "ERR mockredis: strict step 2 expected 'GET user:1', got 'MULTI'";
     redisContext *ctx = it_connect(p.port);
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "SET user:1 ann");
-    it_cmd_expect(ctx, REDIS_REPLY_ERROR,
-                  "ERR mockredis: strict step 2 expected 'GET user:1', got 'GET user:2'",
-                  "GET user:2");
-    /* the block stopped: the next command runs normally */
-    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET user:1");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, err, "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, err, "INCR n");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, err, "EXEC");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, err, "GET user:1");
+    /* Redis's own checks still come first */
+    char arity[128];
+    snprintf(arity, sizeof(arity), rtext[RT_ARITY_FMT], "get");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, arity, "GET");
+    /* another connection is served normally: nothing ran on the first */
+    redisContext *other = it_connect(p.port);
+    it_cmd_expect(other, REDIS_REPLY_NIL, "", "GET n");
+    redisFree(other);
     redisFree(ctx);
     sa_finish(&p, 1);
-    assert_non_null(strstr(p.json, "strict step 2 expected 'GET user:1', got 'GET user:2'"));
+    const char *f = strstr(p.json, "strict step 2 expected 'GET user:1', got 'MULTI'");
+    assert_non_null(f);
+    assert_null(strstr(f + 1, "strict step 2 expected")); /* one failure, not one per command */
     sa_done(&p);
 }
 
@@ -1365,6 +1577,12 @@ int main(void)
         cmocka_unit_test(test_connect_close),
         cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_condition_conn),
+        cmocka_unit_test(test_multi_reply),
+        cmocka_unit_test(test_multi_keyspace),
+        cmocka_unit_test(test_multi_counting),
+        cmocka_unit_test(test_multi_delay),
+        cmocka_unit_test(test_multi_close_corrupt),
+        cmocka_unit_test(test_multi_redis_py),
         cmocka_unit_test(test_strict_pass),
         cmocka_unit_test(test_strict_mismatch),
         cmocka_unit_test(test_strict_leftover),
