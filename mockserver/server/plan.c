@@ -458,6 +458,8 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         /* The reply as it is, now or (latency) later: no job, input goes on. */
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
+        scn_run_replied(s->run, c->out.p ? c->out.p + before : "", c->out.len - before,
+                        (c->flags & CL_BLOCKED) != 0);
         srv__hold(s, c, before, plan.latency_us);
         io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
         scn_plan_free(&plan);
@@ -471,6 +473,7 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         c->flags |= CL_DENY_BLOCKING; /* the job needs the reply now: BLPOP answers at once */
         cmd_dispatch(s->core, c, a);
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
+        scn_run_replied(s->run, c->out.p ? c->out.p + before : "", c->out.len - before, 0);
         if (before == 0) { /* the reply is all of c->out: take the buffer, no copy */
             reply = c->out;
             buf_init(&c->out);
