@@ -276,6 +276,19 @@ int ls_play(struct mh_server *s, const char *name)
     return ok ? 0 : -1;
 }
 
+int ls_advance(struct mh_server *s, long long ms)
+{
+    char n[32];
+    snprintf(n, sizeof(n), "%lld", ms);
+    const char *argv[] = {"MOCK", "CLOCK", "ADVANCE", n};
+    struct buf r = BUF_INIT;
+    int ok = s && mock_call(s, 4, argv, &r) == 0 && r.len > 0 && r.p[0] == ':';
+    if (!ok)
+        ls_claim(0, "the virtual clock moves %lld ms (%s)", ms, r.p ? r.p : "no reply");
+    buf_free(&r);
+    return ok ? 0 : -1;
+}
+
 /* The scenario's report (MOCK SCENARIO REPORT, a bulk string of JSON),
  * parsed with jansson: NULL when it cannot be read or is not JSON. The
  * caller releases it with json_decref. When text is not NULL, the raw

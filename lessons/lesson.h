@@ -93,6 +93,10 @@ int ls_play(struct mh_server *s, const char *name);
  * all its expectations held, 0 when one failed, -1 when it cannot be read.
  * When json is not NULL, the report is copied there (size bytes). */
 int ls_verdict(struct mh_server *s, char *json, size_t size);
+/* Moves the server's virtual clock ms milliseconds forward (MOCK CLOCK
+ * ADVANCE, on the control connection): how a lesson stands for a wait
+ * without sleeping. Returns 0, or -1 after printing why. */
+int ls_advance(struct mh_server *s, long long ms);
 /* A counter from the scenario report's "counters" object ("connections",
  * "refused", "peak_connections", "commands", ...), or -1. */
 long long ls_counter(struct mh_server *s, const char *name);

@@ -126,6 +126,8 @@
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first")              \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.")                            \
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive")                                  \
+    X(MOCK_NO_SCENARIO, "ERR mockredis: no scenario is being played")                              \
+    X(MOCK_COUNT_NEGATIVE, "ERR the count must be zero or positive")                               \
     X(MOCK_CLOCK_RANGE_FMT,                                                                        \
       "ERR the clock would leave its range: at most %lld ms since the Unix epoch")                 \
     X(MOCK_DISABLED, "ERR MOCK commands are disabled on this server (--enable-mock-commands no)")  \

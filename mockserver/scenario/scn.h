@@ -151,6 +151,12 @@ enum scn_what {
     SW_UNCONSUMED,
     SW_PROTOCOL_ERRORS,
     SW_RULE,
+    /* over the record of commands, on the scenario clock (docs/scenarios.md,
+     * "Time and order"); parsed by parse_expect_time */
+    SW_GAP,      /* every gap between consecutive matching commands */
+    SW_BACKOFF,  /* each gap grows by a factor within [f_lo, f_hi] */
+    SW_ORDER,    /* every match2 command has a match command before it */
+    SW_NO_AFTER, /* no match command (NULL: any) after a match2 command */
 };
 
 enum scn_op { SO_EQ, SO_NE, SO_LT, SO_LE, SO_GT, SO_GE };
@@ -163,6 +169,19 @@ struct scn_expect {
     int rule;                /* SW_RULE: 1-based rule number */
     enum scn_op op;
     long long value;
+    /* "on conn N" (SW_COMMANDS, SW_GAP, SW_BACKOFF): only commands of the Nth
+     * connection; 0 = every connection */
+    int conn;
+    /* SW_ORDER, SW_NO_AFTER: "across": over all connections; 0 = each
+     * connection on its own */
+    int across;
+    struct resp_argv *match2; /* SW_ORDER: the command that must come later ("before
+                                 MATCH2"); SW_NO_AFTER: the command after which nothing
+                                 matching comes ("after MATCH2") */
+    int range;                /* SW_GAP: 1 when written D1..D2 (us_lo..us_hi), else
+                                 "OP us_lo" */
+    int64_t us_lo, us_hi;     /* SW_GAP */
+    double f_lo, f_hi;        /* SW_BACKOFF: each gap / the one before, in [f_lo, f_hi] */
 };
 
 enum scn_end { SE_IDLE, SE_AFTER, SE_CONTROL };

@@ -1060,6 +1060,272 @@ static int is_op(const struct tok *t)
             strcmp(t->p, "<=") == 0 || strcmp(t->p, ">") == 0 || strcmp(t->p, ">=") == 0);
 }
 
+static enum scn_op op_of(const struct tok *t)
+{
+    return strcmp(t->p, "==") == 0   ? SO_EQ
+           : strcmp(t->p, "!=") == 0 ? SO_NE
+           : strcmp(t->p, "<") == 0  ? SO_LT
+           : strcmp(t->p, "<=") == 0 ? SO_LE
+           : strcmp(t->p, ">") == 0  ? SO_GT
+                                     : SO_GE;
+}
+
+/* The directive's text as written (up to a comment, spaces trimmed), for
+ * reports. */
+static char *line_text(const struct parser *p)
+{
+    size_t end = p->len;
+    for (size_t i = 0; i < p->len; i++) {
+        if (p->line[i] == '#' && (i == 0 || p->line[i - 1] == ' ' || p->line[i - 1] == '\t')) {
+            end = i;
+            break;
+        }
+    }
+    size_t start = 0;
+    while (start < end && (p->line[start] == ' ' || p->line[start] == '\t'))
+        start++;
+    while (end > start && (p->line[end - 1] == ' ' || p->line[end - 1] == '\t'))
+        end--;
+    return mem_dup(p->line + start, end - start);
+}
+
+static void push_expect(struct parser *p, struct scn *s, struct scn_expect *e)
+{
+    e->text = line_text(p);
+    s->expects = mem_realloc(s->expects, (size_t)(s->nexpects + 1) * sizeof(*s->expects));
+    s->expects[s->nexpects++] = *e;
+}
+
+static void expect_clear(struct scn_expect *e)
+{
+    resp_argv_free(e->match);
+    resp_argv_free(e->match2);
+    free(e->text);
+}
+
+/* ---- expectations over time and order ------------------------------------------------ */
+
+/* "on conn N" at the end of an expectation, if it is there. Returns 0, or
+ * -1 after reporting an error. */
+static int parse_on_conn(struct parser *p, struct scn_expect *e)
+{
+    struct tok t;
+    if (peek(p, &t, 0) != 1 || !kw(&t, "on"))
+        return 0;
+    word(p, &t, 0);
+    int r = word(p, &t, 0);
+    if (r != 1 || !kw(&t, "conn")) {
+        if (r >= 0)
+            perr(p, r == 1 ? t.col : here(p), "expected 'conn N' after 'on', e.g. on conn 2");
+        return -1;
+    }
+    long long n;
+    if (get_count(p, 1, &n, "a connection number from 1 up") < 0)
+        return -1;
+    e->conn = n > INT_MAX ? INT_MAX : (int)n;
+    return 0;
+}
+
+static int is_range_word(const struct tok *t)
+{
+    const char *dots = t->quoted ? NULL : strstr(t->p, "..");
+    int64_t a, b;
+    if (dots == NULL)
+        return 0;
+    size_t n = (size_t)(dots - t->p);
+    return scn_parse_duration(t->p, n, &a) == 0 &&
+           scn_parse_duration(dots + 2, t->n - n - 2, &b) == 0;
+}
+
+static int is_op_or_range(const struct tok *t)
+{
+    return is_op(t) || is_range_word(t);
+}
+
+static int is_factor_kw(const struct tok *t)
+{
+    return kw(t, "factor");
+}
+
+static int is_before_kw(const struct tok *t)
+{
+    return kw(t, "before");
+}
+
+static int is_after_kw(const struct tok *t)
+{
+    return kw(t, "after");
+}
+
+static int is_across_kw(const struct tok *t)
+{
+    return kw(t, "across");
+}
+
+/* A command pattern up to a word stop accepts. Returns it, or NULL after
+ * reporting that it is missing (or a lexical error in it). */
+static struct resp_argv *pattern_until(struct parser *p, int (*stop)(const struct tok *),
+                                       const char *where)
+{
+    int errors = p->errors, col = here(p);
+    struct resp_argv *a = words_argv(p, stop);
+    if (a == NULL && p->errors == errors)
+        perr(p, col, "expected a command pattern such as GET user:* %s", where);
+    return a;
+}
+
+/* The keyword a pattern ends with. Returns 0, or -1 after reporting. */
+static int want_kw(struct parser *p, const char *k, const char *after)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r == 1 && kw(&t, k))
+        return 0;
+    if (r >= 0)
+        perr(p, r == 1 ? t.col : here(p), "expected '%s' after %s", k, after);
+    return -1;
+}
+
+/* gap MATCH OP DURATION | gap MATCH D1..D2, then [on conn N] */
+static int parse_gap(struct parser *p, struct scn_expect *e)
+{
+    struct tok t;
+    e->match = pattern_until(p, is_op_or_range, "after 'gap'");
+    if (e->match == NULL)
+        return -1;
+    int r = peek(p, &t, 0);
+    if (r == 1 && is_op(&t)) {
+        word(p, &t, 0);
+        e->op = op_of(&t);
+        if (get_duration(p, &e->us_lo) < 0)
+            return -1;
+        e->us_hi = e->us_lo;
+    } else if (r == 1 && is_range_word(&t)) {
+        e->range = 1;
+        if (get_duration_range(p, &e->us_lo, &e->us_hi) < 0)
+            return -1;
+    } else {
+        if (r >= 0)
+            perr(p, r == 1 ? t.col : here(p),
+                 "expected a comparison and a duration (>= 100ms) or a range (100ms..2s) "
+                 "after the pattern");
+        return -1;
+    }
+    return parse_on_conn(p, e);
+}
+
+/* A factor above 0 ("2") or a range of them ("1.5..3"). */
+static int get_factor_range(struct parser *p, double *lo, double *hi)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r <= 0) {
+        if (r == 0)
+            perr(p, here(p), "expected a factor such as 2 or a range such as 1.5..3");
+        return -1;
+    }
+    const char *dots = t.quoted ? NULL : strstr(t.p, "..");
+    size_t a = dots ? (size_t)(dots - t.p) : t.n;
+    int ok = util_str2d(t.p, a, lo) && *lo > 0 && isfinite(*lo);
+    if (ok && dots)
+        ok = util_str2d(dots + 2, t.n - a - 2, hi) && isfinite(*hi);
+    else
+        *hi = *lo;
+    if (!ok) {
+        perr(p, t.col, "expected a factor above 0 such as 2 or a range such as 1.5..3, got '%s'",
+             t.p);
+        return -1;
+    }
+    if (*hi < *lo) {
+        perr(p, t.col, "the range '%s' ends before it starts", t.p);
+        return -1;
+    }
+    return 0;
+}
+
+/* backoff MATCH factor F[..F2] [on conn N] */
+static int parse_backoff(struct parser *p, struct scn_expect *e)
+{
+    e->match = pattern_until(p, is_factor_kw, "after 'backoff'");
+    if (e->match == NULL || want_kw(p, "factor", "the pattern, e.g. factor 1.5..3") < 0 ||
+        get_factor_range(p, &e->f_lo, &e->f_hi) < 0)
+        return -1;
+    return parse_on_conn(p, e);
+}
+
+/* order MATCH before MATCH2 [across] */
+static int parse_order(struct parser *p, struct scn_expect *e)
+{
+    struct tok t;
+    e->match = pattern_until(p, is_before_kw, "after 'order'");
+    if (e->match == NULL || want_kw(p, "before", "the first pattern") < 0)
+        return -1;
+    e->match2 = pattern_until(p, is_across_kw, "after 'before'");
+    if (e->match2 == NULL)
+        return -1;
+    if (peek(p, &t, 0) == 1 && kw(&t, "across")) {
+        word(p, &t, 0);
+        e->across = 1;
+    }
+    return 0;
+}
+
+/* no command after MATCH2 [across] | no MATCH after MATCH2 [across] */
+static int parse_no_after(struct parser *p, struct scn_expect *e)
+{
+    struct tok t;
+    if (peek(p, &t, 0) == 1 && (kw(&t, "command") || kw(&t, "commands"))) {
+        word(p, &t, 0); /* any command: e->match stays NULL */
+    } else if ((e->match = pattern_until(p, is_after_kw, "or 'command' after 'no'")) == NULL) {
+        return -1;
+    }
+    if (want_kw(p, "after", "what must not come, e.g. no command after QUIT") < 0)
+        return -1;
+    e->match2 = pattern_until(p, is_across_kw, "after 'after'");
+    if (e->match2 == NULL)
+        return -1;
+    if (peek(p, &t, 0) == 1 && kw(&t, "across")) {
+        word(p, &t, 0);
+        e->across = 1;
+    }
+    return 0;
+}
+
+/* The expectations over the record of commands: gap, backoff, order, no
+ * ... after (docs/scenarios.md, "Time and order"). what is the word after
+ * 'expect'. */
+static void parse_expect_time(struct parser *p, struct scn *s, const struct tok *what)
+{
+    struct scn_expect e;
+    int rc;
+    memset(&e, 0, sizeof(e));
+    e.line = p->lineno;
+    if (kw(what, "gap")) {
+        e.what = SW_GAP;
+        rc = parse_gap(p, &e);
+    } else if (kw(what, "backoff")) {
+        e.what = SW_BACKOFF;
+        rc = parse_backoff(p, &e);
+    } else if (kw(what, "order")) {
+        e.what = SW_ORDER;
+        rc = parse_order(p, &e);
+    } else {
+        e.what = SW_NO_AFTER;
+        rc = parse_no_after(p, &e);
+    }
+    if (rc < 0) {
+        expect_clear(&e);
+        return;
+    }
+    expect_eol(p);
+    push_expect(p, s, &e);
+}
+
+static int is_time_expect(const struct tok *t)
+{
+    return kw(t, "gap") || kw(t, "backoff") || kw(t, "order") || kw(t, "no");
+}
+
 static void parse_expect(struct parser *p, struct scn *s)
 {
     struct scn_expect e;
@@ -1070,6 +1336,10 @@ static void parse_expect(struct parser *p, struct scn *s)
     if (r != 1) {
         if (r == 0)
             perr(p, here(p), "expected what to count after 'expect'");
+        return;
+    }
+    if (is_time_expect(&t)) {
+        parse_expect_time(p, s, &t);
         return;
     }
     if (kw(&t, "connections"))
@@ -1089,7 +1359,7 @@ static void parse_expect(struct parser *p, struct scn *s)
     else {
         perr(p, t.col,
              "unknown count '%s' (connections, peak-connections, refused, commands, "
-             "unconsumed, protocol-errors, rule N)",
+             "unconsumed, protocol-errors, rule N; or gap, backoff, order, no)",
              t.p);
         return;
     }
@@ -1113,33 +1383,14 @@ static void parse_expect(struct parser *p, struct scn *s)
         resp_argv_free(e.match);
         return;
     }
-    e.op = strcmp(t.p, "==") == 0   ? SO_EQ
-           : strcmp(t.p, "!=") == 0 ? SO_NE
-           : strcmp(t.p, "<") == 0  ? SO_LT
-           : strcmp(t.p, "<=") == 0 ? SO_LE
-           : strcmp(t.p, ">") == 0  ? SO_GT
-                                    : SO_GE;
-    if (get_count(p, 0, &e.value, "a number") < 0) {
+    e.op = op_of(&t);
+    if (get_count(p, 0, &e.value, "a number") < 0 ||
+        (e.what == SW_COMMANDS && parse_on_conn(p, &e) < 0)) {
         resp_argv_free(e.match);
         return;
     }
     expect_eol(p);
-    /* Keep the directive's text (up to a comment) for reports. */
-    size_t end = p->len;
-    for (size_t i = 0; i < p->len; i++) {
-        if (p->line[i] == '#' && (i == 0 || p->line[i - 1] == ' ' || p->line[i - 1] == '\t')) {
-            end = i;
-            break;
-        }
-    }
-    size_t start = 0;
-    while (start < end && (p->line[start] == ' ' || p->line[start] == '\t'))
-        start++;
-    while (end > start && (p->line[end - 1] == ' ' || p->line[end - 1] == '\t'))
-        end--;
-    e.text = mem_dup(p->line + start, end - start);
-    s->expects = mem_realloc(s->expects, (size_t)(s->nexpects + 1) * sizeof(*s->expects));
-    s->expects[s->nexpects++] = e;
+    push_expect(p, s, &e);
 }
 
 /* Reads block lines until "end"; fn parses each. Reports a missing end. */
@@ -1445,10 +1696,8 @@ void scn_free(struct scn *s)
         free(s->stricts[i].steps);
     }
     free(s->stricts);
-    for (int i = 0; i < s->nexpects; i++) {
-        resp_argv_free(s->expects[i].match);
-        free(s->expects[i].text);
-    }
+    for (int i = 0; i < s->nexpects; i++)
+        expect_clear(&s->expects[i]);
     free(s->expects);
     free(s->name);
     free(s->requirepass);

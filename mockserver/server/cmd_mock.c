@@ -34,6 +34,13 @@
  *   MOCK SCENARIO END       ends the scenario being played ("finish control"):
  *                           a server started with --scenario then exits with
  *                           the verdict
+ *   MOCK HISTORY [count]    the record of the commands the scenario's rules
+ *                           saw (scn_hist.h), oldest first: the last count
+ *                           (default: all kept, at most SCN_HIST_MAX). Each
+ *                           is a map (RESP2: a flat array) of id, conn,
+ *                           time_us (scenario time), argc, argv (at most
+ *                           SCN_HIST_ARGBYTES bytes of it), truncated
+ *                           (boolean; RESP2 0/1), reply (the reply's type)
  *   MOCK HELP
  * Every CLOCK subcommand but GET replies with the new time in ms. The
  * clock stays within 0..CLK_MAX_MS (the year 9999): a SET, VIRTUAL or
@@ -53,6 +60,7 @@
 #include "reply.h"
 #include "scn.h"
 #include "scn_file.h"
+#include "scn_hist.h"
 #include "scn_run.h"
 #include "server.h"
 #include "util.h"
@@ -260,7 +268,7 @@ static void mock_scenario_cmd(struct call *k)
         reply_ok(k->c);
     } else if ((arg_is(k, 2, "verdict") || arg_is(k, 2, "report")) && k->argc == 3) {
         if (run == NULL) {
-            reply_errf(k->c, "ERR mockredis: no scenario is being played");
+            reply_err(k->c, RT_MOCK_NO_SCENARIO);
             return;
         }
         struct buf out = BUF_INIT;
@@ -274,6 +282,60 @@ static void mock_scenario_cmd(struct call *k)
         buf_free(&out);
     } else {
         reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[2], "MOCK");
+    }
+}
+
+/* One entry of MOCK HISTORY. */
+static void history_entry(struct client *c, const struct scn_hist_entry *x)
+{
+    reply_map(c, 7);
+    reply_cstr(c, "id");
+    reply_int(c, x->id);
+    reply_cstr(c, "conn");
+    reply_int(c, x->conn);
+    reply_cstr(c, "time_us");
+    reply_int(c, (long long)x->us);
+    reply_cstr(c, "argc");
+    reply_int(c, x->argc);
+    reply_cstr(c, "argv");
+    reply_array(c, x->args->argc);
+    for (int i = 0; i < x->args->argc; i++)
+        reply_bulk(c, x->args->argv[i], x->args->argl[i]);
+    reply_cstr(c, "truncated");
+    reply_bool(c, x->truncated);
+    reply_cstr(c, "reply");
+    reply_cstr(c, x->reply);
+}
+
+static void mock_history_cmd(struct call *k)
+{
+    struct srv *srv = k->core->srv;
+    struct scn_run *run = srv ? srv_scenario(srv) : NULL;
+    long long want = -1;
+    if (k->argc > 3) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    if (k->argc == 3) {
+        if (arg_ll(k, 2, &want) < 0)
+            return;
+        if (want < 0) {
+            reply_err(k->c, RT_MOCK_COUNT_NEGATIVE);
+            return;
+        }
+    }
+    if (run == NULL) {
+        reply_err(k->c, RT_MOCK_NO_SCENARIO);
+        return;
+    }
+    const struct scn_hist *h = scn_run_history(run);
+    size_t n = scn_hist_len(h);
+    size_t from = want >= 0 && (size_t)want < n ? n - (size_t)want : 0;
+    reply_array(k->c, (long long)(n - from));
+    for (size_t i = from; i < n; i++) {
+        struct scn_hist_entry x;
+        scn_hist_at(h, i, &x);
+        history_entry(k->c, &x);
     }
 }
 
@@ -301,6 +363,9 @@ static void mock_help_cmd(struct call *k)
         "    Stop playing the scenario: plain Redis behaviour again.",
         "SCENARIO END",
         "    End the scenario being played (a --scenario server then exits).",
+        "HISTORY [<count>]",
+        "    The last <count> commands the scenario's rules saw (default: all kept),",
+        "    with connection, scenario time in microseconds, arguments and reply type.",
         "HELP",
         "    Print this help.",
     };
@@ -347,6 +412,10 @@ static struct cmd_def mock_subs[] = {
                    {.name = "reset", .type = ARG_PURE_TOKEN, .token = "RESET"},
                    {.name = "end", .type = ARG_PURE_TOKEN, .token = "END"})}),
      .summary = "Controls the scenario being played."},
+    {.name = "history", .fn = mock_history_cmd,
+     .arity = -2, MOCK_FACTS, .complexity = "O(N) where N is the number of entries returned",
+     ARGS({.name = "count", .type = ARG_INTEGER, .aflags = ARGF_OPTIONAL}),
+     .summary = "Returns the record of the commands the scenario's rules saw."},
     {.name = "help", .fn = mock_help_cmd,
      .arity = 2, MOCK_FACTS, .complexity = "O(1)",
      .summary = "Returns helpful text about the MOCK subcommands."},
@@ -356,7 +425,7 @@ static struct cmd_def mock_subs[] = {
 struct cmd_def cmd_mock_table[] = {
     {.name = "mock", .subs = mock_subs, .flags = CMD_PROTECTED,
      .arity = -2, MOCK_FACTS, .complexity = "O(1)",
-     .summary = "mockredis's own commands: counters, clock, scenario control."},
+     .summary = "mockredis's own commands: counters, clock, scenario control, history."},
     {.name = NULL},
 };
 // clang-format on

@@ -560,6 +560,8 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         cmd_dispatch(s->core, c, a);
         s->exec_plan = NULL;
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
+        scn_run_replied(s->run, c->out.p ? c->out.p + before : "", c->out.len - before,
+                        (c->flags & CL_BLOCKED) != 0);
         if (plan_plain(&plan)) {
             /* The reply as it is, now or (latency) later: no job, input goes on. */
             srv__hold(s, c, before, plan.latency_us);

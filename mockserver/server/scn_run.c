@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "obj.h"
 #include "pubsub.h"
+#include "scn_hist.h"
 #include "util.h"
 #include "watch.h"
 
@@ -48,6 +49,7 @@ struct scn_run {
     int64_t mono_start_us; /* real start, for "within" */
     int64_t idle_since_us; /* -1 while someone is connected */
     struct buf failures;   /* one line per runtime failure (strict mismatches) */
+    struct scn_hist *hist; /* the record of commands, time and order expectations */
 };
 
 /* ---- helpers ----------------------------------------------------------------------- */
@@ -118,8 +120,7 @@ void scn_fmt_argv(struct buf *out, const struct resp_argv *a)
     }
 }
 
-/* Pattern (command glob, then argument globs by position) against argv. */
-static int matches(const struct resp_argv *pat, const struct resp_argv *a)
+int scn_matches(const struct resp_argv *pat, const struct resp_argv *a)
 {
     if (pat == NULL)
         return 1;
@@ -169,6 +170,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->strict = mem_calloc((size_t)s->nstricts + 1, sizeof(*r->strict));
     r->idle_since_us = -1;
     r->mono_start_us = clk_mono_us();
+    r->hist = scn_hist_new(s);
 
     if (s->clock_virtual)
         clk_set_virtual(&core->clock, s->clock_start_ms);
@@ -209,6 +211,7 @@ void scn_run_free(struct scn_run *r)
         buf_free(&r->strict[i].msg);
     free(r->strict);
     buf_free(&r->failures);
+    scn_hist_free(r->hist);
     free(r);
 }
 
@@ -269,7 +272,7 @@ static int select_rule(struct scn_run *r, int on_connect, const struct resp_argv
     int chosen = -1;
     for (int i = 0; i < r->s->nrules; i++) {
         const struct scn_rule *rule = &r->s->rules[i];
-        if (rule->on_connect != on_connect || (!on_connect && !matches(rule->match, a)) ||
+        if (rule->on_connect != on_connect || (!on_connect && !scn_matches(rule->match, a)) ||
             !gates_pass(r, rule, conn_no))
             continue;
         long long k = ++r->rule_seen[i];
@@ -413,16 +416,35 @@ static int strict_step(struct scn_run *r, struct client *c, const struct resp_ar
     return 0;
 }
 
+/* The record's reply type when the plan decides it (a reply replaced, a
+ * close, a reset, a hang); otherwise the server tells (scn_run_replied). */
+static void planned_reply(struct scn_run *r, const struct scn_plan *plan)
+{
+    static const char *const ends[] = {
+        [SCN_END_BEFORE] = "close", [SCN_END_RESET] = "reset", [SCN_END_HANG] = "hang"};
+    if (plan->end == SCN_END_BEFORE || plan->end == SCN_END_RESET || plan->end == SCN_END_HANG)
+        scn_hist_reply(r->hist, ends[plan->end]);
+    else if (!plan->run)
+        scn_hist_reply(r->hist, scn_hist_reply_type(plan->reply.p, plan->reply.len));
+}
+
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
                      struct scn_plan *plan)
 {
     r->commands++;
-    for (int i = 0; i < r->s->nexpects; i++)
-        if (r->s->expects[i].what == SW_COMMANDS && matches(r->s->expects[i].match, a))
+    for (int i = 0; i < r->s->nexpects; i++) {
+        const struct scn_expect *e = &r->s->expects[i];
+        if (e->what == SW_COMMANDS && (e->conn == 0 || e->conn == c->conn_no) &&
+            scn_matches(e->match, a))
             r->expect_count[i]++;
+    }
+    /* Its time is when it arrived: before any "advance" of the rule it fires. */
+    scn_hist_command(r->hist, c->conn_no, scn_now(r), r->core->clock.virt, a);
     scn_run_tick(r);
-    if (strict_step(r, c, a, plan))
+    if (strict_step(r, c, a, plan)) {
+        planned_reply(r, plan);
         return;
+    }
 
     int i = select_rule(r, 0, a, c->conn_no);
     if (i >= 0) {
@@ -478,8 +500,19 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
             }
         }
         scn_run_tick(r); /* events an "advance" made due happen before the command */
+        planned_reply(r, plan);
         return;
     }
+}
+
+void scn_run_replied(struct scn_run *r, const char *bytes, size_t len, int blocked)
+{
+    scn_hist_reply(r->hist, blocked && len == 0 ? "blocked" : scn_hist_reply_type(bytes, len));
+}
+
+const struct scn_hist *scn_run_history(const struct scn_run *r)
+{
+    return r->hist;
 }
 
 void scn_corrupt_length(struct buf *reply)
@@ -580,12 +613,24 @@ static long long actual(const struct scn_run *r, int i)
     case SW_CONNECTIONS: return r->connections;
     case SW_PEAK: return (long long)r->core->st.conn_peak;
     case SW_REFUSED: return (long long)r->core->st.conn_refused;
-    case SW_COMMANDS: return e->match ? r->expect_count[i] : r->commands;
+    case SW_COMMANDS: return e->match || e->conn ? r->expect_count[i] : r->commands;
     case SW_UNCONSUMED: return unconsumed(r);
     case SW_PROTOCOL_ERRORS: return (long long)r->core->st.proto_errors;
     case SW_RULE: return r->rule_fired[e->rule - 1];
+    default: return 0; /* the time and order kinds: expect_result */
     }
-    return 0;
+}
+
+/* Evaluates expectation i: 1 when it holds. Sets *got (a count, or for the
+ * time and order kinds the number of violations) and appends to detail
+ * what those kinds saw (left empty for counts). */
+static int expect_result(const struct scn_run *r, int i, long long *got, struct buf *detail)
+{
+    const struct scn_expect *e = &r->s->expects[i];
+    if (e->what == SW_GAP || e->what == SW_BACKOFF || e->what == SW_ORDER || e->what == SW_NO_AFTER)
+        return scn_hist_check(r->hist, i, got, detail);
+    *got = actual(r, i);
+    return compare(e->op, *got, e->value);
 }
 
 static void json_str(struct buf *j, const char *s, size_t n)
@@ -610,22 +655,37 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
     struct buf lines = BUF_INIT, jexp = BUF_INIT, jfail = BUF_INIT;
 
     for (int i = 0; i < s->nexpects; i++) {
-        long long got = actual(r, i);
-        int ok = compare(s->expects[i].op, got, s->expects[i].value);
+        long long got;
+        struct buf detail = BUF_INIT;
+        int ok = expect_result(r, i, &got, &detail);
         failed |= !ok;
-        buf_printf(&lines, "  %-4s %s  (line %d: got %lld)\n", ok ? "ok" : "FAIL",
-                   s->expects[i].text, s->expects[i].line, got);
+        buf_printf(&lines, "  %-4s %s  (line %d: ", ok ? "ok" : "FAIL", s->expects[i].text,
+                   s->expects[i].line);
+        if (detail.len)
+            buf_printf(&lines, "%s)\n", detail.p);
+        else
+            buf_printf(&lines, "got %lld)\n", got);
         buf_printf(&jexp, "%s{\"line\":%d,\"text\":", i ? "," : "", s->expects[i].line);
         json_str(&jexp, s->expects[i].text, strlen(s->expects[i].text));
-        buf_printf(&jexp, ",\"actual\":%lld,\"passed\":%s}", got, ok ? "true" : "false");
+        buf_printf(&jexp, ",\"actual\":%lld,\"passed\":%s", got, ok ? "true" : "false");
+        if (detail.len) {
+            buf_puts(&jexp, ",\"detail\":");
+            json_str(&jexp, detail.p, detail.len);
+        }
+        buf_putc(&jexp, '}');
         if (!ok) { /* the failure list names every failed expectation too */
             struct buf m = BUF_INIT;
-            buf_printf(&m, "line %d: %s (got %lld)", s->expects[i].line, s->expects[i].text, got);
+            if (detail.len)
+                buf_printf(&m, "line %d: %s: %s", s->expects[i].line, s->expects[i].text, detail.p);
+            else
+                buf_printf(&m, "line %d: %s (got %lld)", s->expects[i].line, s->expects[i].text,
+                           got);
             if (jfail.len)
                 buf_putc(&jfail, ',');
             json_str(&jfail, m.p, m.len);
             buf_free(&m);
         }
+        buf_free(&detail);
     }
     /* Strict steps are an implicit expectation: all consumed, none wrong. */
     if (r->failures.len) {
@@ -773,12 +833,17 @@ void scn_run_junit(struct scn_run *r, struct buf *xml)
     buf_printf(&cls, "mockredis.%s", s->file);
     for (int i = 0; i < s->nexpects; i++) {
         const struct scn_expect *e = &s->expects[i];
-        long long got = actual(r, i);
-        int ok = compare(e->op, got, e->value);
+        long long got;
+        struct buf detail = BUF_INIT;
+        int ok = expect_result(r, i, &got, &detail);
         buf_clear(&m);
         buf_printf(&m, "line %d: %s", e->line, e->text);
         struct buf why = BUF_INIT;
-        buf_printf(&why, "%s: got %lld", m.p, got);
+        if (detail.len)
+            buf_printf(&why, "%s: %s", m.p, detail.p);
+        else
+            buf_printf(&why, "%s: got %lld", m.p, got);
+        buf_free(&detail);
         junit_case(&cases, cls.p, m.p, ok ? NULL : why.p);
         buf_free(&why);
         tests++;

@@ -74,6 +74,17 @@ void scn_plan_free(struct scn_plan *p);
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
                      struct scn_plan *plan);
 
+/* The server tells what reply the command last given to scn_run_command
+ * got, when the plan let it run (plan->run): bytes[0..len) is the start of
+ * the reply (len 0: none yet); blocked: the command blocked (BLPOP...), its
+ * reply comes later. The record of commands (MOCK HISTORY) keeps its type.
+ * A plan that replaced the reply or ends the connection needs no call. */
+void scn_run_replied(struct scn_run *r, const char *bytes, size_t len, int blocked);
+
+struct scn_hist;
+/* The record of commands (scn_hist.h), for MOCK HISTORY; owned by r. */
+const struct scn_hist *scn_run_history(const struct scn_run *r);
+
 /* Runs the timed events whose time has come (call after commands and from
  * the server's periodic timer). */
 void scn_run_tick(struct scn_run *r);
@@ -100,6 +111,11 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json);
  * text as the readable report. Counts match the testcases; times are the
  * scenario's wall time (testcases: 0). */
 void scn_run_junit(struct scn_run *r, struct buf *xml);
+
+/* 1 when a matches pat: a command-name glob (case-insensitive), then
+ * argument globs by position; arguments beyond pat's are not looked at.
+ * A NULL pat matches every command. */
+int scn_matches(const struct resp_argv *pat, const struct resp_argv *a);
 
 /* Writes argv as "GET 'a b'"-style text for messages (quotes where needed). */
 void scn_fmt_argv(struct buf *out, const struct resp_argv *a);

@@ -514,7 +514,7 @@ static void test_errors(void **state)
          "t.scn:3:6: element '2)' is not aligned with the elements above it\n"},
         {"expect bogus == 1\n",
          "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
-         "unconsumed, protocol-errors, rule N)\n"},
+         "unconsumed, protocol-errors, rule N; or gap, backoff, order, no)\n"},
         {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
         {"expect rule 2 == 1\n",
          "t.scn:1:13: there is no rule 2 above this line (rules so far: 0)\n"},
@@ -546,6 +546,112 @@ static void test_errors(void **state)
     }
 }
 
+/* The expectations over time and order (docs/scenarios.md, "Time and order"). */
+static void test_time_expects(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("expect gap SET lock:* >= 100ms\n"
+                             "expect gap GET * 100ms..2s on conn 2   # a range\n"
+                             "expect backoff GET report factor 1.5..3\n"
+                             "expect backoff GET report factor 2 on conn 1\n"
+                             "expect order GET lock:* before SET lock:*\n"
+                             "expect order GET \"before\" before SET x across\n"
+                             "expect no command after QUIT\n"
+                             "expect no GET * after DEL k across\n"
+                             "expect commands GET == 3 on conn 2\n"
+                             "expect commands == 1 on conn 1\n");
+    assert_int_equal(s->nexpects, 10);
+    const struct scn_expect *e = s->expects;
+    assert_int_equal(e[0].what, SW_GAP);
+    assert_int_equal(e[0].match->argc, 2);
+    assert_arg(e[0].match, 1, "lock:*");
+    assert_int_equal(e[0].op, SO_GE);
+    assert_int_equal(e[0].range, 0);
+    assert_int_equal(e[0].us_lo, 100000);
+    assert_int_equal(e[0].conn, 0);
+    assert_int_equal(e[1].range, 1);
+    assert_int_equal(e[1].us_lo, 100000);
+    assert_int_equal(e[1].us_hi, 2000000);
+    assert_int_equal(e[1].conn, 2);
+    assert_string_equal(e[1].text, "expect gap GET * 100ms..2s on conn 2");
+    assert_int_equal(e[2].what, SW_BACKOFF);
+    assert_true(e[2].f_lo == 1.5 && e[2].f_hi == 3.0);
+    assert_true(e[3].f_lo == 2.0 && e[3].f_hi == 2.0);
+    assert_int_equal(e[3].conn, 1);
+    assert_int_equal(e[4].what, SW_ORDER);
+    assert_arg(e[4].match, 0, "GET");
+    assert_arg(e[4].match2, 0, "SET");
+    assert_int_equal(e[4].across, 0);
+    assert_arg(e[5].match, 1, "before"); /* quoted: an argument, not the keyword */
+    assert_int_equal(e[5].across, 1);
+    assert_int_equal(e[6].what, SW_NO_AFTER);
+    assert_null(e[6].match); /* "command": any */
+    assert_arg(e[6].match2, 0, "QUIT");
+    assert_arg(e[7].match, 1, "*");
+    assert_arg(e[7].match2, 1, "k");
+    assert_int_equal(e[7].across, 1);
+    assert_int_equal(e[8].what, SW_COMMANDS);
+    assert_int_equal(e[8].conn, 2);
+    assert_int_equal(e[8].value, 3);
+    assert_null(e[9].match);
+    assert_int_equal(e[9].conn, 1);
+    scn_free(s);
+}
+
+static void test_time_expect_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *diag;
+    } cases[] = {
+        {"expect gap >= 100ms\n",
+         "t.scn:1:12: expected a command pattern such as GET user:* after 'gap'\n"},
+        {"expect gap GET\n",
+         "t.scn:1:15: expected a comparison and a duration (>= 100ms) or a range (100ms..2s) "
+         "after the pattern\n"},
+        {"expect gap GET >= soon\n", "t.scn:1:19: expected a duration such as 50ms, got 'soon'\n"},
+        {"expect gap GET 2s..1s\n", "t.scn:1:16: the range '2s..1s' ends before it starts\n"},
+        {"expect gap GET >= 1s on 2\n",
+         "t.scn:1:25: expected 'conn N' after 'on', e.g. on conn 2\n"},
+        {"expect gap GET >= 1s on conn 0\n",
+         "t.scn:1:30: expected a connection number from 1 up, got '0'\n"},
+        {"expect gap GET >= 1s or so\n", "t.scn:1:22: unexpected 'or' at the end of the line\n"},
+        {"expect backoff GET\n",
+         "t.scn:1:19: expected 'factor' after the pattern, e.g. factor 1.5..3\n"},
+        {"expect backoff GET factor\n",
+         "t.scn:1:26: expected a factor such as 2 or a range such as 1.5..3\n"},
+        {"expect backoff GET factor 0\n",
+         "t.scn:1:27: expected a factor above 0 such as 2 or a range such as 1.5..3, got '0'\n"},
+        {"expect backoff GET factor 3..1.5\n",
+         "t.scn:1:27: the range '3..1.5' ends before it starts\n"},
+        {"expect backoff GET factor fast\n",
+         "t.scn:1:27: expected a factor above 0 such as 2 or a range such as 1.5..3, got "
+         "'fast'\n"},
+        {"expect order GET x\n", "t.scn:1:19: expected 'before' after the first pattern\n"},
+        {"expect order before SET x\n",
+         "t.scn:1:14: expected a command pattern such as GET user:* after 'order'\n"},
+        {"expect order GET before\n",
+         "t.scn:1:24: expected a command pattern such as GET user:* after 'before'\n"},
+        {"expect order GET before SET across now\n",
+         "t.scn:1:36: unexpected 'now' at the end of the line\n"},
+        {"expect no command QUIT\n",
+         "t.scn:1:19: expected 'after' after what must not come, e.g. no command after QUIT\n"},
+        {"expect no command after\n",
+         "t.scn:1:24: expected a command pattern such as GET user:* after 'after'\n"},
+        {"expect no after QUIT\n",
+         "t.scn:1:11: expected a command pattern such as GET user:* or 'command' after 'no'\n"},
+        {"expect commands GET == 1 on conn x\n",
+         "t.scn:1:34: expected a connection number from 1 up, got 'x'\n"},
+        {"\n\n  expect gap GET \"x >= 1s\n", "t.scn:3:18: unterminated quoted string\n"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *diag = parse_bad(cases[i].text);
+        if (strcmp(diag, cases[i].diag) != 0)
+            fail_msg("case %zu (%s):\n got  %s want %s", i, cases[i].text, diag, cases[i].diag);
+        free(diag);
+    }
+}
+
 static void test_all_errors_reported(void **state)
 {
     (void)state;
@@ -554,7 +660,8 @@ static void test_all_errors_reported(void **state)
     assert_string_equal(diag, "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"
                               "t.scn:2:11: unknown action 'explode'\n"
                               "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
-                              "refused, commands, unconsumed, protocol-errors, rule N)\n");
+                              "refused, commands, unconsumed, protocol-errors, rule N; or gap, "
+                              "backoff, order, no)\n");
     free(diag);
 }
 
@@ -585,6 +692,8 @@ int main(void)
         cmocka_unit_test(test_events_and_expects),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_time_expects),
+        cmocka_unit_test(test_time_expect_errors),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_binary_input),
     };

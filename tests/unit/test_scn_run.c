@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "scn.h"
+#include "scn_hist.h"
 #include "scn_run.h"
 
 struct fx {
@@ -293,6 +294,67 @@ static void test_setup_failure(void **state)
     core_destroy(&core);
 }
 
+/* Time and order expectations in the verdict (text, JSON, JUnit), counts
+ * per connection, and the reply types the record keeps. The virtual clock
+ * makes the times exact. */
+static void test_time_verdict(void **state)
+{
+    (void)state;
+    struct fx *f = start("clock virtual 1000\n"
+                         "on GET r nth 1 do advance 100ms\n"
+                         "on GET r nth 2 do advance 50ms\n"
+                         "on GET r nth 3 do hang\n"
+                         "on PING do reply \"p\"\n"
+                         "expect gap GET r >= 100ms\n"
+                         "expect commands GET r == 2 on conn 2\n"
+                         "expect no command after QUIT\n");
+    struct client *c1 = connect_client(f), *c2 = connect_client(f);
+    struct scn_plan p = command(f, c1, "GET r"); /* at 0, then the clock moves 100ms */
+    scn_run_replied(f->run, "$-1\r\n", 5, 0);
+    scn_plan_free(&p);
+    p = command(f, c2, "GET r"); /* at 100ms, then 50ms more */
+    scn_plan_free(&p);
+    p = command(f, c2, "GET r"); /* at 150ms: a gap of 50ms */
+    scn_plan_free(&p);
+    p = command(f, c2, "PING");
+    scn_plan_free(&p);
+    p = command(f, c1, "BLPOP q 0");
+    scn_run_replied(f->run, "", 0, 1);
+    scn_plan_free(&p);
+
+    const struct scn_hist *h = scn_run_history(f->run);
+    static const char *const types[] = {"nil", "unknown", "hang", "bulk", "blocked"};
+    static const int64_t times[] = {0, 100000, 150000, 150000, 150000};
+    assert_int_equal(scn_hist_len(h), 5);
+    for (size_t i = 0; i < 5; i++) {
+        struct scn_hist_entry x;
+        scn_hist_at(h, i, &x);
+        assert_string_equal(x.reply, types[i]);
+        assert_int_equal(x.us, times[i]);
+        assert_int_equal(x.conn, i == 0 || i == 4 ? 1 : 2);
+    }
+
+    struct buf text = BUF_INIT, json = BUF_INIT, xml = BUF_INIT;
+    assert_int_equal(scn_run_verdict(f->run, &text, &json), 1);
+    assert_non_null(strstr(text.p, "  FAIL expect gap GET r >= 100ms  (line 6: gap of 50ms from "
+                                   "GET r (conn 2, at 100ms) to GET r (conn 2, at 150ms); 1 of 2 "
+                                   "gaps failed)\n"));
+    assert_non_null(
+        strstr(text.p, "  ok   expect commands GET r == 2 on conn 2  (line 7: got 2)\n"));
+    assert_non_null(strstr(text.p, "  ok   expect no command after QUIT  (line 8: nothing came "
+                                   "after QUIT)\n"));
+    assert_non_null(strstr(json.p, "{\"line\":6,\"text\":\"expect gap GET r >= 100ms\","
+                                   "\"actual\":1,\"passed\":false,\"detail\":\"gap of 50ms"));
+    assert_non_null(strstr(json.p, "\"failures\":[\"line 6: expect gap GET r >= 100ms: gap of "
+                                   "50ms from GET r (conn 2, at 100ms)"));
+    scn_run_junit(f->run, &xml);
+    assert_non_null(strstr(xml.p, "message=\"line 6: expect gap GET r &gt;= 100ms: gap of 50ms"));
+    buf_free(&text);
+    buf_free(&json);
+    buf_free(&xml);
+    stop(f);
+}
+
 static void test_corrupt_length(void **state)
 {
     (void)state;
@@ -320,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_unconsumed),
         cmocka_unit_test(test_setup_failure),
         cmocka_unit_test(test_corrupt_length),
+        cmocka_unit_test(test_time_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
