@@ -609,7 +609,8 @@ static void test_time_expect_errors(void **state)
         {"expect gap GET\n",
          "t.scn:1:15: expected a comparison and a duration (>= 100ms) or a range (100ms..2s) "
          "after the pattern\n"},
-        {"expect gap GET >= soon\n", "t.scn:1:19: expected a duration such as 50ms, got 'soon'\n"},
+        {"expect gap GET >= soon\n", "t.scn:1:19: expected a duration such as 50ms, got 'soon' (a "
+                                     "number with a unit: us, ms, s, m or h; at most 24h)\n"},
         {"expect gap GET 2s..1s\n", "t.scn:1:16: the range '2s..1s' ends before it starts\n"},
         {"expect gap GET >= 1s on 2\n",
          "t.scn:1:25: expected 'conn N' after 'on', e.g. on conn 2\n"},
