@@ -511,9 +511,10 @@ void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
     struct scn_plan plan;
     plan_ask(s, c, a, &plan);
     size_t before = c->out.len;
-    if (plan.run)
+    if (plan.run) {
         cmd_execute(s->core, c, a);
-    else if (plan.reply.len > 0)
+        scn_run_replied(s->run, &plan, c->out.p ? c->out.p + before : "", c->out.len - before, 0);
+    } else if (plan.reply.len > 0)
         buf_append(&c->out, plan.reply.p, plan.reply.len);
     else
         reply_null(c);
@@ -560,7 +561,7 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         cmd_dispatch(s->core, c, a);
         s->exec_plan = NULL;
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
-        scn_run_replied(s->run, c->out.p ? c->out.p + before : "", c->out.len - before,
+        scn_run_replied(s->run, &plan, c->out.p ? c->out.p + before : "", c->out.len - before,
                         (c->flags & CL_BLOCKED) != 0);
         if (plan_plain(&plan)) {
             /* The reply as it is, now or (latency) later: no job, input goes on. */

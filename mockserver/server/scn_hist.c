@@ -349,10 +349,16 @@ void scn_hist_command(struct scn_hist *h, int conn, int64_t us, int virt, const 
     record(h, conn, us, a);
 }
 
-void scn_hist_reply(struct scn_hist *h, const char *type)
+long long scn_hist_last_id(const struct scn_hist *h)
 {
-    if (h->len > 0)
-        h->ring[(h->head + h->len - 1) % SCN_HIST_MAX].reply = type;
+    return h->next_id - 1;
+}
+
+void scn_hist_reply(struct scn_hist *h, long long id, const char *type)
+{
+    long long back = h->next_id - 1 - id; /* 0: the last one */
+    if (id > 0 && back >= 0 && back < (long long)h->len)
+        h->ring[(h->head + h->len - 1 - (size_t)back) % SCN_HIST_MAX].reply = type;
 }
 
 const char *scn_hist_reply_type(const char *p, size_t n)

@@ -61,8 +61,13 @@ void scn_hist_free(struct scn_hist *h);
 void scn_hist_command(struct scn_hist *h, int conn, int64_t us, int virt,
                       const struct resp_argv *a);
 
-/* Sets the reply type (a static string) of the command last recorded. */
-void scn_hist_reply(struct scn_hist *h, const char *type);
+/* The id of the command last recorded (0: none yet). */
+long long scn_hist_last_id(const struct scn_hist *h);
+
+/* Sets the reply type (a static string) of the command recorded with id;
+ * nothing if the ring no longer holds it. Inside EXEC the commands it runs
+ * are recorded after EXEC and answered before it: ids keep them apart. */
+void scn_hist_reply(struct scn_hist *h, long long id, const char *type);
 
 /* The name of the type of the reply that starts with bytes[0..len):
  * "simple", "error", "integer", "bulk", "nil" ($-1 or *-1), "array",

@@ -423,9 +423,9 @@ static void planned_reply(struct scn_run *r, const struct scn_plan *plan)
     static const char *const ends[] = {
         [SCN_END_BEFORE] = "close", [SCN_END_RESET] = "reset", [SCN_END_HANG] = "hang"};
     if (plan->end == SCN_END_BEFORE || plan->end == SCN_END_RESET || plan->end == SCN_END_HANG)
-        scn_hist_reply(r->hist, ends[plan->end]);
+        scn_hist_reply(r->hist, plan->hist_id, ends[plan->end]);
     else if (!plan->run)
-        scn_hist_reply(r->hist, scn_hist_reply_type(plan->reply.p, plan->reply.len));
+        scn_hist_reply(r->hist, plan->hist_id, scn_hist_reply_type(plan->reply.p, plan->reply.len));
 }
 
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
@@ -440,6 +440,7 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
     }
     /* Its time is when it arrived: before any "advance" of the rule it fires. */
     scn_hist_command(r->hist, c->conn_no, scn_now(r), r->core->clock.virt, a);
+    plan->hist_id = scn_hist_last_id(r->hist);
     scn_run_tick(r);
     if (strict_step(r, c, a, plan)) {
         planned_reply(r, plan);
@@ -505,9 +506,11 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
     }
 }
 
-void scn_run_replied(struct scn_run *r, const char *bytes, size_t len, int blocked)
+void scn_run_replied(struct scn_run *r, const struct scn_plan *plan, const char *bytes, size_t len,
+                     int blocked)
 {
-    scn_hist_reply(r->hist, blocked && len == 0 ? "blocked" : scn_hist_reply_type(bytes, len));
+    scn_hist_reply(r->hist, plan->hist_id,
+                   blocked && len == 0 ? "blocked" : scn_hist_reply_type(bytes, len));
 }
 
 const struct scn_hist *scn_run_history(const struct scn_run *r)

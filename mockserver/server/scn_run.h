@@ -63,6 +63,7 @@ struct scn_plan {
     int64_t pause_us; /* between pieces or the two split parts */
     enum scn_end_kind end;
     int corrupt_length; /* add one to the first length prefix of the reply */
+    long long hist_id;  /* the command's id in the record (scn_hist.h), for its reply */
 };
 
 void scn_plan_init(struct scn_plan *p);
@@ -74,12 +75,13 @@ void scn_plan_free(struct scn_plan *p);
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
                      struct scn_plan *plan);
 
-/* The server tells what reply the command last given to scn_run_command
- * got, when the plan let it run (plan->run): bytes[0..len) is the start of
- * the reply (len 0: none yet); blocked: the command blocked (BLPOP...), its
+/* The server tells what reply the command of plan (scn_run_command) got,
+ * when the plan let it run (plan->run): bytes[0..len) is the start of the
+ * reply (len 0: none yet); blocked: the command blocked (BLPOP...), its
  * reply comes later. The record of commands (MOCK HISTORY) keeps its type.
  * A plan that replaced the reply or ends the connection needs no call. */
-void scn_run_replied(struct scn_run *r, const char *bytes, size_t len, int blocked);
+void scn_run_replied(struct scn_run *r, const struct scn_plan *plan, const char *bytes, size_t len,
+                     int blocked);
 
 struct scn_hist;
 /* The record of commands (scn_hist.h), for MOCK HISTORY; owned by r. */

@@ -110,6 +110,45 @@ static void test_history_shapes(void **state)
     it_stop_ok(srv);
 }
 
+/* Inside a transaction: QUEUED is never bent nor recorded (the rules see a
+ * queued command when EXEC runs it), so the record holds MULTI, then EXEC,
+ * then the commands EXEC ran, each with its own reply type: EXEC's array,
+ * the scripted reply of the rule, the integer of the INCR. */
+static void test_history_exec(void **state)
+{
+    (void)state;
+    struct mh_server *srv = it_mock(NULL);
+    int port = mh_server_port(srv);
+    redisContext *ctl = it_connect(port);
+    load(ctl, "finish control\non GET k do reply \"scripted\"\n");
+    redisContext *c = it_connect(port);
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "QUEUED", "GET k");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "QUEUED", "INCR n");
+    redisReply *r = cmd(c, "EXEC");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    assert_string_equal(r->element[0]->str, "scripted");
+    assert_int_equal(r->element[1]->integer, 1);
+    freeReplyObject(r);
+
+    static const char *const names[] = {"MULTI", "EXEC", "GET", "INCR"};
+    static const char *const types[] = {"simple", "array", "bulk", "integer"};
+    redisReply *h = cmd(ctl, "MOCK HISTORY");
+    assert_int_equal(h->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(h->elements, 4);
+    for (size_t i = 0; i < 4; i++) {
+        redisReply *e = h->element[i];
+        assert_string_equal(e->element[9]->element[0]->str, names[i]);
+        if (strcmp(e->element[13]->str, types[i]) != 0)
+            fail_msg("%s: reply type %s, want %s", names[i], e->element[13]->str, types[i]);
+    }
+    freeReplyObject(h);
+    redisFree(c);
+    redisFree(ctl);
+    it_stop_ok(srv);
+}
+
 /* A client retrying GET report on a new connection each time: once with a
  * growing wait (the expectations hold), once at a fixed interval (gap and
  * backoff fail, saying which commands and when). */
@@ -217,6 +256,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_history_shapes),
+        cmocka_unit_test(test_history_exec),
         cmocka_unit_test(test_backoff_verdicts),
         cmocka_unit_test(test_order_verdicts),
     };

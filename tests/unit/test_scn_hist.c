@@ -202,7 +202,7 @@ static void test_record_bounds(void **state)
     struct fx f = start("expect gap PING >= 1ms\n");
     struct scn_hist_entry x;
     feed(&f, 1, 0, 1, "PING");
-    scn_hist_reply(f.h, scn_hist_reply_type("+PONG\r\n", 7));
+    scn_hist_reply(f.h, scn_hist_last_id(f.h), scn_hist_reply_type("+PONG\r\n", 7));
     assert_int_equal(scn_hist_len(f.h), 1);
     scn_hist_at(f.h, 0, &x);
     assert_int_equal(x.id, 1);
