@@ -325,6 +325,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
              * due) only flags c: it is closed by our caller, srv__after_input. */
             s->core->running = c;
             io->block_latency_us = 0;
+            io->block_hist_id = 0;
             if (s->run) {
                 srv__plan_command(s, c, argv);
             } else {

@@ -243,6 +243,9 @@ void srv__on_unblock(void *ud, struct client *c, size_t from)
     /* The reply queues behind c's held replies (order), with the latency
      * of its command's plan counted from now, when it was made (not from
      * the arrival of the command that served it, being run). */
+    if (s->run != NULL && s->run == io->block_run && io->block_hist_id > 0 && c->out.len > from)
+        scn_run_replied(s->run, io->block_hist_id, c->out.p + from, c->out.len - from, 0);
+    io->block_hist_id = 0;
     int64_t basis = s->basis_us;
     s->basis_us = 0;
     srv__hold(s, c, from, io->block_latency_us);
@@ -513,7 +516,8 @@ void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
     size_t before = c->out.len;
     if (plan.run) {
         cmd_execute(s->core, c, a);
-        scn_run_replied(s->run, &plan, c->out.p ? c->out.p + before : "", c->out.len - before, 0);
+        scn_run_replied(s->run, plan.hist_id, c->out.p ? c->out.p + before : "",
+                        c->out.len - before, 0);
     } else if (plan.reply.len > 0)
         buf_append(&c->out, plan.reply.p, plan.reply.len);
     else
@@ -561,12 +565,14 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         cmd_dispatch(s->core, c, a);
         s->exec_plan = NULL;
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
-        scn_run_replied(s->run, &plan, c->out.p ? c->out.p + before : "", c->out.len - before,
-                        (c->flags & CL_BLOCKED) != 0);
+        scn_run_replied(s->run, plan.hist_id, c->out.p ? c->out.p + before : "",
+                        c->out.len - before, (c->flags & CL_BLOCKED) != 0);
         if (plan_plain(&plan)) {
             /* The reply as it is, now or (latency) later: no job, input goes on. */
             srv__hold(s, c, before, plan.latency_us);
             io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
+            io->block_run = s->run;
+            io->block_hist_id = plan.hist_id;
             scn_plan_free(&plan);
             return 0;
         }

@@ -506,10 +506,10 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
     }
 }
 
-void scn_run_replied(struct scn_run *r, const struct scn_plan *plan, const char *bytes, size_t len,
+void scn_run_replied(struct scn_run *r, long long hist_id, const char *bytes, size_t len,
                      int blocked)
 {
-    scn_hist_reply(r->hist, plan->hist_id,
+    scn_hist_reply(r->hist, hist_id,
                    blocked && len == 0 ? "blocked" : scn_hist_reply_type(bytes, len));
 }
 

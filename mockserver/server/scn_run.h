@@ -75,12 +75,13 @@ void scn_plan_free(struct scn_plan *p);
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
                      struct scn_plan *plan);
 
-/* The server tells what reply the command of plan (scn_run_command) got,
- * when the plan let it run (plan->run): bytes[0..len) is the start of the
- * reply (len 0: none yet); blocked: the command blocked (BLPOP...), its
- * reply comes later. The record of commands (MOCK HISTORY) keeps its type.
- * A plan that replaced the reply or ends the connection needs no call. */
-void scn_run_replied(struct scn_run *r, const struct scn_plan *plan, const char *bytes, size_t len,
+/* The server tells what reply the command recorded as hist_id (a plan's,
+ * from scn_run_command) got, when the plan let it run (plan->run):
+ * bytes[0..len) is the start of the reply (len 0: none yet); blocked: the
+ * command blocked (BLPOP...), and is told again when it is served. The
+ * record of commands (MOCK HISTORY) keeps the type. A plan that replaced
+ * the reply or ends the connection needs no call. */
+void scn_run_replied(struct scn_run *r, long long hist_id, const char *bytes, size_t len,
                      int blocked);
 
 struct scn_hist;

@@ -149,6 +149,51 @@ static void test_history_exec(void **state)
     it_stop_ok(srv);
 }
 
+/* The reply type of the only command named name in the record. */
+static void assert_reply_type(redisContext *ctl, const char *name, const char *want)
+{
+    redisReply *h = cmd(ctl, "MOCK HISTORY");
+    int seen = 0;
+    for (size_t i = 0; i < h->elements; i++) {
+        redisReply *e = h->element[i];
+        if (strcmp(e->element[9]->element[0]->str, name) != 0)
+            continue;
+        seen++;
+        if (strcmp(e->element[13]->str, want) != 0)
+            fail_msg("%s: reply type %s, want %s", name, e->element[13]->str, want);
+    }
+    assert_int_equal(seen, 1);
+    freeReplyObject(h);
+}
+
+/* A blocking command is "blocked" in the record while it waits, and takes
+ * the type of the reply it gets once a push serves it. */
+static void test_history_blocked(void **state)
+{
+    (void)state;
+    struct mh_server *srv = it_mock(NULL);
+    int port = mh_server_port(srv);
+    redisContext *ctl = it_connect(port);
+    load(ctl, "finish control\n");
+    struct mh_conn w;
+    assert_int_equal(mh_conn_open(&w, port), 0);
+    assert_int_equal(mh_send(w.fd, IT_S("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n")), 0);
+    struct mh_conn ctlraw;
+    assert_int_equal(mh_conn_open(&ctlraw, port), 0);
+    it_wait_info(&ctlraw, "blocked_clients:", 1);
+    assert_reply_type(ctl, "BLPOP", "blocked");
+    redisContext *p = it_connect(port);
+    it_cmd_expect(p, REDIS_REPLY_INTEGER, "1", "RPUSH q job");
+    it_reply_expect(&w, IT_S("*2\r\n$1\r\nq\r\n$3\r\njob\r\n"));
+    assert_reply_type(ctl, "BLPOP", "array");
+    assert_reply_type(ctl, "RPUSH", "integer");
+    redisFree(p);
+    mh_conn_close(&w);
+    mh_conn_close(&ctlraw);
+    redisFree(ctl);
+    it_stop_ok(srv);
+}
+
 /* A client retrying GET report on a new connection each time: once with a
  * growing wait (the expectations hold), once at a fixed interval (gap and
  * backoff fail, saying which commands and when). */
@@ -255,9 +300,8 @@ static void test_order_verdicts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_history_shapes),
-        cmocka_unit_test(test_history_exec),
-        cmocka_unit_test(test_backoff_verdicts),
+        cmocka_unit_test(test_history_shapes),  cmocka_unit_test(test_history_exec),
+        cmocka_unit_test(test_history_blocked), cmocka_unit_test(test_backoff_verdicts),
         cmocka_unit_test(test_order_verdicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -310,7 +310,7 @@ static void test_time_verdict(void **state)
                          "expect no command after QUIT\n");
     struct client *c1 = connect_client(f), *c2 = connect_client(f);
     struct scn_plan p = command(f, c1, "GET r"); /* at 0, then the clock moves 100ms */
-    scn_run_replied(f->run, &p, "$-1\r\n", 5, 0);
+    scn_run_replied(f->run, p.hist_id, "$-1\r\n", 5, 0);
     scn_plan_free(&p);
     p = command(f, c2, "GET r"); /* at 100ms, then 50ms more */
     scn_plan_free(&p);
@@ -319,7 +319,7 @@ static void test_time_verdict(void **state)
     p = command(f, c2, "PING");
     scn_plan_free(&p);
     p = command(f, c1, "BLPOP q 0");
-    scn_run_replied(f->run, &p, "", 0, 1);
+    scn_run_replied(f->run, p.hist_id, "", 0, 1);
     scn_plan_free(&p);
 
     const struct scn_hist *h = scn_run_history(f->run);
