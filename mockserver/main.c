@@ -22,6 +22,7 @@
 #include "rec_cli.h"
 #include "run_cli.h"
 #include "scn.h"
+#include "scn_check.h"
 #include "scn_file.h"
 #include "scn_run.h"
 #include "server.h"
@@ -336,7 +337,7 @@ int main(int argc, char **argv)
     struct scn_run *run = NULL;
     if (scn_file) {
         struct buf diag = BUF_INIT;
-        if (scn_load_file(scn_file, &scn, &diag) < 0 ||
+        if (scn_check_load(scn_file, &scn, &diag) < 0 ||
             (run = scn_run_new(scn, &core, &diag)) == NULL) {
             fputs(diag.p ? diag.p : "", stderr);
             buf_free(&diag);
