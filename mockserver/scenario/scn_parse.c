@@ -1060,6 +1060,21 @@ static void rule_clear(struct scn_rule *r)
     free(r->acts);
 }
 
+/* The line ended without 'do'. A word of the pattern that is a near miss
+ * of it ("od", "d0") is the likely cause: point there. */
+static void missing_do(struct parser *p, const struct scn_rule *r)
+{
+    for (int i = 1; r->match && i < r->match->argc; i++) {
+        if (r->match->argl[i] <= 3 &&
+            util_edit_distance(r->match->argv[i], r->match->argl[i], "do", 2) == 1) {
+            perr(p, r->match_cols[i], "expected 'do' and an action, got '%s' (did you mean 'do'?)",
+                 r->match->argv[i]);
+            return;
+        }
+    }
+    perr(p, here(p), "expected 'do' and an action");
+}
+
 static void parse_rule(struct parser *p, struct scn *s, int col0)
 {
     struct scn_rule r;
@@ -1080,7 +1095,7 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         int rr = word(p, &t, 0);
         if (rr <= 0) {
             if (rr == 0)
-                perr(p, here(p), "expected 'do' and an action");
+                missing_do(p, &r);
             goto fail;
         }
         if (kw(&t, "do"))
@@ -1768,6 +1783,18 @@ static int check_text(struct parser *p)
         }
         if (c == 0) {
             perr(p, col, "a NUL byte: this is not a text file (a scenario is UTF-8 text)");
+            return -1;
+        }
+        if (c == '\r') {
+            perr(p, col,
+                 "a carriage return without a line feed: end lines with LF or CRLF (old Mac "
+                 "line ends are not read)");
+            return -1;
+        }
+        if (c == 0xEF && i + 2 < n && t[i + 1] == 0xBB && t[i + 2] == 0xBF) {
+            perr(p, col,
+                 "a byte-order mark (EF BB BF) inside the file: remove it (one is accepted at "
+                 "the very start only)");
             return -1;
         }
         if (c < 0x20 || c == 0x7F) {

@@ -396,8 +396,8 @@ static void check_rules(struct chk *k)
                 (!r->on_connect && !covers(e->match, r->match)))
                 continue;
             report(k, r->line, col0,
-                   "rule %d (line %d) has no condition, matches every command this one matches "
-                   "and comes first: this rule can never fire (move it above rule %d, or give "
+                   "rule %d (line %d) has no condition, matches everything this one matches and "
+                   "comes first: this rule can never fire (move it above rule %d, or give "
                    "rule %d a condition)",
                    i + 1, e->line, i + 1, i + 1);
             break;
@@ -434,7 +434,7 @@ static void check_setup(struct chk *k)
 
 /* ---- the whole file ---------------------------------------------------------------- */
 
-int scn_check(const struct scn *s, struct buf *diag)
+int scn_check(const struct scn *s, unsigned flags, struct buf *diag)
 {
     struct chk k = {s, NULL, 0};
     for (int i = 0; i < s->nsetup; i++)
@@ -463,9 +463,11 @@ int scn_check(const struct scn *s, struct buf *diag)
         if (e->match2)
             check_command(&k, e->line, e->match2_cols, e->match2, USE_EXPECT);
     }
-    check_setup(&k);
+    if (!(flags & SCN_CHECK_NO_SETUP_RUN))
+        check_setup(&k);
 
-    qsort(k.v, (size_t)k.n, sizeof(*k.v), by_position);
+    if (k.n > 0)
+        qsort(k.v, (size_t)k.n, sizeof(*k.v), by_position);
     for (int i = 0; i < k.n; i++) {
         if (diag)
             buf_printf(diag, "%s:%d:%d: %s\n", s->file, k.v[i].line, k.v[i].col, k.v[i].text);
@@ -480,7 +482,7 @@ int scn_check_load(const char *path, struct scn **out, struct buf *diag)
     int rc = scn_load_file(path, out, diag);
     if (rc < 0)
         return rc;
-    if (scn_check(*out, diag) < 0) {
+    if (scn_check(*out, 0, diag) < 0) {
         scn_free(*out);
         *out = NULL;
         return MR_EPARSE;

@@ -27,13 +27,18 @@ struct scn_cmdname {
 extern const struct scn_cmdname scn_cmdnames[];
 extern const int scn_ncmdnames;
 
+/* scn_check's flags. */
+#define SCN_CHECK_NO_SETUP_RUN                                                                     \
+    (1u << 0) /* do not run the setup block (the fuzzer: a DEBUG SLEEP in it                       \
+               * would sleep) */
+
 /* Checks parsed scenario s: the commands named by rules, setup lines,
  * strict steps, `run` actions and `expect commands` patterns, rules that
  * can never fire, and the setup block run on a scratch core (never the
- * caller's). Appends one "file:line:col: message\n" per problem to diag,
- * sorted by position (diag may be NULL). Returns 0 when there is none,
- * else MR_EPARSE. */
-int scn_check(const struct scn *s, struct buf *diag);
+ * caller's; as slow as the setup is, DEBUG SLEEP included). Appends one
+ * "file:line:col: message\n" per problem to diag, sorted by position (diag
+ * may be NULL). Returns 0 when there is none, else MR_EPARSE. */
+int scn_check(const struct scn *s, unsigned flags, struct buf *diag);
 
 /* scn_load_file (scn_file.h), then scn_check. Returns 0 and sets *out to
  * the scenario (free with scn_free); or MR_EIO (the file could not be
