@@ -22,11 +22,11 @@ struct scn;
 int scn_load_file(const char *path, struct scn **out, struct buf *diag);
 
 /* The one-line message for a client over the network after scn_load_file
- * (or scn_check_load, scn_check.h) failed with rc and diag, appended to out without a newline: the I/O
- * problem as it is ("path: cannot open: ...", "path: not a regular file",
- * "path: file too large ..."), but for a file that does not parse only
- * "path:line:col: not a valid scenario file (...)", never its bytes: a
- * file that is not a scenario (/etc/shadow) is not echoed. */
+ * (or scn_check_load, scn_check.h) failed with rc and diag, appended to
+ * out without a newline: the I/O problem as it is ("path: cannot open: ...", "path: not a regular
+ * file", "path: file too large ..."), but for a file that does not parse only "path:line:col: not a
+ * valid scenario file (...)", never its bytes: a file that is not a scenario (/etc/shadow) is not
+ * echoed. */
 void scn_load_error(const char *path, int rc, const struct buf *diag, struct buf *out);
 
 #endif

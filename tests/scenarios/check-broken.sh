@@ -5,7 +5,10 @@
 # states: "# expect: LINE:COL: message" (the file name is prepended). A
 # UTF-16 file states it in UTF-16 (read through iconv); a UTF-8 byte-order
 # mark before it is skipped. Prints every file that fails and exits 1 if any.
-mockredis=$1
+case $1 in
+/*) mockredis=$1 ;;
+*) mockredis=$(pwd)/$1 ;;
+esac
 dir=$2
 cd "$dir" || exit 1
 total=0
