@@ -32,7 +32,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: mockredis [OPTIONS]\n"
-            "       mockredis check FILE...   validate scenario files (docs/scenarios.md)\n"
+            "       mockredis check FILE...   validate scenario files: language, commands,\n"
+            "                                 setup (mockredis check --help)\n"
             "       mockredis record CAPTURE [-o FILE]   turn a capture of a client talking to\n"
             "                                 Redis into a scenario (mockredis record --help)\n"
             "       mockredis run [OPTIONS] -- COMMAND [ARGS...]   run COMMAND against a server\n"
