@@ -420,7 +420,8 @@ static void check_setup(struct chk *k)
     core_destroy(&core);
     /* "file:line:col: message" lines, the ones not already reported */
     size_t flen = strlen(s->file);
-    for (const char *p = diag.p, *end = diag.p + diag.len; p && p < end;) {
+    const char *p = diag.p ? diag.p : "", *end = p + diag.len;
+    while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         int line, col, off = 0;
