@@ -22,6 +22,7 @@
 #include "rec_cli.h"
 #include "run_cli.h"
 #include "scn.h"
+#include "scn_check.h"
 #include "scn_file.h"
 #include "scn_run.h"
 #include "server.h"
@@ -31,7 +32,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: mockredis [OPTIONS]\n"
-            "       mockredis check FILE...   validate scenario files (docs/scenarios.md)\n"
+            "       mockredis check FILE...   validate scenario files: language, commands,\n"
+            "                                 setup (mockredis check --help)\n"
             "       mockredis record CAPTURE [-o FILE]   turn a capture of a client talking to\n"
             "                                 Redis into a scenario (mockredis record --help)\n"
             "       mockredis run [OPTIONS] -- COMMAND [ARGS...]   run COMMAND against a server\n"
@@ -336,7 +338,7 @@ int main(int argc, char **argv)
     struct scn_run *run = NULL;
     if (scn_file) {
         struct buf diag = BUF_INIT;
-        if (scn_load_file(scn_file, &scn, &diag) < 0 ||
+        if (scn_check_load(scn_file, &scn, &diag) < 0 ||
             (run = scn_run_new(scn, &core, &diag)) == NULL) {
             fputs(diag.p ? diag.p : "", stderr);
             buf_free(&diag);

@@ -1,5 +1,6 @@
-/* util.c - number parsing/formatting and glob matching with Redis's rules.
- * See util.h. Nothing here allocates or keeps state. */
+/* util.c - number parsing/formatting and glob matching with Redis's rules,
+ * and the edit distance behind "did you mean" hints. See util.h. Nothing
+ * here allocates or keeps state. */
 #include "util.h"
 
 #include <ctype.h>
@@ -291,4 +292,51 @@ int util_glob(const char *p, size_t plen, const char *s, size_t slen, int nocase
         s = ++star_s;
         slen = --star_slen;
     }
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps), in
+ * three rows on the stack. */
+int util_edit_distance(const char *a, size_t an, const char *b, size_t bn)
+{
+    enum { MAXW = 64 };
+    if (an > MAXW || bn > MAXW)
+        return 1 << 20;
+    int rows[3][MAXW + 1];
+    int *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= bn; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= an; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= bn; j++) {
+            int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+            int best = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && pp[j - 2] + 1 < best)
+                best = pp[j - 2] + 1;
+            cur[j] = best;
+        }
+        int *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[bn];
+}
+
+int util_nearest(const char *w, size_t wn, const char *const *list, size_t n)
+{
+    int limit = wn <= 4 ? 1 : wn <= 8 ? 2 : 3;
+    int best = -1, bestd = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        int d = util_edit_distance(w, wn, list[i], strlen(list[i]));
+        if (d > 0 && d < bestd) {
+            best = (int)i;
+            bestd = d;
+        }
+    }
+    return best;
 }

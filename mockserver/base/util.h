@@ -32,4 +32,15 @@ int util_ld2str(char *out, size_t size, long double v);
  * NUL terminator. */
 int util_glob(const char *pat, size_t plen, const char *s, size_t slen, int nocase);
 
+/* The edit distance between a and b, compared case-insensitively: the
+ * fewest insertions, deletions, substitutions and swaps of two adjacent
+ * characters that turn one into the other ("nht" -> "nth" is 1). Words
+ * longer than 64 bytes are never near anything: returns a large number. */
+int util_edit_distance(const char *a, size_t an, const char *b, size_t bn);
+/* The word of list[0..n) nearest to w, for a "did you mean" hint: its
+ * index when its edit distance is small for w's length (1 up to 4
+ * characters, 2 up to 8, else 3) and not zero, else -1. The first of
+ * equally near words wins. */
+int util_nearest(const char *w, size_t wn, const char *const *list, size_t n);
+
 #endif

@@ -60,6 +60,7 @@ enum scn_cond_kind {
 
 struct scn_cond {
     enum scn_cond_kind kind;
+    int col; /* where it was written */
     long long n;
     int64_t us;
 };
@@ -109,12 +110,14 @@ struct scn_act {
     int type;              /* RETYPE: an enum scn_vtype value */
     struct scn_val *val;   /* REPLY */
     struct resp_argv *cmd; /* RUN */
+    int *cmd_cols;         /* RUN: the column of each word of cmd */
 };
 
 struct scn_rule {
     int line;
     int on_connect;          /* 1: "on connect", match is NULL */
     struct resp_argv *match; /* command glob then argument globs */
+    int *match_cols;         /* the column of each word of match */
     struct scn_cond *conds;
     int nconds;
     struct scn_act *acts;
@@ -132,6 +135,7 @@ struct scn_step {
     int line;
     int col;               /* of its '>' */
     struct resp_argv *cmd; /* the command expected */
+    int *cols;             /* the column of each word of cmd */
     struct scn_val *reply; /* the reply sent */
     int64_t delay_us;      /* before the reply */
 };
@@ -166,6 +170,8 @@ struct scn_expect {
     char *text; /* the directive as written, for reports */
     enum scn_what what;
     struct resp_argv *match; /* SW_COMMANDS with a pattern, else NULL */
+    int *match_cols;         /* the column of each word of match */
+    int *match2_cols;        /* the column of each word of match2 */
     int rule;                /* SW_RULE: 1-based rule number */
     enum scn_op op;
     long long value;
@@ -211,6 +217,7 @@ struct scn {
 
     struct resp_argv **setup;
     int *setup_line;
+    int **setup_cols; /* the column of each word of each setup command */
     int nsetup;
     struct scn_rule *rules;
     int nrules;
@@ -237,5 +244,10 @@ void scn_free(struct scn *s);
  * or h ("50ms", "1.5s", "250us", "2m", "1h"), at most a day. Returns 0 and
  * sets *us, or -1 if the text is not such a duration. */
 int scn_parse_duration(const char *s, size_t n, int64_t *us);
+
+/* The condition keyword (nth, from, times, every, conn, after) that w[0..n)
+ * is a near miss of ("nht" -> "nth"), for a "did you mean" hint; NULL when
+ * none is near, or w is one. The keywords are the parser's own table. */
+const char *scn_near_condition(const char *w, size_t n);
 
 #endif

@@ -1,4 +1,4 @@
-/* scn_file.c - reading scenario files from disk and `mockredis check`.
+/* scn_file.c - reading scenario files from disk.
  *
  * The only file I/O of the scenario module: everything else works on text
  * in memory (scn_parse.c). A scenario is read from a regular file only, of
@@ -29,6 +29,10 @@ static int open_regular(const char *path, struct buf *diag)
     struct stat before, st;
     if (stat(path, &before) != 0) {
         buf_printf(diag, "%s: cannot open: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(before.st_mode)) {
+        buf_printf(diag, "%s: is a directory (give a scenario file)\n", path);
         return -1;
     }
     if (!S_ISREG(before.st_mode)) {
@@ -109,30 +113,4 @@ void scn_load_error(const char *path, int rc, const struct buf *diag, struct buf
     else
         buf_printf(out, "%s: ", path);
     buf_puts(out, "not a valid scenario file (mockredis check FILE names the problems)");
-}
-
-int scn_check_main(int argc, char **argv)
-{
-    int status = 0;
-    if (argc < 1) {
-        fprintf(stderr, "usage: mockredis check FILE...\n");
-        return 2;
-    }
-    for (int i = 0; i < argc; i++) {
-        struct buf diag = BUF_INIT;
-        struct scn *s;
-        if (scn_load_file(argv[i], &s, &diag) < 0) {
-            fputs(diag.p ? diag.p : "", stderr);
-            status = 2;
-        } else {
-            int steps = 0;
-            for (int k = 0; k < s->nstricts; k++)
-                steps += s->stricts[k].nsteps;
-            printf("%s: ok (%d rules, %d timed events, %d strict steps, %d expectations)\n",
-                   argv[i], s->nrules, s->nevents, steps, s->nexpects);
-            scn_free(s);
-        }
-        buf_free(&diag);
-    }
-    return status;
 }

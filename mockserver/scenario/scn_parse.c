@@ -27,6 +27,79 @@
 
 #define MAX_DEPTH 32
 
+/* ---- the language's keywords ----------------------------------------------------
+ *
+ * One table per place a keyword may stand, so that parsing and the "did you
+ * mean" hints for a misspelled one read the same list: a new keyword is one
+ * new row. */
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Directives at the start of a line. The header ones come first: each may
+ * be given once (their index is the slot in parser.header_line). */
+static const char *const directive_words[] = {
+    "name",   "clock", "seed",   "maxclients", "timeout", "requirepass",
+    "finish", "setup", "strict", "on",         "at",      "expect",
+};
+#define NHEADERS 7
+
+/* Conditions of a rule, between its pattern and 'do'. */
+static const struct {
+    const char *name;
+    enum scn_cond_kind kind;
+} cond_words[] = {
+    {"nth", SC_NTH},     {"from", SC_FROM}, {"times", SC_TIMES},
+    {"every", SC_EVERY}, {"conn", SC_CONN}, {"after", SC_AFTER_COMMANDS},
+};
+
+/* What an expectation counts: "expect WHAT [MATCH|N] OP NUMBER". */
+static const struct {
+    const char *name;
+    enum scn_what what;
+} expect_words[] = {
+    {"connections", SW_CONNECTIONS},
+    {"peak-connections", SW_PEAK},
+    {"refused", SW_REFUSED},
+    {"commands", SW_COMMANDS},
+    {"unconsumed", SW_UNCONSUMED},
+    {"protocol-errors", SW_PROTOCOL_ERRORS},
+    {"rule", SW_RULE},
+    /* over time and order: parsed by parse_expect_time, listed for hints */
+    {"gap", SW_GAP},
+    {"backoff", SW_BACKOFF},
+    {"order", SW_ORDER},
+    {"no", SW_NO_AFTER},
+};
+
+/* The nearest of n names (read through get(i)) to w, or NULL. */
+static const char *nearest_of(const char *w, size_t wn, size_t n, const char *(*get)(size_t))
+{
+    const char *names[32];
+    if (n > NELEM(names))
+        n = NELEM(names);
+    for (size_t i = 0; i < n; i++)
+        names[i] = get(i);
+    int k = util_nearest(w, wn, names, n);
+    return k < 0 ? NULL : names[k];
+}
+static const char *directive_at(size_t i)
+{
+    return directive_words[i];
+}
+static const char *cond_at(size_t i)
+{
+    return cond_words[i].name;
+}
+static const char *expect_at(size_t i)
+{
+    return expect_words[i].name;
+}
+
+const char *scn_near_condition(const char *w, size_t n)
+{
+    return nearest_of(w, n, NELEM(cond_words), cond_at);
+}
+
 struct tok {
     char *p; /* unescaped text, NUL-terminated (owned by the parser's scratch) */
     size_t n;
@@ -46,7 +119,8 @@ struct parser {
     struct buf scratch; /* text of the last token */
     /* all lines */
     const char *text;
-    size_t textlen, next; /* offset of the next line */
+    size_t textlen, next;      /* offset of the next line */
+    int header_line[NHEADERS]; /* where each header directive was given, 0 not yet */
 };
 
 static void perr(struct parser *p, int col, const char *fmt, ...)
@@ -62,6 +136,15 @@ static void perr(struct parser *p, int col, const char *fmt, ...)
     buf_vprintf(p->diag, fmt, ap);
     va_end(ap);
     buf_putc(p->diag, '\n');
+}
+
+/* " (did you mean 'x'?)" when near is not NULL, else "". */
+static const char *hint(char *out, size_t size, const char *near)
+{
+    if (near == NULL)
+        return "";
+    snprintf(out, size, " (did you mean '%s'?)", near);
+    return out;
 }
 
 /* ---- lines and words ------------------------------------------------------------ */
@@ -643,11 +726,13 @@ void scn_val_write(const struct scn_val *v, struct buf *out, int proto)
 /* ---- commands and globs ------------------------------------------------------------ */
 
 /* Reads words up to the end of the line (or up to a stop keyword, when
- * stop is given) into an argv. NULL after an error or when there is none. */
-static struct resp_argv *words_argv(struct parser *p, int (*stop)(const struct tok *))
+ * stop is given) into an argv. NULL after an error or when there is none.
+ * With cols, *cols gets the column of each word (the caller frees it). */
+static struct resp_argv *words_argv(struct parser *p, int (*stop)(const struct tok *), int **cols)
 {
     struct buf data = BUF_INIT;
     size_t *lens = NULL;
+    int *colv = NULL;
     int n = 0;
     struct tok t;
     int r;
@@ -657,6 +742,8 @@ static struct resp_argv *words_argv(struct parser *p, int (*stop)(const struct t
             break;
         word(p, &t, 0);
         lens = mem_realloc(lens, (size_t)(n + 1) * sizeof(*lens));
+        colv = mem_realloc(colv, (size_t)(n + 1) * sizeof(*colv));
+        colv[n] = t.col;
         lens[n++] = t.n;
         buf_append(&data, t.p, t.n);
     }
@@ -677,13 +764,25 @@ static struct resp_argv *words_argv(struct parser *p, int (*stop)(const struct t
     }
     buf_free(&data);
     free(lens);
+    if (a != NULL && cols != NULL)
+        *cols = colv;
+    else
+        free(colv);
     return a;
+}
+
+/* The condition t names, or -1. */
+static int cond_index(const struct tok *t)
+{
+    for (size_t i = 0; i < NELEM(cond_words); i++)
+        if (kw(t, cond_words[i].name))
+            return (int)i;
+    return -1;
 }
 
 static int is_cond_or_do(const struct tok *t)
 {
-    return kw(t, "do") || kw(t, "nth") || kw(t, "from") || kw(t, "times") || kw(t, "every") ||
-           kw(t, "conn") || kw(t, "after");
+    return kw(t, "do") || cond_index(t) >= 0;
 }
 
 /* ---- actions ------------------------------------------------------------------------- */
@@ -695,6 +794,7 @@ static void act_clear(struct scn_act *a)
     free(a->key);
     scn_val_free(a->val);
     resp_argv_free(a->cmd);
+    free(a->cmd_cols);
 }
 
 static int get_key(struct parser *p, struct scn_act *a, const char *verb)
@@ -733,6 +833,34 @@ static const char *ctx_name(enum ctx c)
                             : "a command rule";
 }
 
+/* Actions, with the contexts each is allowed in (1u << enum ctx). */
+static const struct {
+    const char *name;
+    unsigned ctxs;
+} allowed[] = {
+    {"reply", 1u << CTX_COMMAND},
+    {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
+    {"latency", 1u << CTX_COMMAND},
+    {"pieces", 1u << CTX_COMMAND},
+    {"split", 1u << CTX_COMMAND},
+    {"close", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
+    {"reset", 1u << CTX_COMMAND},
+    {"hang", 1u << CTX_COMMAND},
+    {"corrupt", 1u << CTX_COMMAND},
+    {"evict", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+    {"expire", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+    {"retype", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+    {"advance", 1u << CTX_COMMAND | 1u << CTX_EVENT},
+    {"pass", 1u << CTX_COMMAND},
+    {"run", 1u << CTX_EVENT},
+    {"refuse", 1u << CTX_CONNECT},
+    {"silent", 1u << CTX_CONNECT},
+};
+static const char *action_at(size_t i)
+{
+    return allowed[i].name;
+}
+
 /* Parses one action at the cursor. Returns 0, or -1 after an error. */
 static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
 {
@@ -747,34 +875,14 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
     int col = t.col;
     a->line = p->lineno;
     a->col = col;
-    static const struct {
-        const char *name;
-        unsigned ctxs;
-    } allowed[] = {
-        {"reply", 1u << CTX_COMMAND},
-        {"delay", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
-        {"latency", 1u << CTX_COMMAND},
-        {"pieces", 1u << CTX_COMMAND},
-        {"split", 1u << CTX_COMMAND},
-        {"close", 1u << CTX_COMMAND | 1u << CTX_CONNECT},
-        {"reset", 1u << CTX_COMMAND},
-        {"hang", 1u << CTX_COMMAND},
-        {"corrupt", 1u << CTX_COMMAND},
-        {"evict", 1u << CTX_COMMAND | 1u << CTX_EVENT},
-        {"expire", 1u << CTX_COMMAND | 1u << CTX_EVENT},
-        {"retype", 1u << CTX_COMMAND | 1u << CTX_EVENT},
-        {"advance", 1u << CTX_COMMAND | 1u << CTX_EVENT},
-        {"pass", 1u << CTX_COMMAND},
-        {"run", 1u << CTX_EVENT},
-        {"refuse", 1u << CTX_CONNECT},
-        {"silent", 1u << CTX_CONNECT},
-    };
     size_t i;
-    for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+    for (i = 0; i < NELEM(allowed); i++)
         if (kw(&t, allowed[i].name))
             break;
-    if (i == sizeof(allowed) / sizeof(allowed[0])) {
-        perr(p, col, "unknown action '%s'", t.p);
+    if (i == NELEM(allowed)) {
+        char h[64];
+        perr(p, col, "unknown action '%s'%s", t.p,
+             hint(h, sizeof(h), nearest_of(t.p, t.n, NELEM(allowed), action_at)));
         return -1;
     }
     if (!(allowed[i].ctxs & (1u << ctx))) {
@@ -883,7 +991,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
     }
     if (strcmp(name, "run") == 0) {
         a->kind = SA_RUN;
-        a->cmd = words_argv(p, NULL);
+        a->cmd = words_argv(p, NULL, &a->cmd_cols);
         if (a->cmd == NULL) {
             perr(p, col, "expected a command after 'run'");
             return -1;
@@ -945,10 +1053,26 @@ static int actions(struct parser *p, enum ctx ctx, struct scn_act **out, int *n)
 static void rule_clear(struct scn_rule *r)
 {
     resp_argv_free(r->match);
+    free(r->match_cols);
     free(r->conds);
     for (int i = 0; i < r->nacts; i++)
         act_clear(&r->acts[i]);
     free(r->acts);
+}
+
+/* The line ended without 'do'. A word of the pattern that is a near miss
+ * of it ("od", "d0") is the likely cause: point there. */
+static void missing_do(struct parser *p, const struct scn_rule *r)
+{
+    for (int i = 1; r->match && i < r->match->argc; i++) {
+        if (r->match->argl[i] <= 3 &&
+            util_edit_distance(r->match->argv[i], r->match->argl[i], "do", 2) == 1) {
+            perr(p, r->match_cols[i], "expected 'do' and an action, got '%s' (did you mean 'do'?)",
+                 r->match->argv[i]);
+            return;
+        }
+    }
+    perr(p, here(p), "expected 'do' and an action");
 }
 
 static void parse_rule(struct parser *p, struct scn *s, int col0)
@@ -961,7 +1085,7 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         word(p, &t, 0);
         r.on_connect = 1;
     } else {
-        r.match = words_argv(p, is_cond_or_do);
+        r.match = words_argv(p, is_cond_or_do, &r.match_cols);
         if (r.match == NULL) {
             perr(p, here(p), "expected a command pattern or 'connect' after 'on'");
             goto fail;
@@ -971,7 +1095,7 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         int rr = word(p, &t, 0);
         if (rr <= 0) {
             if (rr == 0)
-                perr(p, here(p), "expected 'do' and an action");
+                missing_do(p, &r);
             goto fail;
         }
         if (kw(&t, "do"))
@@ -979,20 +1103,17 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         struct scn_cond c;
         memset(&c, 0, sizeof(c));
         int col = t.col;
-        if (kw(&t, "nth") || kw(&t, "from") || kw(&t, "times") || kw(&t, "every") ||
-            kw(&t, "conn")) {
-            c.kind = kw(&t, "nth")     ? SC_NTH
-                     : kw(&t, "from")  ? SC_FROM
-                     : kw(&t, "times") ? SC_TIMES
-                     : kw(&t, "every") ? SC_EVERY
-                                       : SC_CONN;
+        int ci = cond_index(&t);
+        c.col = col;
+        if (ci >= 0 && cond_words[ci].kind != SC_AFTER_COMMANDS) {
+            c.kind = cond_words[ci].kind;
             if (c.kind == SC_CONN && r.on_connect) {
                 perr(p, col, "'conn' does not apply to a connection rule (use nth)");
                 goto fail;
             }
             if (get_count(p, 1, &c.n, "a number from 1 up") < 0)
                 goto fail;
-        } else if (kw(&t, "after")) {
+        } else if (ci >= 0) { /* after */
             struct tok u;
             if (peek(p, &u, 0) == 1 && !u.quoted && u.n > 0 && isdigit((unsigned char)u.p[0]) &&
                 util_str2ll(u.p, u.n, &c.n)) {
@@ -1012,9 +1133,11 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
                     goto fail;
             }
         } else {
+            char h[64];
+            const char *near = kw(&t, "od") || kw(&t, "d0") ? "do" : scn_near_condition(t.p, t.n);
             perr(p, t.col,
-                 "expected a condition (nth, from, times, every, conn, after) or 'do', got '%s'",
-                 t.p);
+                 "expected a condition (nth, from, times, every, conn, after) or 'do', got '%s'%s",
+                 t.p, hint(h, sizeof(h), near));
             goto fail;
         }
         r.conds = mem_realloc(r.conds, (size_t)(r.nconds + 1) * sizeof(*r.conds));
@@ -1100,6 +1223,8 @@ static void expect_clear(struct scn_expect *e)
 {
     resp_argv_free(e->match);
     resp_argv_free(e->match2);
+    free(e->match_cols);
+    free(e->match2_cols);
     free(e->text);
 }
 
@@ -1162,13 +1287,14 @@ static int is_across_kw(const struct tok *t)
     return kw(t, "across");
 }
 
-/* A command pattern up to a word stop accepts. Returns it, or NULL after
- * reporting that it is missing (or a lexical error in it). */
+/* A command pattern up to a word stop accepts, the column of each word in
+ * *cols. Returns it, or NULL after reporting that it is missing (or a
+ * lexical error in it). */
 static struct resp_argv *pattern_until(struct parser *p, int (*stop)(const struct tok *),
-                                       const char *where)
+                                       const char *where, int **cols)
 {
     int errors = p->errors, col = here(p);
-    struct resp_argv *a = words_argv(p, stop);
+    struct resp_argv *a = words_argv(p, stop, cols);
     if (a == NULL && p->errors == errors)
         perr(p, col, "expected a command pattern such as GET user:* %s", where);
     return a;
@@ -1190,7 +1316,7 @@ static int want_kw(struct parser *p, const char *k, const char *after)
 static int parse_gap(struct parser *p, struct scn_expect *e)
 {
     struct tok t;
-    e->match = pattern_until(p, is_op_or_range, "after 'gap'");
+    e->match = pattern_until(p, is_op_or_range, "after 'gap'", &e->match_cols);
     if (e->match == NULL)
         return -1;
     int r = peek(p, &t, 0);
@@ -1246,7 +1372,7 @@ static int get_factor_range(struct parser *p, double *lo, double *hi)
 /* backoff MATCH factor F[..F2] [on conn N] */
 static int parse_backoff(struct parser *p, struct scn_expect *e)
 {
-    e->match = pattern_until(p, is_factor_kw, "after 'backoff'");
+    e->match = pattern_until(p, is_factor_kw, "after 'backoff'", &e->match_cols);
     if (e->match == NULL || want_kw(p, "factor", "the pattern, e.g. factor 1.5..3") < 0 ||
         get_factor_range(p, &e->f_lo, &e->f_hi) < 0)
         return -1;
@@ -1257,10 +1383,10 @@ static int parse_backoff(struct parser *p, struct scn_expect *e)
 static int parse_order(struct parser *p, struct scn_expect *e)
 {
     struct tok t;
-    e->match = pattern_until(p, is_before_kw, "after 'order'");
+    e->match = pattern_until(p, is_before_kw, "after 'order'", &e->match_cols);
     if (e->match == NULL || want_kw(p, "before", "the first pattern") < 0)
         return -1;
-    e->match2 = pattern_until(p, is_across_kw, "after 'before'");
+    e->match2 = pattern_until(p, is_across_kw, "after 'before'", &e->match2_cols);
     if (e->match2 == NULL)
         return -1;
     if (peek(p, &t, 0) == 1 && kw(&t, "across")) {
@@ -1276,12 +1402,13 @@ static int parse_no_after(struct parser *p, struct scn_expect *e)
     struct tok t;
     if (peek(p, &t, 0) == 1 && (kw(&t, "command") || kw(&t, "commands"))) {
         word(p, &t, 0); /* any command: e->match stays NULL */
-    } else if ((e->match = pattern_until(p, is_after_kw, "or 'command' after 'no'")) == NULL) {
+    } else if ((e->match = pattern_until(p, is_after_kw, "or 'command' after 'no'",
+                                         &e->match_cols)) == NULL) {
         return -1;
     }
     if (want_kw(p, "after", "what must not come, e.g. no command after QUIT") < 0)
         return -1;
-    e->match2 = pattern_until(p, is_across_kw, "after 'after'");
+    e->match2 = pattern_until(p, is_across_kw, "after 'after'", &e->match2_cols);
     if (e->match2 == NULL)
         return -1;
     if (peek(p, &t, 0) == 1 && kw(&t, "across")) {
@@ -1342,29 +1469,22 @@ static void parse_expect(struct parser *p, struct scn *s)
         parse_expect_time(p, s, &t);
         return;
     }
-    if (kw(&t, "connections"))
-        e.what = SW_CONNECTIONS;
-    else if (kw(&t, "peak-connections"))
-        e.what = SW_PEAK;
-    else if (kw(&t, "refused"))
-        e.what = SW_REFUSED;
-    else if (kw(&t, "commands"))
-        e.what = SW_COMMANDS;
-    else if (kw(&t, "unconsumed"))
-        e.what = SW_UNCONSUMED;
-    else if (kw(&t, "protocol-errors"))
-        e.what = SW_PROTOCOL_ERRORS;
-    else if (kw(&t, "rule"))
-        e.what = SW_RULE;
-    else {
+    size_t wi;
+    for (wi = 0; wi < NELEM(expect_words); wi++)
+        if (kw(&t, expect_words[wi].name))
+            break;
+    if (wi == NELEM(expect_words)) {
+        char h[64];
+        const char *near = nearest_of(t.p, t.n, NELEM(expect_words), expect_at);
         perr(p, t.col,
-             "unknown count '%s' (connections, peak-connections, refused, commands, "
+             "unknown count '%s'%s (connections, peak-connections, refused, commands, "
              "unconsumed, protocol-errors, rule N; or gap, backoff, order, no)",
-             t.p);
+             t.p, hint(h, sizeof(h), near));
         return;
     }
+    e.what = expect_words[wi].what;
     if (e.what == SW_COMMANDS) {
-        e.match = words_argv(p, is_op);
+        e.match = words_argv(p, is_op, &e.match_cols);
     } else if (e.what == SW_RULE) {
         long long n;
         int col = col_of(p, p->pos) + 1;
@@ -1381,12 +1501,14 @@ static void parse_expect(struct parser *p, struct scn *s)
         if (r >= 0)
             perr(p, r == 1 ? t.col : here(p), "expected a comparison (== != < <= > >=)");
         resp_argv_free(e.match);
+        free(e.match_cols);
         return;
     }
     e.op = op_of(&t);
     if (get_count(p, 0, &e.value, "a number") < 0 ||
         (e.what == SW_COMMANDS && parse_on_conn(p, &e) < 0)) {
         resp_argv_free(e.match);
+        free(e.match_cols);
         return;
     }
     expect_eol(p);
@@ -1416,11 +1538,14 @@ static void block(struct parser *p, const char *what, int start_line,
 static void setup_line(struct parser *p, struct scn *s, void *ud)
 {
     (void)ud;
-    struct resp_argv *a = words_argv(p, NULL);
+    int *cols = NULL;
+    struct resp_argv *a = words_argv(p, NULL, &cols);
     if (a == NULL)
         return;
     s->setup = mem_realloc(s->setup, (size_t)(s->nsetup + 1) * sizeof(*s->setup));
     s->setup_line = mem_realloc(s->setup_line, (size_t)(s->nsetup + 1) * sizeof(*s->setup_line));
+    s->setup_cols = mem_realloc(s->setup_cols, (size_t)(s->nsetup + 1) * sizeof(*s->setup_cols));
+    s->setup_cols[s->nsetup] = cols;
     s->setup[s->nsetup] = a;
     s->setup_line[s->nsetup++] = p->lineno;
 }
@@ -1437,7 +1562,7 @@ static void strict_line(struct parser *p, struct scn *s, void *ud)
         memset(&step, 0, sizeof(step));
         step.line = p->lineno;
         step.col = t.col;
-        step.cmd = words_argv(p, NULL);
+        step.cmd = words_argv(p, NULL, &step.cols);
         if (step.cmd == NULL) {
             perr(p, t.col, "expected a command after '>'");
             return;
@@ -1500,6 +1625,16 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
     struct tok t;
     long long n;
     int col = kwt->col;
+    for (int i = 0; i < NHEADERS; i++) {
+        if (!kw(kwt, directive_words[i]))
+            continue;
+        if (p->header_line[i] != 0) {
+            perr(p, col, "'%s' is already given on line %d: give each header directive once",
+                 directive_words[i], p->header_line[i]);
+            return;
+        }
+        p->header_line[i] = p->lineno;
+    }
     if (kw(kwt, "name")) {
         int r = word(p, &t, 0);
         if (r != 1) {
@@ -1585,6 +1720,104 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
     expect_eol(p);
 }
 
+/* The length of the UTF-8 sequence at t[0..n) (1 to 4), or 0 when it is not
+ * valid UTF-8 (overlong forms, surrogates and code points above U+10FFFF
+ * included). */
+static size_t utf8_len(const unsigned char *t, size_t n)
+{
+    unsigned c = t[0];
+    size_t k;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 4, min = 0x10000;
+    else
+        return 0;
+    if (n < k)
+        return 0;
+    unsigned cp = c & (0x7Fu >> k);
+    for (size_t i = 1; i < k; i++) {
+        if ((t[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (t[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k;
+}
+
+/* A scenario is UTF-8 text: tabs, line ends (LF or CRLF) and printable
+ * characters. The first byte that is not gets one message, at its line
+ * and column, and parsing stops there: a binary file would otherwise give
+ * a message per line of raw bytes. Returns 0, or -1 after the message. */
+static int check_text(struct parser *p)
+{
+    const unsigned char *t = (const unsigned char *)p->text;
+    size_t n = p->textlen, line_start = 0;
+    if (n >= 2 && ((t[0] == 0xFF && t[1] == 0xFE) || (t[0] == 0xFE && t[1] == 0xFF))) {
+        p->lineno = 1;
+        perr(p, 1,
+             "the file is UTF-16 (it starts with the byte-order mark %02X %02X): save it as "
+             "UTF-8",
+             t[0], t[1]);
+        return -1;
+    }
+    p->lineno = 1;
+    for (size_t i = 0; i < n;) {
+        unsigned c = t[i];
+        int col = (int)(i - line_start) + 1;
+        if (c == '\n') {
+            p->lineno++;
+            line_start = ++i;
+            continue;
+        }
+        if (c == '\t' || (c == '\r' && (i + 1 == n || t[i + 1] == '\n')) ||
+            (c >= 0x20 && c < 0x7F)) {
+            i++;
+            continue;
+        }
+        if (c == 0) {
+            perr(p, col, "a NUL byte: this is not a text file (a scenario is UTF-8 text)");
+            return -1;
+        }
+        if (c == '\r') {
+            perr(p, col,
+                 "a carriage return without a line feed: end lines with LF or CRLF (old Mac "
+                 "line ends are not read)");
+            return -1;
+        }
+        if (c == 0xEF && i + 2 < n && t[i + 1] == 0xBB && t[i + 2] == 0xBF) {
+            perr(p, col,
+                 "a byte-order mark (EF BB BF) inside the file: remove it (one is accepted at "
+                 "the very start only)");
+            return -1;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            perr(p, col,
+                 "control character 0x%02X: a scenario is UTF-8 text (write the byte as \\x%02X "
+                 "inside double quotes)",
+                 c, c);
+            return -1;
+        }
+        size_t k = utf8_len(t + i, n - i);
+        if (k == 0) {
+            perr(p, col,
+                 "byte 0x%02X is not UTF-8: save the file as UTF-8 (or write the byte as "
+                 "\\x%02X inside double quotes)",
+                 c, c);
+            return -1;
+        }
+        i += k;
+    }
+    p->lineno = 0;
+    return 0;
+}
+
 /* Checks that need the whole file: 'advance' needs the virtual clock. */
 static void check_advance(struct parser *p, const struct scn *s, const struct scn_act *acts, int n)
 {
@@ -1622,10 +1855,13 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
     s->idle_grace_us = SCN_IDLE_GRACE_US;
     s->clock_start_ms = -1;
 
-    if (memchr(text, '\0', len) != NULL) {
-        p.lineno = 1;
-        perr(&p, 1, "the file contains a NUL byte: not a text file");
+    /* A UTF-8 byte-order mark, as some editors write, is not part of the text. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        p.text += 3;
+        p.textlen -= 3;
     }
+    if (check_text(&p) < 0) /* one message, not one per line of raw bytes */
+        goto done;
     while (p.errors < 1000) { /* past that, the file is not a scenario */
         if (!next_line(&p))
             break;
@@ -1637,8 +1873,10 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
             perr(&p, t.col, "expected a directive, got a quoted string");
             continue;
         }
-        if (kw(&t, "name") || kw(&t, "clock") || kw(&t, "seed") || kw(&t, "maxclients") ||
-            kw(&t, "timeout") || kw(&t, "requirepass") || kw(&t, "finish")) {
+        int header = 0;
+        for (int i = 0; i < NHEADERS; i++)
+            header |= kw(&t, directive_words[i]);
+        if (header) {
             parse_header(&p, s, &t);
         } else if (kw(&t, "setup")) {
             int line = p.lineno;
@@ -1655,13 +1893,16 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
         } else if (kw(&t, "end")) {
             perr(&p, t.col, "'end' without a block (setup or strict) to close");
         } else {
+            char h[64];
             perr(&p, t.col,
-                 "unknown directive '%s' (expected name, clock, seed, maxclients, timeout, "
+                 "unknown directive '%s'%s (expected name, clock, seed, maxclients, timeout, "
                  "requirepass, finish, setup, strict, on, at, expect)",
-                 t.p);
+                 t.p,
+                 hint(h, sizeof(h), nearest_of(t.p, t.n, NELEM(directive_words), directive_at)));
         }
     }
     validate(&p, s);
+done:
     buf_free(&p.scratch);
     if (p.errors > 0) {
         scn_free(s);
@@ -1675,10 +1916,13 @@ void scn_free(struct scn *s)
 {
     if (s == NULL)
         return;
-    for (int i = 0; i < s->nsetup; i++)
+    for (int i = 0; i < s->nsetup; i++) {
         resp_argv_free(s->setup[i]);
+        free(s->setup_cols[i]);
+    }
     free(s->setup);
     free(s->setup_line);
+    free(s->setup_cols);
     for (int i = 0; i < s->nrules; i++)
         rule_clear(&s->rules[i]);
     free(s->rules);
@@ -1691,6 +1935,7 @@ void scn_free(struct scn *s)
     for (int i = 0; i < s->nstricts; i++) {
         for (int j = 0; j < s->stricts[i].nsteps; j++) {
             resp_argv_free(s->stricts[i].steps[j].cmd);
+            free(s->stricts[i].steps[j].cols);
             scn_val_free(s->stricts[i].steps[j].reply);
         }
         free(s->stricts[i].steps);

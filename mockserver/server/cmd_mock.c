@@ -59,6 +59,7 @@
 #include "mr_err.h"
 #include "reply.h"
 #include "scn.h"
+#include "scn_check.h"
 #include "scn_file.h"
 #include "scn_hist.h"
 #include "scn_run.h"
@@ -232,7 +233,7 @@ static void scenario_load(struct call *k)
     struct buf diag = BUF_INIT, msg = BUF_INIT;
     struct scn *scn = NULL;
     struct scn_run *run = NULL;
-    int rc = scn_load_file(k->argv[3], &scn, &diag);
+    int rc = scn_check_load(k->argv[3], &scn, &diag);
     if (rc < 0) {
         /* Never the file's text: it may be anything but a scenario. */
         scn_load_error(k->argv[3], rc, &diag, &msg);

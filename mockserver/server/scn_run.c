@@ -184,20 +184,28 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     }
     r->start_us = clk_now_us(&core->clock);
 
+    if (scn_run_setup(s, core, diag) > 0) {
+        scn_run_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int scn_run_setup(const struct scn *s, struct core *core, struct buf *diag)
+{
+    int failed = 0;
     for (int i = 0; i < s->nsetup; i++) {
         struct buf out = BUF_INIT;
         run_internal(core, 0, s->setup[i]->argc, s->setup[i]->argv, s->setup[i]->argl, &out);
         if (out.len > 0 && out.p[0] == '-') {
             size_t n = strcspn(out.p + 1, "\r\n");
-            buf_printf(diag, "%s:%d: setup command failed: %.*s\n", s->file, s->setup_line[i],
-                       (int)n, out.p + 1);
-            buf_free(&out);
-            scn_run_free(r);
-            return NULL;
+            buf_printf(diag, "%s:%d:%d: setup command failed: %.*s\n", s->file, s->setup_line[i],
+                       s->setup_cols[i][0], (int)n, out.p + 1);
+            failed++;
         }
         buf_free(&out);
     }
-    return r;
+    return failed;
 }
 
 void scn_run_free(struct scn_run *r)

@@ -20,9 +20,15 @@
 struct scn_run;
 
 /* Starts playing s on core: applies the header (clock, maxclients, timeout,
- * requirepass) and runs the setup block. s must outlive the run. Returns
- * NULL when a setup command fails, with "file:line: message" in diag. */
+ * requirepass) and runs the setup block (scn_run_setup). s must outlive the
+ * run. Returns NULL when a setup command failed, with every failure in
+ * diag. */
 struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag);
+/* Runs s's setup block on core (database 0, an internal client that is
+ * authenticated and cannot block), every command even after one failed.
+ * Appends "file:line:col: setup command failed: ERROR\n" to diag for each
+ * that answered an error. Returns how many failed. */
+int scn_run_setup(const struct scn *s, struct core *core, struct buf *diag);
 void scn_run_free(struct scn_run *r);
 
 enum scn_conn_action {

@@ -1,8 +1,12 @@
-/* fuzz_scn.c - libFuzzer target for the scenario parser (scn_parse.c).
+/* fuzz_scn.c - libFuzzer target for the scenario parser (scn_parse.c) and
+ * checker (scn_check.c).
  *
  * The input is parsed as a scenario file; when it parses, every reply value
  * in it is encoded in RESP2 and RESP3 (so the tree is walked completely),
- * and the tree is freed. The input is also parsed as a single reply value.
+ * the checks of `mockredis check` run on it (all but running the setup
+ * block: that is the server's commands, which a DEBUG SLEEP would stall),
+ * and the tree is freed. A check that fails must say where, as the parser
+ * does. The input is also parsed as a single reply value.
  * The parser must never crash, leak or read out of bounds, whatever the
  * bytes; diagnostics must always be "file:line:col: ..." lines. */
 #include <stddef.h>
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "scn.h"
+#include "scn_check.h"
 
 static void walk_acts(const struct scn_act *acts, int n)
 {
@@ -40,9 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 scn_val_write(s->stricts[i].steps[j].reply, &b, 2);
                 buf_free(&b);
             }
-        scn_free(s);
         if (diag.len != 0)
             abort(); /* success must come without diagnostics */
+        if (scn_check(s, SCN_CHECK_NO_SETUP_RUN, &diag) == 0 ? diag.len != 0
+                                                             : strncmp(diag.p, "fuzz.scn:", 9) != 0)
+            abort(); /* checked: nothing to say, or where each problem is */
+        scn_free(s);
     } else if (diag.len == 0 || strncmp(diag.p, "fuzz.scn:", 9) != 0) {
         abort(); /* a failure must say where */
     }

@@ -1,5 +1,6 @@
 /* test_cli.c - the mockredis command line: --help and --version exit 0,
- * bad usage exits 2 with a message on stderr, an address it cannot listen
+ * bad usage exits 2 with a message on stderr (`check` too), check and
+ * --scenario refuse a scenario with the same messages, an address it cannot listen
  * on exits 1; output files (--port-file, --report, --pcap and its notes,
  * `record -o`) never follow a symbolic link planted at their path or at
  * the temporary name next to it. The binary is $MOCKREDIS_BIN, else the
@@ -257,6 +258,59 @@ static int teardown_dir(void **state)
     return mh_scratch_remove(dir);
 }
 
+/* `mockredis check`'s own usage (issue 11, finding 5): --help is not a
+ * file name, an unknown option is bad usage, a directory says so. */
+static void test_check_usage(void **state)
+{
+    (void)state;
+    struct run r;
+    run("check --help", &r);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: mockredis check"));
+    assert_string_equal(r.err, "");
+    run("check -h", &r);
+    assert_int_equal(r.status, 0);
+    run("check --no-such-option", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option '--no-such-option'"));
+    assert_string_equal(r.out, "");
+    run("check", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "usage: mockredis check"));
+    run("check /", &r);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "/: is a directory (give a scenario file)\n");
+}
+
+/* A setup block with several bad lines: check and --scenario report the
+ * same lines, every one of them, with line and column (issue 11, finding
+ * 3: --scenario used to stop at the first, without a column, after check
+ * had accepted the file). */
+static void test_check_and_scenario_agree(void **state)
+{
+    (void)state;
+    char args[256], check_err[8192];
+    struct run r;
+    write_text(at("setup.scn"), "setup\n    SET a\n    SET s x\n    LPUSH s y\n    INCR s\nend\n");
+    snprintf(args, sizeof(args), "check %s", at("setup.scn"));
+    run(args, &r);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    snprintf(check_err, sizeof(check_err), "%s", r.err);
+    char want[1024];
+    const char *f = at("setup.scn");
+    snprintf(want, sizeof(want), "%s:2:5: wrong number of arguments", f);
+    assert_non_null(strstr(r.err, want));
+    snprintf(want, sizeof(want), "%s:4:5: setup command failed: WRONGTYPE", f);
+    assert_non_null(strstr(r.err, want));
+    snprintf(want, sizeof(want), "%s:5:5: setup command failed: ERR", f);
+    assert_non_null(strstr(r.err, want));
+    snprintf(args, sizeof(args), "--port 0 --scenario %s", at("setup.scn"));
+    run(args, &r);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, check_err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +322,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_port_file_and_report_links, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_pcap_and_notes_links, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_record_output_links, setup_dir, teardown_dir),
+        cmocka_unit_test(test_check_usage),
+        cmocka_unit_test_setup_teardown(test_check_and_scenario_agree, setup_dir, teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,7 +126,7 @@ static void test_load_refuses(void **state)
     it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", fifo);
     it_cmd_expect(c, REDIS_REPLY_ERROR, "ERR mockredis: /dev/null: not a regular file",
                   "MOCK SCENARIO LOAD /dev/null");
-    snprintf(want, sizeof(want), "ERR mockredis: %s: not a regular file", dir);
+    snprintf(want, sizeof(want), "ERR mockredis: %s: is a directory (give a scenario file)", dir);
     it_cmd_expect(c, REDIS_REPLY_ERROR, want, "MOCK SCENARIO LOAD %s", dir);
     snprintf(want, sizeof(want), "ERR mockredis: %s: file too large for a scenario (over %lld MiB)",
              big, SCN_FILE_MAX >> 20);

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "core.h"
+#include "rtext.h"
 #include "scn.h"
 #include "scn_hist.h"
 #include "scn_run.h"
@@ -279,7 +280,7 @@ static void test_unconsumed(void **state)
 static void test_setup_failure(void **state)
 {
     (void)state;
-    const char *text = "setup\n  SET a\nend\n";
+    const char *text = "setup\n  SET a\n  SET b c\n  LPUSH b x\nend\n";
     struct scn *s;
     struct buf diag = BUF_INIT;
     struct core core;
@@ -287,8 +288,13 @@ static void test_setup_failure(void **state)
     core_init(&core);
     assert_int_equal(scn_parse(text, strlen(text), "t.scn", &s, &diag), 0);
     assert_null(scn_run_new(s, &core, &diag));
-    assert_string_equal(diag.p, "t.scn:2: setup command failed: ERR wrong number of arguments for "
-                                "'set' command\n");
+    /* Every failing line, each with its column (issue 11, finding 3). */
+    struct buf want = BUF_INIT;
+    buf_puts(&want, "t.scn:2:3: setup command failed: ");
+    buf_printf(&want, rtext[RT_ARITY_FMT], "set");
+    buf_printf(&want, "\nt.scn:4:3: setup command failed: %s\n", rtext[RT_WRONGTYPE]);
+    assert_string_equal(diag.p, want.p);
+    buf_free(&want);
     buf_free(&diag);
     scn_free(s);
     core_destroy(&core);
