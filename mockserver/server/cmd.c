@@ -256,7 +256,7 @@ enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
     switch (classify(core, c, a, &top, &d)) {
     case W_PASS: return (c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE) ? CMD_QUEUE : CMD_PASS;
     case W_UNKNOWN:
-    case W_UNKNOWN_SUB: return c->authed && !(c->flags & CL_MULTI) ? CMD_UNKNOWN : CMD_REJECT;
+    case W_UNKNOWN_SUB: return c->authed ? CMD_UNKNOWN : CMD_REJECT;
     default: return CMD_REJECT;
     }
 }
@@ -369,6 +369,18 @@ void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
         d = sub_lookup(d, a->argv[1], a->argl[1]);
     if (d != NULL && d->fn != NULL)
         run(core, c, d, a);
+    else /* queued for a rule that did not fire (cmd_queue): EXEC's element */
+        reject_unknown(core, c, a);
+}
+
+void cmd_queue(struct client *c, struct resp_argv *a)
+{
+    if (c->mq_len == c->mq_cap) {
+        c->mq_cap = c->mq_cap ? c->mq_cap * 2 : 8;
+        c->mq = mem_realloc(c->mq, (size_t)c->mq_cap * sizeof(*c->mq));
+    }
+    c->mq[c->mq_len++] = a;
+    reply_simple(c, "QUEUED");
 }
 
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
@@ -386,12 +398,7 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
         goto done;
     }
     if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {
-        if (c->mq_len == c->mq_cap) {
-            c->mq_cap = c->mq_cap ? c->mq_cap * 2 : 8;
-            c->mq = mem_realloc(c->mq, (size_t)c->mq_cap * sizeof(*c->mq));
-        }
-        c->mq[c->mq_len++] = a;
-        reply_simple(c, "QUEUED");
+        cmd_queue(c, a);
         return;
     }
     if (d->fn != NULL) /* a bare container has none (its arity needs a subcommand) */

@@ -282,6 +282,11 @@ cmd_getkeys_fn cmd_getkeys_sort, cmd_getkeys_sort_ro, cmd_getkeys_set, cmd_getke
  * transaction and answers "EXECABORT Transaction discarded because of:
  * <the error>", as Redis does. */
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *argv);
+/* Queues argv (ownership taken) in c's transaction and answers QUEUED, as
+ * cmd_dispatch queues a command it knows: for a command mockredis does not
+ * implement (CMD_UNKNOWN) that a scenario rule may answer when EXEC runs
+ * it, as the module that has it would be queued in Redis. */
+void cmd_queue(struct client *c, struct resp_argv *argv);
 /* Runs an already-checked command (used by EXEC, and by core->run_queued
  * for EXEC). */
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *argv);
@@ -292,9 +297,9 @@ enum cmd_verdict {
     CMD_PASS,    /* it would be run */
     CMD_QUEUE,   /* it would be queued: c is in MULTI (it runs at EXEC) */
     CMD_UNKNOWN, /* a command or subcommand mockredis does not implement, from a
-                  * client allowed to run commands (authenticated) and not in
-                  * MULTI: cmd_dispatch would answer "unknown command" (in
-                  * MULTI such a command is CMD_REJECT: it aborts the EXEC) */
+                  * client allowed to run commands (authenticated):
+                  * cmd_dispatch would answer "unknown command" (and, in
+                  * MULTI, make the EXEC abort); cmd_queue queues it instead */
     CMD_REJECT,  /* cmd_dispatch would answer an error without running it: wrong
                   * arity, MOCK not allowed, NOAUTH (an unknown command of an
                   * unauthenticated client too), not allowed in MULTI, Pub/Sub

@@ -545,8 +545,19 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
      * control the scenario: never bent by it, never counted. A command
      * mockredis does not implement goes to the rules (CMD_UNKNOWN). A
      * command queued in MULTI gets its QUEUED untouched: the rules see it
-     * when EXEC runs it (srv__run_queued). */
+     * when EXEC runs it (srv__run_queued). An unknown one is queued too
+     * when a rule may answer it (a module's command the scenario plays),
+     * else refused as Redis refuses it, making the EXEC abort. */
     enum cmd_verdict v = cmd_check(s->core, c, a);
+    if (v == CMD_UNKNOWN && (c->flags & CL_MULTI)) {
+        size_t before = c->out.len;
+        if (scn_run_may_answer(s->run, a) && !is_mock(a))
+            cmd_queue(c, a);
+        else
+            cmd_dispatch(s->core, c, a);
+        srv__hold(s, c, before, 0);
+        return 0;
+    }
     if (v == CMD_REJECT || v == CMD_QUEUE || is_mock(a)) {
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);

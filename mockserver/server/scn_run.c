@@ -292,6 +292,14 @@ static int select_rule(struct scn_run *r, int on_connect, const struct resp_argv
     return chosen;
 }
 
+int scn_run_may_answer(const struct scn_run *r, const struct resp_argv *a)
+{
+    for (int i = 0; i < r->s->nrules; i++)
+        if (!r->s->rules[i].on_connect && scn_matches(r->s->rules[i].match, a))
+            return 1;
+    return 0;
+}
+
 enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *delay_us)
 {
     *conn_no = (int)++r->connections;

@@ -41,6 +41,10 @@ enum scn_conn_action {
 
 /* A connection was accepted. Sets *conn_no to its 1-based number and, for
  * SCN_CONN_DELAY, *delay_us. Counts it. */
+/* Whether some command rule's pattern matches a (its conditions aside):
+ * a rule may answer it. Counts nothing. */
+int scn_run_may_answer(const struct scn_run *r, const struct resp_argv *a);
+
 enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *delay_us);
 
 enum scn_end_kind {

@@ -1242,6 +1242,34 @@ static void test_multi_counting(void **state)
     sa_done(&p);
 }
 
+/* A command mockredis does not implement (a module's) that a rule may
+ * answer is queued inside MULTI, as Redis with the module would queue it;
+ * at EXEC the rule answers it, or, when its conditions do not hold, the
+ * element is Redis's unknown-command error. One no rule matches is
+ * refused at once and the EXEC aborts, as in Redis without the module. */
+static void test_multi_module(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on FT.SEARCH idx * nth 1 do reply \"doc:1\"\n"
+                 "expect commands FT.SEARCH == 2\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "FT.SEARCH idx hello");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "FT.SEARCH idx hello");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "QUEUED", "INCR x");
+    sa_exec_expect(ctx, "b:doc:1 e:ERR unknown command 'FT.SEARCH', with args beginning with: "
+                        "'idx' 'hello'  i:1");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "MULTI");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR,
+                  "ERR unknown command 'FT.CREATE', with args beginning with: 'idx' ",
+                  "FT.CREATE idx");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_EXECABORT], "EXEC");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
 /* delay applies to EXEC's reply as a whole, never to QUEUED: nothing is
  * held while the commands are queued (the server's own count of held
  * replies, not a clock, says so), EXEC's reply is held once. */
@@ -1583,6 +1611,7 @@ int main(void)
         cmocka_unit_test(test_multi_keyspace),
         cmocka_unit_test(test_multi_counting),
         cmocka_unit_test(test_multi_delay),
+        cmocka_unit_test(test_multi_module),
         cmocka_unit_test(test_multi_close_corrupt),
         cmocka_unit_test(test_multi_redis_py),
         cmocka_unit_test(test_strict_pass),
