@@ -51,6 +51,7 @@
  * They need AUTH when a password is set, and run only for the clients
  * --enable-mock-commands allows (CMD_PROTECTED, checked by cmd_dispatch). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -233,14 +234,27 @@ static void scenario_load(struct call *k)
     struct buf diag = BUF_INIT, msg = BUF_INIT;
     struct scn *scn = NULL;
     struct scn_run *run = NULL;
+    struct scn_run *old = srv_scenario(k->core->srv);
+    struct scn_settings now;
     int rc = scn_check_load(k->argv[3], &scn, &diag);
     if (rc < 0) {
         /* Never the file's text: it may be anything but a scenario. */
         scn_load_error(k->argv[3], rc, &diag, &msg);
-    } else if ((run = scn_run_new(scn, k->core, &diag)) == NULL) {
-        /* A scenario whose setup failed: its first problem, as check says. */
-        buf_append(&msg, diag.p ? diag.p : "", diag.p ? strcspn(diag.p, "\n") : 0);
-        scn_free(scn);
+    } else {
+        /* The new header applies to the settings as they were before the
+         * scenario it replaces; should its setup fail, that one goes on
+         * as it was. */
+        scn_settings_save(k->core, &now);
+        scn_run_undo(old);
+        if ((run = scn_run_new(scn, k->core, &diag)) == NULL) {
+            /* A scenario whose setup failed: its first problem, as check says. */
+            buf_append(&msg, diag.p ? diag.p : "", diag.p ? strcspn(diag.p, "\n") : 0);
+            scn_free(scn);
+            scn_run_redo(old);
+            scn_settings_restore(k->core, &now);
+        } else {
+            free(now.requirepass);
+        }
     }
     buf_free(&diag);
     if (run == NULL) {
@@ -264,8 +278,10 @@ static void mock_scenario_cmd(struct call *k)
             scn_run_end(run);
         reply_ok(k->c); /* also without a scenario: ending nothing is not an error */
     } else if (arg_is(k, 2, "reset") && k->argc == 3) {
-        if (srv)
+        if (srv) {
+            scn_run_undo(run); /* plain Redis again: the header's settings too */
             srv_set_scenario(srv, NULL, NULL, 0);
+        }
         reply_ok(k->c);
     } else if ((arg_is(k, 2, "verdict") || arg_is(k, 2, "report")) && k->argc == 3) {
         if (run == NULL) {

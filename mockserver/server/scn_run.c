@@ -45,11 +45,13 @@ struct scn_run {
     int next_event;
     /* ending */
     int ended;
-    int deadline_hit;      /* "finish ... within" ended it: a failure */
-    int64_t mono_start_us; /* real start, for "within" */
-    int64_t idle_since_us; /* -1 while someone is connected */
-    struct buf failures;   /* one line per runtime failure (strict mismatches) */
-    struct scn_hist *hist; /* the record of commands, time and order expectations */
+    int deadline_hit;           /* "finish ... within" ended it: a failure */
+    int64_t mono_start_us;      /* real start, for "within" */
+    int64_t idle_since_us;      /* -1 while someone is connected */
+    struct buf failures;        /* one line per runtime failure (strict mismatches) */
+    struct scn_hist *hist;      /* the record of commands, time and order expectations */
+    struct scn_settings before; /* what the header replaced (scn_run_undo) */
+    int undone;
 };
 
 /* ---- helpers ----------------------------------------------------------------------- */
@@ -172,6 +174,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->mono_start_us = clk_mono_us();
     r->hist = scn_hist_new(s);
 
+    scn_settings_save(core, &r->before);
     if (s->clock_virtual)
         clk_set_virtual(&core->clock, s->clock_start_ms);
     if (s->maxclients > 0)
@@ -185,10 +188,58 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->start_us = clk_now_us(&core->clock);
 
     if (scn_run_setup(s, core, diag) > 0) {
+        scn_run_undo(r);
         scn_run_free(r);
         return NULL;
     }
     return r;
+}
+
+void scn_settings_save(const struct core *core, struct scn_settings *out)
+{
+    out->clock = core->clock;
+    out->maxclients = core->cfg.maxclients;
+    out->timeout = core->cfg.timeout;
+    out->requirepass = core->cfg.requirepass ? mem_strdup(core->cfg.requirepass) : NULL;
+}
+
+void scn_settings_restore(struct core *core, struct scn_settings *in)
+{
+    core->clock = in->clock;
+    core->cfg.maxclients = in->maxclients;
+    core->cfg.timeout = in->timeout;
+    free(core->cfg.requirepass);
+    core->cfg.requirepass = in->requirepass;
+    in->requirepass = NULL;
+}
+
+void scn_run_redo(struct scn_run *r)
+{
+    if (r == NULL || !r->undone)
+        return;
+    free(r->before.requirepass);
+    scn_settings_save(r->core, &r->before);
+    r->undone = 0;
+}
+
+void scn_run_undo(struct scn_run *r)
+{
+    if (r == NULL || r->undone)
+        return;
+    const struct scn *s = r->s;
+    struct core *core = r->core;
+    r->undone = 1;
+    if (s->clock_virtual) /* real again, or the virtual time it replaced */
+        core->clock = r->before.clock;
+    if (s->maxclients > 0)
+        core->cfg.maxclients = r->before.maxclients;
+    if (s->timeout >= 0)
+        core->cfg.timeout = r->before.timeout;
+    if (s->requirepass) {
+        free(core->cfg.requirepass);
+        core->cfg.requirepass = r->before.requirepass;
+        r->before.requirepass = NULL;
+    }
 }
 
 int scn_run_setup(const struct scn *s, struct core *core, struct buf *diag)
@@ -220,6 +271,7 @@ void scn_run_free(struct scn_run *r)
     free(r->strict);
     buf_free(&r->failures);
     scn_hist_free(r->hist);
+    free(r->before.requirepass);
     free(r);
 }
 

@@ -11,6 +11,7 @@
 #ifndef MOCKREDIS_SCN_RUN_H
 #define MOCKREDIS_SCN_RUN_H
 
+#include "clock.h"
 #include <stdint.h>
 
 #include "buf.h"
@@ -19,11 +20,32 @@
 
 struct scn_run;
 
+/* The server settings a scenario's header changes: the clock, maxclients,
+ * timeout, requirepass. */
+struct scn_settings {
+    struct clk clock;
+    int maxclients;
+    int timeout;
+    char *requirepass; /* owned */
+};
+/* Copies core's settings into *out (free with scn_settings_restore). */
+void scn_settings_save(const struct core *core, struct scn_settings *out);
+/* Puts *in back into core, all of it, and empties *in. */
+void scn_settings_restore(struct core *core, struct scn_settings *in);
+
 /* Starts playing s on core: applies the header (clock, maxclients, timeout,
- * requirepass) and runs the setup block (scn_run_setup). s must outlive the
- * run. Returns NULL when a setup command failed, with every failure in
- * diag. */
+ * requirepass), keeping what it replaces, and runs the setup block
+ * (scn_run_setup). s must outlive the run. Returns NULL when a setup
+ * command failed, with every failure in diag (the header undone). */
 struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag);
+/* Undoes the header: each setting it made gets back the value it replaced
+ * (the clock too: real again if it was; a CONFIG SET of a setting the
+ * header did not make stays). Once; scn_run_free does not. */
+void scn_run_undo(struct scn_run *r);
+/* Takes back an undo, while core's settings are still the ones it put
+ * back: they are kept again as what the header replaced (the caller then
+ * restores the header's values, scn_settings_restore). */
+void scn_run_redo(struct scn_run *r);
 /* Runs s's setup block on core (database 0, an internal client that is
  * authenticated and cannot block), every command even after one failed.
  * Appends "file:line:col: setup command failed: ERROR\n" to diag for each

@@ -78,6 +78,69 @@ static void test_load_verdict_reset(void **state)
     free(good);
 }
 
+/* CONFIG GET name's value on c. */
+static void config_is(redisContext *c, const char *name, const char *want)
+{
+    redisReply *r = cmd(c, "CONFIG GET %s", name);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    if (strcmp(r->element[1]->str, want) != 0)
+        fail_msg("%s is '%s', want '%s'", name, r->element[1]->str, want);
+    freeReplyObject(r);
+}
+
+/* A scenario's header settings last as long as it plays: RESET gives back
+ * what each replaced (a server with no scenario again, not one stuck with
+ * the last one's password, maxclients, timeout and virtual clock), and a
+ * LOAD applies its header to the settings as they were before the
+ * scenario it replaces; a LOAD whose setup fails leaves that one as it was. */
+static void test_reset_undoes_header(void **state)
+{
+    (void)state;
+    char *a = write_scn("clock virtual 1000\nmaxclients 5\ntimeout 7\nrequirepass secret\n");
+    char *b = write_scn("timeout 3\n");
+    char *bad = write_scn("maxclients 9\nsetup\n    RPUSH str x\nend\n"); /* str is a string */
+    struct mh_server *srv = it_mock(NULL);
+    int port = mh_server_port(srv);
+    redisContext *c = it_connect(port);
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "SET str v");
+
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO LOAD %s", a);
+    config_is(c, "maxclients", "5");
+    config_is(c, "timeout", "7");
+    config_is(c, "requirepass", "secret");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "1000", "MOCK CLOCK GET");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO RESET");
+    config_is(c, "maxclients", "10000");
+    config_is(c, "timeout", "0");
+    config_is(c, "requirepass", "");
+    redisReply *r = cmd(c, "MOCK CLOCK GET");
+    assert_true(r->integer > 1700000000000LL); /* the wall clock again */
+    freeReplyObject(r);
+    redisContext *fresh = it_connect(port); /* no password needed */
+    it_cmd_expect(fresh, REDIS_REPLY_STATUS, "PONG", "PING");
+    redisFree(fresh);
+
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO LOAD %s", a);
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO LOAD %s", b);
+    config_is(c, "maxclients", "10000"); /* a's, undone: b sets no maxclients */
+    config_is(c, "timeout", "3");
+    config_is(c, "requirepass", "");
+    r = cmd(c, "MOCK SCENARIO LOAD %s", bad);
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+    config_is(c, "maxclients", "10000"); /* b goes on as it was */
+    config_is(c, "timeout", "3");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "MOCK SCENARIO RESET");
+    config_is(c, "timeout", "0");
+    redisFree(c);
+    it_stop_ok(srv);
+    for (char **f = (char *[]){a, b, bad, NULL}; *f; f++) {
+        unlink(*f);
+        free(*f);
+    }
+}
+
 static void test_load_errors(void **state)
 {
     (void)state;
@@ -274,13 +337,10 @@ static void test_finish_idle_grace(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_verdict_reset),
-        cmocka_unit_test(test_load_errors),
-        cmocka_unit_test(test_load_refuses),
-        cmocka_unit_test(test_load_does_not_echo),
-        cmocka_unit_test(test_clock_range),
-        cmocka_unit_test(test_mock_disabled),
-        cmocka_unit_test(test_end_exits_with_verdict),
+        cmocka_unit_test(test_load_verdict_reset), cmocka_unit_test(test_reset_undoes_header),
+        cmocka_unit_test(test_load_errors),        cmocka_unit_test(test_load_refuses),
+        cmocka_unit_test(test_load_does_not_echo), cmocka_unit_test(test_clock_range),
+        cmocka_unit_test(test_mock_disabled),      cmocka_unit_test(test_end_exits_with_verdict),
         cmocka_unit_test(test_finish_idle_grace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
