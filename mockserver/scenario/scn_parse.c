@@ -1379,14 +1379,12 @@ static int parse_backoff(struct parser *p, struct scn_expect *e)
     return parse_on_conn(p, e);
 }
 
-/* order MATCH before MATCH2 [across] */
-static int parse_order(struct parser *p, struct scn_expect *e)
+/* The end of order and "no ... after": MATCH2 [across], after the keyword
+ * named in where. */
+static int parse_match2_across(struct parser *p, struct scn_expect *e, const char *where)
 {
     struct tok t;
-    e->match = pattern_until(p, is_before_kw, "after 'order'", &e->match_cols);
-    if (e->match == NULL || want_kw(p, "before", "the first pattern") < 0)
-        return -1;
-    e->match2 = pattern_until(p, is_across_kw, "after 'before'", &e->match2_cols);
+    e->match2 = pattern_until(p, is_across_kw, where, &e->match2_cols);
     if (e->match2 == NULL)
         return -1;
     if (peek(p, &t, 0) == 1 && kw(&t, "across")) {
@@ -1394,6 +1392,15 @@ static int parse_order(struct parser *p, struct scn_expect *e)
         e->across = 1;
     }
     return 0;
+}
+
+/* order MATCH before MATCH2 [across] */
+static int parse_order(struct parser *p, struct scn_expect *e)
+{
+    e->match = pattern_until(p, is_before_kw, "after 'order'", &e->match_cols);
+    if (e->match == NULL || want_kw(p, "before", "the first pattern") < 0)
+        return -1;
+    return parse_match2_across(p, e, "after 'before'");
 }
 
 /* no command after MATCH2 [across] | no MATCH after MATCH2 [across] */
@@ -1408,14 +1415,7 @@ static int parse_no_after(struct parser *p, struct scn_expect *e)
     }
     if (want_kw(p, "after", "what must not come, e.g. no command after QUIT") < 0)
         return -1;
-    e->match2 = pattern_until(p, is_across_kw, "after 'after'", &e->match2_cols);
-    if (e->match2 == NULL)
-        return -1;
-    if (peek(p, &t, 0) == 1 && kw(&t, "across")) {
-        word(p, &t, 0);
-        e->across = 1;
-    }
-    return 0;
+    return parse_match2_across(p, e, "after 'after'");
 }
 
 /* The expectations over the record of commands: gap, backoff, order, no
