@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lesson.h"
 #include "rc.h"
@@ -94,7 +95,7 @@ static void interleave(struct client *cl)
 
 /* ---- the four ways to add one ---------------------------------------------------- */
 
-static const char KEY[] = "counter";
+static const char KEY[] = "counter"; /* in argument vectors; RC_LIT("counter") elsewhere */
 
 static int fail(struct client *cl, const char *what)
 {
