@@ -1,5 +1,5 @@
 /* rc.h - a typed, blocking Redis client on hiredis: the right patterns of
- * pitfalls P1-P5, P9 and P11 in one small API.
+ * pitfalls P1-P5, P9, P11 and P12 in one small API.
  *
  * What it guarantees, and what the naive hiredis code gets wrong:
  *  - Every command is built from an argument vector (pointer + length per
@@ -16,6 +16,9 @@
  *    same struct rc_conn connects again (rc_connects() counts the connects).
  *  - A struct rc_conn has one owner: use it from one thread at a time (P9).
  *    For many threads, use rc_pool.h.
+ *  - A read-modify-write runs on the server in one step (P12): INCRBY
+ *    here, or a Lua script by SHA1 with the NOSCRIPT fallback to EVAL
+ *    (rc_script.h).
  *
  * Return convention: 0 (RC_OK) for success, RC_MISSING (positive) when the
  * key or field does not exist, a negative code for every error. The error

@@ -3,11 +3,13 @@
  *
  * Claims are kept in a fixed table (a lesson makes a handful). The server
  * side goes through the harness and the MOCK namespace only, exactly as a
- * user's own test would; the scenario's JSON report is read with jansson.
+ * user's own test would; the scenario's JSON report is read with jansson,
+ * the record of commands (MOCK HISTORY) with hiredis's reply reader.
  * Naive code runs in a forked child: its crash shows as a signal in the
  * wait status and its hang is cut by SIGKILL. */
 #include "lesson.h"
 
+#include <hiredis/hiredis.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -344,6 +346,68 @@ long long ls_stat(struct mh_server *s, const char *name)
         v = strtoll(r.p + 1, NULL, 10);
     buf_free(&r);
     return v;
+}
+
+/* Copies the bulk string r (if it is one) into dst, cut to size - 1 bytes. */
+static void copy_str(char *dst, size_t size, const redisReply *r)
+{
+    size_t len = r->type == REDIS_REPLY_STRING ? (size_t)r->len : 0;
+    if (len >= size)
+        len = size - 1;
+    if (len > 0)
+        memcpy(dst, r->str, len);
+    dst[len] = '\0';
+}
+
+/* One entry of MOCK HISTORY in RESP2: a flat array, name then value. */
+static void history_entry(const redisReply *e, struct ls_seen *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; e->type == REDIS_REPLY_ARRAY && i + 1 < e->elements; i += 2) {
+        const redisReply *name = e->element[i], *v = e->element[i + 1];
+        if (name->type != REDIS_REPLY_STRING)
+            continue;
+        if (strcmp(name->str, "conn") == 0 && v->type == REDIS_REPLY_INTEGER)
+            out->conn = (int)v->integer;
+        else if (strcmp(name->str, "argc") == 0 && v->type == REDIS_REPLY_INTEGER)
+            out->argc = (int)v->integer;
+        else if (strcmp(name->str, "reply") == 0)
+            copy_str(out->reply, sizeof(out->reply), v);
+        else if (strcmp(name->str, "argv") == 0 && v->type == REDIS_REPLY_ARRAY)
+            for (size_t j = 0; j < v->elements && j < 4; j++)
+                copy_str(out->argv[j], sizeof(out->argv[j]), v->element[j]);
+    }
+}
+
+struct ls_seen *ls_history(struct mh_server *s, int *n)
+{
+    const char *argv[] = {"MOCK", "HISTORY"};
+    struct buf r = BUF_INIT;
+    struct ls_seen *out = NULL;
+    *n = 0;
+    /* The reply is complete (mh_read_reply): hiredis's reader parses it. */
+    redisReader *rd = redisReaderCreate();
+    void *parsed = NULL;
+    if (rd != NULL && mock_call(s, 2, argv, &r) == 0 && r.len > 0 &&
+        redisReaderFeed(rd, r.p, r.len) == REDIS_OK &&
+        redisReaderGetReply(rd, &parsed) == REDIS_OK && parsed != NULL) {
+        const redisReply *all = parsed;
+        if (all->type == REDIS_REPLY_ARRAY &&
+            (out = calloc(all->elements + 1, sizeof(*out))) != NULL) {
+            for (size_t i = 0; i < all->elements; i++)
+                history_entry(all->element[i], &out[i]);
+            *n = (int)all->elements;
+        }
+    }
+    if (out == NULL)
+        ls_claim(0, "the server's record of commands can be read (MOCK HISTORY: %.80s)",
+                 r.p ? r.p : "no reply");
+    if (parsed != NULL)
+        freeReplyObject(parsed);
+    if (rd != NULL)
+        redisReaderFree(rd);
+    buf_free(&r);
+    return out;
 }
 
 /* ---- naive code in a child process ------------------------------------------------ */

@@ -49,7 +49,7 @@
 
 #include "mh.h"
 
-/* Starts the lesson: prints its title. id is "P1".."P11". */
+/* Starts the lesson: prints its title. id is "P1".."P12". */
 void ls_begin(const char *id, const char *title);
 /* A paragraph of explanation (printf-like), wrapped to 76 columns. */
 void ls_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -100,6 +100,20 @@ int ls_advance(struct mh_server *s, long long ms);
 /* A counter from the scenario report's "counters" object ("connections",
  * "refused", "peak_connections", "commands", ...), or -1. */
 long long ls_counter(struct mh_server *s, const char *name);
+
+/* One command the server saw (an entry of MOCK HISTORY, docs/protocol.md). */
+struct ls_seen {
+    int conn;         /* the connection's number since ls_play, 1-based */
+    int argc;         /* arguments sent, the command's name included */
+    char argv[4][48]; /* the first four arguments ("" beyond argc), cut to 47 bytes */
+    char reply[12];   /* the reply's type: "simple", "bulk", "nil", "error", "array", ... */
+};
+/* The commands the scenario's rules saw since ls_play, oldest first (MOCK
+ * HISTORY on the control connection, so the lesson's own reading is not
+ * among them; the server keeps the last 4096). Returns a malloc'd array the
+ * caller frees, with its length in *n; NULL and *n = 0 after recording a
+ * failed claim when it cannot be read. */
+struct ls_seen *ls_history(struct mh_server *s, int *n);
 
 /* Put before a naive function: it is compiled without sanitizer checks, so
  * in an ASan/UBSan build it still fails the way it does in production (a

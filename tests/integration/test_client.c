@@ -7,7 +7,8 @@
  * maxclients), and asserts the status the client layer returns, that the
  * connection is rebuilt after the failures that break a hiredis context,
  * and, from the scenario's JSON report, how many connections the client
- * opened. Scenarios end with "finish idle": the server exits 100 ms after
+ * opened. Scripts (rc_script.h) are also run against redis-server itself,
+ * the NOSCRIPT fallback included. Scenarios end with "finish idle": the server exits 100 ms after
  * the last client left, and its exit status says whether the scenario's own
  * expectations held.
  *
@@ -32,6 +33,7 @@
 #include "rc_async.h"
 #include "rc_config.h"
 #include "rc_pool.h"
+#include "rc_script.h"
 #include "rtext.h"
 
 /* Blocking calls time out by the kernel's socket timeout, counted in
@@ -791,6 +793,160 @@ static void test_async_timeout_never_early(void **state)
     ct_done(&t);
 }
 
+/* ---- scripts: EVALSHA with the NOSCRIPT fallback (rc_script.h) ------------------- */
+
+/* FIPS 180's published vectors, and lengths around the 55/56 and 64-byte
+ * edges of the padding (checked against redis-server's names below). */
+static void test_script_sha1(void **state)
+{
+    (void)state;
+    char hex[41];
+    rc_sha1_hex("", 0, hex);
+    assert_string_equal(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    rc_sha1_hex("abc", 3, hex);
+    assert_string_equal(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
+    rc_sha1_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    char *million = malloc(1000000);
+    assert_non_null(million);
+    memset(million, 'a', 1000000);
+    rc_sha1_hex(million, 1000000, hex);
+    assert_string_equal(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    free(million);
+    struct rc_script s;
+    rc_script_init(&s, RC_LIT("abc"));
+    assert_string_equal(s.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    assert_int_equal(s.len, 3);
+}
+
+#define CT_INCR_SCRIPT "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+
+/* The wire format and the fallback, on mockredis with rules that answer
+ * for the script engine: EVALSHA <sha1> 1 counter 5 first, EVAL <text>
+ * 1 counter 5 only after a NOSCRIPT, never after another error. */
+static void test_evalsha_fallback_scripted(void **state)
+{
+    (void)state;
+    struct rc_script s;
+    rc_script_init(&s, RC_LIT(CT_INCR_SCRIPT));
+    char scn[1024];
+    snprintf(scn, sizeof(scn),
+             "on EVALSHA * nth 1 do reply (error) NOSCRIPT scripted by the test\n"
+             "on EVALSHA * nth 2 do reply (integer) 10\n"
+             "on EVALSHA * nth 3 do reply (error) ERR scripted failure\n"
+             "on EVALSHA * nth 4 do reply (nil)\n"
+             "on EVAL * do reply (integer) 5\n"
+             "expect commands EVALSHA %s 1 counter 5 == 4\n"
+             /* the text whole, its brackets ('[1]') being glob classes: '?' */
+             "expect commands EVAL \"return redis.call('INCRBY', KEYS?1], ARGV?1])\" 1 "
+             "counter 5 == 1\n"
+             "expect commands == 5\n"
+             "expect connections == 1\n",
+             s.sha1);
+    struct ct_server t;
+    ct_start(&t, scn);
+    struct rc_conn *c = ct_connect(&t.cfg);
+    const char *argv[] = {"counter", "5"};
+    redisReply *r = NULL;
+    /* NOSCRIPT: EVAL follows, its reply is the call's. */
+    ct_status(c, rc_evalsha(c, &s, 1, 2, argv, NULL, &r), RC_OK);
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    assert_int_equal(r->integer, 5);
+    freeReplyObject(r);
+    /* The server has it now: EVALSHA alone. */
+    ct_status(c, rc_evalsha(c, &s, 1, 2, argv, NULL, &r), RC_OK);
+    assert_int_equal(r->integer, 10);
+    freeReplyObject(r);
+    /* Any other error is final: no EVAL (the scenario counts one). */
+    ct_status(c, rc_evalsha(c, &s, 1, 2, argv, NULL, &r), RC_ERR_REPLY);
+    assert_null(r);
+    assert_string_equal(rc_errmsg(c), "ERR scripted failure");
+    /* A script that returns nil. */
+    ct_status(c, rc_evalsha(c, &s, 1, 2, argv, NULL, NULL), RC_MISSING);
+    /* numkeys beyond the arguments: nothing is sent. */
+    ct_status(c, rc_evalsha(c, &s, 3, 2, argv, NULL, &r), RC_ERR_ARG);
+    ct_status(c, rc_evalsha(c, &s, -1, 2, argv, NULL, &r), RC_ERR_ARG);
+    assert_int_equal(rc_connects(c), 1);
+    rc_close(c);
+    ct_finish(&t);
+    ct_done(&t);
+}
+
+/* INFO commandstats' calls of one command, or -1. */
+static long long ct_calls(struct rc_conn *c, const char *cmd)
+{
+    const char *argv[] = {"INFO", "commandstats"};
+    redisReply *r = NULL;
+    long long n = -1;
+    if (rc_cmd_argv(c, 2, argv, NULL, &r) != RC_OK)
+        return -1;
+    char field[64];
+    snprintf(field, sizeof(field), "cmdstat_%s:calls=", cmd);
+    const char *p = r->type == REDIS_REPLY_STRING ? strstr(r->str, field) : NULL;
+    n = p ? atoll(p + strlen(field)) : 0;
+    freeReplyObject(r);
+    return n;
+}
+
+/* Against redis-server 7.0 itself: the NOSCRIPT path after SCRIPT FLUSH,
+ * then EVALSHA alone, counted by the server; and our SHA1 is the name
+ * SCRIPT LOAD gives, for scripts of 0 to 130 bytes (both padding cases). */
+static void test_evalsha_oracle_redis(void **state)
+{
+    (void)state;
+    struct mh_server *srv = it_redis(NULL);
+    if (srv == NULL)
+        skip();
+    struct rc_config cfg = rc_config_default();
+    assert_int_equal(rc_config_set_host(&cfg, "127.0.0.1", mh_server_port(srv)), 0);
+    struct rc_conn *c = ct_connect(&cfg);
+    const char *flush[] = {"SCRIPT", "FLUSH"};
+    ct_status(c, rc_cmd_argv(c, 2, flush, NULL, NULL), RC_OK);
+
+    struct rc_script s;
+    rc_script_init(&s, RC_LIT(CT_INCR_SCRIPT));
+    const char *argv[] = {"counter", "5"};
+    redisReply *r = NULL;
+    ct_status(c, rc_evalsha(c, &s, 1, 2, argv, NULL, &r), RC_OK); /* NOSCRIPT, then EVAL */
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    assert_int_equal(r->integer, 5);
+    freeReplyObject(r);
+    ct_status(c, rc_evalsha(c, &s, 1, 2, argv, NULL, &r), RC_OK); /* cached: EVALSHA only */
+    assert_int_equal(r->integer, 10);
+    freeReplyObject(r);
+    assert_int_equal(ct_calls(c, "evalsha"), 2);
+    assert_int_equal(ct_calls(c, "eval"), 1);
+
+    /* Lua false is a nil reply; an error raised by the script is final. */
+    struct rc_script nil, bad;
+    rc_script_init(&nil, RC_LIT("return false"));
+    ct_status(c, rc_evalsha(c, &nil, 0, 0, NULL, NULL, NULL), RC_MISSING);
+    rc_script_init(&bad, RC_LIT("return redis.error_reply('scripted failure')"));
+    ct_status(c, rc_evalsha(c, &bad, 0, 0, NULL, NULL, &r), RC_ERR_REPLY);
+    assert_string_equal(rc_errmsg(c), "scripted failure");
+    assert_int_equal(ct_calls(c, "evalsha"), 4);
+    assert_int_equal(ct_calls(c, "eval"), 3);
+
+    /* Our names are redis-server's, across the padding's edges. */
+    char text[131] = "--"; /* "--xxx...": a Lua comment, so every length compiles */
+    memset(text + 2, 'x', sizeof(text) - 2);
+    for (size_t len = 0; len <= 130; len++) {
+        if (len == 1)
+            continue; /* "-" alone does not */
+        const char *load[] = {"SCRIPT", "LOAD", text};
+        size_t loadlen[] = {6, 4, len};
+        ct_status(c, rc_cmd_argv(c, 3, load, loadlen, &r), RC_OK);
+        char hex[41];
+        rc_sha1_hex(text, len, hex);
+        assert_int_equal(r->type, REDIS_REPLY_STRING);
+        assert_string_equal(r->str, hex);
+        freeReplyObject(r);
+    }
+    rc_close(c);
+    it_stop(srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -810,6 +966,9 @@ int main(void)
         cmocka_unit_test(test_async_refused),
         cmocka_unit_test(test_async_timeout),
         cmocka_unit_test(test_async_timeout_never_early),
+        cmocka_unit_test(test_script_sha1),
+        cmocka_unit_test(test_evalsha_fallback_scripted),
+        cmocka_unit_test(test_evalsha_oracle_redis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * string key and as fields of a hash, with the decoding of stored values
  * that come from elsewhere (never half-copied into the struct); and the
  * readers of the scenario report (ls_verdict, ls_counter in lesson.h),
- * which parse its JSON instead of searching the text.
+ * which parse its JSON instead of searching the text, and of the record
+ * of commands (ls_history).
  *
  * struct user is a lesson's domain type, not part of the client layer: it
  * lives with the lessons, links jansson there, and is built only with
@@ -141,11 +142,66 @@ static void test_report_readers(void **state)
     ls_server_stop(s);
 }
 
+/* ls_history: the commands of the scenario's connections, in order, with
+ * their connection, first arguments (cut to 47 bytes) and reply types;
+ * MOCK commands and the lesson's control connection are not among them. */
+static void test_history_reader(void **state)
+{
+    (void)state;
+    struct mh_server *s = ls_server(NULL); /* its control connection: not in the record */
+    assert_non_null(s);
+    char path[64];
+    it_write_temp(path, sizeof(path), "lessonlib", "name \"history\"\n");
+    struct mh_conn ld = {-1, BUF_INIT}, a = {-1, BUF_INIT}, b = {-1, BUF_INIT};
+    assert_int_equal(mh_conn_open(&ld, mh_server_port(s)), 0);
+    char line[128];
+    snprintf(line, sizeof(line), "MOCK SCENARIO LOAD %s", path);
+    it_line_expect(&ld, line, "+OK\r\n");
+    mh_conn_close(&ld);
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0); /* the scenario's conn 1 */
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0); /* conn 2 */
+    it_line_expect(&a, "SET k 1", "+OK\r\n");
+    it_line_expect(&b, "GET nothing", "$-1\r\n");
+    it_line_expect(&b, "INCR k", ":2\r\n");
+    it_line_send(&b, "MOCK STATS"); /* never recorded */
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_read_reply(&b, &r, 5000), MH_REPLY);
+    buf_free(&r);
+    char set[160];
+    snprintf(set, sizeof(set), "SET %060d v", 7); /* a key longer than the 47 bytes kept */
+    it_line_expect(&a, set, "+OK\r\n");
+
+    int n = -1;
+    struct ls_seen *h = ls_history(s, &n);
+    assert_non_null(h);
+    assert_int_equal(n, 4);
+    assert_int_equal(h[0].conn, 1);
+    assert_int_equal(h[0].argc, 3);
+    assert_string_equal(h[0].argv[0], "SET");
+    assert_string_equal(h[0].argv[2], "1");
+    assert_string_equal(h[0].argv[3], "");
+    assert_string_equal(h[0].reply, "simple");
+    assert_int_equal(h[1].conn, 2);
+    assert_string_equal(h[1].argv[1], "nothing");
+    assert_string_equal(h[1].reply, "nil");
+    assert_string_equal(h[2].argv[0], "INCR");
+    assert_string_equal(h[2].reply, "integer");
+    assert_int_equal(h[3].conn, 1);
+    assert_int_equal(strlen(h[3].argv[1]), 47);
+    assert_string_equal(h[3].argv[2], "v");
+    free(h);
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    unlink(path);
+    ls_server_stop(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_user_json_and_hash),
         cmocka_unit_test(test_report_readers),
+        cmocka_unit_test(test_history_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
