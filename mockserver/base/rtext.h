@@ -152,7 +152,53 @@
     X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand")                             \
     X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double")                    \
     X(QBUF_LIMIT_LOG_FMT,                                                                          \
-      "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)")
+      "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)")          \
+    /* Scripting (script.c, cmd_script.c). */                                                      \
+    X(NOSCRIPT, "NOSCRIPT No matching script. Please use EVAL.")                                   \
+    X(NOTBUSY, "NOTBUSY No scripts in execution right now.")                                       \
+    X(BUSY, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "      \
+            "NOSAVE.")                                                                             \
+    X(UNKILLABLE, "UNKILLABLE Sorry the script already executed write commands against the "       \
+                  "dataset. You can either wait the script termination or kill the server in a "   \
+                  "hard way using the SHUTDOWN NOSAVE command.")                                   \
+    X(NUMKEYS_NEGATIVE, "ERR Number of keys can't be negative")                                    \
+    X(SCRIPT_COMPILE_FMT, "ERR Error compiling script (new function): %s")                         \
+    X(SCRIPT_FLUSH_MODE, "ERR SCRIPT FLUSH only support SYNC|ASYNC option")                        \
+    X(SCRIPT_RO_WRITE_FLAG, "ERR Can not execute a script with write flag using *_ro command.")    \
+    X(SHEBANG_INVALID, "ERR Invalid script shebang")                                               \
+    X(SHEBANG_ENGINE_FMT, "ERR Unexpected engine in script shebang: %s")                           \
+    X(SHEBANG_OPTION_FMT, "ERR Unknown lua shebang option: %s")                                    \
+    X(SHEBANG_FLAG_FMT, "ERR Unexpected flag in script shebang: %s")                               \
+    X(SCRIPT_ERR_WHERE_FMT, " script: %s, on %s:%s.")                                              \
+    X(SCRIPT_STACK_LIMIT, "ERR reached lua stack limit")                                           \
+    X(SCRIPT_DEBUG_MODE, "ERR Use SCRIPT DEBUG YES/SYNC/NO")                                       \
+    /* Ours: SCRIPT DEBUG YES/SYNC would start Redis's debugger, which mockredis lacks. */         \
+    X(SCRIPT_NO_DEBUGGER, "ERR mockredis has no Lua debugger: SCRIPT DEBUG YES/SYNC is not "       \
+                          "supported")                                                             \
+    X(SCRIPT_RUN_FMT, "ERR Error running script %s, %.100s")                                       \
+    /* Errors raised inside a script (redis.call, the sandbox): Lua sees them with "ERR " in       \
+     * front when they have no code of their own, as Redis's luaPushError adds it. */              \
+    X(LUA_NOARGS, "Please specify at least one argument for this redis lib call")                  \
+    X(LUA_ARGTYPE, "Lua redis lib command arguments must be strings or integers")                  \
+    X(LUA_UNKNOWN_CMD, "Unknown Redis command called from script")                                 \
+    X(LUA_ARITY, "Wrong number of args calling Redis command from script")                         \
+    X(LUA_NOSCRIPT, "This Redis command is not allowed from script")                               \
+    X(LUA_RO_WRITE, "Write commands are not allowed from read-only scripts.")                      \
+    X(LUA_GLOBAL_FMT, "Script attempted to access nonexistent global variable '%s'")               \
+    X(LUA_READONLY, "Attempt to modify a readonly table")                                          \
+    X(LUA_NARGS, "wrong number of arguments")                                                      \
+    X(LUA_REPLY_ARGS, "wrong number or type of arguments")                                         \
+    X(LUA_SETREPL_ARGS, "redis.set_repl() requires two arguments.")                                \
+    X(LUA_SETREPL_FLAGS,                                                                           \
+      "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")             \
+    X(LUA_LOG_ARGS, "redis.log() requires two arguments or more.")                                 \
+    X(LUA_LOG_LEVEL_TYPE, "First argument must be a number (log level).")                          \
+    X(LUA_LOG_LEVEL, "Invalid debug level.")                                                       \
+    X(LUA_SETRESP_ARGS, "redis.setresp() requires one argument.")                                  \
+    X(LUA_SETRESP_VERSION, "RESP version must be 2 or 3.")                                         \
+    X(LUA_ACL_CHECK_CMD, "Invalid command passed to redis.acl_check_cmd()")                        \
+    X(LUA_KILLED, "Script killed by user with SCRIPT KILL...")                                     \
+    X(LUA_RANDOM_EMPTY, "interval is empty")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

@@ -241,6 +241,7 @@ extern struct cmd_def cmd_zset_table[];
 extern struct cmd_def cmd_sort_table[];
 extern struct cmd_def cmd_zsetops_table[];
 extern struct cmd_def cmd_multi_table[];
+extern struct cmd_def cmd_script_table[];
 extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];
 

@@ -82,6 +82,8 @@ static const char *const stat_names[] = {
     "peak_held_replies",
     "held_clients",
     "peak_held_clients",
+    "scripts_run",
+    "script_calls",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 
@@ -100,7 +102,9 @@ static unsigned long long stat_value(const struct core *core, int i)
     case 9: return core->nheld;
     case 10: return core->st.held_peak;
     case 11: return core->nheld_clients;
-    default: return core->st.held_clients_peak;
+    case 12: return core->st.held_clients_peak;
+    case 13: return core->st.scripts_run;
+    default: return core->st.script_calls;
     }
 }
 

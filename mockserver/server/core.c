@@ -35,6 +35,9 @@ void core_destroy(struct core *core)
 {
     while (core->clients)
         core_client_free(core->clients);
+    if (core->scripts_free)
+        core->scripts_free(core->scripts);
+    core->scripts = NULL;
     watch_destroy(core);
     block_destroy(core);
     ps_destroy(core);

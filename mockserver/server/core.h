@@ -92,6 +92,8 @@ struct core_stats {
     uint64_t net_in, net_out;   /* bytes */
     uint64_t held_peak;         /* most of core->nheld at once */
     uint64_t held_clients_peak; /* most of core->nheld_clients at once */
+    uint64_t scripts_run;       /* EVAL/EVALSHA (and _RO) that ran a script */
+    uint64_t script_calls;      /* commands scripts ran through redis.call/pcall */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -173,6 +175,10 @@ struct core {
     void *run_queued_ud;
     struct ps_reg *pubsub; /* Pub/Sub registry (pubsub.c), NULL: none yet */
     int watch_hushed;      /* keyspace events are no change (watch_hush) */
+    /* The scripting engine (script.c): created at the first script, freed
+     * by core_destroy through scripts_free. NULL before. */
+    void *scripts;
+    void (*scripts_free)(void *scripts);
 };
 
 /* Sets defaults and empty databases. */

@@ -1,0 +1,48 @@
+/* script.h - scripting as Redis 7.0 runs it: one Lua 5.1 interpreter per
+ * server, the script cache, EVAL's engine and the redis.* API.
+ *
+ * The commands (EVAL, EVALSHA, their _RO forms, SCRIPT ...) are rows in
+ * cmd_script.c; they check their arguments and call here. Everything a
+ * script does happens inside one call of scr_eval, so a script is atomic:
+ * no other client's command runs in between.
+ *
+ * Depends on: the command layer (cmd.h: a script's redis.call goes through
+ * the one command table, on a client of the engine's own), core.h (the
+ * engine hangs off core->scripts, freed by core_destroy). */
+#ifndef MOCKREDIS_SCRIPT_H
+#define MOCKREDIS_SCRIPT_H
+
+#include <stddef.h>
+
+#include "cmd.h"
+
+/* EVAL, EVALSHA, EVAL_RO, EVALSHA_RO for the call k (argv[1] the body or
+ * the digest, argv[2] numkeys, then the keys and the arguments). by_sha:
+ * argv[1] is a digest (EVALSHA). ro: the _RO form (write commands refused,
+ * a script whose shebang does not say no-writes refused). Checks numkeys
+ * with Redis's errors and order, compiles the body (EVAL) or finds the
+ * script (EVALSHA: NOSCRIPT otherwise), runs it and appends exactly one
+ * reply to k->c->out: the script's result converted as Redis converts it,
+ * or Redis's error. */
+void scr_eval(struct call *k, int by_sha, int ro);
+
+/* SCRIPT LOAD: compiles body (len bytes) into the cache unless it is
+ * there. Returns 0 with its digest in sha (40 hex digits and a NUL), or -1
+ * after appending Redis's error (shebang, compile error) to c->out. */
+int scr_load(struct core *core, struct client *c, const char *body, size_t len, char sha[41]);
+
+/* SCRIPT EXISTS: 1 when the digest sha (len bytes, any letter case) names
+ * a cached script, else 0. */
+int scr_exists(struct core *core, const char *sha, size_t len);
+
+/* SCRIPT FLUSH: forgets every script and starts a new interpreter, as
+ * Redis does (globals a script left behind go too). */
+void scr_flush(struct core *core);
+
+/* The number of cached scripts and the interpreter's memory in bytes
+ * (INFO's number_of_cached_scripts, used_memory_lua); 0 before the first
+ * script. */
+size_t scr_count(const struct core *core);
+size_t scr_memory(const struct core *core);
+
+#endif
