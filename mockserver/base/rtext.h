@@ -151,6 +151,36 @@
     X(BITFIELD_OVERFLOW, "ERR Invalid OVERFLOW type specified")                                    \
     X(BITFIELD_RO, "ERR BITFIELD_RO only supports the GET subcommand")                             \
     X(SORT_NOT_DOUBLE, "ERR One or more scores can't be converted into double")                    \
+    /* Raised inside a script by the cmsgpack and struct libraries                                 \
+     * (server/lua_cmsgpack.c, lua_struct.c): Lua error messages, not                              \
+     * replies. *_FMT are lua_pushfstring formats. The MP_STACK_* texts are                        \
+     * the reasons luaL_checkstack puts in "stack overflow (...)". */                              \
+    X(MP_NEEDS_INPUT, "MessagePack pack needs input.")                                             \
+    X(MP_TOO_MANY_ARGS, "Too many arguments for MessagePack pack.")                                \
+    X(MP_STACK_IS_ARRAY, "in function table_is_an_array")                                          \
+    X(MP_STACK_AS_MAP, "in function mp_encode_lua_table_as_map")                                   \
+    X(MP_STACK_DECODE_ARRAY, "in function mp_decode_to_lua_array")                                 \
+    X(MP_STACK_VALUES, "too many return values at once; use unpack_one or unpack_limit instead.")  \
+    X(MP_STACK_OFFSET, "in function mp_unpack_full")                                               \
+    X(MP_BAD_REQUEST_FMT, "Invalid request to unpack with offset of %d and limit of %d.")          \
+    X(MP_START_FMT, "Start offset %d greater than input length %d.")                               \
+    X(MP_MISSING_BYTES, "Missing bytes in input.")                                                 \
+    X(MP_BAD_FORMAT, "Bad data format in input.")                                                  \
+    X(MP_VERSION, "lua-cmsgpack 0.4.0")                                                            \
+    X(MP_COPYRIGHT, "Copyright (C) 2012, Salvatore Sanfilippo")                                    \
+    X(MP_DESCRIPTION, "MessagePack C implementation for Lua")                                      \
+    X(ST_SIZE_OVERFLOW, "integral size overflow")                                                  \
+    X(ST_INT_LIMIT_FMT, "integral size %d is larger than limit of %d")                             \
+    X(ST_ALIGN_FMT, "alignment %d is not a power of 2")                                            \
+    X(ST_BAD_OPTION_FMT, "invalid format option '%c'")                                             \
+    X(ST_STRING_SHORT, "string too short")                                                         \
+    X(ST_DATA_SHORT, "data string too short")                                                      \
+    X(ST_OFFSET, "offset must be 1 or greater")                                                    \
+    X(ST_C0_SIZE, "format 'c0' needs a previous size")                                             \
+    X(ST_UNFINISHED, "unfinished string in data")                                                  \
+    X(ST_STACK, "too many results")                                                                \
+    X(ST_S_NOT_FIXED, "option 's' has no fixed size")                                              \
+    X(ST_C0_NOT_FIXED, "option 'c0' has no fixed size")                                            \
     X(QBUF_LIMIT_LOG_FMT,                                                                          \
       "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)")          \
     /* Scripting (script.c, cmd_script.c). */                                                      \
