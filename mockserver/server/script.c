@@ -7,9 +7,8 @@
  * print, getfenv, setfenv, newproxy), table, string, math (random and
  * randomseed replaced by the 48-bit generator Redis uses, so a seeded
  * sequence is Redis's), coroutine, cjson and bit (Debian's lua-cjson and
- * lua-bitop), cmsgpack and struct when the build has them (lua_cmsgpack.c,
- * lua_struct.c: weak symbols until then), and the redis table. No os, io,
- * debug, package: 7.0.15 has none of them.
+ * lua-bitop), cmsgpack and struct (ours: lua_cmsgpack.c, lua_struct.c),
+ * and the redis table. No os, io, debug, package: 7.0.15 has none of them.
  *
  * The sandbox. Redis 7.0 marks the globals and every library table
  * read-only in its patched VM. Stock Lua has no such flag, so each
@@ -63,16 +62,15 @@
 #include <string.h>
 
 #include "dict.h"
+#include "lua_libs.h"
 #include "mem.h"
 #include "reply.h"
 #include "sha1.h"
 #include "version.h"
 
-/* Debian's modules, and the two of our own that may not be linked yet. */
+/* Debian's modules (ours, cmsgpack and struct, are in lua_libs.h). */
 int luaopen_cjson(lua_State *L);
 int luaopen_bit(lua_State *L);
-int luaopen_cmsgpack(lua_State *L) __attribute__((weak));
-int luaopen_struct(lua_State *L) __attribute__((weak));
 
 /* Shebang flags (#!lua flags=...). */
 #define SF_NO_WRITES   (1u << 0)
@@ -1058,10 +1056,8 @@ static void lua_start(struct scr *s)
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
     open_lib(L, "cjson", luaopen_cjson);
-    if (luaopen_struct)
-        open_lib(L, "struct", luaopen_struct);
-    if (luaopen_cmsgpack)
-        open_lib(L, "cmsgpack", luaopen_cmsgpack);
+    open_lib(L, "struct", luaopen_struct);
+    open_lib(L, "cmsgpack", luaopen_cmsgpack);
     open_lib(L, "bit", luaopen_bit);
     /* What Redis 7.0.15 leaves out of the base library. */
     static const char *const removed[] = {"dofile",  "loadfile", "print",
