@@ -23,9 +23,8 @@
  *   a Lua script               the read, the addition and the write run on
  *                              the server, atomically, by EVALSHA with the
  *                              NOSCRIPT fallback to EVAL (rc_script.h).
- * A server without scripting (mockredis until its Lua engine lands)
- * answers EVALSHA with "unknown command": the Lua pattern is then reported
- * as not available, neither held nor failed (P12_LUA_REQUIRED). */
+ * A server without scripting (it answers EVALSHA with "unknown command")
+ * fails the Lua pattern's first claim. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +34,6 @@
 #include "lesson.h"
 #include "rc.h"
 #include "rc_script.h"
-
-/* The one switch for the Lua pattern. 0: on a server that has no scripting
- * (it answers EVALSHA with "unknown command") the pattern is shown as not
- * available and makes no claim. 1: scripting is required, and a server
- * without it fails the lesson. Set it to 1 once mockredis runs scripts. */
-#define P12_LUA_REQUIRED 0
 
 #define ROUNDS       100 /* increments per client */
 #define NO_SCRIPTING "ERR unknown command 'EVALSHA'"
@@ -404,13 +397,7 @@ static void lua_phase(struct mh_server *srv, int port)
     run_clients(cl, port, lua_increment);
     show_clients(cl);
     if (no_scripting(cl)) {
-        if (P12_LUA_REQUIRED)
-            ls_claim(0, "the server runs Lua scripts (EVALSHA)");
-        else
-            ls_show("[not available on this server] it answers EVALSHA with \"%s...\": this "
-                    "pattern makes no claim (neither held nor failed) until the server runs "
-                    "scripts",
-                    NO_SCRIPTING);
+        ls_claim(0, "the server runs Lua scripts (EVALSHA)");
         return;
     }
     struct tally t = tally_history(srv);
