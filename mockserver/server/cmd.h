@@ -242,6 +242,7 @@ extern struct cmd_def cmd_sort_table[];
 extern struct cmd_def cmd_zsetops_table[];
 extern struct cmd_def cmd_multi_table[];
 extern struct cmd_def cmd_script_table[];
+extern struct cmd_def cmd_function_table[];
 extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];
 

@@ -38,6 +38,9 @@ void core_destroy(struct core *core)
     if (core->scripts_free)
         core->scripts_free(core->scripts);
     core->scripts = NULL;
+    if (core->functions_free)
+        core->functions_free(core->functions);
+    core->functions = NULL;
     watch_destroy(core);
     block_destroy(core);
     ps_destroy(core);

@@ -179,6 +179,10 @@ struct core {
      * by core_destroy through scripts_free. NULL before. */
     void *scripts;
     void (*scripts_free)(void *scripts);
+    /* The functions engine (function.c): libraries and their interpreter,
+     * created at the first FUNCTION/FCALL, freed through functions_free. */
+    void *functions;
+    void (*functions_free)(void *functions);
 };
 
 /* Sets defaults and empty databases. */

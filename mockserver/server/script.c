@@ -72,14 +72,6 @@
 int luaopen_cjson(lua_State *L);
 int luaopen_bit(lua_State *L);
 
-/* Shebang flags (#!lua flags=...). */
-#define SF_NO_WRITES   (1u << 0)
-#define SF_ALLOW_OOM   (1u << 1)
-#define SF_ALLOW_STALE (1u << 2)
-#define SF_NO_CLUSTER  (1u << 3)
-#define SF_CROSS_SLOT  (1u << 4)
-#define SF_SHEBANG     (1u << 8) /* the script has a shebang (not the legacy mode) */
-
 /* redis.REDIS_VERSION_NUM: MOCKREDIS_REDIS_VERSION (version.h) as Redis
  * packs it, 0x00MMmmpp. */
 static lua_Number version_num(void)
@@ -1133,11 +1125,10 @@ static void scr_destroy(void *v)
     free(s);
 }
 
-/* The engine of core, created at the first use. */
-static struct scr *scr_get(struct core *core)
+/* A new engine (its interpreter starts at the first use), attached to no
+ * core field. */
+static struct scr *scr_new(struct core *core)
 {
-    if (core->scripts)
-        return core->scripts;
     struct scr *s = mem_calloc(1, sizeof(*s));
     s->core = core;
     s->scripts = dict_new(script_free);
@@ -1148,6 +1139,15 @@ static struct scr *scr_get(struct core *core)
     s->fake->core = core;
     s->fake->flags = CL_DENY_BLOCKING;
     s->rand48 = 0x1234ABCD330Eull; /* Redis's generator before any seed */
+    return s;
+}
+
+/* The engine of core, created at the first use. */
+static struct scr *scr_get(struct core *core)
+{
+    if (core->scripts)
+        return core->scripts;
+    struct scr *s = scr_new(core);
     core->scripts = s;
     core->scripts_free = scr_destroy;
     return s;
@@ -1442,4 +1442,61 @@ void scr_eval(struct call *k, int by_sha, int ro)
         return;
     }
     run(s, k, sha, sc, (int)nkeys, ro);
+}
+
+/* ---- a second interpreter, for functions (function.c) --------------------------- */
+
+struct scr *scr_engine_new(struct core *core)
+{
+    return scr_new(core);
+}
+
+void scr_engine_free(struct scr *s)
+{
+    scr_destroy(s);
+}
+
+lua_State *scr_engine_lua(struct scr *s)
+{
+    return scr_lua(s);
+}
+
+void scr_engine_protect(lua_State *L, int strict)
+{
+    make_proxy(L, strict);
+}
+
+/* As run() above, for a function: keep the two in step. */
+void scr_engine_call(struct scr *s, struct call *k, const char *name, unsigned flags, int ro,
+                     int nkeys)
+{
+    lua_State *L = scr_lua(s);
+    struct client *c = k->c;
+    lua_pushcfunction(L, error_handler);
+    lua_insert(L, -2);
+    for (int part = 0; part < 2; part++) {
+        int from = part == 0 ? 3 : 3 + nkeys, to = part == 0 ? 3 + nkeys : k->argc;
+        lua_createtable(L, to - from, 0);
+        for (int i = from; i < to; i++) {
+            lua_pushlstring(L, k->argv[i], k->argl[i]);
+            lua_rawseti(L, -2, i - from + 1);
+        }
+    }
+    s->caller = c;
+    s->run_flags = flags;
+    s->run_ro = ro;
+    s->wrote = 0;
+    s->run_sha = name;
+    s->fake->proto = 2;
+    s->fake->dbi = c->dbi;
+    s->fake->out.len = 0;
+    s->core->st.scripts_run++;
+    int err = lua_pcall(L, 2, 1, -4);
+    if (err)
+        reply_script_error(L, c, name);
+    else
+        lua_to_resp(L, c, s->fake->proto);
+    lua_settop(L, 0);
+    s->caller = NULL;
+    s->run_sha = NULL;
 }
