@@ -109,7 +109,8 @@ enum cfg_core {
     C_PROTECTED_MODE,
     C_OBUF,
     C_QBUF_LIMIT,
-    C_PROTO_MAX_BULK
+    C_PROTO_MAX_BULK,
+    C_BUSY_THRESHOLD
 };
 
 struct cfg_param {
@@ -132,6 +133,9 @@ static const struct cfg_param cfg_table[] = {
     {"unixsocket", K_IMMUTABLE, C_UNIXSOCKET, 0, 0, NULL, NULL},
     {"client-query-buffer-limit", K_MEM_LL, C_QBUF_LIMIT, 1024 * 1024, LLONG_MAX, NULL, NULL},
     {"proto-max-bulk-len", K_MEM_LL, C_PROTO_MAX_BULK, 1024 * 1024, LLONG_MAX, NULL, NULL},
+    /* Two rows, one value: Redis lists the alias as a parameter of its own. */
+    {"busy-reply-threshold", K_INT, C_BUSY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
+    {"lua-time-limit", K_INT, C_BUSY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
     {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
@@ -181,6 +185,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_OBUF: obuf_format(cfg->obuf, out, size); return;
     case C_QBUF_LIMIT: snprintf(out, size, "%lld", cfg->qbuf_limit); return;
     case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
+    case C_BUSY_THRESHOLD: snprintf(out, size, "%lld", cfg->busy_reply_threshold); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -327,6 +332,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_HZ: cfg->hz = n < 1 ? 1 : n > 500 ? 500 : (int)n; return; /* Redis clamps to 1..500 */
     case C_QBUF_LIMIT: cfg->qbuf_limit = n; return;
     case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
+    case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
@@ -1276,12 +1282,26 @@ static void role_cmd(struct call *k)
 
 static void shutdown_cmd(struct call *k)
 {
+    int nosave = 0, save = 0;
     for (int i = 1; i < k->argc; i++) {
-        if (!arg_is(k, i, "nosave") && !arg_is(k, i, "save") && !arg_is(k, i, "now") &&
-            !arg_is(k, i, "force")) {
+        if (arg_is(k, i, "nosave"))
+            nosave = 1;
+        else if (arg_is(k, i, "save"))
+            save = 1;
+        else if (!arg_is(k, i, "now") && !arg_is(k, i, "force")) {
             reply_err(k->c, RT_SYNTAX);
             return;
         }
+    }
+    if (nosave && save) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    /* While a script is busy only SHUTDOWN NOSAVE stops the server: the
+     * data a half-run script left must not be saved (Redis's words). */
+    if (k->core->busy && !nosave) {
+        reply_err(k->c, k->core->busy == CORE_BUSY_FUNCTION ? RT_BUSY_FUNCTION : RT_BUSY);
+        return;
     }
     /* Like Redis: no reply, the connection just ends as the server stops. */
     k->c->flags |= CL_CLOSE_AFTER_REPLY;
