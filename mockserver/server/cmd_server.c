@@ -42,6 +42,7 @@
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "script.h"
 #include "server.h"
 #include "util.h"
 #include "version.h"
@@ -568,6 +569,28 @@ static void cmdstat_visit(const struct cmd_def *d, void *ud)
         cmdstat_line(x->b, x->core, s, d);
 }
 
+/* INFO memory's scripting lines, in Redis 7.0.15's order: the EVAL
+ * interpreter and cache (script.h). The functions' lines read 0 until
+ * FUNCTION has an engine to count. */
+static void info_memory_scripts(struct buf *b, const struct core *core)
+{
+    char h_vm[32], h_total[32], h_scripts[32];
+    size_t vm_eval = scr_memory(core), cache = scr_cache_memory(core);
+    size_t vm_functions = 0, functions = 0, nfunctions = 0, nlibraries = 0;
+    human_bytes(h_vm, sizeof(h_vm), vm_eval);
+    human_bytes(h_total, sizeof(h_total), vm_eval + vm_functions);
+    human_bytes(h_scripts, sizeof(h_scripts), cache + functions);
+    buf_printf(b,
+               "used_memory_lua:%zu\r\nused_memory_vm_eval:%zu\r\nused_memory_lua_human:%s\r\n"
+               "used_memory_scripts_eval:%zu\r\nnumber_of_cached_scripts:%zu\r\n"
+               "number_of_functions:%zu\r\nnumber_of_libraries:%zu\r\n"
+               "used_memory_vm_functions:%zu\r\nused_memory_vm_total:%zu\r\n"
+               "used_memory_vm_total_human:%s\r\nused_memory_functions:%zu\r\n"
+               "used_memory_scripts:%zu\r\nused_memory_scripts_human:%s\r\n",
+               vm_eval, vm_eval, h_vm, cache, scr_count(core), nfunctions, nlibraries, vm_functions,
+               vm_eval + vm_functions, h_total, functions, cache + functions, h_scripts);
+}
+
 static void info_section(struct buf *b, struct core *core, int s)
 {
     const struct core_cfg *cfg = &core->cfg;
@@ -625,10 +648,13 @@ static void info_section(struct buf *b, struct core *core, int s)
         buf_printf(
             b,
             "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
-            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n"
-            "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
-            "mem_allocator:libc\r\n",
-            used, h1, rss, h2, used, h1, mm, h3, policy);
+            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n",
+            used, h1, rss, h2, used, h1);
+        info_memory_scripts(b, core);
+        buf_printf(b,
+                   "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
+                   "mem_allocator:libc\r\n",
+                   mm, h3, policy);
         break;
     }
     case S_PERSISTENCE:

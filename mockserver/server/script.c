@@ -1332,6 +1332,17 @@ size_t scr_memory(const struct core *core)
     return (size_t)lua_gc(s->L, LUA_GCCOUNT, 0) * 1024u + (size_t)lua_gc(s->L, LUA_GCCOUNTB, 0);
 }
 
+size_t scr_cache_memory(const struct core *core)
+{
+    const struct scr *s = core->scripts;
+    size_t n = 0;
+    for (struct dict_entry *e = s ? dict_first(s->scripts) : NULL; e; e = dict_next(e)) {
+        const struct script *sc = e->val;
+        n += sc->len + 40 + sizeof(*sc) + 3 * sizeof(void *);
+    }
+    return n;
+}
+
 /* ---- the time budget: busy-reply-threshold, BUSY, SCRIPT KILL ---------------------- */
 
 /* The count hook of a running script: every BUDGET_HOOK_COUNT VM

@@ -95,5 +95,9 @@ int scr_kill(struct core *core, int for_function);
  * script. */
 size_t scr_count(const struct core *core);
 size_t scr_memory(const struct core *core);
+/* What the cache itself takes (INFO's used_memory_scripts_eval), counted
+ * as Redis counts it: each script's body, digest and record, though the
+ * body is not kept here (its compiled function is, in scr_memory). */
+size_t scr_cache_memory(const struct core *core);
 
 #endif
