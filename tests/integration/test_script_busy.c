@@ -35,6 +35,9 @@ static void test_busy_and_kill(void **state)
         {'B', "SET k v", "B", IT_NOWAIT},
         {'B', "EXEC", "B", IT_NOWAIT},
         {'C', "EVAL \"return 1\" 0", "C", IT_NOWAIT},
+        /* longer than A's EVAL: would overwrite A's PING if it shared a buffer */
+        {'C', "ECHO 0123456789012345678901234567890123456789012345678901234567890123456789", "C",
+         IT_NOWAIT},
         {'C', "AUTH nopass", "C", IT_NOWAIT},
         {'C', "SCRIPT FLUSH", "C", IT_NOWAIT},
         {'C', "SCRIPT KILL", "CAA", IT_NOWAIT},
@@ -64,7 +67,9 @@ static void test_unkillable_and_shutdown(void **state)
     static const struct it_step steps[] = {
         {'A', "CONFIG SET busy-reply-threshold 100", "A", IT_NOWAIT},
         {'C', "BLPOP q 0", "", -1, 1},
-        {'A', "EVAL \"redis.call('rpush', 'q', 'x') while true do end\" 0", "", IT_NOWAIT},
+        /* loops while its push is there: until the end, unless C pops it */
+        {'A', "EVAL \"redis.call('rpush', 'q', 'x') while redis.call('llen', 'q') == 1 do end\" 0",
+         "", IT_NOWAIT},
         {'B', "PING", "?-BUSY", IT_NOWAIT},
         {'B', "SCRIPT KILL", "B", IT_NOWAIT},
         /* a command allowed while busy must not hand C the script's push */
