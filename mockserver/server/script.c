@@ -44,8 +44,16 @@
  * (lua_to_resp). The engine's client counts in MOCK STATS like any
  * command; WATCH sees its writes like any other client's.
  *
- * Not here (yet): the time budget (busy-reply-threshold, BUSY, SCRIPT
- * KILL of a running script), FUNCTION/FCALL, the debugger (redis.debug and
+ * The time budget (script.h has the contract). A count hook reads the
+ * real monotonic clock every 100,000 instructions; past
+ * busy-reply-threshold it sets core->busy (cmd_dispatch then answers
+ * -BUSY) and calls core->serve_busy at each later count, which serves the
+ * other clients' sockets from inside the script. SCRIPT KILL or SHUTDOWN
+ * NOSAVE set s->stop; the hook then raises "Script killed by user with
+ * SCRIPT KILL..." and re-arms itself on every line, so a pcall cannot keep
+ * the script alive.
+ *
+ * Not here (yet): FUNCTION/FCALL, the debugger (redis.debug and
  * redis.breakpoint answer as Redis does without one), redis.log writes
  * nothing. */
 #include "script.h"
