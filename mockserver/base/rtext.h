@@ -190,7 +190,6 @@
             "NOSAVE.")                                                                             \
     X(BUSY_FUNCTION, "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "    \
                      "SHUTDOWN NOSAVE.")                                                           \
-    X(SCRIPT_KILLED, "Script killed by user with SCRIPT KILL...")                                  \
     X(SLOW_SCRIPT_LOG_FMT, "Slow script detected: still in execution after %lld milliseconds. "    \
                            "You can try killing the script using the %s command. Script name "     \
                            "is: %s.")                                                              \

@@ -1386,7 +1386,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
             return;
     }
     lua_sethook(L, budget_hook, LUA_MASKLINE, 0);
-    push_error_id(L, RT_SCRIPT_KILLED);
+    push_error_id(L, RT_LUA_KILLED);
     lua_error(L);
 }
 
