@@ -188,6 +188,11 @@
     X(NOTBUSY, "NOTBUSY No scripts in execution right now.")                                       \
     X(BUSY, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "      \
             "NOSAVE.")                                                                             \
+    X(BUSY_FUNCTION, "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "    \
+                     "SHUTDOWN NOSAVE.")                                                           \
+    X(SLOW_SCRIPT_LOG_FMT, "Slow script detected: still in execution after %lld milliseconds. "    \
+                           "You can try killing the script using the %s command. Script name "     \
+                           "is: %s.")                                                              \
     X(UNKILLABLE, "UNKILLABLE Sorry the script already executed write commands against the "       \
                   "dataset. You can either wait the script termination or kill the server in a "   \
                   "hard way using the SHUTDOWN NOSAVE command.")                                   \

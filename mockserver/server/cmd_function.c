@@ -6,6 +6,7 @@
  * KILL answers as Redis does when nothing runs, which is always the case
  * here: a function runs to its end inside the FCALL that started it. */
 #include "cmd.h"
+#include "script.h"
 #include "function.h"
 #include "reply.h"
 
@@ -112,8 +113,11 @@ static void function_stats_cmd(struct call *k)
 
 static void function_kill_cmd(struct call *k)
 {
-    /* busy: once script.h can kill a running function, call it here. */
-    reply_err(k->c, RT_NOTBUSY);
+    int why = scr_kill(k->core, 1);
+    if (why)
+        reply_err(k->c, (enum rtext_id)why);
+    else
+        reply_ok(k->c);
 }
 
 static void function_help_cmd(struct call *k)

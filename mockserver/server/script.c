@@ -44,8 +44,16 @@
  * (lua_to_resp). The engine's client counts in MOCK STATS like any
  * command; WATCH sees its writes like any other client's.
  *
- * Not here (yet): the time budget (busy-reply-threshold, BUSY, SCRIPT
- * KILL of a running script), FUNCTION/FCALL, the debugger (redis.debug and
+ * The time budget (script.h has the contract). A count hook reads the
+ * real monotonic clock every 100,000 instructions; past
+ * busy-reply-threshold it sets core->busy (cmd_dispatch then answers
+ * -BUSY) and calls core->serve_busy at each later count, which serves the
+ * other clients' sockets from inside the script. SCRIPT KILL or SHUTDOWN
+ * NOSAVE set s->stop; the hook then raises "Script killed by user with
+ * SCRIPT KILL..." and re-arms itself on every line, so a pcall cannot keep
+ * the script alive.
+ *
+ * Not here (yet): FUNCTION/FCALL, the debugger (redis.debug and
  * redis.breakpoint answer as Redis does without one), redis.log writes
  * nothing. */
 #include "script.h"
@@ -101,7 +109,20 @@ struct scr {
     const char *run_sha;
     uint64_t rand48; /* math.random's state */
     int in_call;     /* redis.call is running a command */
+    /* The time budget of the script or function running now (scr_budget_*). */
+    int64_t start_us;   /* clk_mono_us() when it started */
+    int for_function;   /* it is a function (FCALL), not EVAL */
+    const char *name;   /* its name for the log: the digest, or the function */
+    struct client *who; /* the client that called it */
+    int running;        /* between scr_budget_start and scr_budget_end */
+    struct scr *active; /* the engine whose interpreter runs it (this one, or
+                           the functions' one): its "wrote" mark counts */
+    int timedout;       /* it ran past busy-reply-threshold: core->busy is set */
+    int stop;           /* STOP_KILL or STOP_SHUTDOWN: it must end at once */
 };
+
+#define STOP_KILL     1 /* SCRIPT KILL / FUNCTION KILL */
+#define STOP_SHUTDOWN 2 /* SHUTDOWN NOSAVE while it was busy */
 
 /* ---- the 48-bit generator math.random uses ------------------------------------ */
 
@@ -1321,6 +1342,109 @@ size_t scr_memory(const struct core *core)
     return (size_t)lua_gc(s->L, LUA_GCCOUNT, 0) * 1024u + (size_t)lua_gc(s->L, LUA_GCCOUNTB, 0);
 }
 
+size_t scr_cache_memory(const struct core *core)
+{
+    const struct scr *s = core->scripts;
+    size_t n = 0;
+    for (struct dict_entry *e = s ? dict_first(s->scripts) : NULL; e; e = dict_next(e)) {
+        const struct script *sc = e->val;
+        n += sc->len + 40 + sizeof(*sc) + 3 * sizeof(void *);
+    }
+    return n;
+}
+
+/* ---- the time budget: busy-reply-threshold, BUSY, SCRIPT KILL ---------------------- */
+
+/* The count hook of a running script: every BUDGET_HOOK_COUNT VM
+ * instructions (Redis's figure) it reads the real monotonic clock; past
+ * busy-reply-threshold the script is busy, and from then on each call
+ * lets the network side serve other clients (core->serve_busy). A script
+ * told to stop gets an error it cannot catch: the hook then runs at every
+ * line and raises it again, so a pcall around the loop does not save it. */
+#define BUDGET_HOOK_COUNT 100000
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_getfield(L, LUA_REGISTRYINDEX, "mockredis_budget");
+    struct scr *s = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    struct core *core = s->core;
+    if (!s->stop) {
+        if (!s->timedout) {
+            long long ms = (long long)((clk_mono_us() - s->start_us) / 1000);
+            if (ms < core->cfg.busy_reply_threshold)
+                return;
+            s->timedout = 1;
+            core->busy = s->for_function ? CORE_BUSY_FUNCTION : CORE_BUSY_EVAL;
+            fprintf(stderr, "mockredis: ");
+            fprintf(stderr, rtext[RT_SLOW_SCRIPT_LOG_FMT], ms,
+                    s->for_function ? "FUNCTION KILL" : "SCRIPT KILL", s->name);
+            fprintf(stderr, "\n");
+        }
+        if (core->serve_busy && core->serve_busy(core->serve_busy_ud, s->who))
+            s->stop = STOP_SHUTDOWN;
+        if (!s->stop)
+            return;
+    }
+    lua_sethook(L, budget_hook, LUA_MASKLINE, 0);
+    push_error_id(L, RT_LUA_KILLED);
+    lua_error(L);
+}
+
+void scr_budget_start(struct core *core, lua_State *L, struct client *caller, const char *name,
+                      int for_function)
+{
+    struct scr *s = scr_get(core);
+    s->start_us = clk_mono_us();
+    s->for_function = for_function;
+    s->name = name;
+    s->who = caller;
+    s->running = 1;
+    s->active = scr_from_lua(L);
+    s->timedout = 0;
+    s->stop = 0;
+    s->wrote = 0;
+    if (core->cfg.busy_reply_threshold > 0) { /* 0: no limit, and no hook to slow scripts */
+        lua_pushlightuserdata(L, s);
+        lua_setfield(L, LUA_REGISTRYINDEX, "mockredis_budget");
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, BUDGET_HOOK_COUNT);
+    }
+}
+
+int scr_budget_end(struct core *core, lua_State *L)
+{
+    struct scr *s = scr_get(core);
+    lua_sethook(L, NULL, 0, 0);
+    int how = s->stop == STOP_SHUTDOWN ? SCR_END_SHUTDOWN
+              : s->stop == STOP_KILL   ? SCR_END_KILLED
+                                       : SCR_END_NORMAL;
+    if (how == SCR_END_KILLED)
+        fprintf(stderr, "mockredis: Lua script killed by user with SCRIPT KILL.\n");
+    if (s->timedout)
+        core->busy = 0;
+    s->running = s->timedout = s->stop = 0;
+    s->active = NULL;
+    s->who = NULL;
+    s->name = NULL;
+    return how;
+}
+
+int scr_kill(struct core *core, int for_function)
+{
+    struct scr *s = core->scripts;
+    if (s == NULL || !s->running)
+        return RT_NOTBUSY;
+    if (s->wrote || (s->active != NULL && s->active->wrote))
+        return RT_UNKILLABLE;
+    if (!for_function && s->for_function)
+        return RT_BUSY_FUNCTION;
+    if (for_function && !s->for_function)
+        return RT_BUSY;
+    s->stop = STOP_KILL;
+    return 0;
+}
+
 /* ---- running a script ------------------------------------------------------------- */
 
 /* Sets the global name (in the real globals) to a table of argv[from..to). */
@@ -1380,14 +1504,16 @@ static void run(struct scr *s, struct call *k, const char *sha, const struct scr
     s->caller = c;
     s->run_flags = sc->flags;
     s->run_ro = ro;
-    s->wrote = 0;
     s->run_sha = sha;
     s->fake->proto = 2;
     s->fake->dbi = c->dbi;
     s->fake->out.len = 0;
     s->core->st.scripts_run++;
+    scr_budget_start(s->core, L, c, sha, 0);
     int err = lua_pcall(L, 0, 1, -2);
-    if (err)
+    if (scr_budget_end(s->core, L) == SCR_END_SHUTDOWN)
+        c->flags |= CL_CLOSE_ASAP; /* no reply: the server stops, as Redis exits */
+    else if (err)
         reply_script_error(L, c, sha);
     else
         lua_to_resp(L, c, s->fake->proto);
@@ -1491,8 +1617,11 @@ void scr_engine_call(struct scr *s, struct call *k, const char *name, unsigned f
     s->fake->dbi = c->dbi;
     s->fake->out.len = 0;
     s->core->st.scripts_run++;
+    scr_budget_start(s->core, L, c, name, 1);
     int err = lua_pcall(L, 2, 1, -4);
-    if (err)
+    if (scr_budget_end(s->core, L) == SCR_END_SHUTDOWN)
+        c->flags |= CL_CLOSE_ASAP; /* no reply: the server stops, as Redis exits */
+    else if (err)
         reply_script_error(L, c, name);
     else
         lua_to_resp(L, c, s->fake->proto);

@@ -41,6 +41,8 @@ struct srv {
     int64_t basis_us;           /* when the input being run arrived (clk_mono_us), 0: now */
     struct scn_plan *exec_plan; /* while a command runs under a plan: that plan, which
                                    the rules fired inside its EXEC add to (plan.c) */
+    int nested;                 /* > 0 while a busy script lets net.c serve clients (serve_busy) */
+    int stopping;               /* srv_stop was called: the loop ends after this callback */
     char rbuf[READ_CHUNK];
 };
 
