@@ -156,23 +156,28 @@ def measure_memory(servers, args):
         rss2 = proc_status(r.pid, "VmRSS")
         c.close()
         r.stop()
-        lua = [k for k in ("used_memory_lua", "used_memory_vm_eval", "used_memory_scripts_eval",
-                           "number_of_cached_scripts") if k in after]
+        lua0 = int(before.get("used_memory_lua", 0))
+        lua1 = int(after.get("used_memory_lua", 0))
         rows.append((s.label, int(before["used_memory"]), int(after["used_memory"]),
-                     int(flushed["used_memory"]), rss0, rss1, rss2,
-                     ", ".join("%s %s -> %s" % (k, before.get(k), after[k]) for k in lua)))
+                     int(flushed["used_memory"]), lua0, lua1, rss0, rss1, rss2,
+                     after.get("number_of_cached_scripts", "-")))
+    n = args.scripts
     print("memory of %d loaded scripts (SCRIPT LOAD, ~%d bytes of Lua each)" % (
-        args.scripts, len(script_body(0))))
-    print("%-13s %12s %12s %10s %10s   %9s %9s %9s %9s" % (
-        "server", "used before", "used after", "delta", "per script", "RSS0 kB", "RSS1 kB",
-        "delta kB", "flush kB"))
-    for label, u0, u1, u2, k0, k1, k2, lua in rows:
-        print("%-13s %12d %12d %10d %10.0f   %9d %9d %9d %9d" % (
-            label, u0, u1, u1 - u0, (u1 - u0) / args.scripts, k0, k1, k1 - k0, k2 - k0))
-        if lua:
-            print("%13s %s" % ("", lua))
-    print("used: INFO memory used_memory (bytes); RSS: VmRSS of /proc/PID/status before the")
-    print("loads, after them, the delta, and after SCRIPT FLUSH relative to before")
+        n, len(script_body(0))))
+    print("%-13s %11s %11s %11s %11s %8s   %8s %8s %9s %9s" % (
+        "server", "used before", "used after", "used delta", "Lua delta", "B/script",
+        "RSS0 kB", "RSS1 kB", "delta kB", "flush kB"))
+    for label, u0, u1, u2, l0, l1, k0, k1, k2, cached in rows:
+        print("%-13s %11d %11d %11d %11s %8.0f   %8d %8d %9d %9d" % (
+            label, u0, u1, u1 - u0, (l1 - l0) if l1 else "-", (u1 - u0 + l1 - l0) / n,
+            k0, k1, k1 - k0, k2 - k0))
+        print("%-13s after SCRIPT FLUSH: used %d (%+d over before); number_of_cached_scripts "
+              "after the loads: %s" % ("", u2, u2 - u0, cached))
+    print("used: INFO used_memory in bytes (redis-server: jemalloc's count, which leaves out")
+    print("the Lua interpreter: that is used_memory_lua, the 'Lua delta'; mockredis: glibc's")
+    print("mallinfo2() in-use bytes, Lua included). B/script: (used delta + Lua delta) / N.")
+    print("RSS: VmRSS before the loads, after them, the delta, and after SCRIPT FLUSH")
+    print("relative to before.")
     print()
 
 
