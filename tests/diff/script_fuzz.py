@@ -950,6 +950,15 @@ def main():
             if not s.alive():
                 print("script_fuzz: %s died (status %s)" % (s.name, s.proc.poll()))
                 failures += 1
+        # mockredis must also end cleanly on SIGTERM: under a sanitizer build
+        # a leak or an error found at exit makes the status non-zero.
+        mock = servers[0]
+        if mock.alive():
+            mock.stop()
+            if mock.proc.returncode != 0:
+                print("script_fuzz: mockredis exited with status %s after SIGTERM" %
+                      mock.proc.returncode)
+                failures += 1
         print("script_fuzz: %d scripts, %d divergences (seed %s)" % (ran, failures, a.seed))
     except RuntimeError as e:
         print("script_fuzz: %s" % e, file=sys.stderr)
