@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from limits import Conn, Server, proc_status, stop_all, version  # noqa: E402
 
