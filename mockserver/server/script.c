@@ -608,13 +608,13 @@ static void lua_to_resp(lua_State *L, struct client *c, int resp)
     case LUA_TTABLE: {
         size_t n;
         if (field_is(L, "err", LUA_TSTRING)) {
+            /* As Redis: a C string (cut at a NUL), CR and LF at its end
+             * dropped, the others made spaces (reply_error_mapped). */
             const char *e = lua_tolstring(L, -1, &n);
-            struct buf tmp = BUF_INIT;
-            buf_putc(&tmp, '-');
-            buf_append(&tmp, e, n);
-            /* resp_w_error adds the '-': give it the text after it */
-            reply_error_mapped(c, tmp.p + 1, tmp.len - 1);
-            buf_free(&tmp);
+            n = strnlen(e, n);
+            while (n > 0 && (e[n - 1] == '\r' || e[n - 1] == '\n'))
+                n--;
+            reply_error_mapped(c, e, n);
             lua_pop(L, 1);
             break;
         }
@@ -817,7 +817,8 @@ static int redis_pcall(lua_State *L)
 }
 
 /* pcall as Redis 7 replaces it: an error that is a table with an err
- * string comes back as that string. */
+ * string comes back as that string; with an err that is no string (nil
+ * included) the table comes back followed by that value, three results. */
 static int sb_pcall(lua_State *L)
 {
     int argc = lua_gettop(L);
@@ -830,8 +831,6 @@ static int sb_pcall(lua_State *L)
             lua_getfield(L, -1, "err");
             if (lua_isstring(L, -1))
                 lua_replace(L, -2);
-            else
-                lua_pop(L, 1);
         }
         lua_pushboolean(L, 0);
         lua_insert(L, 1);
