@@ -42,6 +42,7 @@
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "function.h"
 #include "script.h"
 #include "server.h"
 #include "util.h"
@@ -576,7 +577,10 @@ static void info_memory_scripts(struct buf *b, const struct core *core)
 {
     char h_vm[32], h_total[32], h_scripts[32];
     size_t vm_eval = scr_memory(core), cache = scr_cache_memory(core);
-    size_t vm_functions = 0, functions = 0, nfunctions = 0, nlibraries = 0;
+    struct fn_info fi;
+    fn_info(core, &fi);
+    size_t vm_functions = fi.vm_bytes, functions = fi.bytes, nfunctions = fi.functions,
+           nlibraries = fi.libraries;
     human_bytes(h_vm, sizeof(h_vm), vm_eval);
     human_bytes(h_total, sizeof(h_total), vm_eval + vm_functions);
     human_bytes(h_scripts, sizeof(h_scripts), cache + functions);

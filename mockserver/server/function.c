@@ -743,6 +743,25 @@ void fn_stats(struct core *core, struct client *c)
     reply_int(c, (long long)ctx_nfuncs(e->cur));
 }
 
+void fn_info(const struct core *core, struct fn_info *out)
+{
+    const struct fn_engine *e = core->functions;
+    memset(out, 0, sizeof(*out));
+    if (e == NULL) /* no FUNCTION or FCALL yet: no engine, no interpreter */
+        return;
+    out->libraries = dict_size(e->cur->libs);
+    out->functions = ctx_nfuncs(e->cur);
+    if (e->L != NULL)
+        out->vm_bytes =
+            (size_t)lua_gc(e->L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(e->L, LUA_GCCOUNTB, 0);
+    for (struct dict_entry *de = dict_first(e->cur->libs); de; de = dict_next(de)) {
+        const struct fn_lib *lib = de->val;
+        out->bytes += sizeof(*lib) + strlen(lib->name) + lib->code_len;
+        for (const struct fn_func *f = lib->funcs; f; f = f->next)
+            out->bytes += sizeof(*f) + strlen(f->name) + f->desc_len;
+    }
+}
+
 /* ---- FCALL ------------------------------------------------------------------------- */
 
 void fn_fcall(struct call *k, int ro)

@@ -49,4 +49,13 @@ void fn_stats(struct core *core, struct client *c);
  * letter case), argv[2] numkeys, then keys and arguments. */
 void fn_fcall(struct call *k, int ro);
 
+/* INFO memory's function fields. bytes: what the libraries take (their
+ * records, names and code; an estimate of Redis's used_memory_functions);
+ * vm_bytes: the functions' interpreter. All 0 before the first FUNCTION
+ * or FCALL made the engine. */
+struct fn_info {
+    size_t libraries, functions, vm_bytes, bytes;
+};
+void fn_info(const struct core *core, struct fn_info *out);
+
 #endif

@@ -165,6 +165,17 @@ static void test_info_scripts(void **state)
         assert_int_equal(info_field(&c, "number_of_functions:"), 0);
         assert_int_equal(mh_call(&c, "SCRIPT FLUSH", &r, 5000), MH_REPLY);
         assert_int_equal(info_field(&c, "number_of_cached_scripts:"), 0);
+        long long fbefore = info_field(&c, "used_memory_functions:");
+        assert_int_equal(mh_call(&c,
+                                 "FUNCTION LOAD \"#!lua name=two\\n"
+                                 "redis.register_function('f1', function() return 1 end)\\n"
+                                 "redis.register_function('f2', function() return 2 end)\"",
+                                 &r, 5000),
+                         MH_REPLY);
+        assert_int_equal(info_field(&c, "number_of_functions:"), 2);
+        assert_int_equal(info_field(&c, "number_of_libraries:"), 1);
+        assert_true(info_field(&c, "used_memory_functions:") > fbefore);
+        assert_true(info_field(&c, "used_memory_vm_functions:") > 0);
         buf_free(&r);
         mh_conn_close(&c);
     }
