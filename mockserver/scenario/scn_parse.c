@@ -1085,9 +1085,19 @@ static int parse_script_cond(struct parser *p, const struct tok *t, int on_conne
 {
     struct tok u;
     int is_not = kw(t, "not");
-    if (is_not && (word(p, &u, 0) != 1 || !kw(&u, "from"))) {
-        perr(p, t->col, "expected 'not from script'");
-        return -1;
+    if (is_not) {
+        int r = word(p, &u, 0);
+        if (r != 1 || !kw(&u, "from")) {
+            char h[64];
+            const char *near =
+                r == 1 && util_edit_distance(u.p, u.n, "from", 4) <= 2 ? "from" : NULL;
+            if (r == 1)
+                perr(p, u.col, "expected 'from script' after 'not', got '%s'%s", u.p,
+                     hint(h, sizeof(h), near));
+            else if (r == 0)
+                perr(p, here(p), "expected 'from script' after 'not'");
+            return -1;
+        }
     }
     if (!is_not && (peek(p, &u, 0) != 1 || u.quoted || u.n == 0 || isdigit((unsigned char)u.p[0]) ||
                     u.p[0] == '-')) {
@@ -1099,10 +1109,12 @@ static int parse_script_cond(struct parser *p, const struct tok *t, int on_conne
         char h[64];
         const char *near =
             r == 1 && util_edit_distance(u.p, u.n, "script", 6) <= 2 ? "script" : NULL;
-        if (r >= 0)
-            perr(p, r == 1 ? u.col : here(p), "expected %s after 'from', got '%s'%s",
-                 is_not ? "'script'" : "a number from 1 up or 'script'", r == 1 ? u.p : "",
+        const char *what = is_not ? "'script'" : "a number from 1 up or 'script'";
+        if (r == 1)
+            perr(p, u.col, "expected %s after 'from', got '%s'%s", what, u.p,
                  hint(h, sizeof(h), near));
+        else if (r == 0)
+            perr(p, here(p), "expected %s after 'from'", what);
         return -1;
     }
     if (on_connect) {
