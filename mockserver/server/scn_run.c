@@ -6,6 +6,10 @@
  * every) are tested against it. The first rule whose conditions all hold
  * fires. A strict block waiting on this connection comes before any rule.
  *
+ * A command a script calls (scn_run_script_command) goes through the same
+ * selection, marked as such for "from script" and the counts; strict
+ * blocks never take it, and timed events wait until the script is over.
+ *
  * Keyspace actions go through the real command implementations (a detached
  * internal client runs DEL/SET/RPUSH/...), so a retyped key is exactly what
  * Redis would hold. Scenario time is the core clock minus the start. */
@@ -532,9 +536,13 @@ void scn_run_script_command(struct scn_run *r, struct client *c, const struct re
     /* Its time is when it arrived: before any "advance" of the rule it fires. */
     scn_hist_command(r->hist, c->conn_no, scn_now(r), r->core->clock.virt, a);
     plan->hist_id = scn_hist_last_id(r->hist);
+    /* Timed events never fire inside a script (it is atomic, and one that
+     * runs EVAL cannot run a script inside a script): the first tick after
+     * it fires them. */
     if (script != NULL)
         scn_hist_script(r->hist, plan->hist_id, script);
-    scn_run_tick(r);
+    else
+        scn_run_tick(r);
     /* A strict block replays what a client sent: a script's calls are not
      * its steps. */
     if (script == NULL && strict_step(r, c, a, plan)) {
@@ -597,7 +605,8 @@ void scn_run_script_command(struct scn_run *r, struct client *c, const struct re
             default: break;
             }
         }
-        scn_run_tick(r); /* events an "advance" made due happen before the command */
+        if (script == NULL) /* events an "advance" made due happen before the command */
+            scn_run_tick(r);
         planned_reply(r, plan);
         return;
     }

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "core.h"
+#include "db.h"
 #include "rtext.h"
 #include "scn.h"
 #include "scn_hist.h"
@@ -155,6 +156,30 @@ static void test_script_calls(void **state)
     assert_non_null(strstr(text.p, "ok   expect scripts == 2"));
     assert_non_null(strstr(text.p, "ok   expect scripts == 0 on conn 2"));
     buf_free(&text);
+    stop(f);
+}
+
+/* Timed events never fire inside a script (atomic; and one that runs
+ * EVAL could not run a script inside a script): a script call that comes
+ * after the event's time, or whose "advance" passes it, leaves it for the
+ * next tick. */
+static void test_script_call_no_events(void **state)
+{
+    (void)state;
+    struct fx *f = start("clock virtual\n"
+                         "on GET k from script do advance 2s\n"
+                         "at 1s do run SET fired 1\n");
+    struct client *c = connect_client(f);
+    struct resp_argv *a = resp_split_args("GET k", 5);
+    struct scn_plan p;
+    scn_plan_init(&p);
+    scn_run_script_command(f->run, c, a, "d02e481a9c91ceec59c5822a58a49d5d5d7ac80b", &p);
+    assert_int_equal(p.rule, 1);
+    scn_plan_free(&p);
+    resp_argv_free(a);
+    assert_null(db_lookup(&f->core.db[0], "fired", 5, core_now_ms(&f->core)));
+    scn_run_tick(f->run); /* the script is over */
+    assert_non_null(db_lookup(&f->core.db[0], "fired", 5, core_now_ms(&f->core)));
     stop(f);
 }
 
@@ -449,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_setup_failure),
         cmocka_unit_test(test_corrupt_length),
         cmocka_unit_test(test_script_calls),
+        cmocka_unit_test(test_script_call_no_events),
         cmocka_unit_test(test_time_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
