@@ -177,7 +177,8 @@ struct core {
      * that passed the scripting checks, instead of running it (plan.c: a
      * scenario's rules act on it there, as on a command in EXEC). caller
      * is the client running the script, f the client the call runs on
-     * (the engine's own), script the running script's digest. It appends
+     * (the engine's own), script the running script's digest (never
+     * NULL: a function passes its name). It appends
      * exactly one reply to f->out: the command's own (run with
      * cmd_execute) or a scripted one. Returns 1 when the command ran, 0
      * when a rule answered instead. a stays the caller's. NULL: the

@@ -561,7 +561,7 @@ int srv__run_scripted(void *ud, struct client *caller, struct client *f, const c
         return 1;
     }
     struct scn_plan plan;
-    plan_ask_script(s, caller, f, script, a, &plan);
+    plan_ask_script(s, caller, f, script ? script : "", a, &plan);
     int silent =
         plan.end == SCN_END_BEFORE || plan.end == SCN_END_RESET || plan.end == SCN_END_HANG;
     int ran = plan.run || (plan.garbled && !silent);
