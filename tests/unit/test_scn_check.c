@@ -63,7 +63,7 @@ static void test_valid_passes(void **state)
         "expect commands Z* >= 0\n"
         "on EXISTS lock:* from script do reply 0\n"
         "on EXISTS lock:* not from script nth 2 do pass\n" /* not covered: a condition */
-        "on EVAL* from script do pass\n"                /* a glob: no proof */
+        "on EVAL* from script do pass\n"                   /* a glob: no proof */
         "expect script-calls GET lock:* == 1\n"
         "expect scripts >= 1\n";
     int rc = check(text, &diag);
