@@ -56,7 +56,9 @@ static struct {
     char text[MAX_CLAIMS][200];
     int held[MAX_CLAIMS];
     int n, failed;
-    int skipped; /* speed claims not checked (ls_speed_claim) */
+    int skipped;      /* speed claims not checked (ls_speed_claim) */
+    int speed_seen;   /* speed claims checked as observations: held ... */
+    int speed_unseen; /* ... and not held (the machine's load decides) */
     int colour;
     char id[8];
 } L;
@@ -191,16 +193,39 @@ const char *ls_speed_skipped(void)
     return NULL;
 }
 
+/* MOCKREDIS_SPEED_CLAIMS=1: speed claims count as claims (an idle machine). */
+static int speed_claims_count(void)
+{
+    const char *v = getenv("MOCKREDIS_SPEED_CLAIMS");
+    return v != NULL && strcmp(v, "1") == 0;
+}
+
 int ls_speed_claim(int held, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     const char *why = ls_speed_skipped();
-    if (why == NULL) {
+    if (why == NULL && speed_claims_count()) {
         char text[200];
         vsnprintf(text, sizeof(text), fmt, ap);
         va_end(ap);
         return ls_claim(held, "%s", text);
+    }
+    if (why == NULL) {
+        /* Shown, held or not, but no claim: a busy machine (a shared CI
+         * runner, two test suites at once) decides it as much as the code. */
+        printf("  %s%s%s ", c(held ? "\033[36m" : "\033[33m"), held ? "[seen]" : "[not seen]",
+               c("\033[0m"));
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf(" -- a speed observation: this machine's load decides it too, so it is not a "
+               "claim\n");
+        fflush(stdout);
+        if (held)
+            L.speed_seen++;
+        else
+            L.speed_unseen++;
+        return held;
     }
     /* Said without the measured numbers' verdict: they mean nothing here. */
     printf("  %s[skipped]%s ", c("\033[33m"), c("\033[0m"));
@@ -219,6 +244,9 @@ int ls_end(void)
     if (L.skipped > 0)
         snprintf(skipped, sizeof(skipped), " (%d speed claim%s skipped: %s)", L.skipped,
                  L.skipped == 1 ? "" : "s", ls_speed_skipped());
+    else if (L.speed_seen + L.speed_unseen > 0)
+        snprintf(skipped, sizeof(skipped), " (speed, not counted: %d seen, %d not seen)",
+                 L.speed_seen, L.speed_unseen);
     printf("\n%sverdict %s: %d of %d claims held%s: %s%s\n", c("\033[1m"), L.id, L.n - L.failed,
            L.n, skipped, ok ? "PASS" : "FAIL", c("\033[0m"));
     for (int i = 0; i < L.n; i++)

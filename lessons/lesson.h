@@ -63,13 +63,15 @@ void ls_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Returns held, so it can be used in a condition. */
 int ls_claim(int held, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A claim about speed: how fast, how many times faster, how late. Speed
- * depends on the machine as much as on the code: under valgrind (10-50x
- * slower, one thread at a time) or AddressSanitizer (2-5x slower) it does
- * not show what the lesson teaches. In such a build the claim is printed
- * as skipped, with the reason, and counted apart: neither held nor failed.
- * Elsewhere it is an ordinary claim. Returns held, or 1 when skipped. A
- * lesson makes its point with claims that hold on any machine (counts,
- * lower bounds) and adds speed claims only as illustration. */
+ * depends on the machine and its load as much as on the code, so it is an
+ * observation, not a claim: printed as [seen] or [not seen] and counted
+ * apart in the verdict, never failing the lesson. Under valgrind (10-50x
+ * slower, one thread at a time) or AddressSanitizer (2-5x slower) it is
+ * printed as skipped, with the reason. With MOCKREDIS_SPEED_CLAIMS=1 (an
+ * idle machine) it counts as an ordinary claim. Returns held, or 1 when
+ * skipped. A lesson makes its point with claims that hold on any machine
+ * (counts, lower bounds, what the server saw) and adds speed only as
+ * illustration. */
 int ls_speed_claim(int held, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Why speed claims are skipped in this process ("valgrind runs ..."), or
  * NULL when they are checked. */

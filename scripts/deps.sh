@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh [build|test|all]
 #   build  what configuring and building build/ needs (clang, cmake, hiredis,
 #          libevent, cmocka, libpcap, jansson, Lua 5.1 with the cjson and bit
-#          modules scripts use): `make build`, `make lessons`
+#          modules scripts use, liblzf for FUNCTION DUMP): `make build`, `make lessons`
 #   test   build + what the test suite runs against or builds besides
 #          (redis-server, redis-tools, tshark, valgrind, clang's fuzzer and
 #          sanitizer runtime, gcc for the hiredis 1.x tree, clang-format for
@@ -18,7 +18,7 @@
 set -eu
 
 build_pkgs="clang make cmake pkg-config libhiredis-dev libevent-dev libcmocka-dev libpcap-dev libjansson-dev
-  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev"
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev liblzf-dev"
 test_pkgs="redis-server redis-tools libclang-rt-14-dev valgrind tshark gcc clang-format dpkg-dev groff-base python3-redis"
 
 case "${1:-all}" in

@@ -188,6 +188,11 @@
     X(NOTBUSY, "NOTBUSY No scripts in execution right now.")                                       \
     X(BUSY, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "      \
             "NOSAVE.")                                                                             \
+    X(BUSY_FUNCTION, "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "    \
+                     "SHUTDOWN NOSAVE.")                                                           \
+    X(SLOW_SCRIPT_LOG_FMT, "Slow script detected: still in execution after %lld milliseconds. "    \
+                           "You can try killing the script using the %s command. Script name "     \
+                           "is: %s.")                                                              \
     X(UNKILLABLE, "UNKILLABLE Sorry the script already executed write commands against the "       \
                   "dataset. You can either wait the script termination or kill the server in a "   \
                   "hard way using the SHUTDOWN NOSAVE command.")                                   \
@@ -228,7 +233,58 @@
     X(LUA_SETRESP_VERSION, "RESP version must be 2 or 3.")                                         \
     X(LUA_ACL_CHECK_CMD, "Invalid command passed to redis.acl_check_cmd()")                        \
     X(LUA_KILLED, "Script killed by user with SCRIPT KILL...")                                     \
-    X(LUA_RANDOM_EMPTY, "interval is empty")
+    X(LUA_RANDOM_EMPTY, "interval is empty")                                                       \
+    /* Functions (function.c, cmd_function.c). */                                                  \
+    X(FN_NOT_FOUND, "ERR Function not found")                                                      \
+    X(FN_BAD_NUMKEYS, "ERR Bad number of keys provided")                                           \
+    X(FN_MISSING_META, "ERR Missing library metadata")                                             \
+    X(FN_INVALID_META, "ERR Invalid library metadata")                                             \
+    X(FN_NAME_TWICE, "ERR Invalid metadata value, name argument was given multiple times")         \
+    X(FN_META_VALUE_FMT, "ERR Invalid metadata value given: %s")                                   \
+    X(FN_NO_LIB_NAME, "ERR Library name was not given")                                            \
+    X(FN_BAD_NAME, "ERR Library names can only contain letters, numbers, or underscores(_) and "   \
+                   "must be at least one character long")                                          \
+    X(FN_ENGINE_FMT, "ERR Engine '%s' not found")                                                  \
+    X(FN_LIB_EXISTS_FMT, "ERR Library '%s' already exists")                                        \
+    X(FN_NO_FUNCTIONS, "ERR No functions registered")                                              \
+    X(FN_FUNC_EXISTS_FMT, "ERR Function %s already exists")                                        \
+    X(FN_COMPILE_FMT, "ERR Error compiling function: %s")                                          \
+    X(FN_REGISTER_FMT, "ERR Error registering functions: %s")                                      \
+    X(FN_LOAD_TIMEOUT, "ERR FUNCTION LOAD timeout")                                                \
+    X(FN_LIB_NOT_FOUND, "ERR Library not found")                                                   \
+    X(FN_LIST_NO_NAME, "ERR library name argument was not given")                                  \
+    X(FN_LIST_ARG_FMT, "ERR Unknown argument %s")                                                  \
+    X(FN_LOAD_OPTION_FMT, "ERR Unknown option given: %s")                                          \
+    X(FN_FLUSH_MODE, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")                         \
+    X(FN_RESTORE_POLICY,                                                                           \
+      "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")          \
+    X(FN_PAYLOAD_BAD, "ERR DUMP payload version or checksum are wrong")                            \
+    X(FN_RESTORE_LIB_EXISTS_FMT, "ERR Library %s already exists")                                  \
+    X(FN_RESTORE_TYPE, "ERR given type is not a function")                                         \
+    X(FN_RDB_LIB_NAME, "ERR Failed loading library name")                                          \
+    X(FN_RDB_ENGINE_NAME, "ERR Failed loading engine name")                                        \
+    X(FN_RDB_DESC_IND, "ERR Failed loading library description indicator")                         \
+    X(FN_RDB_DESC, "ERR Failed loading library description")                                       \
+    X(FN_RDB_BLOB, "ERR Failed loading library blob")                                              \
+    X(FN_RDB_PAYLOAD, "ERR Failed loading library payload")                                        \
+    /* redis.register_function's errors, raised in Lua as {err = "ERR " .. text}. */               \
+    X(RF_ONLY_AT_LOAD, "redis.register_function can only be called on FUNCTION LOAD command")      \
+    X(RF_NARGS, "wrong number of arguments to redis.register_function")                            \
+    X(RF_SINGLE, "calling redis.register_function with a single argument is only applicable to "   \
+                 "Lua table (representing named arguments).")                                      \
+    X(RF_KEY_TYPE, "named argument key given to redis.register_function is not a string")          \
+    X(RF_NAME_TYPE, "function_name argument given to redis.register_function must be a string")    \
+    X(RF_DESC_TYPE, "description argument given to redis.register_function must be a string")      \
+    X(RF_CB_TYPE, "callback argument given to redis.register_function must be a function")         \
+    X(RF_FLAGS_TYPE, "flags argument to redis.register_function must be a table representing "     \
+                     "function flags")                                                             \
+    X(RF_UNKNOWN_FLAG, "unknown flag given")                                                       \
+    X(RF_UNKNOWN_ARG, "unknown argument given to redis.register_function")                         \
+    X(RF_NO_NAME, "redis.register_function must get a function name argument")                     \
+    X(RF_NO_CB, "redis.register_function must get a callback argument")                            \
+    X(RF_FIRST, "first argument to redis.register_function must be a string")                      \
+    X(RF_SECOND, "second argument to redis.register_function must be a function")                  \
+    X(RF_FUNC_EXISTS, "Function already exists in the library")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

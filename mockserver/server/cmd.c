@@ -42,9 +42,10 @@
 #include "watch.h"
 
 static struct cmd_def *tables[] = {
-    cmd_conn_table, cmd_server_table, cmd_keys_table,   cmd_string_table, cmd_bit_table,
-    cmd_hash_table, cmd_list_table,   cmd_set_table,    cmd_zset_table,   cmd_zsetops_table,
-    cmd_sort_table, cmd_multi_table,  cmd_pubsub_table, cmd_script_table, cmd_mock_table,
+    cmd_conn_table,   cmd_server_table,  cmd_keys_table,     cmd_string_table,
+    cmd_bit_table,    cmd_hash_table,    cmd_list_table,     cmd_set_table,
+    cmd_zset_table,   cmd_zsetops_table, cmd_sort_table,     cmd_multi_table,
+    cmd_pubsub_table, cmd_script_table,  cmd_function_table, cmd_mock_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -217,6 +218,7 @@ enum why {
     W_NOAUTH,      /* a password is set and the client has not authenticated */
     W_NOMULTI,     /* not allowed inside MULTI */
     W_PUBSUB,      /* a RESP2 client with subscriptions */
+    W_BUSY,        /* a script is busy (core->busy) and the command is not allow_busy */
 };
 
 /* Finds the command (*top, and *d: the subcommand, or *top) and tells
@@ -246,6 +248,11 @@ static enum why classify(const struct core *core, const struct client *c, const 
         return W_NOMULTI;
     if (c->proto == 2 && ps_total(c) > 0 && !((*top)->flags & CMD_PUBSUB_OK))
         return W_PUBSUB;
+    /* Redis checks its busy state after these (and after checks of
+     * replication, memory and loading that do not apply here), with the
+     * flags of the subcommand itself. */
+    if (core->busy && !((*d)->rflags & RF_ALLOW_BUSY))
+        return W_BUSY;
     return W_PASS;
 }
 
@@ -322,6 +329,9 @@ static void reject_why(struct core *core, struct client *c, enum why why, const 
     case W_NOAUTH: reject(core, c, top, RT_NOAUTH); break;
     case W_NOMULTI: reject(core, c, top, RT_NOT_IN_MULTI); break;
     case W_PUBSUB: reject(core, c, top, RT_PUBSUB_CONTEXT_FMT, full); break;
+    case W_BUSY:
+        reject(core, c, top, core->busy == CORE_BUSY_FUNCTION ? RT_BUSY_FUNCTION : RT_BUSY);
+        break;
     case W_PASS: break;
     }
 }
@@ -404,7 +414,11 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
     if (d->fn != NULL) /* a bare container has none (its arity needs a subcommand) */
         run(core, c, d, a);
     /* Blocked clients: served when this command gave their key a list (the
-     * whole EXEC counts as one command), timed out when it moved the clock. */
+     * whole EXEC counts as one command), timed out when it moved the clock.
+     * Not while a script is busy (a command allowed then runs in the middle
+     * of it): they would see its writes before it ends. */
+    if (core->busy)
+        goto done;
     block_serve(core);
     if (core->nblocked_timeout > 0)
         block_expire(core, core_now_ms(core));

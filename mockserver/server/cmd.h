@@ -11,7 +11,8 @@
  *
  * cmd_dispatch checks a command the way Redis 7 does, in Redis's order
  * (unknown command, arity, MOCK allowed, authentication, allowed in MULTI,
- * Pub/Sub context, MULTI queueing), then calls it.
+ * Pub/Sub context, a busy script (core->busy: only allow_busy commands),
+ * MULTI queueing), then calls it.
  *
  * Depends on: core.h (the state commands work on), the keyspace (db.h,
  * obj.h) and, in cmd.c, the registries dispatch drives: WATCH (watch.h:
@@ -242,6 +243,7 @@ extern struct cmd_def cmd_sort_table[];
 extern struct cmd_def cmd_zsetops_table[];
 extern struct cmd_def cmd_multi_table[];
 extern struct cmd_def cmd_script_table[];
+extern struct cmd_def cmd_function_table[];
 extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];
 
@@ -304,7 +306,7 @@ enum cmd_verdict {
     CMD_REJECT,  /* cmd_dispatch would answer an error without running it: wrong
                   * arity, MOCK not allowed, NOAUTH (an unknown command of an
                   * unauthenticated client too), not allowed in MULTI, Pub/Sub
-                  * context */
+                  * context, BUSY */
 };
 enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
                            const struct resp_argv *argv);

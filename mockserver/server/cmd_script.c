@@ -2,11 +2,10 @@
  * SCRIPT LOAD / EXISTS / FLUSH / KILL / HELP.
  *
  * The rows only: the engine (the interpreter, the cache, what a script may
- * do) is script.c. SCRIPT KILL answers as Redis does when no script is
- * running, which is always the case here: a script runs to its end inside
- * the command that started it (no time budget yet, script.h). SCRIPT
- * DEBUG NO is accepted; YES and SYNC are refused with an error of ours:
- * mockredis has no Lua debugger. */
+ * do) is script.c. SCRIPT KILL reaches a script only once it is busy
+ * (past busy-reply-threshold, script.h): before that no other client's
+ * command runs. SCRIPT DEBUG NO is accepted; YES and SYNC are refused
+ * with an error of ours: mockredis has no Lua debugger. */
 #include "cmd.h"
 #include "reply.h"
 #include "script.h"
@@ -67,7 +66,11 @@ static void script_debug_cmd(struct call *k)
 
 static void script_kill_cmd(struct call *k)
 {
-    reply_err(k->c, RT_NOTBUSY);
+    int why = scr_kill(k->core, 0);
+    if (why)
+        reply_err(k->c, (enum rtext_id)why);
+    else
+        reply_ok(k->c);
 }
 
 static void script_help_cmd(struct call *k)

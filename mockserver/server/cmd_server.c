@@ -42,6 +42,7 @@
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "script.h"
 #include "server.h"
 #include "util.h"
 #include "version.h"
@@ -109,7 +110,8 @@ enum cfg_core {
     C_PROTECTED_MODE,
     C_OBUF,
     C_QBUF_LIMIT,
-    C_PROTO_MAX_BULK
+    C_PROTO_MAX_BULK,
+    C_BUSY_THRESHOLD
 };
 
 struct cfg_param {
@@ -132,6 +134,9 @@ static const struct cfg_param cfg_table[] = {
     {"unixsocket", K_IMMUTABLE, C_UNIXSOCKET, 0, 0, NULL, NULL},
     {"client-query-buffer-limit", K_MEM_LL, C_QBUF_LIMIT, 1024 * 1024, LLONG_MAX, NULL, NULL},
     {"proto-max-bulk-len", K_MEM_LL, C_PROTO_MAX_BULK, 1024 * 1024, LLONG_MAX, NULL, NULL},
+    /* Two rows, one value: Redis lists the alias as a parameter of its own. */
+    {"busy-reply-threshold", K_INT, C_BUSY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
+    {"lua-time-limit", K_INT, C_BUSY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
     {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
@@ -181,6 +186,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_OBUF: obuf_format(cfg->obuf, out, size); return;
     case C_QBUF_LIMIT: snprintf(out, size, "%lld", cfg->qbuf_limit); return;
     case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
+    case C_BUSY_THRESHOLD: snprintf(out, size, "%lld", cfg->busy_reply_threshold); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -327,6 +333,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_HZ: cfg->hz = n < 1 ? 1 : n > 500 ? 500 : (int)n; return; /* Redis clamps to 1..500 */
     case C_QBUF_LIMIT: cfg->qbuf_limit = n; return;
     case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
+    case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
@@ -562,6 +569,28 @@ static void cmdstat_visit(const struct cmd_def *d, void *ud)
         cmdstat_line(x->b, x->core, s, d);
 }
 
+/* INFO memory's scripting lines, in Redis 7.0.15's order: the EVAL
+ * interpreter and cache (script.h). The functions' lines read 0 until
+ * FUNCTION has an engine to count. */
+static void info_memory_scripts(struct buf *b, const struct core *core)
+{
+    char h_vm[32], h_total[32], h_scripts[32];
+    size_t vm_eval = scr_memory(core), cache = scr_cache_memory(core);
+    size_t vm_functions = 0, functions = 0, nfunctions = 0, nlibraries = 0;
+    human_bytes(h_vm, sizeof(h_vm), vm_eval);
+    human_bytes(h_total, sizeof(h_total), vm_eval + vm_functions);
+    human_bytes(h_scripts, sizeof(h_scripts), cache + functions);
+    buf_printf(b,
+               "used_memory_lua:%zu\r\nused_memory_vm_eval:%zu\r\nused_memory_lua_human:%s\r\n"
+               "used_memory_scripts_eval:%zu\r\nnumber_of_cached_scripts:%zu\r\n"
+               "number_of_functions:%zu\r\nnumber_of_libraries:%zu\r\n"
+               "used_memory_vm_functions:%zu\r\nused_memory_vm_total:%zu\r\n"
+               "used_memory_vm_total_human:%s\r\nused_memory_functions:%zu\r\n"
+               "used_memory_scripts:%zu\r\nused_memory_scripts_human:%s\r\n",
+               vm_eval, vm_eval, h_vm, cache, scr_count(core), nfunctions, nlibraries, vm_functions,
+               vm_eval + vm_functions, h_total, functions, cache + functions, h_scripts);
+}
+
 static void info_section(struct buf *b, struct core *core, int s)
 {
     const struct core_cfg *cfg = &core->cfg;
@@ -619,10 +648,13 @@ static void info_section(struct buf *b, struct core *core, int s)
         buf_printf(
             b,
             "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
-            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n"
-            "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
-            "mem_allocator:libc\r\n",
-            used, h1, rss, h2, used, h1, mm, h3, policy);
+            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n",
+            used, h1, rss, h2, used, h1);
+        info_memory_scripts(b, core);
+        buf_printf(b,
+                   "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
+                   "mem_allocator:libc\r\n",
+                   mm, h3, policy);
         break;
     }
     case S_PERSISTENCE:
@@ -1276,12 +1308,26 @@ static void role_cmd(struct call *k)
 
 static void shutdown_cmd(struct call *k)
 {
+    int nosave = 0, save = 0;
     for (int i = 1; i < k->argc; i++) {
-        if (!arg_is(k, i, "nosave") && !arg_is(k, i, "save") && !arg_is(k, i, "now") &&
-            !arg_is(k, i, "force")) {
+        if (arg_is(k, i, "nosave"))
+            nosave = 1;
+        else if (arg_is(k, i, "save"))
+            save = 1;
+        else if (!arg_is(k, i, "now") && !arg_is(k, i, "force")) {
             reply_err(k->c, RT_SYNTAX);
             return;
         }
+    }
+    if (nosave && save) {
+        reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    /* While a script is busy only SHUTDOWN NOSAVE stops the server: the
+     * data a half-run script left must not be saved (Redis's words). */
+    if (k->core->busy && !nosave) {
+        reply_err(k->c, k->core->busy == CORE_BUSY_FUNCTION ? RT_BUSY_FUNCTION : RT_BUSY);
+        return;
     }
     /* Like Redis: no reply, the connection just ends as the server stops. */
     k->c->flags |= CL_CLOSE_AFTER_REPLY;

@@ -26,6 +26,7 @@ void core_init(struct core *core)
     obuf_defaults(core->cfg.obuf);
     core->cfg.qbuf_limit = 1024LL * 1024 * 1024;
     core->cfg.proto_max_bulk_len = RESP_BULK_MAX;
+    core->cfg.busy_reply_threshold = 5000;
     core->next_client_id = 1;
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;
@@ -38,6 +39,9 @@ void core_destroy(struct core *core)
     if (core->scripts_free)
         core->scripts_free(core->scripts);
     core->scripts = NULL;
+    if (core->functions_free)
+        core->functions_free(core->functions);
+    core->functions = NULL;
     watch_destroy(core);
     block_destroy(core);
     ps_destroy(core);

@@ -119,6 +119,9 @@ struct core_cfg {
     enum core_mock_mode mock;             /* who may run MOCK commands, CORE_MOCK_LOCAL */
     long long qbuf_limit;                 /* client-query-buffer-limit, 1 GiB */
     long long proto_max_bulk_len;         /* proto-max-bulk-len, 512 MiB */
+    /* busy-reply-threshold (alias lua-time-limit), 5000: milliseconds of
+     * real time a script runs before it is "busy" (script.h); 0: never. */
+    long long busy_reply_threshold;
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */
@@ -192,7 +195,27 @@ struct core {
      * by core_destroy through scripts_free. NULL before. */
     void *scripts;
     void (*scripts_free)(void *scripts);
+    /* The functions engine (function.c): libraries and their interpreter,
+     * created at the first FUNCTION/FCALL, freed through functions_free. */
+    void *functions;
+    void (*functions_free)(void *functions);
+    /* A script (CORE_BUSY_EVAL) or a function (CORE_BUSY_FUNCTION) has run
+     * past busy-reply-threshold and is still running; 0 otherwise. While
+     * it is set, cmd_dispatch answers -BUSY to every command not flagged
+     * allow_busy (script.h has the whole story). */
+    int busy;
+    /* Called by the scripting engine, from inside the busy script, to
+     * serve the network for a moment (net.c): accept, read and answer
+     * other clients, write pending output; never caller's input or
+     * output, never timers. Returns 1 when the server was asked to stop
+     * (SHUTDOWN NOSAVE): the script must end at once. NULL without a
+     * network side. */
+    int (*serve_busy)(void *ud, struct client *caller);
+    void *serve_busy_ud;
 };
+
+#define CORE_BUSY_EVAL     1
+#define CORE_BUSY_FUNCTION 2
 
 /* Sets defaults and empty databases. */
 void core_init(struct core *core);

@@ -65,6 +65,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,8 +465,10 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
 
     ssize_t n;
     if (io->discard) {
-        /* Silent or hung by a scenario: swallow input, notice EOF. */
-        n = cl_read(c, s->rbuf, sizeof(s->rbuf));
+        /* Silent or hung by a scenario: swallow input, notice EOF. While a
+         * busy script runs, s->rbuf may hold its caller's pipeline. */
+        char spare[1024];
+        n = s->nested ? cl_read(c, spare, sizeof(spare)) : cl_read(c, s->rbuf, sizeof(s->rbuf));
     } else if (io->blocked) {
         /* A job or a blocking command holds this client: keep the bytes
          * for later, up to client-query-buffer-limit. */
@@ -485,9 +488,11 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
                 return;
             run_arrived(s, c);
         }
-    } else if (c->in.len == 0) {
+    } else if (c->in.len == 0 && !s->nested) {
         /* Fast path: parse straight from the shared buffer, keep only what
-         * is left (an incomplete command, or what the turn's budget left). */
+         * is left (an incomplete command, or what the turn's budget left).
+         * Not while a busy script runs (serve_busy): the command that
+         * started it may be parsing from that buffer, its pipeline after. */
         n = cl_read(c, s->rbuf, sizeof(s->rbuf));
         if (n > 0) {
             int spent;
@@ -712,6 +717,87 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
     }
 }
 
+/* ---- while a script is busy (script.h) ------------------------------------------- */
+
+static struct client *client_by_id(struct core *core, uint64_t id)
+{
+    for (struct client *c = core->clients; c; c = c->next)
+        if (c->id == id)
+            return c;
+    return NULL;
+}
+
+/* core->serve_busy: called from inside a script that ran past
+ * busy-reply-threshold, so from inside the callback of the caller's read
+ * (libevent refuses to run its loop re-entrantly). Does what one turn of
+ * the loop would do for sockets, and only for them, as Redis's
+ * processEventsWhileBlocked handles file events only: poll() without
+ * waiting on the listeners and on every client whose read event is armed
+ * or whose output is pending, then the same handlers the loop calls.
+ * Timers do not fire (no cron, no expiry, no scenario timers, no
+ * blocked-client deadlines): the script stays atomic. The caller is left
+ * out entirely, as Redis protects it: its input waits, an EOF is noticed
+ * after the script. What the handlers share with the running command is
+ * saved and restored: core->running, s->basis_us, s->exec_plan; s->rbuf
+ * is not used meanwhile (s->nested). A handler may close its client, so
+ * each ready one is looked up again by id. Returns 1 once the server has
+ * been asked to stop (SHUTDOWN NOSAVE). */
+static int serve_busy(void *ud, struct client *caller)
+{
+    struct srv *s = ud;
+    struct core *core = s->core;
+    struct client *running = core->running;
+    int64_t basis_us = s->basis_us;
+    struct scn_plan *exec_plan = s->exec_plan;
+    size_t cap = core->nclients + 2, n = 0;
+    struct pollfd *pf = mem_calloc(cap, sizeof(*pf));
+    uint64_t *ids = mem_calloc(cap, sizeof(*ids)); /* 0: a listener */
+    for (struct client *c = core->clients; c && n < cap; c = c->next) {
+        struct cio *io = c->io;
+        if (io == NULL || c == caller)
+            continue;
+        short ev = (short)((event_pending(io->rev, EV_READ, NULL) ? POLLIN : 0) |
+                           (io->wev_on ? POLLOUT : 0));
+        if (ev == 0)
+            continue;
+        pf[n].fd = c->fd;
+        pf[n].events = ev;
+        ids[n++] = c->id;
+    }
+    int listeners[2] = {s->tcp_fd, s->unix_fd};
+    for (int i = 0; i < 2; i++) {
+        if (listeners[i] >= 0 && n < cap) {
+            pf[n].fd = listeners[i];
+            pf[n++].events = POLLIN;
+        }
+    }
+    s->nested++;
+    if (poll(pf, (nfds_t)n, 0) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (pf[i].revents == 0)
+                continue;
+            if (ids[i] == 0) {
+                on_accept(pf[i].fd, EV_READ, s);
+                continue;
+            }
+            struct client *c = client_by_id(core, ids[i]);
+            if (c && (pf[i].revents & POLLOUT) && ((struct cio *)c->io)->wev_on)
+                on_client_write(c->fd, EV_WRITE, c);
+            c = client_by_id(core, ids[i]); /* the write may have closed it */
+            if (c && (pf[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+                event_pending(((struct cio *)c->io)->rev, EV_READ, NULL))
+                on_client_read(c->fd, EV_READ, c);
+        }
+    }
+    s->nested--;
+    free(pf);
+    free(ids);
+    core->running = running;
+    s->basis_us = basis_us;
+    s->exec_plan = exec_plan;
+    return s->stopping;
+}
+
 /* ---- periodic work -------------------------------------------------------------- */
 
 static void on_cron(evutil_socket_t fd, short what, void *arg)
@@ -872,6 +958,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     core->run_queued_ud = s;
     core->run_scripted = srv__run_scripted;
     core->run_scripted_ud = s;
+    core->serve_busy = serve_busy;
+    core->serve_busy_ud = s;
     raise_fd_limit(core->cfg.maxclients);
     s->base = new_base();
     if (s->base == NULL) {
@@ -941,12 +1029,14 @@ void srv_catch_signals(struct srv *s)
 
 int srv_run(struct srv *s)
 {
+    s->stopping = 0;
     event_base_dispatch(s->base);
     return 0;
 }
 
 void srv_stop(struct srv *s)
 {
+    s->stopping = 1; /* a busy script sees it (serve_busy) and ends */
     event_base_loopbreak(s->base);
 }
 
@@ -989,5 +1079,7 @@ void srv_free(struct srv *s)
     s->core->run_queued_ud = NULL;
     s->core->run_scripted = NULL;
     s->core->run_scripted_ud = NULL;
+    s->core->serve_busy = NULL;
+    s->core->serve_busy_ud = NULL;
     free(s);
 }

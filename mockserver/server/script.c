@@ -46,8 +46,16 @@
  * (core->run_scripted, plan.c) the call is handed to it instead of
  * cmd_execute, so that a scenario's rules act on it where it runs.
  *
- * Not here (yet): the time budget (busy-reply-threshold, BUSY, SCRIPT
- * KILL of a running script), FUNCTION/FCALL, the debugger (redis.debug and
+ * The time budget (script.h has the contract). A count hook reads the
+ * real monotonic clock every 100,000 instructions; past
+ * busy-reply-threshold it sets core->busy (cmd_dispatch then answers
+ * -BUSY) and calls core->serve_busy at each later count, which serves the
+ * other clients' sockets from inside the script. SCRIPT KILL or SHUTDOWN
+ * NOSAVE set s->stop; the hook then raises "Script killed by user with
+ * SCRIPT KILL..." and re-arms itself on every line, so a pcall cannot keep
+ * the script alive.
+ *
+ * Not here (yet): FUNCTION/FCALL, the debugger (redis.debug and
  * redis.breakpoint answer as Redis does without one), redis.log writes
  * nothing. */
 #include "script.h"
@@ -73,14 +81,6 @@
 /* Debian's modules (ours, cmsgpack and struct, are in lua_libs.h). */
 int luaopen_cjson(lua_State *L);
 int luaopen_bit(lua_State *L);
-
-/* Shebang flags (#!lua flags=...). */
-#define SF_NO_WRITES   (1u << 0)
-#define SF_ALLOW_OOM   (1u << 1)
-#define SF_ALLOW_STALE (1u << 2)
-#define SF_NO_CLUSTER  (1u << 3)
-#define SF_CROSS_SLOT  (1u << 4)
-#define SF_SHEBANG     (1u << 8) /* the script has a shebang (not the legacy mode) */
 
 /* redis.REDIS_VERSION_NUM: MOCKREDIS_REDIS_VERSION (version.h) as Redis
  * packs it, 0x00MMmmpp. */
@@ -111,7 +111,20 @@ struct scr {
     const char *run_sha;
     uint64_t rand48; /* math.random's state */
     int in_call;     /* redis.call is running a command */
+    /* The time budget of the script or function running now (scr_budget_*). */
+    int64_t start_us;   /* clk_mono_us() when it started */
+    int for_function;   /* it is a function (FCALL), not EVAL */
+    const char *name;   /* its name for the log: the digest, or the function */
+    struct client *who; /* the client that called it */
+    int running;        /* between scr_budget_start and scr_budget_end */
+    struct scr *active; /* the engine whose interpreter runs it (this one, or
+                           the functions' one): its "wrote" mark counts */
+    int timedout;       /* it ran past busy-reply-threshold: core->busy is set */
+    int stop;           /* STOP_KILL or STOP_SHUTDOWN: it must end at once */
 };
+
+#define STOP_KILL     1 /* SCRIPT KILL / FUNCTION KILL */
+#define STOP_SHUTDOWN 2 /* SHUTDOWN NOSAVE while it was busy */
 
 /* ---- the 48-bit generator math.random uses ------------------------------------ */
 
@@ -597,13 +610,13 @@ static void lua_to_resp(lua_State *L, struct client *c, int resp)
     case LUA_TTABLE: {
         size_t n;
         if (field_is(L, "err", LUA_TSTRING)) {
+            /* As Redis: a C string (cut at a NUL), CR and LF at its end
+             * dropped, the others made spaces (reply_error_mapped). */
             const char *e = lua_tolstring(L, -1, &n);
-            struct buf tmp = BUF_INIT;
-            buf_putc(&tmp, '-');
-            buf_append(&tmp, e, n);
-            /* resp_w_error adds the '-': give it the text after it */
-            reply_error_mapped(c, tmp.p + 1, tmp.len - 1);
-            buf_free(&tmp);
+            n = strnlen(e, n);
+            while (n > 0 && (e[n - 1] == '\r' || e[n - 1] == '\n'))
+                n--;
+            reply_error_mapped(c, e, n);
             lua_pop(L, 1);
             break;
         }
@@ -813,7 +826,8 @@ static int redis_pcall(lua_State *L)
 }
 
 /* pcall as Redis 7 replaces it: an error that is a table with an err
- * string comes back as that string. */
+ * string comes back as that string; with an err that is no string (nil
+ * included) the table comes back followed by that value, three results. */
 static int sb_pcall(lua_State *L)
 {
     int argc = lua_gettop(L);
@@ -826,8 +840,6 @@ static int sb_pcall(lua_State *L)
             lua_getfield(L, -1, "err");
             if (lua_isstring(L, -1))
                 lua_replace(L, -2);
-            else
-                lua_pop(L, 1);
         }
         lua_pushboolean(L, 0);
         lua_insert(L, 1);
@@ -1142,11 +1154,10 @@ static void scr_destroy(void *v)
     free(s);
 }
 
-/* The engine of core, created at the first use. */
-static struct scr *scr_get(struct core *core)
+/* A new engine (its interpreter starts at the first use), attached to no
+ * core field. */
+static struct scr *scr_new(struct core *core)
 {
-    if (core->scripts)
-        return core->scripts;
     struct scr *s = mem_calloc(1, sizeof(*s));
     s->core = core;
     s->scripts = dict_new(script_free);
@@ -1157,6 +1168,15 @@ static struct scr *scr_get(struct core *core)
     s->fake->core = core;
     s->fake->flags = CL_DENY_BLOCKING;
     s->rand48 = 0x1234ABCD330Eull; /* Redis's generator before any seed */
+    return s;
+}
+
+/* The engine of core, created at the first use. */
+static struct scr *scr_get(struct core *core)
+{
+    if (core->scripts)
+        return core->scripts;
+    struct scr *s = scr_new(core);
     core->scripts = s;
     core->scripts_free = scr_destroy;
     return s;
@@ -1330,6 +1350,109 @@ size_t scr_memory(const struct core *core)
     return (size_t)lua_gc(s->L, LUA_GCCOUNT, 0) * 1024u + (size_t)lua_gc(s->L, LUA_GCCOUNTB, 0);
 }
 
+size_t scr_cache_memory(const struct core *core)
+{
+    const struct scr *s = core->scripts;
+    size_t n = 0;
+    for (struct dict_entry *e = s ? dict_first(s->scripts) : NULL; e; e = dict_next(e)) {
+        const struct script *sc = e->val;
+        n += sc->len + 40 + sizeof(*sc) + 3 * sizeof(void *);
+    }
+    return n;
+}
+
+/* ---- the time budget: busy-reply-threshold, BUSY, SCRIPT KILL ---------------------- */
+
+/* The count hook of a running script: every BUDGET_HOOK_COUNT VM
+ * instructions (Redis's figure) it reads the real monotonic clock; past
+ * busy-reply-threshold the script is busy, and from then on each call
+ * lets the network side serve other clients (core->serve_busy). A script
+ * told to stop gets an error it cannot catch: the hook then runs at every
+ * line and raises it again, so a pcall around the loop does not save it. */
+#define BUDGET_HOOK_COUNT 100000
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_getfield(L, LUA_REGISTRYINDEX, "mockredis_budget");
+    struct scr *s = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    struct core *core = s->core;
+    if (!s->stop) {
+        if (!s->timedout) {
+            long long ms = (long long)((clk_mono_us() - s->start_us) / 1000);
+            if (ms < core->cfg.busy_reply_threshold)
+                return;
+            s->timedout = 1;
+            core->busy = s->for_function ? CORE_BUSY_FUNCTION : CORE_BUSY_EVAL;
+            fprintf(stderr, "mockredis: ");
+            fprintf(stderr, rtext[RT_SLOW_SCRIPT_LOG_FMT], ms,
+                    s->for_function ? "FUNCTION KILL" : "SCRIPT KILL", s->name);
+            fprintf(stderr, "\n");
+        }
+        if (core->serve_busy && core->serve_busy(core->serve_busy_ud, s->who))
+            s->stop = STOP_SHUTDOWN;
+        if (!s->stop)
+            return;
+    }
+    lua_sethook(L, budget_hook, LUA_MASKLINE, 0);
+    push_error_id(L, RT_LUA_KILLED);
+    lua_error(L);
+}
+
+void scr_budget_start(struct core *core, lua_State *L, struct client *caller, const char *name,
+                      int for_function)
+{
+    struct scr *s = scr_get(core);
+    s->start_us = clk_mono_us();
+    s->for_function = for_function;
+    s->name = name;
+    s->who = caller;
+    s->running = 1;
+    s->active = scr_from_lua(L);
+    s->timedout = 0;
+    s->stop = 0;
+    s->wrote = 0;
+    if (core->cfg.busy_reply_threshold > 0) { /* 0: no limit, and no hook to slow scripts */
+        lua_pushlightuserdata(L, s);
+        lua_setfield(L, LUA_REGISTRYINDEX, "mockredis_budget");
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, BUDGET_HOOK_COUNT);
+    }
+}
+
+int scr_budget_end(struct core *core, lua_State *L)
+{
+    struct scr *s = scr_get(core);
+    lua_sethook(L, NULL, 0, 0);
+    int how = s->stop == STOP_SHUTDOWN ? SCR_END_SHUTDOWN
+              : s->stop == STOP_KILL   ? SCR_END_KILLED
+                                       : SCR_END_NORMAL;
+    if (how == SCR_END_KILLED)
+        fprintf(stderr, "mockredis: Lua script killed by user with SCRIPT KILL.\n");
+    if (s->timedout)
+        core->busy = 0;
+    s->running = s->timedout = s->stop = 0;
+    s->active = NULL;
+    s->who = NULL;
+    s->name = NULL;
+    return how;
+}
+
+int scr_kill(struct core *core, int for_function)
+{
+    struct scr *s = core->scripts;
+    if (s == NULL || !s->running)
+        return RT_NOTBUSY;
+    if (s->wrote || (s->active != NULL && s->active->wrote))
+        return RT_UNKILLABLE;
+    if (!for_function && s->for_function)
+        return RT_BUSY_FUNCTION;
+    if (for_function && !s->for_function)
+        return RT_BUSY;
+    s->stop = STOP_KILL;
+    return 0;
+}
+
 /* ---- running a script ------------------------------------------------------------- */
 
 /* Sets the global name (in the real globals) to a table of argv[from..to). */
@@ -1389,14 +1512,16 @@ static void run(struct scr *s, struct call *k, const char *sha, const struct scr
     s->caller = c;
     s->run_flags = sc->flags;
     s->run_ro = ro;
-    s->wrote = 0;
     s->run_sha = sha;
     s->fake->proto = 2;
     s->fake->dbi = c->dbi;
     s->fake->out.len = 0;
     s->core->st.scripts_run++;
+    scr_budget_start(s->core, L, c, sha, 0);
     int err = lua_pcall(L, 0, 1, -2);
-    if (err)
+    if (scr_budget_end(s->core, L) == SCR_END_SHUTDOWN)
+        c->flags |= CL_CLOSE_ASAP; /* no reply: the server stops, as Redis exits */
+    else if (err)
         reply_script_error(L, c, sha);
     else
         lua_to_resp(L, c, s->fake->proto);
@@ -1451,4 +1576,64 @@ void scr_eval(struct call *k, int by_sha, int ro)
         return;
     }
     run(s, k, sha, sc, (int)nkeys, ro);
+}
+
+/* ---- a second interpreter, for functions (function.c) --------------------------- */
+
+struct scr *scr_engine_new(struct core *core)
+{
+    return scr_new(core);
+}
+
+void scr_engine_free(struct scr *s)
+{
+    scr_destroy(s);
+}
+
+lua_State *scr_engine_lua(struct scr *s)
+{
+    return scr_lua(s);
+}
+
+void scr_engine_protect(lua_State *L, int strict)
+{
+    make_proxy(L, strict);
+}
+
+/* As run() above, for a function: keep the two in step. */
+void scr_engine_call(struct scr *s, struct call *k, const char *name, unsigned flags, int ro,
+                     int nkeys)
+{
+    lua_State *L = scr_lua(s);
+    struct client *c = k->c;
+    lua_pushcfunction(L, error_handler);
+    lua_insert(L, -2);
+    for (int part = 0; part < 2; part++) {
+        int from = part == 0 ? 3 : 3 + nkeys, to = part == 0 ? 3 + nkeys : k->argc;
+        lua_createtable(L, to - from, 0);
+        for (int i = from; i < to; i++) {
+            lua_pushlstring(L, k->argv[i], k->argl[i]);
+            lua_rawseti(L, -2, i - from + 1);
+        }
+    }
+    s->caller = c;
+    s->run_flags = flags;
+    s->run_ro = ro;
+    s->wrote = 0;
+    s->run_sha = name;
+    s->fake->proto = 2;
+    s->fake->dbi = c->dbi;
+    s->fake->out.len = 0;
+    s->core->st.scripts_run++;
+    scr_budget_start(s->core, L, c, name, 1);
+    int err = lua_pcall(L, 2, 1, -4);
+    if (scr_budget_end(s->core, L) == SCR_END_SHUTDOWN)
+        c->flags |= CL_CLOSE_ASAP; /* no reply: the server stops, as Redis exits */
+    else if (err)
+        reply_script_error(L, c, name);
+    else
+        lua_to_resp(L, c, s->fake->proto);
+    lua_settop(L, 0);
+    s->caller = NULL;
+    s->run_sha = NULL;
 }

@@ -42,6 +42,8 @@ struct srv {
     struct scn_plan *exec_plan; /* while a command runs under a plan: that plan, which
                                    the rules fired inside it add to (plan.c): on the
                                    commands its EXEC runs, on those its script calls */
+    int nested;                 /* > 0 while a busy script lets net.c serve clients (serve_busy) */
+    int stopping;               /* srv_stop was called: the loop ends after this callback */
     char rbuf[READ_CHUNK];
 };
 

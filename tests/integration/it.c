@@ -223,6 +223,24 @@ void it_wait_info(struct mh_conn *c, const char *field, long n)
     buf_free(&r);
 }
 
+/* An expect of "?PREFIX": the line (already sent once, CRLF included) is
+ * sent again after each reply that does not start with prefix. */
+static void poll_until(struct mh_conn *c, const struct buf *line, const char *prefix,
+                       struct buf *reply, size_t step)
+{
+    size_t plen = strlen(prefix);
+    long long deadline = it_now_ms() + 10000;
+    for (;;) {
+        if (mh_read_reply(c, reply, 10000) != MH_REPLY)
+            fail_msg("step %zu: no reply while waiting for \"%s\"", step, prefix);
+        if (reply->len >= plen && memcmp(reply->p, prefix, plen) == 0)
+            return;
+        if (it_now_ms() > deadline)
+            fail_msg("step %zu: no reply starting with \"%s\" within 10 s", step, prefix);
+        assert_int_equal(mh_send(c->fd, line->p, line->len), 0);
+    }
+}
+
 char *it_transcript(int port, const struct it_step *steps, size_t n)
 {
     struct mh_conn conns[IT_CONNS], sync;
@@ -243,7 +261,13 @@ char *it_transcript(int port, const struct it_step *steps, size_t n)
             buf_printf(&line, "%s\r\n", steps[i].line);
             assert_int_equal(mh_send(conns[x].fd, line.p, line.len), 0);
         }
-        for (const char *e = steps[i].expect; *e; e++) {
+        if (steps[i].expect[0] == '?' && steps[i].line) {
+            poll_until(&conns[x], &line, steps[i].expect + 1, &reply, i);
+            char esc[512];
+            buf_printf(&t, "%c: %s\n", steps[i].conn,
+                       mh_escape(reply.p, reply.len, esc, sizeof(esc)));
+        }
+        for (const char *e = steps[i].expect; *e && *e != '?'; e++) {
             if (*e == '-') {
                 int y = *++e - 'A';
                 int r = mh_read_reply(&conns[y], &reply, 5000);
@@ -287,7 +311,19 @@ void it_transcript_strip(char *t, const char *prefix)
     }
 }
 
-void it_transcript_diff(const struct it_step *steps, size_t n, const char *must)
+/* Waits up to 5 s for s to exit by itself (the transcript shut it down)
+ * and asserts status 0. */
+static void wait_exit_ok(struct mh_server *s, const char *what)
+{
+    int st = 0;
+    if (!mh_server_wait(s, 5000, &st))
+        fail_msg("%s did not exit within 5 s of SHUTDOWN", what);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("%s exited with status 0x%x after SHUTDOWN", what, st);
+    it_stop(s);
+}
+
+static void transcript_diff(const struct it_step *steps, size_t n, const char *must, int shuts_down)
 {
     struct mh_server *redis = it_redis(NULL);
     if (redis == NULL)
@@ -312,8 +348,23 @@ void it_transcript_diff(const struct it_step *steps, size_t n, const char *must)
         fail_msg("transcript lacks \"%s\":\n%s", must, got);
     free(want);
     free(got);
+    if (shuts_down) {
+        wait_exit_ok(mock, "mockredis");
+        wait_exit_ok(redis, "redis-server");
+        return;
+    }
     it_stop_ok(mock);
     it_stop(redis);
+}
+
+void it_transcript_diff(const struct it_step *steps, size_t n, const char *must)
+{
+    transcript_diff(steps, n, must, 0);
+}
+
+void it_transcript_diff_shutdown(const struct it_step *steps, size_t n, const char *must)
+{
+    transcript_diff(steps, n, must, 1);
 }
 
 void it_line_send(struct mh_conn *c, const char *line)

@@ -81,7 +81,13 @@ void it_sleep_ms(int ms);
  * wait_clients >= 0 the runner waits until the server counts that many
  * clients (its own included), when wait_blocked >= 0 until it counts that
  * many blocked clients, so that the next step cannot overtake a disconnect
- * or a BLPOP sent on another connection. */
+ * or a BLPOP sent on another connection (both through INFO on a connection
+ * of the runner's own: not while a script is busy).
+ *
+ * An expect of "?PREFIX" polls for a state instead: conn reads its reply
+ * and sends line again until the reply starts with PREFIX (e.g. "?-BUSY":
+ * until a script another connection started is busy), failing after 10 s;
+ * the transcript shows the last reply only. */
 struct it_step {
     char conn;
     const char *line;
@@ -101,6 +107,9 @@ char *it_transcript(int port, const struct it_step *steps, size_t n);
  * pass). */
 void it_transcript_diff(const struct it_step *steps, size_t n, const char *must);
 #define IT_DIFF(steps, must) it_transcript_diff(steps, sizeof(steps) / sizeof(steps[0]), must)
+/* The same for a script that ends with SHUTDOWN: each server must then
+ * exit by itself, with status 0, within 5 s. */
+void it_transcript_diff_shutdown(const struct it_step *steps, size_t n, const char *must);
 /* Removes the transcript lines that start with prefix. */
 void it_transcript_strip(char *t, const char *prefix);
 
