@@ -380,7 +380,9 @@ static int covers(const struct resp_argv *p, const struct resp_argv *q)
 }
 
 /* A "from script" rule on a command no script may call (EVAL, MULTI,
- * MOCK ...: Redis's noscript flag), named without a glob. */
+ * FUNCTION LOAD, MOCK ...: Redis's noscript flag), named without a glob.
+ * Returns how many words of the pattern name it (1, or 2 for a
+ * subcommand), 0 when scripts may call it or it cannot be told. */
 static int from_script_never(const struct scn_rule *r)
 {
     int from_script = 0;
@@ -390,7 +392,13 @@ static int from_script_never(const struct scn_rule *r)
     if (!from_script || r->match == NULL || is_glob(r->match->argv[0], r->match->argl[0]))
         return 0;
     const struct cmd_def *d = cmd_lookup(r->match->argv[0], r->match->argl[0]);
-    return d != NULL && ((d->rflags & RF_NOSCRIPT) || (d->flags & CMD_PROTECTED));
+    if (d != NULL && ((d->rflags & RF_NOSCRIPT) || (d->flags & CMD_PROTECTED)))
+        return 1;
+    /* a container's subcommand named without a glob: FUNCTION LOAD */
+    if (d == NULL || r->match->argc < 2 || is_glob(r->match->argv[1], r->match->argl[1]))
+        return 0;
+    const struct cmd_def *sub = cmd_lookup_argv(2, r->match->argv, r->match->argl);
+    return sub != NULL && sub != d && (sub->rflags & RF_NOSCRIPT) ? 2 : 0;
 }
 
 static void check_rules(struct chk *k)
@@ -411,11 +419,12 @@ static void check_rules(struct chk *k)
                    "never fire");
             continue;
         }
-        if (from_script_never(r)) {
+        int words = from_script_never(r);
+        if (words > 0) {
             report(k, r->line, col0,
-                   "scripts cannot call %s (Redis refuses it inside a script): with 'from "
+                   "scripts cannot call %s%s%s (Redis refuses it inside a script): with 'from "
                    "script' this rule can never fire",
-                   r->match->argv[0]);
+                   r->match->argv[0], words > 1 ? " " : "", words > 1 ? r->match->argv[1] : "");
             continue;
         }
         for (int i = 0; i < j; i++) {

@@ -1500,6 +1500,42 @@ static void test_script_delay_close_corrupt(void **state)
     sa_done(&p);
 }
 
+/* A function's calls (FCALL) are script calls too: "from script"
+ * matches them, "expect scripts" counts the FCALL, and MOCK HISTORY
+ * names the function where a script has its digest. */
+static void test_script_fcall(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on GET k from script do reply \"bent\"\n"
+                 "expect scripts == 1\n"
+                 "expect script-calls GET == 1\n"
+                 "expect rule 1 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    redisReply *r =
+        redisCommand(ctx, "FUNCTION LOAD %s",
+                     "#!lua name=lib\nredis.register_function('rd', function(keys, args) "
+                     "return redis.call('GET', keys[1]) end)");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    freeReplyObject(r);
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "bent", "FCALL rd 1 k");
+    sa_get(ctx, "k", "v");
+    r = sa_cmd(ctx, "MOCK HISTORY 2");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    const redisReply *call = r->element[0];
+    assert_int_equal(call->elements, 16);
+    assert_string_equal(call->element[9]->element[0]->str, "GET");
+    assert_string_equal(call->element[15]->str, "rd");
+    assert_int_equal(r->element[1]->element[15]->type, REDIS_REPLY_NIL);
+    freeReplyObject(r);
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
 /* redis-py's Lock (when installed), a library nobody here wrote: its
  * release runs a script (EVALSHA, NOSCRIPT, SCRIPT LOAD, EVALSHA) whose
  * GET a rule makes find another token, so release() raises
@@ -1800,6 +1836,7 @@ int main(void)
         cmocka_unit_test(test_script_reply),
         cmocka_unit_test(test_script_keyspace),
         cmocka_unit_test(test_script_delay_close_corrupt),
+        cmocka_unit_test(test_script_fcall),
         cmocka_unit_test(test_script_redis_py_lock),
         cmocka_unit_test(test_strict_pass),
         cmocka_unit_test(test_strict_mismatch),

@@ -140,6 +140,8 @@ static void test_script_rules_never_fire(void **state)
                        "on MULTI from script do reply OK\n"
                        "on evalsha * from script do reply OK\n"
                        "on MULTI not from script do reply OK\n"
+                       "on FUNCTION LOAD from script do reply OK\n"
+                       "on FUNCTION * from script do reply OK\n"
                        "expect script-calls GTE == 0\n";
     assert_int_equal(check(text, &diag), MR_EPARSE);
     assert_string_equal(diag.p,
@@ -149,7 +151,9 @@ static void test_script_rules_never_fire(void **state)
                         "with 'from script' this rule can never fire\n"
                         "t.scn:3:4: scripts cannot call evalsha (Redis refuses it inside a "
                         "script): with 'from script' this rule can never fire\n"
-                        "t.scn:5:21: unknown command 'GTE' (did you mean 'GET'?)\n");
+                        "t.scn:5:4: scripts cannot call FUNCTION LOAD (Redis refuses it inside "
+                        "a script): with 'from script' this rule can never fire\n"
+                        "t.scn:7:21: unknown command 'GTE' (did you mean 'GET'?)\n");
     buf_free(&diag);
 }
 
