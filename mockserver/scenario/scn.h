@@ -56,6 +56,9 @@ enum scn_cond_kind {
     SC_CONN,           /* n: the Nth connection */
     SC_AFTER_COMMANDS, /* n: commands seen server-wide */
     SC_AFTER_TIME,     /* us: scenario time since start */
+    SC_SCRIPT,         /* n 1: "from script" (a command a script called with
+                          redis.call/pcall); n 0: "not from script" (one a
+                          client sent) */
 };
 
 struct scn_cond {
@@ -155,6 +158,8 @@ enum scn_what {
     SW_UNCONSUMED,
     SW_PROTOCOL_ERRORS,
     SW_RULE,
+    SW_SCRIPTS,      /* scripts run (EVAL, EVALSHA and their _RO forms that ran one) */
+    SW_SCRIPT_CALLS, /* commands scripts called (redis.call/pcall), with a pattern or not */
     /* over the record of commands, on the scenario clock (docs/scenarios.md,
      * "Time and order"); parsed by parse_expect_time */
     SW_GAP,      /* every gap between consecutive matching commands */
@@ -169,13 +174,13 @@ struct scn_expect {
     int line;
     char *text; /* the directive as written, for reports */
     enum scn_what what;
-    struct resp_argv *match; /* SW_COMMANDS with a pattern, else NULL */
+    struct resp_argv *match; /* SW_COMMANDS, SW_SCRIPT_CALLS with a pattern, else NULL */
     int *match_cols;         /* the column of each word of match */
     int *match2_cols;        /* the column of each word of match2 */
     int rule;                /* SW_RULE: 1-based rule number */
     enum scn_op op;
     long long value;
-    /* "on conn N" (SW_COMMANDS, SW_GAP, SW_BACKOFF): only commands of the Nth
+    /* "on conn N" (SW_COMMANDS, SW_SCRIPT_CALLS, SW_GAP, SW_BACKOFF): only commands of the Nth
      * connection; 0 = every connection */
     int conn;
     /* SW_ORDER, SW_NO_AFTER: "across": over all connections; 0 = each

@@ -50,6 +50,7 @@ static const struct {
 } cond_words[] = {
     {"nth", SC_NTH},     {"from", SC_FROM}, {"times", SC_TIMES},
     {"every", SC_EVERY}, {"conn", SC_CONN}, {"after", SC_AFTER_COMMANDS},
+    {"not", SC_SCRIPT}, /* "not from script"; "from script" is read after 'from' */
 };
 
 /* What an expectation counts: "expect WHAT [MATCH|N] OP NUMBER". */
@@ -64,6 +65,8 @@ static const struct {
     {"unconsumed", SW_UNCONSUMED},
     {"protocol-errors", SW_PROTOCOL_ERRORS},
     {"rule", SW_RULE},
+    {"scripts", SW_SCRIPTS},
+    {"script-calls", SW_SCRIPT_CALLS},
     /* over time and order: parsed by parse_expect_time, listed for hints */
     {"gap", SW_GAP},
     {"backoff", SW_BACKOFF},
@@ -1075,6 +1078,55 @@ static void missing_do(struct parser *p, const struct scn_rule *r)
     perr(p, here(p), "expected 'do' and an action");
 }
 
+/* After 'from' (t): "from N" or "from script"; after 'not': "not from
+ * script". Fills *c. A connection rule has no script to come from. */
+static int parse_script_cond(struct parser *p, const struct tok *t, int on_connect,
+                             struct scn_cond *c)
+{
+    struct tok u;
+    int is_not = kw(t, "not");
+    if (is_not) {
+        int r = word(p, &u, 0);
+        if (r != 1 || !kw(&u, "from")) {
+            char h[64];
+            const char *near =
+                r == 1 && util_edit_distance(u.p, u.n, "from", 4) <= 2 ? "from" : NULL;
+            if (r == 1)
+                perr(p, u.col, "expected 'from script' after 'not', got '%s'%s", u.p,
+                     hint(h, sizeof(h), near));
+            else if (r == 0)
+                perr(p, here(p), "expected 'from script' after 'not'");
+            return -1;
+        }
+    }
+    if (!is_not && (peek(p, &u, 0) != 1 || u.quoted || u.n == 0 || isdigit((unsigned char)u.p[0]) ||
+                    u.p[0] == '-')) {
+        c->kind = SC_FROM;
+        return get_count(p, 1, &c->n, "a number from 1 up");
+    }
+    int r = word(p, &u, 0);
+    if (r != 1 || !kw(&u, "script")) {
+        char h[64];
+        const char *near =
+            r == 1 && util_edit_distance(u.p, u.n, "script", 6) <= 2 ? "script" : NULL;
+        const char *what = is_not ? "'script'" : "a number from 1 up or 'script'";
+        if (r == 1)
+            perr(p, u.col, "expected %s after 'from', got '%s'%s", what, u.p,
+                 hint(h, sizeof(h), near));
+        else if (r == 0)
+            perr(p, here(p), "expected %s after 'from'", what);
+        return -1;
+    }
+    if (on_connect) {
+        perr(p, t->col, "'%sfrom script' does not apply to a connection rule",
+             is_not ? "not " : "");
+        return -1;
+    }
+    c->kind = SC_SCRIPT;
+    c->n = !is_not;
+    return 0;
+}
+
 static void parse_rule(struct parser *p, struct scn *s, int col0)
 {
     struct scn_rule r;
@@ -1105,7 +1157,10 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         int col = t.col;
         int ci = cond_index(&t);
         c.col = col;
-        if (ci >= 0 && cond_words[ci].kind != SC_AFTER_COMMANDS) {
+        if (ci >= 0 && (cond_words[ci].kind == SC_SCRIPT || cond_words[ci].kind == SC_FROM)) {
+            if (parse_script_cond(p, &t, r.on_connect, &c) < 0)
+                goto fail;
+        } else if (ci >= 0 && cond_words[ci].kind != SC_AFTER_COMMANDS) {
             c.kind = cond_words[ci].kind;
             if (c.kind == SC_CONN && r.on_connect) {
                 perr(p, col, "'conn' does not apply to a connection rule (use nth)");
@@ -1135,9 +1190,11 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         } else {
             char h[64];
             const char *near = kw(&t, "od") || kw(&t, "d0") ? "do" : scn_near_condition(t.p, t.n);
-            perr(p, t.col,
-                 "expected a condition (nth, from, times, every, conn, after) or 'do', got '%s'%s",
-                 t.p, hint(h, sizeof(h), near));
+            perr(
+                p, t.col,
+                "expected a condition (nth, from, times, every, conn, after, from script, not from "
+                "script) or 'do', got '%s'%s",
+                t.p, hint(h, sizeof(h), near));
             goto fail;
         }
         r.conds = mem_realloc(r.conds, (size_t)(r.nconds + 1) * sizeof(*r.conds));
@@ -1478,12 +1535,13 @@ static void parse_expect(struct parser *p, struct scn *s)
         const char *near = nearest_of(t.p, t.n, NELEM(expect_words), expect_at);
         perr(p, t.col,
              "unknown count '%s'%s (connections, peak-connections, refused, commands, "
-             "unconsumed, protocol-errors, rule N; or gap, backoff, order, no)",
+             "unconsumed, protocol-errors, rule N, scripts, script-calls; or gap, backoff, "
+             "order, no)",
              t.p, hint(h, sizeof(h), near));
         return;
     }
     e.what = expect_words[wi].what;
-    if (e.what == SW_COMMANDS) {
+    if (e.what == SW_COMMANDS || e.what == SW_SCRIPT_CALLS) {
         e.match = words_argv(p, is_op, &e.match_cols);
     } else if (e.what == SW_RULE) {
         long long n;
@@ -1506,7 +1564,8 @@ static void parse_expect(struct parser *p, struct scn *s)
     }
     e.op = op_of(&t);
     if (get_count(p, 0, &e.value, "a number") < 0 ||
-        (e.what == SW_COMMANDS && parse_on_conn(p, &e) < 0)) {
+        ((e.what == SW_COMMANDS || e.what == SW_SCRIPT_CALLS || e.what == SW_SCRIPTS) &&
+         parse_on_conn(p, &e) < 0)) {
         resp_argv_free(e.match);
         free(e.match_cols);
         return;

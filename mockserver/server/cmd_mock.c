@@ -309,7 +309,7 @@ static void mock_scenario_cmd(struct call *k)
 /* One entry of MOCK HISTORY. */
 static void history_entry(struct client *c, const struct scn_hist_entry *x)
 {
-    reply_map(c, 7);
+    reply_map(c, 8);
     reply_cstr(c, "id");
     reply_int(c, x->id);
     reply_cstr(c, "conn");
@@ -326,6 +326,11 @@ static void history_entry(struct client *c, const struct scn_hist_entry *x)
     reply_bool(c, x->truncated);
     reply_cstr(c, "reply");
     reply_cstr(c, x->reply);
+    reply_cstr(c, "script");
+    if (x->script)
+        reply_cstr(c, x->script);
+    else
+        reply_null(c);
 }
 
 static void mock_history_cmd(struct call *k)

@@ -176,6 +176,19 @@ struct core {
      * NULL: EXEC runs each command with cmd_execute. */
     void (*run_queued)(void *ud, struct client *c, struct resp_argv *a);
     void *run_queued_ud;
+    /* Called by a script's redis.call/pcall (script.c) for each command
+     * that passed the scripting checks, instead of running it (plan.c: a
+     * scenario's rules act on it there, as on a command in EXEC). caller
+     * is the client running the script, f the client the call runs on
+     * (the engine's own), script the running script's digest (never
+     * NULL: a function passes its name). It appends
+     * exactly one reply to f->out: the command's own (run with
+     * cmd_execute) or a scripted one. Returns 1 when the command ran, 0
+     * when a rule answered instead. a stays the caller's. NULL: the
+     * command just runs. */
+    int (*run_scripted)(void *ud, struct client *caller, struct client *f, const char *script,
+                        struct resp_argv *a);
+    void *run_scripted_ud;
     struct ps_reg *pubsub; /* Pub/Sub registry (pubsub.c), NULL: none yet */
     int watch_hushed;      /* keyspace events are no change (watch_hush) */
     /* The scripting engine (script.c): created at the first script, freed

@@ -956,6 +956,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     core->on_output_ud = s;
     core->run_queued = srv__run_queued;
     core->run_queued_ud = s;
+    core->run_scripted = srv__run_scripted;
+    core->run_scripted_ud = s;
     core->serve_busy = serve_busy;
     core->serve_busy_ud = s;
     raise_fd_limit(core->cfg.maxclients);
@@ -1075,6 +1077,8 @@ void srv_free(struct srv *s)
     s->core->on_output_ud = NULL;
     s->core->run_queued = NULL;
     s->core->run_queued_ud = NULL;
+    s->core->run_scripted = NULL;
+    s->core->run_scripted_ud = NULL;
     s->core->serve_busy = NULL;
     s->core->serve_busy_ud = NULL;
     free(s);

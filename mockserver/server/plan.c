@@ -13,6 +13,12 @@
  * the last one, so a reply in pieces costs its own size whatever the piece
  * count.
  *
+ * A command a script calls (redis.call/pcall) meets the scenario where it
+ * runs too: the engine hands it to srv__run_scripted, which asks the
+ * engine then; a scripted reply is what the script receives, and what
+ * shapes or ends the reply is added to the plan of the command that runs
+ * the script, so it applies to the script's reply as a whole, as below.
+ *
  * A command queued in MULTI meets the scenario when EXEC runs it, not when
  * it is queued (its QUEUED is never bent): EXEC hands each queued command
  * to srv__run_queued, which asks the engine then; a scripted reply becomes
@@ -464,6 +470,19 @@ static void plan_ask(struct srv *s, struct client *c, const struct resp_argv *a,
         cap_note_plan(s, c, plan);
 }
 
+/* The same for a command the script that caller runs calls (script: its
+ * digest), run on the client f: the rules see caller's connection, the
+ * script's protocol and database. */
+static void plan_ask_script(struct srv *s, struct client *caller, struct client *f,
+                            const char *script, const struct resp_argv *a, struct scn_plan *plan)
+{
+    scn_plan_init(plan);
+    f->conn_no = caller->conn_no;
+    scn_run_script_command(s->run, f, a, script, plan);
+    if (((struct cio *)caller->io)->cap && plan->rule != 0)
+        cap_note_plan(s, caller, plan);
+}
+
 /* Whether the plan leaves the reply as it is, to be written now or, with a
  * latency, later: no job, input goes on. */
 static int plan_plain(const struct scn_plan *p)
@@ -493,6 +512,74 @@ static void plan_merge(struct scn_plan *into, const struct scn_plan *p)
         into->end = p->end;
 }
 
+/* Adds the plan of a command a script called to the plan of the command
+ * that runs the script (EVAL, EVALSHA, ...): as plan_merge, and what
+ * bends bytes on the wire bends the script's reply, the one wire there
+ * is: corrupt length, and corrupt garbage / resp3 (their bytes replace
+ * the script's reply once it has run; the first one wins). */
+static void plan_merge_script(struct scn_plan *into, const struct scn_plan *p)
+{
+    plan_merge(into, p);
+    if (p->corrupt_length)
+        into->corrupt_length = 1;
+    if (p->garbled && !into->garbled && into->run) {
+        into->garbled = 1;
+        buf_clear(&into->reply);
+        buf_append(&into->reply, p->reply.p, p->reply.len);
+    }
+}
+
+/* A scripted replacement of a reply that ran (plan_merge_script): the
+ * bytes out[from..) become the plan's. */
+static void plan_garble(const struct scn_plan *p, struct buf *out, size_t from)
+{
+    if (!p->garbled || !p->run)
+        return;
+    out->len = from;
+    buf_append(out, p->reply.p, p->reply.len);
+}
+
+/* A script calls a command (core.h, run_scripted): the rules act on it
+ * here, as on a command EXEC runs (srv__run_queued). What the script
+ * receives is the command's own reply, or the scripted one (reply, a
+ * strict step never: scripts' calls are no steps), read back into Lua
+ * values as any reply; keyspace and clock actions have run just before
+ * it. Delay, latency, pieces, split, the closes, reset and hang join the
+ * plan of the command running the script (plan_merge_script), so they
+ * apply to the script's reply as a whole; the corrupt actions bend that
+ * reply, while the call runs and the script reads its true reply. A call
+ * whose plan does not run it and sends nothing (close before, reset,
+ * hang) gets a null reply (false in Lua): the script goes on, and its
+ * reply is never written. Outside a scenario, or for a script not run
+ * under a plan (setup, a "run" action), the command just runs. */
+int srv__run_scripted(void *ud, struct client *caller, struct client *f, const char *script,
+                      struct resp_argv *a)
+{
+    struct srv *s = ud;
+    if (s->run == NULL || s->exec_plan == NULL || caller == NULL || caller->io == NULL) {
+        cmd_execute(s->core, f, a);
+        return 1;
+    }
+    struct scn_plan plan;
+    plan_ask_script(s, caller, f, script ? script : "", a, &plan);
+    int silent =
+        plan.end == SCN_END_BEFORE || plan.end == SCN_END_RESET || plan.end == SCN_END_HANG;
+    int ran = plan.run || (plan.garbled && !silent);
+    size_t before = f->out.len;
+    if (ran) {
+        cmd_execute(s->core, f, a);
+        scn_run_replied(s->run, plan.hist_id, f->out.p ? f->out.p + before : "",
+                        f->out.len - before, 0);
+    } else if (plan.reply.len > 0 && !plan.garbled) {
+        buf_append(&f->out, plan.reply.p, plan.reply.len);
+    } else {
+        reply_null(f);
+    }
+    plan_merge_script(s->exec_plan, &plan);
+    scn_plan_free(&plan);
+    return ran;
+}
+
 /* EXEC runs a queued command (core.h, run_queued): the rules act on it
  * here, where it runs, and never when it was queued (srv__plan_command
  * queues without asking). Its element of EXEC's array is its own reply,
@@ -515,7 +602,11 @@ void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
     plan_ask(s, c, a, &plan);
     size_t before = c->out.len;
     if (plan.run) {
+        struct scn_plan *outer = s->exec_plan;
+        s->exec_plan = &plan; /* a queued script's calls add their plans */
         cmd_execute(s->core, c, a);
+        s->exec_plan = outer;
+        plan_garble(&plan, &c->out, before);
         scn_run_replied(s->run, plan.hist_id, c->out.p ? c->out.p + before : "",
                         c->out.len - before, 0);
     } else if (plan.reply.len > 0)
@@ -572,10 +663,16 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         unsigned deny = c->flags & CL_DENY_BLOCKING;
         if (!plan_plain(&plan)) /* the job needs the reply now: BLPOP answers at once */
             c->flags |= CL_DENY_BLOCKING;
-        s->exec_plan = &plan; /* an EXEC's commands add their plans (srv__run_queued) */
+        /* The commands an EXEC or a script runs add their plans
+         * (srv__run_queued, srv__run_scripted). */
+        s->exec_plan = &plan;
+        uint64_t scripts = s->core->st.scripts_run;
         cmd_dispatch(s->core, c, a);
         s->exec_plan = NULL;
+        if (s->core->st.scripts_run > scripts)
+            scn_run_scripts(s->run, c->conn_no, (long long)(s->core->st.scripts_run - scripts));
         c->flags = (c->flags & ~CL_DENY_BLOCKING) | deny;
+        plan_garble(&plan, &c->out, before);
         scn_run_replied(s->run, plan.hist_id, c->out.p ? c->out.p + before : "",
                         c->out.len - before, (c->flags & CL_BLOCKED) != 0);
         if (plan_plain(&plan)) {

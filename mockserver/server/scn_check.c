@@ -19,7 +19,8 @@
  *    recorded client may well have sent exactly that mistake.
  *
  *  - Rules that can never fire: count conditions no command number meets
- *    (`nth 3 times 2`, `nth 2 every 3`, two different `conn`), patterns on
+ *    (`nth 3 times 2`, `nth 2 every 3`, two different `conn`, `from
+ *    script` with `not from script`), patterns on
  *    MOCK commands (the engine never shows them to rules), and a rule after
  *    an earlier rule without conditions whose pattern covers every command
  *    this one matches (the first rule that fires wins, and that one always
@@ -318,11 +319,12 @@ static long long gcd(long long a, long long b)
     return a;
 }
 
-/* nth/from/times/every/conn that no command can meet together. Returns the
+/* nth/from/times/every/conn/[not] from script that no command can meet
+ * together. Returns the
  * column of the condition that closes the door, or 0 when they can hold. */
 static int conds_impossible(const struct scn_rule *r)
 {
-    long long lo = 1, hi = LLONG_MAX, step = 1, conn = 0;
+    long long lo = 1, hi = LLONG_MAX, step = 1, conn = 0, script = -1;
     for (int i = 0; i < r->nconds; i++) {
         const struct scn_cond *c = &r->conds[i];
         switch (c->kind) {
@@ -341,6 +343,11 @@ static int conds_impossible(const struct scn_rule *r)
             if (conn != 0 && conn != c->n)
                 return c->col;
             conn = c->n;
+            break;
+        case SC_SCRIPT: /* "from script" and "not from script" */
+            if (script >= 0 && script != c->n)
+                return c->col;
+            script = c->n;
             break;
         default: break;
         }
@@ -372,6 +379,28 @@ static int covers(const struct resp_argv *p, const struct resp_argv *q)
     return 1;
 }
 
+/* A "from script" rule on a command no script may call (EVAL, MULTI,
+ * FUNCTION LOAD, MOCK ...: Redis's noscript flag), named without a glob.
+ * Returns how many words of the pattern name it (1, or 2 for a
+ * subcommand), 0 when scripts may call it or it cannot be told. */
+static int from_script_never(const struct scn_rule *r)
+{
+    int from_script = 0;
+    for (int i = 0; i < r->nconds; i++)
+        if (r->conds[i].kind == SC_SCRIPT && r->conds[i].n)
+            from_script = 1;
+    if (!from_script || r->match == NULL || is_glob(r->match->argv[0], r->match->argl[0]))
+        return 0;
+    const struct cmd_def *d = cmd_lookup(r->match->argv[0], r->match->argl[0]);
+    if (d != NULL && ((d->rflags & RF_NOSCRIPT) || (d->flags & CMD_PROTECTED)))
+        return 1;
+    /* a container's subcommand named without a glob: FUNCTION LOAD */
+    if (d == NULL || r->match->argc < 2 || is_glob(r->match->argv[1], r->match->argl[1]))
+        return 0;
+    const struct cmd_def *sub = cmd_lookup_argv(2, r->match->argv, r->match->argl);
+    return sub != NULL && sub != d && (sub->rflags & RF_NOSCRIPT) ? 2 : 0;
+}
+
 static void check_rules(struct chk *k)
 {
     const struct scn *s = k->s;
@@ -388,6 +417,14 @@ static void check_rules(struct chk *k)
             report(k, r->line, col,
                    "no command can meet all the conditions of this rule together: this rule can "
                    "never fire");
+            continue;
+        }
+        int words = from_script_never(r);
+        if (words > 0) {
+            report(k, r->line, col0,
+                   "scripts cannot call %s%s%s (Redis refuses it inside a script): with 'from "
+                   "script' this rule can never fire",
+                   r->match->argv[0], words > 1 ? " " : "", words > 1 ? r->match->argv[1] : "");
             continue;
         }
         for (int i = 0; i < j; i++) {

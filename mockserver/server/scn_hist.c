@@ -38,6 +38,7 @@ struct ent {
     int truncated;
     struct resp_argv *args;
     const char *reply;
+    char script[41]; /* the digest of the script that called it, "" for a client's */
 };
 
 /* A command as messages name it: its text (cut short), connection, time. */
@@ -327,6 +328,7 @@ static void record(struct scn_hist *h, int conn, int64_t us, const struct resp_a
     x->args = resp_argv_new(n, argv, lens);
     x->truncated = n < a->argc || (n > 0 && lens[n - 1] < a->argl[n - 1]);
     x->reply = "unknown";
+    x->script[0] = '\0';
 }
 
 void scn_hist_command(struct scn_hist *h, int conn, int64_t us, int virt, const struct resp_argv *a)
@@ -352,6 +354,15 @@ void scn_hist_command(struct scn_hist *h, int conn, int64_t us, int virt, const 
 long long scn_hist_last_id(const struct scn_hist *h)
 {
     return h->next_id - 1;
+}
+
+void scn_hist_script(struct scn_hist *h, long long id, const char *sha)
+{
+    long long back = h->next_id - 1 - id; /* 0: the last one */
+    if (id > 0 && back >= 0 && back < (long long)h->len && sha != NULL) {
+        struct ent *x = &h->ring[(h->head + h->len - 1 - (size_t)back) % SCN_HIST_MAX];
+        snprintf(x->script, sizeof(x->script), "%s", sha);
+    }
 }
 
 void scn_hist_reply(struct scn_hist *h, long long id, const char *type)
@@ -459,4 +470,5 @@ void scn_hist_at(const struct scn_hist *h, size_t i, struct scn_hist_entry *out)
     out->args = x->args;
     out->truncated = x->truncated;
     out->reply = x->reply;
+    out->script = x->script[0] ? x->script : NULL;
 }

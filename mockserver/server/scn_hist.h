@@ -48,6 +48,8 @@ struct scn_hist_entry {
     const struct resp_argv *args; /* the ones kept (a prefix, possibly cut short) */
     int truncated;                /* 1 when args is not all of the command */
     const char *reply;            /* the reply's type: scn_hist_reply_type's names */
+    const char *script;           /* the digest of the script whose redis.call ran it,
+                                     NULL for a command a client sent */
 };
 
 /* A record for scenario s (its expectations are read; s must outlive it). */
@@ -68,6 +70,11 @@ long long scn_hist_last_id(const struct scn_hist *h);
  * nothing if the ring no longer holds it. Inside EXEC the commands it runs
  * are recorded after EXEC and answered before it: ids keep them apart. */
 void scn_hist_reply(struct scn_hist *h, long long id, const char *type);
+
+/* Marks the command recorded with id as called by a script (redis.call
+ * or redis.pcall) whose digest is sha (40 hex digits, copied); nothing if
+ * the ring no longer holds it. */
+void scn_hist_script(struct scn_hist *h, long long id, const char *sha);
 
 /* The name of the type of the reply that starts with bytes[0..len):
  * "simple", "error", "integer", "bulk", "nil" ($-1 or *-1), "array",

@@ -6,6 +6,10 @@
  * every) are tested against it. The first rule whose conditions all hold
  * fires. A strict block waiting on this connection comes before any rule.
  *
+ * A command a script calls (scn_run_script_command) goes through the same
+ * selection, marked as such for "from script" and the counts; strict
+ * blocks never take it, and timed events wait until the script is over.
+ *
  * Keyspace actions go through the real command implementations (a detached
  * internal client runs DEL/SET/RPUSH/...), so a retyped key is exactly what
  * Redis would hold. Scenario time is the core clock minus the start. */
@@ -38,7 +42,7 @@ struct scn_run {
     int64_t start_us;
     uint64_t rng;
     /* counters */
-    long long connections, commands;
+    long long connections, commands, scripts;
     long long *rule_seen, *rule_fired;
     long long *expect_count; /* per expectation with a pattern */
     struct strict_state *strict;
@@ -288,7 +292,8 @@ void scn_plan_free(struct scn_plan *p)
 
 /* ---- gates and counts ----------------------------------------------------------------- */
 
-static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_no)
+static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_no,
+                      const char *script)
 {
     for (int i = 0; i < rule->nconds; i++) {
         const struct scn_cond *c = &rule->conds[i];
@@ -303,6 +308,10 @@ static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_n
             break;
         case SC_AFTER_TIME:
             if (scn_now(r) < c->us)
+                return 0;
+            break;
+        case SC_SCRIPT:
+            if ((script != NULL) != (c->n != 0))
                 return 0;
             break;
         default: break;
@@ -327,13 +336,14 @@ static int counts_hold(const struct scn_rule *rule, long long k)
 /* Every rule that matches counts the event (so "nth 2" means the second
  * matching event, whatever other rules did); the first whose conditions all
  * hold fires. Returns its index, or -1. */
-static int select_rule(struct scn_run *r, int on_connect, const struct resp_argv *a, int conn_no)
+static int select_rule(struct scn_run *r, int on_connect, const struct resp_argv *a, int conn_no,
+                       const char *script)
 {
     int chosen = -1;
     for (int i = 0; i < r->s->nrules; i++) {
         const struct scn_rule *rule = &r->s->rules[i];
         if (rule->on_connect != on_connect || (!on_connect && !scn_matches(rule->match, a)) ||
-            !gates_pass(r, rule, conn_no))
+            !gates_pass(r, rule, conn_no, script))
             continue;
         long long k = ++r->rule_seen[i];
         if (chosen < 0 && counts_hold(rule, k))
@@ -357,7 +367,7 @@ enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *d
     *conn_no = (int)++r->connections;
     *delay_us = 0;
     r->idle_since_us = -1;
-    int i = select_rule(r, 1, NULL, *conn_no);
+    int i = select_rule(r, 1, NULL, *conn_no, NULL);
     if (i >= 0) {
         const struct scn_act *a = &r->s->rules[i].acts[0];
         switch (a->kind) {
@@ -425,6 +435,7 @@ void scn_run_tick(struct scn_run *r)
 static void plan_reply(struct scn_plan *plan, const struct scn_val *v, int proto)
 {
     plan->run = 0;
+    plan->garbled = 0;
     buf_clear(&plan->reply);
     scn_val_write(v, &plan->reply, proto);
 }
@@ -499,23 +510,47 @@ static void planned_reply(struct scn_run *r, const struct scn_plan *plan)
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
                      struct scn_plan *plan)
 {
+    scn_run_script_command(r, c, a, NULL, plan);
+}
+
+void scn_run_scripts(struct scn_run *r, int conn_no, long long n)
+{
+    r->scripts += n;
+    for (int i = 0; i < r->s->nexpects; i++) {
+        const struct scn_expect *e = &r->s->expects[i];
+        if (e->what == SW_SCRIPTS && (e->conn == 0 || e->conn == conn_no))
+            r->expect_count[i] += n;
+    }
+}
+
+void scn_run_script_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
+                            const char *script, struct scn_plan *plan)
+{
     r->commands++;
     for (int i = 0; i < r->s->nexpects; i++) {
         const struct scn_expect *e = &r->s->expects[i];
-        if (e->what == SW_COMMANDS && (e->conn == 0 || e->conn == c->conn_no) &&
-            scn_matches(e->match, a))
+        if ((e->what == SW_COMMANDS || (e->what == SW_SCRIPT_CALLS && script != NULL)) &&
+            (e->conn == 0 || e->conn == c->conn_no) && scn_matches(e->match, a))
             r->expect_count[i]++;
     }
     /* Its time is when it arrived: before any "advance" of the rule it fires. */
     scn_hist_command(r->hist, c->conn_no, scn_now(r), r->core->clock.virt, a);
     plan->hist_id = scn_hist_last_id(r->hist);
-    scn_run_tick(r);
-    if (strict_step(r, c, a, plan)) {
+    /* Timed events never fire inside a script (it is atomic, and one that
+     * runs EVAL cannot run a script inside a script): the first tick after
+     * it fires them. */
+    if (script != NULL)
+        scn_hist_script(r->hist, plan->hist_id, script);
+    else
+        scn_run_tick(r);
+    /* A strict block replays what a client sent: a script's calls are not
+     * its steps. */
+    if (script == NULL && strict_step(r, c, a, plan)) {
         planned_reply(r, plan);
         return;
     }
 
-    int i = select_rule(r, 0, a, c->conn_no);
+    int i = select_rule(r, 0, a, c->conn_no, script);
     if (i >= 0) {
         const struct scn_rule *rule = &r->s->rules[i];
         plan->rule = i + 1;
@@ -551,12 +586,14 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
                 break;
             case SA_CORRUPT_GARBAGE:
                 plan->run = 0;
+                plan->garbled = 1;
                 buf_clear(&plan->reply);
                 buf_puts(&plan->reply, "!garbage\r\n");
                 break;
             case SA_CORRUPT_LENGTH: plan->corrupt_length = 1; break;
             case SA_CORRUPT_RESP3:
                 plan->run = 0;
+                plan->garbled = 1;
                 buf_clear(&plan->reply);
                 buf_puts(&plan->reply, ",3.14\r\n");
                 break;
@@ -568,7 +605,8 @@ void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv
             default: break;
             }
         }
-        scn_run_tick(r); /* events an "advance" made due happen before the command */
+        if (script == NULL) /* events an "advance" made due happen before the command */
+            scn_run_tick(r);
         planned_reply(r, plan);
         return;
     }
@@ -688,6 +726,8 @@ static long long actual(const struct scn_run *r, int i)
     case SW_UNCONSUMED: return unconsumed(r);
     case SW_PROTOCOL_ERRORS: return (long long)r->core->st.proto_errors;
     case SW_RULE: return r->rule_fired[e->rule - 1];
+    case SW_SCRIPTS: return e->conn ? r->expect_count[i] : r->scripts;
+    case SW_SCRIPT_CALLS: return r->expect_count[i];
     default: return 0; /* the time and order kinds: expect_result */
     }
 }

@@ -96,6 +96,11 @@ struct scn_plan {
     enum scn_end_kind end;
     int corrupt_length; /* add one to the first length prefix of the reply */
     long long hist_id;  /* the command's id in the record (scn_hist.h), for its reply */
+    /* The reply was replaced by "corrupt garbage" or "corrupt resp3" (reply
+     * holds the bytes). For a command a script called (plan.c), these
+     * bend the script's reply instead: there the call runs and the outer
+     * plan gets the bytes with run still 1. */
+    int garbled;
 };
 
 void scn_plan_init(struct scn_plan *p);
@@ -106,6 +111,21 @@ void scn_plan_free(struct scn_plan *p);
  * clock actions of the rule that fired have been applied on return. */
 void scn_run_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
                      struct scn_plan *plan);
+
+/* The same for a command a script called (redis.call/pcall), script
+ * being the running script's digest (40 hex digits; NULL: a command the
+ * client sent, as scn_run_command). c is the client the call runs on, its
+ * conn_no the calling client's, its proto and dbi the script's: a
+ * scripted reply is encoded for it, keyspace actions act on its database.
+ * Counted like any command (commands, nth/from/..., expect commands) and
+ * also for "expect script-calls"; recorded with the digest; strict blocks
+ * never see it (they replay what a client sent). */
+void scn_run_script_command(struct scn_run *r, struct client *c, const struct resp_argv *a,
+                            const char *script, struct scn_plan *plan);
+
+/* n scripts ran (EVAL, EVALSHA, ... that ran one) for a command of the
+ * connection conn_no: "expect scripts" counts them. */
+void scn_run_scripts(struct scn_run *r, int conn_no, long long n);
 
 /* The server tells what reply the command recorded as hist_id (a plan's,
  * from scn_run_command) got, when the plan let it run (plan->run):

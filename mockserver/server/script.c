@@ -42,7 +42,9 @@
  * are read back into Lua values as Redis documents (resp_to_lua); the
  * script's result is written to the caller as Redis converts it
  * (lua_to_resp). The engine's client counts in MOCK STATS like any
- * command; WATCH sees its writes like any other client's.
+ * command; WATCH sees its writes like any other client's. With a server
+ * (core->run_scripted, plan.c) the call is handed to it instead of
+ * cmd_execute, so that a scenario's rules act on it where it runs.
  *
  * The time budget (script.h has the contract). A count hook reads the
  * real monotonic clock every 100,000 instructions; past
@@ -793,8 +795,15 @@ static int redis_call_generic(lua_State *L, int raise)
     struct client *f = s->fake;
     f->out.len = 0;
     s->in_call = 1;
-    s->core->st.script_calls++;
-    cmd_execute(s->core, f, a);
+    /* Under a scenario the server's hook runs it (or a rule answers it),
+     * where it runs, as EXEC hands over its queued commands (core.h). */
+    int ran = 1;
+    if (s->core->run_scripted)
+        ran = s->core->run_scripted(s->core->run_scripted_ud, s->caller, f, s->run_sha, a);
+    else
+        cmd_execute(s->core, f, a);
+    if (ran)
+        s->core->st.script_calls++;
     s->in_call = 0;
     resp_argv_free(a);
     const char *p = f->out.p ? f->out.p : "";

@@ -40,7 +40,8 @@ struct srv {
     struct cap *cap;            /* the capture being written, or NULL */
     int64_t basis_us;           /* when the input being run arrived (clk_mono_us), 0: now */
     struct scn_plan *exec_plan; /* while a command runs under a plan: that plan, which
-                                   the rules fired inside its EXEC add to (plan.c) */
+                                   the rules fired inside it add to (plan.c): on the
+                                   commands its EXEC runs, on those its script calls */
     int nested;                 /* > 0 while a busy script lets net.c serve clients (serve_busy) */
     int stopping;               /* srv_stop was called: the loop ends after this callback */
     char rbuf[READ_CHUNK];
@@ -106,10 +107,12 @@ void srv__plan_io_free(struct cio *io);
  * date: delta entries of io's held output (held replies, a job) came or
  * went. */
 void srv__held_count(struct srv *s, struct cio *io, int delta);
-/* The core's callbacks (core.h, on_unblock, on_output and run_queued), ud
- * is the srv. */
+/* The core's callbacks (core.h, on_unblock, on_output, run_queued and
+ * run_scripted), ud is the srv. */
 void srv__on_unblock(void *ud, struct client *c, size_t from);
 void srv__on_output(void *ud, struct client *c, size_t from);
 void srv__run_queued(void *ud, struct client *c, struct resp_argv *a);
+int srv__run_scripted(void *ud, struct client *caller, struct client *f, const char *script,
+                      struct resp_argv *a);
 
 #endif

@@ -1129,13 +1129,13 @@ static void test_condition_conn(void **state)
 
 /* ---- rules inside MULTI/EXEC ------------------------------------------------------------- */
 
-/* Runs EXEC and requires its array, written element by element as
- * "i:42 s:OK b:text n e:ERR ..." (integer, status, bulk, nil, error). */
-static void sa_exec_expect(redisContext *ctx, const char *want)
+/* Requires that r (freed here), the reply to what, is an array, written
+ * element by element as "i:42 s:OK b:text n e:ERR ..." (integer, status,
+ * bulk, nil, error). */
+static void sa_array_expect(const char *what, redisReply *r, const char *want)
 {
-    redisReply *r = sa_cmd(ctx, "EXEC");
     if (r->type != REDIS_REPLY_ARRAY)
-        fail_msg("EXEC: reply type %d (%s), want an array: %s", r->type,
+        fail_msg("%s: reply type %d (%s), want an array: %s", what, r->type,
                  r->type == REDIS_REPLY_ERROR ? r->str : "", want);
     struct buf got = BUF_INIT;
     for (size_t i = 0; i < r->elements; i++) {
@@ -1153,8 +1153,14 @@ static void sa_exec_expect(redisContext *ctx, const char *want)
     }
     freeReplyObject(r);
     if (strcmp(got.p ? got.p : "", want) != 0)
-        fail_msg("EXEC: [%s], want [%s]", got.p ? got.p : "", want);
+        fail_msg("%s: [%s], want [%s]", what, got.p ? got.p : "", want);
     buf_free(&got);
+}
+
+/* Runs EXEC and requires its array (sa_array_expect). */
+static void sa_exec_expect(redisContext *ctx, const char *want)
+{
+    sa_array_expect("EXEC", sa_cmd(ctx, "EXEC"), want);
 }
 
 /* A rule bends a queued command where it runs, inside EXEC (issue 11,
@@ -1346,6 +1352,219 @@ static void test_multi_redis_py(void **state)
              "res = pipe.execute()\n"
              "assert res == [True, 42, b'1'], res\n"
              "assert r.get('hits') is None\n"
+             "r.close()\n"
+             "EOF",
+             p.port);
+    assert_int_equal(system(cmd), 0);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* ---- rules on the commands scripts call ----------------------------------------------------- */
+
+/* The lock-release script of redis-py's Lock (and of most libraries). */
+#define SA_RELEASE                                                                                 \
+    "local t = redis.call('get', KEYS[1]) "                                                        \
+    "if not t or t ~= ARGV[1] then return 0 end "                                                  \
+    "redis.call('del', KEYS[1]) return 1"
+
+/* Runs script on ctx with one key (and one argument, may be NULL). */
+static redisReply *sa_eval(redisContext *ctx, const char *script, const char *key, const char *arg)
+{
+    redisReply *r = arg ? redisCommand(ctx, "EVAL %s 1 %s %s", script, key, arg)
+                        : redisCommand(ctx, "EVAL %s 1 %s", script, key);
+    if (r == NULL)
+        fail_msg("EVAL: no reply (err %d: %s)", ctx->err, ctx->errstr);
+    return r;
+}
+
+static void sa_eval_int(redisContext *ctx, const char *script, const char *key, const char *arg,
+                        long long want)
+{
+    redisReply *r = sa_eval(ctx, script, key, arg);
+    if (r->type != REDIS_REPLY_INTEGER || r->integer != want)
+        fail_msg("EVAL %s: type %d (%s) %lld, want the integer %lld", script, r->type,
+                 r->type == REDIS_REPLY_ERROR ? r->str : "", (long long)r->integer, want);
+    freeReplyObject(r);
+}
+
+/* A rule bends what a script's redis.call receives, where it runs: the
+ * lock release's GET finds nothing (the script returns 0, the lock stays)
+ * while the client's own GET is untouched ("from script" / "not from
+ * script"); "conn N" names the connection that runs the script; script
+ * calls count for nth, "expect commands" and "expect script-calls", the
+ * scripts for "expect scripts". */
+static void test_script_reply(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET lock:1 me\nend\n"
+                 "on GET lock:* from script nth 1 do reply (nil)\n"
+                 "on GET lock:* not from script do reply \"client\"\n"
+                 "on INCR n conn 2 do reply (integer) 100\n"
+                 "expect scripts == 4\n"
+                 "expect scripts == 1 on conn 2\n"
+                 "expect script-calls GET lock:* == 2\n"
+                 "expect script-calls == 5\n"
+                 "expect commands GET == 3\n"
+                 "expect rule 1 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_eval_int(ctx, SA_RELEASE, "lock:1", "me", 0); /* its GET read false */
+    sa_get(ctx, "lock:1", "client");                 /* the client's GET: rule 2 */
+    sa_eval_int(ctx, SA_RELEASE, "lock:1", "me", 1); /* nth 1 is over: released */
+    sa_eval_int(ctx, "return redis.call('INCR', KEYS[1])", "n", NULL, 1);
+    redisContext *two = it_connect(p.port);
+    sa_eval_int(two, "return redis.call('INCR', KEYS[1])", "n", NULL, 100);
+    redisFree(two);
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "0", "EXISTS lock:1");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    assert_non_null(strstr(p.json, "\"text\":\"expect script-calls GET lock:* == 2\","
+                                   "\"actual\":2,\"passed\":true"));
+    sa_done(&p);
+}
+
+/* Keyspace and clock actions run just before the call, inside the
+ * script: the EXISTS before it still sees the key. A scripted reply is
+ * encoded in the script's protocol (redis.setresp) and read back as any
+ * reply: a RESP3 map becomes a table with a map field. */
+static void test_script_keyspace(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "clock virtual\n"
+                 "setup\n    SET k v\n    SET t x PX 5000\nend\n"
+                 "on GET k from script do evict k\n"
+                 "on GET t from script do advance 10s\n");
+    redisContext *ctx = it_connect(p.port);
+    sa_array_expect("EVAL",
+                    sa_eval(ctx,
+                            "local a = redis.call('EXISTS', KEYS[1]) "
+                            "local b = redis.call('GET', KEYS[1]) "
+                            "local c = redis.call('PTTL', 't') "
+                            "local d = redis.call('GET', 't') "
+                            "return {a, tostring(b), c, tostring(d)}",
+                            "k", NULL),
+                    "i:1 b:false i:5000 b:false");
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* What shapes or ends a reply applies to the script's reply as a whole:
+ * a delay on a call holds the EVAL's reply once (the server's count of
+ * held replies says so, no clock); close before on a call closes the
+ * connection instead of the script's reply, the call does not run (it
+ * reads false) and the rest of the script does; corrupt length on a call
+ * bends the script's reply, while the script read the true value. */
+static void test_script_delay_close_corrupt(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "on INCR d from script do delay 50ms\n"
+                 "on INCR x from script do close before\n"
+                 "on GET c from script do corrupt length\n"
+                 "expect rule 1 == 1\n"
+                 "expect rule 2 == 1\n");
+    struct mh_conn ctl;
+    assert_int_equal(mh_conn_open(&ctl, p.port), 0);
+    redisContext *ctx = it_connect(p.port);
+    sa_eval_int(ctx, "return redis.call('INCR', KEYS[1])", "d", NULL, 1);
+    assert_int_equal(sa_stat(&ctl, "peak_held_replies"), 1);
+    redisReply *r = redisCommand(ctx, "EVAL %s 1 x",
+                                 "redis.call('SET', 'a', '1') "
+                                 "local v = redis.call('INCR', KEYS[1]) "
+                                 "redis.call('SET', 'seen', tostring(v)) return v");
+    assert_null(r);
+    assert_int_equal(ctx->err, REDIS_ERR_EOF);
+    redisFree(ctx);
+    ctx = it_connect(p.port);
+    sa_get(ctx, "a", "1");
+    sa_get(ctx, "x", NULL);
+    sa_get(ctx, "seen", "false");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "SET c abc");
+    redisFree(ctx);
+    mh_conn_close(&ctl);
+
+    /* EVAL "return redis.call('GET','c') .. #redis.call('GET','c')" 0 */
+    static const char script[] = "return redis.call('GET','c') .. #redis.call('GET','c')";
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "*3\r\n$4\r\nEVAL\r\n$%zu\r\n%s\r\n$1\r\n0\r\n", strlen(script),
+             script);
+    static const char want[] = "$5\r\nabc3\r\n"; /* $4 bent to $5 */
+    struct sa_recv rv;
+    sa_raw(p.port, cmd, sizeof(want) - 1, &rv);
+    assert_int_equal(rv.len, sizeof(want) - 1);
+    assert_memory_equal(rv.data, want, sizeof(want) - 1);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* A function's calls (FCALL) are script calls too: "from script"
+ * matches them, "expect scripts" counts the FCALL, and MOCK HISTORY
+ * names the function where a script has its digest. */
+static void test_script_fcall(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET k v\nend\n"
+                 "on GET k from script do reply \"bent\"\n"
+                 "expect scripts == 1\n"
+                 "expect script-calls GET == 1\n"
+                 "expect rule 1 == 1\n");
+    redisContext *ctx = it_connect(p.port);
+    redisReply *r =
+        redisCommand(ctx, "FUNCTION LOAD %s",
+                     "#!lua name=lib\nredis.register_function('rd', function(keys, args) "
+                     "return redis.call('GET', keys[1]) end)");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    freeReplyObject(r);
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "bent", "FCALL rd 1 k");
+    sa_get(ctx, "k", "v");
+    r = sa_cmd(ctx, "MOCK HISTORY 2");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    const redisReply *call = r->element[0];
+    assert_int_equal(call->elements, 16);
+    assert_string_equal(call->element[9]->element[0]->str, "GET");
+    assert_string_equal(call->element[15]->str, "rd");
+    assert_int_equal(r->element[1]->element[15]->type, REDIS_REPLY_NIL);
+    freeReplyObject(r);
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    sa_done(&p);
+}
+
+/* redis-py's Lock (when installed), a library nobody here wrote: its
+ * release runs a script (EVALSHA, NOSCRIPT, SCRIPT LOAD, EVALSHA) whose
+ * GET a rule makes find another token, so release() raises
+ * LockNotOwnedError and the lock key stays. */
+static void test_script_redis_py_lock(void **state)
+{
+    (void)state;
+    if (system("/usr/bin/python3 -c 'import redis' 2>/dev/null") != 0) {
+        skip();
+        return;
+    }
+    struct sa_play p;
+    sa_start(&p, "on GET lock:job from script do reply \"someone-else\"\n"
+                 "expect rule 1 == 1\n"
+                 "expect scripts == 1\n");
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 - %d <<'EOF'\n"
+             "import sys, redis\n"
+             "from redis.exceptions import LockNotOwnedError\n"
+             "r = redis.Redis(host='127.0.0.1', port=int(sys.argv[1]))\n"
+             "lock = r.lock('lock:job', timeout=60)\n"
+             "assert lock.acquire(blocking=False)\n"
+             "try:\n"
+             "    lock.release()\n"
+             "    raise SystemExit('release() did not raise')\n"
+             "except LockNotOwnedError:\n"
+             "    pass\n"
+             "assert r.exists('lock:job') == 1\n"
              "r.close()\n"
              "EOF",
              p.port);
@@ -1614,6 +1833,11 @@ int main(void)
         cmocka_unit_test(test_multi_module),
         cmocka_unit_test(test_multi_close_corrupt),
         cmocka_unit_test(test_multi_redis_py),
+        cmocka_unit_test(test_script_reply),
+        cmocka_unit_test(test_script_keyspace),
+        cmocka_unit_test(test_script_delay_close_corrupt),
+        cmocka_unit_test(test_script_fcall),
+        cmocka_unit_test(test_script_redis_py_lock),
         cmocka_unit_test(test_strict_pass),
         cmocka_unit_test(test_strict_mismatch),
         cmocka_unit_test(test_strict_leftover),

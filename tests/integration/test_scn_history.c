@@ -75,12 +75,14 @@ static void test_history_shapes(void **state)
     /* RESP2: the last two; MOCK commands are not in it. */
     it_raw_expect(&a, IT_S("*3\r\n$4\r\nMOCK\r\n$7\r\nHISTORY\r\n$1\r\n2\r\n"),
                   IT_S("*2\r\n"
-                       "*14\r\n$2\r\nid\r\n:2\r\n$4\r\nconn\r\n:2\r\n$7\r\ntime_us\r\n:250000\r\n"
+                       "*16\r\n$2\r\nid\r\n:2\r\n$4\r\nconn\r\n:2\r\n$7\r\ntime_us\r\n:250000\r\n"
                        "$4\r\nargc\r\n:2\r\n$4\r\nargv\r\n*2\r\n$3\r\nGET\r\n$4\r\ngone\r\n"
                        "$9\r\ntruncated\r\n:0\r\n$5\r\nreply\r\n$3\r\nnil\r\n"
-                       "*14\r\n$2\r\nid\r\n:3\r\n$4\r\nconn\r\n:2\r\n$7\r\ntime_us\r\n:250000\r\n"
+                       "$6\r\nscript\r\n$-1\r\n"
+                       "*16\r\n$2\r\nid\r\n:3\r\n$4\r\nconn\r\n:2\r\n$7\r\ntime_us\r\n:250000\r\n"
                        "$4\r\nargc\r\n:2\r\n$4\r\nargv\r\n*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n"
-                       "$9\r\ntruncated\r\n:0\r\n$5\r\nreply\r\n$5\r\nerror\r\n"));
+                       "$9\r\ntruncated\r\n:0\r\n$5\r\nreply\r\n$5\r\nerror\r\n"
+                       "$6\r\nscript\r\n$-1\r\n"));
     /* RESP3 after HELLO 3 (HELLO is recorded too: the rules see it; a and b are the scenario's
      * connections 1 and 2, the control connection predates it). */
     struct mh_bytes r = {0};
@@ -88,13 +90,26 @@ static void test_history_shapes(void **state)
     mh_bytes_free(&r);
     it_raw_expect(&a, IT_S("*3\r\n$4\r\nMOCK\r\n$7\r\nHISTORY\r\n$1\r\n1\r\n"),
                   IT_S("*1\r\n"
-                       "%7\r\n$2\r\nid\r\n:4\r\n$4\r\nconn\r\n:1\r\n$7\r\ntime_us\r\n:250000\r\n"
+                       "%8\r\n$2\r\nid\r\n:4\r\n$4\r\nconn\r\n:1\r\n$7\r\ntime_us\r\n:250000\r\n"
                        "$4\r\nargc\r\n:2\r\n$4\r\nargv\r\n*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n"
-                       "$9\r\ntruncated\r\n#f\r\n$5\r\nreply\r\n$3\r\nmap\r\n"));
-    /* Without a count: all 4; with 0: none. */
+                       "$9\r\ntruncated\r\n#f\r\n$5\r\nreply\r\n$3\r\nmap\r\n"
+                       "$6\r\nscript\r\n_\r\n"));
+    /* A script's call is recorded after the EVAL that ran it, with the
+     * digest (RESP3 here: a's protocol, not the script's). */
+    it_raw_expect(&a,
+                  IT_S("*3\r\n$4\r\nEVAL\r\n$28\r\nreturn redis.call('GET','k')\r\n"
+                       "$1\r\n0\r\n"),
+                  IT_S("$1\r\nv\r\n"));
+    it_raw_expect(&a, IT_S("*3\r\n$4\r\nMOCK\r\n$7\r\nHISTORY\r\n$1\r\n1\r\n"),
+                  IT_S("*1\r\n"
+                       "%8\r\n$2\r\nid\r\n:6\r\n$4\r\nconn\r\n:1\r\n$7\r\ntime_us\r\n:250000\r\n"
+                       "$4\r\nargc\r\n:2\r\n$4\r\nargv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"
+                       "$9\r\ntruncated\r\n#f\r\n$5\r\nreply\r\n$4\r\nbulk\r\n"
+                       "$6\r\nscript\r\n$40\r\nb085978451f560271f890f5fe5c8c00279a1ffe1\r\n"));
+    /* Without a count: all 6; with 0: none. */
     redisReply *all = cmd(ctl, "MOCK HISTORY");
     assert_int_equal(all->type, REDIS_REPLY_ARRAY);
-    assert_int_equal(all->elements, 4);
+    assert_int_equal(all->elements, 6);
     assert_string_equal(all->element[0]->element[9]->element[0]->str, "SET");
     freeReplyObject(all);
     it_raw_expect(&a, IT_S("*3\r\n$4\r\nMOCK\r\n$7\r\nHISTORY\r\n$1\r\n0\r\n"), IT_S("*0\r\n"));

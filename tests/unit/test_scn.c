@@ -416,6 +416,74 @@ static void test_events_and_expects(void **state)
     scn_free(s);
 }
 
+/* Rules on the commands scripts call, and the expectations that count
+ * scripts (docs/scenarios.md, "Rules in transactions, blocked commands
+ * and scripts"). */
+static void test_script_conditions(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("on GET lock:* from script do reply (nil)\n"
+                             "on GET * not from script nth 2 do pass\n"
+                             "on INCR from 3 do pass\n"
+                             "on SET \"from\" script do pass\n"
+                             "expect scripts >= 1\n"
+                             "expect scripts == 1 on conn 2\n"
+                             "expect script-calls GET lock:* == 2\n"
+                             "expect script-calls < 5 on conn 1\n");
+    assert_int_equal(s->nrules, 4);
+    assert_int_equal(s->rules[0].match->argc, 2);
+    assert_int_equal(s->rules[0].nconds, 1);
+    assert_int_equal(s->rules[0].conds[0].kind, SC_SCRIPT);
+    assert_int_equal(s->rules[0].conds[0].n, 1);
+    assert_int_equal(s->rules[0].conds[0].col, 15);
+    assert_int_equal(s->rules[1].nconds, 2);
+    assert_int_equal(s->rules[1].conds[0].kind, SC_SCRIPT);
+    assert_int_equal(s->rules[1].conds[0].n, 0);
+    assert_int_equal(s->rules[1].conds[1].kind, SC_NTH);
+    /* "from N" is still the count condition */
+    assert_int_equal(s->rules[2].conds[0].kind, SC_FROM);
+    assert_int_equal(s->rules[2].conds[0].n, 3);
+    /* a quoted "from" is an argument of the pattern */
+    assert_int_equal(s->rules[3].match->argc, 3);
+    assert_int_equal(s->rules[3].nconds, 0);
+    assert_int_equal(s->nexpects, 4);
+    assert_int_equal(s->expects[0].what, SW_SCRIPTS);
+    assert_int_equal(s->expects[0].op, SO_GE);
+    assert_int_equal(s->expects[1].conn, 2);
+    assert_int_equal(s->expects[2].what, SW_SCRIPT_CALLS);
+    assert_int_equal(s->expects[2].match->argc, 2);
+    assert_int_equal(s->expects[2].value, 2);
+    assert_int_equal(s->expects[3].what, SW_SCRIPT_CALLS);
+    assert_null(s->expects[3].match);
+    assert_int_equal(s->expects[3].conn, 1);
+    scn_free(s);
+
+    static const struct {
+        const char *text, *diag;
+    } bad[] = {
+        {"on GET from scirpt do pass\n", "t.scn:1:13: expected a number from 1 up or 'script' "
+                                         "after 'from', got 'scirpt' (did you mean 'script'?)\n"},
+        {"on GET not from scripts do pass\n",
+         "t.scn:1:17: expected 'script' after 'from', got 'scripts' (did you mean 'script'?)\n"},
+        {"on GET not form script do pass\n",
+         "t.scn:1:12: expected 'from script' after 'not', got 'form' (did you mean 'from'?)\n"},
+        {"on GET not\n", "t.scn:1:11: expected 'from script' after 'not'\n"},
+        {"on connect from script do close\n",
+         "t.scn:1:12: 'from script' does not apply to a connection rule\n"},
+        {"on connect not from script do close\n",
+         "t.scn:1:12: 'not from script' does not apply to a connection rule\n"},
+        {"expect script-cals == 1\n",
+         "t.scn:1:8: unknown count 'script-cals' (did you mean 'script-calls'?) (connections, "
+         "peak-connections, refused, commands, unconsumed, protocol-errors, rule N, scripts, "
+         "script-calls; or gap, backoff, order, no)\n"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *diag = parse_bad(bad[i].text);
+        assert_string_equal(diag, bad[i].diag);
+        free(diag);
+    }
+}
+
 static void test_durations(void **state)
 {
     (void)state;
@@ -514,7 +582,8 @@ static void test_errors(void **state)
          "t.scn:3:6: element '2)' is not aligned with the elements above it\n"},
         {"expect bogus == 1\n",
          "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
-         "unconsumed, protocol-errors, rule N; or gap, backoff, order, no)\n"},
+         "unconsumed, protocol-errors, rule N, scripts, script-calls; or gap, backoff, order, "
+         "no)\n"},
         {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
         {"expect rule 2 == 1\n",
          "t.scn:1:13: there is no rule 2 above this line (rules so far: 0)\n"},
@@ -661,8 +730,8 @@ static void test_all_errors_reported(void **state)
     assert_string_equal(diag, "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"
                               "t.scn:2:11: unknown action 'explode'\n"
                               "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
-                              "refused, commands, unconsumed, protocol-errors, rule N; or gap, "
-                              "backoff, order, no)\n");
+                              "refused, commands, unconsumed, protocol-errors, rule N, scripts, "
+                              "script-calls; or gap, backoff, order, no)\n");
     free(diag);
 }
 
@@ -693,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_numbered_array),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_events_and_expects),
+        cmocka_unit_test(test_script_conditions),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_time_expects),

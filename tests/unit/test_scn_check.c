@@ -60,7 +60,12 @@ static void test_valid_passes(void **state)
         "    < (error) ERR unknown subcommand 'SETINFO'\n" /* ...as recorded */
         "    > GET user:1\n    < \"ann\"\nend\n"
         "expect commands GET user:* >= 1\n"
-        "expect commands Z* >= 0\n";
+        "expect commands Z* >= 0\n"
+        "on EXISTS lock:* from script do reply 0\n"
+        "on EXISTS lock:* not from script nth 2 do pass\n" /* not covered: a condition */
+        "on EVAL* from script do pass\n"                   /* a glob: no proof */
+        "expect script-calls GET lock:* == 1\n"
+        "expect scripts >= 1\n";
     int rc = check(text, &diag);
     assert_string_equal(diag.p ? diag.p : "", "");
     assert_int_equal(rc, 0);
@@ -124,6 +129,34 @@ static void test_all_reported_sorted(void **state)
     buf_free(&diag);
 }
 
+/* Rules on script calls that can never fire: "from script" with "not
+ * from script", and "from script" on a command Redis refuses inside a
+ * script (noscript: EVAL, MULTI, ...; MOCK has its own message). */
+static void test_script_rules_never_fire(void **state)
+{
+    (void)state;
+    struct buf diag = BUF_INIT;
+    const char *text = "on GET k not from script from script do pass\n"
+                       "on MULTI from script do reply OK\n"
+                       "on evalsha * from script do reply OK\n"
+                       "on MULTI not from script do reply OK\n"
+                       "on FUNCTION LOAD from script do reply OK\n"
+                       "on FUNCTION * from script do reply OK\n"
+                       "expect script-calls GTE == 0\n";
+    assert_int_equal(check(text, &diag), MR_EPARSE);
+    assert_string_equal(diag.p,
+                        "t.scn:1:26: no command can meet all the conditions of this rule "
+                        "together: this rule can never fire\n"
+                        "t.scn:2:4: scripts cannot call MULTI (Redis refuses it inside a script): "
+                        "with 'from script' this rule can never fire\n"
+                        "t.scn:3:4: scripts cannot call evalsha (Redis refuses it inside a "
+                        "script): with 'from script' this rule can never fire\n"
+                        "t.scn:5:4: scripts cannot call FUNCTION LOAD (Redis refuses it inside "
+                        "a script): with 'from script' this rule can never fire\n"
+                        "t.scn:7:21: unknown command 'GTE' (did you mean 'GET'?)\n");
+    buf_free(&diag);
+}
+
 /* The generated table is sorted (the subcommand lookup relies on it) and
  * knows every command mockredis implements with the arity our rows state
  * (both come from redis-server 7.0.15), MOCK, ours, excepted. */
@@ -173,8 +206,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_passes),        cmocka_unit_test(test_setup_every_line),
-        cmocka_unit_test(test_all_reported_sorted), cmocka_unit_test(test_cmdnames_table),
-        cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_all_reported_sorted), cmocka_unit_test(test_script_rules_never_fire),
+        cmocka_unit_test(test_cmdnames_table),      cmocka_unit_test(test_edit_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

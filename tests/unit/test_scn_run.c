@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "core.h"
+#include "db.h"
 #include "rtext.h"
 #include "scn.h"
 #include "scn_hist.h"
@@ -95,6 +96,90 @@ static void test_nth_rule(void **state)
     assert_int_equal(p.run, 1);
     scn_plan_free(&p);
     assert_int_equal(scn_run_verdict(f->run, NULL, NULL), 0);
+    stop(f);
+}
+
+/* A command a script called (scn_run_script_command): "from script" and
+ * "not from script" tell it from a client's, it counts for nth, "expect
+ * commands" and "expect script-calls", strict blocks never see it, and
+ * the record marks it with the digest. */
+static void test_script_calls(void **state)
+{
+    (void)state;
+    static const char sha[] = "d02e481a9c91ceec59c5822a58a49d5d5d7ac80b";
+    struct fx *f = start("on GET lock:* from script nth 2 do reply (nil)\n"
+                         "on GET lock:* not from script do reply \"client\"\n"
+                         "strict conn 1\n    > PING\n    < PONG\nend\n"
+                         "expect commands GET * == 4\n"
+                         "expect script-calls GET lock:* == 3\n"
+                         "expect script-calls == 3 on conn 1\n"
+                         "expect scripts == 2\n"
+                         "expect scripts == 0 on conn 2\n");
+    struct client *c = connect_client(f);
+    struct resp_argv *a = resp_split_args("GET lock:1", 10);
+    struct scn_plan p;
+    /* A script call on conn 1 is no strict step, and the first is not
+     * the nth 2. */
+    scn_plan_init(&p);
+    scn_run_script_command(f->run, c, a, sha, &p);
+    assert_int_equal(p.run, 1);
+    assert_int_equal(p.rule, 0);
+    scn_plan_free(&p);
+    scn_plan_init(&p);
+    scn_run_script_command(f->run, c, a, sha, &p);
+    assert_int_equal(p.rule, 1);
+    assert_reply(&p, "$-1\r\n");
+    scn_plan_free(&p);
+    scn_plan_init(&p);
+    scn_run_script_command(f->run, c, a, sha, &p);
+    assert_int_equal(p.run, 1);
+    scn_plan_free(&p);
+    scn_run_scripts(f->run, c->conn_no, 2);
+    resp_argv_free(a);
+    /* The client's own GET is no script call: the strict block takes it. */
+    p = command(f, c, "GET lock:1");
+    assert_int_equal(p.rule, -1);
+    scn_plan_free(&p);
+    const struct scn_hist *h = scn_run_history(f->run);
+    assert_int_equal(scn_hist_len(h), 4);
+    struct scn_hist_entry x;
+    scn_hist_at(h, 1, &x);
+    assert_string_equal(x.script, sha);
+    assert_string_equal(x.reply, "nil");
+    scn_hist_at(h, 3, &x);
+    assert_null(x.script);
+    struct buf text = BUF_INIT;
+    assert_int_equal(scn_run_verdict(f->run, &text, NULL), 1); /* the strict mismatch */
+    assert_non_null(strstr(text.p, "ok   expect commands GET * == 4"));
+    assert_non_null(strstr(text.p, "ok   expect script-calls GET lock:* == 3"));
+    assert_non_null(strstr(text.p, "ok   expect script-calls == 3 on conn 1"));
+    assert_non_null(strstr(text.p, "ok   expect scripts == 2"));
+    assert_non_null(strstr(text.p, "ok   expect scripts == 0 on conn 2"));
+    buf_free(&text);
+    stop(f);
+}
+
+/* Timed events never fire inside a script (atomic; and one that runs
+ * EVAL could not run a script inside a script): a script call that comes
+ * after the event's time, or whose "advance" passes it, leaves it for the
+ * next tick. */
+static void test_script_call_no_events(void **state)
+{
+    (void)state;
+    struct fx *f = start("clock virtual\n"
+                         "on GET k from script do advance 2s\n"
+                         "at 1s do run SET fired 1\n");
+    struct client *c = connect_client(f);
+    struct resp_argv *a = resp_split_args("GET k", 5);
+    struct scn_plan p;
+    scn_plan_init(&p);
+    scn_run_script_command(f->run, c, a, "d02e481a9c91ceec59c5822a58a49d5d5d7ac80b", &p);
+    assert_int_equal(p.rule, 1);
+    scn_plan_free(&p);
+    resp_argv_free(a);
+    assert_null(db_lookup(&f->core.db[0], "fired", 5, core_now_ms(&f->core)));
+    scn_run_tick(f->run); /* the script is over */
+    assert_non_null(db_lookup(&f->core.db[0], "fired", 5, core_now_ms(&f->core)));
     stop(f);
 }
 
@@ -388,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_unconsumed),
         cmocka_unit_test(test_setup_failure),
         cmocka_unit_test(test_corrupt_length),
+        cmocka_unit_test(test_script_calls),
+        cmocka_unit_test(test_script_call_no_events),
         cmocka_unit_test(test_time_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
