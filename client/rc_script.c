@@ -13,10 +13,10 @@
  * error (the script failed, the server has no EVALSHA at all) would come
  * back from EVAL too, so it is final.
  *
- * The SHA1 (FIPS 180-4) is computed here, in a few dozen lines, so the
- * client layer needs no crypto library: Redis names a script by the hex
- * SHA1 of its text, and the client must know the name before the server
- * has ever seen the script. It is a name, not a security measure. */
+ * The SHA1 (FIPS 180-4) is the base library's (sha1.h), so the client
+ * layer needs no crypto library: Redis names a script by the hex SHA1 of
+ * its text, and the client must know the name before the server has ever
+ * seen the script. It is a name, not a security measure. */
 #include "rc_script.h"
 
 #include <stdint.h>
@@ -24,75 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha1.h"
+
 /* ---- SHA1 ------------------------------------------------------------------------ */
-
-static uint32_t rotl(uint32_t x, int n)
-{
-    return (x << n) | (x >> (32 - n));
-}
-
-/* One 64-byte block into the state h[5]. */
-static void sha1_block(uint32_t h[5], const unsigned char *p)
-{
-    uint32_t w[80];
-    for (int t = 0; t < 16; t++)
-        w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 |
-               (uint32_t)p[4 * t + 2] << 8 | (uint32_t)p[4 * t + 3];
-    for (int t = 16; t < 80; t++)
-        w[t] = rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    for (int t = 0; t < 80; t++) {
-        uint32_t f, k;
-        if (t < 20) {
-            f = (b & c) | (~b & d);
-            k = 0x5A827999u;
-        } else if (t < 40) {
-            f = b ^ c ^ d;
-            k = 0x6ED9EBA1u;
-        } else if (t < 60) {
-            f = (b & c) | (b & d) | (c & d);
-            k = 0x8F1BBCDCu;
-        } else {
-            f = b ^ c ^ d;
-            k = 0xCA62C1D6u;
-        }
-        uint32_t tmp = rotl(a, 5) + f + e + k + w[t];
-        e = d;
-        d = c;
-        c = rotl(b, 30);
-        b = a;
-        a = tmp;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-}
 
 void rc_sha1_hex(const void *data, size_t len, char hex[41])
 {
-    uint32_t h[5] = {0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u};
-    const unsigned char *p = data;
-    size_t whole = len - len % 64;
-    for (size_t i = 0; i < whole; i += 64)
-        sha1_block(h, p + i);
-    /* The tail, the 0x80 byte, zeros, and the length in bits (64-bit big
-     * endian) fill one or two last blocks. */
-    unsigned char last[128];
-    size_t rest = len - whole;
-    memset(last, 0, sizeof(last));
-    if (rest > 0)
-        memcpy(last, p + whole, rest);
-    last[rest] = 0x80;
-    size_t n = rest + 1 + 8 <= 64 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
-    for (int i = 0; i < 8; i++)
-        last[n - 1 - (size_t)i] = (unsigned char)(bits >> (8 * i));
-    for (size_t i = 0; i < n; i += 64)
-        sha1_block(h, last + i);
-    for (int i = 0; i < 5; i++)
-        snprintf(hex + 8 * i, 9, "%08x", (unsigned)h[i]);
+    sha1_hex(hex, data, len); /* the server's own (mockserver/base/sha1.c) */
 }
 
 void rc_script_init(struct rc_script *s, const char *body, size_t len)
