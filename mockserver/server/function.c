@@ -732,7 +732,8 @@ void fn_stats(struct core *core, struct client *c)
     struct fn_engine *e = engine_get(core);
     reply_map(c, 2);
     reply_cstr(c, "running_script");
-    reply_null(c); /* busy: the running function's name, command and duration_ms go here */
+    reply_null(c); /* Redis names the running function here (name, command, duration_ms): a known
+                      difference (docs/protocol.md) */
     reply_cstr(c, "engines");
     reply_map(c, 1);
     reply_cstr(c, "LUA");
