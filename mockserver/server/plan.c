@@ -249,7 +249,7 @@ void srv__on_unblock(void *ud, struct client *c, size_t from)
     /* The reply queues behind c's held replies (order), with the latency
      * of its command's plan counted from now, when it was made (not from
      * the arrival of the command that served it, being run). */
-    if (s->run != NULL && s->run == io->block_run && io->block_hist_id > 0 && c->out.len > from)
+    if (s->run != NULL && io->block_hist_id > 0 && c->out.len > from)
         scn_run_replied(s->run, io->block_hist_id, c->out.p + from, c->out.len - from, 0);
     io->block_hist_id = 0;
     int64_t basis = s->basis_us;
@@ -679,7 +679,6 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
             /* The reply as it is, now or (latency) later: no job, input goes on. */
             srv__hold(s, c, before, plan.latency_us);
             io->block_latency_us = plan.latency_us; /* if it blocked: for its reply */
-            io->block_run = s->run;
             io->block_hist_id = plan.hist_id;
             scn_plan_free(&plan);
             return 0;
@@ -748,6 +747,11 @@ void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int e
 {
     scn_run_free(s->run);
     scn_free(s->scn);
+    /* record ids name the old scenario's commands: a client blocked since
+     * then must not write its reply type into the new record */
+    for (struct client *c = s->core->clients; c; c = c->next)
+        if (c->io)
+            ((struct cio *)c->io)->block_hist_id = 0;
     s->scn = scn;
     s->run = run;
     s->exit_when_over = exit_when_over;

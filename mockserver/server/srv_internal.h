@@ -64,11 +64,11 @@ struct cio {
     int64_t rx_us;                 /* clk_mono_us() arrival of the last read's data, 0: unknown */
     int64_t read_from_us;          /* clk_mono_us() when reading started (connection delay) */
     int64_t block_latency_us; /* the last command's plan latency: a blocked one's reply gets it */
-    const struct scn_run *block_run; /* the scenario that recorded the last command ... */
-    long long block_hist_id;         /* ... as this (scn_hist.h): a blocked one's reply type */
-    int64_t soft_since_s; /* over the soft output limit since (server clock, s); -1: not */
-    struct event *more;   /* input left when a turn's budget ran out: runs next turn */
-    int read_paused;      /* the read event is off meanwhile */
+    long long block_hist_id;  /* the last command's id in the scenario's record (scn_hist.h):
+                                 a blocked one's reply type; 0 when the scenario changed */
+    int64_t soft_since_s;     /* over the soft output limit since (server clock, s); -1: not */
+    struct event *more;       /* input left when a turn's budget ran out: runs next turn */
+    int read_paused;          /* the read event is off meanwhile */
     int nheld; /* output held back now: entries of held, plus the job (srv__held_count) */
 };
 
