@@ -62,6 +62,7 @@ static void hset_cmd(struct call *k)
     long long created = 0;
     for (int i = 2; i < k->argc; i += 2)
         created += hash_put(o, k->argv[i], k->argl[i], k->argv[i + 1], k->argl[i + 1]);
+    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1);
     if (arg_is(k, 0, "hmset"))
         reply_ok(k->c);
     else
@@ -78,6 +79,7 @@ static void hsetnx_cmd(struct call *k)
         return;
     }
     hash_put(o, k->argv[2], k->argl[2], k->argv[3], k->argl[3]);
+    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1);
     reply_int(k->c, 1);
 }
 
@@ -157,6 +159,8 @@ static void hdel_cmd(struct call *k)
         if (dict_size(o->u.hash) == 0)
             break;
     }
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_HASH, "hdel", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
@@ -205,6 +209,7 @@ static void hincrby_cmd(struct call *k)
     char tmp[32];
     int n = snprintf(tmp, sizeof(tmp), "%lld", cur);
     hash_put(o, k->argv[2], k->argl[2], tmp, (size_t)n);
+    cmd_notify_arg(k, NOTIFY_HASH, "hincrby", 1);
     reply_int(k->c, cur);
 }
 
@@ -235,6 +240,7 @@ static void hincrbyfloat_cmd(struct call *k)
     char tmp[5200];
     int n = util_ld2str(tmp, sizeof(tmp), cur);
     hash_put(o, k->argv[2], k->argl[2], tmp, (size_t)n);
+    cmd_notify_arg(k, NOTIFY_HASH, "hincrbyfloat", 1);
     reply_bulk(k->c, tmp, (size_t)n);
 }
 

@@ -96,6 +96,8 @@ static void sadd_cmd(struct call *k)
     long long added = 0;
     for (int i = 2; i < k->argc; i++)
         set_add_member(o->u.set, k->argv[i], k->argl[i], &added);
+    if (added > 0)
+        cmd_notify_arg(k, NOTIFY_SET, "sadd", 1);
     reply_int(k->c, added);
 }
 
@@ -107,6 +109,8 @@ static void srem_cmd(struct call *k)
     long long n = 0;
     for (int i = 2; i < k->argc && dict_size(o->u.set) > 0; i++)
         n += dict_delete(o->u.set, k->argv[i], k->argl[i]);
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_SET, "srem", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
@@ -176,6 +180,7 @@ static void spop_cmd(struct call *k)
         struct dict_entry *e = dict_random(o->u.set, &k->core->rng);
         reply_bulk(k->c, e->key, e->klen);
         dict_remove(o->u.set, e);
+        cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
         arg_key_drop_if_empty(k, 1, o);
         return;
     }
@@ -184,9 +189,11 @@ static void spop_cmd(struct call *k)
         return;
     }
     struct dict *d = o->u.set;
+    cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
     if ((size_t)count >= dict_size(d)) {
         set_reply_all(k->c, d, 1);
         db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
+        cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
         return;
     }
     const struct dict_entry **v = set_pick(d, (size_t)count, &k->core->rng);
@@ -267,6 +274,7 @@ static void smove_cmd(struct call *k)
         reply_int(k->c, 0);
         return;
     }
+    cmd_notify_arg(k, NOTIFY_SET, "srem", 1);
     arg_key_drop_if_empty(k, 1, src);
     if (dst == NULL) {
         dst = obj_new_set();
@@ -274,6 +282,8 @@ static void smove_cmd(struct call *k)
     }
     long long added = 0;
     set_add_member(dst->u.set, k->argv[3], k->argl[3], &added);
+    if (added)
+        cmd_notify_arg(k, NOTIFY_SET, "sadd", 2);
     reply_int(k->c, 1);
 }
 
@@ -360,13 +370,17 @@ static void set_op_cmd(struct call *k, enum set_op op, int store)
     struct db *db = cmd_db(k);
     size_t card = dict_size(r);
     if (card == 0) {
-        db_delete(db, k->argv[1], k->argl[1], cmd_now(k));
+        if (db_delete(db, k->argv[1], k->argl[1], cmd_now(k)))
+            cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
         dict_free(r);
     } else {
         struct obj *o = obj_new_set();
         dict_free(o->u.set);
         o->u.set = r;
         db_set(db, k->argv[1], k->argl[1], o, 0);
+        static const char *const ev[] = {
+            [SET_INTER] = "sinterstore", [SET_UNION] = "sunionstore", [SET_DIFF] = "sdiffstore"};
+        cmd_notify_arg(k, NOTIFY_SET, ev[op], 1);
     }
     reply_int(k->c, (long long)card);
 }

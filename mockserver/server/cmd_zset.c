@@ -141,6 +141,8 @@ static void zadd_generic(struct call *k, int flags)
             processed++;
         }
     }
+    if (added || updated)
+        cmd_notify_arg(k, NOTIFY_ZSET, (flags & ZA_INCR) ? "zincr" : "zadd", 1);
     arg_key_drop_if_empty(k, 1, o);
 reply:
     if (flags & ZA_INCR) {
@@ -207,6 +209,8 @@ static void zrem_cmd(struct call *k)
     long long n = 0;
     for (int i = 2; i < k->argc && zset_len(o->u.zset) > 0; i++)
         n += zset_remove(o->u.zset, k->argv[i], k->argl[i]);
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_ZSET, "zrem", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
@@ -430,7 +434,8 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
     if (dsti) {
         struct db *db = cmd_db(k);
         if (n == 0) {
-            db_delete(db, k->argv[dsti], k->argl[dsti], cmd_now(k));
+            if (db_delete(db, k->argv[dsti], k->argl[dsti], cmd_now(k)))
+                cmd_notify_arg(k, NOTIFY_GENERIC, "del", dsti);
         } else {
             struct obj *d = obj_new_zset();
             for (size_t i = 0; i < n; i++) {
@@ -438,6 +443,7 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
                 zset_set(d->u.zset, x->m, x->len, x->score);
             }
             arg_store(k, dsti, d);
+            cmd_notify_arg(k, NOTIFY_ZSET, "zrangestore", dsti);
         }
         reply_int(k->c, (long long)n);
         return;
@@ -519,7 +525,11 @@ static void zs_remrange(struct call *k, enum zr_type t)
     size_t a = 0, b = 0;
     zr_interval(o->u.zset, t, &r, &a, &b);
     if (b > a) {
+        static const char *const ev[] = {[ZR_RANK] = "zremrangebyrank",
+                                         [ZR_SCORE] = "zremrangebyscore",
+                                         [ZR_LEX] = "zremrangebylex"};
         zset_remove_ranks(o->u.zset, a, b - 1);
+        cmd_notify_arg(k, NOTIFY_ZSET, ev[t], 1);
         arg_key_drop_if_empty(k, 1, o);
     }
     reply_int(k->c, (long long)(b - a));
@@ -570,6 +580,8 @@ static void zs_pop(struct call *k, int max)
         zs_reply_pair(k->c, zset_at(z, at), nested);
         zset_remove_ranks(z, at, at);
     }
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", 1);
     arg_key_drop_if_empty(k, 1, o);
 }
 

@@ -336,12 +336,16 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
     if (dsti) {
         /* stored, -0 becomes 0 (zset.h), as in a listpack in Redis */
         if (len == 0) {
-            db_delete(cmd_db(k), k->argv[dsti], k->argl[dsti], cmd_now(k));
+            if (db_delete(cmd_db(k), k->argv[dsti], k->argl[dsti], cmd_now(k)))
+                cmd_notify_arg(k, NOTIFY_GENERIC, "del", dsti);
         } else {
             struct obj *res = obj_new_zset();
             for (const struct dict_entry *e = dict_first(acc); e; e = dict_next(e))
                 zset_set(res->u.zset, e->key, e->klen, *(const double *)e->val);
             arg_store(k, dsti, res);
+            static const char *const ev[] = {
+                [ZO_UNION] = "zunionstore", [ZO_INTER] = "zinterstore", [ZO_DIFF] = "zdiffstore"};
+            cmd_notify_arg(k, NOTIFY_ZSET, ev[op], dsti);
         }
         reply_int(k->c, (long long)len);
     } else {
@@ -419,7 +423,10 @@ static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const cha
         reply_double(c, x->score);
         zset_remove_ranks(z, at, at);
     }
-    db_drop_if_empty(db, key, klen, o, now);
+    (void)now;
+    int dbi = (int)(db - c->core->db);
+    notify_keyspace_event(c->core, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, klen, dbi);
+    cmd_drop_if_empty(c->core, dbi, key, klen, o);
 }
 
 /* Looks the keys argv[first..first+n) up for a pop: *o is the first sorted
