@@ -62,11 +62,11 @@ static void hset_cmd(struct call *k)
     long long created = 0;
     for (int i = 2; i < k->argc; i += 2)
         created += hash_put(o, k->argv[i], k->argl[i], k->argv[i + 1], k->argl[i + 1]);
-    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1);
     if (arg_is(k, 0, "hmset"))
         reply_ok(k->c);
     else
         reply_int(k->c, created);
+    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1); /* after the reply, as Redis */
 }
 
 static void hsetnx_cmd(struct call *k)
@@ -79,8 +79,8 @@ static void hsetnx_cmd(struct call *k)
         return;
     }
     hash_put(o, k->argv[2], k->argl[2], k->argv[3], k->argl[3]);
-    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1);
     reply_int(k->c, 1);
+    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1);
 }
 
 static void hget_cmd(struct call *k)
@@ -209,8 +209,8 @@ static void hincrby_cmd(struct call *k)
     char tmp[32];
     int n = snprintf(tmp, sizeof(tmp), "%lld", cur);
     hash_put(o, k->argv[2], k->argl[2], tmp, (size_t)n);
-    cmd_notify_arg(k, NOTIFY_HASH, "hincrby", 1);
     reply_int(k->c, cur);
+    cmd_notify_arg(k, NOTIFY_HASH, "hincrby", 1);
 }
 
 static void hincrbyfloat_cmd(struct call *k)
@@ -240,8 +240,8 @@ static void hincrbyfloat_cmd(struct call *k)
     char tmp[5200];
     int n = util_ld2str(tmp, sizeof(tmp), cur);
     hash_put(o, k->argv[2], k->argl[2], tmp, (size_t)n);
-    cmd_notify_arg(k, NOTIFY_HASH, "hincrbyfloat", 1);
     reply_bulk(k->c, tmp, (size_t)n);
+    cmd_notify_arg(k, NOTIFY_HASH, "hincrbyfloat", 1);
 }
 
 /* HRANDFIELD with a count: positive = distinct fields (at most all of them),

@@ -399,7 +399,9 @@ static void expire_generic(struct call *k, int64_t base, int secs)
         cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
     } else {
         db_set_expire(db, k->argv[1], k->argl[1], o, when);
+        reply_int(k->c, 1); /* Redis answers before it reports a new TTL */
         cmd_notify_arg(k, NOTIFY_GENERIC, "expire", 1);
+        return;
     }
     reply_int(k->c, 1);
     return;

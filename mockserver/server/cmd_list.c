@@ -268,8 +268,8 @@ static void lset_cmd(struct call *k)
     obj_str_free(v[idx]);
     v[idx] = obj_str_new(k->argv[3], k->argl[3]);
     list_refill(o->u.list, v, n);
-    cmd_notify_arg(k, NOTIFY_LIST, "lset", 1);
     reply_ok(k->c);
+    cmd_notify_arg(k, NOTIFY_LIST, "lset", 1);
 }
 
 static void lrem_cmd(struct call *k)
@@ -447,13 +447,14 @@ static void list_move(struct call *k, int src_tail, int dst_tail)
         arg_key_write(k, 2, OBJ_LIST, MISS_CREATE, &dst) < 0)
         return;
     struct obj_str *s = src_tail ? deque_pop_tail(src->u.list) : deque_pop_head(src->u.list);
-    list_reply_str(k->c, s);
     if (dst_tail)
         deque_push_tail(dst->u.list, s);
     else
         deque_push_head(dst->u.list, s);
-    /* Redis's order: the push, then the pop, then the source's deletion. */
+    /* Redis's order: the push's event, the reply, the pop's event, then
+     * the source's deletion. */
     cmd_notify_arg(k, NOTIFY_LIST, dst_tail ? "rpush" : "lpush", 2);
+    list_reply_str(k->c, s);
     cmd_notify_arg(k, NOTIFY_LIST, src_tail ? "rpop" : "lpop", 1);
     if (src != dst)
         arg_key_drop_if_empty(k, 1, src);
@@ -550,7 +551,6 @@ static int serve_move(struct core *core, struct client *c, int dbi, const char *
         return -1;
     }
     struct obj_str *s = w->src_tail ? deque_pop_tail(src->u.list) : deque_pop_head(src->u.list);
-    list_reply_str(c, s);
     if (dst == NULL) {
         dst = obj_new_list();
         db_set(db, dkey, w->dstlen, dst, 0);
@@ -560,6 +560,7 @@ static int serve_move(struct core *core, struct client *c, int dbi, const char *
     else
         deque_push_head(dst->u.list, s);
     notify_keyspace_event(core, NOTIFY_LIST, w->dst_tail ? "rpush" : "lpush", dkey, w->dstlen, dbi);
+    list_reply_str(c, s);
     notify_keyspace_event(core, NOTIFY_LIST, w->src_tail ? "rpop" : "lpop", key, klen, dbi);
     if (src != dst)
         cmd_drop_if_empty(core, dbi, key, klen, src);

@@ -178,9 +178,9 @@ static void spop_cmd(struct call *k)
         return;
     if (k->argc == 2) {
         struct dict_entry *e = dict_random(o->u.set, &k->core->rng);
+        cmd_notify_arg(k, NOTIFY_SET, "spop", 1); /* before the reply, as Redis */
         reply_bulk(k->c, e->key, e->klen);
         dict_remove(o->u.set, e);
-        cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
         arg_key_drop_if_empty(k, 1, o);
         return;
     }
@@ -189,8 +189,10 @@ static void spop_cmd(struct call *k)
         return;
     }
     struct dict *d = o->u.set;
-    cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
+    /* Redis reports the pop before it replies with the whole set, after it
+     * replies with a part of it. */
     if ((size_t)count >= dict_size(d)) {
+        cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
         set_reply_all(k->c, d, 1);
         db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
         cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
@@ -203,6 +205,7 @@ static void spop_cmd(struct call *k)
         dict_remove(d, (struct dict_entry *)v[i]);
     }
     free(v);
+    cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
 }
 
 static void srandmember_cmd(struct call *k)
@@ -369,6 +372,11 @@ static void set_op_cmd(struct call *k, enum set_op op, int store)
     }
     struct db *db = cmd_db(k);
     size_t card = dict_size(r);
+    /* Events follow the reply, as in Redis, but for SINTERSTORE with a
+     * missing key, which deletes the destination first. */
+    int early = op == SET_INTER && missing > 0;
+    if (!early)
+        reply_int(k->c, (long long)card);
     if (card == 0) {
         if (db_delete(db, k->argv[1], k->argl[1], cmd_now(k)))
             cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
@@ -382,7 +390,8 @@ static void set_op_cmd(struct call *k, enum set_op op, int store)
             [SET_INTER] = "sinterstore", [SET_UNION] = "sunionstore", [SET_DIFF] = "sdiffstore"};
         cmd_notify_arg(k, NOTIFY_SET, ev[op], 1);
     }
-    reply_int(k->c, (long long)card);
+    if (early)
+        reply_int(k->c, 0);
 }
 
 static void sinter_cmd(struct call *k)
