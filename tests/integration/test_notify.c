@@ -267,13 +267,39 @@ static void test_scenario_actions(void **state)
     unlink(file);
 }
 
+/* --notify-keyspace-events sets the parameter from the start. */
+static void test_command_line(void **state)
+{
+    (void)state;
+    static const char *const args[] = {"--notify-keyspace-events", "xEK", NULL};
+    struct mh_server *s = it_mock(args);
+    struct mh_conn a, b;
+    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
+    it_line_expect(&b, "CONFIG GET notify-keyspace-events",
+                   "*2\r\n$22\r\nnotify-keyspace-events\r\n$3\r\nxKE\r\n");
+    it_line_expect(&a, "SUBSCRIBE __keyevent@0__:expired",
+                   "*3\r\n$9\r\nsubscribe\r\n$22\r\n__keyevent@0__:expired\r\n:1\r\n");
+    it_line_expect(&b, "SET k v PX 1", "+OK\r\n");
+    struct buf r = BUF_INIT; /* both answer the clock's time */
+    it_line_send(&b, "MOCK CLOCK VIRTUAL");
+    assert_int_equal(mh_read_reply(&b, &r, 5000), MH_REPLY);
+    it_line_send(&b, "MOCK CLOCK ADVANCE 10");
+    assert_int_equal(mh_read_reply(&b, &r, 5000), MH_REPLY);
+    buf_free(&r);
+    it_line_expect(&b, "GET k", "$-1\r\n");
+    it_line_reply(&a, "*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$1\r\nk\r\n");
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    it_stop_ok(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_families),
-        cmocka_unit_test(test_self_resp3),
-        cmocka_unit_test(test_subscribers),
-        cmocka_unit_test(test_scenario_actions),
+        cmocka_unit_test(test_families),     cmocka_unit_test(test_self_resp3),
+        cmocka_unit_test(test_subscribers),  cmocka_unit_test(test_scenario_actions),
+        cmocka_unit_test(test_command_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
