@@ -18,8 +18,10 @@
 #include "cmdline.h"
 #include "core.h"
 #include "mem.h"
+#include "notify.h"
 #include "ofile.h"
 #include "rec_cli.h"
+#include "rtext.h"
 #include "run_cli.h"
 #include "scn.h"
 #include "scn_check.h"
@@ -55,6 +57,9 @@ static void usage(FILE *out)
             "                       who may run the MOCK commands that steer the server:\n"
             "                       nobody, every client, or only clients on a loopback\n"
             "                       address or the Unix socket (default local)\n"
+            "  --notify-keyspace-events FLAGS\n"
+            "                       publish keyspace events, as Redis's parameter (default\n"
+            "                       empty: none); also CONFIG SET notify-keyspace-events\n"
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
@@ -215,7 +220,8 @@ int main(int argc, char **argv)
         O_PCAP,
         O_PROTECTED,
         O_MOCK,
-        O_JUNIT
+        O_JUNIT,
+        O_NOTIFY
     };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -231,6 +237,7 @@ int main(int argc, char **argv)
         {"junit", required_argument, NULL, O_JUNIT},
         {"pcap", required_argument, NULL, O_PCAP},
         {"enable-mock-commands", required_argument, NULL, O_MOCK},
+        {"notify-keyspace-events", required_argument, NULL, O_NOTIFY},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VER},
         {NULL, 0, NULL, 0},
@@ -286,6 +293,14 @@ int main(int argc, char **argv)
             rc = parse_yes_no("--protected-mode", optarg, &core.cfg.protected_mode);
             break;
         case O_MOCK: rc = parse_mock_mode(optarg, &core.cfg.mock); break;
+        case O_NOTIFY:
+            core.cfg.notify_flags = notify_parse_flags(optarg, strlen(optarg));
+            if (core.cfg.notify_flags < 0) {
+                fprintf(stderr, "mockredis: --notify-keyspace-events: %s\n", rtext[RT_CFG_NOTIFY]);
+                core.cfg.notify_flags = 0;
+                rc = -1;
+            }
+            break;
         case 'h':
         case O_HELP:
             if (run_mode)

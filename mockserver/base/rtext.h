@@ -112,6 +112,7 @@
     X(CFG_IMMUTABLE, "can't set immutable config")                                                 \
     X(CFG_DUPLICATE, "duplicate parameter")                                                        \
     X(CFG_SAVE, "Invalid save parameters")                                                         \
+    X(CFG_NOTIFY, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")                         \
     X(CFG_LISTEN, "Unable to listen on this port")                                                 \
     X(CFG_MEMORY, "argument must be a memory value")                                               \
     X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s")                             \

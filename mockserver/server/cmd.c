@@ -507,6 +507,16 @@ int64_t cmd_now(const struct call *k)
     return core_now_ms(k->core);
 }
 
+void cmd_notify(const struct call *k, int type, const char *event, const char *key, size_t klen)
+{
+    notify_keyspace_event(k->core, type, event, key, klen, k->c->dbi);
+}
+
+void cmd_notify_arg(const struct call *k, int type, const char *event, int i)
+{
+    cmd_notify(k, type, event, k->argv[i], k->argl[i]);
+}
+
 /* A new empty value of a collection type. */
 static struct obj *empty_of(enum obj_type t)
 {
@@ -581,7 +591,16 @@ void arg_key_reply_len(struct call *k, int i, enum obj_type t)
 
 void arg_key_drop_if_empty(struct call *k, int i, const struct obj *o)
 {
-    db_drop_if_empty(cmd_db(k), k->argv[i], k->argl[i], o, cmd_now(k));
+    cmd_drop_if_empty(k->core, k->c->dbi, k->argv[i], k->argl[i], o);
+}
+
+void cmd_drop_if_empty(struct core *core, int dbi, const char *key, size_t klen,
+                       const struct obj *o)
+{
+    if (obj_len(o) != 0)
+        return;
+    db_drop_if_empty(&core->db[dbi], key, klen, o, core_now_ms(core));
+    notify_keyspace_event(core, NOTIFY_GENERIC, "del", key, klen, dbi);
 }
 
 int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long *numkeys,

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "core.h"
+#include "notify.h"
 
 /* Our internal flags (cmd_def.flags), read by the dispatcher and WATCH.
  * CMD_WRITE, CMD_NOAUTH and CMD_NOMULTI restate Redis's write, no_auth and
@@ -378,7 +379,8 @@ int arg_key_write(struct call *k, int i, enum obj_type t, enum arg_miss miss, st
 void arg_key_reply_len(struct call *k, int i, enum obj_type t);
 /* Deletes the key at argument i when o, the list, hash, set or sorted set
  * stored there, has no element left, as Redis never keeps an empty
- * collection (db_drop_if_empty: a change for WATCH). */
+ * collection (db_drop_if_empty: a change for WATCH), and reports "del"
+ * (cmd_drop_if_empty): call it after the command reported its own event. */
 void arg_key_drop_if_empty(struct call *k, int i, const struct obj *o);
 /* The database the call's client has selected, and the server clock (ms). */
 struct db *cmd_db(const struct call *k);
@@ -411,5 +413,16 @@ int arg_mpop(struct call *k, int numi, const char *w0, const char *w1, long long
 /* Appends c's CLIENT INFO line, without the final newline, to b (for log
  * lines that name a client, as Redis's do). now_ms: the server clock. */
 void cmd_client_info(struct buf *b, const struct client *c, int64_t now_ms);
+
+/* Reports the keyspace event `event` (class type, NOTIFY_* of notify.h)
+ * on key (klen bytes) of the database k's client has selected. */
+void cmd_notify(const struct call *k, int type, const char *event, const char *key, size_t klen);
+/* Same for the key at argument i. */
+void cmd_notify_arg(const struct call *k, int type, const char *event, int i);
+/* Deletes key of database dbi when o, the collection stored there, has no
+ * element left, and reports it ("del"), as Redis does after the command's
+ * own event (arg_key_drop_if_empty is this for an argument). */
+void cmd_drop_if_empty(struct core *core, int dbi, const char *key, size_t klen,
+                       const struct obj *o);
 
 #endif

@@ -136,6 +136,8 @@ static void setbit_cmd(struct call *k)
     unsigned char *p = (unsigned char *)o->u.str.p;
     int old = (int)bits_get(p, o->u.str.len, off, 1);
     bits_put(p, off, 1, (uint64_t)on);
+    if (dirty || old != on) /* as Redis: only a string created, grown or changed */
+        cmd_notify_arg(k, NOTIFY_STRING, "setbit", 1);
     reply_int(k->c, old);
 }
 
@@ -314,7 +316,8 @@ static void bitop_cmd(struct call *k)
     struct db *db = cmd_db(k);
     if (maxlen == 0) {
         free(src);
-        db_delete(db, k->argv[2], k->argl[2], cmd_now(k));
+        if (db_delete(db, k->argv[2], k->argl[2], cmd_now(k)))
+            cmd_notify_arg(k, NOTIFY_GENERIC, "del", 2);
         reply_int(k->c, 0);
         return;
     }
@@ -339,6 +342,7 @@ static void bitop_cmd(struct call *k)
     }
     free(src);
     db_set(db, k->argv[2], k->argl[2], res, 0);
+    cmd_notify_arg(k, NOTIFY_STRING, "set", 2);
     reply_int(k->c, (long long)maxlen);
 }
 
@@ -515,8 +519,10 @@ static void bf_generic(struct call *k, int readonly_cmd)
             reply_int(k->c, (long long)raw);
     }
     free(ops);
-    if (changed)
+    if (changed) {
         watch_touch(k->core, k->c->dbi, k->argv[1], k->argl[1]);
+        cmd_notify_arg(k, NOTIFY_STRING, "setbit", 1);
+    }
 }
 
 static void bitfield_cmd(struct call *k)

@@ -66,6 +66,7 @@ static void hset_cmd(struct call *k)
         reply_ok(k->c);
     else
         reply_int(k->c, created);
+    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1); /* after the reply, as Redis */
 }
 
 static void hsetnx_cmd(struct call *k)
@@ -79,6 +80,7 @@ static void hsetnx_cmd(struct call *k)
     }
     hash_put(o, k->argv[2], k->argl[2], k->argv[3], k->argl[3]);
     reply_int(k->c, 1);
+    cmd_notify_arg(k, NOTIFY_HASH, "hset", 1);
 }
 
 static void hget_cmd(struct call *k)
@@ -157,6 +159,8 @@ static void hdel_cmd(struct call *k)
         if (dict_size(o->u.hash) == 0)
             break;
     }
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_HASH, "hdel", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
@@ -206,6 +210,7 @@ static void hincrby_cmd(struct call *k)
     int n = snprintf(tmp, sizeof(tmp), "%lld", cur);
     hash_put(o, k->argv[2], k->argl[2], tmp, (size_t)n);
     reply_int(k->c, cur);
+    cmd_notify_arg(k, NOTIFY_HASH, "hincrby", 1);
 }
 
 static void hincrbyfloat_cmd(struct call *k)
@@ -236,6 +241,7 @@ static void hincrbyfloat_cmd(struct call *k)
     int n = util_ld2str(tmp, sizeof(tmp), cur);
     hash_put(o, k->argv[2], k->argl[2], tmp, (size_t)n);
     reply_bulk(k->c, tmp, (size_t)n);
+    cmd_notify_arg(k, NOTIFY_HASH, "hincrbyfloat", 1);
 }
 
 /* HRANDFIELD with a count: positive = distinct fields (at most all of them),

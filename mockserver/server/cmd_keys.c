@@ -40,8 +40,12 @@
 static void del_cmd(struct call *k)
 {
     long long n = 0;
-    for (int i = 1; i < k->argc; i++)
-        n += db_delete(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k));
+    for (int i = 1; i < k->argc; i++) {
+        if (db_delete(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k))) {
+            cmd_notify_arg(k, NOTIFY_GENERIC, "del", i);
+            n++;
+        }
+    }
     reply_int(k->c, n);
 }
 
@@ -188,8 +192,11 @@ static void rename_generic(struct call *k, int nx)
         return;
     }
     o = db_take(db, k->argv[1], k->argl[1], now);
-    (void)db_lookup(db, k->argv[2], k->argl[2], now); /* drop an expired target */
-    db_set(db, k->argv[2], k->argl[2], o, 0);         /* the TTL travels in o */
+    /* The target goes first, so that the key is added ("new"), as in Redis. */
+    (void)db_delete(db, k->argv[2], k->argl[2], now);
+    db_set(db, k->argv[2], k->argl[2], o, 0); /* the TTL travels in o */
+    cmd_notify_arg(k, NOTIFY_GENERIC, "rename_from", 1);
+    cmd_notify_arg(k, NOTIFY_GENERIC, "rename_to", 2);
     if (nx)
         reply_int(k->c, 1);
     else
@@ -241,6 +248,9 @@ static void move_cmd(struct call *k)
     }
     struct obj *o = db_take(src, k->argv[1], k->argl[1], now);
     db_set(dst, k->argv[1], k->argl[1], o, 0);
+    cmd_notify_arg(k, NOTIFY_GENERIC, "move_from", 1);
+    notify_keyspace_event(k->core, NOTIFY_GENERIC, "move_to", k->argv[1], k->argl[1],
+                          (int)(dst - k->core->db));
     reply_int(k->c, 1);
 }
 
@@ -317,7 +327,10 @@ static void copy_cmd(struct call *k)
         return;
     }
     struct obj *n = keys_dup(o);
+    (void)db_delete(dst, k->argv[2], k->argl[2], now); /* REPLACE: added anew, as in Redis */
     db_set(dst, k->argv[2], k->argl[2], n, 0);
+    notify_keyspace_event(k->core, NOTIFY_GENERIC, "copy_to", k->argv[2], k->argl[2],
+                          (int)(dst - k->core->db));
     reply_int(k->c, 1);
 }
 
@@ -381,10 +394,15 @@ static void expire_generic(struct call *k, int64_t base, int secs)
         reply_int(k->c, 0);
         return;
     }
-    if (when <= now)
+    if (when <= now) {
         db_delete(db, k->argv[1], k->argl[1], now);
-    else
+        cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
+    } else {
         db_set_expire(db, k->argv[1], k->argl[1], o, when);
+        reply_int(k->c, 1); /* Redis answers before it reports a new TTL */
+        cmd_notify_arg(k, NOTIFY_GENERIC, "expire", 1);
+        return;
+    }
     reply_int(k->c, 1);
     return;
 bad:
@@ -459,6 +477,7 @@ static void persist_cmd(struct call *k)
         return;
     }
     db_set_expire(cmd_db(k), k->argv[1], k->argl[1], o, -1);
+    cmd_notify_arg(k, NOTIFY_GENERIC, "persist", 1);
     reply_int(k->c, 1);
 }
 

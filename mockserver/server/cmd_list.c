@@ -79,6 +79,7 @@ static void list_push(struct call *k, int tail, int only_existing)
             deque_push_head(o->u.list, s);
     }
     reply_int(k->c, (long long)deque_len(o->u.list));
+    cmd_notify_arg(k, NOTIFY_LIST, tail ? "rpush" : "lpush", 1);
 }
 
 static void lpush_cmd(struct call *k)
@@ -115,6 +116,7 @@ static void list_pop(struct call *k, int tail)
     if (arg_key_write(k, 1, OBJ_LIST, hascount ? MISS_NULL_ARRAY : MISS_NULL, &o) < 0)
         return;
     struct deque *q = o->u.list;
+    int popped = !hascount || (count > 0 && deque_len(q) > 0);
     if (!hascount) {
         struct obj_str *s = tail ? deque_pop_tail(q) : deque_pop_head(q);
         list_reply_str(k->c, s);
@@ -128,6 +130,8 @@ static void list_pop(struct call *k, int tail)
             obj_str_free(s);
         }
     }
+    if (popped)
+        cmd_notify_arg(k, NOTIFY_LIST, tail ? "rpop" : "lpop", 1);
     arg_key_drop_if_empty(k, 1, o);
 }
 
@@ -143,8 +147,8 @@ static void rpop_cmd(struct call *k)
 /* LMPOP's answer: pops up to count elements of the list o under key (in
  * db), from the tail or the head, replying [key, [element, ...]]; deletes
  * the key when the list empties. */
-static void list_mpop_reply(struct client *c, struct db *db, int64_t now, const char *key,
-                            size_t klen, struct obj *o, int tail, long long count)
+static void list_mpop_reply(struct client *c, int dbi, const char *key, size_t klen, struct obj *o,
+                            int tail, long long count)
 {
     struct deque *q = o->u.list;
     size_t n = (unsigned long long)count < deque_len(q) ? (size_t)count : deque_len(q);
@@ -156,7 +160,8 @@ static void list_mpop_reply(struct client *c, struct db *db, int64_t now, const 
         list_reply_str(c, s);
         obj_str_free(s);
     }
-    db_drop_if_empty(db, key, klen, o, now);
+    notify_keyspace_event(c->core, NOTIFY_LIST, tail ? "rpop" : "lpop", key, klen, dbi);
+    cmd_drop_if_empty(c->core, dbi, key, klen, o);
 }
 
 /* LMPOP and BLMPOP once parsed: pops from the first list among the n keys
@@ -170,7 +175,7 @@ static int list_mpop_now(struct call *k, int first, long long n, int tail, long 
             return 1;
         if (o == NULL)
             continue;
-        list_mpop_reply(k->c, cmd_db(k), cmd_now(k), k->argv[i], k->argl[i], o, tail, count);
+        list_mpop_reply(k->c, k->c->dbi, k->argv[i], k->argl[i], o, tail, count);
         return 1;
     }
     return 0;
@@ -264,6 +269,7 @@ static void lset_cmd(struct call *k)
     v[idx] = obj_str_new(k->argv[3], k->argl[3]);
     list_refill(o->u.list, v, n);
     reply_ok(k->c);
+    cmd_notify_arg(k, NOTIFY_LIST, "lset", 1);
 }
 
 static void lrem_cmd(struct call *k)
@@ -288,6 +294,8 @@ static void lrem_cmd(struct call *k)
         }
     }
     list_refill(o->u.list, v, n);
+    if (removed > 0)
+        cmd_notify_arg(k, NOTIFY_LIST, "lrem", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, removed);
 }
@@ -321,6 +329,7 @@ static void ltrim_cmd(struct call *k)
         obj_str_free(deque_pop_head(q));
     for (long long i = 0; i < rtrim; i++)
         obj_str_free(deque_pop_tail(q));
+    cmd_notify_arg(k, NOTIFY_LIST, "ltrim", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_ok(k->c);
 }
@@ -357,6 +366,7 @@ static void linsert_cmd(struct call *k)
     memmove(v + pos + 1, v + pos, (n - pos) * sizeof(*v));
     v[pos] = obj_str_new(k->argv[4], k->argl[4]);
     list_refill(o->u.list, v, n + 1);
+    cmd_notify_arg(k, NOTIFY_LIST, "linsert", 1);
     reply_int(k->c, (long long)n + 1);
 }
 
@@ -437,11 +447,15 @@ static void list_move(struct call *k, int src_tail, int dst_tail)
         arg_key_write(k, 2, OBJ_LIST, MISS_CREATE, &dst) < 0)
         return;
     struct obj_str *s = src_tail ? deque_pop_tail(src->u.list) : deque_pop_head(src->u.list);
-    list_reply_str(k->c, s);
     if (dst_tail)
         deque_push_tail(dst->u.list, s);
     else
         deque_push_head(dst->u.list, s);
+    /* Redis's order: the push's event, the reply, the pop's event, then
+     * the source's deletion. */
+    cmd_notify_arg(k, NOTIFY_LIST, dst_tail ? "rpush" : "lpush", 2);
+    list_reply_str(k->c, s);
+    cmd_notify_arg(k, NOTIFY_LIST, src_tail ? "rpop" : "lpop", 1);
     if (src != dst)
         arg_key_drop_if_empty(k, 1, src);
 }
@@ -503,7 +517,7 @@ static int serve_pop(struct core *core, struct client *c, int dbi, const char *k
     if (o == NULL)
         return 0; /* gone again, or not a list: wait on */
     if (w->count > 0) {
-        list_mpop_reply(c, db, now, key, klen, o, w->src_tail, w->count);
+        list_mpop_reply(c, dbi, key, klen, o, w->src_tail, w->count);
         watch_touch(core, dbi, key, klen);
         return 1;
     }
@@ -512,7 +526,8 @@ static int serve_pop(struct core *core, struct client *c, int dbi, const char *k
     reply_bulk(c, key, klen);
     list_reply_str(c, s);
     obj_str_free(s);
-    db_drop_if_empty(db, key, klen, o, now);
+    notify_keyspace_event(core, NOTIFY_LIST, w->src_tail ? "rpop" : "lpop", key, klen, dbi);
+    cmd_drop_if_empty(core, dbi, key, klen, o);
     watch_touch(core, dbi, key, klen);
     return 1;
 }
@@ -536,7 +551,6 @@ static int serve_move(struct core *core, struct client *c, int dbi, const char *
         return -1;
     }
     struct obj_str *s = w->src_tail ? deque_pop_tail(src->u.list) : deque_pop_head(src->u.list);
-    list_reply_str(c, s);
     if (dst == NULL) {
         dst = obj_new_list();
         db_set(db, dkey, w->dstlen, dst, 0);
@@ -545,8 +559,11 @@ static int serve_move(struct core *core, struct client *c, int dbi, const char *
         deque_push_tail(dst->u.list, s);
     else
         deque_push_head(dst->u.list, s);
+    notify_keyspace_event(core, NOTIFY_LIST, w->dst_tail ? "rpush" : "lpush", dkey, w->dstlen, dbi);
+    list_reply_str(c, s);
+    notify_keyspace_event(core, NOTIFY_LIST, w->src_tail ? "rpop" : "lpop", key, klen, dbi);
     if (src != dst)
-        db_drop_if_empty(db, key, klen, src, now);
+        cmd_drop_if_empty(core, dbi, key, klen, src);
     watch_touch(core, dbi, key, klen);
     watch_touch(core, dbi, dkey, w->dstlen);
     return 1;
@@ -577,6 +594,7 @@ static void blocking_pop(struct call *k, int tail)
         reply_bulk(k->c, k->argv[i], k->argl[i]);
         list_reply_str(k->c, s);
         obj_str_free(s);
+        cmd_notify_arg(k, NOTIFY_LIST, tail ? "rpop" : "lpop", i);
         arg_key_drop_if_empty(k, i, o);
         return;
     }

@@ -40,6 +40,7 @@
 #include "cmd.h"
 #include "dict.h"
 #include "mem.h"
+#include "notify.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "function.h"
@@ -97,7 +98,8 @@ enum cfg_kind {
     K_SAVE,
     K_IMMUTABLE,
     K_PROTECTED,
-    K_OBUF
+    K_OBUF,
+    K_NOTIFY
 };
 enum cfg_core {
     C_NONE,
@@ -112,7 +114,8 @@ enum cfg_core {
     C_OBUF,
     C_QBUF_LIMIT,
     C_PROTO_MAX_BULK,
-    C_BUSY_THRESHOLD
+    C_BUSY_THRESHOLD,
+    C_NOTIFY
 };
 
 struct cfg_param {
@@ -159,6 +162,7 @@ static const struct cfg_param cfg_table[] = {
     {"io-threads", K_IMMUTABLE, C_NONE, 0, 0, NULL, "1"},
     {"dbfilename", K_PROTECTED, C_NONE, 0, 0, NULL, "dump.rdb"},
     {"dir", K_PROTECTED, C_NONE, 0, 0, NULL, NULL}, /* the working directory */
+    {"notify-keyspace-events", K_NOTIFY, C_NOTIFY, 0, 0, NULL, NULL},
 };
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
 
@@ -188,6 +192,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_QBUF_LIMIT: snprintf(out, size, "%lld", cfg->qbuf_limit); return;
     case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
     case C_BUSY_THRESHOLD: snprintf(out, size, "%lld", cfg->busy_reply_threshold); return;
+    case C_NOTIFY: notify_flags_string(cfg->notify_flags, out, size); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -319,6 +324,7 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         obuf_format(lim, norm, size);
         return NULL;
     }
+    case K_NOTIFY: return notify_parse_flags(v, strlen(v)) < 0 ? rtext[RT_CFG_NOTIFY] : NULL;
     }
     return NULL;
 }
@@ -335,6 +341,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_QBUF_LIMIT: cfg->qbuf_limit = n; return;
     case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
     case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
+    case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
@@ -680,14 +687,14 @@ static void info_section(struct buf *b, struct core *core, int s)
                    "total_connections_received:%llu\r\ntotal_commands_processed:%llu\r\n"
                    "instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%llu\r\n"
                    "total_net_output_bytes:%llu\r\nrejected_connections:%llu\r\n"
-                   "expired_keys:%llu\r\nevicted_keys:0\r\nkeyspace_hits:%llu\r\n"
+                   "expired_keys:%llu\r\nevicted_keys:%llu\r\nkeyspace_hits:%llu\r\n"
                    "keyspace_misses:%llu\r\npubsub_channels:%zu\r\npubsub_patterns:%zu\r\n"
                    "pubsubshard_channels:%zu\r\ntotal_forks:0\r\n",
                    (unsigned long long)(core->st.conn_received - core->st.conn_full),
                    (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
                    (unsigned long long)core->st.net_out, (unsigned long long)core->st.conn_refused,
-                   expired, hits, misses, ps_nchannels(core, 0), ps_npatterns(core),
-                   ps_nchannels(core, 1));
+                   expired, (unsigned long long)core->st.evicted, hits, misses,
+                   ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
         break;
     }
     case S_REPLICATION:

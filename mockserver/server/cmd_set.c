@@ -96,6 +96,8 @@ static void sadd_cmd(struct call *k)
     long long added = 0;
     for (int i = 2; i < k->argc; i++)
         set_add_member(o->u.set, k->argv[i], k->argl[i], &added);
+    if (added > 0)
+        cmd_notify_arg(k, NOTIFY_SET, "sadd", 1);
     reply_int(k->c, added);
 }
 
@@ -107,6 +109,8 @@ static void srem_cmd(struct call *k)
     long long n = 0;
     for (int i = 2; i < k->argc && dict_size(o->u.set) > 0; i++)
         n += dict_delete(o->u.set, k->argv[i], k->argl[i]);
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_SET, "srem", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
@@ -174,6 +178,7 @@ static void spop_cmd(struct call *k)
         return;
     if (k->argc == 2) {
         struct dict_entry *e = dict_random(o->u.set, &k->core->rng);
+        cmd_notify_arg(k, NOTIFY_SET, "spop", 1); /* before the reply, as Redis */
         reply_bulk(k->c, e->key, e->klen);
         dict_remove(o->u.set, e);
         arg_key_drop_if_empty(k, 1, o);
@@ -184,9 +189,13 @@ static void spop_cmd(struct call *k)
         return;
     }
     struct dict *d = o->u.set;
+    /* Redis reports the pop before it replies with the whole set, after it
+     * replies with a part of it. */
     if ((size_t)count >= dict_size(d)) {
+        cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
         set_reply_all(k->c, d, 1);
         db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
+        cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
         return;
     }
     const struct dict_entry **v = set_pick(d, (size_t)count, &k->core->rng);
@@ -196,6 +205,7 @@ static void spop_cmd(struct call *k)
         dict_remove(d, (struct dict_entry *)v[i]);
     }
     free(v);
+    cmd_notify_arg(k, NOTIFY_SET, "spop", 1);
 }
 
 static void srandmember_cmd(struct call *k)
@@ -267,6 +277,7 @@ static void smove_cmd(struct call *k)
         reply_int(k->c, 0);
         return;
     }
+    cmd_notify_arg(k, NOTIFY_SET, "srem", 1);
     arg_key_drop_if_empty(k, 1, src);
     if (dst == NULL) {
         dst = obj_new_set();
@@ -274,6 +285,8 @@ static void smove_cmd(struct call *k)
     }
     long long added = 0;
     set_add_member(dst->u.set, k->argv[3], k->argl[3], &added);
+    if (added)
+        cmd_notify_arg(k, NOTIFY_SET, "sadd", 2);
     reply_int(k->c, 1);
 }
 
@@ -359,16 +372,26 @@ static void set_op_cmd(struct call *k, enum set_op op, int store)
     }
     struct db *db = cmd_db(k);
     size_t card = dict_size(r);
+    /* Events follow the reply, as in Redis, but for SINTERSTORE with a
+     * missing key, which deletes the destination first. */
+    int early = op == SET_INTER && missing > 0;
+    if (!early)
+        reply_int(k->c, (long long)card);
     if (card == 0) {
-        db_delete(db, k->argv[1], k->argl[1], cmd_now(k));
+        if (db_delete(db, k->argv[1], k->argl[1], cmd_now(k)))
+            cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
         dict_free(r);
     } else {
         struct obj *o = obj_new_set();
         dict_free(o->u.set);
         o->u.set = r;
         db_set(db, k->argv[1], k->argl[1], o, 0);
+        static const char *const ev[] = {
+            [SET_INTER] = "sinterstore", [SET_UNION] = "sunionstore", [SET_DIFF] = "sdiffstore"};
+        cmd_notify_arg(k, NOTIFY_SET, ev[op], 1);
     }
-    reply_int(k->c, (long long)card);
+    if (early)
+        reply_int(k->c, 0);
 }
 
 static void sinter_cmd(struct call *k)

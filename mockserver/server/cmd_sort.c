@@ -479,9 +479,11 @@ static void sort_output(struct call *k, const struct sort_opts *so, const struct
     size_t dlen = k->argl[so->store];
     if (outlen > 0) {
         db_set(db, dst, dlen, list, 0);
+        cmd_notify(k, NOTIFY_LIST, "sortstore", dst, dlen);
     } else {
         obj_free(list);
-        db_delete(db, dst, dlen, cmd_now(k));
+        if (db_delete(db, dst, dlen, cmd_now(k)))
+            cmd_notify(k, NOTIFY_GENERIC, "del", dst, dlen);
     }
     reply_int(k->c, outlen);
 }

@@ -189,6 +189,9 @@ static void str_set_generic(struct call *k, unsigned f, int exp_arg, int vi, int
         return;
     }
     str_store(k, 1, vi, when, (f & SF_KEEPTTL) != 0);
+    cmd_notify_arg(k, NOTIFY_STRING, "set", 1);
+    if (exp_arg)
+        cmd_notify_arg(k, NOTIFY_GENERIC, "expire", 1);
     if (f & SF_GET)
         return;
     if (ok_int)
@@ -223,15 +226,17 @@ static void setnx_cmd(struct call *k)
 
 static void getset_cmd(struct call *k)
 {
-    if (reply_string_at(k, 1) == 0)
+    if (reply_string_at(k, 1) == 0) {
         str_store(k, 1, 2, -1, 0);
+        cmd_notify_arg(k, NOTIFY_STRING, "set", 1);
+    }
 }
 
 static void getdel_cmd(struct call *k)
 {
     /* Deleting a missing key is a no-op, so no need to tell the cases apart. */
-    if (reply_string_at(k, 1) == 0)
-        db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
+    if (reply_string_at(k, 1) == 0 && db_delete(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k)))
+        cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
 }
 
 static void getex_cmd(struct call *k)
@@ -248,12 +253,16 @@ static void getex_cmd(struct call *k)
         return;
     reply_bulk(k->c, o->u.str.p, o->u.str.len);
     struct db *db = cmd_db(k);
-    if ((f & (SF_EXAT | SF_PXAT)) && when <= cmd_now(k))
+    if ((f & (SF_EXAT | SF_PXAT)) && when <= cmd_now(k)) {
         db_delete(db, k->argv[1], k->argl[1], cmd_now(k));
-    else if (exp_arg)
+        cmd_notify_arg(k, NOTIFY_GENERIC, "del", 1);
+    } else if (exp_arg) {
         db_set_expire(db, k->argv[1], k->argl[1], o, when);
-    else if (f & SF_PERSIST)
+        cmd_notify_arg(k, NOTIFY_GENERIC, "expire", 1);
+    } else if ((f & SF_PERSIST) && o->expire >= 0) {
         db_set_expire(db, k->argv[1], k->argl[1], o, -1);
+        cmd_notify_arg(k, NOTIFY_GENERIC, "persist", 1);
+    }
 }
 
 static void mget_cmd(struct call *k)
@@ -284,8 +293,10 @@ static void mset_cmd(struct call *k)
 {
     if (!mset_pairs_ok(k))
         return;
-    for (int i = 1; i < k->argc; i += 2)
+    for (int i = 1; i < k->argc; i += 2) {
         str_store(k, i, i + 1, -1, 0);
+        cmd_notify_arg(k, NOTIFY_STRING, "set", i);
+    }
     reply_ok(k->c);
 }
 
@@ -299,8 +310,10 @@ static void msetnx_cmd(struct call *k)
             return;
         }
     }
-    for (int i = 1; i < k->argc; i += 2)
+    for (int i = 1; i < k->argc; i += 2) {
         str_store(k, i, i + 1, -1, 0);
+        cmd_notify_arg(k, NOTIFY_STRING, "set", i);
+    }
     reply_int(k->c, 1);
 }
 
@@ -329,6 +342,7 @@ static void str_incr_by(struct call *k, long long incr)
         obj_string_set(o, num, (size_t)n); /* keeps the TTL, as Redis does */
     else
         str_store_bytes(k, 1, num, (size_t)n, -1, 0);
+    cmd_notify_arg(k, NOTIFY_STRING, "incrby", 1);
     reply_int(k->c, v);
 }
 
@@ -388,6 +402,7 @@ static void incrbyfloat_cmd(struct call *k)
         obj_string_set(o, num, (size_t)n);
     else
         str_store_bytes(k, 1, num, (size_t)n, -1, 0);
+    cmd_notify_arg(k, NOTIFY_STRING, "incrbyfloat", 1);
     reply_bulk(k->c, num, (size_t)n);
 }
 
@@ -421,6 +436,7 @@ static void append_cmd(struct call *k)
     if (o == NULL) {
         long long n = (long long)k->argl[2];
         str_store(k, 1, 2, -1, 0);
+        cmd_notify_arg(k, NOTIFY_STRING, "append", 1);
         reply_int(k->c, n);
         return;
     }
@@ -429,6 +445,7 @@ static void append_cmd(struct call *k)
     size_t old = o->u.str.len;
     str_grow(o, old + k->argl[2]);
     memcpy(o->u.str.p + old, k->argv[2], k->argl[2]);
+    cmd_notify_arg(k, NOTIFY_STRING, "append", 1);
     reply_int(k->c, (long long)o->u.str.len);
 }
 
@@ -498,6 +515,7 @@ static void setrange_cmd(struct call *k)
     }
     str_grow(o, (size_t)off + vlen);
     memcpy(o->u.str.p + off, k->argv[3], vlen);
+    cmd_notify_arg(k, NOTIFY_STRING, "setrange", 1);
     reply_int(k->c, (long long)o->u.str.len);
 }
 

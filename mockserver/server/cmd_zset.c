@@ -151,6 +151,8 @@ reply:
     } else {
         reply_int(k->c, (flags & ZA_CH) ? added + updated : added);
     }
+    if (added || updated) /* after the reply, as Redis */
+        cmd_notify_arg(k, NOTIFY_ZSET, (flags & ZA_INCR) ? "zincr" : "zadd", 1);
 done:
     free(scores);
 }
@@ -207,6 +209,8 @@ static void zrem_cmd(struct call *k)
     long long n = 0;
     for (int i = 2; i < k->argc && zset_len(o->u.zset) > 0; i++)
         n += zset_remove(o->u.zset, k->argv[i], k->argl[i]);
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_ZSET, "zrem", 1);
     arg_key_drop_if_empty(k, 1, o);
     reply_int(k->c, n);
 }
@@ -430,7 +434,10 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
     if (dsti) {
         struct db *db = cmd_db(k);
         if (n == 0) {
-            db_delete(db, k->argv[dsti], k->argl[dsti], cmd_now(k));
+            reply_int(k->c, 0);
+            if (db_delete(db, k->argv[dsti], k->argl[dsti], cmd_now(k)))
+                cmd_notify_arg(k, NOTIFY_GENERIC, "del", dsti);
+            return;
         } else {
             struct obj *d = obj_new_zset();
             for (size_t i = 0; i < n; i++) {
@@ -438,6 +445,9 @@ static void zrange_generic(struct call *k, int keyi, int dsti, enum zr_type t, i
                 zset_set(d->u.zset, x->m, x->len, x->score);
             }
             arg_store(k, dsti, d);
+            reply_int(k->c, (long long)n); /* then the event, as Redis */
+            cmd_notify_arg(k, NOTIFY_ZSET, "zrangestore", dsti);
+            return;
         }
         reply_int(k->c, (long long)n);
         return;
@@ -519,7 +529,11 @@ static void zs_remrange(struct call *k, enum zr_type t)
     size_t a = 0, b = 0;
     zr_interval(o->u.zset, t, &r, &a, &b);
     if (b > a) {
+        static const char *const ev[] = {[ZR_RANK] = "zremrangebyrank",
+                                         [ZR_SCORE] = "zremrangebyscore",
+                                         [ZR_LEX] = "zremrangebylex"};
         zset_remove_ranks(o->u.zset, a, b - 1);
+        cmd_notify_arg(k, NOTIFY_ZSET, ev[t], 1);
         arg_key_drop_if_empty(k, 1, o);
     }
     reply_int(k->c, (long long)(b - a));
@@ -565,6 +579,10 @@ static void zs_pop(struct call *k, int max)
     size_t n = (size_t)count < zset_len(z) ? (size_t)count : zset_len(z);
     int nested = hascount && k->c->proto >= 3;
     reply_array(k->c, (long long)n * (nested ? 1 : 2));
+    /* Redis reports the pop between the array's header and its elements:
+     * a RESP3 client subscribed to it gets the push inside the reply. */
+    if (n > 0)
+        cmd_notify_arg(k, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", 1);
     for (size_t i = 0; i < n; i++) {
         size_t at = max ? zset_len(z) - 1 : 0;
         zs_reply_pair(k->c, zset_at(z, at), nested);

@@ -334,16 +334,21 @@ static void zo_generic(struct call *k, int dsti, int numi, enum zo_op op, int ca
         zo_diff(acc, src, (long)n);
     size_t len = dict_size(acc);
     if (dsti) {
-        /* stored, -0 becomes 0 (zset.h), as in a listpack in Redis */
+        /* stored, -0 becomes 0 (zset.h), as in a listpack in Redis; the
+         * event follows the reply, as in Redis */
+        reply_int(k->c, (long long)len);
         if (len == 0) {
-            db_delete(cmd_db(k), k->argv[dsti], k->argl[dsti], cmd_now(k));
+            if (db_delete(cmd_db(k), k->argv[dsti], k->argl[dsti], cmd_now(k)))
+                cmd_notify_arg(k, NOTIFY_GENERIC, "del", dsti);
         } else {
             struct obj *res = obj_new_zset();
             for (const struct dict_entry *e = dict_first(acc); e; e = dict_next(e))
                 zset_set(res->u.zset, e->key, e->klen, *(const double *)e->val);
             arg_store(k, dsti, res);
+            static const char *const ev[] = {
+                [ZO_UNION] = "zunionstore", [ZO_INTER] = "zinterstore", [ZO_DIFF] = "zdiffstore"};
+            cmd_notify_arg(k, NOTIFY_ZSET, ev[op], dsti);
         }
-        reply_int(k->c, (long long)len);
     } else {
         const struct dict_entry **v = zo_acc_sorted(acc);
         int nested = withscores && k->c->proto >= 3;
@@ -402,6 +407,7 @@ static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const cha
 {
     struct zset *z = o->u.zset;
     size_t n = (unsigned long long)count < zset_len(z) ? (size_t)count : zset_len(z);
+    int dbi = (int)(db - c->core->db);
     if (nested) {
         reply_array(c, 2);
         reply_bulk(c, key, klen);
@@ -410,6 +416,9 @@ static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const cha
         reply_array(c, 3);
         reply_bulk(c, key, klen);
     }
+    /* Redis reports the pop between the headers and the elements: a RESP3
+     * client subscribed to it gets the push inside the reply. */
+    notify_keyspace_event(c->core, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, klen, dbi);
     for (size_t i = 0; i < n; i++) {
         size_t at = max ? zset_len(z) - 1 : 0;
         const struct zset_node *x = zset_at(z, at);
@@ -419,7 +428,8 @@ static void zo_pop_reply(struct client *c, struct db *db, int64_t now, const cha
         reply_double(c, x->score);
         zset_remove_ranks(z, at, at);
     }
-    db_drop_if_empty(db, key, klen, o, now);
+    (void)now;
+    cmd_drop_if_empty(c->core, dbi, key, klen, o);
 }
 
 /* Looks the keys argv[first..first+n) up for a pop: *o is the first sorted

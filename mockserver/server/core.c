@@ -8,6 +8,7 @@
 
 #include "block.h"
 #include "mem.h"
+#include "notify.h"
 #include "pubsub.h"
 #include "watch.h"
 
@@ -30,6 +31,7 @@ void core_init(struct core *core)
     core->next_client_id = 1;
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;
+    notify_attach(core);
 }
 
 void core_destroy(struct core *core)

@@ -94,6 +94,7 @@ struct core_stats {
     uint64_t held_clients_peak; /* most of core->nheld_clients at once */
     uint64_t scripts_run;       /* EVAL/EVALSHA (and _RO) that ran a script */
     uint64_t script_calls;      /* commands scripts ran through redis.call/pcall */
+    uint64_t evicted;           /* keys evicted (the scenario action `evict`) */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -127,6 +128,9 @@ struct core_cfg {
      * table; NULL means the default. Owned here, freed by core_destroy. */
 #define CORE_CFG_SOFT_MAX 32
     char *soft[CORE_CFG_SOFT_MAX];
+    /* notify-keyspace-events: the NOTIFY_* classes enabled (notify.h), 0
+     * (the default): no keyspace event is published. */
+    int notify_flags;
 };
 
 struct core {

@@ -26,6 +26,8 @@ void db_init(struct db *db)
     db->expired = db->hits = db->misses = 0;
     db->on_change = NULL;
     db->on_change_ud = NULL;
+    db->on_event = NULL;
+    db->on_event_ud = NULL;
 }
 
 void db_destroy(struct db *db)
@@ -75,6 +77,23 @@ static void db__remove(struct db *db, struct dict_entry *e)
     free(key);
 }
 
+/* Deletes e because it expired: counted, then reported to both listeners
+ * (on_change first, as Redis deletes before it notifies). */
+static void db__expire(struct db *db, struct dict_entry *e)
+{
+    db->expired++;
+    if (db->on_event == NULL) {
+        db__remove(db, e);
+        return;
+    }
+    size_t klen = e->klen;
+    char *key = mem_alloc(klen + 1);
+    memcpy(key, e->key, klen);
+    db__remove(db, e);
+    db->on_event(db->on_event_ud, db, DB_EV_EXPIRED, key, klen);
+    free(key);
+}
+
 enum db_state db_state(const struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
     const struct obj *o = db_peek(db, key, klen);
@@ -96,8 +115,7 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
         return NULL;
     struct obj *o = e->val;
     if (o->expire >= 0 && o->expire <= now_ms) {
-        db__remove(db, e);
-        db->expired++;
+        db__expire(db, e);
         return NULL;
     }
     return o;
@@ -106,10 +124,13 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
 struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
     struct obj *o = db_lookup(db, key, klen, now_ms);
-    if (o)
+    if (o) {
         db->hits++;
-    else
+    } else {
         db->misses++;
+        if (db->on_event)
+            db->on_event(db->on_event_ud, db, DB_EV_MISS, key, klen);
+    }
     return o;
 }
 
@@ -126,12 +147,15 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
         obj_free(old);
     }
     e->val = o;
+    int added = created;
     if (o->expire >= 0) {
         dict_upsert(db->expires, key, klen, &created);
     } else {
         dict_delete(db->expires, key, klen);
     }
     db__changed(db, key, klen);
+    if (added && db->on_event)
+        db->on_event(db->on_event_ud, db, DB_EV_NEW, key, klen);
 }
 
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms)
@@ -149,6 +173,14 @@ void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct 
     assert(db_peek(db, key, klen) == o);
     if (obj_len(o) == 0)
         db_delete(db, key, klen, now_ms);
+}
+
+int db_expire_now(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    if (db_lookup(db, key, klen, now_ms) == NULL)
+        return 0;
+    db__expire(db, dict_find(db->keys, key, klen));
+    return 1;
 }
 
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)
@@ -192,8 +224,7 @@ size_t db_active_expire(struct db *db, int64_t now_ms, size_t budget)
             struct dict_entry *e = dict_find(db->keys, x->key, x->klen);
             struct obj *o = e->val;
             if (o->expire <= now_ms) {
-                db__remove(db, e);
-                db->expired++;
+                db__expire(db, e);
                 hit++;
             }
         }

@@ -28,7 +28,19 @@ struct db {
      * db_flush empties the database. NULL: nobody listens (WATCH does). */
     void (*on_change)(void *ud, struct db *db, const char *key, size_t klen);
     void *on_change_ud;
+    /* Called after a key was deleted because its TTL passed (lazy or
+     * active expiry, DB_EV_EXPIRED; after on_change), and when a read
+     * (db_lookup_read) finds no live key (DB_EV_MISS, after the expiry of
+     * that key if it had one), and when db_set adds a key (DB_EV_NEW). A listener of its own, apart
+     * from on_change (WATCH, blocked clients, tracking): keyspace notifications (notify.h) install
+     * it. NULL: nobody listens. */
+    void (*on_event)(void *ud, struct db *db, int ev, const char *key, size_t klen);
+    void *on_event_ud;
 };
+
+#define DB_EV_EXPIRED 1
+#define DB_EV_MISS    2
+#define DB_EV_NEW     3 /* db_set added a key that was not there */
 
 void db_init(struct db *db);
 void db_destroy(struct db *db);
@@ -61,6 +73,10 @@ int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);
  * keyspace change (on_change) like any other. */
 void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct obj *o,
                       int64_t now_ms);
+/* Deletes key as expired whatever its TTL (a scenario's `expire`
+ * action): counted in db->expired and reported as DB_EV_EXPIRED like an
+ * expiry. Returns 1 if a live value was deleted, 0 if there was none. */
+int db_expire_now(struct db *db, const char *key, size_t klen, int64_t now_ms);
 /* Removes key and hands its value (TTL included) to the caller; NULL if none. */
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms);
 

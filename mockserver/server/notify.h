@@ -41,4 +41,15 @@ struct core;
 void notify_keyspace_event(struct core *core, int type, const char *event, const char *key,
                            size_t klen, int dbi);
 
+/* The classes the letters of s (len bytes) select, as CONFIG SET
+ * notify-keyspace-events reads them ('A' is every class but m and n);
+ * -1 when a byte is no class letter. */
+int notify_parse_flags(const char *s, size_t len);
+/* flags spelled as CONFIG GET prints them (Redis's canonical order, "A"
+ * for all classes), in out (16 bytes are enough). */
+void notify_flags_string(int flags, char *out, size_t size);
+/* Makes the keyspace of core report expired keys and read misses as
+ * events (db->on_event). Called once by core_init. */
+void notify_attach(struct core *core);
+
 #endif

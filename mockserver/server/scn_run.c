@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "dict.h"
 #include "mem.h"
+#include "notify.h"
 #include "obj.h"
 #include "pubsub.h"
 #include "scn_hist.h"
@@ -389,10 +390,15 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
     struct core *core = r->core;
     struct db *db = &core->db[dbi];
     switch (a->kind) {
-    case SA_EVICT: db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock)); break;
-    case SA_EXPIRE:
-        if (db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock)))
-            db->expired++;
+    case SA_EVICT:
+        /* As Redis evicts: deleted, counted, then the event. */
+        if (db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock))) {
+            core->st.evicted++;
+            notify_keyspace_event(core, NOTIFY_EVICTED, "evicted", a->key, a->keylen, dbi);
+        }
+        break;
+    case SA_EXPIRE: /* counted and reported ("expired") as an expiry */
+        db_expire_now(db, a->key, a->keylen, clk_now_ms(&core->clock));
         break;
     case SA_RETYPE: {
         static const char *const make[][4] = {

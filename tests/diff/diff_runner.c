@@ -8,6 +8,13 @@
  * file:line, the command and both replies. The last line is
  * "N passed, N failed"; the exit status is 0 only when nothing failed.
  *
+ * A line "!sub CMD ..." sends CMD on a second connection to each server,
+ * the subscriber (opened by the first such line), and compares its reply.
+ * From then on, after each command of the main connection, the runner
+ * sends PING on both subscribers and compares everything they received
+ * before PING's reply: the messages that command published (keyspace
+ * notifications, PUBLISH), in order, byte for byte.
+ *
  * --memcheck is for a mockredis running under valgrind ($MOCKREDIS_BIN):
  * every command is still sent and both replies read, but a reply that
  * differs is only noted, because valgrind computes long double (INCRBYFLOAT)
@@ -128,6 +135,10 @@ static int same(enum mode m, long long tol, const struct buf *a, const struct bu
 static void show(const char *who, const struct buf *r)
 {
     char esc[2048];
+    if (r->len == 0) {
+        fprintf(stderr, "    %-6s (nothing)\n", who);
+        return;
+    }
     fprintf(stderr, "    %-6s %s%s\n", who, mh_escape(r->p, r->len, esc, sizeof(esc)),
             r->len > 400 ? " ..." : "");
 }
@@ -142,6 +153,62 @@ static int read_both(struct mh_conn *rc, struct mh_conn *mc, struct buf *rr, str
         return -1;
     }
     return 0;
+}
+
+/* PING's reply on a subscriber: RESP2 subscribed, or plain. */
+static int is_pong(const struct buf *r)
+{
+    static const char sub2[] = "*2\r\n$4\r\npong\r\n$0\r\n\r\n", plain[] = "+PONG\r\n";
+    return (r->len == sizeof(sub2) - 1 && memcmp(r->p, sub2, r->len) == 0) ||
+           (r->len == sizeof(plain) - 1 && memcmp(r->p, plain, r->len) == 0);
+}
+
+/* Sends PING on s and collects in all what s received before its reply.
+ * Returns 0, or -1 when a reply is missing. */
+static int drain_sub(struct mh_conn *s, struct buf *all)
+{
+    struct buf one = BUF_INIT;
+    static const char *const ping[] = {"PING"};
+    static const size_t pingl[] = {4};
+    buf_clear(all);
+    mh_send_argv(s->fd, 1, ping, pingl);
+    int rc = -1;
+    for (;;) {
+        if (mh_read_reply(s, &one, TIMEOUT_MS) != MH_REPLY)
+            break;
+        if (is_pong(&one)) {
+            rc = 0;
+            break;
+        }
+        buf_append(all, one.p, one.len);
+    }
+    buf_free(&one);
+    return rc;
+}
+
+/* The subscribers' side of one main command (see the top comment). */
+static int check_subs(struct mh_conn *rs, struct mh_conn *ms, const char *where, const char *cmd,
+                      int *passed, int *failed)
+{
+    struct buf ra = BUF_INIT, ma = BUF_INIT;
+    int rc = 0;
+    if (drain_sub(rs, &ra) < 0 || drain_sub(ms, &ma) < 0) {
+        fprintf(stderr, "%s: subscriber: no reply to PING\n", where);
+        (*failed)++;
+        rc = -1;
+    } else if (ra.len == ma.len && (ra.len == 0 || memcmp(ra.p, ma.p, ra.len) == 0)) {
+        (*passed)++;
+    } else if (memcheck) {
+        (*passed)++;
+    } else {
+        (*failed)++;
+        fprintf(stderr, "%s: MISMATCH (messages to the subscriber) %s\n", where, cmd);
+        show("redis", &ra);
+        show("mock", &ma);
+    }
+    buf_free(&ra);
+    buf_free(&ma);
+    return rc;
 }
 
 static int run_file(const char *path, int *passed, int *failed)
@@ -165,7 +232,8 @@ static int run_file(const char *path, int *passed, int *failed)
         fclose(f);
         return -1;
     }
-    struct mh_conn rc, mc;
+    struct mh_conn rc, mc, rs, ms; /* main connections, subscribers (!sub) */
+    int subs = 0;
     struct buf rr = BUF_INIT, mr = BUF_INIT;
     int rcode = 0;
     if (mh_conn_open(&rc, mh_server_port(redis)) < 0 ||
@@ -189,9 +257,12 @@ static int run_file(const char *path, int *passed, int *failed)
             continue;
         enum mode m = EXACT;
         long long tol = 0;
+        int on_sub = 0;
         if (*cmd == '!') {
             size_t w = strcspn(cmd, " ");
-            if (w == 10 && strncmp(cmd, "!unordered", w) == 0)
+            if (w == 4 && strncmp(cmd, "!sub", w) == 0)
+                on_sub = 1;
+            else if (w == 10 && strncmp(cmd, "!unordered", w) == 0)
                 m = UNORDERED;
             else if (w == 5 && strncmp(cmd, "!type", w) == 0)
                 m = TYPE;
@@ -217,10 +288,21 @@ static int run_file(const char *path, int *passed, int *failed)
             (*failed)++;
             continue;
         }
-        mh_send_argv(rc.fd, a->argc, (const char *const *)a->argv, a->argl);
-        mh_send_argv(mc.fd, a->argc, (const char *const *)a->argv, a->argl);
+        if (on_sub && !subs) {
+            if (mh_conn_open(&rs, mh_server_port(redis)) < 0 ||
+                mh_conn_open(&ms, mh_server_port(mock)) < 0) {
+                fprintf(stderr, "%s: cannot open the subscribers\n", where);
+                resp_argv_free(a);
+                rcode = -1;
+                break;
+            }
+            subs = 1;
+        }
+        struct mh_conn *to_r = on_sub ? &rs : &rc, *to_m = on_sub ? &ms : &mc;
+        mh_send_argv(to_r->fd, a->argc, (const char *const *)a->argv, a->argl);
+        mh_send_argv(to_m->fd, a->argc, (const char *const *)a->argv, a->argl);
         resp_argv_free(a);
-        if (read_both(&rc, &mc, &rr, &mr, where) < 0) {
+        if (read_both(to_r, to_m, &rr, &mr, where) < 0) {
             (*failed)++;
             rcode = -1;
             break;
@@ -236,12 +318,20 @@ static int run_file(const char *path, int *passed, int *failed)
             show("redis", &rr);
             show("mock", &mr);
         }
+        if (subs && !on_sub && check_subs(&rs, &ms, where, cmd, passed, failed) < 0) {
+            rcode = -1;
+            break;
+        }
     }
 out:
     buf_free(&rr);
     buf_free(&mr);
     mh_conn_close(&rc);
     mh_conn_close(&mc);
+    if (subs) {
+        mh_conn_close(&rs);
+        mh_conn_close(&ms);
+    }
     int st = mh_server_stop(mock);
     if (st != 0) {
         fprintf(stderr, "%s: mockredis did not exit cleanly (wait status %d)\n", path, st);

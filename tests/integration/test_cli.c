@@ -101,6 +101,9 @@ static void test_bad_values(void **state)
     assert_non_null(strstr(r.err, "--maxclients"));
     run("--timeout -5", &r);
     assert_int_equal(r.status, 2);
+    run("--notify-keyspace-events KEb", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--notify-keyspace-events: Invalid event class character"));
 }
 
 static void test_cannot_listen(void **state)

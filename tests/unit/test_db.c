@@ -410,6 +410,50 @@ static void test_change_listener(void **state)
     db_destroy(&db);
 }
 
+/* ---- the event listener (keyspace notifications' hook) ------------------- */
+
+static void event_fn(void *ud, struct db *db, int ev, const char *key, size_t klen)
+{
+    struct heard *h = ud;
+    (void)db;
+    static const char *const names[] = {
+        [DB_EV_EXPIRED] = "expired", [DB_EV_MISS] = "miss", [DB_EV_NEW] = "new"};
+    size_t n = strlen(h->log);
+    snprintf(h->log + n, sizeof(h->log) - n, "%s:%.*s ", names[ev], (int)klen, key);
+}
+
+/* Keys added, keys deleted because they expired (lazily, by the sampler,
+ * or by db_expire_now) and reads that miss are reported, each once, after
+ * on_change heard the change; nothing else is. */
+static void test_event_listener(void **state)
+{
+    (void)state;
+    struct db db;
+    db_init(&db);
+    struct heard h = {""};
+    db.on_change = listen_fn;
+    db.on_change_ud = &h;
+    db.on_event = event_fn;
+    db.on_event_ud = &h;
+
+    db_set(&db, K("a"), str("1", 10), 0);
+    db_set(&db, K("a"), str("2", 10), 1);            /* replaced: no "new" */
+    assert_non_null(db_lookup_read(&db, K("a"), 9)); /* a hit: nothing */
+    assert_null(db_lookup_read(&db, K("a"), 10));    /* expired, then missed */
+    assert_null(db_lookup(&db, K("a"), 10));         /* a write's miss: nothing */
+    db_set(&db, K("b"), str("3", 5), 0);
+    assert_int_equal(db_active_expire(&db, 5, 100), 1); /* the sampler */
+    db_set(&db, K("c"), str("4", -1), 0);
+    assert_int_equal(db_expire_now(&db, K("c"), 0), 1); /* a scenario's expire */
+    assert_int_equal(db_expire_now(&db, K("c"), 0), 0);
+    assert_int_equal(db_delete(&db, K("nope"), 0), 0);
+    assert_string_equal(h.log, "a new:a a a expired:a miss:a b new:b b expired:b c new:c c "
+                               "expired:c ");
+    assert_int_equal(db.expired, 3);
+    assert_int_equal(db.misses, 1);
+    db_destroy(&db);
+}
+
 /* The digest tells values apart by type, TTL, contents and their order. */
 static void test_obj_digest(void **state)
 {
@@ -461,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_clock_range),
         cmocka_unit_test(test_virtual_clock_drives_expiry),
         cmocka_unit_test(test_change_listener),
+        cmocka_unit_test(test_event_listener),
         cmocka_unit_test(test_obj_digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
