@@ -515,6 +515,7 @@ static struct obj *empty_of(enum obj_type t)
     case OBJ_HASH: return obj_new_hash();
     case OBJ_SET: return obj_new_set();
     case OBJ_ZSET: return obj_new_zset();
+    case OBJ_STREAM: return obj_new_stream();
     case OBJ_STRING: break;
     }
     assert(!"MISS_CREATE: a string has no empty value to create");
