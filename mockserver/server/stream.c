@@ -95,7 +95,7 @@ static uint64_t digest_bytes(uint64_t h, const void *p, size_t len)
 
 uint64_t stream_digest(const struct stream *s, uint64_t h)
 {
-    uint64_t head[6] = {s->last_id.ms,        s->last_id.seq,   s->max_deleted_id.ms,
+    uint64_t head[6] = {s->last_id.ms,         s->last_id.seq,   s->max_deleted_id.ms,
                         s->max_deleted_id.seq, s->entries_added, s->len};
     h = digest_bytes(h, head, sizeof(head));
     for (size_t i = 0; i < s->len; i++) {
@@ -367,11 +367,13 @@ uint64_t stream_trim(struct stream *s, const struct stream_trim *t)
 {
     uint64_t removed = 0;
     while (s->nnode > 0) {
+        if (!t->minid_kind && s->len <= t->maxlen)
+            break;
         struct stream_node *nd = &s->node[0];
         if (t->limit && removed + nd->live > (uint64_t)t->limit)
             break;
-        int whole = t->minid_kind ? stream_id_cmp(nd->last, t->minid) < 0
-                                  : s->len - nd->live >= t->maxlen;
+        int whole =
+            t->minid_kind ? stream_id_cmp(nd->last, t->minid) < 0 : s->len - nd->live >= t->maxlen;
         if (whole) {
             entries_remove(s, 0, nd->live);
             removed += nd->live;
@@ -383,8 +385,7 @@ uint64_t stream_trim(struct stream *s, const struct stream_trim *t)
         /* exact: delete entries from the front of this node one by one */
         size_t k = 0;
         while (k < nd->live &&
-               (t->minid_kind ? stream_id_cmp(s->e[k].id, t->minid) < 0
-                              : s->len - k > t->maxlen))
+               (t->minid_kind ? stream_id_cmp(s->e[k].id, t->minid) < 0 : s->len - k > t->maxlen))
             k++;
         entries_remove(s, 0, k);
         nd->live -= k;
