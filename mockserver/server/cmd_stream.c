@@ -322,7 +322,9 @@ static void xdel_cmd(struct call *k)
     reply_int(k->c, deleted);
 }
 
-/* XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_id] */
+/* XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_id]
+ * Redis 7.0.15 does not signal the key as modified: WATCH does not see it
+ * (CMD_SIGNALS without a watch_touch). */
 static void xsetid_cmd(struct call *k)
 {
     struct stream_id id, maxdel = STREAM_ID_MIN;
@@ -674,7 +676,7 @@ struct cmd_def cmd_stream_table[] = {
                    {.name = "threshold", .type = ARG_STRING},
                    {.name = "count", .type = ARG_INTEGER, .token = "LIMIT", .since = "6.2.0", .aflags = ARGF_OPTIONAL})}),
      .summary = "Removes the oldest entries of a stream, by length or by ID."},
-    {.name = "xsetid", .fn = xsetid_cmd, .flags = CMD_TOUCH,
+    {.name = "xsetid", .fn = xsetid_cmd, .flags = CMD_SIGNALS,
      .arity = -3, .rflags = RF_WRITE | RF_DENYOOM | RF_FAST,
      .acl = CAT_WRITE | CAT_STREAM | CAT_FAST,
      .first = 1, .last = 1, .step = 1,
