@@ -14,11 +14,12 @@
  * millions).
  *
  * Redis keeps entries in listpack "nodes" of at most stream-node-max-entries
- * (100) entries, and XTRIM/XADD's approximate trim (`~`) only drops whole
- * nodes. So that `~` leaves what Redis leaves, the stream also keeps a
- * model of those nodes (struct stream_node: how many entries each holds,
- * live or deleted); it does not model their byte limit
- * (stream-node-max-bytes, 4096), reached only by entries of ~40+ bytes.
+ * (100) entries and stream-node-max-bytes (4096) bytes, and XTRIM/XADD's
+ * approximate trim (`~`) only drops whole nodes. So that `~` leaves what
+ * Redis leaves, the stream also keeps a model of those nodes (struct
+ * stream_node: how many entries each holds, live or deleted, and the size
+ * in bytes of Redis's listpack for them). XINFO STREAM's radix-tree-keys
+ * is nnode.
  *
  * Consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XINFO) live
  * in stream_cg.c behind struct stream_groups: this file only frees, copies
@@ -56,11 +57,17 @@ struct client;
 struct stream_node {
     struct stream_id first, last; /* the first and last ID ever put in it */
     uint64_t live, deleted;
+    size_t bytes;            /* the size of Redis's listpack for them */
+    size_t nmaster;          /* the fields of the node's first entry ("master */
+    struct obj_str **master; /* entry"), owned: entries with the same fields are smaller */
 };
 
-/* Redis's default stream-node-max-entries: a node holds at most this many
- * entries, deleted ones included. */
+/* Redis's defaults of stream-node-max-entries and stream-node-max-bytes:
+ * a node holds at most this many entries, deleted ones included, and an
+ * entry goes to a new node when the node's bytes plus the entry's field
+ * and value bytes would reach the byte limit. */
 #define STREAM_NODE_MAX_ENTRIES 100
+#define STREAM_NODE_MAX_BYTES   4096
 
 struct stream {
     struct stream_entry *e; /* len entries in ID order */
