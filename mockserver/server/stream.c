@@ -495,6 +495,22 @@ void stream_reply_entry(struct client *c, const struct stream_entry *e)
         reply_bulk(c, e->fv[i]->p, e->fv[i]->len);
 }
 
+void stream_reply_entries(struct client *c, struct stream_entry *const *v, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        stream_reply_entry(c, v[i]);
+}
+
+void stream_reply_deleted(struct client *c, struct stream_id id)
+{
+    char buf[STREAM_ID_BUFLEN];
+    size_t n = stream_id_fmt(id, buf);
+    reply_array(c, 2);
+    reply_bulk(c, buf, n);
+    reply_null_array(c);
+}
+
 size_t stream_reply_range(struct client *c, const struct stream *s, struct stream_id start,
                           struct stream_id end, size_t count, int rev)
 {

@@ -170,6 +170,12 @@ uint64_t stream_trim(struct stream *s, const struct stream_trim *t);
 /* One entry as XRANGE sends it, in RESP2 and RESP3 alike: an array of the
  * ID (bulk) and an array of fields and values. */
 void stream_reply_entry(struct client *c, const struct stream_entry *e);
+/* An array of the n entries v[0..n), each as stream_reply_entry (XCLAIM's
+ * reply, a list gathered by ID). */
+void stream_reply_entries(struct client *c, struct stream_entry *const *v, size_t n);
+/* An entry a consumer's history names but the stream no longer holds, as
+ * XREADGROUP sends it: [id, nil] (a null array; RESP3 _). */
+void stream_reply_deleted(struct client *c, struct stream_id id);
 /* The entries with IDs from start to end (inclusive), at most count of
  * them (0: all), from the oldest or, with rev, the newest: XRANGE's and
  * XREVRANGE's reply. Returns how many were sent. */

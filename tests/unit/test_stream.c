@@ -6,7 +6,7 @@
  * formatting, incr/decr at the ends, the binary searches, the node model
  * (100 entries, or 4096 bytes, per node; deleted entries count; a node
  * whose entries are all deleted goes), exact and approximate trims with
- * LIMIT, and a deep copy. */
+ * LIMIT, a deep copy, and the entry replies in RESP2 and RESP3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core.h"
 #include "stream.h"
 
 static struct stream_id sid(uint64_t ms, uint64_t seq)
@@ -214,12 +215,49 @@ static void test_dup(void **state)
     stream_free(d);
 }
 
+/* The bytes written to a client of protocol proto by fn. */
+static void expect_reply(int proto, const struct stream *s, int which, const char *want)
+{
+    struct client c;
+    memset(&c, 0, sizeof(c));
+    c.proto = proto;
+    c.out = (struct buf)BUF_INIT;
+    struct stream_entry *v[2] = {&s->e[0], &s->e[1]};
+    switch (which) {
+    case 0: stream_reply_entries(&c, v, 2); break;
+    case 1: stream_reply_deleted(&c, sid(7, 8)); break;
+    default: stream_reply_range(&c, s, STREAM_ID_MIN, STREAM_ID_MAX, 1, 1); break;
+    }
+    assert_int_equal(c.out.len, strlen(want));
+    assert_memory_equal(c.out.p, want, c.out.len);
+    buf_free(&c.out);
+}
+
+static void test_replies(void **state)
+{
+    (void)state;
+    struct stream *s = stream_new();
+    add(s, 1, 1, "f", "v");
+    add(s, 2, 0, "g", "");
+    const char *two = "*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
+                      "*2\r\n$3\r\n2-0\r\n*2\r\n$1\r\ng\r\n$0\r\n\r\n";
+    expect_reply(2, s, 0, two);
+    expect_reply(3, s, 0, two); /* fields and values stay an array */
+    expect_reply(2, s, 1, "*2\r\n$3\r\n7-8\r\n*-1\r\n");
+    expect_reply(3, s, 1, "*2\r\n$3\r\n7-8\r\n_\r\n");
+    expect_reply(2, s, 2, "*1\r\n*2\r\n$3\r\n2-0\r\n*2\r\n$1\r\ng\r\n$0\r\n\r\n");
+    stream_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),           cmocka_unit_test(test_fmt_incr_decr),
-        cmocka_unit_test(test_find_and_delete), cmocka_unit_test(test_nodes),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_fmt_incr_decr),
+        cmocka_unit_test(test_find_and_delete),
+        cmocka_unit_test(test_nodes),
         cmocka_unit_test(test_dup),
+        cmocka_unit_test(test_replies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
