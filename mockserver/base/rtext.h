@@ -285,7 +285,44 @@
     X(RF_NO_CB, "redis.register_function must get a callback argument")                            \
     X(RF_FIRST, "first argument to redis.register_function must be a string")                      \
     X(RF_SECOND, "second argument to redis.register_function must be a function")                  \
-    X(RF_FUNC_EXISTS, "Function already exists in the library")
+    X(RF_FUNC_EXISTS, "Function already exists in the library")                                    \
+    /* Streams (cmd_stream.c, stream_cg.c). */                                                     \
+    X(STREAM_ID_INVALID, "ERR Invalid stream ID specified as stream command argument")             \
+    X(STREAM_RANGE_START, "ERR invalid start ID for the interval")                                 \
+    X(STREAM_RANGE_END, "ERR invalid end ID for the interval")                                     \
+    X(STREAM_XADD_ZERO, "ERR The ID specified in XADD must be greater than 0-0")                   \
+    X(STREAM_XADD_SMALLER, "ERR The ID specified in XADD is equal or smaller than the target "     \
+                           "stream top item")                                                      \
+    X(STREAM_EXHAUSTED, "ERR The stream has exhausted the last possible ID, unable to add more "   \
+                        "items")                                                                   \
+    X(STREAM_MAXLEN_MINID, "ERR syntax error, MAXLEN and MINID options at the same time are not "  \
+                           "compatible")                                                           \
+    X(STREAM_MAXLEN_NEG, "ERR The MAXLEN argument must be >= 0.")                                  \
+    X(STREAM_LIMIT_NEG, "ERR The LIMIT argument must be >= 0.")                                    \
+    X(STREAM_LIMIT_NO_TRIM, "ERR syntax error, LIMIT cannot be used without specifying a "         \
+                            "trimming strategy")                                                   \
+    X(STREAM_XTRIM_NO_TRIM, "ERR syntax error, XTRIM must be called with a trimming strategy")     \
+    X(STREAM_LIMIT_NO_APPROX, "ERR syntax error, LIMIT cannot be used without the special ~ "      \
+                              "option")                                                            \
+    X(STREAM_SETID_ADDED_NEG, "ERR entries_added must be positive")                                \
+    X(STREAM_SETID_BELOW_ARG_MAXDEL, "ERR The ID specified in XSETID is smaller than the "         \
+                                     "provided max_deleted_entry_id")                              \
+    X(STREAM_SETID_BELOW_TOP, "ERR The ID specified in XSETID is smaller than the target stream "  \
+                              "top item")                                                          \
+    X(STREAM_SETID_ADDED_SMALL, "ERR The entries_added specified in XSETID is smaller than the "   \
+                                "target stream length")                                            \
+    /* (XREADGROUP's too, in 7.0.15: XREAD and '$') */                                             \
+    X(STREAM_UNBALANCED, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' " \
+                         "must be specified.")                                                     \
+    X(STREAM_XREAD_GROUP, "ERR The GROUP option is only supported by XREADGROUP. You called "      \
+                          "XREAD instead.")                                                        \
+    X(STREAM_XREAD_NOACK, "ERR The NOACK option is only supported by XREADGROUP. You called "      \
+                          "XREAD instead.")                                                        \
+    X(STREAM_TOO_LARGE, "ERR Elements are too large to be stored")                                 \
+    X(STREAM_BLOCK_SCRIPT_FMT, "ERR %s command is not allowed with BLOCK option from scripts")     \
+    X(STREAM_XREAD_GT, "ERR The > ID can be specified only when calling XREADGROUP using the "     \
+                       "GROUP <group> <consumer> option.")                                         \
+    X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

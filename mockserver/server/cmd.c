@@ -42,10 +42,10 @@
 #include "watch.h"
 
 static struct cmd_def *tables[] = {
-    cmd_conn_table,   cmd_server_table,  cmd_keys_table,     cmd_string_table,
-    cmd_bit_table,    cmd_hash_table,    cmd_list_table,     cmd_set_table,
-    cmd_zset_table,   cmd_zsetops_table, cmd_sort_table,     cmd_multi_table,
-    cmd_pubsub_table, cmd_script_table,  cmd_function_table, cmd_mock_table,
+    cmd_conn_table, cmd_server_table, cmd_keys_table,   cmd_string_table, cmd_bit_table,
+    cmd_hash_table, cmd_list_table,   cmd_set_table,    cmd_zset_table,   cmd_zsetops_table,
+    cmd_sort_table, cmd_multi_table,  cmd_pubsub_table, cmd_script_table, cmd_function_table,
+    cmd_mock_table, cmd_stream_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -525,6 +525,7 @@ static struct obj *empty_of(enum obj_type t)
     case OBJ_HASH: return obj_new_hash();
     case OBJ_SET: return obj_new_set();
     case OBJ_ZSET: return obj_new_zset();
+    case OBJ_STREAM: return obj_new_stream();
     case OBJ_STRING: break;
     }
     assert(!"MISS_CREATE: a string has no empty value to create");

@@ -32,6 +32,7 @@
 #include "mem.h"
 #include "reply.h"
 #include "scan.h"
+#include "stream.h"
 #include "util.h"
 #include "zset.h"
 
@@ -288,6 +289,11 @@ static struct obj *keys_dup(const struct obj *o)
             const struct zset_node *z = zset_at(o->u.zset, i);
             zset_set(n->u.zset, z->m, z->len, z->score);
         }
+        break;
+    case OBJ_STREAM:
+        n = obj_new_stream();
+        stream_free(n->u.stream);
+        n->u.stream = stream_dup(o->u.stream);
         break;
     }
     if (n != NULL)

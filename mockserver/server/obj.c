@@ -10,6 +10,7 @@
 
 #include "dict.h"
 #include "mem.h"
+#include "stream.h"
 #include "zset.h"
 
 static struct obj *obj__new(enum obj_type t)
@@ -72,6 +73,13 @@ struct obj *obj_new_zset(void)
     return o;
 }
 
+struct obj *obj_new_stream(void)
+{
+    struct obj *o = obj__new(OBJ_STREAM);
+    o->u.stream = stream_new();
+    return o;
+}
+
 void obj_free(struct obj *o)
 {
     if (o == NULL)
@@ -82,6 +90,7 @@ void obj_free(struct obj *o)
     case OBJ_HASH: dict_free(o->u.hash); break;
     case OBJ_SET: dict_free(o->u.set); break;
     case OBJ_ZSET: zset_free(o->u.zset); break;
+    case OBJ_STREAM: stream_free(o->u.stream); break;
     }
     free(o);
 }
@@ -94,6 +103,7 @@ const char *obj_type_name(enum obj_type t)
     case OBJ_HASH: return "hash";
     case OBJ_SET: return "set";
     case OBJ_ZSET: return "zset";
+    case OBJ_STREAM: return "stream";
     }
     return "none";
 }
@@ -106,6 +116,7 @@ size_t obj_len(const struct obj *o)
     case OBJ_HASH: return dict_size(o->u.hash);
     case OBJ_SET: return dict_size(o->u.set);
     case OBJ_ZSET: return zset_len(o->u.zset);
+    case OBJ_STREAM: return o->u.stream->len;
     }
     return 0;
 }
@@ -261,6 +272,7 @@ uint64_t obj_digest(const struct obj *o)
             h = digest_str(h, n->m, n->len);
         }
         break;
+    case OBJ_STREAM: h = stream_digest(o->u.stream, h); break;
     }
     return h ? h : 1;
 }

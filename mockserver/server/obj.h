@@ -1,10 +1,10 @@
-/* obj.h - the values stored under keys: strings, lists, hashes, sets and
- * sorted sets, each with its TTL.
+/* obj.h - the values stored under keys: strings, lists, hashes, sets,
+ * sorted sets and streams, each with its TTL.
  *
  * A value has exactly one owner: the keyspace (db.h) while it is stored.
  * Strings are binary-safe byte arrays, always NUL-terminated for
  * convenience. Hashes and sets are ordered dicts (dict.h); lists are
- * deques; sorted sets are described in zset.h. */
+ * deques; sorted sets are described in zset.h, streams in stream.h. */
 #ifndef MOCKREDIS_OBJ_H
 #define MOCKREDIS_OBJ_H
 
@@ -14,8 +14,9 @@
 struct dict;
 struct deque;
 struct zset;
+struct stream;
 
-enum obj_type { OBJ_STRING, OBJ_LIST, OBJ_HASH, OBJ_SET, OBJ_ZSET };
+enum obj_type { OBJ_STRING, OBJ_LIST, OBJ_HASH, OBJ_SET, OBJ_ZSET, OBJ_STREAM };
 
 struct obj {
     enum obj_type type;
@@ -29,6 +30,7 @@ struct obj {
         struct dict *hash; /* field -> struct obj_str* (a string value) */
         struct dict *set;  /* member -> NULL */
         struct zset *zset;
+        struct stream *stream;
     } u;
 };
 
@@ -38,6 +40,7 @@ struct obj *obj_new_list(void);
 struct obj *obj_new_hash(void);
 struct obj *obj_new_set(void);
 struct obj *obj_new_zset(void);
+struct obj *obj_new_stream(void);
 /* A new string value that takes over p (malloc'd, len bytes followed by a
  * NUL), which it frees: for a big argument taken from its argv. */
 struct obj *obj_new_string_take(char *p, size_t len);
@@ -45,10 +48,10 @@ struct obj *obj_new_string_take(char *p, size_t len);
 void obj_free(struct obj *o);
 /* Replaces the bytes of a string value. */
 void obj_string_set(struct obj *o, const void *p, size_t len);
-/* Redis's TYPE names: "string", "list", "hash", "set", "zset". */
+/* Redis's TYPE names: "string", "list", "hash", "set", "zset", "stream". */
 const char *obj_type_name(enum obj_type t);
-/* The number of elements of a list, hash, set or sorted set; a string's
- * length in bytes. */
+/* The number of elements of a list, hash, set or sorted set, the entries
+ * of a stream; a string's length in bytes. */
 size_t obj_len(const struct obj *o);
 /* A 64-bit digest of the type, TTL and contents (in their order): two
  * values with the same digest are, in practice, the same. NULL is 0. */
