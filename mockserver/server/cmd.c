@@ -38,6 +38,7 @@
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "tracking.h"
 #include "util.h"
 #include "watch.h"
 
@@ -360,6 +361,22 @@ static unsigned watch_kind(const struct cmd_def *d)
            ((d->flags & CMD_SIGNALS) ? WATCH_SIGNALS : 0);
 }
 
+/* Client tracking: the keys a read-only command of c read (its key specs). */
+static void remember_keys(struct core *core, struct client *c, const struct cmd_def *d,
+                          const struct resp_argv *a)
+{
+    struct cmd_keyref *refs = mem_alloc((size_t)a->argc * sizeof(*refs));
+    int n = cmd_getkeys(d, a->argc, a->argv, a->argl, refs, a->argc);
+    if (n > 0) {
+        int *pos = mem_alloc((size_t)n * sizeof(*pos));
+        for (int i = 0; i < n; i++)
+            pos[i] = refs[i].pos;
+        tracking_remember(core, c, n, pos, a->argv, a->argl);
+        free(pos);
+    }
+    free(refs);
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
@@ -368,8 +385,14 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     cmd_count_call(core, d);
     size_t out_len = c->out.len;
     watch_before(core, c, kind, a->argc, a->argv, a->argl);
+    struct trk_probe *probe = NULL;
+    if ((kind & WATCH_WRITES) && !(kind & WATCH_SIGNALS))
+        probe = tracking_before(core, c, a->argc, a->argv, a->argl);
     d->fn(&k);
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
+    tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
+    if ((d->rflags & RF_READONLY) && tracking_wants_keys(c))
+        remember_keys(core, c, d, a);
 }
 
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
@@ -423,6 +446,9 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
     if (core->nblocked_timeout > 0)
         block_expire(core, core_now_ms(core));
 done:
+    /* Client tracking's messages for c go after its reply; CLIENT
+     * CACHING's flag lasts until the next command that is no CLIENT one. */
+    tracking_end(core, c, d != NULL && top != NULL && strcmp(top->name, "client") == 0);
     resp_argv_free(a);
 }
 

@@ -37,6 +37,8 @@ struct srv;
 
 struct dict_entry;
 struct cmd_def;
+struct trk_client;
+struct trk_reg;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -75,6 +77,7 @@ struct client {
     struct core *core;
     struct client *prev, *next; /* in core->clients */
     void *io;                   /* net.c and plan.c's private state */
+    struct trk_client *trk;     /* its client tracking state (tracking.h), NULL: never tracked */
 };
 
 /* Counters read by INFO, MOCK STATS and the harness. */
@@ -212,6 +215,7 @@ struct core {
      * network side. */
     int (*serve_busy)(void *ud, struct client *caller);
     void *serve_busy_ud;
+    struct trk_reg *tracking; /* client tracking registry (tracking.c), NULL: none yet */
 };
 
 #define CORE_BUSY_EVAL     1
