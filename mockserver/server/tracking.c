@@ -127,11 +127,13 @@ static void send_payload(struct core *core, struct client *c, const char *payloa
     }
     if (to->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))
         return;
+    static const char push[] = ">2\r\n$10\r\ninvalidate\r\n";
+    static const char message[] = "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n";
     size_t before = to->out.len;
     if (to->proto == 3)
-        buf_append(&to->out, ">2\r\n$10\r\ninvalidate\r\n", 21);
+        buf_append(&to->out, push, sizeof(push) - 1);
     else if (redirected && ps_total(to) > 0)
-        buf_append(&to->out, "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n", 43);
+        buf_append(&to->out, message, sizeof(message) - 1);
     else
         return;
     append(core, to, payload, len, before);
@@ -213,8 +215,7 @@ void tracking_changed(struct core *core, const char *key, size_t klen)
     one_key_payload(&payload, key, klen);
     for (size_t i = 0; i < s->n; i++) {
         struct client *c = client_by_id(core, s->id[i]);
-        if (c == NULL || c->trk == NULL || !(c->trk->flags & TRK_ON) ||
-            (c->trk->flags & TRK_BCAST))
+        if (c == NULL || c->trk == NULL || !(c->trk->flags & TRK_ON) || (c->trk->flags & TRK_BCAST))
             continue;
         if ((c->trk->flags & TRK_NOLOOP) && c == core->running)
             continue;
@@ -332,8 +333,7 @@ static void add_prefix(struct core *core, struct client *c, const char *p, size_
     b->c[b->n++] = c;
 }
 
-int tracking_check_on(struct client *c, unsigned flags, char **pfx, const size_t *pfxlen,
-                      int npfx)
+int tracking_check_on(struct client *c, unsigned flags, char **pfx, const size_t *pfxlen, int npfx)
 {
     unsigned cur = c->trk ? c->trk->flags : 0;
     if (!(flags & TRK_BCAST) && npfx > 0) {
@@ -363,7 +363,8 @@ int tracking_check_on(struct client *c, unsigned flags, char **pfx, const size_t
     for (int i = 0; i < npfx; i++) {
         for (int j = 0; t && j < t->npfx; j++) {
             if (overlap(t->pfx[j], t->pfxlen[j], pfx[i], pfxlen[i])) {
-                reply_errf(c, rtext[RT_TRK_PREFIX_EXISTING_FMT], (int)pfxlen[i], pfx[i], (int)t->pfxlen[j], t->pfx[j]);
+                reply_errf(c, rtext[RT_TRK_PREFIX_EXISTING_FMT], (int)pfxlen[i], pfx[i],
+                           (int)t->pfxlen[j], t->pfx[j]);
                 return -1;
             }
         }
@@ -507,8 +508,8 @@ struct trk_probe *tracking_before(struct core *core, struct client *c, int argc,
     return p;
 }
 
-void tracking_after(struct core *core, struct client *c, struct trk_probe *p, int touches,
-                    int argc, char **argv, const size_t *argl, size_t out_len)
+void tracking_after(struct core *core, struct client *c, struct trk_probe *p, int touches, int argc,
+                    char **argv, const size_t *argl, size_t out_len)
 {
     if (p != NULL) {
         for (int i = 0; i < p->n; i++) {
@@ -544,7 +545,8 @@ static int keyref_cmp(const void *a, const void *b)
 
 static int pfx_cmp(const void *a, const void *b)
 {
-    const struct dict_entry *x = *(struct dict_entry *const *)a, *y = *(struct dict_entry *const *)b;
+    const struct dict_entry *x = *(struct dict_entry *const *)a,
+                            *y = *(struct dict_entry *const *)b;
     return bytes_cmp(x->key, x->klen, y->key, y->klen);
 }
 
