@@ -71,8 +71,7 @@ void tracking_enable(struct core *core, struct client *c, long long redirect, un
  * order; returns 0, or -1 after writing the error. Returns 1 after writing
  * the error for two overlapping prefixes of the command past its first
  * one: Redis 7.0.15 then still turns tracking on and answers +OK too. */
-int tracking_check_on(struct client *c, unsigned flags, char **pfx, const size_t *pfxlen,
-                      int npfx);
+int tracking_check_on(struct client *c, unsigned flags, char **pfx, const size_t *pfxlen, int npfx);
 /* Turns tracking off (CLIENT TRACKING OFF, RESET); harmless when off. */
 void tracking_disable(struct core *core, struct client *c);
 /* Disconnect: tracking off, c's state freed, nothing held for it. */
@@ -104,8 +103,8 @@ int tracking_wants_keys(const struct client *c);
 struct trk_probe;
 struct trk_probe *tracking_before(struct core *core, struct client *c, int argc, char **argv,
                                   const size_t *argl);
-void tracking_after(struct core *core, struct client *c, struct trk_probe *p, int touches,
-                    int argc, char **argv, const size_t *argl, size_t out_len);
+void tracking_after(struct core *core, struct client *c, struct trk_probe *p, int touches, int argc,
+                    char **argv, const size_t *argl, size_t out_len);
 
 /* End of command of c: CLIENT CACHING's flag ends unless keep (a CLIENT
  * subcommand ran) or c is in MULTI; the held messages and BCAST batches
