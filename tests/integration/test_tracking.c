@@ -25,9 +25,7 @@
 
 #include "buf.h"
 
-#define INVALIDATE(k)                                                                              \
-    ">2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$" #k                                                \
-    "\\r\\n"
+#define INVALIDATE(k) ">2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$" #k "\\r\\n"
 
 /* Default mode, RESP3 tracker A, writer B: each key A read is invalidated
  * once when B changes it (SET, DEL, MSET, in-place changes, TTL), then
@@ -189,10 +187,10 @@ static void test_redirect_resp3(void **state)
         {'C', "HELLO 3", "C", IT_NOWAIT},
         {'A', "CLIENT TRACKING on REDIRECT @C", "A", IT_NOWAIT},
         {'A', "GET k", "A", IT_NOWAIT},
-        {'B', "SET k 1", "BC", IT_NOWAIT},
+        {'B', "SET k 1", "BC", IT_NOWAIT}, /* a push to C, not subscribed */
         {'C', "HELLO 2", "C", IT_NOWAIT},
         {'A', "GET k", "A", IT_NOWAIT},
-        {'B', "SET k 2", "B", IT_NOWAIT},
+        {'B', "SET k 2", "B", IT_NOWAIT}, /* nothing: C is RESP2 without subscriptions */
         {'C', "PING", "C", IT_NOWAIT},
     };
     REDIRECT_DIFF(s, "C: " INVALIDATE(1) "k\\r\\n");
@@ -218,7 +216,8 @@ static void test_bcast(void **state)
         {'A', "CLIENT TRACKING off", "A", IT_NOWAIT},
         {'B', "SET user:6 1", "BC", IT_NOWAIT},
     };
-    IT_DIFF(s, "A: >2\\r\\n$10\\r\\ninvalidate\\r\\n*2\\r\\n$6\\r\\nuser:1\\r\\n$6\\r\\nuser:2\\r\\n");
+    IT_DIFF(s,
+            "A: >2\\r\\n$10\\r\\ninvalidate\\r\\n*2\\r\\n$6\\r\\nuser:1\\r\\n$6\\r\\nuser:2\\r\\n");
 }
 
 /* OPTIN remembers only what the command after CLIENT CACHING yes read,
