@@ -458,6 +458,7 @@ static void test_scenario_actions(void **state)
 
 struct ha_state {
     struct event_base *base;
+    struct event *timer; /* the 5 s limit, dropped when done: the loop then ends */
     redisAsyncContext *tracker, *writer, *sub;
     long long sub_id;
     int invalidations, done;
@@ -469,6 +470,7 @@ static void ha_finish(struct ha_state *st)
     if (st->done)
         return;
     st->done = 1;
+    event_del(st->timer);
     redisAsyncDisconnect(st->tracker);
     redisAsyncDisconnect(st->writer);
     if (st->sub)
@@ -510,11 +512,10 @@ static void ha_on_timeout(evutil_socket_t fd, short what, void *arg)
 
 static void ha_run(struct ha_state *st)
 {
-    struct event *timer = evtimer_new(st->base, ha_on_timeout, st->base);
     struct timeval five = {5, 0};
-    evtimer_add(timer, &five);
+    evtimer_add(st->timer, &five);
     event_base_dispatch(st->base);
-    event_free(timer);
+    event_free(st->timer);
     if (!st->done) { /* timed out: the contexts are still connected */
         redisAsyncFree(st->tracker);
         redisAsyncFree(st->writer);
@@ -526,6 +527,8 @@ static void ha_run(struct ha_state *st)
 
 static redisAsyncContext *ha_connect(struct ha_state *st, int port)
 {
+    if (st->timer == NULL)
+        st->timer = evtimer_new(st->base, ha_on_timeout, st->base);
     redisAsyncContext *ac = redisAsyncConnect("127.0.0.1", port);
     assert_true(ac != NULL && !ac->err);
     redisLibeventAttach(ac, st->base);
