@@ -102,10 +102,10 @@
       "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "         \
       "and then re-enabling it with a different mode.")                                            \
     X(TRK_PREFIX_EXISTING_FMT,                                                                     \
-      "ERR Prefix '%.*s' overlaps with an existing prefix '%.*s'. Prefixes for a "                 \
+      "ERR Prefix '%s' overlaps with an existing prefix '%s'. Prefixes for a "                     \
       "single client must not overlap.")                                                           \
     X(TRK_PREFIX_PROVIDED_FMT,                                                                     \
-      "ERR Prefix '%.*s' overlaps with another provided prefix '%.*s'. Prefixes for a "            \
+      "ERR Prefix '%s' overlaps with another provided prefix '%s'. Prefixes for a "                \
       "single client must not overlap.")                                                           \
     X(TRK_REDIR_ONE, "ERR A client can only redirect to a single other client")                    \
     X(TRK_REDIR_MISSING, "ERR The client ID you want redirect to does not exist")                  \

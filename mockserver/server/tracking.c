@@ -363,15 +363,14 @@ int tracking_check_on(struct client *c, unsigned flags, char **pfx, const size_t
     for (int i = 0; i < npfx; i++) {
         for (int j = 0; t && j < t->npfx; j++) {
             if (overlap(t->pfx[j], t->pfxlen[j], pfx[i], pfxlen[i])) {
-                reply_errf(c, rtext[RT_TRK_PREFIX_EXISTING_FMT], (int)pfxlen[i], pfx[i],
-                           (int)t->pfxlen[j], t->pfx[j]);
+                /* %s: a prefix is cut at a NUL byte there, as in Redis */
+                reply_errf(c, rtext[RT_TRK_PREFIX_EXISTING_FMT], pfx[i], t->pfx[j]);
                 return -1;
             }
         }
         for (int j = i + 1; j < npfx; j++) {
             if (overlap(pfx[i], pfxlen[i], pfx[j], pfxlen[j])) {
-                reply_errf(c, rtext[RT_TRK_PREFIX_PROVIDED_FMT], (int)pfxlen[i], pfx[i],
-                           (int)pfxlen[j], pfx[j]);
+                reply_errf(c, rtext[RT_TRK_PREFIX_PROVIDED_FMT], pfx[i], pfx[j]);
                 /* Redis 7.0.15 stops there only for the first prefix: for a
                  * later one it has answered the error and then goes on
                  * to turn tracking on and answer +OK as well */
