@@ -617,7 +617,14 @@ void tracking_end(struct core *core, struct client *c, int keep)
         free(h[i].payload);
     }
     free(h);
-    bcast_flush(core, r);
+    if (core->running == NULL)
+        bcast_flush(core, r);
+}
+
+void tracking_flush(struct core *core)
+{
+    if (core->tracking != NULL)
+        bcast_flush(core, core->tracking);
 }
 
 size_t tracking_nclients(const struct core *core)

@@ -19,7 +19,8 @@
  * When: a message for the client whose command is running
  * (core->running, also when the change comes from its script or EXEC) is
  * held until the command's reply is written, then sent (tracking_end);
- * BCAST batches too. Other clients get theirs at once (core->on_output).
+ * BCAST batches once the commands of one read have run (tracking_flush).
+ * Other clients get their per-key messages at once (core->on_output).
  * The keys read are remembered after a read-only command (RF_READONLY,
  * from its key specs), subject to OPTIN/OPTOUT and CLIENT CACHING.
  *
@@ -107,9 +108,14 @@ void tracking_after(struct core *core, struct client *c, struct trk_probe *p, in
                     char **argv, const size_t *argl, size_t out_len);
 
 /* End of command of c: CLIENT CACHING's flag ends unless keep (a CLIENT
- * subcommand ran) or c is in MULTI; the held messages and BCAST batches
- * go out, when c is the running client (or no client runs: cron). */
+ * subcommand ran) or c is in MULTI; the held messages go out when c is the
+ * running client (or no client runs: cron, internal clients), the BCAST
+ * batches too when no client runs. */
 void tracking_end(struct core *core, struct client *c, int keep);
+/* Sends the BCAST batches: the network side calls it once the commands of
+ * one read have run (Redis sends them before it sleeps, so pipelined
+ * commands share one message per prefix). */
+void tracking_flush(struct core *core);
 
 /* Registry figures for INFO. */
 size_t tracking_nclients(const struct core *core);

@@ -383,6 +383,73 @@ static void test_counters(void **state)
     it_stop(redis);
 }
 
+/* ---- pipelines: what one read runs ------------------------------------------------ */
+
+/* Reads n frames from c into out, escaped, one a line. */
+static void frames(struct mh_conn *c, int n, struct buf *out)
+{
+    struct buf r = BUF_INIT;
+    char esc[512];
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(mh_read_reply(c, &r, 5000), MH_REPLY);
+        buf_printf(out, "%s\n", mh_escape(r.p, r.len, esc, sizeof(esc)));
+    }
+    buf_free(&r);
+}
+
+static char *pipeline_session(int port)
+{
+    struct mh_conn a, b;
+    struct buf r = BUF_INIT, out = BUF_INIT;
+    assert_int_equal(mh_conn_open(&a, port), 0);
+    assert_int_equal(mh_conn_open(&b, port), 0);
+    assert_int_equal(mh_call(&a, "HELLO 3", &r, 5000), MH_REPLY);
+    it_line_expect(&a, "CLIENT TRACKING on BCAST PREFIX p:", "+OK\r\n");
+    /* another client's pipeline: one message for the prefix */
+    static const char bp[] = "SET p:2 a\r\nSET p:1 b\r\nSET q 1\r\n";
+    assert_int_equal(mh_send(b.fd, bp, sizeof(bp) - 1), 0);
+    frames(&b, 3, &out);
+    it_line_send(&a, "PING");
+    frames(&a, 2, &out);
+    /* the tracker's own pipeline: the message after the last reply */
+    static const char ap[] = "SET p:3 a\r\nSET p:4 b\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, ap, sizeof(ap) - 1), 0);
+    frames(&a, 4, &out);
+    /* default mode: each key's message after its own command's reply */
+    it_line_expect(&a, "CLIENT TRACKING off", "+OK\r\n");
+    it_line_expect(&a, "CLIENT TRACKING on", "+OK\r\n");
+    static const char dp[] = "MGET k1 k2\r\nSET k1 a\r\nSET k2 b\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, dp, sizeof(dp) - 1), 0);
+    frames(&a, 6, &out);
+    buf_free(&r);
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    return out.p;
+}
+
+/* Pipelined commands, sent in one write (so read at once by either
+ * server): BCAST messages go out once the whole read has run, one per
+ * prefix; default mode's after each command's reply. */
+static void test_pipeline(void **state)
+{
+    (void)state;
+    struct mh_server *redis = it_redis(NULL);
+    if (redis == NULL)
+        fail_msg("redis-server is needed as the oracle");
+    struct mh_server *mock = it_mock(NULL);
+    char *want = pipeline_session(mh_server_port(redis));
+    char *got = pipeline_session(mh_server_port(mock));
+    if (strcmp(want, got) != 0) {
+        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
+        fail_msg("the pipelines differ (above)");
+    }
+    assert_non_null(strstr(got, "*2\\r\\n$3\\r\\np:3\\r\\n$3\\r\\np:4"));
+    free(want);
+    free(got);
+    it_stop_ok(mock);
+    it_stop(redis);
+}
+
 /* ---- mockredis only: expiry under a virtual clock --------------------------------- */
 
 /* A key A read expires: a read by B (lazy expiry) and the background
@@ -688,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_bcast),
         cmocka_unit_test(test_optin_optout_noloop),
         cmocka_unit_test(test_counters),
+        cmocka_unit_test(test_pipeline),
         cmocka_unit_test(test_expiry_virtual_clock),
         cmocka_unit_test(test_scenario_actions),
         cmocka_unit_test(test_hiredis_async_redirect),
