@@ -64,6 +64,24 @@ static void test_resp3_default(void **state)
     IT_DIFF(s, "A: >2\\r\\n$10\\r\\ninvalidate\\r\\n_\\r\\n");
 }
 
+/* Blocked clients: a blocked tracker gets its invalidation while it
+ * waits, before its command's reply; a key served to a blocked client is
+ * invalidated once (by the push that fed it), WATCH still sees it. */
+static void test_blocking(void **state)
+{
+    (void)state;
+    static const struct it_step s[] = {
+        {'A', "HELLO 3", "A", IT_NOWAIT},   {'A', "CLIENT TRACKING on", "A", IT_NOWAIT},
+        {'A', "MGET k l", "A", IT_NOWAIT},  {'A', "BLPOP q 0", "", -1, 1},
+        {'B', "SET k 1", "BA", IT_NOWAIT},  {'B', "LPUSH q x", "BA", -1, 0},
+        {'C', "BLPOP l 0", "", -1, 1},      {'A', "WATCH l", "A", IT_NOWAIT},
+        {'B', "RPUSH l a b", "BAC", -1, 0}, {'A', "MULTI", "A", IT_NOWAIT},
+        {'A', "PING", "A", IT_NOWAIT},      {'A', "EXEC", "A", IT_NOWAIT},
+        {'B', "RPUSH l c", "B", IT_NOWAIT},
+    };
+    IT_DIFF(s, "A: " INVALIDATE(1) "l\\r\\n");
+}
+
 /* ---- REDIRECT: client ids -------------------------------------------------------- */
 
 /* Client ids start elsewhere on the two servers. A script for
@@ -754,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_redirect_resp3),
         cmocka_unit_test(test_bcast),
         cmocka_unit_test(test_optin_optout_noloop),
+        cmocka_unit_test(test_blocking),
         cmocka_unit_test(test_counters),
         cmocka_unit_test(test_pipeline),
         cmocka_unit_test(test_expiry_virtual_clock),
