@@ -478,7 +478,7 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
 done:
     /* Client tracking's messages for c go after its reply; CLIENT
      * CACHING's flag lasts until the next command that is no CLIENT one. */
-    tracking_end(core, c, d != NULL && top != NULL && strcmp(top->name, "client") == 0);
+    tracking_end(core, c, d != NULL && d != top && strcmp(top->name, "client") == 0);
     resp_argv_free(a);
 }
 

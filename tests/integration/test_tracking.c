@@ -507,7 +507,7 @@ static void test_expiry_virtual_clock(void **state)
     it_stop_ok(s);
 }
 
-/* A scenario's keyspace actions are changes: evict, expire and retype
+/* A scenario's keyspace actions are changes: evict, retype and expire
  * each invalidate the key a tracker read. */
 static void test_scenario_actions(void **state)
 {
@@ -515,21 +515,24 @@ static void test_scenario_actions(void **state)
     char file[64];
     struct mh_server *s = it_mock_scenario(file, sizeof(file), "trk",
                                            "on PING conn 2 do evict k1\n"
-                                           "on ECHO conn 2 do retype k2 list\n");
+                                           "on ECHO conn 2 do retype k2 list\n"
+                                           "on DBSIZE conn 2 do expire k3\n");
     struct mh_conn a, b;
     assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
     assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
-    it_line_expect(&b, "MSET k1 1 k2 2", "+OK\r\n");
+    it_line_expect(&b, "MSET k1 1 k2 2 k3 3", "+OK\r\n");
     it_line_send(&a, "HELLO 3");
     struct buf r = BUF_INIT;
     assert_int_equal(mh_read_reply(&a, &r, 5000), MH_REPLY);
     it_line_expect(&a, "CLIENT TRACKING on", "+OK\r\n");
-    it_line_expect(&a, "MGET k1 k2", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+    it_line_expect(&a, "MGET k1 k2 k3", "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
     it_line_expect(&b, "PING", "+PONG\r\n");
     it_reply_expect(&a, IT_S(">2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk1\r\n"));
     it_line_expect(&b, "ECHO x", "$1\r\nx\r\n");
     it_reply_expect(&a, IT_S(">2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk2\r\n"));
     it_line_expect(&a, "TYPE k2", "+list\r\n");
+    it_line_expect(&b, "DBSIZE", ":1\r\n");
+    it_reply_expect(&a, IT_S(">2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk3\r\n"));
     buf_free(&r);
     mh_conn_close(&a);
     mh_conn_close(&b);
