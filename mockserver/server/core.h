@@ -9,7 +9,8 @@
  * Depends on: the keyspace (db.h), buffers, the RESP parser, the clock and
  * the output-buffer limits (obuf.h); core.c also calls the registries it
  * owns and frees -- WATCH (watch.h), blocked clients (block.h), Pub/Sub
- * (pubsub.h) -- and nothing of the command layer (cmd.h): the per-command
+ * (pubsub.h), client tracking (tracking.h) -- and nothing of the command
+ * layer (cmd.h): the per-command
  * counters are sized by cmd.c. */
 #ifndef MOCKREDIS_CORE_H
 #define MOCKREDIS_CORE_H
@@ -247,9 +248,9 @@ void core_reset_stats(struct core *core);
  * times a second. */
 void core_cron(struct core *core);
 
-/* Installs the keyspace listener (db->on_change) while WATCH or a blocked
- * client needs it, removes it otherwise. Called by watch.c and block.c
- * when their registries change. */
+/* Installs the keyspace listener (db->on_change) while WATCH, a blocked
+ * client or client tracking needs it, removes it otherwise. Called by
+ * watch.c, block.c and tracking.c when their registries change. */
 void core_listen_update(struct core *core);
 
 #endif
