@@ -91,6 +91,31 @@
     X(CLIENT_NAME_INVALID,                                                                         \
       "ERR Client names cannot contain spaces, newlines or special characters.")                   \
     X(NO_SUCH_CLIENT, "ERR No such client")                                                        \
+    /* CLIENT TRACKING and CLIENT CACHING (tracking.c, cmd_conn.c) */                              \
+    X(TRK_PREFIX_NO_BCAST, "ERR PREFIX option requires BCAST mode to be enabled")                  \
+    X(TRK_BCAST_SWITCH,                                                                            \
+      "ERR You can't switch BCAST mode on/off before disabling tracking for this client, "         \
+      "and then re-enabling it with a different mode.")                                            \
+    X(TRK_OPT_BCAST, "ERR OPTIN and OPTOUT are not compatible with BCAST")                         \
+    X(TRK_OPTIN_OPTOUT, "ERR You can't specify both OPTIN mode and OPTOUT mode")                   \
+    X(TRK_OPT_SWITCH,                                                                              \
+      "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "         \
+      "and then re-enabling it with a different mode.")                                            \
+    X(TRK_PREFIX_EXISTING_FMT,                                                                     \
+      "ERR Prefix '%s' overlaps with an existing prefix '%s'. Prefixes for a "                     \
+      "single client must not overlap.")                                                           \
+    X(TRK_PREFIX_PROVIDED_FMT,                                                                     \
+      "ERR Prefix '%s' overlaps with another provided prefix '%s'. Prefixes for a "                \
+      "single client must not overlap.")                                                           \
+    X(TRK_REDIR_ONE, "ERR A client can only redirect to a single other client")                    \
+    X(TRK_REDIR_MISSING, "ERR The client ID you want redirect to does not exist")                  \
+    X(TRK_CACHING_OFF,                                                                             \
+      "ERR CLIENT CACHING can be called only when the client is in tracking mode with "            \
+      "OPTIN or OPTOUT mode enabled")                                                              \
+    X(TRK_CACHING_YES,                                                                             \
+      "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")              \
+    X(TRK_CACHING_NO,                                                                              \
+      "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")              \
     X(CLIENT_ID_NOTPOS, "ERR client-id should be greater than 0")                                  \
     X(CLIENT_ID_INVALID, "ERR Invalid client ID")                                                  \
     X(CLIENT_TYPE_FMT, "ERR Unknown client type '%s'")                                             \

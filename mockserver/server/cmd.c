@@ -38,6 +38,7 @@
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "tracking.h"
 #include "util.h"
 #include "watch.h"
 
@@ -360,6 +361,39 @@ static unsigned watch_kind(const struct cmd_def *d)
            ((d->flags & CMD_SIGNALS) ? WATCH_SIGNALS : 0);
 }
 
+/* Client tracking: the keys a read-only command of c read (its key specs). */
+static void remember_keys(struct core *core, struct client *c, const struct cmd_def *d,
+                          const struct resp_argv *a)
+{
+    struct cmd_keyref *refs = mem_alloc((size_t)a->argc * sizeof(*refs));
+    int n = cmd_getkeys(d, a->argc, a->argv, a->argl, refs, a->argc);
+    if (n > 0) {
+        int *pos = mem_alloc((size_t)n * sizeof(*pos));
+        for (int i = 0; i < n; i++)
+            pos[i] = refs[i].pos;
+        tracking_remember(core, c, n, pos, a->argv, a->argl);
+        free(pos);
+    }
+    free(refs);
+}
+
+/* The command of a client with tracking state that is running, for the
+ * commands its script runs on the engine's own client (run() nests). */
+struct tracked_call {
+    struct client *c;
+    const struct cmd_def *d;
+    struct resp_argv *a;
+};
+static struct tracked_call tracked_outer;
+
+/* EVAL_RO, EVALSHA_RO, FCALL_RO: read-only, but only the reads of their
+ * script remember keys, as in Redis. */
+static int script_ro(const struct cmd_def *d)
+{
+    return strcmp(d->name, "eval_ro") == 0 || strcmp(d->name, "evalsha_ro") == 0 ||
+           strcmp(d->name, "fcall_ro") == 0;
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
@@ -368,8 +402,27 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     cmd_count_call(core, d);
     size_t out_len = c->out.len;
     watch_before(core, c, kind, a->argc, a->argv, a->argl);
+    struct trk_probe *probe = NULL;
+    if ((kind & WATCH_WRITES) && !(kind & WATCH_SIGNALS))
+        probe = tracking_before(core, c, a->argc, a->argv, a->argl);
+    struct tracked_call saved = tracked_outer;
+    if (c->trk != NULL)
+        tracked_outer = (struct tracked_call){c, d, a};
     d->fn(&k);
+    tracked_outer = saved;
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
+    tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
+    if (!(d->rflags & RF_READONLY))
+        return;
+    if (c->trk != NULL) {
+        if (!script_ro(d) && tracking_wants_keys(c))
+            remember_keys(core, c, d, a);
+    } else if (tracked_outer.c != NULL && core->running == tracked_outer.c &&
+               tracking_wants_keys(tracked_outer.c)) {
+        /* a script's read: Redis remembers the keys of its caller's
+         * command (EVAL's KEYS), for the caller */
+        remember_keys(core, tracked_outer.c, tracked_outer.d, tracked_outer.a);
+    }
 }
 
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
@@ -423,6 +476,9 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
     if (core->nblocked_timeout > 0)
         block_expire(core, core_now_ms(core));
 done:
+    /* Client tracking's messages for c go after its reply; CLIENT
+     * CACHING's flag lasts until the next command that is no CLIENT one. */
+    tracking_end(core, c, d != NULL && d != top && strcmp(top->name, "client") == 0);
     resp_argv_free(a);
 }
 

@@ -17,8 +17,9 @@
  * Depends on: core.h (the state commands work on), the keyspace (db.h,
  * obj.h) and, in cmd.c, the registries dispatch drives: WATCH (watch.h:
  * given a mask of WATCH_* derived from the command's flags, never a
- * struct cmd_def), blocked clients (block.h), Pub/Sub (pubsub.h). Nothing
- * below the command layer includes this header. */
+ * struct cmd_def), blocked clients (block.h), Pub/Sub (pubsub.h), client
+ * tracking (tracking.h: the keys a read-only command read, the values a
+ * write changed). Nothing below the command layer includes this header. */
 #ifndef MOCKREDIS_CMD_H
 #define MOCKREDIS_CMD_H
 

@@ -1,11 +1,13 @@
 /* cmd_conn.c - connection commands: PING ECHO QUIT SELECT AUTH HELLO RESET
- * and CLIENT (ID SETNAME GETNAME LIST INFO KILL NO-EVICT GETREDIR UNPAUSE HELP).
+ * and CLIENT (ID SETNAME GETNAME LIST INFO KILL NO-EVICT UNPAUSE HELP, and
+ * client tracking's TRACKING CACHING GETREDIR TRACKINGINFO, whose registry
+ * is tracking.c's).
  *
  * Users: there is one, "default", as in a Redis without an ACL file. It has
  * no password unless requirepass is set; AUTH and HELLO ... AUTH check
- * against core->cfg.requirepass. ACL rules, other users and client-side
- * tracking are deliberately absent: CLIENT PAUSE/REPLY/TRACKING and friends
- * are unknown subcommands here.
+ * against core->cfg.requirepass. ACL rules and other users are
+ * deliberately absent: CLIENT PAUSE/REPLY and friends are unknown
+ * subcommands here.
  *
  * CLIENT LIST prints Redis 7.0's line, field for field in Redis's order:
  *   id addr laddr fd name age idle flags db sub psub ssub multi qbuf qbuf-free
@@ -28,6 +30,7 @@
 #include "pubsub.h"
 #include "reply.h"
 #include "server.h"
+#include "tracking.h"
 #include "util.h"
 #include "version.h"
 #include "watch.h"
@@ -218,6 +221,7 @@ static void reset_cmd(struct call *k)
     c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
     watch_forget(k->core, c);
     ps_forget(k->core, c);
+    tracking_disable(k->core, c);
     c->proto = 2;
     c->dbi = 0;
     set_name(c, NULL, 0);
@@ -267,6 +271,12 @@ static void lastcmd_name(const struct client *c, char *out, size_t size)
 /* Appends one CLIENT LIST line, "\n" included. Of the pending output,
  * obl is the part in what would be Redis's 16 KiB static buffer, omem the
  * rest: what client-output-buffer-limit counts (obuf.h). */
+/* Whether c has client tracking on (tracking.h). */
+static int tracking_on(const struct client *c)
+{
+    return c->trk != NULL && (c->trk->flags & TRK_ON);
+}
+
 static void client_line(struct buf *b, const struct client *c, int64_t now)
 {
     char flags[12], cmd[96];
@@ -277,6 +287,12 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
         flags[nf++] = 'x';
     if (c->flags & CL_BLOCKED)
         flags[nf++] = 'b';
+    if (tracking_on(c))
+        flags[nf++] = 't';
+    if (tracking_on(c) && (c->trk->flags & TRK_BROKEN))
+        flags[nf++] = 'R';
+    if (tracking_on(c) && (c->trk->flags & TRK_BCAST))
+        flags[nf++] = 'B';
     if (c->flags & CL_DIRTY_CAS)
         flags[nf++] = 'd';
     if (c->flags & CL_CLOSE_AFTER_REPLY)
@@ -301,13 +317,13 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
                "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
                "sub=%zu psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=%zu "
                "rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default "
-               "redir=-1 resp=%d\n",
+               "redir=%lld resp=%d\n",
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->atime_ms) / 1000),
                flags, c->dbi, ps_count(c, PS_CHANNEL), ps_count(c, PS_PATTERN),
                ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree,
                mmem, rbs, c->out.len, obl, omem, sizeof(*c) + c->in.cap + rbs + mmem,
-               c->out.len ? "rw" : "r", cmd, c->proto);
+               c->out.len ? "rw" : "r", cmd, tracking_on(c) ? c->trk->redirect : -1LL, c->proto);
 }
 
 void cmd_client_info(struct buf *b, const struct client *c, int64_t now_ms)
@@ -551,9 +567,137 @@ static void client_noevict_cmd(struct call *k)
         reply_err(k->c, RT_SYNTAX);
 }
 
+/* ---- client tracking: the registry is tracking.c's ------------------------------ */
+
 static void client_getredir_cmd(struct call *k)
 {
-    reply_int(k->c, -1);
+    reply_int(k->c, tracking_on(k->c) ? k->c->trk->redirect : -1);
+}
+
+/* CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT]
+ * [NOLOOP]: the options are read first, whatever argument 2 is, as Redis
+ * does (so its errors come before a bad ON/OFF's syntax error). */
+static void client_tracking_cmd(struct call *k)
+{
+    long long redir = 0;
+    unsigned flags = 0;
+    int npfx = 0;
+    char **pfx = mem_alloc((size_t)k->argc * sizeof(*pfx));
+    size_t *pfxlen = mem_alloc((size_t)k->argc * sizeof(*pfxlen));
+    for (int j = 3; j < k->argc; j++) {
+        int more = k->argc - 1 - j;
+        if (arg_is(k, j, "redirect") && more) {
+            j++;
+            if (redir != 0) {
+                reply_err(k->c, RT_TRK_REDIR_ONE);
+                goto out;
+            }
+            if (arg_ll(k, j, &redir) < 0)
+                goto out;
+            int found = 0;
+            for (struct client *o = k->core->clients; o && !found; o = o->next)
+                found = redir > 0 && o->id == (unsigned long long)redir;
+            if (!found) {
+                reply_err(k->c, RT_TRK_REDIR_MISSING);
+                goto out;
+            }
+        } else if (arg_is(k, j, "bcast")) {
+            flags |= TRK_BCAST;
+        } else if (arg_is(k, j, "optin")) {
+            flags |= TRK_OPTIN;
+        } else if (arg_is(k, j, "optout")) {
+            flags |= TRK_OPTOUT;
+        } else if (arg_is(k, j, "noloop")) {
+            flags |= TRK_NOLOOP;
+        } else if (arg_is(k, j, "prefix") && more) {
+            j++;
+            pfx[npfx] = k->argv[j];
+            pfxlen[npfx++] = k->argl[j];
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            goto out;
+        }
+    }
+    if (arg_is(k, 2, "on")) {
+        if (tracking_check_on(k->c, flags, pfx, pfxlen, npfx) < 0)
+            goto out; /* (1: an error, then on and +OK, as Redis) */
+        tracking_enable(k->core, k->c, redir, flags, pfx, pfxlen, npfx);
+        reply_ok(k->c);
+    } else if (arg_is(k, 2, "off")) {
+        tracking_disable(k->core, k->c);
+        reply_ok(k->c);
+    } else {
+        reply_err(k->c, RT_SYNTAX);
+    }
+out:
+    free(pfx);
+    free(pfxlen);
+}
+
+static void client_caching_cmd(struct call *k)
+{
+    struct client *c = k->c;
+    if (!tracking_on(c)) {
+        reply_err(c, RT_TRK_CACHING_OFF);
+        return;
+    }
+    if (arg_is(k, 2, "yes")) {
+        if (!(c->trk->flags & TRK_OPTIN)) {
+            reply_err(c, RT_TRK_CACHING_YES);
+            return;
+        }
+    } else if (arg_is(k, 2, "no")) {
+        if (!(c->trk->flags & TRK_OPTOUT)) {
+            reply_err(c, RT_TRK_CACHING_NO);
+            return;
+        }
+    } else {
+        reply_err(c, RT_SYNTAX);
+        return;
+    }
+    c->trk->flags |= TRK_CACHING;
+    reply_ok(c);
+}
+
+/* CLIENT TRACKINGINFO: flags (a set in RESP3), redirect, prefixes. */
+static void client_trackinginfo_cmd(struct call *k)
+{
+    struct client *c = k->c;
+    const struct trk_client *t = tracking_on(c) ? c->trk : NULL;
+    const char *fl[8];
+    int n = 0;
+    if (t == NULL) {
+        fl[n++] = "off";
+    } else {
+        fl[n++] = "on";
+        if (t->flags & TRK_BCAST)
+            fl[n++] = "bcast";
+        if (t->flags & TRK_OPTIN) {
+            fl[n++] = "optin";
+            if (t->flags & TRK_CACHING)
+                fl[n++] = "caching-yes";
+        }
+        if (t->flags & TRK_OPTOUT) {
+            fl[n++] = "optout";
+            if (t->flags & TRK_CACHING)
+                fl[n++] = "caching-no";
+        }
+        if (t->flags & TRK_NOLOOP)
+            fl[n++] = "noloop";
+        if (t->flags & TRK_BROKEN)
+            fl[n++] = "broken_redirect";
+    }
+    reply_map(c, 3);
+    reply_cstr(c, "flags");
+    reply_set(c, n);
+    for (int i = 0; i < n; i++)
+        reply_cstr(c, fl[i]);
+    reply_cstr(c, "redirect");
+    reply_int(c, t ? t->redirect : -1);
+    reply_cstr(c, "prefixes");
+    reply_array(c, t ? t->npfx : 0);
+    for (int i = 0; t && i < t->npfx; i++)
+        reply_bulk(c, t->pfx[i], t->pfxlen[i]);
 }
 
 static void client_unpause_cmd(struct call *k)
@@ -567,8 +711,10 @@ static void client_help_cmd(struct call *k)
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "GETNAME",
         "    Return the name of the current connection.",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
         "GETREDIR",
-        "    Always -1 here: client-side caching is not supported by mockredis.",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
         "ID",
         "    Return the ID of the current connection.",
         "INFO",
@@ -584,6 +730,11 @@ static void client_help_cmd(struct call *k)
         "    Accepted; mockredis never evicts clients.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
         "UNPAUSE",
         "    Accepted; mockredis has no client pause.",
         "HELP",
@@ -673,6 +824,36 @@ static struct cmd_def client_subs[] = {
            SUBARGS({.name = "on", .type = ARG_PURE_TOKEN, .token = "ON"},
                    {.name = "off", .type = ARG_PURE_TOKEN, .token = "OFF"})}),
      .summary = "Sets the client eviction mode of the connection."},
+    {.name = "tracking", .fn = client_tracking_cmd,
+     .arity = -3, .rflags = RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "6.0.0", .group = "connection",
+     .complexity = "O(1). Some options may introduce additional complexity.",
+     ARGS({.name = "status", .type = ARG_ONEOF,
+           SUBARGS({.name = "on", .type = ARG_PURE_TOKEN, .token = "ON"},
+                   {.name = "off", .type = ARG_PURE_TOKEN, .token = "OFF"})},
+          {.name = "client-id", .type = ARG_INTEGER, .token = "REDIRECT", .aflags = ARGF_OPTIONAL},
+          {.name = "prefix", .type = ARG_STRING, .token = "PREFIX", .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE | ARGF_MULTIPLE_TOKEN},
+          {.name = "bcast", .type = ARG_PURE_TOKEN, .token = "BCAST", .aflags = ARGF_OPTIONAL},
+          {.name = "optin", .type = ARG_PURE_TOKEN, .token = "OPTIN", .aflags = ARGF_OPTIONAL},
+          {.name = "optout", .type = ARG_PURE_TOKEN, .token = "OPTOUT", .aflags = ARGF_OPTIONAL},
+          {.name = "noloop", .type = ARG_PURE_TOKEN, .token = "NOLOOP", .aflags = ARGF_OPTIONAL}),
+     .summary = "Turns client tracking (server-assisted client-side caching) on or off for the connection."},
+    {.name = "caching", .fn = client_caching_cmd,
+     .arity = 3, .rflags = RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "6.0.0", .group = "connection",
+     .complexity = "O(1)",
+     ARGS({.name = "mode", .type = ARG_ONEOF,
+           SUBARGS({.name = "yes", .type = ARG_PURE_TOKEN, .token = "YES"},
+                   {.name = "no", .type = ARG_PURE_TOKEN, .token = "NO"})}),
+     .summary = "Tells OPTIN/OPTOUT tracking whether to remember the keys of the next command."},
+    {.name = "trackinginfo", .fn = client_trackinginfo_cmd,
+     .arity = 2, .rflags = RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "6.2.0", .group = "connection",
+     .complexity = "O(1)",
+     .summary = "Returns the connection's client tracking settings."},
     {.name = "getredir", .fn = client_getredir_cmd,
      .arity = 2, .rflags = RF_NOSCRIPT | RF_LOADING | RF_STALE,
      .acl = CAT_SLOW | CAT_CONNECTION,

@@ -46,6 +46,7 @@
 #include "function.h"
 #include "script.h"
 #include "server.h"
+#include "tracking.h"
 #include "util.h"
 #include "version.h"
 
@@ -640,11 +641,13 @@ static void info_section(struct buf *b, struct core *core, int s)
         break;
     }
     case S_CLIENTS:
-        buf_printf(b,
-                   "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%d\r\n"
-                   "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
-                   "blocked_clients:%zu\r\ntracking_clients:0\r\nclients_in_timeout_table:%zu\r\n",
-                   core->nclients, cfg->maxclients, core->nblocked, core->nblocked_timeout);
+        buf_printf(
+            b,
+            "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%d\r\n"
+            "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
+            "blocked_clients:%zu\r\ntracking_clients:%zu\r\nclients_in_timeout_table:%zu\r\n",
+            core->nclients, cfg->maxclients, core->nblocked, tracking_nclients(core),
+            core->nblocked_timeout);
         break;
     case S_MEMORY: {
         unsigned long long used = mem_used(), rss = mem_rss();
@@ -695,6 +698,10 @@ static void info_section(struct buf *b, struct core *core, int s)
                    (unsigned long long)core->st.net_out, (unsigned long long)core->st.conn_refused,
                    expired, (unsigned long long)core->st.evicted, hits, misses,
                    ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
+        buf_printf(b,
+                   "tracking_total_keys:%llu\r\ntracking_total_items:%llu\r\n"
+                   "tracking_total_prefixes:%llu\r\n",
+                   tracking_nkeys(core), tracking_nitems(core), tracking_nprefixes(core));
         break;
     }
     case S_REPLICATION:
@@ -791,6 +798,7 @@ static void flushdb_cmd(struct call *k)
     if (flush_args(k) < 0)
         return;
     db_flush(cmd_db(k));
+    tracking_flushed(k->core);
     reply_ok(k->c);
 }
 
@@ -800,6 +808,7 @@ static void flushall_cmd(struct call *k)
         return;
     for (int i = 0; i < DB_COUNT; i++)
         db_flush(&k->core->db[i]);
+    tracking_flushed(k->core);
     reply_ok(k->c);
 }
 

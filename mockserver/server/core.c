@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "notify.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "watch.h"
 
 void core_init(struct core *core)
@@ -47,6 +48,7 @@ void core_destroy(struct core *core)
     watch_destroy(core);
     block_destroy(core);
     ps_destroy(core);
+    tracking_destroy(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -100,6 +102,7 @@ void core_client_free(struct client *c)
     watch_forget(core, c);
     block_cancel(core, c);
     ps_forget(core, c);
+    tracking_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -160,20 +163,24 @@ void core_cron(struct core *core)
             db_active_expire(&core->db[i], now, 200);
     block_serve(core); /* drains what expiry queued: a deletion feeds nobody */
     block_expire(core, now);
+    tracking_end(core, NULL, 1); /* what expiry invalidated: BCAST batches */
 }
 
-/* The one keyspace listener: WATCH's and the blocked clients' parts. */
+/* The one keyspace listener: WATCH's, the blocked clients' and client
+ * tracking's parts (a flush is tracking_flushed's, from the command). */
 static void on_change(void *ud, struct db *db, const char *key, size_t klen)
 {
     struct core *core = ud;
     int dbi = (int)(db - core->db);
     watch_changed(core, dbi, key, klen);
     block_changed(core, dbi, key, klen);
+    if (key != NULL)
+        tracking_changed(core, key, klen);
 }
 
 void core_listen_update(struct core *core)
 {
-    int on = watch_active(core) || core->nblocked > 0;
+    int on = watch_active(core) || core->nblocked > 0 || tracking_listening(core);
     for (int i = 0; i < DB_COUNT; i++) {
         core->db[i].on_change = on ? on_change : NULL;
         core->db[i].on_change_ud = on ? core : NULL;

@@ -9,7 +9,8 @@
  * Depends on: the keyspace (db.h), buffers, the RESP parser, the clock and
  * the output-buffer limits (obuf.h); core.c also calls the registries it
  * owns and frees -- WATCH (watch.h), blocked clients (block.h), Pub/Sub
- * (pubsub.h) -- and nothing of the command layer (cmd.h): the per-command
+ * (pubsub.h), client tracking (tracking.h) -- and nothing of the command
+ * layer (cmd.h): the per-command
  * counters are sized by cmd.c. */
 #ifndef MOCKREDIS_CORE_H
 #define MOCKREDIS_CORE_H
@@ -40,6 +41,8 @@ struct srv;
 
 struct dict_entry;
 struct cmd_def;
+struct trk_client;
+struct trk_reg;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -78,6 +81,7 @@ struct client {
     struct core *core;
     struct client *prev, *next; /* in core->clients */
     void *io;                   /* net.c and plan.c's private state */
+    struct trk_client *trk;     /* its client tracking state (tracking.h), NULL: never tracked */
 };
 
 /* Counters read by INFO, MOCK STATS and the harness. */
@@ -219,6 +223,7 @@ struct core {
      * network side. */
     int (*serve_busy)(void *ud, struct client *caller);
     void *serve_busy_ud;
+    struct trk_reg *tracking; /* client tracking registry (tracking.c), NULL: none yet */
 };
 
 #define CORE_BUSY_EVAL     1
@@ -250,9 +255,9 @@ void core_reset_stats(struct core *core);
  * times a second. */
 void core_cron(struct core *core);
 
-/* Installs the keyspace listener (db->on_change) while WATCH or a blocked
- * client needs it, removes it otherwise. Called by watch.c and block.c
- * when their registries change. */
+/* Installs the keyspace listener (db->on_change) while WATCH, a blocked
+ * client or client tracking needs it, removes it otherwise. Called by
+ * watch.c, block.c and tracking.c when their registries change. */
 void core_listen_update(struct core *core);
 
 #endif

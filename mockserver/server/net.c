@@ -88,6 +88,7 @@
 #include "scn.h"
 #include "scn_run.h"
 #include "srv_internal.h"
+#include "tracking.h"
 
 /* Work one client's input may do per loop turn: past either figure, the
  * rest waits for the next turn, so one client's backlog (a deep pipeline,
@@ -526,6 +527,7 @@ static void on_client_read(evutil_socket_t fd, short what, void *arg)
 /* After commands ran: close if asked, else write what is pending. */
 void srv__after_input(struct srv *s, struct client *c)
 {
+    tracking_flush(s->core); /* client tracking's BCAST batches (tracking.h) */
     if (c->flags & CL_CLOSE_ASAP) {
         srv_close_client(s, c);
         return;

@@ -14,6 +14,7 @@
 #include "core.h"
 #include "dict.h"
 #include "mem.h"
+#include "tracking.h"
 
 struct watchers {
     struct dict_entry *self; /* its entry in core->watched */
@@ -88,6 +89,7 @@ static void touch(struct core *core, struct watchers *w, int flush)
 void watch_touch(struct core *core, int dbi, const char *key, size_t klen)
 {
     assert(dbi >= 0 && dbi < DB_COUNT);
+    tracking_changed(core, key, klen); /* the same signal changes the key for client tracking */
     struct watchers *w = find(core, dbi, key, klen);
     if (w)
         touch(core, w, 0);

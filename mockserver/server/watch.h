@@ -29,7 +29,7 @@
  *
  * Depends on: core.h (struct core holds the watched keys, struct client
  * its dirty flag), the keyspace (db.h: db_peek, db_state) and obj_digest,
- * the dict. Not on the command layer: what it needs of a command comes as
+ * the dict, tracking.h (watch_touch). Not on the command layer: what it needs of a command comes as
  * a WATCH_* mask (below). */
 #ifndef MOCKREDIS_WATCH_H
 #define MOCKREDIS_WATCH_H
@@ -55,7 +55,7 @@ int watch_active(const struct core *core);
 void watch_changed(struct core *core, int dbi, const char *key, size_t klen);
 /* key in database dbi was changed where the digests cannot see it (a
  * blocked client being served, a CMD_SIGNALS command): its watchers' EXEC
- * fails. */
+ * fails, and client tracking invalidates it (tracking_changed). */
 void watch_touch(struct core *core, int dbi, const char *key, size_t klen);
 
 /* What WATCH needs to know of the command being run: a mask of these

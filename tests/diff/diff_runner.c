@@ -4,7 +4,9 @@
  * For each corpus file (format in tests/diff/README.md) it starts a fresh
  * redis-server and a fresh mockredis, opens one connection to each, sends
  * FLUSHALL, then sends every command line to both and compares the replies
- * byte for byte (or as a modifier says). Every mismatch is printed with its
+ * byte for byte (or as a modifier says); client tracking pushes that
+ * arrive between two replies are compared as part of the next reply
+ * (read_one). Every mismatch is printed with its
  * file:line, the command and both replies. The last line is
  * "N passed, N failed"; the exit status is 0 only when nothing failed.
  *
@@ -143,11 +145,43 @@ static void show(const char *who, const struct buf *r)
             r->len > 400 ? " ..." : "");
 }
 
+/* Whether a frame is a client tracking push (an invalidation, or the
+ * redirect target being gone): sent on its own, not a command's reply. */
+static int tracking_push(const struct buf *r)
+{
+    static const char inv[] = ">2\r\n$10\r\ninvalidate\r\n";
+    static const char broken[] = ">2\r\n$21\r\ntracking-redir-broken\r\n";
+    return (r->len >= sizeof(inv) - 1 && memcmp(r->p, inv, sizeof(inv) - 1) == 0) ||
+           (r->len >= sizeof(broken) - 1 && memcmp(r->p, broken, sizeof(broken) - 1) == 0);
+}
+
+/* One command's reply, with the tracking pushes that arrived before it
+ * (after the previous reply) in front: a tracking client that changes a
+ * key it read gets the push right after that command's reply, so it is
+ * compared, in its place, with the next command's reply. Other pushes
+ * (SUBSCRIBE's in RESP3) are replies as they are. */
+static int read_one(struct mh_conn *c, struct buf *out)
+{
+    struct buf frame = BUF_INIT;
+    out->len = 0;
+    int r;
+    for (;;) {
+        r = mh_read_reply(c, &frame, TIMEOUT_MS);
+        if (r != MH_REPLY)
+            break;
+        buf_append(out, frame.p, frame.len);
+        if (!tracking_push(&frame))
+            break;
+    }
+    buf_free(&frame);
+    return r;
+}
+
 static int read_both(struct mh_conn *rc, struct mh_conn *mc, struct buf *rr, struct buf *mr,
                      const char *where)
 {
-    int a = mh_read_reply(rc, rr, TIMEOUT_MS);
-    int b = mh_read_reply(mc, mr, TIMEOUT_MS);
+    int a = read_one(rc, rr);
+    int b = read_one(mc, mr);
     if (a != MH_REPLY || b != MH_REPLY) {
         fprintf(stderr, "%s: no reply (redis: %d, mockredis: %d)\n", where, a, b);
         return -1;
