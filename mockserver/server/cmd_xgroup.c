@@ -119,9 +119,9 @@ static struct stream *xg_stream(struct obj *o)
 /* A consumer looked up as Redis's streamLookupConsumer does for readers
  * and claimers: created when missing (the xgroup-createconsumer event),
  * its seen time refreshed. */
-static struct stream_consumer *xg_consumer(struct core *core, int dbi, const char *key,
-                                           size_t klen, struct stream_cg *g, const char *name,
-                                           size_t nlen, int64_t now)
+static struct stream_consumer *xg_consumer(struct core *core, int dbi, const char *key, size_t klen,
+                                           struct stream_cg *g, const char *name, size_t nlen,
+                                           int64_t now)
 {
     struct stream_consumer *c = stream_consumer_find(g, name, nlen);
     if (c != NULL) {
@@ -355,9 +355,8 @@ static void xg_deliver_new(struct client *cl, const struct stream *s, struct str
 /* Replies c's own pending entries from start on (at most count, 0: all),
  * as XREADGROUP with an ID does: each delivered again now; one whose entry
  * was deleted comes as [id, null]. */
-static void xg_deliver_history(struct client *cl, const struct stream *s,
-                               struct stream_consumer *c, struct stream_id start,
-                               long long count, int64_t now)
+static void xg_deliver_history(struct client *cl, const struct stream *s, struct stream_consumer *c,
+                               struct stream_id start, long long count, int64_t now)
 {
     size_t from = stream_pel_seek(&c->pel, start), n = c->pel.n - from;
     if (count > 0 && (unsigned long long)count < n)
@@ -813,8 +812,8 @@ static void xclaim_cmd(struct call *k)
         if (!created && minidle && now - nack->delivery_time < minidle)
             continue;
         if (c == NULL)
-            c = xg_consumer(k->core, k->c->dbi, k->argv[1], k->argl[1], g, k->argv[3],
-                            k->argl[3], now);
+            c = xg_consumer(k->core, k->c->dbi, k->argv[1], k->argl[1], g, k->argv[3], k->argl[3],
+                            now);
         stream_nack_assign(nack, c);
         nack->delivery_time = dtime;
         if (retry >= 0)
@@ -898,8 +897,8 @@ static void xautoclaim_cmd(struct call *k)
         if (minidle && now - nack->delivery_time < minidle)
             continue;
         if (c == NULL)
-            c = xg_consumer(k->core, k->c->dbi, k->argv[1], k->argl[1], g, k->argv[3],
-                            k->argl[3], now);
+            c = xg_consumer(k->core, k->c->dbi, k->argv[1], k->argl[1], g, k->argv[3], k->argl[3],
+                            now);
         stream_nack_assign(nack, c);
         nack->delivery_time = now;
         if (!justid)

@@ -212,15 +212,19 @@ static void test_idle_times(void **state)
         {"XREADGROUP GROUP g c1 COUNT 3 STREAMS s >",
          "*1\r\n*2\r\n$1\r\ns\r\n*3\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"
          "*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"
-         "*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n", NULL},
+         "*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+         NULL},
         {"MOCK CLOCK ADVANCE 5000", ":1005000\r\n", NULL},
         {"XPENDING s g - + 10",
          "*3\r\n*4\r\n$3\r\n1-1\r\n$2\r\nc1\r\n:5000\r\n:1\r\n"
          "*4\r\n$3\r\n2-1\r\n$2\r\nc1\r\n:5000\r\n:1\r\n"
-         "*4\r\n$3\r\n3-1\r\n$2\r\nc1\r\n:5000\r\n:1\r\n", NULL},
+         "*4\r\n$3\r\n3-1\r\n$2\r\nc1\r\n:5000\r\n:1\r\n",
+         NULL},
         {"XPENDING s g IDLE 5001 - + 10", "*0\r\n", NULL},
-        {"XINFO CONSUMERS s g", "*1\r\n*6\r\n$4\r\nname\r\n$2\r\nc1\r\n$7\r\npending\r\n:3\r\n"
-                                "$4\r\nidle\r\n:5000\r\n", NULL},
+        {"XINFO CONSUMERS s g",
+         "*1\r\n*6\r\n$4\r\nname\r\n$2\r\nc1\r\n$7\r\npending\r\n:3\r\n"
+         "$4\r\nidle\r\n:5000\r\n",
+         NULL},
         {"XAUTOCLAIM s g c2 5001 0 JUSTID", "*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n", NULL},
         {"XAUTOCLAIM s g c2 5000 0 COUNT 2 JUSTID",
          "*3\r\n$3\r\n3-1\r\n*2\r\n$3\r\n1-1\r\n$3\r\n2-1\r\n*0\r\n",
@@ -229,7 +233,8 @@ static void test_idle_times(void **state)
         {"XPENDING s g - + 10",
          "*3\r\n*4\r\n$3\r\n1-1\r\n$2\r\nc2\r\n:100\r\n:1\r\n"
          "*4\r\n$3\r\n2-1\r\n$2\r\nc2\r\n:100\r\n:1\r\n"
-         "*4\r\n$3\r\n3-1\r\n$2\r\nc1\r\n:5100\r\n:1\r\n", NULL},
+         "*4\r\n$3\r\n3-1\r\n$2\r\nc1\r\n:5100\r\n:1\r\n",
+         NULL},
         {"XCLAIM s g c3 5101 3-1 JUSTID", "*0\r\n", NULL},
         {"XCLAIM s g c3 5100 3-1 JUSTID", "*1\r\n$3\r\n3-1\r\n", "XCLAIM s g c3 0 3-1 JUSTID"},
         {"XCLAIM s g c3 0 1-1 IDLE 300 JUSTID", "*1\r\n$3\r\n1-1\r\n", NULL},
@@ -237,12 +242,14 @@ static void test_idle_times(void **state)
         {"XPENDING s g - + 10",
          "*3\r\n*4\r\n$3\r\n1-1\r\n$2\r\nc3\r\n:300\r\n:1\r\n"
          "*4\r\n$3\r\n2-1\r\n$2\r\nc3\r\n:100\r\n:9\r\n"
-         "*4\r\n$3\r\n3-1\r\n$2\r\nc3\r\n:0\r\n:1\r\n", NULL},
+         "*4\r\n$3\r\n3-1\r\n$2\r\nc3\r\n:0\r\n:1\r\n",
+         NULL},
         {"MOCK CLOCK ADVANCE 50", ":1005150\r\n", NULL},
         {"XINFO CONSUMERS s g",
          "*3\r\n*6\r\n$4\r\nname\r\n$2\r\nc1\r\n$7\r\npending\r\n:0\r\n$4\r\nidle\r\n:5150\r\n"
          "*6\r\n$4\r\nname\r\n$2\r\nc2\r\n$7\r\npending\r\n:0\r\n$4\r\nidle\r\n:150\r\n"
-         "*6\r\n$4\r\nname\r\n$2\r\nc3\r\n$7\r\npending\r\n:3\r\n$4\r\nidle\r\n:50\r\n", NULL},
+         "*6\r\n$4\r\nname\r\n$2\r\nc3\r\n$7\r\npending\r\n:3\r\n$4\r\nidle\r\n:50\r\n",
+         NULL},
         /* a history read delivers again: count up, idle back to 0 */
         {"XREADGROUP GROUP g c3 COUNT 1 STREAMS s 0",
          "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n", NULL},
@@ -259,7 +266,8 @@ static void test_idle_times(void **state)
          ":0\r\n$7\r\npending\r\n*0\r\n*8\r\n$4\r\nname\r\n$2\r\nc2\r\n$9\r\nseen-time\r\n"
          ":1005000\r\n$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n*8\r\n$4\r\nname\r\n$2\r\n"
          "c3\r\n$9\r\nseen-time\r\n:1005150\r\n$9\r\npel-count\r\n:3\r\n$7\r\npending\r\n*1\r\n"
-         "*3\r\n$3\r\n1-1\r\n:1005150\r\n:2\r\n", NULL},
+         "*3\r\n$3\r\n1-1\r\n:1005150\r\n:2\r\n",
+         NULL},
     };
     run_clock_script(st, sizeof(st) / sizeof(st[0]));
 }
@@ -387,9 +395,9 @@ static void test_freed_with_key(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_two_consumers), cmocka_unit_test(test_blocked_key_gone), cmocka_unit_test(test_watch),
-        cmocka_unit_test(test_idle_times),    cmocka_unit_test(test_block_timeout),
-        cmocka_unit_test(test_freed_with_key),
+        cmocka_unit_test(test_two_consumers), cmocka_unit_test(test_blocked_key_gone),
+        cmocka_unit_test(test_watch),         cmocka_unit_test(test_idle_times),
+        cmocka_unit_test(test_block_timeout), cmocka_unit_test(test_freed_with_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
