@@ -1058,16 +1058,53 @@ static void xinfo_full_groups(struct client *cl, const struct stream *s, long lo
     }
 }
 
+/* Redis keeps a stream's listpack nodes in a radix tree (rax) keyed by
+ * each node's first ID as 16 big-endian bytes. The tree's node count
+ * follows from the keys: a run of bytes all keys share is one compressed
+ * node; where they part, one branching node; a single key's remaining
+ * bytes, one compressed node; each key ends in a leaf node. rax_nodes
+ * counts that for the sorted keys [lo, hi) from byte d. */
+static long long rax_nodes(const unsigned char (*k)[16], size_t lo, size_t hi, int d)
+{
+    if (d == 16)
+        return 1; /* the key's leaf */
+    if (hi - lo == 1)
+        return 2; /* its remaining bytes, then its leaf */
+    int p = d;
+    while (p < 16 && k[lo][p] == k[hi - 1][p]) /* sorted: first and last bound all */
+        p++;
+    long long n = p > d ? 1 : 0; /* the shared run */
+    n++;                         /* the branching node at byte p */
+    for (size_t i = lo; i < hi;) {
+        size_t j = i;
+        while (j < hi && k[j][p] == k[i][p])
+            j++;
+        n += rax_nodes(k, i, j, p + 1);
+        i = j;
+    }
+    return n;
+}
+
 /* radix-tree-keys is the number of Redis's listpack nodes, which stream.c
- * models; radix-tree-nodes, the tree's own nodes, depends on how the
- * nodes' first IDs share bytes: exact for up to one node, an estimate
- * beyond (docs/protocol.md). */
+ * models (struct stream_node); radix-tree-nodes, the nodes of the tree
+ * that holds them, computed from their first IDs. */
 static void xinfo_tree(struct client *cl, const struct stream *s)
 {
+    long long nodes = 1; /* an empty tree is its root */
+    if (s->nnode > 0) {
+        unsigned char(*k)[16] = mem_alloc(s->nnode * sizeof(*k));
+        for (size_t i = 0; i < s->nnode; i++)
+            for (int b = 0; b < 8; b++) {
+                k[i][b] = (unsigned char)(s->node[i].first.ms >> (56 - 8 * b));
+                k[i][8 + b] = (unsigned char)(s->node[i].first.seq >> (56 - 8 * b));
+            }
+        nodes = rax_nodes((const unsigned char(*)[16])k, 0, s->nnode, 0);
+        free(k);
+    }
     reply_cstr(cl, "radix-tree-keys");
     reply_int(cl, (long long)s->nnode);
     reply_cstr(cl, "radix-tree-nodes");
-    reply_int(cl, (long long)s->nnode + 1);
+    reply_int(cl, nodes);
 }
 
 /* XINFO STREAM key [FULL [COUNT count]] */
