@@ -345,6 +345,7 @@
     X(STREAM_XREAD_NOACK, "ERR The NOACK option is only supported by XREADGROUP. You called "      \
                           "XREAD instead.")                                                        \
     X(STREAM_TOO_LARGE, "ERR Elements are too large to be stored")                                 \
+    X(STREAM_BLOCK_SCRIPT_FMT, "ERR %s command is not allowed with BLOCK option from scripts")     \
     X(STREAM_XREAD_GT, "ERR The > ID can be specified only when calling XREADGROUP using the "     \
                        "GROUP <group> <consumer> option.")                                         \
     X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")

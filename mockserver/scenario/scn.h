@@ -99,7 +99,7 @@ enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
 /* The value types RETYPE can give a key. The scenario language names them;
  * the engine (scn_run.c) makes each with a command, so the parser needs
  * nothing from the keyspace. */
-enum scn_vtype { SVT_STRING, SVT_LIST, SVT_HASH, SVT_SET, SVT_ZSET };
+enum scn_vtype { SVT_STRING, SVT_LIST, SVT_HASH, SVT_SET, SVT_ZSET, SVT_STREAM };
 
 struct scn_act {
     enum scn_act_kind kind;

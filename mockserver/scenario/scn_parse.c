@@ -821,7 +821,7 @@ static int type_from_name(const struct tok *t)
         int type;
     } types[] = {
         {"string", SVT_STRING}, {"list", SVT_LIST}, {"hash", SVT_HASH},
-        {"set", SVT_SET},       {"zset", SVT_ZSET},
+        {"set", SVT_SET},       {"zset", SVT_ZSET}, {"stream", SVT_STREAM},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (kw(t, types[i].name))
@@ -980,7 +980,7 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
         if (r != 1 || (a->type = type_from_name(&t)) < 0) {
             if (r >= 0)
                 perr(p, r == 1 ? t.col : here(p),
-                     "expected a type (string, list, hash, set, zset) after the key");
+                     "expected a type (string, list, hash, set, zset, stream) after the key");
             return -1;
         }
         return 0;

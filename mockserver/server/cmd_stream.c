@@ -322,7 +322,9 @@ static void xdel_cmd(struct call *k)
     reply_int(k->c, deleted);
 }
 
-/* XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_id] */
+/* XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_id]
+ * Redis 7.0.15 does not signal the key as modified: WATCH does not see it
+ * (CMD_SIGNALS without a watch_touch). */
 static void xsetid_cmd(struct call *k)
 {
     struct stream_id id, maxdel = STREAM_ID_MIN;
@@ -468,6 +470,10 @@ static void xread_cmd(struct call *k)
     for (int i = 1; i < k->argc; i++) {
         int more = k->argc - 1 - i;
         if (arg_is(k, i, "block") && more) {
+            if (k->c->flags & CL_SCRIPT) {
+                reply_errf(k->c, rtext[RT_STREAM_BLOCK_SCRIPT_FMT], k->argv[0]);
+                return;
+            }
             i++;
             if (arg_block_ms(k, i, &deadline) < 0)
                 return;
@@ -528,10 +534,11 @@ static void xread_cmd(struct call *k)
         }
     }
     /* Serve at once every key whose last entry is above its ID (the reply's
-     * length first: how many keys have one). */
+     * length first: how many keys have one). Redis looks each key up a
+     * second time here, a second keyspace hit or miss: so does this loop. */
     int served = 0;
     for (int j = 0; j < nkeys; j++) {
-        const struct obj *o = db_peek(db, k->argv[streams + j], k->argl[streams + j]);
+        const struct obj *o = db_lookup_read(db, k->argv[streams + j], k->argl[streams + j], now);
         const struct stream *s = o ? o->u.stream : NULL;
         if (s != NULL && s->len > 0 && stream_id_cmp(s->e[s->len - 1].id, ids[j]) > 0)
             served++;
@@ -674,7 +681,7 @@ struct cmd_def cmd_stream_table[] = {
                    {.name = "threshold", .type = ARG_STRING},
                    {.name = "count", .type = ARG_INTEGER, .token = "LIMIT", .since = "6.2.0", .aflags = ARGF_OPTIONAL})}),
      .summary = "Removes the oldest entries of a stream, by length or by ID."},
-    {.name = "xsetid", .fn = xsetid_cmd, .flags = CMD_TOUCH,
+    {.name = "xsetid", .fn = xsetid_cmd, .flags = CMD_SIGNALS,
      .arity = -3, .rflags = RF_WRITE | RF_DENYOOM | RF_FAST,
      .acl = CAT_WRITE | CAT_STREAM | CAT_FAST,
      .first = 1, .last = 1, .step = 1,

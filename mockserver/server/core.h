@@ -34,6 +34,9 @@ struct srv;
 #define CL_DIRTY_CAS         (1u << 5) /* a watched key was touched: EXEC fails (watch.h) */
 #define CL_BLOCKED           (1u << 6) /* waiting on keys (block.h): input waits */
 #define CL_DENY_BLOCKING     (1u << 7) /* blocking commands answer at once (EXEC, internal) */
+/* the scripting engine's client (EVAL, FCALL): XREAD refuses BLOCK there (a high bit, so
+ * that other flags added meanwhile do not collide) */
+#define CL_SCRIPT (1u << 20)
 
 struct dict_entry;
 struct cmd_def;

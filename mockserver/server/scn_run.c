@@ -395,17 +395,20 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
             db->expired++;
         break;
     case SA_RETYPE: {
-        static const char *const make[][4] = {
-            [SVT_STRING] = {"SET", NULL, "retyped", NULL},
-            [SVT_LIST] = {"RPUSH", NULL, "retyped", NULL},
-            [SVT_HASH] = {"HSET", NULL, "retyped", "1"},
-            [SVT_SET] = {"SADD", NULL, "retyped", NULL},
-            [SVT_ZSET] = {"ZADD", NULL, "0", "retyped"},
+        static const char *const make[][5] = {
+            [SVT_STRING] = {"SET", NULL, "retyped", NULL, NULL},
+            [SVT_LIST] = {"RPUSH", NULL, "retyped", NULL, NULL},
+            [SVT_HASH] = {"HSET", NULL, "retyped", "1", NULL},
+            [SVT_SET] = {"SADD", NULL, "retyped", NULL, NULL},
+            [SVT_ZSET] = {"ZADD", NULL, "0", "retyped", NULL},
+            [SVT_STREAM] = {"XADD", NULL, "0-1", "retyped", "1"},
         };
         db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock));
-        const char *argv[4];
-        size_t argl[4];
-        int argc = make[a->type][3] ? 4 : 3;
+        const char *argv[5];
+        size_t argl[5];
+        int argc = 3;
+        while (argc < 5 && make[a->type][argc] != NULL)
+            argc++;
         for (int i = 0; i < argc; i++) {
             argv[i] = i == 1 ? a->key : make[a->type][i];
             argl[i] = i == 1 ? a->keylen : strlen(make[a->type][i]);

@@ -886,14 +886,19 @@ static void test_corrupt_length(void **state)
 static void test_evict_expire_retype(void **state)
 {
     (void)state;
-    char text[512];
+    char text[1024];
     snprintf(text, sizeof(text),
              "setup\n    SET a 1\n    SET b 2\n    SET c 3\nend\n"
              "on GET a nth 2 do evict a\n"
              "on GET b nth 2 do expire b\n"
              "on GET c nth 2 do retype c list\n"
              "on TYPE h do retype h hash\n"
-             "expect rule 1 == 1\nexpect rule 2 == 1\nexpect rule 3 == 1\nexpect rule 4 == 1\n");
+             "on XLEN c do retype c stream\n"
+             "on XRANGE s do evict s\n"
+             "on XREAD STREAMS s2 0 do expire s2\n"
+             "on XLEN c2 do retype c2 string\n"
+             "expect rule 1 == 1\nexpect rule 2 == 1\nexpect rule 3 == 1\nexpect rule 4 == 1\n"
+             "expect rule 5 == 1\nexpect rule 6 == 1\nexpect rule 7 == 1\nexpect rule 8 == 1\n");
     struct sa_play p;
     sa_start(&p, text);
     redisContext *ctx = it_connect(p.port);
@@ -909,6 +914,32 @@ static void test_evict_expire_retype(void **state)
     it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "1", "LLEN c");
     /* the keyspace action runs first, then the command itself */
     it_cmd_expect(ctx, REDIS_REPLY_STATUS, "hash", "TYPE h");
+    /* streams: retyped to and from, evicted, expired */
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "1", "XLEN c");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "stream", "TYPE c");
+    redisReply *r = redisCommand(ctx, "XRANGE c - +");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 1);
+    assert_string_equal(r->element[0]->element[0]->str, "0-1");
+    assert_string_equal(r->element[0]->element[1]->element[0]->str, "retyped");
+    assert_string_equal(r->element[0]->element[1]->element[1]->str, "1");
+    freeReplyObject(r);
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "1-1", "XADD s 1-1 f v");
+    r = redisCommand(ctx, "XRANGE s - +");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 0); /* evicted first */
+    freeReplyObject(r);
+    it_cmd_expect(ctx, REDIS_REPLY_INTEGER, "0", "EXISTS s");
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "1-1", "XADD s2 1-1 f v");
+    r = redisCommand(ctx, "XREAD STREAMS s2 0");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_NIL); /* expired first */
+    freeReplyObject(r);
+    it_cmd_expect(ctx, REDIS_REPLY_STRING, "2-1", "XADD c2 2-1 f v");
+    it_cmd_expect(ctx, REDIS_REPLY_ERROR, rtext[RT_WRONGTYPE], "XLEN c2");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "string", "TYPE c2");
     redisFree(ctx);
     sa_finish(&p, 0);
     sa_done(&p);

@@ -565,7 +565,7 @@ static void test_errors(void **state)
         {"on GET do corrupt all\n",
          "t.scn:1:19: expected garbage, length or resp3 after 'corrupt'\n"},
         {"on GET do retype k tree\n",
-         "t.scn:1:20: expected a type (string, list, hash, set, zset) after the key\n"},
+         "t.scn:1:20: expected a type (string, list, hash, set, zset, stream) after the key\n"},
         {"on GET do split middle\n",
          "t.scn:1:17: expected inside-length, inside-payload or a byte offset after 'split'\n"},
         {"on GET do reply (integer) x\n",
