@@ -439,6 +439,10 @@ static int xrg_options(struct call *k, int *gi, long long *count, int64_t *deadl
         int more = k->argc - i - 1;
         if (arg_is(k, i, "block") && more) {
             long long ms;
+            if (k->c->flags & CL_SCRIPT) {
+                reply_errf(k->c, rtext[RT_STREAM_BLOCK_SCRIPT_FMT], k->argv[0]);
+                return -1;
+            }
             i++;
             if (!util_str2ll(k->argv[i], k->argl[i], &ms)) {
                 reply_err(k->c, RT_TIMEOUT_NOTINT);

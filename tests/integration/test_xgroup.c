@@ -55,7 +55,7 @@ static void test_two_consumers(void **state)
         {'B', "XREADGROUP GROUP g bob BLOCK 0 STREAMS t >", "", -1, 1},
         {'C', "XGROUP SETID t g 0", "C", IT_NOWAIT},
         {'C', "XADD t 2-1 k w", "CB", -1, 0},
-        {'C', "XPENDING t g - + 10 bob", "C", IT_NOWAIT},
+        {'C', "XPENDING t g", "C", IT_NOWAIT}, /* (no idle times: they may differ) */
     };
     IT_DIFF(s, "A: *1\\r\\n*2\\r\\n$1\\r\\nt\\r\\n");
 }
