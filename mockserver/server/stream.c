@@ -6,7 +6,12 @@
  * sorted); lookups are binary searches, deletions move the tail.
  *
  * Nodes: Redis 7.0 starts a new listpack node when the tail one already
- * holds STREAM_NODE_MAX_ENTRIES entries, live or deleted; XDEL and exact
+ * holds STREAM_NODE_MAX_ENTRIES entries, live or deleted, or when its bytes
+ * plus the new entry's field and value bytes reach STREAM_NODE_MAX_BYTES.
+ * The bytes are computed as Redis's listpack encodes a node (lp_* below):
+ * a header, the master entry (counts and the first entry's fields), then
+ * per entry its flags, ID deltas, fields unless they are the master's,
+ * values and a back count; numbers-looking strings as integers. XDEL and exact
  * trims only mark entries deleted in their node, and a node whose last live
  * entry goes is dropped. An approximate trim drops whole nodes from the
  * oldest while the stream stays long enough (MAXLEN) or the node's last ID
@@ -46,6 +51,13 @@ static void entry_free(struct stream_entry *e)
     free(e->fv);
 }
 
+static void node_free(struct stream_node *n)
+{
+    for (size_t i = 0; i < n->nmaster; i++)
+        obj_str_free(n->master[i]);
+    free(n->master);
+}
+
 void stream_free(struct stream *s)
 {
     if (s == NULL)
@@ -53,6 +65,8 @@ void stream_free(struct stream *s)
     for (size_t i = 0; i < s->len; i++)
         entry_free(&s->e[i]);
     free(s->e);
+    for (size_t i = 0; i < s->nnode; i++)
+        node_free(&s->node[i]);
     free(s->node);
     stream_groups_free(s->groups);
     free(s);
@@ -77,6 +91,12 @@ struct stream *stream_dup(const struct stream *s)
     if (s->nnode) {
         n->node = mem_alloc(s->nnode * sizeof(*s->node));
         memcpy(n->node, s->node, s->nnode * sizeof(*s->node));
+        for (size_t i = 0; i < s->nnode; i++) {
+            struct stream_node *d = &n->node[i];
+            d->master = mem_alloc((d->nmaster ? d->nmaster : 1) * sizeof(*d->master));
+            for (size_t j = 0; j < d->nmaster; j++)
+                d->master[j] = obj_str_new(s->node[i].master[j]->p, s->node[i].master[j]->len);
+        }
     }
     n->groups = s->groups ? stream_groups_dup(s->groups) : NULL;
     return n;
@@ -293,6 +313,51 @@ struct stream_entry *stream_lookup(const struct stream *s, struct stream_id id)
     return i < s->len && stream_id_cmp(s->e[i].id, id) == 0 ? &s->e[i] : NULL;
 }
 
+/* ---- listpack sizes (Redis 7.0's listpack.c encoding) ------------------------------------ */
+
+/* The bytes of an element's back length, for an encoding of l bytes. */
+static size_t lp_backlen(size_t l)
+{
+    return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+}
+
+static size_t lp_int(int64_t v)
+{
+    size_t l = v >= 0 && v <= 127                      ? 1
+               : v >= -4096 && v <= 4095               ? 2
+               : v >= -32768 && v <= 32767             ? 3
+               : v >= -8388608 && v <= 8388607         ? 4
+               : v >= -2147483648LL && v <= 2147483647 ? 5
+                                                       : 9;
+    return l + lp_backlen(l);
+}
+
+/* A string element: stored as an integer when it reads as one. */
+static size_t lp_str(const char *p, size_t n)
+{
+    long long v;
+    if (strict_ll(p, n, &v) == 0)
+        return lp_int(v);
+    size_t l = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
+    return l + lp_backlen(l);
+}
+
+/* An entry's bytes in a node whose master ID is master (fields omitted
+ * when same). */
+static size_t lp_entry(struct stream_id master, struct stream_id id, size_t nfv,
+                       const char *const *argv, const size_t *argl, int same)
+{
+    size_t pairs = nfv / 2;
+    size_t b = lp_int(same ? 2 : 0) + lp_int((int64_t)(id.ms - master.ms)) +
+               lp_int((int64_t)(id.seq - master.seq));
+    if (!same)
+        b += lp_int((int64_t)pairs);
+    for (size_t i = 0; i < nfv; i++)
+        if (!same || i % 2 == 1)
+            b += lp_str(argv[i], argl[i]);
+    return b + lp_int((int64_t)(pairs + 3 + (same ? 0 : pairs + 1)));
+}
+
 void stream_append(struct stream *s, struct stream_id id, size_t nfv, const char *const *argv,
                    const size_t *argl)
 {
@@ -309,8 +374,13 @@ void stream_append(struct stream *s, struct stream_id id, size_t nfv, const char
     s->last_id = id;
     s->entries_added++;
 
+    size_t totlen = 0;
+    for (size_t i = 0; i < nfv; i++)
+        totlen += argl[i];
     struct stream_node *tail = s->nnode ? &s->node[s->nnode - 1] : NULL;
-    if (tail == NULL || tail->live + tail->deleted >= STREAM_NODE_MAX_ENTRIES) {
+    int same = 1;
+    if (tail == NULL || tail->bytes + totlen >= STREAM_NODE_MAX_BYTES ||
+        tail->live + tail->deleted >= STREAM_NODE_MAX_ENTRIES) {
         if (s->nnode == s->nodecap) {
             s->nodecap = s->nodecap ? s->nodecap * 2 : 2;
             s->node = mem_realloc(s->node, s->nodecap * sizeof(*s->node));
@@ -318,7 +388,22 @@ void stream_append(struct stream *s, struct stream_id id, size_t nfv, const char
         tail = &s->node[s->nnode++];
         memset(tail, 0, sizeof(*tail));
         tail->first = id;
+        tail->nmaster = nfv / 2;
+        tail->master = mem_alloc((nfv / 2 ? nfv / 2 : 1) * sizeof(*tail->master));
+        /* header and end byte, counts live and deleted, the fields, a 0 */
+        tail->bytes = 7 + lp_int(1) + lp_int(0) + lp_int((int64_t)(nfv / 2)) + lp_int(0);
+        for (size_t i = 0; i < nfv; i += 2) {
+            tail->master[i / 2] = obj_str_new(argv[i], argl[i]);
+            tail->bytes += lp_str(argv[i], argl[i]);
+        }
+    } else if (tail->nmaster == nfv / 2) {
+        for (size_t i = 0; i < nfv && same; i += 2)
+            same = tail->master[i / 2]->len == argl[i] &&
+                   memcmp(tail->master[i / 2]->p, argv[i], argl[i]) == 0;
+    } else {
+        same = 0;
     }
+    tail->bytes += lp_entry(tail->first, id, nfv, argv, argl, same);
     tail->last = id;
     tail->live++;
 }
@@ -339,6 +424,7 @@ static size_t node_of(const struct stream *s, struct stream_id id)
 
 static void node_remove(struct stream *s, size_t n)
 {
+    node_free(&s->node[n]);
     memmove(&s->node[n], &s->node[n + 1], (s->nnode - n - 1) * sizeof(*s->node));
     s->nnode--;
 }
@@ -407,6 +493,22 @@ void stream_reply_entry(struct client *c, const struct stream_entry *e)
     reply_array(c, (long long)e->nfv);
     for (size_t i = 0; i < e->nfv; i++)
         reply_bulk(c, e->fv[i]->p, e->fv[i]->len);
+}
+
+void stream_reply_entries(struct client *c, struct stream_entry *const *v, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        stream_reply_entry(c, v[i]);
+}
+
+void stream_reply_deleted(struct client *c, struct stream_id id)
+{
+    char buf[STREAM_ID_BUFLEN];
+    size_t n = stream_id_fmt(id, buf);
+    reply_array(c, 2);
+    reply_bulk(c, buf, n);
+    reply_null_array(c);
 }
 
 size_t stream_reply_range(struct client *c, const struct stream *s, struct stream_id start,

@@ -14,11 +14,12 @@
  * millions).
  *
  * Redis keeps entries in listpack "nodes" of at most stream-node-max-entries
- * (100) entries, and XTRIM/XADD's approximate trim (`~`) only drops whole
- * nodes. So that `~` leaves what Redis leaves, the stream also keeps a
- * model of those nodes (struct stream_node: how many entries each holds,
- * live or deleted); it does not model their byte limit
- * (stream-node-max-bytes, 4096), reached only by entries of ~40+ bytes.
+ * (100) entries and stream-node-max-bytes (4096) bytes, and XTRIM/XADD's
+ * approximate trim (`~`) only drops whole nodes. So that `~` leaves what
+ * Redis leaves, the stream also keeps a model of those nodes (struct
+ * stream_node: how many entries each holds, live or deleted, and the size
+ * in bytes of Redis's listpack for them). XINFO STREAM's radix-tree-keys
+ * is nnode.
  *
  * Consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XINFO) live
  * in stream_cg.c behind struct stream_groups: this file only frees, copies
@@ -56,11 +57,17 @@ struct client;
 struct stream_node {
     struct stream_id first, last; /* the first and last ID ever put in it */
     uint64_t live, deleted;
+    size_t bytes;            /* the size of Redis's listpack for them */
+    size_t nmaster;          /* the fields of the node's first entry ("master */
+    struct obj_str **master; /* entry"), owned: entries with the same fields are smaller */
 };
 
-/* Redis's default stream-node-max-entries: a node holds at most this many
- * entries, deleted ones included. */
+/* Redis's defaults of stream-node-max-entries and stream-node-max-bytes:
+ * a node holds at most this many entries, deleted ones included, and an
+ * entry goes to a new node when the node's bytes plus the entry's field
+ * and value bytes would reach the byte limit. */
 #define STREAM_NODE_MAX_ENTRIES 100
+#define STREAM_NODE_MAX_BYTES   4096
 
 struct stream {
     struct stream_entry *e; /* len entries in ID order */
@@ -163,6 +170,12 @@ uint64_t stream_trim(struct stream *s, const struct stream_trim *t);
 /* One entry as XRANGE sends it, in RESP2 and RESP3 alike: an array of the
  * ID (bulk) and an array of fields and values. */
 void stream_reply_entry(struct client *c, const struct stream_entry *e);
+/* An array of the n entries v[0..n), each as stream_reply_entry (XCLAIM's
+ * reply, a list gathered by ID). */
+void stream_reply_entries(struct client *c, struct stream_entry *const *v, size_t n);
+/* An entry a consumer's history names but the stream no longer holds, as
+ * XREADGROUP sends it: [id, nil] (a null array; RESP3 _). */
+void stream_reply_deleted(struct client *c, struct stream_id id);
 /* The entries with IDs from start to end (inclusive), at most count of
  * them (0: all), from the oldest or, with rev, the newest: XRANGE's and
  * XREVRANGE's reply. Returns how many were sent. */

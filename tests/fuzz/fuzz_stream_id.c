@@ -53,8 +53,8 @@ static void check_nodes(const struct stream *s)
 static size_t linear(const struct stream *s, struct stream_id id, int strict)
 {
     size_t i = 0;
-    while (i < s->len && (stream_id_cmp(s->e[i].id, id) < 0 ||
-                          (strict && stream_id_cmp(s->e[i].id, id) == 0)))
+    while (i < s->len &&
+           (stream_id_cmp(s->e[i].id, id) < 0 || (strict && stream_id_cmp(s->e[i].id, id) == 0)))
         i++;
     return i;
 }
@@ -100,8 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check(len > 1 && tok[0] == '(');
             if (mode == 0)
                 check(seq_given == 0 || seq_given == 1);
-            if (len >= 2 && tok[len - 2] == '-' && tok[len - 1] == '*' && memchr(tok, 0, len) == NULL &&
-                memchr(tok, '-', len) == tok + len - 2)
+            if (len >= 2 && tok[len - 2] == '-' && tok[len - 1] == '*' &&
+                memchr(tok, 0, len) == NULL && memchr(tok, '-', len) == tok + len - 2)
                 check(mode == 0 && seq_given == 0);
 
             char buf[STREAM_ID_BUFLEN];

@@ -39,6 +39,12 @@ static void test_xread_woken(void **state)
         {'B', "XADD s 4-1 a 2", "B", IT_NOWAIT},
         {'B', "XADD s 5-1 a 3", "B", IT_NOWAIT},
         {'B', "EXEC", "BA", IT_NOWAIT},
+        /* a stream arriving by RENAME or COPY wakes it too */
+        {'A', "XREAD BLOCK 0 STREAMS dst $", "", -1, 1},
+        {'B', "XADD src 1-1 f v", "B", IT_NOWAIT},
+        {'B', "RENAME src dst", "BA", IT_NOWAIT},
+        {'A', "XREAD BLOCK 0 STREAMS cp 0", "", -1, 1},
+        {'B', "COPY dst cp", "BA", IT_NOWAIT},
     };
     IT_DIFF(s, "A: *1\\r\\n*2\\r\\n$1\\r\\nt\\r\\n");
 }
