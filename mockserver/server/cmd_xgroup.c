@@ -366,9 +366,7 @@ static void xg_deliver_history(struct client *cl, const struct stream *s, struct
         struct stream_nack *nack = c->pel.v[i];
         const struct stream_entry *e = stream_lookup(s, nack->id);
         if (e == NULL) {
-            reply_array(cl, 2);
-            xg_reply_id(cl, nack->id);
-            reply_null_array(cl);
+            stream_reply_deleted(cl, nack->id);
             continue;
         }
         stream_reply_entry(cl, e);
