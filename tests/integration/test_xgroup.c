@@ -134,6 +134,55 @@ static void test_watch(void **state)
     IT_DIFF(s, "A: *1\\r\\n:2\\r\\n");
 }
 
+/* Keyspace events (flags "Et": key events of the stream class): the
+ * xgroup-* events where Redis 7.0.15 sends them, none for XACK, XCLAIM and
+ * XAUTOCLAIM themselves, xgroup-createconsumer also for a consumer that
+ * XREADGROUP (blocked too), XCLAIM or XAUTOCLAIM make. Skipped while
+ * mockredis refuses notify-keyspace-events (before notify.c has it). */
+static void test_events(void **state)
+{
+    (void)state;
+    struct mh_server *m = it_mock(NULL);
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, mh_server_port(m)), 0);
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_call(&c, "CONFIG SET notify-keyspace-events Et", &r, 5000), MH_REPLY);
+    int refused = r.p[0] == '-';
+    buf_free(&r);
+    mh_conn_close(&c);
+    it_stop_ok(m);
+    if (refused)
+        skip();
+    static const struct it_step s[] = {
+        {'B', "CONFIG SET notify-keyspace-events Et", "B", IT_NOWAIT},
+        {'A', "PSUBSCRIBE __keyevent@0__:*", "A", IT_NOWAIT},
+        {'B', "XGROUP CREATE s g $ MKSTREAM", "BA", IT_NOWAIT},
+        {'B', "XGROUP CREATE s g $", "B", IT_NOWAIT},
+        {'B', "XGROUP CREATECONSUMER s g c", "BA", IT_NOWAIT},
+        {'B', "XGROUP CREATECONSUMER s g c", "B", IT_NOWAIT},
+        {'B', "XADD s 1-1 a 1", "BA", IT_NOWAIT},
+        {'B', "XREADGROUP GROUP g c2 STREAMS s >", "BA", IT_NOWAIT},
+        {'B', "XREADGROUP GROUP g c3 STREAMS s 0", "BA", IT_NOWAIT},
+        {'B', "XREADGROUP GROUP g c4 STREAMS s >", "B", IT_NOWAIT},
+        {'B', "XREADGROUP GROUP g c2 STREAMS s 0", "B", IT_NOWAIT},
+        {'B', "XACK s g 1-1", "B", IT_NOWAIT},
+        {'B', "XCLAIM s g c5 0 1-1 FORCE", "BA", IT_NOWAIT},
+        {'B', "XAUTOCLAIM s g c6 0 0", "BA", IT_NOWAIT},
+        {'B', "XCLAIM s g c7 0 9-9", "B", IT_NOWAIT},
+        {'B', "XGROUP SETID s g 0", "BA", IT_NOWAIT},
+        {'B', "XGROUP DELCONSUMER s g c", "BA", IT_NOWAIT},
+        {'B', "XGROUP DELCONSUMER s g zz", "B", IT_NOWAIT},
+        {'B', "XGROUP DESTROY s g", "BA", IT_NOWAIT},
+        {'B', "XGROUP DESTROY s g", "B", IT_NOWAIT},
+        {'B', "XGROUP CREATE s g $", "BA", IT_NOWAIT},
+        {'C', "XREADGROUP GROUP g newc BLOCK 0 STREAMS s >", "", -1, 1},
+        {'B', "XADD s 2-1 b 2", "BCAA", -1, 0},
+        {'B', "XPENDING s g", "B", IT_NOWAIT},
+    };
+    IT_DIFF(s, "A: *4\\r\\n$8\\r\\npmessage\\r\\n$16\\r\\n__keyevent@0__:*\\r\\n$37\\r\\n"
+               "__keyevent@0__:xgroup-createconsumer");
+}
+
 /* ---- the virtual clock ----------------------------------------------------- */
 
 /* One command of the clock script: sent to both servers (mock NULL: to
@@ -395,9 +444,10 @@ static void test_freed_with_key(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_two_consumers), cmocka_unit_test(test_blocked_key_gone),
-        cmocka_unit_test(test_watch),         cmocka_unit_test(test_idle_times),
-        cmocka_unit_test(test_block_timeout), cmocka_unit_test(test_freed_with_key),
+        cmocka_unit_test(test_two_consumers),  cmocka_unit_test(test_blocked_key_gone),
+        cmocka_unit_test(test_watch),          cmocka_unit_test(test_events),
+        cmocka_unit_test(test_idle_times),     cmocka_unit_test(test_block_timeout),
+        cmocka_unit_test(test_freed_with_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
