@@ -179,7 +179,7 @@ static void test_events(void **state)
         {'B', "XADD s 2-1 b 2", "BCAA", -1, 0},
         {'B', "XPENDING s g", "B", IT_NOWAIT},
     };
-    IT_DIFF(s, "A: *4\\r\\n$8\\r\\npmessage\\r\\n$16\\r\\n__keyevent@0__:*\\r\\n$37\\r\\n"
+    IT_DIFF(s, "A: *4\\r\\n$8\\r\\npmessage\\r\\n$16\\r\\n__keyevent@0__:*\\r\\n$36\\r\\n"
                "__keyevent@0__:xgroup-createconsumer");
 }
 
