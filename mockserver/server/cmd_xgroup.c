@@ -33,8 +33,6 @@
  * Keyspace events (NOTIFY_STREAM): xgroup-create, xgroup-setid,
  * xgroup-destroy, xgroup-createconsumer (also when XREADGROUP, XCLAIM or
  * XAUTOCLAIM create a consumer), xgroup-delconsumer. */
-#include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +107,31 @@ static void xg_reply_id(struct client *c, struct stream_id id)
 {
     char b[STREAM_ID_BUFLEN];
     reply_bulk(c, b, stream_id_fmt(id, b));
+}
+
+/* Inserts pre's bytes before what was written to c's output since head:
+ * for a reply whose length is known only once its elements are written
+ * (Redis's deferred lengths). */
+static void xg_insert_before(struct client *c, size_t head, const struct buf *pre)
+{
+    size_t blen = c->out.len - head;
+    char *body = mem_dup(c->out.p + head, blen);
+    c->out.len = head;
+    buf_append(&c->out, pre->p, pre->len);
+    buf_append(&c->out, body, blen);
+    free(body);
+}
+
+/* The same for an aggregate header of n elements (pairs, for a map). */
+static void xg_header_before(struct client *c, size_t head, long long n, int map)
+{
+    struct buf pre = BUF_INIT;
+    if (map)
+        resp_w_map(&pre, c->proto, n);
+    else
+        resp_w_array(&pre, n);
+    xg_insert_before(c, head, &pre);
+    buf_free(&pre);
 }
 
 static struct stream *xg_stream(struct obj *o)
@@ -546,16 +569,7 @@ static void xreadgroup_cmd(struct call *k)
             xg_deliver_history(k->c, s, c, xg_next(ids[j]), count, now);
     }
     if (served) {
-        /* the header goes before the keys served, now that they are counted */
-        size_t blen = k->c->out.len - head;
-        char *body = mem_dup(k->c->out.p + head, blen);
-        k->c->out.len = head;
-        if (k->c->proto == 3)
-            reply_map(k->c, served);
-        else
-            reply_array(k->c, served);
-        buf_append(&k->c->out, body, blen);
-        free(body);
+        xg_header_before(k->c, head, served, k->c->proto == 3);
         goto out;
     }
     if (!block || !block_allowed(k->c)) {
@@ -828,12 +842,7 @@ static void xclaim_cmd(struct call *k)
             stream_reply_entry(k->c, e);
         n++;
     }
-    size_t blen = k->c->out.len - head;
-    char *body = mem_dup(k->c->out.p + head, blen);
-    k->c->out.len = head;
-    reply_array(k->c, n);
-    buf_append(&k->c->out, body, blen);
-    free(body);
+    xg_header_before(k->c, head, n, 0);
 }
 
 /* XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID] */
@@ -915,14 +924,14 @@ static void xautoclaim_cmd(struct call *k)
     struct stream_id next = {0, 0};
     if (i < g->pel.n)
         next = g->pel.v[i]->id;
-    size_t blen = k->c->out.len - head;
-    char *body = mem_dup(k->c->out.p + head, blen);
-    k->c->out.len = head;
-    reply_array(k->c, 3);
-    xg_reply_id(k->c, next);
-    reply_array(k->c, n);
-    buf_append(&k->c->out, body, blen);
-    free(body);
+    /* [cursor, [claimed...], [deleted...]]: the first two now known */
+    struct buf pre = BUF_INIT;
+    char idb[STREAM_ID_BUFLEN];
+    resp_w_array(&pre, 3);
+    resp_w_bulk(&pre, idb, stream_id_fmt(next, idb));
+    resp_w_array(&pre, n);
+    xg_insert_before(k->c, head, &pre);
+    buf_free(&pre);
     reply_array(k->c, (long long)ndeleted);
     for (size_t d = 0; d < ndeleted; d++)
         xg_reply_id(k->c, deleted[d]);
