@@ -149,6 +149,33 @@
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative")                                                 \
     X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK")                                  \
     X(UNBLOCK_REASON, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")                      \
+    /* stream consumer groups (cmd_xgroup.c) */                                                    \
+    X(XG_NOKEY, "ERR The XGROUP subcommand requires the key to exist. Note that for "              \
+                "CREATE you may want to use the MKSTREAM option to create an empty "               \
+                "stream automatically.")                                                           \
+    X(XG_NOGROUP_KEY_FMT, "NOGROUP No such consumer group '%s' for key name '%s'")                 \
+    X(XG_NOGROUP_FMT, "NOGROUP No such key '%s' or consumer group '%s'")                           \
+    X(XG_NOGROUP_READ_FMT, "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with "   \
+                           "GROUP option")                                                         \
+    X(XG_BUSYGROUP, "BUSYGROUP Consumer Group name already exists")                                \
+    X(XG_ENTRIESREAD, "ERR value for ENTRIESREAD must be positive or -1")                          \
+    X(XG_DOLLAR, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to "          \
+                 "read the history of this consumer by specifying a proper ID, or use "            \
+                 "the > ID to get new messages. The $ ID would just return an empty "              \
+                 "result set.")                                                                    \
+    X(XG_MISSING_GROUP, "ERR Missing GROUP option for XREADGROUP")                                 \
+    X(XG_UNBLOCKED_NOKEY, "UNBLOCKED the stream key no longer exists")                             \
+    X(XG_UNBLOCKED_NOGROUP,                                                                        \
+      "NOGROUP the consumer group this client was blocked on no longer exists")                    \
+    X(XG_XCLAIM_MINIDLE, "ERR Invalid min-idle-time argument for XCLAIM")                          \
+    X(XG_XCLAIM_IDLE, "ERR Invalid IDLE option argument for XCLAIM")                               \
+    X(XG_XCLAIM_TIME, "ERR Invalid TIME option argument for XCLAIM")                               \
+    X(XG_XCLAIM_RETRY, "ERR Invalid RETRYCOUNT option argument for XCLAIM")                        \
+    X(XG_XCLAIM_OPT_FMT, "ERR Unrecognized XCLAIM option '%s'")                                    \
+    X(XG_XAUTOCLAIM_MINIDLE, "ERR Invalid min-idle-time argument for XAUTOCLAIM")                  \
+    X(XG_COUNT_POSITIVE, "ERR COUNT must be > 0")                                                  \
+    X(XG_COUNT_MEMORY, "ERR Insufficient memory, failed allocating transient memory, COUNT "       \
+                       "too high.")                                                                \
     X(MOCK_NOT_VIRTUAL, "ERR the clock is not virtual: use MOCK CLOCK VIRTUAL first")              \
     X(MOCK_NO_COUNTER_FMT, "ERR no such counter '%s'. Try MOCK STATS.")                            \
     X(MOCK_NEGATIVE, "ERR milliseconds must be zero or positive")                                  \

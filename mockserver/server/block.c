@@ -167,27 +167,41 @@ static void unblock(struct core *core, struct client *c, size_t from)
         core->on_unblock(core->on_unblock_ud, c, from);
 }
 
-void block_changed(struct core *core, int dbi, const char *key, size_t klen)
+/* Queues the waiters of registry entry e on the ready list (once). */
+static void queue_ready(struct block_reg *r, const struct dict_entry *e)
 {
-    assert(dbi >= 0 && dbi < DB_COUNT);
-    struct block_reg *r = core->blocks;
-    if (r == NULL || key == NULL || r->hushed || dict_size(r->keys) == 0)
+    struct waiters *w = e->val;
+    if (w->queued)
         return;
-    char *k = bkey(dbi, key, klen);
-    struct dict_entry *e = dict_find(r->keys, k, klen + 1);
-    struct waiters *w = e ? e->val : NULL;
-    if (w == NULL || w->queued) {
-        free(k);
-        return;
-    }
     w->queued = 1;
     if (r->nready == r->capready) {
         r->capready = r->capready ? 2 * r->capready : 8;
         r->ready = mem_realloc(r->ready, r->capready * sizeof(*r->ready));
         r->readyl = mem_realloc(r->readyl, r->capready * sizeof(*r->readyl));
     }
-    r->ready[r->nready] = k;
-    r->readyl[r->nready++] = klen + 1;
+    r->ready[r->nready] = mem_dup(e->key, e->klen);
+    r->readyl[r->nready++] = e->klen;
+}
+
+void block_changed(struct core *core, int dbi, const char *key, size_t klen)
+{
+    assert(dbi >= 0 && dbi < DB_COUNT);
+    struct block_reg *r = core->blocks;
+    if (r == NULL || r->hushed || dict_size(r->keys) == 0)
+        return;
+    if (key == NULL) {
+        /* a flush: every key of the database with waiters (XREADGROUP's
+         * get their error; the others find nothing and wait on) */
+        for (struct dict_entry *e = dict_first(r->keys); e; e = dict_next(e))
+            if ((unsigned char)e->key[0] == (unsigned char)dbi)
+                queue_ready(r, e);
+        return;
+    }
+    char *k = bkey(dbi, key, klen);
+    struct dict_entry *e = dict_find(r->keys, k, klen + 1);
+    free(k);
+    if (e != NULL)
+        queue_ready(r, e);
 }
 
 void block_hush(struct core *core, int on)

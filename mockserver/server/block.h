@@ -58,8 +58,11 @@ void block_wait(struct core *core, struct client *c, char *const *keys, const si
 /* The deadline c waits for (0: none, or not blocked). */
 int64_t block_deadline(const struct client *c);
 
-/* The keyspace listener's part: key (NULL: a flush) was given a value or
- * changed; waiters on it are served by the next block_serve. */
+/* The keyspace listener's part: key was given a value or changed (also
+ * called by a command that changes a value in place, XADD, XGROUP
+ * DESTROY); waiters on it are served by the next block_serve. key NULL: the
+ * database is being flushed, every key of it with waiters is served (a
+ * blocked XREADGROUP gets its error). */
 void block_changed(struct core *core, int dbi, const char *key, size_t klen);
 /* Between block_hush(core, 1) and block_hush(core, 0) keys given values
  * wake nobody: for a store that replaces a key which already exists, which

@@ -249,6 +249,7 @@ extern struct cmd_def cmd_function_table[];
 extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];
 extern struct cmd_def cmd_stream_table[];
+extern struct cmd_def cmd_xgroup_table[];
 
 /* Builds the lookup index and numbers every command; idempotent. */
 void cmd_init(void);

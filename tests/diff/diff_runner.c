@@ -97,13 +97,40 @@ static int near_tol(const char *p, size_t n, long long *tol)
     return (size_t)(end - p) == n;
 }
 
-/* Both replies integers ( :N ) at most tol apart. */
+/* Both replies the same but for their integers ( :N ), which may be at
+ * most tol apart, at any depth: an idle time inside XPENDING's entries
+ * too. RESP is read line by line (a bulk string's payload whole), so two
+ * replies whose headers all match have the same shape. */
 static int near(const struct buf *a, const struct buf *b, long long tol)
 {
-    if (a->p[0] != ':' || b->p[0] != ':')
-        return 0;
-    long long x = strtoll(a->p + 1, NULL, 10), y = strtoll(b->p + 1, NULL, 10);
-    return (x > y ? x - y : y - x) <= tol;
+    size_t i = 0, j = 0;
+    while (i < a->len && j < b->len) {
+        const char *ea = memchr(a->p + i, '\n', a->len - i);
+        const char *eb = memchr(b->p + j, '\n', b->len - j);
+        if (ea == NULL || eb == NULL || a->p[i] != b->p[j])
+            return 0;
+        size_t la = (size_t)(ea - (a->p + i)) + 1, lb = (size_t)(eb - (b->p + j)) + 1;
+        char t = a->p[i];
+        if (t == ':') {
+            long long x = strtoll(a->p + i + 1, NULL, 10), y = strtoll(b->p + j + 1, NULL, 10);
+            if ((x > y ? x - y : y - x) > tol)
+                return 0;
+        } else {
+            if (la != lb || memcmp(a->p + i, b->p + j, la) != 0)
+                return 0;
+            if (strchr("$=!", t) && a->p[i + 1] != '-') {
+                size_t pay = (size_t)strtoll(a->p + i + 1, NULL, 10) + 2;
+                if (i + la + pay > a->len || j + lb + pay > b->len ||
+                    memcmp(a->p + i + la, b->p + j + lb, pay) != 0)
+                    return 0;
+                la += pay;
+                lb += pay;
+            }
+        }
+        i += la;
+        j += lb;
+    }
+    return i == a->len && j == b->len;
 }
 
 static int same(enum mode m, long long tol, const struct buf *a, const struct buf *b)
