@@ -119,6 +119,8 @@
                           "/ QUIT / RESET are allowed in this context")                            \
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed")                                     \
     X(NOT_IN_MULTI, "ERR Command not allowed inside a transaction")                                \
+    X(MONITOR_REPLICA, "ERR Replica can't interact with the keyspace")                             \
+    X(MONITOR_DENY_BLOCKING, "ERR MONITOR isn't allowed for DENY BLOCKING client")                 \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range")                              \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative")                                                 \
     X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK")                                  \

@@ -8,6 +8,7 @@
 
 #include "block.h"
 #include "mem.h"
+#include "monitor.h"
 #include "pubsub.h"
 #include "watch.h"
 
@@ -45,6 +46,8 @@ void core_destroy(struct core *core)
     watch_destroy(core);
     block_destroy(core);
     ps_destroy(core);
+    free(core->monitors); /* emptied by core_client_free */
+    core->monitors = NULL;
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -98,6 +101,7 @@ void core_client_free(struct client *c)
     watch_forget(core, c);
     block_cancel(core, c);
     ps_forget(core, c);
+    mon_remove(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);

@@ -34,6 +34,10 @@ struct srv;
 #define CL_DIRTY_CAS         (1u << 5) /* a watched key was touched: EXEC fails (watch.h) */
 #define CL_BLOCKED           (1u << 6) /* waiting on keys (block.h): input waits */
 #define CL_DENY_BLOCKING     (1u << 7) /* blocking commands answer at once (EXEC, internal) */
+/* (MONITOR's two flags sit far from the others so that flags added in
+ * parallel work cannot take the same bit unnoticed.) */
+#define CL_MONITOR (1u << 20) /* ran MONITOR: sees every command (monitor.h) */
+#define CL_SCRIPT  (1u << 21) /* the scripting engine's own client: "lua" to monitors */
 
 struct dict_entry;
 struct cmd_def;
@@ -212,6 +216,9 @@ struct core {
      * network side. */
     int (*serve_busy)(void *ud, struct client *caller);
     void *serve_busy_ud;
+    /* MONITOR (monitor.h): the monitors in the order they ran MONITOR. */
+    struct client **monitors;
+    size_t nmonitors, capmonitors;
 };
 
 #define CORE_BUSY_EVAL     1

@@ -1166,7 +1166,7 @@ static struct scr *scr_new(struct core *core)
     s->fake->proto = 2;
     s->fake->authed = 1;
     s->fake->core = core;
-    s->fake->flags = CL_DENY_BLOCKING;
+    s->fake->flags = CL_DENY_BLOCKING | CL_SCRIPT;
     s->rand48 = 0x1234ABCD330Eull; /* Redis's generator before any seed */
     return s;
 }
