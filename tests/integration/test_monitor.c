@@ -153,8 +153,9 @@ static void test_order(void **state)
         {'B', "SELECT 2", "B", IT_NOWAIT},
         {'B', "INCR k", "B", IT_NOWAIT},
         {'B', "EXEC", "BAAAA", IT_NOWAIT},
-        {'B', "EVAL \"redis.call('select','4') redis.call('set','k2','v') return "
-              "redis.call('get','k2')\" 0",
+        {'B',
+         "EVAL \"redis.call('select','4') redis.call('set','k2','v') return "
+         "redis.call('get','k2')\" 0",
          "BAAAA", IT_NOWAIT},
         {'B', "EVALSHA 0000 0", "BA", IT_NOWAIT},
         {'B', "EVAL \"return redis.call('get','k')\"", "B", IT_NOWAIT},
@@ -210,14 +211,10 @@ static void test_resp3(void **state)
 {
     (void)state;
     static const struct it_step s[] = {
-        {'A', "HELLO 3", "A", IT_NOWAIT},
-        {'A', "SUBSCRIBE ch", "A", IT_NOWAIT},
-        {'A', "MONITOR", "A", IT_NOWAIT},
-        {'B', "PUBLISH ch hello", "BAA", IT_NOWAIT},
-        {'A', "UNSUBSCRIBE", "AA", IT_NOWAIT},
-        {'B', "HELLO 3 SETNAME w3 FOO", "BA", IT_NOWAIT},
-        {'B', "CLIENT GETNAME", "BA", IT_NOWAIT},
-        {'B', "SET x y", "BA", IT_NOWAIT},
+        {'A', "HELLO 3", "A", IT_NOWAIT},         {'A', "SUBSCRIBE ch", "A", IT_NOWAIT},
+        {'A', "MONITOR", "A", IT_NOWAIT},         {'B', "PUBLISH ch hello", "BAA", IT_NOWAIT},
+        {'A', "UNSUBSCRIBE", "AA", IT_NOWAIT},    {'B', "HELLO 3 SETNAME w3 FOO", "BA", IT_NOWAIT},
+        {'B', "CLIENT GETNAME", "BA", IT_NOWAIT}, {'B', "SET x y", "BA", IT_NOWAIT},
     };
     MON_DIFF(s, "A: +TS [0 ADDR1] \"PUBLISH\" \"ch\" \"hello\"");
 }
