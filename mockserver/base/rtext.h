@@ -114,6 +114,8 @@
     X(CFG_SAVE, "Invalid save parameters")                                                         \
     X(CFG_LISTEN, "Unable to listen on this port")                                                 \
     X(CFG_MEMORY, "argument must be a memory value")                                               \
+    X(CFG_MEMORY_PCT, "argument must be a memory or percent value")                                \
+    X(CFG_PERCENT_FMT, "percentage argument must be less or equal to %lld")                        \
     X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s")                             \
     X(PUBSUB_CONTEXT_FMT, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING " \
                           "/ QUIT / RESET are allowed in this context")                            \

@@ -96,7 +96,7 @@ static int auth_check(struct core *core, const char *user, size_t ulen, const ch
     const char *want = core->cfg.requirepass;
     if (want == NULL)
         return 1;
-    return strlen(want) == plen && memcmp(want, pass, plen) == 0;
+    return core->cfg.requirepass_len == plen && memcmp(want, pass, plen) == 0;
 }
 
 static void auth_cmd(struct call *k)

@@ -65,6 +65,13 @@ int64_t core_now_ms(const struct core *core)
     return clk_now_ms(&core->clock);
 }
 
+void core_set_requirepass(struct core *core, const char *p, size_t len)
+{
+    free(core->cfg.requirepass);
+    core->cfg.requirepass = p && len ? mem_dup(p, len) : NULL;
+    core->cfg.requirepass_len = core->cfg.requirepass ? len : 0;
+}
+
 struct client *core_client_new(struct core *core)
 {
     struct client *c = mem_calloc(1, sizeof(*c));

@@ -129,8 +129,11 @@ struct core_cfg {
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */
-#define CORE_CFG_SOFT_MAX 32
+#define CORE_CFG_SOFT_MAX 64
     char *soft[CORE_CFG_SOFT_MAX];
+    /* requirepass's length: a password is binary-safe (NUL bytes too), as
+     * in Redis. Set with core_set_requirepass, never apart from it. */
+    size_t requirepass_len;
 };
 
 struct core {
@@ -223,6 +226,11 @@ struct core {
 
 #define CORE_BUSY_EVAL     1
 #define CORE_BUSY_FUNCTION 2
+
+/* Sets requirepass to the len bytes at p (a copy, NUL-terminated; a NUL
+ * inside counts as a byte); len 0 (or p NULL): no password. Clients keep
+ * their authentication state. */
+void core_set_requirepass(struct core *core, const char *p, size_t len);
 
 /* Sets defaults and empty databases. */
 void core_init(struct core *core);
