@@ -123,6 +123,9 @@
     X(NOT_IN_MULTI, "ERR Command not allowed inside a transaction")                                \
     X(MONITOR_REPLICA, "ERR Replica can't interact with the keyspace")                             \
     X(MONITOR_DENY_BLOCKING, "ERR MONITOR isn't allowed for DENY BLOCKING client")                 \
+    X(SWAPDB_FIRST, "ERR invalid first DB index")                                                  \
+    X(SWAPDB_SECOND, "ERR invalid second DB index")                                                \
+    X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")                             \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range")                              \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative")                                                 \
     X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK")                                  \

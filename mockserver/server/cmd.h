@@ -254,6 +254,7 @@ extern struct cmd_def cmd_function_table[];
 extern struct cmd_def cmd_pubsub_table[];
 extern struct cmd_def cmd_mock_table[];
 extern struct cmd_def cmd_monitor_table[];
+extern struct cmd_def cmd_db_table[];
 
 /* Builds the lookup index and numbers every command; idempotent. */
 void cmd_init(void);
