@@ -126,6 +126,11 @@
     X(SWAPDB_FIRST, "ERR invalid first DB index")                                                  \
     X(SWAPDB_SECOND, "ERR invalid second DB index")                                                \
     X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")                             \
+    X(LCS_TYPE, "ERR The specified keys must contain string values")                               \
+    X(LCS_LEN_IDX, "ERR If you want both the length and indexes, please just use IDX.")            \
+    X(LCS_TOO_LONG, "ERR String too long for LCS")                                                 \
+    X(LCS_MEMORY, "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")  \
+    X(LCS_ALLOC, "ERR Insufficient memory, failed allocating transient memory for LCS")            \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range")                              \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative")                                                 \
     X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK")                                  \
