@@ -1299,6 +1299,20 @@ static void debug_cmd(struct call *k)
     }
 }
 
+/* LOLWUT [VERSION v ...]: Redis 7.0.15's own version answers one line,
+ * verbatim "txt" in RESP3; VERSION must be an integer. Versions 5 and 6
+ * draw computer art in Redis; here they answer the same line (a known
+ * difference, docs/protocol.md). */
+static void lolwut_cmd(struct call *k)
+{
+    long long v;
+    if (k->argc >= 3 && arg_is(k, 1, "version") && arg_ll(k, 2, &v) < 0)
+        return;
+    char line[64];
+    int n = snprintf(line, sizeof(line), "Redis ver. %s\n", MOCKREDIS_REDIS_VERSION);
+    reply_verbatim(k->c, line, (size_t)n);
+}
+
 static void time_cmd(struct call *k)
 {
     int64_t us = clk_now_us(&k->core->clock);
@@ -1657,6 +1671,12 @@ struct cmd_def cmd_server_table[] = {
      .since = "2.2.12", .group = "server",
      .complexity = "Depends on subcommand.",
      .summary = "Groups the commands about the slow log."},
+    {.name = "lolwut", .fn = lolwut_cmd,
+     .arity = -1, .rflags = RF_READONLY | RF_FAST,
+     .acl = CAT_READ | CAT_FAST,
+     .since = "5.0.0", .group = "server",
+     ARGS({.name = "version", .type = ARG_INTEGER, .token = "VERSION", .aflags = ARGF_OPTIONAL}),
+     .summary = "Shows the Redis version (the art of LOLWUT 5 and 6 is not drawn here)."},
     {.name = NULL},
 };
 // clang-format on
