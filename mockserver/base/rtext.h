@@ -124,6 +124,7 @@
     X(MONITOR_REPLICA, "ERR Replica can't interact with the keyspace")                             \
     X(MONITOR_DENY_BLOCKING, "ERR MONITOR isn't allowed for DENY BLOCKING client")                 \
     X(SWAPDB_FIRST, "ERR invalid first DB index")                                                  \
+    X(NO_REPLICATION, "ERR mockredis does not replicate: SYNC and PSYNC are not implemented")      \
     X(SWAPDB_SECOND, "ERR invalid second DB index")                                                \
     X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")                             \
     X(LCS_TYPE, "ERR The specified keys must contain string values")                               \

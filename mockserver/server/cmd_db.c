@@ -1,5 +1,5 @@
-/* cmd_db.c - SWAPDB and WAIT: where a database's data lives, and how many
- * replicas have it.
+/* cmd_db.c - SWAPDB, WAIT, SYNC and PSYNC: where a database's data lives,
+ * and how many replicas have it.
  *
  * SWAPDB swaps the contents of two databases (keys and TTLs); who watches
  * and who waits stays with its database number, as in Redis 7.0: every
@@ -14,6 +14,10 @@
  * with timeout 0, then answers 0. CLIENT UNBLOCK ends it too. It waits
  * through block.h on no key (a key name no command can give a value: the
  * serve function never takes anything).
+ *
+ * SYNC and PSYNC exist for Redis's checks (no-multi: refused inside MULTI,
+ * the transaction then aborts; admin: never shown to monitors); run, they
+ * answer an error of ours: mockredis has no replication to offer.
  *
  * Depends on: cmd.h, the keyspace (db.h, dict.h), WATCH (watch.h) and the
  * blocked clients (block.h). */
@@ -130,6 +134,11 @@ static void wait_cmd(struct call *k)
     block_wait(k->core, k->c, keys, klens, 1, deadline, wait_serve, wait_timeout, NULL, 0);
 }
 
+static void sync_cmd(struct call *k)
+{
+    reply_err(k->c, RT_NO_REPLICATION);
+}
+
 // clang-format off
 struct cmd_def cmd_db_table[] = {
     {.name = "swapdb", .fn = swapdb_cmd,
@@ -149,6 +158,18 @@ struct cmd_def cmd_db_table[] = {
      ARGS({.name = "numreplicas", .type = ARG_INTEGER},
           {.name = "timeout", .type = ARG_INTEGER}),
      .summary = "Waits for replicas to acknowledge the writes so far (none here: 0)."},
+    {.name = "sync", .fn = sync_cmd,
+     .arity = 1, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_NO_ASYNC_LOADING | RF_NO_MULTI,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "1.0.0", .group = "server",
+     .summary = "Starts a replica's full copy (not here: mockredis does not replicate)."},
+    {.name = "psync", .fn = sync_cmd,
+     .arity = -3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_NO_ASYNC_LOADING | RF_NO_MULTI,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .since = "2.8.0", .group = "server",
+     ARGS({.name = "replicationid", .type = ARG_STRING},
+          {.name = "offset", .type = ARG_INTEGER}),
+     .summary = "Starts a replica's copy from an offset (not here: mockredis does not replicate)."},
     {.name = NULL},
 };
 // clang-format on
