@@ -131,7 +131,8 @@ static void wait_cmd(struct call *k)
      * nothing anyway). */
     char *keys[1] = {(char *)"\0wait"};
     size_t klens[1] = {5};
-    block_wait(k->core, k->c, keys, klens, 1, deadline, wait_serve, wait_timeout, NULL, 0);
+    block_wait(k->core, k->c, keys, klens, 1, deadline, wait_serve, wait_timeout, &replicas,
+               sizeof(replicas)); /* the count asked for, unused: no replica answers */
 }
 
 static void sync_cmd(struct call *k)
