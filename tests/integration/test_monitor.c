@@ -219,6 +219,51 @@ static void test_resp3(void **state)
     MON_DIFF(s, "A: +TS [0 ADDR1] \"PUBLISH\" \"ch\" \"hello\"");
 }
 
+/* The monitor line for SET ab <every byte 0-255>, without its timestamp
+ * and address (the part from "] "), into out. */
+static void all_bytes_line(int port, struct buf *out)
+{
+    struct mh_conn m, c;
+    char v[256];
+    for (int i = 0; i < 256; i++)
+        v[i] = (char)i;
+    assert_int_equal(mh_conn_open(&m, port), 0);
+    assert_int_equal(mh_conn_open(&c, port), 0);
+    it_line_expect(&m, "MONITOR", "+OK\r\n");
+    const char *argv[] = {"SET", "ab", v};
+    const size_t argl[] = {3, 2, sizeof(v)};
+    assert_int_equal(mh_send_argv(c.fd, 3, argv, argl), 0);
+    it_line_reply(&c, "+OK\r\n");
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_read_reply(&m, &r, 5000), MH_REPLY);
+    const char *p = strstr(r.p, "] ");
+    assert_non_null(p);
+    buf_clear(out);
+    buf_append(out, p, r.len - (size_t)(p - r.p));
+    buf_free(&r);
+    mh_conn_close(&m);
+    mh_conn_close(&c);
+}
+
+/* Every byte value is quoted as Redis quotes it. */
+static void test_all_bytes(void **state)
+{
+    (void)state;
+    struct buf want = BUF_INIT, got = BUF_INIT;
+    struct mh_server *redis = it_redis(NULL);
+    if (redis == NULL)
+        fail_msg("redis-server is needed as the oracle (scripts/deps.sh installs it)");
+    struct mh_server *mock = it_mock(NULL);
+    all_bytes_line(mh_server_port(redis), &want);
+    all_bytes_line(mh_server_port(mock), &got);
+    if (want.len != got.len || memcmp(want.p, got.p, want.len) != 0)
+        fail_msg("redis-server: %s\nmockredis:    %s", want.p, got.p);
+    buf_free(&want);
+    buf_free(&got);
+    it_stop_ok(mock);
+    it_stop(redis);
+}
+
 /* CLIENT INFO shows flag O; connected_clients counts the monitor. Checked
  * on both servers. */
 static void check_introspection(int port)
@@ -537,12 +582,12 @@ static void test_hiredis_async(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),          cmocka_unit_test(test_order),
-        cmocka_unit_test(test_monitor_client), cmocka_unit_test(test_resp3),
-        cmocka_unit_test(test_introspection),  cmocka_unit_test(test_virtual_clock),
-        cmocka_unit_test(test_unixsocket),     cmocka_unit_test(test_idle_timeout),
-        cmocka_unit_test(test_scenario),       cmocka_unit_test(test_redis_cli),
-        cmocka_unit_test(test_hiredis_async),
+        cmocka_unit_test(test_lines),         cmocka_unit_test(test_all_bytes),
+        cmocka_unit_test(test_order),         cmocka_unit_test(test_monitor_client),
+        cmocka_unit_test(test_resp3),         cmocka_unit_test(test_introspection),
+        cmocka_unit_test(test_virtual_clock), cmocka_unit_test(test_unixsocket),
+        cmocka_unit_test(test_idle_timeout),  cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_redis_cli),     cmocka_unit_test(test_hiredis_async),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
