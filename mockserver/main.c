@@ -285,10 +285,7 @@ int main(int argc, char **argv)
             rc = parse_int("--maxclients", optarg, 1, 1000000, &core.cfg.maxclients);
             break;
         case O_TIMEOUT: rc = parse_int("--timeout", optarg, 0, INT_MAX, &core.cfg.timeout); break;
-        case O_PASS:
-            free(core.cfg.requirepass);
-            core.cfg.requirepass = optarg[0] ? mem_strdup(optarg) : NULL;
-            break;
+        case O_PASS: core_set_requirepass(&core, optarg, strlen(optarg)); break;
         case O_PROTECTED:
             rc = parse_yes_no("--protected-mode", optarg, &core.cfg.protected_mode);
             break;

@@ -93,6 +93,7 @@ enum cfg_kind {
     K_INT,
     K_MEM,
     K_MEM_LL,
+    K_MEM_PCT, /* maxmemory-clients: a memory value as K_MEM_LL, or "N%" (kept as -N) */
     K_BOOL,
     K_ENUM,
     K_STR,
@@ -151,6 +152,7 @@ static const struct cfg_param cfg_table[] = {
      "allkeys-random, noeviction",
      "noeviction"},
     {"maxmemory-samples", K_INT, C_NONE, 1, INT_MAX, NULL, "5"},
+    {"maxmemory-clients", K_MEM_PCT, C_NONE, -100, LLONG_MAX, NULL, "0"},
     {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
     {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
     {"protected-mode", K_BOOL, C_PROTECTED_MODE, 0, 0, NULL, NULL},
@@ -166,6 +168,7 @@ static const struct cfg_param cfg_table[] = {
     {"notify-keyspace-events", K_NOTIFY, C_NOTIFY, 0, 0, NULL, NULL},
 };
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
+_Static_assert(NCFG <= CORE_CFG_SOFT_MAX, "core->cfg.soft needs a slot per parameter");
 
 static int cfg_find(const char *name)
 {
@@ -287,6 +290,25 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         }
         snprintf(norm, size, "%lld", n);
         return NULL;
+    case K_MEM_PCT: {
+        /* As Redis 7.0: "N%" (N a plain non-negative integer) is kept as
+         * -N, anything else read as a memory value; a negative result (a
+         * percentage, or a value that wrapped) is bounded by -min. */
+        size_t vl = strlen(v);
+        if (vl > 1 && v[vl - 1] == '%' && util_str2ll(v, vl - 1, &n) && n >= 0)
+            n = -n;
+        else if (!parse_mem_ll(v, &n))
+            return rtext[RT_CFG_MEMORY_PCT];
+        if (n < p->min) {
+            snprintf(why, wsize, rtext[RT_CFG_PERCENT_FMT], -p->min);
+            return why;
+        }
+        if (n < 0)
+            snprintf(norm, size, "%lld%%", -n);
+        else
+            snprintf(norm, size, "%lld", n);
+        return NULL;
+    }
     case K_BOOL:
         if (strcasecmp(v, "yes") && strcasecmp(v, "no"))
             return rtext[RT_CFG_YESNO];
@@ -330,7 +352,9 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
     return NULL;
 }
 
-static void cfg_apply(struct core *core, int i, const char *v)
+/* Sets parameter i to v (len bytes: cfg_check's normalized text, or for
+ * requirepass the argument itself, NUL bytes and all). */
+static void cfg_apply(struct core *core, int i, const char *v, size_t len)
 {
     struct core_cfg *cfg = &core->cfg;
     long long n = 0;
@@ -344,8 +368,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
     case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
     case C_REQUIREPASS:
-        free(cfg->requirepass);
-        cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
+        core_set_requirepass(core, v, len);
         if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */
             for (struct client *c = core->clients; c; c = c->next)
                 c->authed = 1;
@@ -406,7 +429,10 @@ static void config_get_cmd(struct call *k)
         char v[4096];
         cfg_value(k->core, i, v, sizeof(v));
         reply_cstr(k->c, as_named[i]);
-        reply_cstr(k->c, v);
+        if (cfg_table[i].field == C_REQUIREPASS && k->core->cfg.requirepass)
+            reply_bulk(k->c, k->core->cfg.requirepass, k->core->cfg.requirepass_len);
+        else
+            reply_cstr(k->c, v);
     }
 }
 
@@ -419,6 +445,7 @@ static void config_set_cmd(struct call *k)
     int n = (k->argc - 2) / 2;
     int *which = mem_calloc((size_t)n, sizeof(int));
     char **vals = mem_calloc((size_t)n, sizeof(char *));
+    size_t *lens = mem_calloc((size_t)n, sizeof(size_t));
     const char *unknown = NULL, *bad_name = NULL, *bad_why = NULL;
     char why[512];
 
@@ -455,8 +482,13 @@ static void config_set_cmd(struct call *k)
         if (w) {
             bad_name = cfg_table[which[j]].name;
             bad_why = w;
+        } else if (cfg_table[which[j]].field == C_REQUIREPASS) {
+            /* binary-safe, as Redis: the argument as sent, NULs included */
+            lens[j] = k->argl[3 + 2 * j];
+            vals[j] = mem_dup(k->argv[3 + 2 * j], lens[j]);
         } else {
             vals[j] = mem_strdup(norm);
+            lens[j] = strlen(norm);
         }
     }
     if (unknown) {
@@ -465,12 +497,13 @@ static void config_set_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_CONFIG_FAILED_FMT], bad_name, bad_why);
     } else {
         for (int j = 0; j < n; j++)
-            cfg_apply(k->core, which[j], vals[j]);
+            cfg_apply(k->core, which[j], vals[j], lens[j]);
         reply_ok(k->c);
     }
     for (int j = 0; j < n; j++)
         free(vals[j]);
     free(vals);
+    free(lens);
     free(which);
 }
 
@@ -1282,6 +1315,20 @@ static void debug_cmd(struct call *k)
     }
 }
 
+/* LOLWUT [VERSION v ...]: Redis 7.0.15's own version answers one line,
+ * verbatim "txt" in RESP3; VERSION must be an integer. Versions 5 and 6
+ * draw computer art in Redis; here they answer the same line (a known
+ * difference, docs/protocol.md). */
+static void lolwut_cmd(struct call *k)
+{
+    long long v;
+    if (k->argc >= 3 && arg_is(k, 1, "version") && arg_ll(k, 2, &v) < 0)
+        return;
+    char line[64];
+    int n = snprintf(line, sizeof(line), "Redis ver. %s\n", MOCKREDIS_REDIS_VERSION);
+    reply_verbatim(k->c, line, (size_t)n);
+}
+
 static void time_cmd(struct call *k)
 {
     int64_t us = clk_now_us(&k->core->clock);
@@ -1640,6 +1687,12 @@ struct cmd_def cmd_server_table[] = {
      .since = "2.2.12", .group = "server",
      .complexity = "Depends on subcommand.",
      .summary = "Groups the commands about the slow log."},
+    {.name = "lolwut", .fn = lolwut_cmd,
+     .arity = -1, .rflags = RF_READONLY | RF_FAST,
+     .acl = CAT_READ | CAT_FAST,
+     .since = "5.0.0", .group = "server",
+     ARGS({.name = "version", .type = ARG_INTEGER, .token = "VERSION", .aflags = ARGF_OPTIONAL}),
+     .summary = "Shows the Redis version (the art of LOLWUT 5 and 6 is not drawn here)."},
     {.name = NULL},
 };
 // clang-format on

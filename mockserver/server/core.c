@@ -9,6 +9,7 @@
 #include "block.h"
 #include "mem.h"
 #include "notify.h"
+#include "monitor.h"
 #include "pubsub.h"
 #include "tracking.h"
 #include "watch.h"
@@ -49,6 +50,8 @@ void core_destroy(struct core *core)
     block_destroy(core);
     ps_destroy(core);
     tracking_destroy(core);
+    free(core->monitors); /* emptied by core_client_free */
+    core->monitors = NULL;
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -64,6 +67,13 @@ void core_destroy(struct core *core)
 int64_t core_now_ms(const struct core *core)
 {
     return clk_now_ms(&core->clock);
+}
+
+void core_set_requirepass(struct core *core, const char *p, size_t len)
+{
+    free(core->cfg.requirepass);
+    core->cfg.requirepass = p && len ? mem_dup(p, len) : NULL;
+    core->cfg.requirepass_len = core->cfg.requirepass ? len : 0;
 }
 
 struct client *core_client_new(struct core *core)
@@ -103,6 +113,7 @@ void core_client_free(struct client *c)
     block_cancel(core, c);
     ps_forget(core, c);
     tracking_forget(core, c);
+    mon_remove(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
