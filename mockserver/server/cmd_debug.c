@@ -18,7 +18,8 @@
  * one. QUICKLIST-PACKED-THRESHOLD validates its size as Redis and acts
  * on nothing (mockredis lists have no plain nodes). CHANGE-REPL-ID, LOG,
  * SET-SKIP-CHECKSUM-VALIDATION are accepted no-ops; ERROR answers its
- * argument as an error. Any other subcommand (JMAP, which Redis 7.0 no
+ * argument as an error reply, as it is. HELP lists what is here, in our
+ * words. Any other subcommand (JMAP, which Redis 7.0 no
  * longer has, included) gets Redis's unknown-subcommand error.
  *
  * Depends on: cmd.h, the keyspace (db.h, obj.h, dict.h, zset.h,
@@ -96,7 +97,8 @@ static uint64_t value_digest(const struct obj *o)
     return h;
 }
 
-/* 20 bytes for a key (with its database when dbi >= 0) and its value. */
+/* 20 bytes for a key in database dbi and its value (DIGEST-VALUE: dbi -1,
+ * no key). */
 static void key_digest(unsigned char out[20], int dbi, const char *key, size_t klen,
                        const struct obj *o)
 {
@@ -107,7 +109,7 @@ static void key_digest(unsigned char out[20], int dbi, const char *key, size_t k
     memcpy(buf + 8, &k, 8);
     memcpy(buf + 16, &v, 8);
     char hex[41];
-    sha1_hex(hex, buf, dbi >= 0 ? 24 : 16);
+    sha1_hex(hex, buf, 24);
     for (int i = 0; i < 20; i++)
         out[i] = (unsigned char)strtoul((char[]){hex[2 * i], hex[2 * i + 1], 0}, NULL, 16);
 }
@@ -117,7 +119,7 @@ static void reply_digest(struct client *c, const unsigned char d[20])
     char hex[41];
     for (int i = 0; i < 20; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    reply_bulk(c, hex, 40);
+    reply_simple(c, hex); /* a status reply, as Redis */
 }
 
 static void debug_digest(struct call *k)
@@ -158,7 +160,10 @@ static size_t rdb_str_size(const char *p, size_t n)
 {
     long long v;
     if (n <= 11 && util_str2ll(p, n, &v))
-        return v >= -128 && v <= 127 ? 2 : v >= -32768 && v <= 32767 ? 3 : v >= INT32_MIN && v <= INT32_MAX ? 5 : n + 1;
+        return v >= -128 && v <= 127              ? 2
+               : v >= -32768 && v <= 32767        ? 3
+               : v >= INT32_MIN && v <= INT32_MAX ? 5
+                                                  : n + 1;
     return rdb_len_size(n) + n;
 }
 
@@ -317,11 +322,7 @@ static void debug_cmd(struct call *k)
     } else if (arg_is(k, 1, "quicklist-packed-threshold") && k->argc == 3) {
         debug_ql_threshold(k);
     } else if (arg_is(k, 1, "error") && k->argc == 3) {
-        /* Redis's rule: text starting with '-' names its own code, else ERR */
-        if (k->argv[2][0] == '-')
-            reply_errf(k->c, "%s", k->argv[2] + 1);
-        else
-            reply_errf(k->c, "ERR %s", k->argv[2]);
+        reply_errf(k->c, "%s", k->argv[2]); /* the text as it is, no ERR added */
     } else if ((arg_is(k, 1, "change-repl-id") && k->argc == 2) ||
                (arg_is(k, 1, "log") && k->argc == 3) ||
                (arg_is(k, 1, "set-skip-checksum-validation") && k->argc == 3)) {

@@ -119,6 +119,7 @@ enum cfg_rule {
     R_HOSTNAME,  /* letters, digits, '-' and '.' only */
     R_TITLE,     /* proc-title-template: known {variables}, not blank */
     R_OOM_ADJ,   /* oom-score-adj: "relative" reads back as "yes", its synonym */
+    R_BACKLOG,   /* repl-backlog-size: Redis raises a size under 16 kB to 16 kB */
 };
 enum cfg_core {
     C_NONE,
@@ -276,7 +277,7 @@ static const struct cfg_param cfg_table[] = {
     {"rdb-save-incremental-fsync", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
     {"rdbchecksum", K_IMMUTABLE, C_NONE, 0, 0, NULL, "yes"},
     {"rdbcompression", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
-    {"repl-backlog-size", K_MEM_LL, C_NONE, 1, LLONG_MAX, NULL, "1048576"},
+    {"repl-backlog-size", K_MEM_LL, C_NONE, 1, LLONG_MAX, NULL, "1048576", NULL, R_BACKLOG},
     {"repl-backlog-ttl", K_INT, C_NONE, 0, LONG_MAX, NULL, "3600"},
     {"repl-disable-tcp-nodelay", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"repl-diskless-load", K_ENUM, C_NONE, 0, 0, "disabled, on-empty-db, swapdb", "disabled"},
@@ -572,7 +573,8 @@ static const char *rule_check(enum cfg_rule rule, const char *norm)
 {
     switch (rule) {
     case R_NONE:
-    case R_OOM_ADJ: return NULL;
+    case R_OOM_ADJ:
+    case R_BACKLOG: return NULL;
     case R_NO_DEFRAG: return strcmp(norm, "yes") ? NULL : rtext[RT_CFG_NO_DEFRAG];
     case R_TLS: return strcmp(norm, "no") && strcmp(norm, "0") ? rtext[RT_CFG_TLS] : NULL;
     case R_HOSTNAME:
@@ -705,6 +707,8 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         w = rule_check(cfg_table[i].rule, norm);
     if (w == NULL && cfg_table[i].rule == R_OOM_ADJ && !strcmp(norm, "relative"))
         snprintf(norm, size, "%s", "yes"); /* one value, two names: Redis shows the first */
+    if (w == NULL && cfg_table[i].rule == R_BACKLOG && strtoll(norm, NULL, 10) < 16384)
+        snprintf(norm, size, "%d", 16384);
     return w;
 }
 
