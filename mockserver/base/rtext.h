@@ -213,6 +213,10 @@
     X(DEBUG_RELOAD_OPTS, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")  \
     X(DEBUG_QL_THRESHOLD,                                                                          \
       "ERR argument must be a memory value bigger than 1 and smaller than 4gb")                    \
+    X(DEBUG_PUSH_RESP2, "ERR RESP2 is not supported by this command")                              \
+    X(DEBUG_PROTOCOL_TYPE,                                                                         \
+      "ERR Wrong protocol type name. Please use one of the following: "                            \
+      "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false")           \
     X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.")                   \
     X(CFG_OBUF_CLASS, "Invalid client class specified in buffer limit configuration.")             \
     X(CFG_OBUF_VALUE,                                                                              \

@@ -18,7 +18,8 @@
  * one. QUICKLIST-PACKED-THRESHOLD validates its size as Redis and acts
  * on nothing (mockredis lists have no plain nodes). CHANGE-REPL-ID, LOG,
  * SET-SKIP-CHECKSUM-VALIDATION are accepted no-ops; ERROR answers its
- * argument as an error reply, as it is. HELP lists what is here, in our
+ * argument as an error reply, as it is; PROTOCOL answers Redis's sample
+ * value of a RESP type. HELP lists what is here, in our
  * words. Any other subcommand (JMAP, which Redis 7.0 no
  * longer has, included) gets Redis's unknown-subcommand error.
  *
@@ -274,6 +275,69 @@ static void debug_ql_threshold(struct call *k)
     reply_ok(k->c);
 }
 
+/* DEBUG PROTOCOL <type>: Redis's sample value of each RESP type, for
+ * client tests. */
+static void debug_protocol(struct call *k)
+{
+    struct client *c = k->c;
+    const char *t = k->argv[2];
+    if (!strcasecmp(t, "string")) {
+        reply_cstr(c, "Hello World");
+    } else if (!strcasecmp(t, "integer")) {
+        reply_int(c, 12345);
+    } else if (!strcasecmp(t, "double")) {
+        reply_double(c, 3.141);
+    } else if (!strcasecmp(t, "bignum")) {
+        static const char big[] = "1234567999999999999999999999999999999";
+        if (c->proto == 3) {
+            buf_append(&c->out, "(", 1);
+            buf_append(&c->out, big, sizeof(big) - 1);
+            buf_append(&c->out, "\r\n", 2);
+        } else {
+            reply_cstr(c, big);
+        }
+    } else if (!strcasecmp(t, "null")) {
+        reply_null(c);
+    } else if (!strcasecmp(t, "array") || !strcasecmp(t, "set") || !strcasecmp(t, "map")) {
+        int map = !strcasecmp(t, "map");
+        if (map)
+            reply_map(c, 3);
+        else if (!strcasecmp(t, "set"))
+            reply_set(c, 3);
+        else
+            reply_array(c, 3);
+        for (int j = 0; j < 3; j++) {
+            reply_int(c, j);
+            if (map)
+                reply_bool(c, j == 1);
+        }
+    } else if (!strcasecmp(t, "attrib")) {
+        if (c->proto == 3) {
+            buf_append(&c->out, "|1\r\n", 4);
+            reply_cstr(c, "key-popularity");
+            reply_array(c, 2);
+            reply_cstr(c, "key:123");
+            reply_int(c, 90);
+        }
+        reply_cstr(c, "Some real reply following the attribute");
+    } else if (!strcasecmp(t, "push")) {
+        if (c->proto != 3) {
+            reply_err(c, RT_DEBUG_PUSH_RESP2);
+            return;
+        }
+        buf_append(&c->out, ">2\r\n", 4);
+        reply_cstr(c, "server-cpu-usage");
+        reply_int(c, 42);
+        reply_cstr(c, "Some real reply following the push reply");
+    } else if (!strcasecmp(t, "verbatim")) {
+        reply_verbatim(c, "This is a verbatim\nstring", 25);
+    } else if (!strcasecmp(t, "true") || !strcasecmp(t, "false")) {
+        reply_bool(c, !strcasecmp(t, "true"));
+    } else {
+        reply_err(c, RT_DEBUG_PROTOCOL_TYPE);
+    }
+}
+
 static void debug_help(struct call *k)
 {
     static const char *const lines[] = {
@@ -294,6 +358,9 @@ static void debug_help(struct call *k)
         "    Validate <size> as Redis does; no effect on mockredis's lists.",
         "SLEEP <seconds>",
         "    Stop the whole server for <seconds> (decimals allowed), as Redis does.",
+        "PROTOCOL <type>",
+        "    A sample reply of <type>: string, integer, double, bignum, null, array, set,",
+        "    map, attrib, push, verbatim, true or false.",
         "CHANGE-REPL-ID, LOG <message>, SET-SKIP-CHECKSUM-VALIDATION <0|1>",
         "    Accepted, no effect.",
         "HELP",
@@ -321,6 +388,8 @@ static void debug_cmd(struct call *k)
         debug_digest_value(k);
     } else if (arg_is(k, 1, "quicklist-packed-threshold") && k->argc == 3) {
         debug_ql_threshold(k);
+    } else if (arg_is(k, 1, "protocol") && k->argc == 3) {
+        debug_protocol(k);
     } else if (arg_is(k, 1, "error") && k->argc == 3) {
         reply_errf(k->c, "%s", k->argv[2]); /* the text as it is, no ERR added */
     } else if ((arg_is(k, 1, "change-repl-id") && k->argc == 2) ||
