@@ -18,7 +18,8 @@
  * one. QUICKLIST-PACKED-THRESHOLD validates its size as Redis and acts
  * on nothing (mockredis lists have no plain nodes). CHANGE-REPL-ID, LOG,
  * SET-SKIP-CHECKSUM-VALIDATION are accepted no-ops; ERROR answers its
- * argument as an error reply, as it is; PROTOCOL answers Redis's sample
+ * argument as an error reply, as it is; POPULATE creates keys as Redis;
+ * PROTOCOL answers Redis's sample
  * value of a RESP type. HELP lists what is here, in our
  * words. Any other subcommand (JMAP, which Redis 7.0 no
  * longer has, included) gets Redis's unknown-subcommand error.
@@ -33,6 +34,8 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "db.h"
+#include "mem.h"
 #include "dict.h"
 #include "memory.h"
 #include "obj.h"
@@ -275,6 +278,45 @@ static void debug_ql_threshold(struct call *k)
     reply_ok(k->c);
 }
 
+/* DEBUG POPULATE count [prefix] [size]: string keys prefix:0 .. (key:N
+ * by default) holding "value:N", cut or padded with NUL bytes to size
+ * when size is given; a key already there is left alone. No keyspace
+ * event, as in Redis; WATCH and tracking see the change (db_set). */
+static void debug_populate(struct call *k)
+{
+    long long count, size = 0;
+    if (!util_str2ll(k->argv[2], k->argl[2], &count) || count < 0 ||
+        (k->argc == 5 && (!util_str2ll(k->argv[4], k->argl[4], &size) || size < 0))) {
+        reply_err(k->c, RT_MUST_POSITIVE);
+        return;
+    }
+    const char *prefix = k->argc >= 4 ? k->argv[3] : "key";
+    size_t plen = k->argc >= 4 ? k->argl[3] : 3;
+    struct db *db = core_db(k->c);
+    int64_t now = core_now_ms(k->core);
+    struct buf key = BUF_INIT;
+    char val[64];
+    for (long long j = 0; j < count; j++) {
+        key.len = 0;
+        buf_append(&key, prefix, plen);
+        buf_printf(&key, ":%lld", j);
+        if (db_lookup(db, key.p, key.len, now) != NULL)
+            continue;
+        int n = snprintf(val, sizeof(val), "value:%lld", j);
+        struct obj *o;
+        if (size > 0) { /* 0: no size, as Redis reads it */
+            char *p = mem_calloc((size_t)size + 1, 1);
+            memcpy(p, val, (size_t)n < (size_t)size ? (size_t)n : (size_t)size);
+            o = obj_new_string_take(p, (size_t)size);
+        } else {
+            o = obj_new_string(val, (size_t)n);
+        }
+        db_set(db, key.p, key.len, o, 0);
+    }
+    buf_free(&key);
+    reply_ok(k->c);
+}
+
 /* DEBUG PROTOCOL <type>: Redis's sample value of each RESP type, for
  * client tests. */
 static void debug_protocol(struct call *k)
@@ -358,6 +400,8 @@ static void debug_help(struct call *k)
         "    Validate <size> as Redis does; no effect on mockredis's lists.",
         "SLEEP <seconds>",
         "    Stop the whole server for <seconds> (decimals allowed), as Redis does.",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create string keys <prefix>:0 ... (key:0 ...) holding value:0 ..., of <size> bytes.",
         "PROTOCOL <type>",
         "    A sample reply of <type>: string, integer, double, bignum, null, array, set,",
         "    map, attrib, push, verbatim, true or false.",
@@ -388,6 +432,8 @@ static void debug_cmd(struct call *k)
         debug_digest_value(k);
     } else if (arg_is(k, 1, "quicklist-packed-threshold") && k->argc == 3) {
         debug_ql_threshold(k);
+    } else if (arg_is(k, 1, "populate") && k->argc >= 3 && k->argc <= 5) {
+        debug_populate(k);
     } else if (arg_is(k, 1, "protocol") && k->argc == 3) {
         debug_protocol(k);
     } else if (arg_is(k, 1, "error") && k->argc == 3) {
