@@ -573,10 +573,10 @@ static const char *rule_check(enum cfg_rule rule, const char *norm)
 {
     switch (rule) {
     case R_NONE:
+    case R_TLS:
     case R_OOM_ADJ:
     case R_BACKLOG: return NULL;
     case R_NO_DEFRAG: return strcmp(norm, "yes") ? NULL : rtext[RT_CFG_NO_DEFRAG];
-    case R_TLS: return strcmp(norm, "no") && strcmp(norm, "0") ? rtext[RT_CFG_TLS] : NULL;
     case R_HOSTNAME:
         if (strlen(norm) >= 256)
             return rtext[RT_CFG_HOSTNAME_LEN];
@@ -605,8 +605,6 @@ static const char *cfg_check_kind(const struct core *core, int i, const char *v,
             snprintf(why, wsize, rtext[RT_CFG_RANGE_FMT], p->min, p->max);
             return why;
         }
-        if (p->field == C_PORT && n != (core->port_bound ? core->port_bound : core->cfg.port))
-            return rtext[RT_CFG_LISTEN];
         return NULL;
     case K_MEM:
         if (!parse_mem(v, &n))
@@ -673,14 +671,7 @@ static const char *cfg_check_kind(const struct core *core, int i, const char *v,
         snprintf(norm, size, "%llu", u);
         return NULL;
     }
-    case K_STR:
-        if (p->field == C_BIND) {
-            char cur[1024];
-            cfg_value(core, i, cur, sizeof(cur));
-            if (strcmp(v, cur))
-                return rtext[RT_CFG_BIND];
-        }
-        return NULL;
+    case K_STR: return NULL;
     case K_IMMUTABLE: return rtext[RT_CFG_IMMUTABLE];
     case K_PROTECTED: return rtext[RT_CFG_PROTECTED];
     case K_OBUF: {
@@ -695,6 +686,25 @@ static const char *cfg_check_kind(const struct core *core, int i, const char *v,
     }
     case K_NOTIFY: return notify_parse_flags(v, strlen(v)) < 0 ? rtext[RT_CFG_NOTIFY] : NULL;
     }
+    return NULL;
+}
+
+/* What applying a valid value v (normalized) to parameter i would fail
+ * with, checked only once every value of the CONFIG SET is valid, as
+ * Redis applies after setting them all: mockredis does not re-listen
+ * (port, bind: only the current value), and no TLS is configured. NULL
+ * when it applies. */
+static const char *cfg_apply_check(const struct core *core, int i, const char *v)
+{
+    const struct cfg_param *p = &cfg_table[i];
+    if (p->field == C_PORT || p->field == C_BIND) {
+        char cur[1024];
+        cfg_value(core, i, cur, sizeof(cur));
+        if (strcmp(v, cur))
+            return rtext[p->field == C_PORT ? RT_CFG_LISTEN : RT_CFG_BIND];
+    }
+    if (p->rule == R_TLS && strcmp(v, "no") && strcmp(v, "0"))
+        return rtext[RT_CFG_TLS];
     return NULL;
 }
 
@@ -854,6 +864,14 @@ static void config_set_cmd(struct call *k)
         } else {
             vals[j] = mem_strdup(norm);
             lens[j] = strlen(norm);
+        }
+    }
+    /* Then what Redis finds applying the values (once all are set). */
+    for (int j = 0; j < n && !unknown && !bad_name; j++) {
+        const char *w = cfg_apply_check(k->core, which[j], vals[j]);
+        if (w) {
+            bad_name = cfg_table[which[j]].name;
+            bad_why = w;
         }
     }
     if (unknown) {
