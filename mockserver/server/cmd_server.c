@@ -824,6 +824,15 @@ static void config_set_cmd(struct call *k)
     const char *unknown = NULL, *bad_name = NULL, *bad_why = NULL;
     char why[512];
 
+    /* Passwords never show (MONITOR, SLOWLOG), whatever the outcome, as in
+     * Redis: the values of its sensitive parameters are redacted. */
+    for (int j = 0; j < n; j++) {
+        int i = cfg_find(k->argv[2 + 2 * j]);
+        if (i >= 0 &&
+            (cfg_table[i].field == C_REQUIREPASS || !strcmp(cfg_table[i].name, "masterauth") ||
+             !strcmp(cfg_table[i].name, "masteruser")))
+            arg_redact(k, 3 + 2 * j);
+    }
     /* First pass, as Redis: unknown names, then immutable ones and duplicates. */
     for (int j = 0; j < n && !unknown; j++) {
         const char *name = k->argv[2 + 2 * j];
