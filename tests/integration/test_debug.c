@@ -3,7 +3,8 @@
  *
  * DIGEST depends on the data only: the same keys and values written in
  * another order give the same digest, RELOAD keeps it, any change moves
- * it, an empty server is all zeros. SET-ACTIVE-EXPIRE 0 stops expiry in
+ * it, an empty server is all zeros. RELOAD drops the keys whose TTL has
+ * passed (Redis's load skips them). SET-ACTIVE-EXPIRE 0 stops expiry in
  * the background (a key read still expires), 1 starts it again: shown on
  * the server clock (MOCK CLOCK) with a blocked client's timeout, served by
  * the same periodic task, as the sign that it has run. */
@@ -132,6 +133,20 @@ static void test_set_active_expire(void **state)
         if (it_now_ms() > until)
             fail_msg("expired_keys stays %lld", n);
     it_cmd_expect(c, REDIS_REPLY_INTEGER, "0", "DBSIZE");
+
+    /* RELOAD drops what has expired but is still stored, counting nothing */
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "DEBUG SET-ACTIVE-EXPIRE 0");
+    run(c, "SET k3 v PX 100");
+    run(c, "SET k4 v");
+    it_line_send(&b, "BLPOP nolist 0.5");
+    it_wait_info(&b2, "blocked_clients:", 1);
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "1002000", "MOCK CLOCK ADVANCE 1000");
+    it_line_reply(&b, "*-1\r\n");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "2", "DBSIZE");
+    it_cmd_expect(c, REDIS_REPLY_STATUS, "OK", "DEBUG RELOAD");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "1", "DBSIZE");
+    it_cmd_expect(c, REDIS_REPLY_INTEGER, "1", "EXISTS k4");
+    assert_int_equal(info_stat(c, "expired_keys:"), 2);
     mh_conn_close(&b);
     mh_conn_close(&b2);
     redisFree(c);
