@@ -596,6 +596,23 @@ int arg_timeout(struct call *k, int i, int64_t *deadline_ms)
     return 0;
 }
 
+int arg_timeout_ms(struct call *k, int i, int64_t *deadline_ms)
+{
+    long long ms;
+    if (!util_str2ll(k->argv[i], k->argl[i], &ms)) {
+        reply_err(k->c, RT_TIMEOUT_NOTINT);
+        return -1;
+    }
+    if (ms < 0) {
+        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
+        return -1;
+    }
+    int64_t now = cmd_now(k);
+    /* past the end of time: forever, as in arg_timeout */
+    *deadline_ms = ms > 0 && ms <= LLONG_MAX - now ? now + ms : 0;
+    return 0;
+}
+
 struct db *cmd_db(const struct call *k)
 {
     return core_db(k->c);

@@ -411,6 +411,9 @@ int64_t cmd_now(const struct call *k);
  * server time it ends (0: never). Returns 0, or -1 after replying with the
  * error. */
 int arg_timeout(struct call *k, int i, int64_t *deadline_ms);
+/* The same for a timeout in milliseconds (XREAD's and XREADGROUP's BLOCK,
+ * WAIT): an integer, not negative. */
+int arg_timeout_ms(struct call *k, int i, int64_t *deadline_ms);
 /* The arguments "[count [WITH...]]" at index 2 of HRANDFIELD and
  * ZRANDMEMBER, with Redis's checks and errors (with_option is
  * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.

@@ -109,23 +109,14 @@ static void wait_timeout(struct client *c, const void *arg)
 
 static void wait_cmd(struct call *k)
 {
-    long long replicas, ms;
-    if (arg_ll(k, 1, &replicas) < 0)
+    long long replicas;
+    int64_t deadline;
+    if (arg_ll(k, 1, &replicas) < 0 || arg_timeout_ms(k, 2, &deadline) < 0)
         return;
-    if (!util_str2ll(k->argv[2], k->argl[2], &ms)) {
-        reply_err(k->c, RT_TIMEOUT_NOTINT);
-        return;
-    }
-    if (ms < 0) {
-        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
-        return;
-    }
     if (replicas <= 0 || !block_allowed(k->c)) {
         reply_int(k->c, 0);
         return;
     }
-    int64_t now = cmd_now(k);
-    int64_t deadline = ms > 0 && ms <= LLONG_MAX - now ? now + ms : 0;
     /* A key name of one NUL byte after the database's: never given a
      * value by anyone that a WAIT would care about (wait_serve takes
      * nothing anyway). */

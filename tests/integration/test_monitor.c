@@ -83,25 +83,7 @@ static char *mask(const char *t)
  * be identical and contain must. */
 static void monitor_diff(const struct it_step *steps, size_t n, const char *must)
 {
-    struct mh_server *redis = it_redis(NULL);
-    if (redis == NULL)
-        fail_msg("redis-server is needed as the oracle (scripts/deps.sh installs it)");
-    struct mh_server *mock = it_mock(NULL);
-    char *rt = it_transcript(mh_server_port(redis), steps, n);
-    char *mt = it_transcript(mh_server_port(mock), steps, n);
-    char *want = mask(rt), *got = mask(mt);
-    free(rt);
-    free(mt);
-    if (strcmp(want, got) != 0) {
-        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
-        fail_msg("the transcripts differ (above)");
-    }
-    if (strstr(got, must) == NULL)
-        fail_msg("transcript lacks \"%s\":\n%s", must, got);
-    free(want);
-    free(got);
-    it_stop_ok(mock);
-    it_stop(redis);
+    it_transcript_diff_opts(steps, n, must, &(struct it_diff_opts){.mask = mask, .keep_hello = 1});
 }
 #define MON_DIFF(steps, must) monitor_diff(steps, sizeof(steps) / sizeof(steps[0]), must)
 
