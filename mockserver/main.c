@@ -270,6 +270,7 @@ int main(int argc, char **argv)
         case O_BIND:
             free(core.cfg.bind);
             core.cfg.bind = mem_strdup(optarg);
+            core.cfg.bind_default = 0;
             break;
         case O_PORT: rc = parse_int("--port", optarg, 0, 65535, &core.cfg.port); break;
         case O_PORTFILE: port_file = optarg; break;

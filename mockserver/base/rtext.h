@@ -201,6 +201,22 @@
       "ERR MOCK commands are only allowed from a local connection (--enable-mock-commands local)") \
     X(CFG_PROTECTED, "can't set protected config")                                                 \
     X(CFG_BIND, "Failed to bind to specified addresses.")                                          \
+    X(CFG_OOM_VALUES, "Invalid oom-score-adj-values, elements must be between -2000 and 2000.")    \
+    X(CFG_SHUTDOWN_SAVE, "shutdown options SAVE and NOSAVE can't be used simultaneously")          \
+    X(CFG_NO_DEFRAG,                                                                               \
+      "Active defragmentation cannot be enabled: it requires a Redis server compiled with a "      \
+      "modified Jemalloc like the one shipped by default with the Redis source distribution")      \
+    X(CFG_TLS, "Unable to update TLS configuration. Check server logs.")                           \
+    X(CFG_HOSTNAME, "Hostnames may only contain alphanumeric characters, hyphens or dots")         \
+    X(CFG_HOSTNAME_LEN, "Hostnames must be less than 256 characters")                              \
+    X(CFG_TITLE, "template format is invalid or contains unknown variables")                       \
+    X(DEBUG_RELOAD_OPTS, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")  \
+    X(DEBUG_QL_THRESHOLD,                                                                          \
+      "ERR argument must be a memory value bigger than 1 and smaller than 4gb")                    \
+    X(DEBUG_PUSH_RESP2, "ERR RESP2 is not supported by this command")                              \
+    X(DEBUG_PROTOCOL_TYPE,                                                                         \
+      "ERR Wrong protocol type name. Please use one of the following: "                            \
+      "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false")           \
     X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.")                   \
     X(CFG_OBUF_CLASS, "Invalid client class specified in buffer limit configuration.")             \
     X(CFG_OBUF_VALUE,                                                                              \

@@ -23,6 +23,7 @@ void core_init(struct core *core)
     core->cfg.maxclients = 10000;
     core->cfg.timeout = 0;
     core->cfg.bind = mem_strdup("127.0.0.1");
+    core->cfg.bind_default = 1;
     core->cfg.port = 6379;
     core->cfg.hz = 10;
     core->cfg.protected_mode = 1;
@@ -57,8 +58,11 @@ void core_destroy(struct core *core)
     free(core->cfg.requirepass);
     free(core->cfg.bind);
     free(core->cfg.unixsocket);
-    for (int i = 0; i < CORE_CFG_SOFT_MAX; i++)
+    for (size_t i = 0; i < core->cfg.nsoft; i++)
         free(core->cfg.soft[i]);
+    free(core->cfg.soft);
+    core->cfg.soft = NULL;
+    core->cfg.nsoft = 0;
     free(core->cmd_calls);
     core->cmd_calls = NULL;
     core->ncmd_calls = 0;
@@ -169,7 +173,7 @@ void core_reset_stats(struct core *core)
 void core_cron(struct core *core)
 {
     int64_t now = core_now_ms(core);
-    for (int i = 0; i < DB_COUNT; i++)
+    for (int i = 0; i < DB_COUNT && !core->active_expire_off; i++)
         if (db_expires_count(&core->db[i]) > 0)
             db_active_expire(&core->db[i], now, 200);
     block_serve(core); /* drains what expiry queued: a deletion feeds nobody */

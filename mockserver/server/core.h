@@ -132,16 +132,21 @@ struct core_cfg {
      * real time a script runs before it is "busy" (script.h); 0: never. */
     long long busy_reply_threshold;
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
-     * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
-     * table; NULL means the default. Owned here, freed by core_destroy. */
-#define CORE_CFG_SOFT_MAX 64
-    char *soft[CORE_CFG_SOFT_MAX];
+     * appendonly, tls-*, ...): nsoft slots, one per row of cmd_server.c's
+     * parameter table, allocated by the first CONFIG SET of such a
+     * parameter (NULL before); a NULL slot means the default. Owned here,
+     * freed by core_destroy. */
+    char **soft;
+    size_t nsoft;
     /* notify-keyspace-events: the NOTIFY_* classes enabled (notify.h), 0
      * (the default): no keyspace event is published. */
     int notify_flags;
     /* requirepass's length: a password is binary-safe (NUL bytes too), as
      * in Redis. Set with core_set_requirepass, never apart from it. */
     size_t requirepass_len;
+    /* 1 while no bind address was given (the server listens on bind,
+     * 127.0.0.1): CONFIG GET bind answers Redis's default "* -::*". */
+    int bind_default;
 };
 
 struct core {
@@ -231,6 +236,9 @@ struct core {
     /* MONITOR (monitor.h): the monitors in the order they ran MONITOR. */
     struct client **monitors;
     size_t nmonitors, capmonitors;
+    /* DEBUG SET-ACTIVE-EXPIRE 0: core_cron no longer expires keys in the
+     * background (a key still expires when it is read), as in Redis. */
+    int active_expire_off;
 };
 
 #define CORE_BUSY_EVAL     1
