@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "block.h"
+#include "evict.h"
 #include "mem.h"
 #include "pubsub.h"
 #include "reply.h"
@@ -46,7 +47,7 @@ static struct cmd_def *tables[] = {
     cmd_conn_table, cmd_server_table, cmd_keys_table,   cmd_string_table, cmd_bit_table,
     cmd_hash_table, cmd_list_table,   cmd_set_table,    cmd_zset_table,   cmd_zsetops_table,
     cmd_sort_table, cmd_multi_table,  cmd_pubsub_table, cmd_script_table, cmd_function_table,
-    cmd_mock_table, cmd_stream_table, cmd_xgroup_table,
+    cmd_mock_table, cmd_stream_table, cmd_xgroup_table, cmd_object_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -446,6 +447,34 @@ void cmd_queue(struct client *c, struct resp_argv *a)
     reply_simple(c, "QUEUED");
 }
 
+/* Runs eviction before a command, as Redis's processCommand does for
+ * every command while maxmemory is set, and tells whether the command is
+ * then refused with -OOM: memory is still over the limit and the command
+ * is flagged denyoom (EXEC: one of its queued commands is), or c is in
+ * MULTI and the command is not EXEC, DISCARD, QUIT or RESET. Remembers
+ * the outcome for scripts (core->pre_cmd_oom). */
+static int oom_reject(struct core *core, struct client *c, const struct cmd_def *top,
+                      const struct cmd_def *d)
+{
+    int oom = evict_perform(core) < 0;
+    core->pre_cmd_oom = oom;
+    if (!oom)
+        return 0;
+    if ((d->rflags | top->rflags) & RF_DENYOOM)
+        return 1;
+    int exec = strcmp(top->name, "exec") == 0;
+    if (exec) {
+        for (int i = 0; i < c->mq_len; i++) {
+            const struct resp_argv *q = c->mq[i];
+            const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
+            if (qd && (qd->rflags & RF_DENYOOM))
+                return 1;
+        }
+    }
+    return (c->flags & CL_MULTI) && !exec && strcmp(top->name, "discard") != 0 &&
+           strcmp(top->name, "quit") != 0 && strcmp(top->name, "reset") != 0;
+}
+
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
 {
     const struct cmd_def *top, *d;
@@ -456,6 +485,14 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
      * command then rejected or queued; NULL for an unknown one. EXEC's
      * queued commands leave it at exec. */
     c->lastcmd = d;
+    /* maxmemory, where Redis checks it: after the transaction checks,
+     * before the Pub/Sub context and busy script ones (never while a
+     * script is busy). */
+    if (core->cfg.maxmemory > 0 && (why == W_PASS || why == W_PUBSUB) && !core->busy &&
+        oom_reject(core, c, top, d)) {
+        reject(core, c, top, RT_OOM);
+        goto done;
+    }
     if (why != W_PASS) {
         reject_why(core, c, why, top, d, a);
         goto done;

@@ -39,6 +39,7 @@
 
 #include "cmd.h"
 #include "dict.h"
+#include "evict.h"
 #include "mem.h"
 #include "notify.h"
 #include "pubsub.h"
@@ -116,7 +117,14 @@ enum cfg_core {
     C_QBUF_LIMIT,
     C_PROTO_MAX_BULK,
     C_BUSY_THRESHOLD,
-    C_NOTIFY
+    C_NOTIFY,
+    /* maxmemory and eviction (evict.h) */
+    C_MAXMEMORY,
+    C_MM_POLICY,
+    C_MM_SAMPLES,
+    C_MM_TENACITY,
+    C_LFU_LOG,
+    C_LFU_DECAY
 };
 
 struct cfg_param {
@@ -145,12 +153,15 @@ static const struct cfg_param cfg_table[] = {
     {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
-    {"maxmemory", K_MEM, C_NONE, 0, LLONG_MAX, NULL, "0"},
-    {"maxmemory-policy", K_ENUM, C_NONE, 0, 0,
+    {"maxmemory", K_MEM, C_MAXMEMORY, 0, LLONG_MAX, NULL, NULL},
+    {"maxmemory-policy", K_ENUM, C_MM_POLICY, 0, 0,
      "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
      "allkeys-random, noeviction",
-     "noeviction"},
-    {"maxmemory-samples", K_INT, C_NONE, 1, INT_MAX, NULL, "5"},
+     NULL},
+    {"maxmemory-samples", K_INT, C_MM_SAMPLES, 1, INT_MAX, NULL, NULL},
+    {"maxmemory-eviction-tenacity", K_INT, C_MM_TENACITY, 0, 100, NULL, NULL},
+    {"lfu-log-factor", K_INT, C_LFU_LOG, 0, INT_MAX, NULL, NULL},
+    {"lfu-decay-time", K_INT, C_LFU_DECAY, 0, INT_MAX, NULL, NULL},
     {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
     {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
     {"protected-mode", K_BOOL, C_PROTECTED_MODE, 0, 0, NULL, NULL},
@@ -194,6 +205,12 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
     case C_BUSY_THRESHOLD: snprintf(out, size, "%lld", cfg->busy_reply_threshold); return;
     case C_NOTIFY: notify_flags_string(cfg->notify_flags, out, size); return;
+    case C_MAXMEMORY: snprintf(out, size, "%lld", cfg->maxmemory); return;
+    case C_MM_POLICY: snprintf(out, size, "%s", evict_policy_names[cfg->mm_policy]); return;
+    case C_MM_SAMPLES: snprintf(out, size, "%d", cfg->mm_samples); return;
+    case C_MM_TENACITY: snprintf(out, size, "%d", cfg->mm_tenacity); return;
+    case C_LFU_LOG: snprintf(out, size, "%d", cfg->lfu_log_factor); return;
+    case C_LFU_DECAY: snprintf(out, size, "%d", cfg->lfu_decay_time); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -343,6 +360,15 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
     case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
     case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
+    case C_MAXMEMORY:
+        cfg->maxmemory = n;
+        evict_perform(core); /* at once, as Redis's CONFIG SET maxmemory */
+        return;
+    case C_MM_POLICY: cfg->mm_policy = evict_policy_find(v); return; /* normalized */
+    case C_MM_SAMPLES: cfg->mm_samples = (int)n; return;
+    case C_MM_TENACITY: cfg->mm_tenacity = (int)n; return;
+    case C_LFU_LOG: cfg->lfu_log_factor = (int)n; return;
+    case C_LFU_DECAY: cfg->lfu_decay_time = (int)n; return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;

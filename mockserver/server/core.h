@@ -43,6 +43,7 @@ struct dict_entry;
 struct cmd_def;
 struct trk_client;
 struct trk_reg;
+struct evict_state;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -101,7 +102,7 @@ struct core_stats {
     uint64_t held_clients_peak; /* most of core->nheld_clients at once */
     uint64_t scripts_run;       /* EVAL/EVALSHA (and _RO) that ran a script */
     uint64_t script_calls;      /* commands scripts ran through redis.call/pcall */
-    uint64_t evicted;           /* keys evicted (the scenario action `evict`) */
+    uint64_t evicted;           /* keys evicted (maxmemory, or the scenario action `evict`) */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -138,6 +139,12 @@ struct core_cfg {
     /* notify-keyspace-events: the NOTIFY_* classes enabled (notify.h), 0
      * (the default): no keyspace event is published. */
     int notify_flags;
+    /* maxmemory (bytes, 0: no limit) and the parameters of eviction
+     * (evict.h): maxmemory-policy (enum evict_policy), maxmemory-samples,
+     * maxmemory-eviction-tenacity (accepted, no effect: eviction always
+     * completes), lfu-log-factor, lfu-decay-time. */
+    long long maxmemory;
+    int mm_policy, mm_samples, mm_tenacity, lfu_log_factor, lfu_decay_time;
 };
 
 struct core {
@@ -224,6 +231,12 @@ struct core {
     int (*serve_busy)(void *ud, struct client *caller);
     void *serve_busy_ud;
     struct trk_reg *tracking; /* client tracking registry (tracking.c), NULL: none yet */
+    /* Eviction (evict.c): its pool and next database, NULL before the
+     * first eviction; and whether the running command started out of
+     * memory (Redis's pre_command_oom_state: a script's redis.call of a
+     * denyoom command then fails with -OOM until the script wrote). */
+    struct evict_state *evict;
+    int pre_cmd_oom;
 };
 
 #define CORE_BUSY_EVAL     1

@@ -28,6 +28,9 @@ void db_init(struct db *db)
     db->on_change_ud = NULL;
     db->on_event = NULL;
     db->on_event_ud = NULL;
+    db->on_access = NULL;
+    db->on_store = NULL;
+    db->on_access_ud = NULL;
 }
 
 void db_destroy(struct db *db)
@@ -108,7 +111,7 @@ const struct obj *db_peek(const struct db *db, const char *key, size_t klen)
     return e ? e->val : NULL;
 }
 
-struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
+static struct obj *db__lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
     struct dict_entry *e = dict_find(db->keys, key, klen);
     if (e == NULL)
@@ -121,9 +124,17 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
     return o;
 }
 
-struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
+struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
-    struct obj *o = db_lookup(db, key, klen, now_ms);
+    struct obj *o = db__lookup(db, key, klen, now_ms);
+    if (o && db->on_access)
+        db->on_access(db->on_access_ud, o);
+    return o;
+}
+
+struct obj *db_lookup_read_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct obj *o = db__lookup(db, key, klen, now_ms);
     if (o) {
         db->hits++;
     } else {
@@ -131,6 +142,14 @@ struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t 
         if (db->on_event)
             db->on_event(db->on_event_ud, db, DB_EV_MISS, key, klen);
     }
+    return o;
+}
+
+struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct obj *o = db_lookup_read_notouch(db, key, klen, now_ms);
+    if (o && db->on_access)
+        db->on_access(db->on_access_ud, o);
     return o;
 }
 
@@ -144,8 +163,12 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
         assert(old != o); /* the old value is freed */
         if (keepttl)
             o->expire = old->expire;
+        if (o->lru == OBJ_LRU_UNSET && db->on_store)
+            db->on_store(db->on_access_ud, o, old);
         obj_free(old);
     }
+    if (o->lru == OBJ_LRU_UNSET && db->on_store)
+        db->on_store(db->on_access_ud, o, NULL);
     e->val = o;
     int added = created;
     if (o->expire >= 0) {
@@ -160,9 +183,18 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
 
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
-    if (db_lookup(db, key, klen, now_ms) == NULL)
+    if (db__lookup(db, key, klen, now_ms) == NULL)
         return 0;
     db__remove(db, dict_find(db->keys, key, klen));
+    return 1;
+}
+
+int db_delete_stored(struct db *db, const char *key, size_t klen)
+{
+    struct dict_entry *e = dict_find(db->keys, key, klen);
+    if (e == NULL)
+        return 0;
+    db__remove(db, e);
     return 1;
 }
 
@@ -177,7 +209,7 @@ void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct 
 
 int db_expire_now(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
-    if (db_lookup(db, key, klen, now_ms) == NULL)
+    if (db__lookup(db, key, klen, now_ms) == NULL)
         return 0;
     db__expire(db, dict_find(db->keys, key, klen));
     return 1;

@@ -36,6 +36,14 @@ struct db {
      * it. NULL: nobody listens. */
     void (*on_event)(void *ud, struct db *db, int ev, const char *key, size_t klen);
     void *on_event_ud;
+    /* Access bookkeeping for maxmemory (evict.h): on_access is called on
+     * the live value every lookup returns (db_lookup, db_lookup_read, not
+     * db_lookup_read_notouch), on_store by db_set on a value stored for
+     * the first time (o->lru OBJ_LRU_UNSET), with the value it replaces
+     * (NULL: none). NULL: nobody keeps the bookkeeping. */
+    void (*on_access)(void *ud, struct obj *o);
+    void (*on_store)(void *ud, struct obj *o, const struct obj *old);
+    void *on_access_ud;
 };
 
 #define DB_EV_EXPIRED 1
@@ -62,12 +70,19 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
 /* Same, counting a keyspace hit or miss (reads by commands). */
 struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms);
 
+/* Same as db_lookup_read, leaving the value's access bookkeeping alone
+ * (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT). */
+struct obj *db_lookup_read_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms);
+
 /* Stores o (not NULL, not the value already there) at key, replacing (and
  * freeing) any value that was there. The TTL of the new value is
  * o->expire; with keepttl the old value's TTL is kept. */
 void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl);
 /* Deletes key. Returns 1 if a live value was deleted, 0 if there was none. */
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* Deletes key whether its TTL has passed or not (eviction: Redis deletes
+ * the key it picked as it is). Returns 1 if a value was deleted. */
+int db_delete_stored(struct db *db, const char *key, size_t klen);
 /* Deletes key when o, the list, hash, set or sorted set stored there, has
  * no element left: Redis never keeps an empty collection. The delete is a
  * keyspace change (on_change) like any other. */

@@ -18,6 +18,7 @@ static struct obj *obj__new(enum obj_type t)
     struct obj *o = mem_calloc(1, sizeof(*o));
     o->type = t;
     o->expire = -1;
+    o->lru = OBJ_LRU_UNSET;
     return o;
 }
 

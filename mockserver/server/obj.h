@@ -18,9 +18,16 @@ struct stream;
 
 enum obj_type { OBJ_STRING, OBJ_LIST, OBJ_HASH, OBJ_SET, OBJ_ZSET, OBJ_STREAM };
 
+#define OBJ_LRU_UNSET UINT32_MAX
+
 struct obj {
     enum obj_type type;
     int64_t expire; /* absolute Unix time in ms, or -1 for no TTL */
+    /* Access bookkeeping for maxmemory (evict.h), as Redis's 24 bits: the
+     * LRU clock in seconds at the last access, or under an LFU policy the
+     * minutes of the last decrement << 8 | the logarithmic counter.
+     * OBJ_LRU_UNSET until the value is first stored (db_set stamps it). */
+    uint32_t lru;
     union {
         struct {
             char *p;

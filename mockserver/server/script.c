@@ -731,6 +731,12 @@ static int call_check(struct scr *s, const struct resp_argv *a, const struct cmd
         return RT_LUA_NOSCRIPT;
     if ((d->flags & CMD_WRITE) && ((s->run_flags & SF_NO_WRITES) || s->run_ro))
         return RT_LUA_RO_WRITE;
+    /* Redis's scriptVerifyOOM: the script started out of memory and has
+     * written nothing yet. */
+    int wrote = s->wrote || (s->active != NULL && s->active->wrote);
+    if (s->core->cfg.maxmemory > 0 && !(s->run_flags & SF_ALLOW_OOM) && !wrote &&
+        s->core->pre_cmd_oom && (d->rflags & RF_DENYOOM))
+        return RT_OOM;
     return 0;
 }
 
@@ -783,6 +789,15 @@ static int redis_call_generic(lua_State *L, int raise)
     }
     const struct cmd_def *d;
     int why = call_check(s, a, &d);
+    if (why == RT_OOM) { /* a code of its own: "-OOM ..." */
+        resp_argv_free(a);
+        char e[128];
+        int n = snprintf(e, sizeof(e), "-%s", rtext[RT_OOM]);
+        push_error(L, e, (size_t)n);
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "ignore_error_stats_update");
+        return raise ? lua_error(L) : 1;
+    }
     if (why != 0) {
         resp_argv_free(a);
         push_error_id(L, (enum rtext_id)why);
