@@ -8,6 +8,7 @@
 
 #include "block.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "pubsub.h"
 #include "tracking.h"
@@ -33,6 +34,7 @@ void core_init(struct core *core)
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;
     notify_attach(core);
+    mem_limits_reset();
 }
 
 void core_destroy(struct core *core)
