@@ -395,6 +395,18 @@ static int script_ro(const struct cmd_def *d)
            strcmp(d->name, "fcall_ro") == 0;
 }
 
+/* The memory model (memory.h): a write command may have changed the values
+ * at any of its arguments in place; each one that names a key of the
+ * client's database is measured again. */
+static void mem_refresh_args(struct core *core, struct client *c, const struct resp_argv *a)
+{
+    struct db *db = &core->db[c->dbi];
+    if (db_size(db) == 0)
+        return;
+    for (int i = 1; i < a->argc; i++)
+        db_mem_refresh(db, a->argv[i], a->argl[i]);
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
@@ -411,6 +423,8 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
         tracked_outer = (struct tracked_call){c, d, a};
     d->fn(&k);
     tracked_outer = saved;
+    if (kind & WATCH_WRITES)
+        mem_refresh_args(core, c, a);
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
     if (!(d->rflags & RF_READONLY))

@@ -41,6 +41,7 @@
 #include "dict.h"
 #include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "pubsub.h"
 #include "reply.h"
@@ -556,16 +557,6 @@ static const char *const section_titles[S__COUNT] = {
     "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace",
 };
 
-static unsigned long long mem_used(void)
-{
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    struct mallinfo2 mi = mallinfo2();
-    return (unsigned long long)mi.uordblks + (unsigned long long)mi.hblkhd;
-#else
-    return 0;
-#endif
-}
-
 static unsigned long long mem_rss(void)
 {
     unsigned long long pages = 0, rss = 0;
@@ -676,7 +667,7 @@ static void info_section(struct buf *b, struct core *core, int s)
             core->nblocked_timeout);
         break;
     case S_MEMORY: {
-        unsigned long long used = mem_used(), rss = mem_rss();
+        unsigned long long used = mem_used(core), rss = mem_rss();
         char maxmem[64], policy[64];
         long long mm = 0;
         cfg_value(core, cfg_find("maxmemory"), maxmem, sizeof(maxmem));

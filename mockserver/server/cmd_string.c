@@ -24,6 +24,7 @@
 
 #include "cmd.h"
 #include "mem.h"
+#include "memory.h"
 #include "reply.h"
 #include "util.h"
 
@@ -445,6 +446,7 @@ static void append_cmd(struct call *k)
     size_t old = o->u.str.len;
     str_grow(o, old + k->argl[2]);
     memcpy(o->u.str.p + old, k->argv[2], k->argl[2]);
+    mem_string_raw(o, 1);
     cmd_notify_arg(k, NOTIFY_STRING, "append", 1);
     reply_int(k->c, (long long)o->u.str.len);
 }
@@ -505,7 +507,9 @@ static void setrange_cmd(struct call *k)
             return;
         str_store_bytes(k, 1, "", 0, -1, 0);
         o = db_lookup(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
+        mem_string_raw(o, 0);
     } else {
+        mem_string_raw(o, 1);
         if (vlen == 0) {
             reply_int(k->c, (long long)o->u.str.len);
             return;

@@ -9,6 +9,7 @@
 #include "block.h"
 #include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "pubsub.h"
 #include "tracking.h"
@@ -40,6 +41,7 @@ void core_init(struct core *core)
     core->cfg.lfu_decay_time = 1;
     notify_attach(core);
     evict_attach(core);
+    mem_limits_reset();
 }
 
 void core_destroy(struct core *core)

@@ -12,6 +12,7 @@
 
 #include "dict.h"
 #include "mem.h"
+#include "memory.h"
 
 static void free_obj(void *o)
 {
@@ -31,6 +32,7 @@ void db_init(struct db *db)
     db->on_access = NULL;
     db->on_store = NULL;
     db->on_access_ud = NULL;
+    db->mem = 0;
 }
 
 void db_destroy(struct db *db)
@@ -51,6 +53,7 @@ void db_flush(struct db *db)
     db__changed(db, NULL, 0);
     dict_clear(db->expires);
     dict_clear(db->keys);
+    db->mem = 0;
 }
 
 size_t db_size(const struct db *db)
@@ -63,9 +66,17 @@ size_t db_expires_count(const struct db *db)
     return dict_size(db->expires);
 }
 
+/* The memory model: what key e and its value stop counting. */
+static void db__uncount(struct db *db, const struct dict_entry *e)
+{
+    const struct obj *o = e->val;
+    db->mem -= mem_key_overhead(e->klen) + o->mem;
+}
+
 static void db__remove(struct db *db, struct dict_entry *e)
 {
     struct obj *o = e->val;
+    db__uncount(db, e);
     if (o->expire >= 0)
         dict_delete(db->expires, e->key, e->klen);
     if (db->on_change == NULL) {
@@ -161,6 +172,7 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
     if (!created) {
         struct obj *old = e->val;
         assert(old != o); /* the old value is freed */
+        db->mem -= old->mem;
         if (keepttl)
             o->expire = old->expire;
         if (o->lru == OBJ_LRU_UNSET && db->on_store)
@@ -170,6 +182,10 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
     if (o->lru == OBJ_LRU_UNSET && db->on_store)
         db->on_store(db->on_access_ud, o, NULL);
     e->val = o;
+    if (created)
+        db->mem += mem_key_overhead(klen);
+    o->mem = mem_obj_update(o);
+    db->mem += o->mem;
     int added = created;
     if (o->expire >= 0) {
         dict_upsert(db->expires, key, klen, &created);
@@ -222,9 +238,21 @@ struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)
         return NULL;
     if (o->expire >= 0)
         dict_delete(db->expires, key, klen);
+    db__uncount(db, dict_find(db->keys, key, klen));
     dict_take(db->keys, key, klen);
     db__changed(db, key, klen);
     return o;
+}
+
+void db_mem_refresh(struct db *db, const char *key, size_t klen)
+{
+    struct dict_entry *e = dict_find(db->keys, key, klen);
+    if (e == NULL)
+        return;
+    struct obj *o = e->val;
+    db->mem -= o->mem;
+    o->mem = mem_obj_update(o);
+    db->mem += o->mem;
 }
 
 void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, int64_t when_ms)

@@ -44,6 +44,13 @@ struct db {
     void (*on_access)(void *ud, struct obj *o);
     void (*on_store)(void *ud, struct obj *o, const struct obj *old);
     void *on_access_ud;
+    /* The memory model's running total (memory.h): what the keys and
+     * values of this database count, each value's o->mem; the hash tables'
+     * buckets and TTL entries are derived from the dict sizes. SWAPDB
+     * swaps the dicts, not this: only the sum over the databases (in
+     * unsigned, wrapping arithmetic) is meaningful, which is what
+     * mem_used reads. */
+    size_t mem;
 };
 
 #define DB_EV_EXPIRED 1
@@ -94,6 +101,11 @@ void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct 
 int db_expire_now(struct db *db, const char *key, size_t klen, int64_t now_ms);
 /* Removes key and hands its value (TTL included) to the caller; NULL if none. */
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms);
+
+/* Recomputes the memory model's size and encoding of the value at key
+ * (mem_obj_update), after a command may have changed it in place; db->mem
+ * follows. Nothing when the key is missing. */
+void db_mem_refresh(struct db *db, const char *key, size_t klen);
 
 /* Sets (when_ms >= 0) or removes (when_ms < 0) the TTL of the stored value o
  * at key. Removing a TTL o does not have is no change. */

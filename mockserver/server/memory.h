@@ -6,9 +6,27 @@
  * intset, hashtable, skiplist, embstr, int, raw -- and their sizes), so
  * that INFO's used_memory, MEMORY USAGE and maxmemory eviction behave as
  * they would on redis-server for the same data. The model and its error
- * against redis-server are documented in docs/protocol.md.
+ * against redis-server are documented in docs/protocol.md ("Memory model").
  *
- * Depends on: core.h (the databases), obj.h. */
+ * The bookkeeping is incremental, so that mem_used is cheap enough to call
+ * before every write: each stored value caches its size (obj->mem) and its
+ * encoding (obj->enc); each database keeps the running sum of its keys and
+ * values (db->mem, kept by db.c through mem_key_overhead and
+ * mem_obj_update); after a write command the dispatcher re-measures the
+ * values at the keys it named (db_mem_refresh). mem_used then only adds the
+ * databases' sums, their hash tables' buckets and the clients.
+ *
+ * Encodings follow Redis 7.0.15: a value is measured from its contents the
+ * first time (OBJ_ENC_NONE), then only ever converted upwards (listpack ->
+ * hashtable / skiplist, intset -> hashtable), never back, at the
+ * thresholds of the CONFIG parameters in mem_limits. Lists are always
+ * quicklists (7.0 has no listpack lists); strings are int (a canonical
+ * integer of at most 20 bytes), embstr (at most 44 bytes) or raw, and the
+ * commands that edit a string in place (APPEND, SETRANGE, SETBIT,
+ * BITFIELD) make it raw (mem_string_raw), as Redis does.
+ *
+ * Depends on: core.h (the databases, clients, configuration), obj.h, and
+ * the value types' own headers (zset.h, stream.h, dict.h). */
 #ifndef MOCKREDIS_MEMORY_H
 #define MOCKREDIS_MEMORY_H
 
@@ -17,7 +35,8 @@
 struct core;
 struct obj;
 
-/* INFO's used_memory: the whole server as Redis would count it. */
+/* INFO's used_memory: the whole server as Redis would count it. O(number
+ * of databases + clients). */
 size_t mem_used(const struct core *core);
 /* MEMORY USAGE key [SAMPLES n]: bytes of the key (klen bytes) holding o;
  * samples 0 means all elements. */
@@ -25,5 +44,55 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
 /* OBJECT ENCODING's name for o: "embstr", "int", "raw", "listpack",
  * "quicklist", "intset", "hashtable", "skiplist", "stream". */
 const char *mem_encoding(const struct obj *o);
+
+/* ---- the parts of mem_used (INFO memory, MEMORY STATS) ------------------ */
+
+/* used_memory_startup: an empty server with no client, as redis-server
+ * 7.0.15 reports it. */
+size_t mem_startup(void);
+/* What the connected clients count (their structures and buffers). */
+size_t mem_clients(const struct core *core);
+/* The hash tables of database i: its keys' and TTLs' bucket arrays and
+ * entries (MEMORY STATS's overhead.hashtable.main / .expires). */
+size_t mem_db_overhead_main(const struct core *core, int i);
+size_t mem_db_overhead_expires(const struct core *core, int i);
+/* The keys and values of every database: used_memory_dataset's part of
+ * the keyspace (the sum of the db->mem). */
+size_t mem_dataset(const struct core *core);
+
+/* ---- the bookkeeping (db.c, the dispatcher) ------------------------------ */
+
+/* Bytes of a key of klen bytes in its database's hash table: the entry
+ * and the key string. */
+size_t mem_key_overhead(size_t klen);
+/* Chooses o's encoding (the first time from its contents, later only
+ * converting upwards as Redis does) and returns the bytes its value
+ * counts. O(elements) while o is small (listpack, intset), O(1) up to a
+ * bounded sample for a big one. */
+size_t mem_obj_update(struct obj *o);
+/* A string edited in place (APPEND, SETRANGE, SETBIT, BITFIELD): raw from
+ * now on; greedy: grown by Redis's sdsMakeRoomFor, which leaves as much
+ * spare room as the length (up to 1 MiB), else allocated exactly. */
+void mem_string_raw(struct obj *o, int greedy);
+
+/* ---- the encoding thresholds (CONFIG) ------------------------------------ */
+
+/* Redis 7.0.15's parameters, defaults in brackets. */
+struct mem_limits {
+    long long hash_entries;  /* hash-max-listpack-entries (128) */
+    long long hash_value;    /* hash-max-listpack-value (64) */
+    long long zset_entries;  /* zset-max-listpack-entries (128) */
+    long long zset_value;    /* zset-max-listpack-value (64) */
+    long long set_intset;    /* set-max-intset-entries (512) */
+    long long list_size;     /* list-max-listpack-size (-2) */
+    long long list_compress; /* list-compress-depth (0): accepted, no effect */
+};
+/* The process's thresholds (one server a process). */
+extern struct mem_limits mem_limits;
+/* Back to Redis's defaults (core_init). */
+void mem_limits_reset(void);
+/* The parameter called name (a CONFIG name, aliases too): a pointer to its
+ * value, NULL when name is none of these. */
+long long *mem_limit_field(const char *name);
 
 #endif

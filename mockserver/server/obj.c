@@ -44,6 +44,7 @@ void obj_string_set(struct obj *o, const void *p, size_t len)
     free(o->u.str.p);
     o->u.str.p = n;
     o->u.str.len = len;
+    o->enc = OBJ_ENC_NONE; /* a new value: the memory model encodes it afresh */
 }
 
 struct obj *obj_new_list(void)

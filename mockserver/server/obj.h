@@ -39,6 +39,25 @@ struct obj {
         struct zset *zset;
         struct stream *stream;
     } u;
+    /* The memory model's bookkeeping (memory.h): the encoding Redis would
+     * give the value (enum obj_enc; OBJ_ENC_NONE until the model first
+     * sees it) and the bytes the keyspace counts for it (db.h). */
+    unsigned char enc;
+    size_t mem;
+};
+
+/* OBJECT ENCODING's encodings (memory.h chooses and converts them). */
+enum obj_enc {
+    OBJ_ENC_NONE,
+    OBJ_ENC_RAW,
+    OBJ_ENC_INT,
+    OBJ_ENC_EMBSTR,
+    OBJ_ENC_LISTPACK,
+    OBJ_ENC_QUICKLIST,
+    OBJ_ENC_INTSET,
+    OBJ_ENC_HASHTABLE,
+    OBJ_ENC_SKIPLIST,
+    OBJ_ENC_STREAM
 };
 
 /* New values without a TTL. The string is copied. */
