@@ -13,13 +13,13 @@
 #include "notify.h"
 #include "obj.h"
 
-#define LRU_MAX    ((1u << 24) - 1) /* Redis's 24-bit LRU clock, in seconds */
-#define LFU_INIT   5                /* a new value's counter */
-#define POOL_SIZE  16               /* Redis's EVPOOL_SIZE */
+#define LRU_MAX   ((1u << 24) - 1) /* Redis's 24-bit LRU clock, in seconds */
+#define LFU_INIT  5                /* a new value's counter */
+#define POOL_SIZE 16               /* Redis's EVPOOL_SIZE */
 
 const char *const evict_policy_names[EVICT__COUNT] = {
-    "volatile-lru",   "volatile-lfu", "volatile-random",      "volatile-ttl",
-    "allkeys-lru",    "allkeys-lfu",  "allkeys-random",       "noeviction",
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction",
 };
 
 /* A candidate of the pool: the higher score, the better to evict. */
@@ -167,12 +167,21 @@ static void pool_populate(struct core *core, struct evict_state *ev, int dbi, st
 {
     struct db *db = &core->db[dbi];
     struct pool_ent *pool = ev->pool;
-    /* at most the keys there are, as Redis's dictGetSomeKeys */
+    /* maxmemory-samples random keys; every key once when there are no
+     * more than that (Redis's dictGetSomeKeys then walks the whole table) */
     size_t n = (size_t)core->cfg.mm_samples;
-    if (n > dict_size(from))
+    int every = n >= dict_size(from);
+    struct dict_entry *next = every ? dict_first(from) : NULL;
+    if (every)
         n = dict_size(from);
     for (size_t s = 0; s < n; s++) {
-        struct dict_entry *e = dict_random(from, &core->rng);
+        struct dict_entry *e;
+        if (every) {
+            e = next;
+            next = dict_next(next);
+        } else {
+            e = dict_random(from, &core->rng);
+        }
         const struct obj *o = db_peek(db, e->key, e->klen);
         if (o == NULL)
             continue;

@@ -23,6 +23,7 @@
 
 #include "cmd.h"
 #include "dict.h"
+#include "evict.h"
 #include "mem.h"
 #include "notify.h"
 #include "obj.h"
@@ -46,6 +47,7 @@ struct scn_run {
     long long connections, commands, scripts;
     long long *rule_seen, *rule_fired;
     long long *expect_count; /* per expectation with a pattern */
+    uint64_t evicted0;       /* core->st.evicted when it started (expect evictions) */
     struct strict_state *strict;
     int next_event;
     /* ending */
@@ -197,6 +199,13 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         scn_run_free(r);
         return NULL;
     }
+    if (s->maxmemory > 0) {
+        core->cfg.maxmemory = s->maxmemory;
+        core->cfg.mm_policy =
+            evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
+        core->rng = (s->seed + 1) * 0x9e3779b97f4a7c15ULL | 1; /* never 0 (xorshift) */
+    }
+    r->evicted0 = core->st.evicted;
     return r;
 }
 
@@ -206,6 +215,8 @@ void scn_settings_save(const struct core *core, struct scn_settings *out)
     out->maxclients = core->cfg.maxclients;
     out->timeout = core->cfg.timeout;
     out->requirepass = core->cfg.requirepass ? mem_strdup(core->cfg.requirepass) : NULL;
+    out->maxmemory = core->cfg.maxmemory;
+    out->mm_policy = core->cfg.mm_policy;
 }
 
 void scn_settings_restore(struct core *core, struct scn_settings *in)
@@ -216,6 +227,8 @@ void scn_settings_restore(struct core *core, struct scn_settings *in)
     free(core->cfg.requirepass);
     core->cfg.requirepass = in->requirepass;
     in->requirepass = NULL;
+    core->cfg.maxmemory = in->maxmemory;
+    core->cfg.mm_policy = in->mm_policy;
 }
 
 void scn_run_redo(struct scn_run *r)
@@ -244,6 +257,10 @@ void scn_run_undo(struct scn_run *r)
         free(core->cfg.requirepass);
         core->cfg.requirepass = r->before.requirepass;
         r->before.requirepass = NULL;
+    }
+    if (s->maxmemory > 0) {
+        core->cfg.maxmemory = r->before.maxmemory;
+        core->cfg.mm_policy = r->before.mm_policy;
     }
 }
 
@@ -737,6 +754,9 @@ static long long actual(const struct scn_run *r, int i)
     case SW_RULE: return r->rule_fired[e->rule - 1];
     case SW_SCRIPTS: return e->conn ? r->expect_count[i] : r->scripts;
     case SW_SCRIPT_CALLS: return r->expect_count[i];
+    case SW_EVICTIONS: /* since it started (CONFIG RESETSTAT: since then) */
+        return (long long)(r->core->st.evicted >= r->evicted0 ? r->core->st.evicted - r->evicted0
+                                                              : r->core->st.evicted);
     default: return 0; /* the time and order kinds: expect_result */
     }
 }
