@@ -215,9 +215,11 @@ struct scn {
     int maxclients;    /* 0 = not set */
     int timeout;       /* -1 = not set */
     char *requirepass; /* NULL = not set */
-    /* maxmemory SIZE [POLICY]: bytes (0 = not set) and the policy's name
-     * (NULL = noeviction); the server's rng is then seeded from seed */
+    /* maxmemory [+]SIZE [POLICY]: bytes (0 = not set; relative: above the
+     * memory used once the setup ran) and the policy's name (NULL =
+     * noeviction); the server's rng is then seeded from seed */
     long long maxmemory;
+    int maxmemory_relative;
     char *maxmemory_policy;
     enum scn_end end;
     int64_t end_after_us;

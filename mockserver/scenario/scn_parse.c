@@ -44,7 +44,7 @@ static const char *const directive_words[] = {
 #define NHEADERS 8
 
 /* maxmemory-policy's values, as Redis 7.0 names them (the scenario's
- * "maxmemory SIZE POLICY" header). */
+ * "maxmemory [+]SIZE [POLICY]" header). */
 static const char *const policy_words[] = {
     "noeviction",   "allkeys-lru",  "allkeys-lfu",     "allkeys-random",
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -1750,23 +1750,28 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             return;
         s->timeout = n > INT_MAX ? INT_MAX : (int)n;
     } else if (kw(kwt, "maxmemory")) {
-        /* maxmemory SIZE [POLICY]: SIZE as Redis reads it (bytes, or with
-         * a unit b k kb m mb g gb), at least 1 */
+        /* maxmemory [+]SIZE [POLICY]: SIZE as Redis reads it (bytes, or
+         * with a unit b k kb m mb g gb), at least 1 */
         int r = word(p, &t, 0);
         if (r != 1) {
             if (r == 0)
                 perr(p, col, "expected a size such as 100kb after 'maxmemory'");
             return;
         }
-        size_t digits = strspn(t.p, "0123456789");
+        /* "+SIZE": SIZE above the memory used once the setup ran */
+        int rel = t.p[0] == '+';
+        const char *sz = t.p + rel;
+        size_t digits = strspn(sz, "0123456789");
         unsigned long long mul;
         long long v;
-        if (digits == 0 || !util_mem_unit(t.p + digits, &mul) || !util_str2ll(t.p, digits, &v) ||
-            v < 1 || (unsigned long long)v > LLONG_MAX / mul) {
-            perr(p, t.col, "expected a size such as 100kb or 1mb (at least 1 byte), got '%s'", t.p);
+        if (digits == 0 || !util_mem_unit(sz + digits, &mul) || !util_str2ll(sz, digits, &v) ||
+            v < 1 || (unsigned long long)v > LLONG_MAX / 2 / mul) {
+            perr(p, t.col,
+                 "expected a size such as 100kb, 1mb or +20kb (at least 1 byte), got '%s'", t.p);
             return;
         }
         s->maxmemory = v * (long long)mul;
+        s->maxmemory_relative = rel;
         r = word(p, &t, 0);
         if (r == 1) {
             size_t i;

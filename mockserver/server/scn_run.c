@@ -25,6 +25,7 @@
 #include "dict.h"
 #include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "obj.h"
 #include "pubsub.h"
@@ -200,7 +201,14 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         return NULL;
     }
     if (s->maxmemory > 0) {
-        core->cfg.maxmemory = s->maxmemory;
+        long long base = 0;
+        if (s->maxmemory_relative) { /* what is used now, one client connected */
+            struct client *one = core->clients == NULL ? core_client_new(core) : NULL;
+            base = (long long)mem_used(core);
+            if (one)
+                core_client_free(one);
+        }
+        core->cfg.maxmemory = s->maxmemory + base;
         core->cfg.mm_policy =
             evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
         core->rng = (s->seed + 1) * 0x9e3779b97f4a7c15ULL | 1; /* never 0 (xorshift) */

@@ -475,7 +475,7 @@ static void test_script_conditions(void **state)
         {"expect script-cals == 1\n",
          "t.scn:1:8: unknown count 'script-cals' (did you mean 'script-calls'?) (connections, "
          "peak-connections, refused, commands, unconsumed, protocol-errors, rule N, scripts, "
-         "script-calls; or gap, backoff, order, no)\n"},
+         "script-calls, evictions; or gap, backoff, order, no)\n"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *diag = parse_bad(bad[i].text);
@@ -525,7 +525,7 @@ static void test_errors(void **state)
         {"clock sometimes\n", "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"},
         {"bogus 1\n",
          "t.scn:1:1: unknown directive 'bogus' (expected name, clock, seed, maxclients, "
-         "timeout, requirepass, finish, setup, strict, on, at, expect)\n"},
+         "timeout, requirepass, finish, maxmemory, setup, strict, on, at, expect)\n"},
         {"seed x\n", "t.scn:1:6: expected a seed (a number), got 'x'\n"},
         {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
         {"finish later\n",
@@ -582,7 +582,8 @@ static void test_errors(void **state)
          "t.scn:3:6: element '2)' is not aligned with the elements above it\n"},
         {"expect bogus == 1\n",
          "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
-         "unconsumed, protocol-errors, rule N, scripts, script-calls; or gap, backoff, order, "
+         "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions; or gap, backoff, "
+         "order, "
          "no)\n"},
         {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
         {"expect rule 2 == 1\n",
@@ -731,7 +732,7 @@ static void test_all_errors_reported(void **state)
                               "t.scn:2:11: unknown action 'explode'\n"
                               "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
                               "refused, commands, unconsumed, protocol-errors, rule N, scripts, "
-                              "script-calls; or gap, backoff, order, no)\n");
+                              "script-calls, evictions; or gap, backoff, order, no)\n");
     free(diag);
 }
 
