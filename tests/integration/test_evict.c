@@ -73,7 +73,6 @@ static void squeeze(redisContext *c, long long over)
 {
     long long used = info_field(c, "memory", "used_memory");
     ok(c, "CONFIG SET maxmemory %lld", used - over);
-
 }
 
 static void relax(redisContext *c)
@@ -198,22 +197,14 @@ static void test_noeviction_texts(void **state)
 {
     (void)state;
     static const struct it_step s[] = {
-        {'A', "SET a 1", "A", IT_NOWAIT},
-        {'A', "MULTI", "A", IT_NOWAIT},
-        {'A', "SET b 2", "A", IT_NOWAIT},
-        {'B', "CONFIG SET maxmemory 1", "B", IT_NOWAIT},
-        {'A', "EXEC", "A", IT_NOWAIT},
-        {'A', "GET a", "A", IT_NOWAIT},
-        {'A', "SET c 3", "A", IT_NOWAIT},
-        {'A', "MULTI", "A", IT_NOWAIT},
-        {'A', "GET a", "A", IT_NOWAIT},
-        {'A', "EXEC", "A", IT_NOWAIT},
-        {'A', "MULTI", "A", IT_NOWAIT},
-        {'B', "CONFIG SET maxmemory 0", "B", IT_NOWAIT},
-        {'A', "PING", "A", IT_NOWAIT},
-        {'B', "CONFIG SET maxmemory 1", "B", IT_NOWAIT},
-        {'A', "EXEC", "A", IT_NOWAIT},
-        {'B', "CONFIG SET maxmemory 0", "B", IT_NOWAIT},
+        {'A', "SET a 1", "A", IT_NOWAIT},    {'A', "MULTI", "A", IT_NOWAIT},
+        {'A', "SET b 2", "A", IT_NOWAIT},    {'B', "CONFIG SET maxmemory 1", "B", IT_NOWAIT},
+        {'A', "EXEC", "A", IT_NOWAIT},       {'A', "GET a", "A", IT_NOWAIT},
+        {'A', "SET c 3", "A", IT_NOWAIT},    {'A', "MULTI", "A", IT_NOWAIT},
+        {'A', "GET a", "A", IT_NOWAIT},      {'A', "EXEC", "A", IT_NOWAIT},
+        {'A', "MULTI", "A", IT_NOWAIT},      {'B', "CONFIG SET maxmemory 0", "B", IT_NOWAIT},
+        {'A', "PING", "A", IT_NOWAIT},       {'B', "CONFIG SET maxmemory 1", "B", IT_NOWAIT},
+        {'A', "EXEC", "A", IT_NOWAIT},       {'B', "CONFIG SET maxmemory 0", "B", IT_NOWAIT},
         {'A', "EXISTS b c", "A", IT_NOWAIT},
     };
     IT_DIFF(s, "A: -EXECABORT Transaction discarded because of: OOM command not allowed when "
