@@ -363,7 +363,8 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
     case C_MAXMEMORY:
         cfg->maxmemory = n;
-        evict_perform(core); /* at once, as Redis's CONFIG SET maxmemory */
+        cfg->mm_data_only = 0; /* an absolute limit, as Redis's */
+        evict_perform(core);   /* at once, as Redis's CONFIG SET maxmemory */
         return;
     case C_MM_POLICY: cfg->mm_policy = evict_policy_find(v); return; /* normalized */
     case C_MM_SAMPLES: cfg->mm_samples = (int)n; return;

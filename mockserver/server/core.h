@@ -145,6 +145,10 @@ struct core_cfg {
      * completes), lfu-log-factor, lfu-decay-time. */
     long long maxmemory;
     int mm_policy, mm_samples, mm_tenacity, lfu_log_factor, lfu_decay_time;
+    /* Set by a scenario's "maxmemory +SIZE": eviction leaves the clients'
+     * memory out of used memory (Redis counts it), so that the data may
+     * grow by SIZE however many clients connect. 0: as Redis. */
+    int mm_data_only;
 };
 
 struct core {

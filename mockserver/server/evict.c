@@ -256,12 +256,24 @@ static char *pick(struct core *core, struct evict_state *ev, int *dbi, size_t *k
     }
 }
 
+/* Used memory as eviction counts it (core->cfg.mm_data_only: without the
+ * clients'). */
+static size_t used_now(const struct core *core)
+{
+    size_t used = mem_used(core);
+    if (core->cfg.mm_data_only) {
+        size_t cl = mem_clients(core);
+        used = used > cl ? used - cl : 0;
+    }
+    return used;
+}
+
 int evict_perform(struct core *core)
 {
     long long max = core->cfg.maxmemory;
     if (max <= 0)
         return 0;
-    size_t used = mem_used(core);
+    size_t used = used_now(core);
     if (used <= (size_t)max)
         return 0;
     if (core->cfg.mm_policy == EVICT_NOEVICTION)
@@ -279,7 +291,7 @@ int evict_perform(struct core *core)
         core->st.evicted++;
         notify_keyspace_event(core, NOTIFY_EVICTED, "evicted", key, klen, dbi);
         free(key);
-        used = mem_used(core);
+        used = used_now(core);
     }
     return 0;
 }

@@ -48,7 +48,6 @@ struct scn_run {
     long long connections, commands, scripts;
     long long *rule_seen, *rule_fired;
     long long *expect_count; /* per expectation with a pattern */
-    uint64_t evicted0;       /* core->st.evicted when it started (expect evictions) */
     struct strict_state *strict;
     int next_event;
     /* ending */
@@ -201,19 +200,15 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         return NULL;
     }
     if (s->maxmemory > 0) {
-        long long base = 0;
-        if (s->maxmemory_relative) { /* what is used now, one client connected */
-            struct client *one = core->clients == NULL ? core_client_new(core) : NULL;
-            base = (long long)mem_used(core);
-            if (one)
-                core_client_free(one);
-        }
+        /* +SIZE: above the data the setup loaded, clients left out */
+        long long base =
+            s->maxmemory_relative ? (long long)(mem_used(core) - mem_clients(core)) : 0;
+        core->cfg.mm_data_only = s->maxmemory_relative;
         core->cfg.maxmemory = s->maxmemory + base;
         core->cfg.mm_policy =
             evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
         core->rng = (s->seed + 1) * 0x9e3779b97f4a7c15ULL | 1; /* never 0 (xorshift) */
     }
-    r->evicted0 = core->st.evicted;
     return r;
 }
 
@@ -225,6 +220,7 @@ void scn_settings_save(const struct core *core, struct scn_settings *out)
     out->requirepass = core->cfg.requirepass ? mem_strdup(core->cfg.requirepass) : NULL;
     out->maxmemory = core->cfg.maxmemory;
     out->mm_policy = core->cfg.mm_policy;
+    out->mm_data_only = core->cfg.mm_data_only;
 }
 
 void scn_settings_restore(struct core *core, struct scn_settings *in)
@@ -237,6 +233,7 @@ void scn_settings_restore(struct core *core, struct scn_settings *in)
     in->requirepass = NULL;
     core->cfg.maxmemory = in->maxmemory;
     core->cfg.mm_policy = in->mm_policy;
+    core->cfg.mm_data_only = in->mm_data_only;
 }
 
 void scn_run_redo(struct scn_run *r)
@@ -269,6 +266,7 @@ void scn_run_undo(struct scn_run *r)
     if (s->maxmemory > 0) {
         core->cfg.maxmemory = r->before.maxmemory;
         core->cfg.mm_policy = r->before.mm_policy;
+        core->cfg.mm_data_only = r->before.mm_data_only;
     }
 }
 
@@ -762,9 +760,7 @@ static long long actual(const struct scn_run *r, int i)
     case SW_RULE: return r->rule_fired[e->rule - 1];
     case SW_SCRIPTS: return e->conn ? r->expect_count[i] : r->scripts;
     case SW_SCRIPT_CALLS: return r->expect_count[i];
-    case SW_EVICTIONS: /* since it started (CONFIG RESETSTAT: since then) */
-        return (long long)(r->core->st.evicted >= r->evicted0 ? r->core->st.evicted - r->evicted0
-                                                              : r->core->st.evicted);
+    case SW_EVICTIONS: return (long long)r->core->st.evicted; /* zeroed as it starts */
     default: return 0; /* the time and order kinds: expect_result */
     }
 }

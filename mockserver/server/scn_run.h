@@ -28,7 +28,7 @@ struct scn_settings {
     int timeout;
     char *requirepass; /* owned */
     long long maxmemory;
-    int mm_policy;
+    int mm_policy, mm_data_only;
 };
 /* Copies core's settings into *out (free with scn_settings_restore). */
 void scn_settings_save(const struct core *core, struct scn_settings *out);
