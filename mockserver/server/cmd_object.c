@@ -15,10 +15,19 @@
 #include "reply.h"
 #include "util.h"
 
-/* The key at argument 2, NULL (after the null reply) when it is missing. */
+/* The key at argument 2, NULL (after the null reply) when it is missing.
+ * As Redis's lookup for OBJECT: a hit or a miss is counted, a key whose
+ * TTL passed is expired (its event published), but no `keymiss` event. */
 static struct obj *object_lookup(struct call *k)
 {
-    struct obj *o = db_lookup_read_notouch(cmd_db(k), k->argv[2], k->argl[2], cmd_now(k));
+    struct db *db = cmd_db(k);
+    struct obj *o = NULL;
+    if (db_state(db, k->argv[2], k->argl[2], cmd_now(k)) == DB_LIVE) {
+        o = db_lookup_read_notouch(db, k->argv[2], k->argl[2], cmd_now(k));
+    } else {
+        (void)db_lookup(db, k->argv[2], k->argl[2], cmd_now(k)); /* expires it, if stored */
+        db->misses++;
+    }
     if (o == NULL)
         reply_null(k->c);
     return o;

@@ -232,6 +232,23 @@ static void test_evicted_event_watch(void **state)
     IT_DIFF(s, "B: *3\\r\\n$7\\r\\nmessage\\r\\n$22\\r\\n__keyevent@0__:evicted\\r\\n$1\\r\\nk");
 }
 
+/* Client tracking: an evicted key a client read is invalidated. */
+static void test_evicted_tracking(void **state)
+{
+    (void)state;
+    static const struct it_step s[] = {
+        {'A', "HELLO 3", "A", IT_NOWAIT},
+        {'A', "CLIENT TRACKING on", "A", IT_NOWAIT},
+        {'B', "SET k v", "B", IT_NOWAIT},
+        {'A', "GET k", "A", IT_NOWAIT},
+        {'B', "CONFIG SET maxmemory-policy allkeys-lru", "B", IT_NOWAIT},
+        {'B', "CONFIG SET maxmemory 1", "BA", IT_NOWAIT},
+        {'B', "CONFIG SET maxmemory 0", "B", IT_NOWAIT},
+        {'A', "GET k", "A", IT_NOWAIT},
+    };
+    IT_DIFF(s, "A: >2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\nk\\r\\n");
+}
+
 /* ---- mockredis alone: exact, reproducible ------------------------------------- */
 
 /* allkeys-lru with a complete sample and the virtual clock: the keys go
@@ -390,10 +407,15 @@ static void test_freq(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_volatile_kinds),   cmocka_unit_test(test_lfu_keeps_hot),
-        cmocka_unit_test(test_noeviction_texts), cmocka_unit_test(test_evicted_event_watch),
-        cmocka_unit_test(test_lru_exact_order),  cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_idletime),         cmocka_unit_test(test_freq),
+        cmocka_unit_test(test_volatile_kinds),
+        cmocka_unit_test(test_lfu_keeps_hot),
+        cmocka_unit_test(test_noeviction_texts),
+        cmocka_unit_test(test_evicted_event_watch),
+        cmocka_unit_test(test_evicted_tracking),
+        cmocka_unit_test(test_lru_exact_order),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_idletime),
+        cmocka_unit_test(test_freq),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
