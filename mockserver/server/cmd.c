@@ -37,6 +37,7 @@
 #include "block.h"
 #include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "tracking.h"
@@ -47,7 +48,7 @@ static struct cmd_def *tables[] = {
     cmd_conn_table, cmd_server_table, cmd_keys_table,   cmd_string_table, cmd_bit_table,
     cmd_hash_table, cmd_list_table,   cmd_set_table,    cmd_zset_table,   cmd_zsetops_table,
     cmd_sort_table, cmd_multi_table,  cmd_pubsub_table, cmd_script_table, cmd_function_table,
-    cmd_mock_table, cmd_stream_table, cmd_xgroup_table, cmd_object_table,
+    cmd_mock_table, cmd_stream_table, cmd_xgroup_table, cmd_object_table, cmd_memory_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -405,6 +406,7 @@ static void mem_refresh_args(struct core *core, struct client *c, const struct r
         return;
     for (int i = 1; i < a->argc; i++)
         db_mem_refresh(db, a->argv[i], a->argl[i]);
+    mem_note_peak(core);
 }
 
 static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)

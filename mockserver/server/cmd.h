@@ -251,6 +251,7 @@ extern struct cmd_def cmd_mock_table[];
 extern struct cmd_def cmd_stream_table[];
 extern struct cmd_def cmd_xgroup_table[];
 extern struct cmd_def cmd_object_table[];
+extern struct cmd_def cmd_memory_table[];
 
 /* Builds the lookup index and numbers every command; idempotent. */
 void cmd_init(void);

@@ -27,7 +27,6 @@
  * Redis) and HELP; unlike Redis 7.0 it is enabled by default. */
 #include <ctype.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +124,8 @@ enum cfg_core {
     C_MM_SAMPLES,
     C_MM_TENACITY,
     C_LFU_LOG,
-    C_LFU_DECAY
+    C_LFU_DECAY,
+    C_MEMLIMIT /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
 };
 
 struct cfg_param {
@@ -176,6 +176,19 @@ static const struct cfg_param cfg_table[] = {
     {"dbfilename", K_PROTECTED, C_NONE, 0, 0, NULL, "dump.rdb"},
     {"dir", K_PROTECTED, C_NONE, 0, 0, NULL, NULL}, /* the working directory */
     {"notify-keyspace-events", K_NOTIFY, C_NOTIFY, 0, 0, NULL, NULL},
+    /* The encoding thresholds (memory.h), with their ziplist aliases. */
+    {"hash-max-listpack-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"hash-max-ziplist-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"hash-max-listpack-value", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"hash-max-ziplist-value", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-listpack-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-ziplist-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-listpack-value", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-ziplist-value", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"set-max-intset-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"list-max-listpack-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
+    {"list-max-ziplist-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
+    {"list-compress-depth", K_INT, C_MEMLIMIT, 0, INT_MAX, NULL, NULL},
 };
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
 
@@ -212,6 +225,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_MM_TENACITY: snprintf(out, size, "%d", cfg->mm_tenacity); return;
     case C_LFU_LOG: snprintf(out, size, "%d", cfg->lfu_log_factor); return;
     case C_LFU_DECAY: snprintf(out, size, "%d", cfg->lfu_decay_time); return;
+    case C_MEMLIMIT: snprintf(out, size, "%lld", *mem_limit_field(p->name)); return;
     case C_NONE: break;
     }
     if (cfg->soft[i]) {
@@ -371,6 +385,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_MM_TENACITY: cfg->mm_tenacity = (int)n; return;
     case C_LFU_LOG: cfg->lfu_log_factor = (int)n; return;
     case C_LFU_DECAY: cfg->lfu_decay_time = (int)n; return;
+    case C_MEMLIMIT: *mem_limit_field(cfg_table[i].name) = n; return;
     case C_REQUIREPASS:
         free(cfg->requirepass);
         cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
@@ -558,18 +573,6 @@ static const char *const section_titles[S__COUNT] = {
     "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace",
 };
 
-static unsigned long long mem_rss(void)
-{
-    unsigned long long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%llu %llu", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (unsigned long long)sysconf(_SC_PAGESIZE);
-}
-
 struct cmdstat_ctx {
     struct core *core;
     struct buf *b;
@@ -668,25 +671,50 @@ static void info_section(struct buf *b, struct core *core, int s)
             core->nblocked_timeout);
         break;
     case S_MEMORY: {
-        unsigned long long used = mem_used(core), rss = mem_rss();
-        char maxmem[64], policy[64];
+        /* every figure from the memory model (memory.h) */
+        struct mem_stats st;
+        mem_stats(core, &st);
+        char maxmem[64], policy[64], h4[32], h5[32];
         long long mm = 0;
         cfg_value(core, cfg_find("maxmemory"), maxmem, sizeof(maxmem));
         cfg_value(core, cfg_find("maxmemory-policy"), policy, sizeof(policy));
         util_str2ll(maxmem, strlen(maxmem), &mm);
-        human_bytes(h1, sizeof(h1), used);
-        human_bytes(h2, sizeof(h2), rss);
-        human_bytes(h3, sizeof(h3), (unsigned long long)mm);
-        buf_printf(
-            b,
-            "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
-            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n",
-            used, h1, rss, h2, used, h1);
+        size_t net = st.used > st.startup ? st.used - st.startup : 1;
+        human_bytes(h1, sizeof(h1), st.used);
+        human_bytes(h2, sizeof(h2), st.rss);
+        human_bytes(h3, sizeof(h3), st.peak);
+        human_bytes(h4, sizeof(h4), st.total_system);
+        buf_printf(b,
+                   "used_memory:%zu\r\nused_memory_human:%s\r\nused_memory_rss:%zu\r\n"
+                   "used_memory_rss_human:%s\r\nused_memory_peak:%zu\r\n"
+                   "used_memory_peak_human:%s\r\nused_memory_peak_perc:%.2f%%\r\n"
+                   "used_memory_overhead:%zu\r\nused_memory_startup:%zu\r\n"
+                   "used_memory_dataset:%zu\r\nused_memory_dataset_perc:%.2f%%\r\n"
+                   "allocator_allocated:%zu\r\nallocator_active:%zu\r\n"
+                   "allocator_resident:%zu\r\ntotal_system_memory:%zu\r\n"
+                   "total_system_memory_human:%s\r\n",
+                   st.used, h1, st.rss, h2, st.peak, h3,
+                   (double)(float)((double)st.used * 100 / (double)st.peak), st.overhead,
+                   st.startup, st.dataset, (double)(float)((double)st.dataset * 100 / (double)net),
+                   st.allocated, st.active, st.resident, st.total_system, h4);
         info_memory_scripts(b, core);
+        human_bytes(h5, sizeof(h5), (unsigned long long)mm);
         buf_printf(b,
                    "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
-                   "mem_allocator:libc\r\n",
-                   mm, h3, policy);
+                   "allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%zu\r\n"
+                   "allocator_rss_ratio:%.2f\r\nallocator_rss_bytes:%zu\r\n"
+                   "rss_overhead_ratio:%.2f\r\nrss_overhead_bytes:%zu\r\n"
+                   "mem_fragmentation_ratio:%.2f\r\nmem_fragmentation_bytes:%zu\r\n"
+                   "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\n"
+                   "mem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n"
+                   "mem_clients_normal:%zu\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n"
+                   "mem_allocator:libc\r\nactive_defrag_running:0\r\n"
+                   "lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                   mm, h5, policy, (double)st.active / (double)st.allocated,
+                   st.active - st.allocated, (double)st.resident / (double)st.active,
+                   st.resident - st.active, (double)st.rss / (double)st.resident,
+                   st.rss - st.resident, (double)st.rss / (double)st.used, st.rss - st.used,
+                   st.clients_normal);
         break;
     }
     case S_PERSISTENCE:

@@ -260,12 +260,11 @@ static char *pick(struct core *core, struct evict_state *ev, int *dbi, size_t *k
  * clients'). */
 static size_t used_now(const struct core *core)
 {
-    size_t used = mem_used(core);
-    if (core->cfg.mm_data_only) {
-        size_t cl = mem_clients(core);
-        used = used > cl ? used - cl : 0;
-    }
-    return used;
+    if (!core->cfg.mm_data_only)
+        return mem_used(core);
+    struct mem_stats st;
+    mem_stats(core, &st);
+    return st.used > st.clients_normal ? st.used - st.clients_normal : 0;
 }
 
 int evict_perform(struct core *core)

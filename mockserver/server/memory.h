@@ -45,20 +45,30 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
  * "quicklist", "intset", "hashtable", "skiplist", "stream". */
 const char *mem_encoding(const struct obj *o);
 
-/* ---- the parts of mem_used (INFO memory, MEMORY STATS) ------------------ */
+/* ---- the figures of INFO memory and MEMORY STATS ------------------------- */
 
-/* used_memory_startup: an empty server with no client, as redis-server
- * 7.0.15 reports it. */
-size_t mem_startup(void);
-/* What the connected clients count (their structures and buffers). */
-size_t mem_clients(const struct core *core);
-/* The hash tables of database i: its keys' and TTLs' bucket arrays and
- * entries (MEMORY STATS's overhead.hashtable.main / .expires). */
+/* used = startup + clients + lua_caches + functions_caches + the
+ * databases' hash tables + dataset_keys (the keys and values). overhead
+ * is Redis's used_memory_overhead (startup, clients, caches, the hash
+ * tables as Redis's MEMORY STATS counts them); dataset = used - overhead.
+ * The allocator and RSS figures are modelled from used on redis-server
+ * 7.0.15's empty-server figures (docs/protocol.md). */
+struct mem_stats {
+    size_t used, peak, startup, overhead, dataset;
+    size_t clients_normal, lua_caches, functions_caches;
+    size_t keys; /* in every database */
+    size_t allocated, active, resident, rss;
+    size_t total_system;
+};
+void mem_stats(const struct core *core, struct mem_stats *st);
+/* MEMORY STATS's per-database figures, for database i: its hash tables as
+ * Redis counts them (overhead.hashtable.main / .expires). */
 size_t mem_db_overhead_main(const struct core *core, int i);
 size_t mem_db_overhead_expires(const struct core *core, int i);
-/* The keys and values of every database: used_memory_dataset's part of
- * the keyspace (the sum of the db->mem). */
-size_t mem_dataset(const struct core *core);
+/* Records used memory's peak (used_memory_peak): after each write. */
+void mem_note_peak(const struct core *core);
+/* MEMORY DOCTOR's report (Redis's texts, chosen by the same thresholds). */
+const char *mem_doctor(const struct core *core);
 
 /* ---- the bookkeeping (db.c, the dispatcher) ------------------------------ */
 
@@ -79,8 +89,9 @@ void mem_string_raw(struct obj *o, int greedy);
 
 /* Redis 7.0.15's parameters, defaults in brackets. */
 struct mem_limits {
-    long long hash_entries;  /* hash-max-listpack-entries (128) */
-    long long hash_value;    /* hash-max-listpack-value (64) */
+    long long
+        hash_entries;     /* hash-max-listpack-entries (512, redis-server without a config file) */
+    long long hash_value; /* hash-max-listpack-value (64) */
     long long zset_entries;  /* zset-max-listpack-entries (128) */
     long long zset_value;    /* zset-max-listpack-value (64) */
     long long set_intset;    /* set-max-intset-entries (512) */

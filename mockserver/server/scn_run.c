@@ -201,8 +201,12 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     }
     if (s->maxmemory > 0) {
         /* +SIZE: above the data the setup loaded, clients left out */
-        long long base =
-            s->maxmemory_relative ? (long long)(mem_used(core) - mem_clients(core)) : 0;
+        long long base = 0;
+        if (s->maxmemory_relative) {
+            struct mem_stats st;
+            mem_stats(core, &st);
+            base = (long long)(st.used - st.clients_normal);
+        }
         core->cfg.mm_data_only = s->maxmemory_relative;
         core->cfg.maxmemory = s->maxmemory + base;
         core->cfg.mm_policy =
