@@ -149,7 +149,7 @@ static void scan_cmd(struct call *k)
     struct keylist out = {0};
     out.owned = 0;
     for (size_t i = 0; i < kl.n; i++) {
-        struct obj *o = db_lookup(db, kl.p[i], kl.l[i], cmd_now(k));
+        struct obj *o = db_lookup_notouch(db, kl.p[i], kl.l[i], cmd_now(k));
         if (o == NULL)
             continue;
         if (a.type && strcasecmp(a.type, obj_type_name(o->type)) != 0)

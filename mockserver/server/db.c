@@ -143,6 +143,11 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
     return o;
 }
 
+struct obj *db_lookup_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    return db__lookup(db, key, klen, now_ms);
+}
+
 struct obj *db_lookup_read_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
     struct obj *o = db__lookup(db, key, klen, now_ms);

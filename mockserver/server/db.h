@@ -77,6 +77,9 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
 /* Same, counting a keyspace hit or miss (reads by commands). */
 struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms);
 
+/* Same as db_lookup, leaving the value's access bookkeeping alone (SCAN's
+ * expiry check). */
+struct obj *db_lookup_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms);
 /* Same as db_lookup_read, leaving the value's access bookkeeping alone
  * (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT). */
 struct obj *db_lookup_read_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms);

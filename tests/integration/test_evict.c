@@ -315,7 +315,8 @@ static void test_reproducible(void **state)
 }
 
 /* OBJECT IDLETIME is exact under MOCK CLOCK: whole seconds since the last
- * access; TYPE, EXISTS, TTL and OBJECT do not touch, TOUCH and GET do. */
+ * access; TYPE, EXISTS, TTL, OBJECT, SCAN, KEYS, RANDOMKEY and MEMORY USAGE
+ * do not touch, TOUCH and GET do. */
 static void test_idletime(void **state)
 {
     (void)state;
@@ -332,6 +333,10 @@ static void test_idletime(void **state)
     ok(c, "EXISTS k");
     ok(c, "TTL k");
     ok(c, "OBJECT ENCODING k");
+    ok(c, "SCAN 0");
+    ok(c, "KEYS *");
+    ok(c, "RANDOMKEY");
+    ok(c, "MEMORY USAGE k");
     assert_int_equal(integer(c, "OBJECT IDLETIME k"), 6);
     ok(c, "TOUCH k");
     assert_int_equal(integer(c, "OBJECT IDLETIME k"), 0);
