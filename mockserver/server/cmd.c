@@ -36,10 +36,12 @@
 
 #include "block.h"
 #include "evict.h"
+#include "function.h"
 #include "mem.h"
 #include "memory.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "script.h"
 #include "tracking.h"
 #include "util.h"
 #include "watch.h"
@@ -463,6 +465,28 @@ void cmd_queue(struct client *c, struct resp_argv *a)
     reply_simple(c, "QUEUED");
 }
 
+/* Whether the call a (of d) may grow memory (Redis's denyoom flag): d's
+ * own flag, or for EVAL/EVALSHA of a script with a shebang and FCALL the
+ * flags it declares (denyoom unless no-writes or allow-oom), as Redis's
+ * getCommandFlags says. */
+static int call_denyoom(const struct core *core, const struct cmd_def *d, int argc, char **argv,
+                        const size_t *argl)
+{
+    unsigned flags = 0;
+    int declared = 0;
+    if (argc >= 2) {
+        if (!strcmp(d->name, "eval") || !strcmp(d->name, "eval_ro"))
+            declared = scr_flags_of(core, 0, argv[1], argl[1], &flags);
+        else if (!strcmp(d->name, "evalsha") || !strcmp(d->name, "evalsha_ro"))
+            declared = scr_flags_of(core, 1, argv[1], argl[1], &flags);
+        else if (!strcmp(d->name, "fcall") || !strcmp(d->name, "fcall_ro"))
+            declared = fn_flags_of(core, argv[1], argl[1], &flags);
+    }
+    if (declared)
+        return !(flags & (SF_NO_WRITES | SF_ALLOW_OOM));
+    return (d->rflags & RF_DENYOOM) != 0;
+}
+
 /* Runs eviction before a command, as Redis's processCommand does for
  * every command while maxmemory is set, and tells whether the command is
  * then refused with -OOM: memory is still over the limit and the command
@@ -470,20 +494,20 @@ void cmd_queue(struct client *c, struct resp_argv *a)
  * MULTI and the command is not EXEC, DISCARD, QUIT or RESET. Remembers
  * the outcome for scripts (core->pre_cmd_oom). */
 static int oom_reject(struct core *core, struct client *c, const struct cmd_def *top,
-                      const struct cmd_def *d)
+                      const struct cmd_def *d, const struct resp_argv *a)
 {
     int oom = evict_perform(core) < 0;
     core->pre_cmd_oom = oom;
     if (!oom)
         return 0;
-    if ((d->rflags | top->rflags) & RF_DENYOOM)
+    if (call_denyoom(core, d, a->argc, a->argv, a->argl))
         return 1;
     int exec = strcmp(top->name, "exec") == 0;
     if (exec) {
         for (int i = 0; i < c->mq_len; i++) {
             const struct resp_argv *q = c->mq[i];
             const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
-            if (qd && (qd->rflags & RF_DENYOOM))
+            if (qd && call_denyoom(core, qd, q->argc, q->argv, q->argl))
                 return 1;
         }
     }
@@ -505,7 +529,7 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
      * before the Pub/Sub context and busy script ones (never while a
      * script is busy). */
     if (core->cfg.maxmemory > 0 && (why == W_PASS || why == W_PUBSUB) && !core->busy &&
-        oom_reject(core, c, top, d)) {
+        oom_reject(core, c, top, d, a)) {
         reject(core, c, top, RT_OOM);
         goto done;
     }
