@@ -409,18 +409,33 @@ static void test_freq(void **state)
     it_stop_ok(m);
 }
 
+/* --maxmemory and --maxmemory-policy set the parameters as Redis's. */
+static void test_command_line(void **state)
+{
+    (void)state;
+    const char *args[] = {"--maxmemory", "2mb", "--maxmemory-policy", "volatile-ttl", NULL};
+    struct mh_server *m = it_mock(args);
+    redisContext *c = it_connect(mh_server_port(m));
+    redisReply *r = cmd(c, "CONFIG GET maxmemory");
+    assert_true(r->type == REDIS_REPLY_ARRAY && r->elements == 2);
+    assert_string_equal(r->element[1]->str, "2097152");
+    freeReplyObject(r);
+    r = cmd(c, "CONFIG GET maxmemory-policy");
+    assert_true(r->type == REDIS_REPLY_ARRAY && r->elements == 2);
+    assert_string_equal(r->element[1]->str, "volatile-ttl");
+    freeReplyObject(r);
+    redisFree(c);
+    it_stop_ok(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_volatile_kinds),
-        cmocka_unit_test(test_lfu_keeps_hot),
-        cmocka_unit_test(test_noeviction_texts),
-        cmocka_unit_test(test_evicted_event_watch),
-        cmocka_unit_test(test_evicted_tracking),
-        cmocka_unit_test(test_lru_exact_order),
-        cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_idletime),
-        cmocka_unit_test(test_freq),
+        cmocka_unit_test(test_volatile_kinds),   cmocka_unit_test(test_lfu_keeps_hot),
+        cmocka_unit_test(test_noeviction_texts), cmocka_unit_test(test_evicted_event_watch),
+        cmocka_unit_test(test_evicted_tracking), cmocka_unit_test(test_lru_exact_order),
+        cmocka_unit_test(test_reproducible),     cmocka_unit_test(test_idletime),
+        cmocka_unit_test(test_command_line),     cmocka_unit_test(test_freq),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
