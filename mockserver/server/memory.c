@@ -73,10 +73,11 @@ static size_t mem_class(size_t n)
     return (n + step - 1) / step * step;
 }
 
-/* An sds string of len bytes, allocated exactly (sdsnewlen). */
+/* An sds string of len bytes as sdsnewlen allocates it: a 1-byte header
+ * under 32 bytes, then 3, 5 or 9. */
 static size_t mem_sds(size_t len)
 {
-    size_t hdr = len < 256 ? 3 : len < 65536 ? 5 : len < 4294967296ULL ? 9 : 17;
+    size_t hdr = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 4294967296ULL ? 9 : 17;
     return mem_class(hdr + len + 1);
 }
 
@@ -117,11 +118,12 @@ static size_t dict_entry(int u)
     return u ? DICT_ENTRY : mem_class(DICT_ENTRY);
 }
 
-/* An allocation of n bytes: its class, or n for MEMORY USAGE (which reads
- * a listpack's or intset's own length, not its allocation). */
+/* A listpack's, intset's or stream node's allocation of n bytes (MEMORY
+ * USAGE reads the allocation too). */
 static size_t alloc(size_t n, int u)
 {
-    return u ? n : mem_class(n);
+    (void)u;
+    return mem_class(n);
 }
 
 /* Is p (len bytes) an integer Redis would store as one (string2ll)? */
@@ -268,7 +270,8 @@ static size_t str_size(const struct obj *o, int u)
          * more): between 0 and len spare bytes depending on the history
          * of the edits, len / 2 on average */
         size_t room = len < 2 * 1024 * 1024 ? len / 2 : 1024 * 1024;
-        return ROBJ + mem_sds(len + room);
+        size_t cap = len + room; /* grown strings never have a 1-byte header */
+        return ROBJ + (cap < 32 ? mem_class(3 + cap + 1) : mem_sds(cap));
     }
     default: return ROBJ + mem_sds(len);
     }
@@ -320,7 +323,7 @@ static size_t list_size(const struct obj *o, size_t limit, int u)
     if (nodes == 0)
         nodes = 1;
     size_t lp = alloc(LP_EMPTY + total / nodes, u);
-    return ROBJ + (u ? 40 : 64) + nodes * (32 + lp);
+    return ROBJ + (u ? 48 : 64) + nodes * (32 + lp);
 }
 
 /* A sorted set's element: two listpack entries, or a dictEntry, the
@@ -439,7 +442,15 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
     if (tmp.enc == OBJ_ENC_NONE)
         tmp.enc = (unsigned char)next_enc(o);
     size_t limit = samples <= 0 ? SIZE_MAX : (size_t)samples;
+    /* Redis samples a list's nodes, of hundreds of elements each */
+    if (o->type == OBJ_LIST && limit != SIZE_MAX)
+        limit = deque_len(o->u.list) <= limit * 1000 ? SIZE_MAX : MEM_SAMPLE_BIG;
     return DICT_ENTRY + mem_sds(klen) + value_size(&tmp, limit, 1);
+}
+
+void mem_string_plain(struct obj *o)
+{
+    o->enc = o->u.str.len <= 44 ? OBJ_ENC_EMBSTR : OBJ_ENC_RAW;
 }
 
 const char *mem_encoding(const struct obj *o)
