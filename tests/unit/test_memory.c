@@ -58,8 +58,8 @@ static void test_string_usage(void **state)
         {"123456789012", "int", 48},
         {"hello", "embstr", 64},
         {"0123", "embstr", 64},
-        {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "embstr", 96},   /* 44 bytes */
-        {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "raw", 112},     /* 45 bytes */
+        {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "embstr", 96}, /* 44 bytes */
+        {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "raw", 112},  /* 45 bytes */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct obj *o = obj_new_string(cases[i].v, strlen(cases[i].v));
@@ -146,7 +146,8 @@ static void test_zset_and_list(void **state)
     zset_set(z->u.zset, K("a"), 1);
     mem_obj_update(z);
     assert_string_equal(mem_encoding(z), "listpack");
-    zset_set(z->u.zset, K("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 2);
+    zset_set(z->u.zset, K("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+             2);
     mem_obj_update(z);
     assert_string_equal(mem_encoding(z), "skiplist");
     obj_free(z);
@@ -181,8 +182,7 @@ static void test_running_total(void **state)
     db_mem_refresh(db, K("h"));
     assert_true(db->mem > with_empty_hash + 1000 * 40);
     assert_string_equal(mem_encoding(h), "hashtable");
-    assert_int_equal(mem_used(&core) - empty,
-                     db->mem + 32 /* 4 buckets */);
+    assert_int_equal(mem_used(&core) - empty, db->mem + 32 /* 4 buckets */);
     /* SWAPDB swaps the dicts, not the totals: the sum stays right */
     struct dict *k = db->keys;
     db->keys = core.db[1].keys;
