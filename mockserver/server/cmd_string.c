@@ -403,6 +403,7 @@ static void incrbyfloat_cmd(struct call *k)
         obj_string_set(o, num, (size_t)n);
     else
         str_store_bytes(k, 1, num, (size_t)n, -1, 0);
+    mem_string_plain(db_lookup(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k)));
     cmd_notify_arg(k, NOTIFY_STRING, "incrbyfloat", 1);
     reply_bulk(k->c, num, (size_t)n);
 }

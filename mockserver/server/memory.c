@@ -73,10 +73,11 @@ static size_t mem_class(size_t n)
     return (n + step - 1) / step * step;
 }
 
-/* An sds string of len bytes, allocated exactly (sdsnewlen). */
+/* An sds string of len bytes as sdsnewlen allocates it: a 1-byte header
+ * under 32 bytes, then 3, 5 or 9. */
 static size_t mem_sds(size_t len)
 {
-    size_t hdr = len < 256 ? 3 : len < 65536 ? 5 : len < 4294967296ULL ? 9 : 17;
+    size_t hdr = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 4294967296ULL ? 9 : 17;
     return mem_class(hdr + len + 1);
 }
 
@@ -92,18 +93,44 @@ static size_t mem_sds(size_t len)
  * (in percent) of the additions after the doubling (sets take one step an
  * addition, hashes and sorted sets two). u: MEMORY USAGE's reckoning (the
  * arrays' exact bytes) rather than used_memory's (jemalloc classes). */
-static size_t mem_buckets(size_t n, int frac, int u)
+static size_t mem_buckets_min(size_t n, size_t min_b, int frac, int u)
 {
     if (n == 0)
         return 0;
     size_t b = 4;
     while (b < n)
         b *= 2;
-    size_t bytes = u ? b * 8 : mem_class(b * 8);
     size_t half = b / 2;
-    if (frac > 0 && half >= 4 && n > half && (n - half) * 100 <= half * (size_t)frac)
+    int rehashing = frac > 0 && half >= 4 && n > half && (n - half) * 100 <= half * (size_t)frac;
+    if (min_b > b) { /* a table that grew, then lost entries: kept whole */
+        b = min_b;
+        rehashing = 0;
+    }
+    size_t bytes = u ? b * 8 : mem_class(b * 8);
+    if (rehashing)
         bytes += u ? half * 8 : mem_class(half * 8);
     return bytes;
+}
+
+static size_t mem_buckets(size_t n, int frac, int u)
+{
+    return mem_buckets_min(n, 0, frac, u);
+}
+
+/* The bucket count of a value's table: the largest it reached. */
+static size_t value_buckets(const struct obj *o)
+{
+    return o->ht_exp ? (size_t)1 << o->ht_exp : 0;
+}
+
+/* Records the table size n entries need in o->ht_exp, never lowering it. */
+static void note_buckets(struct obj *o, size_t n)
+{
+    unsigned char e = 2;
+    while (((size_t)1 << e) < n && e < 63)
+        e++;
+    if (e > o->ht_exp)
+        o->ht_exp = e;
 }
 
 /* The rehash fractions of mem_buckets: sets, hashes and sorted sets. */
@@ -117,11 +144,12 @@ static size_t dict_entry(int u)
     return u ? DICT_ENTRY : mem_class(DICT_ENTRY);
 }
 
-/* An allocation of n bytes: its class, or n for MEMORY USAGE (which reads
- * a listpack's or intset's own length, not its allocation). */
+/* A listpack's, intset's or stream node's allocation of n bytes (MEMORY
+ * USAGE reads the allocation too). */
 static size_t alloc(size_t n, int u)
 {
-    return u ? n : mem_class(n);
+    (void)u;
+    return mem_class(n);
 }
 
 /* Is p (len bytes) an integer Redis would store as one (string2ll)? */
@@ -268,7 +296,8 @@ static size_t str_size(const struct obj *o, int u)
          * more): between 0 and len spare bytes depending on the history
          * of the edits, len / 2 on average */
         size_t room = len < 2 * 1024 * 1024 ? len / 2 : 1024 * 1024;
-        return ROBJ + mem_sds(len + room);
+        size_t cap = len + room; /* grown strings never have a 1-byte header */
+        return ROBJ + (cap < 32 ? mem_class(3 + cap + 1) : mem_sds(cap));
     }
     default: return ROBJ + mem_sds(len);
     }
@@ -320,7 +349,7 @@ static size_t list_size(const struct obj *o, size_t limit, int u)
     if (nodes == 0)
         nodes = 1;
     size_t lp = alloc(LP_EMPTY + total / nodes, u);
-    return ROBJ + (u ? 40 : 64) + nodes * (32 + lp);
+    return ROBJ + (u ? 48 : 64) + nodes * (32 + lp);
 }
 
 /* A sorted set's element: two listpack entries, or a dictEntry, the
@@ -372,12 +401,16 @@ static size_t intset_size(const struct obj *o, int u)
 static size_t stream_size(const struct obj *o, int u)
 {
     const struct stream *s = o->u.stream;
-    size_t b = ROBJ + 144;
+    size_t b = ROBJ + (u ? 430 : 144);
     for (size_t i = 0; i < s->nnode; i++) {
         size_t bytes = s->node[i].bytes;
+        if (u) { /* MEMORY USAGE: every node at its preallocation at least */
+            b += mem_class(bytes < 4096 ? 4096 : bytes) + 155;
+            continue;
+        }
         if (i + 1 == s->nnode && bytes < 4096)
             bytes = 4096;
-        b += alloc(bytes, u) + 16;
+        b += mem_class(bytes) + 16;
     }
     return b;
 }
@@ -393,14 +426,14 @@ static size_t value_size(const struct obj *o, size_t limit, int u)
         const struct dict *d = o->u.hash;
         if (o->enc == OBJ_ENC_LISTPACK)
             return ROBJ + alloc(LP_EMPTY + dict_elems(d, SIZE_MAX, 1, OBJ_ENC_LISTPACK, u), u);
-        return ROBJ + DICT + mem_buckets(dict_size(d), RH_HASH, u) +
+        return ROBJ + DICT + mem_buckets_min(dict_size(d), value_buckets(o), RH_HASH, u) +
                dict_elems(d, limit, 1, o->enc, u);
     }
     case OBJ_SET: {
         const struct dict *d = o->u.set;
         if (o->enc == OBJ_ENC_INTSET)
             return ROBJ + intset_size(o, u);
-        return ROBJ + DICT + mem_buckets(dict_size(d), RH_SET, u) +
+        return ROBJ + DICT + mem_buckets_min(dict_size(d), value_buckets(o), RH_SET, u) +
                dict_elems(d, limit, 0, o->enc, u);
     }
     case OBJ_ZSET: {
@@ -408,7 +441,7 @@ static size_t value_size(const struct obj *o, size_t limit, int u)
         if (o->enc == OBJ_ENC_LISTPACK)
             return ROBJ + alloc(LP_EMPTY + sum_sampled(n, zset_elem, o, SIZE_MAX, u), u);
         /* zset struct, dict, skiplist struct and its 32-level header */
-        return ROBJ + 16 + DICT + mem_buckets(n, RH_ZSET, u) + 32 + 640 +
+        return ROBJ + 16 + DICT + mem_buckets_min(n, value_buckets(o), RH_ZSET, u) + 32 + 640 +
                sum_sampled(n, zset_elem, o, limit, u);
     }
     case OBJ_STREAM: return stream_size(o, u);
@@ -419,6 +452,8 @@ static size_t value_size(const struct obj *o, size_t limit, int u)
 size_t mem_obj_update(struct obj *o)
 {
     o->enc = (unsigned char)next_enc(o);
+    if (o->enc == OBJ_ENC_HASHTABLE || o->enc == OBJ_ENC_SKIPLIST)
+        note_buckets(o, obj_len(o));
     return value_size(o, MEM_SAMPLE_BIG, 0);
 }
 
@@ -439,7 +474,15 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
     if (tmp.enc == OBJ_ENC_NONE)
         tmp.enc = (unsigned char)next_enc(o);
     size_t limit = samples <= 0 ? SIZE_MAX : (size_t)samples;
+    /* Redis samples a list's nodes, of hundreds of elements each */
+    if (o->type == OBJ_LIST && limit != SIZE_MAX)
+        limit = deque_len(o->u.list) <= limit * 1000 ? SIZE_MAX : MEM_SAMPLE_BIG;
     return DICT_ENTRY + mem_sds(klen) + value_size(&tmp, limit, 1);
+}
+
+void mem_string_plain(struct obj *o)
+{
+    o->enc = o->u.str.len <= 44 ? OBJ_ENC_EMBSTR : OBJ_ENC_RAW;
 }
 
 const char *mem_encoding(const struct obj *o)

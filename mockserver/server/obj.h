@@ -41,8 +41,11 @@ struct obj {
     } u;
     /* The memory model's bookkeeping (memory.h): the encoding Redis would
      * give the value (enum obj_enc; OBJ_ENC_NONE until the model first
-     * sees it) and the bytes the keyspace counts for it (db.h). */
+     * sees it), the log2 of the largest hash table its hashtable or
+     * skiplist encoding reached (Redis never shrinks a value's table), and
+     * the bytes the keyspace counts for it (db.h). */
     unsigned char enc;
+    unsigned char ht_exp;
     size_t mem;
 };
 
