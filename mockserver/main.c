@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "cmdline.h"
 #include "core.h"
+#include "evict.h"
 #include "mem.h"
 #include "notify.h"
 #include "ofile.h"
@@ -28,6 +29,7 @@
 #include "scn_file.h"
 #include "scn_run.h"
 #include "server.h"
+#include "util.h"
 #include "version.h"
 
 static void usage(FILE *out)
@@ -60,6 +62,12 @@ static void usage(FILE *out)
             "  --notify-keyspace-events FLAGS\n"
             "                       publish keyspace events, as Redis's parameter (default\n"
             "                       empty: none); also CONFIG SET notify-keyspace-events\n"
+            "  --maxmemory SIZE     Redis's maxmemory (bytes, or 100kb, 1mb, 1gb ...; default\n"
+            "                       0: no limit), on the modelled used memory\n"
+            "  --maxmemory-policy POLICY\n"
+            "                       noeviction (default), allkeys-lru, allkeys-lfu,\n"
+            "                       allkeys-random, volatile-lru, volatile-lfu,\n"
+            "                       volatile-random or volatile-ttl\n"
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
@@ -123,6 +131,22 @@ static int parse_int(const char *opt, const char *s, long min, long max, int *ou
     if (cmdline_number("mockredis", opt, s, min, max, &v) < 0)
         return -1;
     *out = (int)v;
+    return 0;
+}
+
+/* Parses a memory size as Redis does: digits and an optional unit (b, k,
+ * kb, m, mb, g, gb, any case). */
+static int parse_size(const char *opt, const char *s, long long *out)
+{
+    size_t digits = strspn(s, "0123456789");
+    unsigned long long mul;
+    long long v;
+    if (digits == 0 || !util_mem_unit(s + digits, &mul) || !util_str2ll(s, digits, &v) ||
+        (unsigned long long)v > LLONG_MAX / mul) {
+        fprintf(stderr, "mockredis: %s expects a size such as 100mb, got '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v * (long long)mul;
     return 0;
 }
 
@@ -221,7 +245,9 @@ int main(int argc, char **argv)
         O_PROTECTED,
         O_MOCK,
         O_JUNIT,
-        O_NOTIFY
+        O_NOTIFY,
+        O_MAXMEM,
+        O_MMPOLICY
     };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -238,6 +264,8 @@ int main(int argc, char **argv)
         {"pcap", required_argument, NULL, O_PCAP},
         {"enable-mock-commands", required_argument, NULL, O_MOCK},
         {"notify-keyspace-events", required_argument, NULL, O_NOTIFY},
+        {"maxmemory", required_argument, NULL, O_MAXMEM},
+        {"maxmemory-policy", required_argument, NULL, O_MMPOLICY},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VER},
         {NULL, 0, NULL, 0},
@@ -296,6 +324,15 @@ int main(int argc, char **argv)
             if (core.cfg.notify_flags < 0) {
                 fprintf(stderr, "mockredis: --notify-keyspace-events: %s\n", rtext[RT_CFG_NOTIFY]);
                 core.cfg.notify_flags = 0;
+                rc = -1;
+            }
+            break;
+        case O_MAXMEM: rc = parse_size("--maxmemory", optarg, &core.cfg.maxmemory); break;
+        case O_MMPOLICY:
+            core.cfg.mm_policy = evict_policy_find(optarg);
+            if (core.cfg.mm_policy < 0) {
+                fprintf(stderr, "mockredis: --maxmemory-policy: unknown policy '%s'\n", optarg);
+                core.cfg.mm_policy = EVICT_NOEVICTION;
                 rc = -1;
             }
             break;

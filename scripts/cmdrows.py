@@ -293,7 +293,8 @@ def rewrite(text, info, docs, getkeys):
 TABLE_PARENT = {'client_subs': 'client', 'config_subs': 'config', 'command_subs': 'command',
                 'slowlog_subs': 'slowlog', 'pubsub_subs': 'pubsub', 'mock_subs': 'mock',
                 'script_subs': 'script', 'function_subs': 'function',
-                'xgroup_subs': 'xgroup', 'xinfo_subs': 'xinfo'}
+                'xgroup_subs': 'xgroup', 'xinfo_subs': 'xinfo', 'object_subs': 'object',
+                'memory_subs': 'memory'}
 # Commands whose keys Redis finds with a procedure rather than the key specs
 # (specs with an unknown part or variable_flags): our procedures in cmd.c.
 GETKEYS = {'sort': 'cmd_getkeys_sort', 'sort_ro': 'cmd_getkeys_sort_ro', 'set': 'cmd_getkeys_set',

@@ -402,7 +402,15 @@
     X(STREAM_TOO_LARGE, "ERR Elements are too large to be stored")                                 \
     X(STREAM_BLOCK_SCRIPT_FMT, "ERR %s command is not allowed with BLOCK option from scripts")     \
     X(STREAM_XREAD_GT, "ERR The > ID can be specified only when calling XREADGROUP using the "     \
-                       "GROUP <group> <consumer> option.")
+                       "GROUP <group> <consumer> option.")                                         \
+    /* maxmemory (evict.h) and OBJECT (cmd_object.c) */                                            \
+    X(OOM, "OOM command not allowed when used memory > 'maxmemory'.")                              \
+    X(OBJECT_NO_LFU, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. " \
+                     "Please note that when switching between policies at runtime LRU and LFU "    \
+                     "data will take some time to adjust.")                                        \
+    X(OBJECT_LFU, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note "   \
+                  "that when switching between policies at runtime LRU and LFU data will take "    \
+                  "some time to adjust.")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

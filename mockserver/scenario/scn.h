@@ -160,6 +160,7 @@ enum scn_what {
     SW_RULE,
     SW_SCRIPTS,      /* scripts run (EVAL, EVALSHA and their _RO forms that ran one) */
     SW_SCRIPT_CALLS, /* commands scripts called (redis.call/pcall), with a pattern or not */
+    SW_EVICTIONS,    /* keys evicted (maxmemory, or the `evict` action) while it ran */
     /* over the record of commands, on the scenario clock (docs/scenarios.md,
      * "Time and order"); parsed by parse_expect_time */
     SW_GAP,      /* every gap between consecutive matching commands */
@@ -214,6 +215,12 @@ struct scn {
     int maxclients;    /* 0 = not set */
     int timeout;       /* -1 = not set */
     char *requirepass; /* NULL = not set */
+    /* maxmemory [+]SIZE [POLICY]: bytes (0 = not set; relative: above the
+     * memory used once the setup ran) and the policy's name (NULL =
+     * noeviction); the server's rng is then seeded from seed */
+    long long maxmemory;
+    int maxmemory_relative;
+    char *maxmemory_policy;
     enum scn_end end;
     int64_t end_after_us;
     int64_t idle_grace_us; /* finish idle: this long without a client ends it */

@@ -38,10 +38,17 @@
 /* Directives at the start of a line. The header ones come first: each may
  * be given once (their index is the slot in parser.header_line). */
 static const char *const directive_words[] = {
-    "name",   "clock", "seed",   "maxclients", "timeout", "requirepass",
-    "finish", "setup", "strict", "on",         "at",      "expect",
+    "name",      "clock", "seed",   "maxclients", "timeout", "requirepass", "finish",
+    "maxmemory", "setup", "strict", "on",         "at",      "expect",
 };
-#define NHEADERS 7
+#define NHEADERS 8
+
+/* maxmemory-policy's values, as Redis 7.0 names them (the scenario's
+ * "maxmemory [+]SIZE [POLICY]" header). */
+static const char *const policy_words[] = {
+    "noeviction",   "allkeys-lru",  "allkeys-lfu",     "allkeys-random",
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+};
 
 /* Conditions of a rule, between its pattern and 'do'. */
 static const struct {
@@ -67,6 +74,7 @@ static const struct {
     {"rule", SW_RULE},
     {"scripts", SW_SCRIPTS},
     {"script-calls", SW_SCRIPT_CALLS},
+    {"evictions", SW_EVICTIONS},
     /* over time and order: parsed by parse_expect_time, listed for hints */
     {"gap", SW_GAP},
     {"backoff", SW_BACKOFF},
@@ -88,6 +96,10 @@ static const char *nearest_of(const char *w, size_t wn, size_t n, const char *(*
 static const char *directive_at(size_t i)
 {
     return directive_words[i];
+}
+static const char *policy_at(size_t i)
+{
+    return policy_words[i];
 }
 static const char *cond_at(size_t i)
 {
@@ -1535,7 +1547,8 @@ static void parse_expect(struct parser *p, struct scn *s)
         const char *near = nearest_of(t.p, t.n, NELEM(expect_words), expect_at);
         perr(p, t.col,
              "unknown count '%s'%s (connections, peak-connections, refused, commands, "
-             "unconsumed, protocol-errors, rule N, scripts, script-calls; or gap, backoff, "
+             "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions; or gap, "
+             "backoff, "
              "order, no)",
              t.p, hint(h, sizeof(h), near));
         return;
@@ -1736,6 +1749,46 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
         if (get_count(p, 0, &n, "a number of seconds") < 0)
             return;
         s->timeout = n > INT_MAX ? INT_MAX : (int)n;
+    } else if (kw(kwt, "maxmemory")) {
+        /* maxmemory [+]SIZE [POLICY]: SIZE as Redis reads it (bytes, or
+         * with a unit b k kb m mb g gb), at least 1 */
+        int r = word(p, &t, 0);
+        if (r != 1) {
+            if (r == 0)
+                perr(p, col, "expected a size such as 100kb after 'maxmemory'");
+            return;
+        }
+        /* "+SIZE": SIZE above the memory used once the setup ran */
+        int rel = t.p[0] == '+';
+        const char *sz = t.p + rel;
+        size_t digits = strspn(sz, "0123456789");
+        unsigned long long mul;
+        long long v;
+        if (digits == 0 || !util_mem_unit(sz + digits, &mul) || !util_str2ll(sz, digits, &v) ||
+            v < 1 || (unsigned long long)v > LLONG_MAX / 2 / mul) {
+            perr(p, t.col,
+                 "expected a size such as 100kb, 1mb or +20kb (at least 1 byte), got '%s'", t.p);
+            return;
+        }
+        s->maxmemory = v * (long long)mul;
+        s->maxmemory_relative = rel;
+        r = word(p, &t, 0);
+        if (r == 1) {
+            size_t i;
+            for (i = 0; i < NELEM(policy_words); i++)
+                if (kw(&t, policy_words[i]))
+                    break;
+            if (i == NELEM(policy_words)) {
+                char h[64];
+                perr(p, t.col,
+                     "unknown maxmemory policy '%s'%s (noeviction, allkeys-lru, allkeys-lfu, "
+                     "allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl)",
+                     t.p, hint(h, sizeof(h), nearest_of(t.p, t.n, NELEM(policy_words), policy_at)));
+                return;
+            }
+            free(s->maxmemory_policy);
+            s->maxmemory_policy = mem_strdup(policy_words[i]);
+        }
     } else if (kw(kwt, "requirepass")) {
         int r = word(p, &t, 0);
         if (r != 1) {
@@ -1955,7 +2008,7 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
             char h[64];
             perr(&p, t.col,
                  "unknown directive '%s'%s (expected name, clock, seed, maxclients, timeout, "
-                 "requirepass, finish, setup, strict, on, at, expect)",
+                 "requirepass, finish, maxmemory, setup, strict, on, at, expect)",
                  t.p,
                  hint(h, sizeof(h), nearest_of(t.p, t.n, NELEM(directive_words), directive_at)));
         }
@@ -2005,6 +2058,7 @@ void scn_free(struct scn *s)
     free(s->expects);
     free(s->name);
     free(s->requirepass);
+    free(s->maxmemory_policy);
     free(s->file);
     free(s);
 }

@@ -36,10 +36,14 @@
 #include <strings.h>
 
 #include "block.h"
+#include "evict.h"
+#include "function.h"
 #include "mem.h"
 #include "monitor.h"
+#include "memory.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "script.h"
 #include "tracking.h"
 #include "util.h"
 #include "watch.h"
@@ -49,7 +53,7 @@ static struct cmd_def *tables[] = {
     cmd_hash_table,  cmd_list_table,   cmd_set_table,    cmd_zset_table,    cmd_zsetops_table,
     cmd_sort_table,  cmd_multi_table,  cmd_pubsub_table, cmd_script_table,  cmd_function_table,
     cmd_mock_table,  cmd_stream_table, cmd_xgroup_table, cmd_monitor_table, cmd_db_table,
-    cmd_debug_table,
+    cmd_debug_table, cmd_object_table, cmd_memory_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -425,6 +429,19 @@ static void track_reads(struct core *core, struct client *c, const struct cmd_de
  * ran; Redis's skip_monitor commands (EVAL, EVALSHA, FCALL and their _RO
  * forms) before, so that the commands their script calls follow them;
  * admin commands (CONFIG, DEBUG, MONITOR, ...) never. */
+/* The memory model (memory.h): a write command may have changed the values
+ * at any of its arguments in place; each one that names a key of the
+ * client's database is measured again. */
+static void mem_refresh_args(struct core *core, struct client *c, const struct resp_argv *a)
+{
+    struct db *db = &core->db[c->dbi];
+    if (db_size(db) == 0)
+        return;
+    for (int i = 1; i < a->argc; i++)
+        db_mem_refresh(db, a->argv[i], a->argl[i]);
+    mem_note_peak(core);
+}
+
 static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)
 {
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a, NULL};
@@ -443,6 +460,8 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
         tracked_outer = (struct tracked_call){c, d, a};
     d->fn(&k);
     tracked_outer = saved;
+    if (kind & WATCH_WRITES)
+        mem_refresh_args(core, c, a);
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
     if (d->rflags & RF_READONLY)
@@ -489,6 +508,56 @@ void cmd_queue(struct client *c, struct resp_argv *a)
     reply_simple(c, "QUEUED");
 }
 
+/* Whether the call a (of d) may grow memory (Redis's denyoom flag): d's
+ * own flag, or for EVAL/EVALSHA of a script with a shebang and FCALL the
+ * flags it declares (denyoom unless no-writes or allow-oom), as Redis's
+ * getCommandFlags says. */
+static int call_denyoom(const struct core *core, const struct cmd_def *d, int argc, char **argv,
+                        const size_t *argl)
+{
+    unsigned flags = 0;
+    int declared = 0;
+    if (argc >= 2) {
+        if (!strcmp(d->name, "eval") || !strcmp(d->name, "eval_ro"))
+            declared = scr_flags_of(core, 0, argv[1], argl[1], &flags);
+        else if (!strcmp(d->name, "evalsha") || !strcmp(d->name, "evalsha_ro"))
+            declared = scr_flags_of(core, 1, argv[1], argl[1], &flags);
+        else if (!strcmp(d->name, "fcall") || !strcmp(d->name, "fcall_ro"))
+            declared = fn_flags_of(core, argv[1], argl[1], &flags);
+    }
+    if (declared)
+        return !(flags & (SF_NO_WRITES | SF_ALLOW_OOM));
+    return (d->rflags & RF_DENYOOM) != 0;
+}
+
+/* Runs eviction before a command, as Redis's processCommand does for
+ * every command while maxmemory is set, and tells whether the command is
+ * then refused with -OOM: memory is still over the limit and the command
+ * is flagged denyoom (EXEC: one of its queued commands is), or c is in
+ * MULTI and the command is not EXEC, DISCARD, QUIT or RESET. Remembers
+ * the outcome for scripts (core->pre_cmd_oom). */
+static int oom_reject(struct core *core, struct client *c, const struct cmd_def *top,
+                      const struct cmd_def *d, const struct resp_argv *a)
+{
+    int oom = evict_perform(core) < 0;
+    core->pre_cmd_oom = oom;
+    if (!oom)
+        return 0;
+    if (call_denyoom(core, d, a->argc, a->argv, a->argl))
+        return 1;
+    int exec = strcmp(top->name, "exec") == 0;
+    if (exec) {
+        for (int i = 0; i < c->mq_len; i++) {
+            const struct resp_argv *q = c->mq[i];
+            const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
+            if (qd && call_denyoom(core, qd, q->argc, q->argv, q->argl))
+                return 1;
+        }
+    }
+    return (c->flags & CL_MULTI) && !exec && strcmp(top->name, "discard") != 0 &&
+           strcmp(top->name, "quit") != 0 && strcmp(top->name, "reset") != 0;
+}
+
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
 {
     const struct cmd_def *top, *d;
@@ -499,6 +568,14 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
      * command then rejected or queued; NULL for an unknown one. EXEC's
      * queued commands leave it at exec. */
     c->lastcmd = d;
+    /* maxmemory, where Redis checks it: after the transaction checks,
+     * before the Pub/Sub context and busy script ones (never while a
+     * script is busy). */
+    if (core->cfg.maxmemory > 0 && (why == W_PASS || why == W_PUBSUB) && !core->busy &&
+        oom_reject(core, c, top, d, a)) {
+        reject(core, c, top, RT_OOM);
+        goto done;
+    }
     if (why != W_PASS) {
         reject_why(core, c, why, top, d, a);
         goto done;

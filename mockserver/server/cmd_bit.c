@@ -45,6 +45,7 @@
 #include "bits.h"
 #include "cmd.h"
 #include "mem.h"
+#include "memory.h"
 #include "reply.h"
 #include "util.h"
 #include "watch.h"
@@ -104,10 +105,13 @@ static struct obj *bit_target(struct call *k, uint64_t maxbit, int hush, int *di
         return NULL;
     if (o != NULL) {
         *dirty = bit_grow(o, bytes);
+        if (*dirty || strcmp(mem_encoding(o), "raw") != 0) /* Redis unshares it as raw */
+            mem_string_raw(o, *dirty);
         return o;
     }
     o = obj_new_string("", 0);
     bit_grow(o, bytes);
+    mem_string_raw(o, 0);
     if (hush)
         watch_hush(k->core, 1);
     db_set(cmd_db(k), k->argv[1], k->argl[1], o, 0);

@@ -12,8 +12,9 @@
  * WITHVALUES is an array of [field, value] pairs in RESP3 and a flat array in
  * RESP2. Argument checks happen in Redis's order so the same error wins.
  *
- * HSCAN (with scan.h): a hash Redis would keep as a listpack is answered
- * whole, in insertion order, with cursor 0; a larger one is walked bucket
+ * HSCAN (with scan.h): a hash the memory model tracks as a listpack
+ * (memory.h: Redis's encoding, which never converts back) is answered
+ * whole, in insertion order, with cursor 0; a hash table is walked bucket
  * by bucket with our own cursors. */
 #include <limits.h>
 #include <math.h>
@@ -23,6 +24,7 @@
 #include "cmd.h"
 #include "dict.h"
 #include "mem.h"
+#include "memory.h"
 #include "reply.h"
 #include "scan.h"
 #include "util.h"
@@ -306,26 +308,6 @@ static void hrandfield_cmd(struct call *k)
 
 /* ---- HSCAN ---------------------------------------------------------------- */
 
-/* Redis 7.0's defaults (hash-max-listpack-entries 512, -value 64): a hash
- * within both limits is a listpack there, which HSCAN answers whole. */
-#define HASH_LISTPACK_ENTRIES 512
-#define HASH_LISTPACK_VALUE   64
-
-/* 1 when Redis would hold d as a listpack: few entries, short fields and
- * values. Judged on the contents now: a hash that once outgrew the limits
- * stays a hash table in Redis, which is not tracked here. */
-static int hash_is_listpack(const struct dict *d)
-{
-    if (dict_size(d) > HASH_LISTPACK_ENTRIES)
-        return 0;
-    for (const struct dict_entry *e = dict_first(d); e; e = dict_next(e)) {
-        const struct obj_str *v = e->val;
-        if (e->klen > HASH_LISTPACK_VALUE || v->len > HASH_LISTPACK_VALUE)
-            return 0;
-    }
-    return 1;
-}
-
 static void hash_scan_value(struct client *c, const void *val)
 {
     const struct obj_str *s = val;
@@ -342,7 +324,7 @@ static void hscan_cmd(struct call *k)
         return;
     struct scan_list found = {0};
     uint64_t cursor = 0;
-    if (hash_is_listpack(o->u.hash)) {
+    if (strcmp(mem_encoding(o), "listpack") == 0) {
         for (const struct dict_entry *e = dict_first(o->u.hash); e; e = dict_next(e))
             scan_list_push(&found, e->key, e->klen, e->val);
     } else {

@@ -50,19 +50,31 @@ static void del_cmd(struct call *k)
     reply_int(k->c, n);
 }
 
-/* EXISTS and TOUCH: a key named twice counts twice. */
-static void exists_cmd(struct call *k)
+/* EXISTS and TOUCH: a key named twice counts twice. Only TOUCH updates
+ * the keys' access bookkeeping (evict.h), as in Redis. */
+static void exists_generic(struct call *k, int touch)
 {
     long long n = 0;
     for (int i = 1; i < k->argc; i++)
-        if (db_lookup_read(cmd_db(k), k->argv[i], k->argl[i], cmd_now(k)) != NULL)
+        if ((touch ? db_lookup_read : db_lookup_read_notouch)(cmd_db(k), k->argv[i], k->argl[i],
+                                                              cmd_now(k)) != NULL)
             n++;
     reply_int(k->c, n);
 }
 
+static void exists_cmd(struct call *k)
+{
+    exists_generic(k, 0);
+}
+
+static void touch_cmd(struct call *k)
+{
+    exists_generic(k, 1);
+}
+
 static void type_cmd(struct call *k)
 {
-    struct obj *o = db_lookup_read(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
+    struct obj *o = db_lookup_read_notouch(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
     reply_simple(k->c, o ? obj_type_name(o->type) : "none");
 }
 
@@ -137,7 +149,7 @@ static void scan_cmd(struct call *k)
     struct keylist out = {0};
     out.owned = 0;
     for (size_t i = 0; i < kl.n; i++) {
-        struct obj *o = db_lookup(db, kl.p[i], kl.l[i], cmd_now(k));
+        struct obj *o = db_lookup_notouch(db, kl.p[i], kl.l[i], cmd_now(k));
         if (o == NULL)
             continue;
         if (a.type && strcasecmp(a.type, obj_type_name(o->type)) != 0)
@@ -440,7 +452,7 @@ static void pexpireat_cmd(struct call *k)
 static void ttl_generic(struct call *k, int ms, int absolute)
 {
     int64_t now = cmd_now(k);
-    struct obj *o = db_lookup_read(cmd_db(k), k->argv[1], k->argl[1], now);
+    struct obj *o = db_lookup_read_notouch(cmd_db(k), k->argv[1], k->argl[1], now);
     if (o == NULL) {
         reply_int(k->c, -2);
         return;
@@ -519,7 +531,7 @@ struct cmd_def cmd_keys_table[] = {
      .complexity = "O(N) where N is the number of keys to check.",
      ARGS({.name = "key", .type = ARG_KEY, ARG_KS(0), .aflags = ARGF_MULTIPLE}),
      .summary = "Counts how many of the given keys exist."},
-    {.name = "touch", .fn = exists_cmd,
+    {.name = "touch", .fn = touch_cmd,
      .arity = -2, .rflags = RF_READONLY | RF_FAST,
      .acl = CAT_KEYSPACE | CAT_READ | CAT_FAST,
      .first = 1, .last = -1, .step = 1,

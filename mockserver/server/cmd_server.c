@@ -32,7 +32,6 @@
  * LATENCY, MEMORY, MONITOR. DEBUG is cmd_debug.c's. */
 #include <ctype.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,9 @@
 
 #include "cmd.h"
 #include "dict.h"
+#include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "pubsub.h"
 #include "reply.h"
@@ -135,7 +136,15 @@ enum cfg_core {
     C_QBUF_LIMIT,
     C_PROTO_MAX_BULK,
     C_BUSY_THRESHOLD,
-    C_NOTIFY
+    C_NOTIFY,
+    /* maxmemory and eviction (evict.h) */
+    C_MAXMEMORY,
+    C_MM_POLICY,
+    C_MM_SAMPLES,
+    C_MM_TENACITY,
+    C_LFU_LOG,
+    C_LFU_DECAY,
+    C_MEMLIMIT /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
 };
 
 struct cfg_param {
@@ -172,12 +181,15 @@ static const struct cfg_param cfg_table[] = {
     {"save", K_SAVE, C_NONE, 0, 0, NULL, "3600 1 300 100 60 10000"},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
-    {"maxmemory", K_MEM, C_NONE, 0, LLONG_MAX, NULL, "0"},
-    {"maxmemory-policy", K_ENUM, C_NONE, 0, 0,
+    {"maxmemory", K_MEM, C_MAXMEMORY, 0, LLONG_MAX, NULL, NULL},
+    {"maxmemory-policy", K_ENUM, C_MM_POLICY, 0, 0,
      "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
      "allkeys-random, noeviction",
-     "noeviction"},
-    {"maxmemory-samples", K_INT, C_NONE, 1, INT_MAX, NULL, "5"},
+     NULL},
+    {"maxmemory-samples", K_INT, C_MM_SAMPLES, 1, INT_MAX, NULL, NULL},
+    {"maxmemory-eviction-tenacity", K_INT, C_MM_TENACITY, 0, 100, NULL, NULL},
+    {"lfu-log-factor", K_INT, C_LFU_LOG, 0, INT_MAX, NULL, NULL},
+    {"lfu-decay-time", K_INT, C_LFU_DECAY, 0, INT_MAX, NULL, NULL},
     {"maxmemory-clients", K_MEM_PCT, C_NONE, -100, LLONG_MAX, NULL, "0"},
     {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
     {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
@@ -344,6 +356,19 @@ static const struct cfg_param cfg_table[] = {
     {"tls-session-caching", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
     {"tracking-table-max-keys", K_INT, C_NONE, 0, LONG_MAX, NULL, "1000000"},
     {"unixsocketperm", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
+    /* The encoding thresholds (memory.h), with their ziplist aliases. */
+    {"hash-max-listpack-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"hash-max-ziplist-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"hash-max-listpack-value", K_MEM, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"hash-max-ziplist-value", K_MEM, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-listpack-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-ziplist-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-listpack-value", K_MEM, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"zset-max-ziplist-value", K_MEM, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"set-max-intset-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
+    {"list-max-listpack-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
+    {"list-max-ziplist-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
+    {"list-compress-depth", K_INT, C_MEMLIMIT, 0, INT_MAX, NULL, NULL},
 };
 #pragma GCC diagnostic pop
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
@@ -384,6 +409,13 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
     case C_BUSY_THRESHOLD: snprintf(out, size, "%lld", cfg->busy_reply_threshold); return;
     case C_NOTIFY: notify_flags_string(cfg->notify_flags, out, size); return;
+    case C_MAXMEMORY: snprintf(out, size, "%lld", cfg->maxmemory); return;
+    case C_MM_POLICY: snprintf(out, size, "%s", evict_policy_names[cfg->mm_policy]); return;
+    case C_MM_SAMPLES: snprintf(out, size, "%d", cfg->mm_samples); return;
+    case C_MM_TENACITY: snprintf(out, size, "%d", cfg->mm_tenacity); return;
+    case C_LFU_LOG: snprintf(out, size, "%d", cfg->lfu_log_factor); return;
+    case C_LFU_DECAY: snprintf(out, size, "%d", cfg->lfu_decay_time); return;
+    case C_MEMLIMIT: snprintf(out, size, "%lld", *mem_limit_field(p->name)); return;
     case C_NONE: break;
     }
     int slot = cfg_slot(i);
@@ -737,6 +769,17 @@ static void cfg_apply(struct core *core, int i, const char *v, size_t len)
     case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
     case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
     case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
+    case C_MAXMEMORY:
+        cfg->maxmemory = n;
+        cfg->mm_data_only = 0; /* an absolute limit, as Redis's */
+        evict_perform(core);   /* at once, as Redis's CONFIG SET maxmemory */
+        return;
+    case C_MM_POLICY: cfg->mm_policy = evict_policy_find(v); return; /* normalized */
+    case C_MM_SAMPLES: cfg->mm_samples = (int)n; return;
+    case C_MM_TENACITY: cfg->mm_tenacity = (int)n; return;
+    case C_LFU_LOG: cfg->lfu_log_factor = (int)n; return;
+    case C_LFU_DECAY: cfg->lfu_decay_time = (int)n; return;
+    case C_MEMLIMIT: *mem_limit_field(cfg_table[i].name) = n; return;
     case C_REQUIREPASS:
         core_set_requirepass(core, v, len);
         if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */
@@ -955,28 +998,6 @@ static const char *const section_titles[S__COUNT] = {
     "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace",
 };
 
-static unsigned long long mem_used(void)
-{
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    struct mallinfo2 mi = mallinfo2();
-    return (unsigned long long)mi.uordblks + (unsigned long long)mi.hblkhd;
-#else
-    return 0;
-#endif
-}
-
-static unsigned long long mem_rss(void)
-{
-    unsigned long long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%llu %llu", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (unsigned long long)sysconf(_SC_PAGESIZE);
-}
-
 struct cmdstat_ctx {
     struct core *core;
     struct buf *b;
@@ -1075,25 +1096,50 @@ static void info_section(struct buf *b, struct core *core, int s)
             core->nblocked_timeout);
         break;
     case S_MEMORY: {
-        unsigned long long used = mem_used(), rss = mem_rss();
-        char maxmem[64], policy[64];
+        /* every figure from the memory model (memory.h) */
+        struct mem_stats st;
+        mem_stats(core, &st);
+        char maxmem[64], policy[64], h4[32], h5[32];
         long long mm = 0;
         cfg_value(core, cfg_find("maxmemory"), maxmem, sizeof(maxmem));
         cfg_value(core, cfg_find("maxmemory-policy"), policy, sizeof(policy));
         util_str2ll(maxmem, strlen(maxmem), &mm);
-        human_bytes(h1, sizeof(h1), used);
-        human_bytes(h2, sizeof(h2), rss);
-        human_bytes(h3, sizeof(h3), (unsigned long long)mm);
-        buf_printf(
-            b,
-            "used_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
-            "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n",
-            used, h1, rss, h2, used, h1);
+        size_t net = st.used > st.startup ? st.used - st.startup : 1;
+        human_bytes(h1, sizeof(h1), st.used);
+        human_bytes(h2, sizeof(h2), st.rss);
+        human_bytes(h3, sizeof(h3), st.peak);
+        human_bytes(h4, sizeof(h4), st.total_system);
+        buf_printf(b,
+                   "used_memory:%zu\r\nused_memory_human:%s\r\nused_memory_rss:%zu\r\n"
+                   "used_memory_rss_human:%s\r\nused_memory_peak:%zu\r\n"
+                   "used_memory_peak_human:%s\r\nused_memory_peak_perc:%.2f%%\r\n"
+                   "used_memory_overhead:%zu\r\nused_memory_startup:%zu\r\n"
+                   "used_memory_dataset:%zu\r\nused_memory_dataset_perc:%.2f%%\r\n"
+                   "allocator_allocated:%zu\r\nallocator_active:%zu\r\n"
+                   "allocator_resident:%zu\r\ntotal_system_memory:%zu\r\n"
+                   "total_system_memory_human:%s\r\n",
+                   st.used, h1, st.rss, h2, st.peak, h3,
+                   (double)(float)((double)st.used * 100 / (double)st.peak), st.overhead,
+                   st.startup, st.dataset, (double)(float)((double)st.dataset * 100 / (double)net),
+                   st.allocated, st.active, st.resident, st.total_system, h4);
         info_memory_scripts(b, core);
+        human_bytes(h5, sizeof(h5), (unsigned long long)mm);
         buf_printf(b,
                    "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
-                   "mem_allocator:libc\r\n",
-                   mm, h3, policy);
+                   "allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%zu\r\n"
+                   "allocator_rss_ratio:%.2f\r\nallocator_rss_bytes:%zu\r\n"
+                   "rss_overhead_ratio:%.2f\r\nrss_overhead_bytes:%zu\r\n"
+                   "mem_fragmentation_ratio:%.2f\r\nmem_fragmentation_bytes:%zu\r\n"
+                   "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\n"
+                   "mem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n"
+                   "mem_clients_normal:%zu\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n"
+                   "mem_allocator:libc\r\nactive_defrag_running:0\r\n"
+                   "lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                   mm, h5, policy, (double)st.active / (double)st.allocated,
+                   st.active - st.allocated, (double)st.resident / (double)st.active,
+                   st.resident - st.active, (double)st.rss / (double)st.resident,
+                   st.rss - st.resident, (double)st.rss / (double)st.used, st.rss - st.used,
+                   st.clients_normal);
         break;
     }
     case S_PERSISTENCE:

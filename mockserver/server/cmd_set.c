@@ -23,11 +23,10 @@
 #include "cmd.h"
 #include "dict.h"
 #include "mem.h"
+#include "memory.h"
 #include "reply.h"
 #include "scan.h"
 #include "util.h"
-
-#define SET_INTSET_MAX 512
 
 struct set_item {
     const struct dict_entry *e;
@@ -46,7 +45,7 @@ static int set_cmp_item(const void *a, const void *b)
 static struct set_item *set_intset_order(const struct dict *d)
 {
     size_t n = d ? dict_size(d) : 0;
-    if (n == 0 || n > SET_INTSET_MAX)
+    if (n == 0 || (long long)n > mem_limits.set_intset)
         return NULL;
     struct set_item *v = mem_alloc(n * sizeof(*v));
     size_t i = 0;
@@ -61,16 +60,26 @@ static struct set_item *set_intset_order(const struct dict *d)
     return v;
 }
 
+/* The members of the stored set o in intset order when the memory model
+ * tracks it as an intset (memory.h: a set that became a hash table stays
+ * one, whatever it holds later); NULL otherwise. */
+static struct set_item *set_stored_order(const struct obj *o)
+{
+    return strcmp(mem_encoding(o), "intset") == 0 ? set_intset_order(o->u.set) : NULL;
+}
+
 /* Replies every member of d: as a RESP3 set (as_set) or an array, in
- * intset order when Redis would hold d as an intset. */
-static void set_reply_all(struct client *c, const struct dict *d, int as_set)
+ * intset order when Redis would hold d as an intset (o: the stored set d
+ * is, whose tracked encoding decides; NULL for a computed one). */
+static void set_reply_all_of(struct client *c, const struct obj *o, const struct dict *d,
+                             int as_set)
 {
     size_t n = d ? dict_size(d) : 0;
     if (as_set)
         reply_set(c, (long long)n);
     else
         reply_array(c, (long long)n);
-    struct set_item *v = set_intset_order(d);
+    struct set_item *v = o ? set_stored_order(o) : set_intset_order(d);
     if (v != NULL) {
         for (size_t i = 0; i < n; i++)
             reply_bulk(c, v[i].e->key, v[i].e->klen);
@@ -79,6 +88,11 @@ static void set_reply_all(struct client *c, const struct dict *d, int as_set)
     }
     for (const struct dict_entry *e = d ? dict_first(d) : NULL; e; e = dict_next(e))
         reply_bulk(c, e->key, e->klen);
+}
+
+static void set_reply_all(struct client *c, const struct dict *d, int as_set)
+{
+    set_reply_all_of(c, NULL, d, as_set);
 }
 
 static void set_add_member(struct dict *d, const char *m, size_t n, long long *added)
@@ -120,7 +134,7 @@ static void smembers_cmd(struct call *k)
     struct obj *o;
     if (arg_key_read(k, 1, OBJ_SET, MISS_EMPTY_SET, &o) < 0)
         return;
-    set_reply_all(k->c, o->u.set, 1);
+    set_reply_all_of(k->c, o, o->u.set, 1);
 }
 
 static void sismember_cmd(struct call *k)
@@ -461,9 +475,10 @@ static void sintercard_cmd(struct call *k)
 
 /* ---- SSCAN ---------------------------------------------------------------- */
 
-/* An intset is answered whole, sorted, with cursor 0, whatever the cursor
- * and COUNT; any other set is a hash table in Redis 7.0 (no listpack sets
- * before 7.2), walked bucket by bucket, however small. */
+/* An intset (the encoding the memory model tracks, memory.h) is answered
+ * whole, sorted, with cursor 0, whatever the cursor and COUNT; any other
+ * set is a hash table in Redis 7.0 (no listpack sets before 7.2), walked
+ * bucket by bucket, however small. */
 static void sscan_cmd(struct call *k)
 {
     struct scan_args a;
@@ -472,7 +487,7 @@ static void sscan_cmd(struct call *k)
         return;
     struct scan_list found = {0};
     uint64_t cursor = 0;
-    struct set_item *v = set_intset_order(o->u.set);
+    struct set_item *v = set_stored_order(o);
     if (v != NULL) {
         for (size_t i = 0, n = dict_size(o->u.set); i < n; i++)
             scan_list_push(&found, v[i].e->key, v[i].e->klen, NULL);

@@ -24,6 +24,7 @@
 
 #include "cmd.h"
 #include "mem.h"
+#include "memory.h"
 #include "reply.h"
 #include "util.h"
 
@@ -402,6 +403,7 @@ static void incrbyfloat_cmd(struct call *k)
         obj_string_set(o, num, (size_t)n);
     else
         str_store_bytes(k, 1, num, (size_t)n, -1, 0);
+    mem_string_plain(db_lookup(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k)));
     cmd_notify_arg(k, NOTIFY_STRING, "incrbyfloat", 1);
     reply_bulk(k->c, num, (size_t)n);
 }
@@ -445,6 +447,7 @@ static void append_cmd(struct call *k)
     size_t old = o->u.str.len;
     str_grow(o, old + k->argl[2]);
     memcpy(o->u.str.p + old, k->argv[2], k->argl[2]);
+    mem_string_raw(o, 1);
     cmd_notify_arg(k, NOTIFY_STRING, "append", 1);
     reply_int(k->c, (long long)o->u.str.len);
 }
@@ -505,7 +508,9 @@ static void setrange_cmd(struct call *k)
             return;
         str_store_bytes(k, 1, "", 0, -1, 0);
         o = db_lookup(cmd_db(k), k->argv[1], k->argl[1], cmd_now(k));
+        mem_string_raw(o, 0);
     } else {
+        mem_string_raw(o, 1);
         if (vlen == 0) {
             reply_int(k->c, (long long)o->u.str.len);
             return;

@@ -16,7 +16,7 @@
  * [member, score] without a count and pairs with a count in RESP3. A sorted
  * set whose last member goes away is removed from the keyspace.
  *
- * ZSCAN (with scan.h): a set Redis would keep as a listpack is answered
+ * ZSCAN (with scan.h): a set the memory model tracks as a listpack is answered
  * whole, in score order, with cursor 0; a larger one is walked bucket by
  * bucket with our own cursors. Its scores are bulk strings in RESP3 too.
  *
@@ -32,6 +32,7 @@
 #include "cmd.h"
 #include "dict.h"
 #include "mem.h"
+#include "memory.h"
 #include "reply.h"
 #include "resp.h"
 #include "scan.h"
@@ -652,25 +653,6 @@ static void zrandmember_cmd(struct call *k)
 
 /* ---- ZSCAN ---------------------------------------------------------------- */
 
-/* Redis 7.0's defaults (zset-max-listpack-entries 128, -value 64): a sorted
- * set within both limits is a listpack there, which ZSCAN answers whole. */
-#define ZSET_LISTPACK_ENTRIES 128
-#define ZSET_LISTPACK_VALUE   64
-
-/* 1 when Redis would hold z as a listpack. Judged on the contents now: a
- * set that once outgrew the limits stays a skip list in Redis, which is not
- * tracked here. */
-static int zs_is_listpack(const struct zset *z)
-{
-    size_t n = zset_len(z);
-    if (n > ZSET_LISTPACK_ENTRIES)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (zset_at(z, i)->len > ZSET_LISTPACK_VALUE)
-            return 0;
-    return 1;
-}
-
 /* ZSCAN's score: always a bulk string (also in RESP3, where ZSCORE answers
  * a double), printed as "%.17g" with inf and -inf. */
 static void zs_scan_score(struct client *c, const void *val)
@@ -692,7 +674,7 @@ static void zscan_cmd(struct call *k)
     const struct zset *z = o->u.zset;
     struct scan_list found = {0};
     uint64_t cursor = 0;
-    if (zs_is_listpack(z)) {
+    if (strcmp(mem_encoding(o), "listpack") == 0) {
         for (size_t i = 0, n = zset_len(z); i < n; i++) {
             const struct zset_node *x = zset_at(z, i);
             scan_list_push(&found, x->m, x->len, x);

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "block.h"
+#include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "monitor.h"
 #include "pubsub.h"
@@ -34,7 +36,14 @@ void core_init(struct core *core)
     core->next_client_id = 1;
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;
+    core->cfg.mm_policy = EVICT_NOEVICTION;
+    core->cfg.mm_samples = 5;
+    core->cfg.mm_tenacity = 10;
+    core->cfg.lfu_log_factor = 10;
+    core->cfg.lfu_decay_time = 1;
     notify_attach(core);
+    evict_attach(core);
+    mem_limits_reset();
 }
 
 void core_destroy(struct core *core)
@@ -53,6 +62,7 @@ void core_destroy(struct core *core)
     tracking_destroy(core);
     free(core->monitors); /* emptied by core_client_free */
     core->monitors = NULL;
+    evict_destroy(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);

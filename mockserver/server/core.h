@@ -44,6 +44,7 @@ struct dict_entry;
 struct cmd_def;
 struct trk_client;
 struct trk_reg;
+struct evict_state;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -102,7 +103,7 @@ struct core_stats {
     uint64_t held_clients_peak; /* most of core->nheld_clients at once */
     uint64_t scripts_run;       /* EVAL/EVALSHA (and _RO) that ran a script */
     uint64_t script_calls;      /* commands scripts ran through redis.call/pcall */
-    uint64_t evicted;           /* keys evicted (the scenario action `evict`) */
+    uint64_t evicted;           /* keys evicted (maxmemory, or the scenario action `evict`) */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -147,6 +148,16 @@ struct core_cfg {
     /* 1 while no bind address was given (the server listens on bind,
      * 127.0.0.1): CONFIG GET bind answers Redis's default "* -::*". */
     int bind_default;
+    /* maxmemory (bytes, 0: no limit) and the parameters of eviction
+     * (evict.h): maxmemory-policy (enum evict_policy), maxmemory-samples,
+     * maxmemory-eviction-tenacity (accepted, no effect: eviction always
+     * completes), lfu-log-factor, lfu-decay-time. */
+    long long maxmemory;
+    int mm_policy, mm_samples, mm_tenacity, lfu_log_factor, lfu_decay_time;
+    /* Set by a scenario's "maxmemory +SIZE": eviction leaves the clients'
+     * memory out of used memory (Redis counts it), so that the data may
+     * grow by SIZE however many clients connect. 0: as Redis. */
+    int mm_data_only;
 };
 
 struct core {
@@ -239,6 +250,12 @@ struct core {
     /* DEBUG SET-ACTIVE-EXPIRE 0: core_cron no longer expires keys in the
      * background (a key still expires when it is read), as in Redis. */
     int active_expire_off;
+    /* Eviction (evict.c): its pool and next database, NULL before the
+     * first eviction; and whether the running command started out of
+     * memory (Redis's pre_command_oom_state: a script's redis.call of a
+     * denyoom command then fails with -OOM until the script wrote). */
+    struct evict_state *evict;
+    int pre_cmd_oom;
 };
 
 #define CORE_BUSY_EVAL     1

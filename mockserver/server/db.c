@@ -12,6 +12,7 @@
 
 #include "dict.h"
 #include "mem.h"
+#include "memory.h"
 
 static void free_obj(void *o)
 {
@@ -28,6 +29,10 @@ void db_init(struct db *db)
     db->on_change_ud = NULL;
     db->on_event = NULL;
     db->on_event_ud = NULL;
+    db->on_access = NULL;
+    db->on_store = NULL;
+    db->on_access_ud = NULL;
+    db->mem = 0;
 }
 
 void db_destroy(struct db *db)
@@ -48,6 +53,7 @@ void db_flush(struct db *db)
     db__changed(db, NULL, 0);
     dict_clear(db->expires);
     dict_clear(db->keys);
+    db->mem = 0;
 }
 
 size_t db_size(const struct db *db)
@@ -60,9 +66,17 @@ size_t db_expires_count(const struct db *db)
     return dict_size(db->expires);
 }
 
+/* The memory model: what key e and its value stop counting. */
+static void db__uncount(struct db *db, const struct dict_entry *e)
+{
+    const struct obj *o = e->val;
+    db->mem -= mem_key_overhead(e->klen) + o->mem;
+}
+
 static void db__remove(struct db *db, struct dict_entry *e)
 {
     struct obj *o = e->val;
+    db__uncount(db, e);
     if (o->expire >= 0)
         dict_delete(db->expires, e->key, e->klen);
     if (db->on_change == NULL) {
@@ -108,7 +122,7 @@ const struct obj *db_peek(const struct db *db, const char *key, size_t klen)
     return e ? e->val : NULL;
 }
 
-struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
+static struct obj *db__lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
     struct dict_entry *e = dict_find(db->keys, key, klen);
     if (e == NULL)
@@ -121,9 +135,22 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
     return o;
 }
 
-struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
+struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
-    struct obj *o = db_lookup(db, key, klen, now_ms);
+    struct obj *o = db__lookup(db, key, klen, now_ms);
+    if (o && db->on_access)
+        db->on_access(db->on_access_ud, o);
+    return o;
+}
+
+struct obj *db_lookup_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    return db__lookup(db, key, klen, now_ms);
+}
+
+struct obj *db_lookup_read_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct obj *o = db__lookup(db, key, klen, now_ms);
     if (o) {
         db->hits++;
     } else {
@@ -131,6 +158,14 @@ struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t 
         if (db->on_event)
             db->on_event(db->on_event_ud, db, DB_EV_MISS, key, klen);
     }
+    return o;
+}
+
+struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
+{
+    struct obj *o = db_lookup_read_notouch(db, key, klen, now_ms);
+    if (o && db->on_access)
+        db->on_access(db->on_access_ud, o);
     return o;
 }
 
@@ -142,11 +177,20 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
     if (!created) {
         struct obj *old = e->val;
         assert(old != o); /* the old value is freed */
+        db->mem -= old->mem;
         if (keepttl)
             o->expire = old->expire;
+        if (o->lru == OBJ_LRU_UNSET && db->on_store)
+            db->on_store(db->on_access_ud, o, old);
         obj_free(old);
     }
+    if (o->lru == OBJ_LRU_UNSET && db->on_store)
+        db->on_store(db->on_access_ud, o, NULL);
     e->val = o;
+    if (created)
+        db->mem += mem_key_overhead(klen);
+    o->mem = mem_obj_update(o);
+    db->mem += o->mem;
     int added = created;
     if (o->expire >= 0) {
         dict_upsert(db->expires, key, klen, &created);
@@ -160,9 +204,18 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keep
 
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
-    if (db_lookup(db, key, klen, now_ms) == NULL)
+    if (db__lookup(db, key, klen, now_ms) == NULL)
         return 0;
     db__remove(db, dict_find(db->keys, key, klen));
+    return 1;
+}
+
+int db_delete_stored(struct db *db, const char *key, size_t klen)
+{
+    struct dict_entry *e = dict_find(db->keys, key, klen);
+    if (e == NULL)
+        return 0;
+    db__remove(db, e);
     return 1;
 }
 
@@ -177,7 +230,7 @@ void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct 
 
 int db_expire_now(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {
-    if (db_lookup(db, key, klen, now_ms) == NULL)
+    if (db__lookup(db, key, klen, now_ms) == NULL)
         return 0;
     db__expire(db, dict_find(db->keys, key, klen));
     return 1;
@@ -190,9 +243,21 @@ struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms)
         return NULL;
     if (o->expire >= 0)
         dict_delete(db->expires, key, klen);
+    db__uncount(db, dict_find(db->keys, key, klen));
     dict_take(db->keys, key, klen);
     db__changed(db, key, klen);
     return o;
+}
+
+void db_mem_refresh(struct db *db, const char *key, size_t klen)
+{
+    struct dict_entry *e = dict_find(db->keys, key, klen);
+    if (e == NULL)
+        return;
+    struct obj *o = e->val;
+    db->mem -= o->mem;
+    o->mem = mem_obj_update(o);
+    db->mem += o->mem;
 }
 
 void db_set_expire(struct db *db, const char *key, size_t klen, struct obj *o, int64_t when_ms)

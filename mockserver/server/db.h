@@ -36,6 +36,21 @@ struct db {
      * it. NULL: nobody listens. */
     void (*on_event)(void *ud, struct db *db, int ev, const char *key, size_t klen);
     void *on_event_ud;
+    /* Access bookkeeping for maxmemory (evict.h): on_access is called on
+     * the live value every lookup returns (db_lookup, db_lookup_read, not
+     * db_lookup_read_notouch), on_store by db_set on a value stored for
+     * the first time (o->lru OBJ_LRU_UNSET), with the value it replaces
+     * (NULL: none). NULL: nobody keeps the bookkeeping. */
+    void (*on_access)(void *ud, struct obj *o);
+    void (*on_store)(void *ud, struct obj *o, const struct obj *old);
+    void *on_access_ud;
+    /* The memory model's running total (memory.h): what the keys and
+     * values of this database count, each value's o->mem; the hash tables'
+     * buckets and TTL entries are derived from the dict sizes. SWAPDB
+     * swaps the dicts, not this: only the sum over the databases (in
+     * unsigned, wrapping arithmetic) is meaningful, which is what
+     * mem_used reads. */
+    size_t mem;
 };
 
 #define DB_EV_EXPIRED 1
@@ -62,12 +77,22 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int64_t now_m
 /* Same, counting a keyspace hit or miss (reads by commands). */
 struct obj *db_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms);
 
+/* Same as db_lookup, leaving the value's access bookkeeping alone (SCAN's
+ * expiry check). */
+struct obj *db_lookup_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* Same as db_lookup_read, leaving the value's access bookkeeping alone
+ * (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT). */
+struct obj *db_lookup_read_notouch(struct db *db, const char *key, size_t klen, int64_t now_ms);
+
 /* Stores o (not NULL, not the value already there) at key, replacing (and
  * freeing) any value that was there. The TTL of the new value is
  * o->expire; with keepttl the old value's TTL is kept. */
 void db_set(struct db *db, const char *key, size_t klen, struct obj *o, int keepttl);
 /* Deletes key. Returns 1 if a live value was deleted, 0 if there was none. */
 int db_delete(struct db *db, const char *key, size_t klen, int64_t now_ms);
+/* Deletes key whether its TTL has passed or not (eviction: Redis deletes
+ * the key it picked as it is). Returns 1 if a value was deleted. */
+int db_delete_stored(struct db *db, const char *key, size_t klen);
 /* Deletes key when o, the list, hash, set or sorted set stored there, has
  * no element left: Redis never keeps an empty collection. The delete is a
  * keyspace change (on_change) like any other. */
@@ -79,6 +104,11 @@ void db_drop_if_empty(struct db *db, const char *key, size_t klen, const struct 
 int db_expire_now(struct db *db, const char *key, size_t klen, int64_t now_ms);
 /* Removes key and hands its value (TTL included) to the caller; NULL if none. */
 struct obj *db_take(struct db *db, const char *key, size_t klen, int64_t now_ms);
+
+/* Recomputes the memory model's size and encoding of the value at key
+ * (mem_obj_update), after a command may have changed it in place; db->mem
+ * follows. Nothing when the key is missing. */
+void db_mem_refresh(struct db *db, const char *key, size_t klen);
 
 /* Sets (when_ms >= 0) or removes (when_ms < 0) the TTL of the stored value o
  * at key. Removing a TTL o does not have is no change. */

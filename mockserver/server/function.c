@@ -765,6 +765,18 @@ void fn_info(const struct core *core, struct fn_info *out)
 
 /* ---- FCALL ------------------------------------------------------------------------- */
 
+int fn_flags_of(const struct core *core, const char *name, size_t len, unsigned *flags)
+{
+    const struct fn_engine *e = core->functions;
+    if (e == NULL)
+        return 0;
+    const struct fn_func *f = ctx_find_func(e->cur, name, len);
+    if (f == NULL)
+        return 0;
+    *flags = f->flags;
+    return 1;
+}
+
 void fn_fcall(struct call *k, int ro)
 {
     struct fn_engine *e = engine_get(k->core);

@@ -48,6 +48,10 @@ void fn_stats(struct core *core, struct client *c);
 /* FCALL / FCALL_RO (ro) for the call k: argv[1] the function's name (any
  * letter case), argv[2] numkeys, then keys and arguments. */
 void fn_fcall(struct call *k, int ro);
+/* The flags (SF_* of script.h) of the function called name (len bytes),
+ * for the checks before FCALL runs (maxmemory). Returns 1 when it exists,
+ * 0 otherwise. Creates nothing. */
+int fn_flags_of(const struct core *core, const char *name, size_t len, unsigned *flags);
 
 /* INFO memory's function fields. bytes: what the libraries take (their
  * records, names and code; an estimate of Redis's used_memory_functions);

@@ -18,6 +18,7 @@ static struct obj *obj__new(enum obj_type t)
     struct obj *o = mem_calloc(1, sizeof(*o));
     o->type = t;
     o->expire = -1;
+    o->lru = OBJ_LRU_UNSET;
     return o;
 }
 
@@ -43,6 +44,7 @@ void obj_string_set(struct obj *o, const void *p, size_t len)
     free(o->u.str.p);
     o->u.str.p = n;
     o->u.str.len = len;
+    o->enc = OBJ_ENC_NONE; /* a new value: the memory model encodes it afresh */
 }
 
 struct obj *obj_new_list(void)

@@ -18,9 +18,16 @@ struct stream;
 
 enum obj_type { OBJ_STRING, OBJ_LIST, OBJ_HASH, OBJ_SET, OBJ_ZSET, OBJ_STREAM };
 
+#define OBJ_LRU_UNSET UINT32_MAX
+
 struct obj {
     enum obj_type type;
     int64_t expire; /* absolute Unix time in ms, or -1 for no TTL */
+    /* Access bookkeeping for maxmemory (evict.h), as Redis's 24 bits: the
+     * LRU clock in seconds at the last access, or under an LFU policy the
+     * minutes of the last decrement << 8 | the logarithmic counter.
+     * OBJ_LRU_UNSET until the value is first stored (db_set stamps it). */
+    uint32_t lru;
     union {
         struct {
             char *p;
@@ -32,6 +39,28 @@ struct obj {
         struct zset *zset;
         struct stream *stream;
     } u;
+    /* The memory model's bookkeeping (memory.h): the encoding Redis would
+     * give the value (enum obj_enc; OBJ_ENC_NONE until the model first
+     * sees it), the log2 of the largest hash table its hashtable or
+     * skiplist encoding reached (Redis never shrinks a value's table), and
+     * the bytes the keyspace counts for it (db.h). */
+    unsigned char enc;
+    unsigned char ht_exp;
+    size_t mem;
+};
+
+/* OBJECT ENCODING's encodings (memory.h chooses and converts them). */
+enum obj_enc {
+    OBJ_ENC_NONE,
+    OBJ_ENC_RAW,
+    OBJ_ENC_INT,
+    OBJ_ENC_EMBSTR,
+    OBJ_ENC_LISTPACK,
+    OBJ_ENC_QUICKLIST,
+    OBJ_ENC_INTSET,
+    OBJ_ENC_HASHTABLE,
+    OBJ_ENC_SKIPLIST,
+    OBJ_ENC_STREAM
 };
 
 /* New values without a TTL. The string is copied. */

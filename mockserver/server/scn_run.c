@@ -23,7 +23,9 @@
 
 #include "cmd.h"
 #include "dict.h"
+#include "evict.h"
 #include "mem.h"
+#include "memory.h"
 #include "notify.h"
 #include "obj.h"
 #include "pubsub.h"
@@ -195,6 +197,20 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         scn_run_free(r);
         return NULL;
     }
+    if (s->maxmemory > 0) {
+        /* +SIZE: above the data the setup loaded, clients left out */
+        long long base = 0;
+        if (s->maxmemory_relative) {
+            struct mem_stats st;
+            mem_stats(core, &st);
+            base = (long long)(st.used - st.clients_normal);
+        }
+        core->cfg.mm_data_only = s->maxmemory_relative;
+        core->cfg.maxmemory = s->maxmemory + base;
+        core->cfg.mm_policy =
+            evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
+        core->rng = (s->seed + 1) * 0x9e3779b97f4a7c15ULL | 1; /* never 0 (xorshift) */
+    }
     return r;
 }
 
@@ -206,6 +222,9 @@ void scn_settings_save(const struct core *core, struct scn_settings *out)
     out->requirepass_len = core->cfg.requirepass_len;
     out->requirepass =
         core->cfg.requirepass ? mem_dup(core->cfg.requirepass, core->cfg.requirepass_len) : NULL;
+    out->maxmemory = core->cfg.maxmemory;
+    out->mm_policy = core->cfg.mm_policy;
+    out->mm_data_only = core->cfg.mm_data_only;
 }
 
 void scn_settings_restore(struct core *core, struct scn_settings *in)
@@ -216,6 +235,9 @@ void scn_settings_restore(struct core *core, struct scn_settings *in)
     core_set_requirepass(core, in->requirepass, in->requirepass_len);
     free(in->requirepass);
     in->requirepass = NULL;
+    core->cfg.maxmemory = in->maxmemory;
+    core->cfg.mm_policy = in->mm_policy;
+    core->cfg.mm_data_only = in->mm_data_only;
 }
 
 void scn_run_redo(struct scn_run *r)
@@ -244,6 +266,11 @@ void scn_run_undo(struct scn_run *r)
         core_set_requirepass(core, r->before.requirepass, r->before.requirepass_len);
         free(r->before.requirepass);
         r->before.requirepass = NULL;
+    }
+    if (s->maxmemory > 0) {
+        core->cfg.maxmemory = r->before.maxmemory;
+        core->cfg.mm_policy = r->before.mm_policy;
+        core->cfg.mm_data_only = r->before.mm_data_only;
     }
 }
 
@@ -737,6 +764,7 @@ static long long actual(const struct scn_run *r, int i)
     case SW_RULE: return r->rule_fired[e->rule - 1];
     case SW_SCRIPTS: return e->conn ? r->expect_count[i] : r->scripts;
     case SW_SCRIPT_CALLS: return r->expect_count[i];
+    case SW_EVICTIONS: return (long long)r->core->st.evicted; /* zeroed as it starts */
     default: return 0; /* the time and order kinds: expect_result */
     }
 }

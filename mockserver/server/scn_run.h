@@ -28,6 +28,8 @@ struct scn_settings {
     int timeout;
     char *requirepass; /* owned */
     size_t requirepass_len;
+    long long maxmemory;
+    int mm_policy, mm_data_only;
 };
 /* Copies core's settings into *out (free with scn_settings_restore). */
 void scn_settings_save(const struct core *core, struct scn_settings *out);
@@ -36,8 +38,10 @@ void scn_settings_restore(struct core *core, struct scn_settings *in);
 
 /* Starts playing s on core: applies the header (clock, maxclients, timeout,
  * requirepass), keeping what it replaces, and runs the setup block
- * (scn_run_setup). s must outlive the run. Returns NULL when a setup
- * command failed, with every failure in diag (the header undone). */
+ * (scn_run_setup); then maxmemory and its policy (after the setup: its
+ * data is loaded whole, eviction begins with the first command), with
+ * the server's rng seeded from the scenario's seed. s must outlive the run. Returns NULL when a
+ * setup command failed, with every failure in diag (the header undone). */
 struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag);
 /* Undoes the header: each setting it made gets back the value it replaced
  * (the clock too: real again if it was; a CONFIG SET of a setting the

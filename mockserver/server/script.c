@@ -731,6 +731,12 @@ static int call_check(struct scr *s, const struct resp_argv *a, const struct cmd
         return RT_LUA_NOSCRIPT;
     if ((d->flags & CMD_WRITE) && ((s->run_flags & SF_NO_WRITES) || s->run_ro))
         return RT_LUA_RO_WRITE;
+    /* Redis's scriptVerifyOOM: the script started out of memory and has
+     * written nothing yet. */
+    int wrote = s->wrote || (s->active != NULL && s->active->wrote);
+    if (s->core->cfg.maxmemory > 0 && !(s->run_flags & SF_ALLOW_OOM) && !wrote &&
+        s->core->pre_cmd_oom && (d->rflags & RF_DENYOOM))
+        return RT_OOM;
     return 0;
 }
 
@@ -783,6 +789,15 @@ static int redis_call_generic(lua_State *L, int raise)
     }
     const struct cmd_def *d;
     int why = call_check(s, a, &d);
+    if (why == RT_OOM) { /* a code of its own: "-OOM ..." */
+        resp_argv_free(a);
+        char e[128];
+        int n = snprintf(e, sizeof(e), "-%s", rtext[RT_OOM]);
+        push_error(L, e, (size_t)n);
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "ignore_error_stats_update");
+        return raise ? lua_error(L) : 1;
+    }
     if (why != 0) {
         resp_argv_free(a);
         push_error_id(L, (enum rtext_id)why);
@@ -1194,7 +1209,7 @@ static lua_State *scr_lua(struct scr *s)
 /* Parses the shebang of body, if any, as Redis 7.0's
  * evalExtractShebangFlags: sets *flags and *skip (the length of the
  * shebang line, its newline excluded). Returns 0, or -1 after replying
- * with Redis's error. */
+ * with Redis's error (c NULL: without a reply). */
 static int shebang(struct client *c, const char *body, size_t len, unsigned *flags, size_t *skip)
 {
     *flags = 0;
@@ -1203,7 +1218,8 @@ static int shebang(struct client *c, const char *body, size_t len, unsigned *fla
         return 0;
     const char *nl = memchr(body, '\n', len);
     if (nl == NULL) {
-        reply_err(c, RT_SHEBANG_INVALID);
+        if (c)
+            reply_err(c, RT_SHEBANG_INVALID);
         return -1;
     }
     *skip = (size_t)(nl - body);
@@ -1219,13 +1235,15 @@ static int shebang(struct client *c, const char *body, size_t len, unsigned *fla
             *sp = '\0';
         if (first) {
             if (strcmp(part, "#!lua") != 0) {
-                reply_errf(c, rtext[RT_SHEBANG_ENGINE_FMT], part);
+                if (c)
+                    reply_errf(c, rtext[RT_SHEBANG_ENGINE_FMT], part);
                 rc = -1;
                 break;
             }
         } else if (*part != '\0') {
             if (strncmp(part, "flags=", 6) != 0) {
-                reply_errf(c, rtext[RT_SHEBANG_OPTION_FMT], part);
+                if (c)
+                    reply_errf(c, rtext[RT_SHEBANG_OPTION_FMT], part);
                 rc = -1;
                 break;
             }
@@ -1247,7 +1265,8 @@ static int shebang(struct client *c, const char *body, size_t len, unsigned *fla
                 else if (strcmp(f, "allow-cross-slot-keys") == 0)
                     *flags |= SF_CROSS_SLOT;
                 else {
-                    reply_errf(c, rtext[RT_SHEBANG_FLAG_FMT], f);
+                    if (c)
+                        reply_errf(c, rtext[RT_SHEBANG_FLAG_FMT], f);
                     rc = -1;
                     break;
                 }
@@ -1255,7 +1274,8 @@ static int shebang(struct client *c, const char *body, size_t len, unsigned *fla
                     break;
                 f = comma + 1;
                 if (*f == '\0') { /* a trailing comma: an empty flag */
-                    reply_errf(c, rtext[RT_SHEBANG_FLAG_FMT], "");
+                    if (c)
+                        reply_errf(c, rtext[RT_SHEBANG_FLAG_FMT], "");
                     rc = -1;
                     break;
                 }
@@ -1309,6 +1329,28 @@ static struct script *compile(struct scr *s, struct client *c, const char *body,
     e = dict_upsert(s->scripts, sha, 40, &created);
     e->val = sc;
     return sc;
+}
+
+int scr_flags_of(const struct core *core, int by_sha, const char *arg, size_t len, unsigned *flags)
+{
+    char sha[41];
+    const struct scr *s = core->scripts;
+    if (by_sha) {
+        if (len != 40)
+            return 0;
+        sha_lower(sha, arg, len);
+    } else {
+        sha1_hex(sha, arg, len);
+    }
+    struct dict_entry *e = s ? dict_find(s->scripts, sha, 40) : NULL;
+    if (e != NULL) {
+        *flags = ((const struct script *)e->val)->flags;
+    } else {
+        size_t skip;
+        if (by_sha || shebang(NULL, arg, len, flags, &skip) < 0)
+            return 0;
+    }
+    return (*flags & SF_SHEBANG) != 0;
 }
 
 int scr_load(struct core *core, struct client *c, const char *body, size_t len, char sha[41])

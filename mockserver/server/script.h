@@ -41,6 +41,12 @@ void scr_eval(struct call *k, int by_sha, int ro);
  * after appending Redis's error (shebang, compile error) to c->out. */
 int scr_load(struct core *core, struct client *c, const char *body, size_t len, char sha[41]);
 
+/* The flags (SF_*) a script declares in its shebang, for the checks
+ * before EVAL/EVALSHA runs (maxmemory): arg is the body (by_sha 0) or the
+ * digest (len bytes). Returns 1 when the script has a shebang (*flags
+ * set), 0 for a legacy script, an unknown digest or a broken shebang (the
+ * command then answers for itself). Creates nothing. */
+int scr_flags_of(const struct core *core, int by_sha, const char *arg, size_t len, unsigned *flags);
 /* SCRIPT EXISTS: 1 when the digest sha (len bytes, any letter case) names
  * a cached script, else 0. */
 int scr_exists(struct core *core, const char *sha, size_t len);

@@ -104,6 +104,12 @@ static void test_bad_values(void **state)
     run("--notify-keyspace-events KEb", &r);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "--notify-keyspace-events: Invalid event class character"));
+    run("--maxmemory 10x", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--maxmemory expects a size"));
+    run("--maxmemory-policy lru", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--maxmemory-policy: unknown policy 'lru'"));
 }
 
 static void test_cannot_listen(void **state)

@@ -475,7 +475,7 @@ static void test_script_conditions(void **state)
         {"expect script-cals == 1\n",
          "t.scn:1:8: unknown count 'script-cals' (did you mean 'script-calls'?) (connections, "
          "peak-connections, refused, commands, unconsumed, protocol-errors, rule N, scripts, "
-         "script-calls; or gap, backoff, order, no)\n"},
+         "script-calls, evictions; or gap, backoff, order, no)\n"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *diag = parse_bad(bad[i].text);
@@ -525,7 +525,7 @@ static void test_errors(void **state)
         {"clock sometimes\n", "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"},
         {"bogus 1\n",
          "t.scn:1:1: unknown directive 'bogus' (expected name, clock, seed, maxclients, "
-         "timeout, requirepass, finish, setup, strict, on, at, expect)\n"},
+         "timeout, requirepass, finish, maxmemory, setup, strict, on, at, expect)\n"},
         {"seed x\n", "t.scn:1:6: expected a seed (a number), got 'x'\n"},
         {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
         {"finish later\n",
@@ -582,7 +582,8 @@ static void test_errors(void **state)
          "t.scn:3:6: element '2)' is not aligned with the elements above it\n"},
         {"expect bogus == 1\n",
          "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
-         "unconsumed, protocol-errors, rule N, scripts, script-calls; or gap, backoff, order, "
+         "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions; or gap, backoff, "
+         "order, "
          "no)\n"},
         {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
         {"expect rule 2 == 1\n",
@@ -667,6 +668,49 @@ static void test_time_expects(void **state)
     scn_free(s);
 }
 
+/* "maxmemory [+]SIZE [POLICY]" and "expect evictions". */
+static void test_maxmemory(void **state)
+{
+    (void)state;
+    struct scn *s = parse_ok("maxmemory 2mb allkeys-lru\nexpect evictions >= 3\n");
+    assert_int_equal(s->maxmemory, 2 * 1024 * 1024);
+    assert_int_equal(s->maxmemory_relative, 0);
+    assert_string_equal(s->maxmemory_policy, "allkeys-lru");
+    assert_int_equal(s->nexpects, 1);
+    assert_int_equal(s->expects[0].what, SW_EVICTIONS);
+    assert_int_equal(s->expects[0].op, SO_GE);
+    assert_int_equal(s->expects[0].value, 3);
+    scn_free(s);
+    s = parse_ok("maxmemory +100\n");
+    assert_int_equal(s->maxmemory, 100);
+    assert_int_equal(s->maxmemory_relative, 1);
+    assert_null(s->maxmemory_policy); /* noeviction */
+    scn_free(s);
+    s = parse_ok("maxmemory 1K Volatile-TTL\n");
+    assert_int_equal(s->maxmemory, 1000);
+    assert_string_equal(s->maxmemory_policy, "volatile-ttl");
+    scn_free(s);
+    s = parse_ok("name x\n");
+    assert_int_equal(s->maxmemory, 0); /* not set */
+    scn_free(s);
+
+    char *d = parse_bad("maxmemory\n");
+    assert_non_null(strstr(d, "expected a size such as 100kb after 'maxmemory'"));
+    free(d);
+    d = parse_bad("maxmemory 0 allkeys-lru\n");
+    assert_non_null(strstr(d, "t.scn:1:11: expected a size"));
+    free(d);
+    d = parse_bad("maxmemory 10zb\n");
+    assert_non_null(strstr(d, "got '10zb'"));
+    free(d);
+    d = parse_bad("maxmemory 1mb lru\n");
+    assert_non_null(strstr(d, "unknown maxmemory policy 'lru'"));
+    free(d);
+    d = parse_bad("maxmemory 1mb\nmaxmemory 2mb\n");
+    assert_non_null(strstr(d, "t.scn:2:"));
+    free(d);
+}
+
 static void test_time_expect_errors(void **state)
 {
     (void)state;
@@ -731,7 +775,7 @@ static void test_all_errors_reported(void **state)
                               "t.scn:2:11: unknown action 'explode'\n"
                               "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
                               "refused, commands, unconsumed, protocol-errors, rule N, scripts, "
-                              "script-calls; or gap, backoff, order, no)\n");
+                              "script-calls, evictions; or gap, backoff, order, no)\n");
     free(diag);
 }
 
@@ -767,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_time_expects),
         cmocka_unit_test(test_time_expect_errors),
+        cmocka_unit_test(test_maxmemory),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_binary_input),
     };
