@@ -36,6 +36,7 @@
 
 #include "block.h"
 #include "mem.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "tracking.h"
@@ -399,7 +400,6 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
     unsigned kind = watch_kind(d);
     core->st.commands++;
-    cmd_count_call(core, d);
     size_t out_len = c->out.len;
     watch_before(core, c, kind, a->argc, a->argv, a->argl);
     struct trk_probe *probe = NULL;
@@ -408,10 +408,21 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     struct tracked_call saved = tracked_outer;
     if (c->trk != NULL)
         tracked_outer = (struct tracked_call){c, d, a};
+    int64_t started = obs_start(core);
+    obs_enter(core);
     d->fn(&k);
+    obs_leave(core);
+    int64_t us = obs_elapsed_us(core, started);
+    cmd_count_call(core, d); /* after the call, as Redis: INFO does not count itself */
     tracked_outer = saved;
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
+    /* The slow log and the counters. A command that blocked is not logged
+     * (Redis logs it once served, see docs/protocol.md). */
+    long long slower_than, max_len;
+    cmd_slowlog_cfg(core, &slower_than, &max_len);
+    obs_ran(core, c, d->id, (size_t)cmd_id_count(), a->argc, a->argv, a->argl, out_len, us,
+            (d->rflags & RF_SKIP_SLOWLOG) || (c->flags & CL_BLOCKED), slower_than, max_len);
     if (!(d->rflags & RF_READONLY))
         return;
     if (c->trk != NULL) {
@@ -457,7 +468,9 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
      * queued commands leave it at exec. */
     c->lastcmd = d;
     if (why != W_PASS) {
+        size_t before = c->out.len;
         reject_why(core, c, why, top, d, a);
+        obs_rejected(core, c, d != NULL ? d->id : -1, (size_t)cmd_id_count(), before);
         goto done;
     }
     if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {

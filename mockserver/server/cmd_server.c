@@ -41,6 +41,7 @@
 #include "dict.h"
 #include "mem.h"
 #include "notify.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "function.h"
@@ -561,13 +562,17 @@ static void cmdstat_line(struct buf *b, struct core *core, const struct cmd_def 
                          const struct cmd_def *parent)
 {
     uint64_t n = cmd_calls_of(core, d);
-    if (n == 0)
+    struct obs_cmdstat st = obs_cmdstat(core, d->id);
+    if (n == 0 && st.rejected == 0 && st.failed == 0)
         return;
     char name[96];
     cmd_fullname(d, parent, name, sizeof(name));
-    buf_printf(
-        b, "cmdstat_%s:calls=%llu,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n",
-        name, (unsigned long long)n);
+    buf_printf(b,
+               "cmdstat_%s:calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,"
+               "failed_calls=%llu\r\n",
+               name, (unsigned long long)n, (unsigned long long)st.usec,
+               n ? (double)st.usec / (double)n : 0.0, (unsigned long long)st.rejected,
+               (unsigned long long)st.failed);
 }
 
 static void cmdstat_visit(const struct cmd_def *d, void *ud)
@@ -700,8 +705,10 @@ static void info_section(struct buf *b, struct core *core, int s)
                    ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
         buf_printf(b,
                    "tracking_total_keys:%llu\r\ntracking_total_items:%llu\r\n"
-                   "tracking_total_prefixes:%llu\r\n",
-                   tracking_nkeys(core), tracking_nitems(core), tracking_nprefixes(core));
+                   "tracking_total_prefixes:%llu\r\nunexpected_error_replies:0\r\n"
+                   "total_error_replies:%llu\r\n",
+                   tracking_nkeys(core), tracking_nitems(core), tracking_nprefixes(core),
+                   (unsigned long long)obs_total_errors(core));
         break;
     }
     case S_REPLICATION:
@@ -729,6 +736,7 @@ static void info_section(struct buf *b, struct core *core, int s)
         cmd_each(cmdstat_visit, &x);
         break;
     }
+    case S_ERRORSTATS: obs_errorstats(core, b); break;
     case S_CLUSTER: buf_puts(b, "cluster_enabled:0\r\n"); break;
     case S_KEYSPACE:
         for (int i = 0; i < DB_COUNT; i++) {
@@ -1355,25 +1363,49 @@ static void shutdown_cmd(struct call *k)
         srv_stop(k->core->srv);
 }
 
+/* A soft parameter's value as a number (slowlog-*, latency-*). */
+static long long cfg_soft_ll(const struct core *core, const char *name, int *cache)
+{
+    if (*cache < 0)
+        *cache = cfg_find(name);
+    char v[64];
+    long long n = 0;
+    cfg_value(core, *cache, v, sizeof(v));
+    util_str2ll(v, strlen(v), &n);
+    return n;
+}
+
+void cmd_slowlog_cfg(const struct core *core, long long *slower_than, long long *max_len)
+{
+    static int i_slower = -1, i_max = -1;
+    *slower_than = cfg_soft_ll(core, "slowlog-log-slower-than", &i_slower);
+    *max_len = cfg_soft_ll(core, "slowlog-max-len", &i_max);
+}
+
 static void slowlog_get_cmd(struct call *k)
 {
+    long long n = 10;
+    if (k->argc > 3) {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[1], "SLOWLOG");
+        return;
+    }
     if (k->argc == 3) {
-        long long n;
         if (!util_str2ll(k->argv[2], k->argl[2], &n) || n < -1) {
             reply_err(k->c, RT_SLOWLOG_COUNT);
             return;
         }
     }
-    reply_array(k->c, 0);
+    obs_slowlog_reply(k->core, k->c, n);
 }
 
 static void slowlog_len_cmd(struct call *k)
 {
-    reply_int(k->c, 0);
+    reply_int(k->c, (long long)obs_slowlog_len(k->core));
 }
 
 static void slowlog_reset_cmd(struct call *k)
 {
+    obs_slowlog_reset(k->core);
     reply_ok(k->c);
 }
 
@@ -1382,13 +1414,16 @@ static void slowlog_help_cmd(struct call *k)
     static const char *const lines[] = {
         "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "GET [<count>]",
-        "    Always empty: mockredis keeps no slow log.",
+        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+        "    Entries are made of:",
+        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+        "    client name",
         "LEN",
-        "    Always 0.",
+        "    Return the length of the slowlog.",
         "RESET",
-        "    Accepted.",
+        "    Reset the slowlog.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     };
     reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }

@@ -9,6 +9,7 @@
 #include "block.h"
 #include "mem.h"
 #include "notify.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "tracking.h"
 #include "watch.h"
@@ -49,6 +50,7 @@ void core_destroy(struct core *core)
     block_destroy(core);
     ps_destroy(core);
     tracking_destroy(core);
+    obs_free(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -151,6 +153,7 @@ void core_reset_stats(struct core *core)
     core->st.held_clients_peak = core->nheld_clients;
     if (core->cmd_calls)
         memset(core->cmd_calls, 0, core->ncmd_calls * sizeof(uint64_t));
+    obs_reset_stats(core);
     for (int i = 0; i < DB_COUNT; i++)
         core->db[i].hits = core->db[i].misses = core->db[i].expired = 0;
 }

@@ -43,6 +43,7 @@ struct dict_entry;
 struct cmd_def;
 struct trk_client;
 struct trk_reg;
+struct obs;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -224,6 +225,9 @@ struct core {
     int (*serve_busy)(void *ud, struct client *caller);
     void *serve_busy_ud;
     struct trk_reg *tracking; /* client tracking registry (tracking.c), NULL: none yet */
+    /* The slow log and the command and error counters (observe.c), NULL:
+     * nothing recorded yet. */
+    struct obs *obs;
 };
 
 #define CORE_BUSY_EVAL     1
