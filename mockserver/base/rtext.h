@@ -374,7 +374,9 @@
     X(STREAM_BLOCK_SCRIPT_FMT, "ERR %s command is not allowed with BLOCK option from scripts")     \
     X(STREAM_XREAD_GT, "ERR The > ID can be specified only when calling XREADGROUP using the "     \
                        "GROUP <group> <consumer> option.")                                         \
-    X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")
+    X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")                             \
+    /* CLIENT PAUSE */                                                                             \
+    X(PAUSE_MODE, "ERR CLIENT PAUSE mode must be WRITE or ALL")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

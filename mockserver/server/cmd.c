@@ -37,6 +37,7 @@
 #include "block.h"
 #include "mem.h"
 #include "observe.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "tracking.h"
@@ -457,7 +458,58 @@ void cmd_queue(struct client *c, struct resp_argv *a)
     reply_simple(c, "QUEUED");
 }
 
+/* Commands Redis 7.0 flags may_replicate: a CLIENT PAUSE WRITE holds them. */
+static int may_replicate(const struct cmd_def *d)
+{
+    static const char *const names[] = {"eval",    "evalsha",  "fcall",
+                                        "publish", "spublish", "pfcount"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(d->name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether a CLIENT PAUSE in force makes c's command d (top-level top) wait. */
+static int paused_for(const struct core *core, const struct client *c, const struct cmd_def *top,
+                      const struct cmd_def *d)
+{
+    enum pause_mode m = pause_mode_now(core);
+    if (m == PAUSE_NONE || ((top->flags | d->flags) & CMD_PROTECTED))
+        return 0;
+    if (m == PAUSE_ALL)
+        return 1;
+    if ((d->rflags & RF_WRITE) || may_replicate(d))
+        return 1;
+    if (strcmp(top->name, "exec") != 0 || !(c->flags & CL_MULTI))
+        return 0;
+    for (int i = 0; i < c->mq_len; i++) {
+        const struct resp_argv *q = c->mq[i];
+        const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
+        if (qd != NULL && ((qd->rflags & RF_WRITE) || may_replicate(qd)))
+            return 1;
+    }
+    return 0;
+}
+
+static void dispatch(struct core *core, struct client *c, struct resp_argv *a);
+
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
+{
+    size_t from = c->out.len;
+    dispatch(core, c, a);
+    if (!(c->flags & CL_POSTPONED)) {
+        /* CLIENT REPLY: OFF and SKIP drop the reply (CLIENT REPLY ON's own
+         * goes out: it cleared them); SKIP lasts one command. */
+        if ((c->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) && c->out.len > from)
+            c->out.len = from;
+        c->flags &= ~CL_REPLY_SKIP;
+        if (c->flags & CL_REPLY_SKIP_NEXT)
+            c->flags = (c->flags & ~CL_REPLY_SKIP_NEXT) | CL_REPLY_SKIP;
+    }
+    pause_check(core);
+}
+
+static void dispatch(struct core *core, struct client *c, struct resp_argv *a)
 {
     const struct cmd_def *top, *d;
     enum why why = classify(core, c, a, &top, &d);
@@ -472,6 +524,10 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
         reject_why(core, c, why, top, d, a);
         obs_rejected(core, c, d != NULL ? d->id : -1, (size_t)cmd_id_count(), before);
         goto done;
+    }
+    if (paused_for(core, c, top, d)) {
+        pause_postpone(core, c, a); /* runs when the pause ends, as it arrived */
+        return;
     }
     if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {
         cmd_queue(c, a);

@@ -651,8 +651,8 @@ static void info_section(struct buf *b, struct core *core, int s)
             "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%d\r\n"
             "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
             "blocked_clients:%zu\r\ntracking_clients:%zu\r\nclients_in_timeout_table:%zu\r\n",
-            core->nclients, cfg->maxclients, core->nblocked, tracking_nclients(core),
-            core->nblocked_timeout);
+            core->nclients, cfg->maxclients, core->nblocked + core->npostponed,
+            tracking_nclients(core), core->nblocked_timeout);
         break;
     case S_MEMORY: {
         unsigned long long used = mem_used(), rss = mem_rss();

@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "notify.h"
 #include "observe.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "tracking.h"
 #include "watch.h"
@@ -105,6 +106,7 @@ void core_client_free(struct client *c)
     block_cancel(core, c);
     ps_forget(core, c);
     tracking_forget(core, c);
+    pause_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -167,6 +169,7 @@ void core_cron(struct core *core)
     block_serve(core); /* drains what expiry queued: a deletion feeds nobody */
     block_expire(core, now);
     tracking_end(core, NULL, 1); /* what expiry invalidated: BCAST batches */
+    pause_check(core);           /* a CLIENT PAUSE that has ended: its waiting commands run */
 }
 
 /* The one keyspace listener: WATCH's, the blocked clients' and client

@@ -38,6 +38,14 @@ struct srv;
 /* the scripting engine's client (EVAL, FCALL): XREAD refuses BLOCK there (a high bit, so
  * that other flags added meanwhile do not collide) */
 #define CL_SCRIPT (1u << 20)
+/* its command waits for the end of a CLIENT PAUSE (pause.h), with CL_BLOCKED */
+#define CL_POSTPONED (1u << 21)
+/* CLIENT REPLY OFF; SKIP (this command's reply is dropped); SKIP_NEXT (the next one's) */
+#define CL_REPLY_OFF       (1u << 22)
+#define CL_REPLY_SKIP      (1u << 23)
+#define CL_REPLY_SKIP_NEXT (1u << 24)
+/* CLIENT NO-EVICT ON (flag e in CLIENT LIST) */
+#define CL_NO_EVICT (1u << 25)
 
 struct dict_entry;
 struct cmd_def;
@@ -83,6 +91,13 @@ struct client {
     struct client *prev, *next; /* in core->clients */
     void *io;                   /* net.c and plan.c's private state */
     struct trk_client *trk;     /* its client tracking state (tracking.h), NULL: never tracked */
+    /* The command waiting for a CLIENT PAUSE to end (pause.h), NULL: none,
+     * and its arrival number. */
+    struct resp_argv *postponed;
+    uint64_t postponed_seq;
+    /* Bytes of c->in the running command came from (CLIENT LIST's qbuf
+     * counts them as Redis does): set by the network side. */
+    size_t qbuf_running;
 };
 
 /* Counters read by INFO, MOCK STATS and the harness. */
@@ -228,6 +243,12 @@ struct core {
     /* The slow log and the command and error counters (observe.c), NULL:
      * nothing recorded yet. */
     struct obs *obs;
+    /* CLIENT PAUSE (pause.h): the mode (enum pause_mode) and its end on the
+     * server clock; the postponed clients and the last arrival number. */
+    int pause_mode;
+    int64_t pause_end_ms;
+    size_t npostponed;
+    uint64_t postponed_seq;
 };
 
 #define CORE_BUSY_EVAL     1

@@ -326,6 +326,9 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
             /* A CLIENT KILL in this command (or in a scenario event it makes
              * due) only flags c: it is closed by our caller, srv__after_input. */
             s->core->running = c;
+            /* Redis's query buffer holds the whole batch read until its
+             * commands ran: from the shared buffer, none of it is in c->in. */
+            c->qbuf_running = data == c->in.p ? 0 : len;
             io->block_latency_us = 0;
             io->block_hist_id = 0;
             if (s->run) {
@@ -336,6 +339,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
                 srv__hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
             s->core->running = NULL;
+            c->qbuf_running = 0;
             srv__obuf_check(s, c); /* its reply may have taken it over its output limit */
             if (c->flags & CL_BLOCKED)
                 srv__block_started(s, c);
