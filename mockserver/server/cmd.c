@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "block.h"
+#include "latency.h"
 #include "mem.h"
 #include "observe.h"
 #include "pause.h"
@@ -424,6 +425,12 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     cmd_slowlog_cfg(core, &slower_than, &max_len);
     obs_ran(core, c, d->id, (size_t)cmd_id_count(), a->argc, a->argv, a->argl, out_len, us,
             (d->rflags & RF_SKIP_SLOWLOG) || (c->flags & CL_BLOCKED), slower_than, max_len);
+    long long threshold_ms;
+    int track;
+    cmd_latency_cfg(core, &threshold_ms, &track);
+    if (!(c->flags & CL_BLOCKED))
+        lat_command(core, d->id, (size_t)cmd_id_count(), us, (d->rflags & RF_FAST) != 0, track,
+                    threshold_ms);
     if (!(d->rflags & RF_READONLY))
         return;
     if (c->trk != NULL) {

@@ -39,6 +39,7 @@
 
 #include "cmd.h"
 #include "dict.h"
+#include "latency.h"
 #include "mem.h"
 #include "notify.h"
 #include "observe.h"
@@ -101,7 +102,8 @@ enum cfg_kind {
     K_IMMUTABLE,
     K_PROTECTED,
     K_OBUF,
-    K_NOTIFY
+    K_NOTIFY,
+    K_PCTS /* latency-tracking-info-percentiles: numbers 0..100 */
 };
 enum cfg_core {
     C_NONE,
@@ -165,6 +167,9 @@ static const struct cfg_param cfg_table[] = {
     {"dbfilename", K_PROTECTED, C_NONE, 0, 0, NULL, "dump.rdb"},
     {"dir", K_PROTECTED, C_NONE, 0, 0, NULL, NULL}, /* the working directory */
     {"notify-keyspace-events", K_NOTIFY, C_NOTIFY, 0, 0, NULL, NULL},
+    {"latency-monitor-threshold", K_INT, C_NONE, 0, LLONG_MAX, NULL, "0"},
+    {"latency-tracking", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"latency-tracking-info-percentiles", K_PCTS, C_NONE, 0, 0, NULL, "50 99 99.9"},
 };
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
 
@@ -255,6 +260,30 @@ static int save_valid(const char *s)
     return ok;
 }
 
+/* latency-tracking-info-percentiles: numbers separated by spaces, each
+ * from 0 to 100. Returns how many (at most max kept), -1 when one is no
+ * number, -2 when one is out of range. */
+#define CFG_PCTS_MAX 64
+static int parse_pcts(const char *v, double *out, int max)
+{
+    struct resp_argv *a = resp_split_args(v, strlen(v));
+    if (a == NULL)
+        return -1;
+    int n = 0, r = 0;
+    for (int i = 0; i < a->argc && r == 0; i++) {
+        char *end;
+        double d = strtod(a->argv[i], &end);
+        if (a->argl[i] == 0 || *end != '\0' || d != d)
+            r = -1;
+        else if (d < 0.0 || d > 100.0)
+            r = -2;
+        else if (n < max)
+            out[n++] = d;
+    }
+    resp_argv_free(a);
+    return r < 0 ? r : n;
+}
+
 /* Checks value for parameter i. Returns NULL when it is acceptable (the
  * normalized text in norm), else the reason, a printf format of rtext. */
 static const char *cfg_check(const struct core *core, int i, const char *v, char *norm, size_t size,
@@ -327,6 +356,19 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         return NULL;
     }
     case K_NOTIFY: return notify_parse_flags(v, strlen(v)) < 0 ? rtext[RT_CFG_NOTIFY] : NULL;
+    case K_PCTS: {
+        double pct[CFG_PCTS_MAX];
+        int np = parse_pcts(v, pct, CFG_PCTS_MAX);
+        if (np == -1)
+            return rtext[RT_CFG_PCTS_INVALID];
+        if (np == -2)
+            return rtext[RT_CFG_PCTS_RANGE];
+        size_t at = 0;
+        norm[0] = '\0';
+        for (int j = 0; j < np && at < size; j++)
+            at += (size_t)snprintf(norm + at, size - at, "%s%g", j ? " " : "", pct[j]);
+        return NULL;
+    }
     }
     return NULL;
 }
@@ -583,6 +625,28 @@ static void cmdstat_visit(const struct cmd_def *d, void *ud)
         cmdstat_line(x->b, x->core, s, d);
 }
 
+struct latstat_ctx {
+    struct core *core;
+    struct buf *b;
+    double pcts[CFG_PCTS_MAX];
+    int npcts;
+};
+
+static void latstat_line(struct latstat_ctx *x, const struct cmd_def *d,
+                         const struct cmd_def *parent)
+{
+    char name[96];
+    cmd_fullname(d, parent, name, sizeof(name));
+    lat_info_line(x->core, x->b, d->id, name, x->pcts, x->npcts);
+}
+
+static void latstat_visit(const struct cmd_def *d, void *ud)
+{
+    latstat_line(ud, d, NULL);
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        latstat_line(ud, s, d);
+}
+
 /* INFO memory's scripting lines, in Redis 7.0.15's order: the EVAL
  * interpreter and cache (script.h). The functions' lines read 0 until
  * FUNCTION has an engine to count. */
@@ -737,6 +801,16 @@ static void info_section(struct buf *b, struct core *core, int s)
         break;
     }
     case S_ERRORSTATS: obs_errorstats(core, b); break;
+    case S_LATENCYSTATS: {
+        struct latstat_ctx x = {core, b, {0}, 0};
+        char v[512];
+        cfg_value(core, cfg_find("latency-tracking-info-percentiles"), v, sizeof(v));
+        x.npcts = parse_pcts(v, x.pcts, CFG_PCTS_MAX);
+        if (x.npcts < 0)
+            x.npcts = 0;
+        cmd_each(latstat_visit, &x);
+        break;
+    }
     case S_CLUSTER: buf_puts(b, "cluster_enabled:0\r\n"); break;
     case S_KEYSPACE:
         for (int i = 0; i < DB_COUNT; i++) {
@@ -1375,6 +1449,17 @@ static long long cfg_soft_ll(const struct core *core, const char *name, int *cac
     return n;
 }
 
+void cmd_latency_cfg(const struct core *core, long long *threshold_ms, int *track)
+{
+    static int i_threshold = -1, i_track = -1;
+    *threshold_ms = cfg_soft_ll(core, "latency-monitor-threshold", &i_threshold);
+    if (i_track < 0)
+        i_track = cfg_find("latency-tracking");
+    char v[8];
+    cfg_value(core, i_track, v, sizeof(v));
+    *track = strcmp(v, "yes") == 0;
+}
+
 void cmd_slowlog_cfg(const struct core *core, long long *slower_than, long long *max_len)
 {
     static int i_slower = -1, i_max = -1;
@@ -1427,6 +1512,215 @@ static void slowlog_help_cmd(struct call *k)
     };
     reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
+
+/* ---- LATENCY (latency.h) ---------------------------------------------------------- */
+
+static void latency_latest_cmd(struct call *k)
+{
+    lat_latest_reply(k->core, k->c);
+}
+
+static void latency_history_cmd(struct call *k)
+{
+    lat_history_reply(k->core, k->c, k->argv[2]);
+}
+
+static void latency_reset_cmd(struct call *k)
+{
+    reply_int(k->c, lat_reset(k->core, k->argv + 2, k->argc - 2));
+}
+
+static void latency_graph_cmd(struct call *k)
+{
+    if (!lat_has_samples(k->core, k->argv[2])) {
+        reply_errf(k->c, rtext[RT_LATENCY_NO_SAMPLES_FMT], k->argv[2]);
+        return;
+    }
+    /* Redis draws an ASCII graph here: not drawn (docs/protocol.md) */
+    static const char text[] = "(mockredis draws no latency graph: see LATENCY HISTORY)\n";
+    reply_verbatim(k->c, text, sizeof(text) - 1);
+}
+
+static void latency_doctor_cmd(struct call *k)
+{
+    long long threshold;
+    int track;
+    cmd_latency_cfg(k->core, &threshold, &track);
+    const char *text;
+    if (threshold == 0)
+        text = rtext[RT_LATENCY_DOCTOR_OFF];
+    else if (!lat_has_samples(k->core, "command") && !lat_has_samples(k->core, "fast-command"))
+        text = rtext[RT_LATENCY_DOCTOR_CALM];
+    else
+        text = "Dave, latency spikes were observed (mockredis gives no analysis: see LATENCY "
+               "LATEST and LATENCY HISTORY).\n";
+    reply_verbatim(k->c, text, strlen(text));
+}
+
+/* LATENCY HISTOGRAM's commands: the named ones (a container names its
+ * subcommands), or all. */
+struct histo_ctx {
+    const struct core *core;
+    struct client *c; /* NULL: count only */
+    int n;
+};
+
+static void histo_one(struct histo_ctx *x, const struct cmd_def *d, const struct cmd_def *parent)
+{
+    if (x->c == NULL) {
+        x->n += lat_has_histogram(x->core, d->id);
+        return;
+    }
+    size_t len = x->c->out.len;
+    char name[96];
+    cmd_fullname(d, parent, name, sizeof(name));
+    reply_cstr(x->c, name);
+    if (!lat_histogram_reply(x->core, x->c, d->id))
+        x->c->out.len = len; /* no histogram: the name goes too (not counted) */
+}
+
+static void histo_cmd_and_subs(struct histo_ctx *x, const struct cmd_def *d)
+{
+    histo_one(x, d, NULL);
+    for (const struct cmd_def *sub = d->subs; sub && sub->name; sub++)
+        histo_one(x, sub, d);
+}
+
+static void histo_visit(const struct cmd_def *d, void *ud)
+{
+    histo_cmd_and_subs(ud, d);
+}
+
+/* The command named "name" or "container|sub", NULL if unknown. */
+static const struct cmd_def *histo_lookup(const char *name, size_t len,
+                                          const struct cmd_def **parent)
+{
+    const char *bar = memchr(name, '|', len);
+    *parent = NULL;
+    if (bar == NULL)
+        return cmd_lookup(name, len);
+    const struct cmd_def *top = cmd_lookup(name, (size_t)(bar - name));
+    if (top == NULL || top->subs == NULL)
+        return NULL;
+    size_t sl = len - (size_t)(bar - name) - 1;
+    for (const struct cmd_def *sub = top->subs; sub->name; sub++) {
+        if (strlen(sub->name) == sl && strncasecmp(sub->name, bar + 1, sl) == 0) {
+            *parent = top;
+            return sub;
+        }
+    }
+    return NULL;
+}
+
+static void histo_run(struct call *k, struct histo_ctx *x)
+{
+    if (k->argc == 2) {
+        cmd_each(histo_visit, x);
+        return;
+    }
+    for (int i = 2; i < k->argc; i++) {
+        const struct cmd_def *parent, *d = histo_lookup(k->argv[i], k->argl[i], &parent);
+        if (d == NULL)
+            continue;
+        if (parent)
+            histo_one(x, d, parent);
+        else
+            histo_cmd_and_subs(x, d);
+    }
+}
+
+static void latency_histogram_cmd(struct call *k)
+{
+    struct histo_ctx x = {k->core, NULL, 0};
+    histo_run(k, &x);
+    reply_map(k->c, x.n);
+    x.c = k->c;
+    histo_run(k, &x);
+}
+
+static void latency_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DOCTOR",
+        "    Return a human readable latency analysis report.",
+        "GRAPH <event>",
+        "    Return an ASCII latency graph for the <event> class.",
+        "HISTORY <event>",
+        "    Return time-latency samples for the <event> class.",
+        "LATEST",
+        "    Return the latest latency samples for all events.",
+        "RESET [<event> ...]",
+        "    Reset latency data of one or more <event> classes.",
+        "    (default: reset all data for all event classes)",
+        "HISTOGRAM [COMMAND ...]",
+        // clang-format off
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        // clang-format on
+        "    If no commands are specified then all histograms are replied.",
+        "HELP",
+        "    Prints this help.",
+    };
+    reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+// clang-format off
+static struct cmd_def latency_subs[] = {
+    {.name = "latest", .fn = latency_latest_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the latest latency samples for all events."},
+    {.name = "history", .fn = latency_history_cmd,
+     .arity = 3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "event", .type = ARG_STRING}),
+     .summary = "Returns timestamp-latency samples for an event."},
+    {.name = "reset", .fn = latency_reset_cmd,
+     .arity = -2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_nodes response_policy:all_succeeded",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "event", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Resets the latency data for one or more events."},
+    {.name = "graph", .fn = latency_graph_cmd,
+     .arity = 3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "event", .type = ARG_STRING}),
+     .summary = "Returns a latency graph for an event."},
+    {.name = "doctor", .fn = latency_doctor_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns a human-readable latency analysis report."},
+    {.name = "histogram", .fn = latency_histogram_cmd,
+     .arity = -2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "7.0.0", .group = "server",
+     .complexity = "O(N) where N is the number of commands with latency information being retrieved.",
+     ARGS({.name = "command", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Returns the cumulative distribution of latencies of a subset or all commands."},
+    {.name = "help", .fn = latency_help_cmd,
+     .arity = 2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW,
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns helpful text about the different subcommands."},
+    {.name = NULL},
+};
+// clang-format on
 
 // clang-format off
 static struct cmd_def config_subs[] = {
@@ -1669,6 +1963,12 @@ struct cmd_def cmd_server_table[] = {
           {.name = "force", .type = ARG_PURE_TOKEN, .token = "FORCE", .since = "7.0.0", .aflags = ARGF_OPTIONAL},
           {.name = "abort", .type = ARG_PURE_TOKEN, .token = "ABORT", .since = "7.0.0", .aflags = ARGF_OPTIONAL}),
      .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server."},
+    {.name = "latency", .subs = latency_subs,
+     .arity = -2,
+     .acl = CAT_SLOW,
+     .since = "2.8.13", .group = "server",
+     .complexity = "Depends on subcommand.",
+     .summary = "Groups the latency diagnostics commands."},
     {.name = "slowlog", .subs = slowlog_subs,
      .arity = -2,
      .acl = CAT_SLOW,

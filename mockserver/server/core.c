@@ -9,6 +9,7 @@
 #include "block.h"
 #include "mem.h"
 #include "notify.h"
+#include "latency.h"
 #include "observe.h"
 #include "pause.h"
 #include "pubsub.h"
@@ -52,6 +53,7 @@ void core_destroy(struct core *core)
     ps_destroy(core);
     tracking_destroy(core);
     obs_free(core);
+    lat_free(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -156,6 +158,7 @@ void core_reset_stats(struct core *core)
     if (core->cmd_calls)
         memset(core->cmd_calls, 0, core->ncmd_calls * sizeof(uint64_t));
     obs_reset_stats(core);
+    lat_reset_stats(core);
     for (int i = 0; i < DB_COUNT; i++)
         core->db[i].hits = core->db[i].misses = core->db[i].expired = 0;
 }

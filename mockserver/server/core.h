@@ -52,6 +52,7 @@ struct cmd_def;
 struct trk_client;
 struct trk_reg;
 struct obs;
+struct lat;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -149,7 +150,7 @@ struct core_cfg {
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
      * table; NULL means the default. Owned here, freed by core_destroy. */
-#define CORE_CFG_SOFT_MAX 32
+#define CORE_CFG_SOFT_MAX 64
     char *soft[CORE_CFG_SOFT_MAX];
     /* notify-keyspace-events: the NOTIFY_* classes enabled (notify.h), 0
      * (the default): no keyspace event is published. */
@@ -243,6 +244,8 @@ struct core {
     /* The slow log and the command and error counters (observe.c), NULL:
      * nothing recorded yet. */
     struct obs *obs;
+    /* Latency histograms and events (latency.c), NULL: nothing recorded. */
+    struct lat *latency;
     /* CLIENT PAUSE (pause.h): the mode (enum pause_mode) and its end on the
      * server clock; the postponed clients and the last arrival number. */
     int pause_mode;
