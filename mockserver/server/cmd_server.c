@@ -802,6 +802,11 @@ static void info_section(struct buf *b, struct core *core, int s)
     }
     case S_ERRORSTATS: obs_errorstats(core, b); break;
     case S_LATENCYSTATS: {
+        long long threshold;
+        int track;
+        cmd_latency_cfg(core, &threshold, &track);
+        if (!track)
+            break; /* latency-tracking no: an empty section, as Redis */
         struct latstat_ctx x = {core, b, {0}, 0};
         char v[512];
         cfg_value(core, cfg_find("latency-tracking-info-percentiles"), v, sizeof(v));
