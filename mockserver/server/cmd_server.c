@@ -548,6 +548,15 @@ static void config_help_cmd(struct call *k)
 
 /* ---- INFO ------------------------------------------------------------------------ */
 
+/* The last SAVE/BGSAVE in Unix seconds; the start before any. */
+static long long last_save_s(const struct core *core)
+{
+    if (core->lastsave_ms > 0)
+        return core->lastsave_ms / 1000;
+    int64_t up = (clk_mono_us() - core->start_us) / 1000000;
+    return (long long)(core_now_ms(core) / 1000 - up);
+}
+
 enum {
     S_SERVER,
     S_CLIENTS,
@@ -741,12 +750,24 @@ static void info_section(struct buf *b, struct core *core, int s)
         break;
     }
     case S_PERSISTENCE:
+        /* Nothing is ever written to disk: SAVE and BGSAVE complete at once
+         * (they count in rdb_saves and reset rdb_changes_since_last_save). */
         buf_printf(b,
-                   "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n"
-                   "rdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n"
-                   "rdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n"
-                   "aof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n",
-                   (long long)(now_us / 1000000 - up));
+                   "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\n"
+                   "current_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\n"
+                   "current_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n"
+                   "rdb_changes_since_last_save:%llu\r\nrdb_bgsave_in_progress:0\r\n"
+                   "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\n"
+                   "rdb_last_bgsave_time_sec:%d\r\nrdb_current_bgsave_time_sec:-1\r\n"
+                   "rdb_saves:%llu\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\n"
+                   "rdb_last_load_keys_loaded:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n"
+                   "aof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
+                   "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\n"
+                   "aof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
+                   "aof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
+                   "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+                   (unsigned long long)core->dirty, last_save_s(core),
+                   core->st.rdb_saves > 0 ? 0 : -1, (unsigned long long)core->st.rdb_saves);
         break;
     case S_STATS: {
         unsigned long long hits = 0, misses = 0, expired = 0;
@@ -755,24 +776,42 @@ static void info_section(struct buf *b, struct core *core, int s)
             misses += core->db[i].misses;
             expired += core->db[i].expired;
         }
+        double ops, in_kbps, out_kbps;
+        obs_rates(core, &ops, &in_kbps, &out_kbps);
         buf_printf(b,
                    "total_connections_received:%llu\r\ntotal_commands_processed:%llu\r\n"
-                   "instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%llu\r\n"
-                   "total_net_output_bytes:%llu\r\nrejected_connections:%llu\r\n"
-                   "expired_keys:%llu\r\nevicted_keys:%llu\r\nkeyspace_hits:%llu\r\n"
+                   "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%llu\r\n"
+                   "total_net_output_bytes:%llu\r\ntotal_net_repl_input_bytes:0\r\n"
+                   "total_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:%.2f\r\n"
+                   "instantaneous_output_kbps:%.2f\r\ninstantaneous_input_repl_kbps:0.00\r\n"
+                   "instantaneous_output_repl_kbps:0.00\r\nrejected_connections:%llu\r\n"
+                   "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n"
+                   "expired_keys:%llu\r\nexpired_stale_perc:0.00\r\n"
+                   "expired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:0\r\n"
+                   "evicted_keys:%llu\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\n"
+                   "current_eviction_exceeded_time:0\r\nkeyspace_hits:%llu\r\n"
                    "keyspace_misses:%llu\r\npubsub_channels:%zu\r\npubsub_patterns:%zu\r\n"
-                   "pubsubshard_channels:%zu\r\ntotal_forks:0\r\n",
+                   "pubsubshard_channels:%zu\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\n"
+                   "migrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\n"
+                   "active_defrag_hits:0\r\nactive_defrag_misses:0\r\n"
+                   "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n"
+                   "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n",
                    (unsigned long long)(core->st.conn_received - core->st.conn_full),
-                   (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
-                   (unsigned long long)core->st.net_out, (unsigned long long)core->st.conn_refused,
-                   expired, (unsigned long long)core->st.evicted, hits, misses,
-                   ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
+                   (unsigned long long)core->st.commands, (long long)(ops + 0.5),
+                   (unsigned long long)core->st.net_in, (unsigned long long)core->st.net_out,
+                   in_kbps, out_kbps, (unsigned long long)core->st.conn_refused, expired,
+                   (unsigned long long)core->st.evicted, hits, misses, ps_nchannels(core, 0),
+                   ps_npatterns(core), ps_nchannels(core, 1));
         buf_printf(b,
                    "tracking_total_keys:%llu\r\ntracking_total_items:%llu\r\n"
                    "tracking_total_prefixes:%llu\r\nunexpected_error_replies:0\r\n"
-                   "total_error_replies:%llu\r\n",
+                   "total_error_replies:%llu\r\ndump_payload_sanitizations:0\r\n"
+                   "total_reads_processed:%llu\r\ntotal_writes_processed:%llu\r\n"
+                   "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n"
+                   "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
                    tracking_nkeys(core), tracking_nitems(core), tracking_nprefixes(core),
-                   (unsigned long long)obs_total_errors(core));
+                   (unsigned long long)obs_total_errors(core), (unsigned long long)core->st.reads,
+                   (unsigned long long)core->st.writes);
         break;
     }
     case S_REPLICATION:
@@ -793,6 +832,15 @@ static void info_section(struct buf *b, struct core *core, int s)
                    "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n",
                    (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec, (long)ru.ru_utime.tv_sec,
                    (long)ru.ru_utime.tv_usec);
+        /* one thread does all the work: the main thread's share is the process's */
+        struct rusage rt = ru;
+#ifdef RUSAGE_THREAD
+        getrusage(RUSAGE_THREAD, &rt);
+#endif
+        buf_printf(b,
+                   "used_cpu_sys_main_thread:%ld.%06ld\r\nused_cpu_user_main_thread:%ld.%06ld\r\n",
+                   (long)rt.ru_stime.tv_sec, (long)rt.ru_stime.tv_usec, (long)rt.ru_utime.tv_sec,
+                   (long)rt.ru_utime.tv_usec);
         break;
     }
     case S_COMMANDSTATS: {
@@ -1382,13 +1430,22 @@ static void time_cmd(struct call *k)
 
 static void lastsave_cmd(struct call *k)
 {
-    int64_t up = (clk_mono_us() - k->core->start_us) / 1000000;
-    reply_int(k->c, (long long)(cmd_now(k) / 1000 - up));
+    reply_int(k->c, last_save_s(k->core));
+}
+
+/* A save, done at once (nothing is ever written to disk): the changes
+ * since the last one start over, rdb_saves counts it. */
+static void saved(struct core *core)
+{
+    core->dirty = 0;
+    core->lastsave_ms = core_now_ms(core);
+    core->st.rdb_saves++;
 }
 
 static void save_cmd(struct call *k)
 {
-    reply_ok(k->c); /* nothing is ever written to disk */
+    saved(k->core);
+    reply_ok(k->c);
 }
 
 static void bgsave_cmd(struct call *k)
@@ -1397,6 +1454,7 @@ static void bgsave_cmd(struct call *k)
         reply_err(k->c, RT_SYNTAX);
         return;
     }
+    saved(k->core);
     reply_simple(k->c, "Background saving started");
 }
 

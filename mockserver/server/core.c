@@ -173,6 +173,7 @@ void core_cron(struct core *core)
     block_expire(core, now);
     tracking_end(core, NULL, 1); /* what expiry invalidated: BCAST batches */
     pause_check(core);           /* a CLIENT PAUSE that has ended: its waiting commands run */
+    obs_sample(core);            /* for INFO's instantaneous_* rates */
 }
 
 /* The one keyspace listener: WATCH's, the blocked clients' and client

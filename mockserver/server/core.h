@@ -119,6 +119,8 @@ struct core_stats {
     uint64_t scripts_run;       /* EVAL/EVALSHA (and _RO) that ran a script */
     uint64_t script_calls;      /* commands scripts ran through redis.call/pcall */
     uint64_t evicted;           /* keys evicted (the scenario action `evict`) */
+    uint64_t rdb_saves;         /* SAVE and BGSAVE done (INFO rdb_saves) */
+    uint64_t reads, writes;     /* socket reads and flushes (total_reads/writes_processed) */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -248,6 +250,18 @@ struct core {
     struct lat *latency;
     /* CLIENT PAUSE (pause.h): the mode (enum pause_mode) and its end on the
      * server clock; the postponed clients and the last arrival number. */
+    /* Keyspace changes since the start or the last SAVE/BGSAVE (INFO
+     * rdb_changes_since_last_save: one per keyspace event a command
+     * reports), and when that save was, on the server clock (0: never, the
+     * start counts). */
+    uint64_t dirty;
+    int64_t lastsave_ms;
+    /* instantaneous_*: the last samples of the counters (observe.c). */
+    struct obs_rate {
+        int64_t at_us;
+        uint64_t commands, net_in, net_out;
+    } rate[17];
+    int nrate, rate_next;
     int pause_mode;
     int64_t pause_end_ms;
     size_t npostponed;

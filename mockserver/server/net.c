@@ -210,6 +210,7 @@ static ssize_t cl_read(struct client *c, void *p, size_t len)
 {
     struct cio *io = c->io;
     ssize_t n;
+    c->core->st.reads++;
     if (io->stamped && io->s->run) { /* only a scenario's delays need the stamp */
         n = stamped_read(c->fd, p, len, &io->rx_us);
     } else {
@@ -265,8 +266,10 @@ int srv__flush(struct srv *s, struct client *c)
         return -1;
     }
     s->core->st.net_out += off;
-    if (off > 0)
+    if (off > 0) {
+        s->core->st.writes++;
         c->atime_ms = core_now_ms(s->core);
+    }
     if (off == c->out.len) {
         if (c->out.cap > OUT_KEEP_MAX)
             buf_free(&c->out);

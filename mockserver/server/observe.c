@@ -358,6 +358,37 @@ void obs_slowlog_reset(struct core *core)
     obs_slowlog_trim(core, 0);
 }
 
+#define RATE_N ((int)(sizeof(((struct core *)0)->rate) / sizeof(((struct core *)0)->rate[0])))
+
+void obs_sample(struct core *core)
+{
+    int64_t now = clk_mono_us();
+    int last = (core->rate_next + RATE_N - 1) % RATE_N;
+    if (core->nrate > 0 && now - core->rate[last].at_us < 100000)
+        return;
+    core->rate[core->rate_next] =
+        (struct obs_rate){now, core->st.commands, core->st.net_in, core->st.net_out};
+    core->rate_next = (core->rate_next + 1) % RATE_N;
+    if (core->nrate < RATE_N)
+        core->nrate++;
+}
+
+void obs_rates(const struct core *core, double *ops, double *in_kbps, double *out_kbps)
+{
+    *ops = *in_kbps = *out_kbps = 0;
+    if (core->nrate < 2)
+        return;
+    const struct obs_rate *a = &core->rate[(core->rate_next - core->nrate + RATE_N) % RATE_N];
+    const struct obs_rate *z = &core->rate[(core->rate_next + RATE_N - 1) % RATE_N];
+    double secs = (double)(z->at_us - a->at_us) / 1e6;
+    /* a counter reset (CONFIG RESETSTAT) in between reads as no activity */
+    if (secs <= 0 || z->commands < a->commands || z->net_in < a->net_in || z->net_out < a->net_out)
+        return;
+    *ops = (double)(z->commands - a->commands) / secs;
+    *in_kbps = (double)(z->net_in - a->net_in) / secs / 1024;
+    *out_kbps = (double)(z->net_out - a->net_out) / secs / 1024;
+}
+
 void obs_reset_stats(struct core *core)
 {
     struct obs *o = core->obs;

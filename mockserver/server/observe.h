@@ -71,6 +71,14 @@ void obs_slowlog_reset(struct core *core);
 /* Keeps only the newest max_len entries (slowlog-max-len lowered). */
 void obs_slowlog_trim(struct core *core, long long max_len);
 
+/* Takes a sample of the command and network counters (at most one per
+ * 100 ms of real time; the cron calls it), for obs_rates. */
+void obs_sample(struct core *core);
+/* INFO's instantaneous_ops_per_sec, instantaneous_input_kbps and
+ * instantaneous_output_kbps: the rates over the last 16 samples (about
+ * 1.6 s), as Redis averages them; 0 before two samples. */
+void obs_rates(const struct core *core, double *ops, double *in_kbps, double *out_kbps);
+
 /* CONFIG RESETSTAT: the counters above, not the slow log. */
 void obs_reset_stats(struct core *core);
 /* Frees core->obs (core_destroy). */
