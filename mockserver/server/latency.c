@@ -15,10 +15,10 @@
 #include "mem.h"
 #include "reply.h"
 
-#define HIST_MIN_NS 1LL
-#define HIST_MAX_NS 1000000000LL
-#define HIST_SHIFTS 24 /* 2^31 > 1 s in ns: shifts 1..23 after the exact part */
-#define HIST_LEN    (256 + HIST_SHIFTS * 128)
+#define HIST_MIN_NS   1LL
+#define HIST_MAX_NS   1000000000LL
+#define HIST_SHIFTS   24 /* 2^31 > 1 s in ns: shifts 1..23 after the exact part */
+#define HIST_LEN      (256 + HIST_SHIFTS * 128)
 #define EVENT_SAMPLES 160
 
 struct hist {
@@ -194,8 +194,7 @@ void lat_info_line(const struct core *core, struct buf *b, int cmd_id, const cha
         return;
     buf_printf(b, "latency_percentiles_usec_%s:", name);
     for (int i = 0; i < npcts; i++)
-        buf_printf(b, "%sp%g=%.3f", i ? "," : "", pcts[i],
-                   (double)value_at(h, pcts[i]) / 1000.0);
+        buf_printf(b, "%sp%g=%.3f", i ? "," : "", pcts[i], (double)value_at(h, pcts[i]) / 1000.0);
     buf_puts(b, "\r\n");
 }
 

@@ -187,8 +187,8 @@ static void test_no_evict_flag(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_write_pause),  cmocka_unit_test(test_multi),
-        cmocka_unit_test(test_reply),        cmocka_unit_test(test_virtual_clock),
+        cmocka_unit_test(test_write_pause),   cmocka_unit_test(test_multi),
+        cmocka_unit_test(test_reply),         cmocka_unit_test(test_virtual_clock),
         cmocka_unit_test(test_no_evict_flag),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

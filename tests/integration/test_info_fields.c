@@ -70,8 +70,8 @@ static void test_fields_in_order(void **state)
     struct mh_conn rc, mc;
     assert_int_equal(mh_conn_open(&rc, mh_server_port(redis)), 0);
     assert_int_equal(mh_conn_open(&mc, mh_server_port(mock)), 0);
-    static const char *const sections[] = {"Server", "Clients",     "Persistence", "Stats",
-                                           "Replication", "CPU", "Modules", "Cluster"};
+    static const char *const sections[] = {"Server",      "Clients", "Persistence", "Stats",
+                                           "Replication", "CPU",     "Modules",     "Cluster"};
     struct buf ri = info_of(&rc), mi = info_of(&mc);
     struct buf rf = BUF_INIT, mf = BUF_INIT;
     int total = 0;
@@ -121,8 +121,8 @@ static void test_counted_alike(void **state)
     assert_int_equal(mh_conn_open(&c[0], mh_server_port(redis)), 0);
     assert_int_equal(mh_conn_open(&c[1], mh_server_port(mock)), 0);
     static const char *const cmds[] = {
-        "CONFIG RESETSTAT", "SET a 1",   "MSET b 2 c 3", "DEL a nosuch", "INCR b",
-        "GET c",            "LPUSH c x", "GET a b",      "NOSUCH",       "EXPIRE b 100",
+        "CONFIG RESETSTAT", "SET a 1", "MSET b 2 c 3", "DEL a nosuch", "INCR b", "GET c",
+        "LPUSH c x",        "GET a b", "NOSUCH",       "EXPIRE b 100",
     };
     long long changes[2], errors[2];
     for (int i = 0; i < 2; i++) {
