@@ -83,6 +83,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "rtext.h"
 #include "scn.h"
@@ -319,6 +320,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         if (r < 0) {
             size_t before = c->out.len;
             resp_w_error(&c->out, c->rp.err, strlen(c->rp.err));
+            obs_error(s->core, c->rp.err, strlen(c->rp.err)); /* counted, as Redis counts it */
             srv__hold(s, c, before, 0);
             s->core->st.proto_errors++;
             c->flags |= CL_CLOSE_AFTER_REPLY;

@@ -132,6 +132,13 @@ static void test_counted_alike(void **state)
         struct buf r = BUF_INIT;
         for (size_t j = 0; j < sizeof(cmds) / sizeof(cmds[0]); j++)
             assert_int_equal(mh_call(&c[i], cmds[j], &r, 5000), MH_REPLY);
+        /* a protocol error is an error reply too */
+        struct mh_conn bad;
+        assert_int_equal(mh_conn_open(&bad, i == 0 ? mh_server_port(redis) : mh_server_port(mock)),
+                         0);
+        assert_int_equal(mh_send(bad.fd, "*1\r\n$abc\r\n", 11), 0);
+        assert_int_equal(mh_read_reply(&bad, &r, 5000), MH_REPLY);
+        mh_conn_close(&bad);
         buf_free(&r);
         struct buf info = info_of(&c[i]);
         changes[i] = value_of(&info, "rdb_changes_since_last_save") - changes0;
@@ -140,7 +147,7 @@ static void test_counted_alike(void **state)
     }
     assert_int_equal(changes[0], 6);
     assert_int_equal(changes[1], changes[0]);
-    assert_int_equal(errors[0], 3);
+    assert_int_equal(errors[0], 4);
     assert_int_equal(errors[1], errors[0]);
     /* SAVE on mockredis (redis-server would write a file): the changes
      * start over, rdb_saves counts it, LASTSAVE is now */
