@@ -419,12 +419,12 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     tracked_outer = saved;
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
-    /* The slow log and the counters. A command that blocked is not logged
-     * (Redis logs it once served, see docs/protocol.md). */
+    /* The slow log and the counters. A command that blocked is logged once
+     * served (observe.h), as Redis logs it. */
     long long slower_than, max_len;
     cmd_slowlog_cfg(core, &slower_than, &max_len);
     obs_ran(core, c, d->id, (size_t)cmd_id_count(), a->argc, a->argv, a->argl, out_len, us,
-            (d->rflags & RF_SKIP_SLOWLOG) || (c->flags & CL_BLOCKED), slower_than, max_len);
+            (d->rflags & RF_SKIP_SLOWLOG) != 0, slower_than, max_len);
     long long threshold_ms;
     int track;
     cmd_latency_cfg(core, &threshold_ms, &track);

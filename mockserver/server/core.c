@@ -109,6 +109,7 @@ void core_client_free(struct client *c)
     ps_forget(core, c);
     tracking_forget(core, c);
     pause_forget(core, c);
+    obs_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);

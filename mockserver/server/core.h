@@ -99,6 +99,9 @@ struct client {
     /* Bytes of c->in the running command came from (CLIENT LIST's qbuf
      * counts them as Redis does): set by the network side. */
     size_t qbuf_running;
+    /* The slow log entry of its blocking command, kept until it is served
+     * (observe.h), NULL: none. */
+    void *slow_pending;
 };
 
 /* Counters read by INFO, MOCK STATS and the harness. */

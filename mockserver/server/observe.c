@@ -54,8 +54,9 @@ struct obs {
     struct errcode codes[ERRCODES_MAX];
     int ncodes;
     uint64_t total_errors;
-    int depth;            /* nested commands running (obs_enter) */
-    struct buf nested[4]; /* errors nested commands counted (the first few) */
+    long long slower_than, max_len; /* the slow log's parameters at the last command */
+    int depth;                      /* nested commands running (obs_enter) */
+    struct buf nested[4];           /* errors nested commands counted (the first few) */
     int nnested;
 };
 
@@ -206,8 +207,8 @@ static int redacted(int argc, char *const *argv, const size_t *argl, int i)
     return 0;
 }
 
-static void slow_push(struct obs *o, struct core *core, struct client *c, int argc,
-                      char *const *argv, const size_t *argl, int64_t us, long long max_len)
+static struct slow_entry *slow_make(struct client *c, int argc, char *const *argv,
+                                    const size_t *argl)
 {
     struct slow_entry *e = mem_calloc(1, sizeof(*e));
     int n = argc > SLOW_MAX_ARGC ? SLOW_MAX_ARGC : argc;
@@ -231,11 +232,18 @@ static void slow_push(struct obs *o, struct core *core, struct client *c, int ar
             slow_set(e, i, argv[i], argl[i]);
         }
     }
+    e->addr = mem_strdup(c->addr[0] ? c->addr : "?:0");
+    e->name = mem_strdup(c->name ? c->name : "");
+    return e;
+}
+
+/* Logs e (taken), lasting us, newest first. */
+static void slow_push(struct obs *o, struct core *core, struct slow_entry *e, int64_t us,
+                      long long max_len)
+{
     e->id = o->next_id++;
     e->time_s = clk_now_us(&core->clock) / 1000000;
     e->us = us;
-    e->addr = mem_strdup(c->addr[0] ? c->addr : "?:0");
-    e->name = mem_strdup(c->name ? c->name : "");
     e->next = o->head;
     if (o->head)
         o->head->prev = e;
@@ -274,8 +282,41 @@ void obs_ran(struct core *core, struct client *c, int cmd_id, size_t ncmd, int a
             buf_free(&o->nested[i]);
         o->nnested = 0;
     }
-    if (!skip && slower_than >= 0 && us >= slower_than && argc > 0)
-        slow_push(o, core, c, argc, argv, argl, us, max_len);
+    o->slower_than = slower_than;
+    o->max_len = max_len;
+    if (skip || argc == 0)
+        return;
+    if (c->flags & CL_BLOCKED) {
+        obs_forget(core, c);
+        struct slow_entry *e = slow_make(c, argc, argv, argl);
+        e->us = us;
+        c->slow_pending = e;
+    } else if (slower_than >= 0 && us >= slower_than) {
+        slow_push(o, core, slow_make(c, argc, argv, argl), us, max_len);
+    }
+}
+
+void obs_served(struct core *core, struct client *c, int64_t us)
+{
+    struct slow_entry *e = c->slow_pending;
+    if (e == NULL)
+        return;
+    c->slow_pending = NULL;
+    struct obs *o = get(core);
+    us += e->us;
+    if (o->slower_than >= 0 && us >= o->slower_than)
+        slow_push(o, core, e, us, o->max_len);
+    else
+        slow_free(e);
+}
+
+void obs_forget(struct core *core, struct client *c)
+{
+    (void)core;
+    if (c->slow_pending != NULL) {
+        slow_free(c->slow_pending);
+        c->slow_pending = NULL;
+    }
 }
 
 void obs_rejected(struct core *core, struct client *c, int cmd_id, size_t ncmd, size_t out_len)

@@ -35,10 +35,18 @@ int64_t obs_elapsed_us(const struct core *core, int64_t started);
  * reply (errorstats, and failed_calls) -- unless the error is one a command
  * run by the same script already counted -- and logs it in the slow log
  * when slower_than >= 0 and us >= slower_than (keeping max_len entries),
- * unless skip (EXEC; a command that left c blocked). */
+ * unless skip (EXEC); a command that left c blocked (CL_BLOCKED) is kept
+ * for obs_served. */
 void obs_ran(struct core *core, struct client *c, int cmd_id, size_t ncmd, int argc,
              char *const *argv, const size_t *argl, size_t out_len, int64_t us, int skip,
              long long slower_than, long long max_len);
+/* A blocked client (block.h) was served, its serving lasting us: its
+ * command is logged now, as Redis logs a blocking command once served,
+ * with the time of its first run and of its serving (never the wait). */
+void obs_served(struct core *core, struct client *c, int64_t us);
+/* Forgets c's blocked command unlogged (it timed out, was unblocked or
+ * disconnected, as Redis logs none of these). */
+void obs_forget(struct core *core, struct client *c);
 /* A command the dispatcher refused with the error c->out[out_len..):
  * counted in errorstats, and as a rejected call of cmd_id (-1: an unknown
  * command, nobody's). */
