@@ -38,6 +38,7 @@ struct lat {
     struct hist **hist; /* per command id, NULL: never recorded */
     size_t ncmd;
     struct lat_event ev[2]; /* "command", "fast-command" */
+    int track;              /* latency-tracking at the last command */
 };
 
 static struct lat *get(struct core *core)
@@ -73,6 +74,8 @@ static void bucket_range(int i, long long *lo, long long *hi)
     *hi = *lo + (1LL << shift) - 1;
 }
 
+static void record(struct lat *l, int cmd_id, size_t ncmd, int64_t us);
+
 static void event_add(struct lat_event *e, int64_t now_s, long long ms)
 {
     int last = (e->next + EVENT_SAMPLES - 1) % EVENT_SAMPLES;
@@ -95,9 +98,21 @@ void lat_command(struct core *core, int cmd_id, size_t ncmd, int64_t us, int fas
 {
     if (threshold_ms > 0 && us / 1000 >= threshold_ms)
         event_add(&get(core)->ev[fast ? 1 : 0], clk_now_us(&core->clock) / 1000000, us / 1000);
+    get(core)->track = track;
     if (!track || cmd_id < 0)
         return;
-    struct lat *l = get(core);
+    record(get(core), cmd_id, ncmd, us);
+}
+
+void lat_served(struct core *core, int cmd_id, int64_t us)
+{
+    struct lat *l = core->latency;
+    if (l != NULL && l->track && cmd_id >= 0 && l->hist != NULL)
+        record(l, cmd_id, l->ncmd, us);
+}
+
+static void record(struct lat *l, int cmd_id, size_t ncmd, int64_t us)
+{
     if (l->hist == NULL) {
         l->ncmd = ncmd;
         l->hist = mem_calloc(ncmd, sizeof(*l->hist));

@@ -37,6 +37,11 @@ struct buf;
 void lat_command(struct core *core, int cmd_id, size_t ncmd, int64_t us, int fast, int track,
                  long long threshold_ms);
 
+/* A blocked command of cmd_id was served, lasting us in all (its run and
+ * its serving): recorded in its histogram when latency-tracking was on at
+ * the last command, as Redis records a served command (not one that timed
+ * out). */
+void lat_served(struct core *core, int cmd_id, int64_t us);
 /* Whether cmd_id has a histogram (it ran since the last reset). */
 int lat_has_histogram(const struct core *core, int cmd_id);
 /* LATENCY HISTOGRAM's entry for cmd_id: a map "calls" N, "histogram_usec"

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "core.h"
+#include "latency.h"
 #include "mem.h"
 #include "reply.h"
 
@@ -34,6 +35,7 @@ struct slow_entry {
     struct slow_entry *next, *prev;
     long long id;
     int64_t time_s, us;
+    int cmd_id; /* a pending one's (obs_served) */
     int argc;
     char **argv;
     size_t *argl;
@@ -290,6 +292,7 @@ void obs_ran(struct core *core, struct client *c, int cmd_id, size_t ncmd, int a
         obs_forget(core, c);
         struct slow_entry *e = slow_make(c, argc, argv, argl);
         e->us = us;
+        e->cmd_id = cmd_id;
         c->slow_pending = e;
     } else if (slower_than >= 0 && us >= slower_than) {
         slow_push(o, core, slow_make(c, argc, argv, argl), us, max_len);
@@ -304,6 +307,7 @@ void obs_served(struct core *core, struct client *c, int64_t us)
     c->slow_pending = NULL;
     struct obs *o = get(core);
     us += e->us;
+    lat_served(core, e->cmd_id, us); /* its latency histogram too */
     if (o->slower_than >= 0 && us >= o->slower_than)
         slow_push(o, core, e, us, o->max_len);
     else
