@@ -291,7 +291,7 @@ def rewrite(text, info, docs, getkeys):
 
 # Subcommand tables -> their container's name.
 TABLE_PARENT = {'client_subs': 'client', 'config_subs': 'config', 'command_subs': 'command',
-                'slowlog_subs': 'slowlog', 'pubsub_subs': 'pubsub', 'mock_subs': 'mock',
+                'slowlog_subs': 'slowlog', 'latency_subs': 'latency', 'pubsub_subs': 'pubsub', 'mock_subs': 'mock',
                 'script_subs': 'script', 'function_subs': 'function',
                 'xgroup_subs': 'xgroup', 'xinfo_subs': 'xinfo', 'object_subs': 'object',
                 'memory_subs': 'memory'}

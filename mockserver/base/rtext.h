@@ -410,7 +410,24 @@
                      "data will take some time to adjust.")                                        \
     X(OBJECT_LFU, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note "   \
                   "that when switching between policies at runtime LRU and LFU data will take "    \
-                  "some time to adjust.")
+                  "some time to adjust.")                                                          \
+    /* CLIENT PAUSE */                                                                             \
+    X(PAUSE_MODE, "ERR CLIENT PAUSE mode must be WRITE or ALL")                                    \
+    /* latency-tracking-info-percentiles (CONFIG SET reasons) */                                   \
+    X(CFG_PCTS_RANGE,                                                                              \
+      "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]")               \
+    X(CFG_PCTS_INVALID, "Invalid latency-tracking-info-percentiles parameters")                    \
+    /* LATENCY */                                                                                  \
+    X(LATENCY_NO_SAMPLES_FMT, "ERR No samples available for event '%s'")                           \
+    X(LATENCY_DOCTOR_OFF,                                                                          \
+      "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. "  \
+      "You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable "   \
+      "it. If we weren't in a deep space mission I'd suggest to take a look at "                   \
+      "https://redis.io/topics/latency-monitor.\n")                                                \
+    X(LATENCY_DOCTOR_CALM,                                                                         \
+      "Dave, no latency spike was observed during the lifetime of this Redis instance, not in "    \
+      "the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and " \
+      "think things over.\n")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

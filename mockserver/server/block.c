@@ -19,6 +19,7 @@
 #include "core.h"
 #include "dict.h"
 #include "mem.h"
+#include "observe.h"
 #include "reply.h"
 
 struct waiters {
@@ -162,6 +163,7 @@ static void forget(struct core *core, struct client *c)
 /* Takes c out of the registry once its reply, c->out[from..), is written. */
 static void unblock(struct core *core, struct client *c, size_t from)
 {
+    obs_forget(core, c); /* not served (timeout, CLIENT UNBLOCK): never logged */
     forget(core, c);
     if (core->on_unblock)
         core->on_unblock(core->on_unblock_ud, c, from);
@@ -230,10 +232,12 @@ static void serve_key(struct core *core, const char *k, size_t kl)
         struct client *c = w->c[skipped];
         struct block_state *b = c->blk;
         size_t from = c->out.len;
+        int64_t started = obs_start(core);
         if (b->serve(core, c, (unsigned char)k[0], k + 1, kl - 1, b->arg) == 0) {
             skipped++;
             continue;
         }
+        obs_served(core, c, obs_elapsed_us(core, started)); /* the slow log, as Redis */
         unblock(core, c, from);
     }
 }

@@ -38,9 +38,12 @@
 #include "block.h"
 #include "evict.h"
 #include "function.h"
+#include "latency.h"
 #include "mem.h"
-#include "monitor.h"
 #include "memory.h"
+#include "monitor.h"
+#include "observe.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "script.h"
@@ -447,7 +450,6 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     struct call k = {core, c, d, a->argc, a->argv, a->argl, a, NULL};
     unsigned kind = watch_kind(d);
     core->st.commands++;
-    cmd_count_call(core, d);
     size_t out_len = c->out.len;
     if (d->rflags & RF_SKIP_MONITOR)
         mon_feed(core, c, a->argc, a->argv, a->argl, NULL);
@@ -458,12 +460,29 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     struct tracked_call saved = tracked_outer;
     if (c->trk != NULL)
         tracked_outer = (struct tracked_call){c, d, a};
+    int64_t started = obs_start(core);
+    obs_enter(core);
     d->fn(&k);
+    obs_leave(core);
+    int64_t us = obs_elapsed_us(core, started);
+    cmd_count_call(core, d); /* after the call, as Redis: INFO does not count itself */
     tracked_outer = saved;
     if (kind & WATCH_WRITES)
         mem_refresh_args(core, c, a);
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
+    /* The slow log and the counters. A command that blocked is logged once
+     * served (observe.h), as Redis logs it. */
+    long long slower_than, max_len;
+    cmd_slowlog_cfg(core, &slower_than, &max_len);
+    obs_ran(core, c, d->id, (size_t)cmd_id_count(), a->argc, a->argv, a->argl, out_len, us,
+            (d->rflags & RF_SKIP_SLOWLOG) != 0, slower_than, max_len);
+    long long threshold_ms;
+    int track;
+    cmd_latency_cfg(core, &threshold_ms, &track);
+    if (!(c->flags & CL_BLOCKED))
+        lat_command(core, d->id, (size_t)cmd_id_count(), us, (d->rflags & RF_FAST) != 0, track,
+                    threshold_ms);
     if (d->rflags & RF_READONLY)
         track_reads(core, c, d, a);
     if (!(d->rflags & (RF_SKIP_MONITOR | RF_ADMIN)))
@@ -558,7 +577,47 @@ static int oom_reject(struct core *core, struct client *c, const struct cmd_def 
            strcmp(top->name, "quit") != 0 && strcmp(top->name, "reset") != 0;
 }
 
+/* Whether a CLIENT PAUSE in force makes c's command d (top-level top) wait. */
+static int paused_for(const struct core *core, const struct client *c, const struct cmd_def *top,
+                      const struct cmd_def *d)
+{
+    enum pause_mode m = pause_mode_now(core);
+    if (m == PAUSE_NONE || ((top->flags | d->flags) & CMD_PROTECTED))
+        return 0;
+    if (m == PAUSE_ALL)
+        return 1;
+    if ((d->rflags & RF_WRITE) || (d->flags & CMD_MAY_REPLICATE))
+        return 1;
+    if (strcmp(top->name, "exec") != 0 || !(c->flags & CL_MULTI))
+        return 0;
+    for (int i = 0; i < c->mq_len; i++) {
+        const struct resp_argv *q = c->mq[i];
+        const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
+        if (qd != NULL && ((qd->rflags & RF_WRITE) || (qd->flags & CMD_MAY_REPLICATE)))
+            return 1;
+    }
+    return 0;
+}
+
+static void dispatch(struct core *core, struct client *c, struct resp_argv *a);
+
 void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
+{
+    size_t from = c->out.len;
+    dispatch(core, c, a);
+    if (!(c->flags & CL_POSTPONED)) {
+        /* CLIENT REPLY: OFF and SKIP drop the reply (CLIENT REPLY ON's own
+         * goes out: it cleared them); SKIP lasts one command. */
+        if ((c->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) && c->out.len > from)
+            c->out.len = from;
+        c->flags &= ~CL_REPLY_SKIP;
+        if (c->flags & CL_REPLY_SKIP_NEXT)
+            c->flags = (c->flags & ~CL_REPLY_SKIP_NEXT) | CL_REPLY_SKIP;
+    }
+    pause_check(core);
+}
+
+static void dispatch(struct core *core, struct client *c, struct resp_argv *a)
 {
     const struct cmd_def *top, *d;
     enum why why = classify(core, c, a, &top, &d);
@@ -577,8 +636,14 @@ void cmd_dispatch(struct core *core, struct client *c, struct resp_argv *a)
         goto done;
     }
     if (why != W_PASS) {
+        size_t before = c->out.len;
         reject_why(core, c, why, top, d, a);
+        obs_rejected(core, c, d != NULL ? d->id : -1, (size_t)cmd_id_count(), before);
         goto done;
+    }
+    if (paused_for(core, c, top, d)) {
+        pause_postpone(core, c, a); /* runs when the pause ends, as it arrived */
+        return;
     }
     if ((c->flags & CL_MULTI) && !(top->flags & CMD_NOQUEUE)) {
         cmd_queue(c, a);

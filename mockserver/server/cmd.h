@@ -331,6 +331,12 @@ enum cmd_verdict {
 enum cmd_verdict cmd_check(const struct core *core, const struct client *c,
                            const struct resp_argv *argv);
 
+/* slowlog-log-slower-than and slowlog-max-len as CONFIG SET left them
+ * (cmd_server.c): what cmd.c gives the slow log (observe.h). */
+void cmd_slowlog_cfg(const struct core *core, long long *slower_than, long long *max_len);
+/* latency-monitor-threshold and latency-tracking (latency.h). */
+void cmd_latency_cfg(const struct core *core, long long *threshold_ms, int *track);
+
 /* Ends c's transaction as Redis's discardTransaction does: the queue is
  * freed, the WATCHed keys forgotten, MULTI and its dirty flag cleared.
  * Harmless when c is in no transaction. */

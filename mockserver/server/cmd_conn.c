@@ -1,13 +1,14 @@
 /* cmd_conn.c - connection commands: PING ECHO QUIT SELECT AUTH HELLO RESET
- * and CLIENT (ID SETNAME GETNAME LIST INFO KILL NO-EVICT UNPAUSE HELP, and
+ * and CLIENT (ID SETNAME GETNAME LIST INFO KILL NO-EVICT PAUSE UNPAUSE REPLY HELP, and
  * client tracking's TRACKING CACHING GETREDIR TRACKINGINFO, whose registry
  * is tracking.c's).
  *
  * Users: there is one, "default", as in a Redis without an ACL file. It has
  * no password unless requirepass is set; AUTH and HELLO ... AUTH check
  * against core->cfg.requirepass. ACL rules and other users are
- * deliberately absent: CLIENT PAUSE/REPLY and friends are unknown
- * subcommands here.
+ * deliberately absent. CLIENT PAUSE/UNPAUSE hold commands (pause.h),
+ * CLIENT REPLY's modes are applied by cmd_dispatch, CLIENT NO-EVICT only
+ * sets its flag (e).
  *
  * CLIENT LIST prints Redis 7.0's line, field for field in Redis's order:
  *   id addr laddr fd name age idle flags db sub psub ssub multi qbuf qbuf-free
@@ -28,6 +29,7 @@
 #include "cmd.h"
 #include "mem.h"
 #include "monitor.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "server.h"
@@ -307,11 +309,20 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
         flags[nf++] = 'A';
     if (c->flags & CL_UNIX)
         flags[nf++] = 'U';
+    if (c->flags & CL_NO_EVICT)
+        flags[nf++] = 'e';
     if (nf == 0)
         flags[nf++] = 'N';
     flags[nf] = '\0';
     lastcmd_name(c, cmd, sizeof(cmd));
-    size_t qfree = c->in.cap > c->in.len ? c->in.cap - c->in.len : 0;
+    /* Redis's qbuf: what its query buffer holds, the running command's
+     * batch included; qbuf-free: the rest of the buffer as Redis 7.0.15
+     * (jemalloc) sizes it after a read of up to 16 KiB (20474 bytes). */
+    size_t qbuf = c->in.len + c->qbuf_running;
+    size_t qfree = qbuf == 0          ? 0
+                   : qbuf < 20474     ? 20474 - qbuf
+                   : c->in.cap > qbuf ? c->in.cap - qbuf
+                                      : 0;
     size_t mmem = 0;
     for (int i = 0; i < c->mq_len; i++)
         for (int j = 0; j < c->mq[i]->argc; j++)
@@ -327,8 +338,8 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->atime_ms) / 1000),
                flags, c->dbi, ps_count(c, PS_CHANNEL), ps_count(c, PS_PATTERN),
-               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, c->in.len, qfree,
-               mmem, rbs, c->out.len, obl, omem, sizeof(*c) + c->in.cap + rbs + mmem,
+               ps_count(c, PS_SHARD), (c->flags & CL_MULTI) ? c->mq_len : -1, qbuf, qfree, mmem,
+               rbs, c->out.len, obl, omem, sizeof(*c) + c->in.cap + rbs + mmem,
                c->out.len ? "rw" : "r", cmd, tracking_on(c) ? c->trk->redirect : -1LL, c->proto);
 }
 
@@ -567,10 +578,65 @@ static void client_kill_cmd(struct call *k)
 
 static void client_noevict_cmd(struct call *k)
 {
-    if (arg_is(k, 2, "on") || arg_is(k, 2, "off"))
-        reply_ok(k->c);
-    else
+    if (arg_is(k, 2, "on"))
+        k->c->flags |= CL_NO_EVICT;
+    else if (arg_is(k, 2, "off"))
+        k->c->flags &= ~CL_NO_EVICT;
+    else {
         reply_err(k->c, RT_SYNTAX);
+        return;
+    }
+    reply_ok(k->c);
+}
+
+/* CLIENT REPLY ON|OFF|SKIP: cmd_dispatch drops the replies (CL_REPLY_*). */
+static void client_reply_cmd(struct call *k)
+{
+    struct client *c = k->c;
+    if (arg_is(k, 2, "on")) {
+        c->flags &= ~(CL_REPLY_OFF | CL_REPLY_SKIP | CL_REPLY_SKIP_NEXT);
+        reply_ok(c);
+    } else if (arg_is(k, 2, "off")) {
+        c->flags |= CL_REPLY_OFF;
+    } else if (arg_is(k, 2, "skip")) {
+        if (!(c->flags & CL_REPLY_OFF))
+            c->flags |= CL_REPLY_SKIP_NEXT;
+    } else {
+        reply_err(c, RT_SYNTAX);
+    }
+}
+
+/* CLIENT PAUSE timeout [WRITE|ALL]: pause.h. */
+static void client_pause_cmd(struct call *k)
+{
+    long long ms;
+    enum pause_mode mode = PAUSE_ALL;
+    if (k->argc > 4) {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[1], "CLIENT");
+        return;
+    }
+    if (!arg_int(k, 2, &ms)) {
+        reply_err(k->c, RT_TIMEOUT_NOTINT);
+        return;
+    }
+    if (ms < 0) {
+        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
+        return;
+    }
+    if (k->argc == 4) {
+        if (arg_is(k, 3, "write")) {
+            mode = PAUSE_WRITE;
+        } else if (!arg_is(k, 3, "all")) {
+            reply_err(k->c, RT_PAUSE_MODE);
+            return;
+        }
+    }
+    /* As Redis: now + timeout in 64 bits, wrapping past the end of time
+     * (a pause then already over). */
+    int64_t now = cmd_now(k);
+    int64_t end = ms > 0 ? (int64_t)((uint64_t)now + (uint64_t)ms) : now;
+    pause_start(k->core, end, mode);
+    reply_ok(k->c);
 }
 
 /* ---- client tracking: the registry is tracking.c's ------------------------------ */
@@ -708,6 +774,7 @@ static void client_trackinginfo_cmd(struct call *k)
 
 static void client_unpause_cmd(struct call *k)
 {
+    pause_stop(k->core); /* the waiting commands run once this one is over */
     reply_ok(k->c);
 }
 
@@ -715,36 +782,53 @@ static void client_help_cmd(struct call *k)
 {
     static const char *const lines[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GETNAME",
-        "    Return the name of the current connection.",
         "CACHING (YES|NO)",
         "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
         "GETREDIR",
         "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
         "ID",
         "    Return the ID of the current connection.",
         "INFO",
         "    Return information about the current client connection.",
         "KILL <ip:port>",
-        "    Kill the connection made from <ip:port>.",
+        "    Kill connection made from <ip:port>.",
         "KILL <option> <value> [<option> <value> [...]]",
-        "    Kill connections. Options are ID <id>, ADDR <ip:port>, LADDR <ip:port>,",
-        "    TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>, SKIPME (YES|NO).",
-        "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> [<id> ...]]",
-        "    Return information about client connections.",
-        "NO-EVICT (ON|OFF)",
-        "    Accepted; mockredis never evicts clients.",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
         "         [OPTIN] [OPTOUT] [NOLOOP]",
         "    Control server assisted client side caching.",
         "TRACKINGINFO",
         "    Report tracking status for the current connection.",
-        "UNPAUSE",
-        "    Accepted; mockredis has no client pause.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     };
     reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
@@ -866,6 +950,26 @@ static struct cmd_def client_subs[] = {
      .since = "6.0.0", .group = "connection",
      .complexity = "O(1)",
      .summary = "Returns the client ID to which the connection's tracking notifications are redirected."},
+    {.name = "pause", .fn = client_pause_cmd,
+     .arity = -3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS | CAT_CONNECTION,
+     .since = "2.9.50", .group = "connection",
+     .complexity = "O(1)",
+     ARGS({.name = "timeout", .type = ARG_INTEGER},
+          {.name = "mode", .type = ARG_ONEOF, .since = "6.2.0", .aflags = ARGF_OPTIONAL,
+           SUBARGS({.name = "write", .type = ARG_PURE_TOKEN, .token = "WRITE"},
+                   {.name = "all", .type = ARG_PURE_TOKEN, .token = "ALL"})}),
+     .summary = "Suspends commands processing."},
+    {.name = "reply", .fn = client_reply_cmd,
+     .arity = 3, .rflags = RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW | CAT_CONNECTION,
+     .since = "3.2.0", .group = "connection",
+     .complexity = "O(1)",
+     ARGS({.name = "on_off_skip", .type = ARG_ONEOF,
+           SUBARGS({.name = "on", .type = ARG_PURE_TOKEN, .token = "ON"},
+                   {.name = "off", .type = ARG_PURE_TOKEN, .token = "OFF"},
+                   {.name = "skip", .type = ARG_PURE_TOKEN, .token = "SKIP"})}),
+     .summary = "Instructs the server whether to reply to commands."},
     {.name = "unpause", .fn = client_unpause_cmd,
      .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
      .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS | CAT_CONNECTION,

@@ -11,7 +11,9 @@
  *                           held_replies, peak_held_replies, held_clients,
  *                           peak_held_clients (what a scenario's delay and
  *                           latency hold back: in flight as the server sees
- *                           it), then "cmd:<name>" for every command called at
+ *                           it), scripts_run, script_calls,
+ *                           postponed_clients (commands waiting for a
+ *                           CLIENT PAUSE to end), then "cmd:<name>" for every command called at
  *                           least once ("cmd:client|setname" for a
  *                           subcommand)
  *   MOCK STAT <name>        one of those counters as an integer; a cmd:<name>
@@ -84,6 +86,7 @@ static const char *const stat_names[] = {
     "peak_held_clients",
     "scripts_run",
     "script_calls",
+    "postponed_clients",
 };
 #define NSTATS ((int)(sizeof(stat_names) / sizeof(stat_names[0])))
 
@@ -104,7 +107,8 @@ static unsigned long long stat_value(const struct core *core, int i)
     case 11: return core->nheld_clients;
     case 12: return core->st.held_clients_peak;
     case 13: return core->st.scripts_run;
-    default: return core->st.script_calls;
+    case 14: return core->st.script_calls;
+    default: return core->npostponed;
     }
 }
 

@@ -44,9 +44,11 @@
 #include "cmd.h"
 #include "dict.h"
 #include "evict.h"
+#include "latency.h"
 #include "mem.h"
 #include "memory.h"
 #include "notify.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "function.h"
@@ -111,6 +113,7 @@ enum cfg_kind {
     K_MEM_ULL,  /* any memory value, shown unsigned (cluster-link-sendbuf-limit) */
     K_OOM,      /* oom-score-adj-values: three integers from -2000 to 2000 */
     K_SHUTDOWN, /* shutdown-on-sigint/sigterm: flags default save nosave now force */
+    K_PCTS,     /* latency-tracking-info-percentiles: numbers 0..100 */
 };
 /* A check a few parameters add to their kind's. */
 enum cfg_rule {
@@ -369,6 +372,9 @@ static const struct cfg_param cfg_table[] = {
     {"list-max-listpack-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
     {"list-max-ziplist-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
     {"list-compress-depth", K_INT, C_MEMLIMIT, 0, INT_MAX, NULL, NULL},
+    {"latency-monitor-threshold", K_INT, C_NONE, 0, LLONG_MAX, NULL, "0"},
+    {"latency-tracking", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"latency-tracking-info-percentiles", K_PCTS, C_NONE, 0, 0, NULL, "50 99 99.9"},
 };
 #pragma GCC diagnostic pop
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
@@ -621,6 +627,30 @@ static const char *rule_check(enum cfg_rule rule, const char *norm)
     return NULL;
 }
 
+/* latency-tracking-info-percentiles: numbers separated by spaces, each
+ * from 0 to 100. Returns how many (at most max kept), -1 when one is no
+ * number, -2 when one is out of range. */
+#define CFG_PCTS_MAX 64
+static int parse_pcts(const char *v, double *out, int max)
+{
+    struct resp_argv *a = resp_split_args(v, strlen(v));
+    if (a == NULL)
+        return -1;
+    int n = 0, r = 0;
+    for (int i = 0; i < a->argc && r == 0; i++) {
+        char *end;
+        double d = strtod(a->argv[i], &end);
+        if (a->argl[i] == 0 || *end != '\0' || d != d)
+            r = -1;
+        else if (d < 0.0 || d > 100.0)
+            r = -2;
+        else if (n < max)
+            out[n++] = d;
+    }
+    resp_argv_free(a);
+    return r < 0 ? r : n;
+}
+
 /* Checks value for parameter i. Returns NULL when it is acceptable (the
  * normalized text in norm), else the reason, a printf format of rtext. */
 static const char *cfg_check_kind(const struct core *core, int i, const char *v, char *norm,
@@ -717,6 +747,19 @@ static const char *cfg_check_kind(const struct core *core, int i, const char *v,
         return NULL;
     }
     case K_NOTIFY: return notify_parse_flags(v, strlen(v)) < 0 ? rtext[RT_CFG_NOTIFY] : NULL;
+    case K_PCTS: {
+        double pct[CFG_PCTS_MAX];
+        int np = parse_pcts(v, pct, CFG_PCTS_MAX);
+        if (np == -1)
+            return rtext[RT_CFG_PCTS_INVALID];
+        if (np == -2)
+            return rtext[RT_CFG_PCTS_RANGE];
+        size_t at = 0;
+        norm[0] = '\0';
+        for (int j = 0; j < np && at < size; j++)
+            at += (size_t)snprintf(norm + at, size - at, "%s%g", j ? " " : "", pct[j]);
+        return NULL;
+    }
     }
     return NULL;
 }
@@ -973,6 +1016,15 @@ static void config_help_cmd(struct call *k)
 
 /* ---- INFO ------------------------------------------------------------------------ */
 
+/* The last SAVE/BGSAVE in Unix seconds; the start before any. */
+static long long last_save_s(const struct core *core)
+{
+    if (core->lastsave_ms > 0)
+        return core->lastsave_ms / 1000;
+    int64_t up = (clk_mono_us() - core->start_us) / 1000000;
+    return (long long)(core_now_ms(core) / 1000 - up);
+}
+
 enum {
     S_SERVER,
     S_CLIENTS,
@@ -1007,13 +1059,17 @@ static void cmdstat_line(struct buf *b, struct core *core, const struct cmd_def 
                          const struct cmd_def *parent)
 {
     uint64_t n = cmd_calls_of(core, d);
-    if (n == 0)
+    struct obs_cmdstat st = obs_cmdstat(core, d->id);
+    if (n == 0 && st.rejected == 0 && st.failed == 0)
         return;
     char name[96];
     cmd_fullname(d, parent, name, sizeof(name));
-    buf_printf(
-        b, "cmdstat_%s:calls=%llu,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n",
-        name, (unsigned long long)n);
+    buf_printf(b,
+               "cmdstat_%s:calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,"
+               "failed_calls=%llu\r\n",
+               name, (unsigned long long)n, (unsigned long long)st.usec,
+               n ? (double)st.usec / (double)n : 0.0, (unsigned long long)st.rejected,
+               (unsigned long long)st.failed);
 }
 
 static void cmdstat_visit(const struct cmd_def *d, void *ud)
@@ -1022,6 +1078,28 @@ static void cmdstat_visit(const struct cmd_def *d, void *ud)
     cmdstat_line(x->b, x->core, d, NULL);
     for (const struct cmd_def *s = d->subs; s && s->name; s++)
         cmdstat_line(x->b, x->core, s, d);
+}
+
+struct latstat_ctx {
+    struct core *core;
+    struct buf *b;
+    double pcts[CFG_PCTS_MAX];
+    int npcts;
+};
+
+static void latstat_line(struct latstat_ctx *x, const struct cmd_def *d,
+                         const struct cmd_def *parent)
+{
+    char name[96];
+    cmd_fullname(d, parent, name, sizeof(name));
+    lat_info_line(x->core, x->b, d->id, name, x->pcts, x->npcts);
+}
+
+static void latstat_visit(const struct cmd_def *d, void *ud)
+{
+    latstat_line(ud, d, NULL);
+    for (const struct cmd_def *s = d->subs; s && s->name; s++)
+        latstat_line(ud, s, d);
 }
 
 /* INFO memory's scripting lines, in Redis 7.0.15's order: the EVAL
@@ -1092,8 +1170,8 @@ static void info_section(struct buf *b, struct core *core, int s)
             "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%d\r\n"
             "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
             "blocked_clients:%zu\r\ntracking_clients:%zu\r\nclients_in_timeout_table:%zu\r\n",
-            core->nclients, cfg->maxclients, core->nblocked, tracking_nclients(core),
-            core->nblocked_timeout);
+            core->nclients, cfg->maxclients, core->nblocked + core->npostponed,
+            tracking_nclients(core), core->nblocked_timeout);
         break;
     case S_MEMORY: {
         /* every figure from the memory model (memory.h) */
@@ -1143,12 +1221,24 @@ static void info_section(struct buf *b, struct core *core, int s)
         break;
     }
     case S_PERSISTENCE:
+        /* Nothing is ever written to disk: SAVE and BGSAVE complete at once
+         * (they count in rdb_saves and reset rdb_changes_since_last_save). */
         buf_printf(b,
-                   "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n"
-                   "rdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n"
-                   "rdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n"
-                   "aof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n",
-                   (long long)(now_us / 1000000 - up));
+                   "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\n"
+                   "current_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\n"
+                   "current_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n"
+                   "rdb_changes_since_last_save:%llu\r\nrdb_bgsave_in_progress:0\r\n"
+                   "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\n"
+                   "rdb_last_bgsave_time_sec:%d\r\nrdb_current_bgsave_time_sec:-1\r\n"
+                   "rdb_saves:%llu\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\n"
+                   "rdb_last_load_keys_loaded:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n"
+                   "aof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
+                   "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\n"
+                   "aof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
+                   "aof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
+                   "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+                   (unsigned long long)core->dirty, last_save_s(core),
+                   core->st.rdb_saves > 0 ? 0 : -1, (unsigned long long)core->st.rdb_saves);
         break;
     case S_STATS: {
         unsigned long long hits = 0, misses = 0, expired = 0;
@@ -1157,22 +1247,42 @@ static void info_section(struct buf *b, struct core *core, int s)
             misses += core->db[i].misses;
             expired += core->db[i].expired;
         }
+        double ops, in_kbps, out_kbps;
+        obs_rates(core, &ops, &in_kbps, &out_kbps);
         buf_printf(b,
                    "total_connections_received:%llu\r\ntotal_commands_processed:%llu\r\n"
-                   "instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%llu\r\n"
-                   "total_net_output_bytes:%llu\r\nrejected_connections:%llu\r\n"
-                   "expired_keys:%llu\r\nevicted_keys:%llu\r\nkeyspace_hits:%llu\r\n"
+                   "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%llu\r\n"
+                   "total_net_output_bytes:%llu\r\ntotal_net_repl_input_bytes:0\r\n"
+                   "total_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:%.2f\r\n"
+                   "instantaneous_output_kbps:%.2f\r\ninstantaneous_input_repl_kbps:0.00\r\n"
+                   "instantaneous_output_repl_kbps:0.00\r\nrejected_connections:%llu\r\n"
+                   "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n"
+                   "expired_keys:%llu\r\nexpired_stale_perc:0.00\r\n"
+                   "expired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:0\r\n"
+                   "evicted_keys:%llu\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\n"
+                   "current_eviction_exceeded_time:0\r\nkeyspace_hits:%llu\r\n"
                    "keyspace_misses:%llu\r\npubsub_channels:%zu\r\npubsub_patterns:%zu\r\n"
-                   "pubsubshard_channels:%zu\r\ntotal_forks:0\r\n",
+                   "pubsubshard_channels:%zu\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\n"
+                   "migrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\n"
+                   "active_defrag_hits:0\r\nactive_defrag_misses:0\r\n"
+                   "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n"
+                   "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n",
                    (unsigned long long)(core->st.conn_received - core->st.conn_full),
-                   (unsigned long long)core->st.commands, (unsigned long long)core->st.net_in,
-                   (unsigned long long)core->st.net_out, (unsigned long long)core->st.conn_refused,
-                   expired, (unsigned long long)core->st.evicted, hits, misses,
-                   ps_nchannels(core, 0), ps_npatterns(core), ps_nchannels(core, 1));
+                   (unsigned long long)core->st.commands, (long long)(ops + 0.5),
+                   (unsigned long long)core->st.net_in, (unsigned long long)core->st.net_out,
+                   in_kbps, out_kbps, (unsigned long long)core->st.conn_refused, expired,
+                   (unsigned long long)core->st.evicted, hits, misses, ps_nchannels(core, 0),
+                   ps_npatterns(core), ps_nchannels(core, 1));
         buf_printf(b,
                    "tracking_total_keys:%llu\r\ntracking_total_items:%llu\r\n"
-                   "tracking_total_prefixes:%llu\r\n",
-                   tracking_nkeys(core), tracking_nitems(core), tracking_nprefixes(core));
+                   "tracking_total_prefixes:%llu\r\nunexpected_error_replies:0\r\n"
+                   "total_error_replies:%llu\r\ndump_payload_sanitizations:0\r\n"
+                   "total_reads_processed:%llu\r\ntotal_writes_processed:%llu\r\n"
+                   "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n"
+                   "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
+                   tracking_nkeys(core), tracking_nitems(core), tracking_nprefixes(core),
+                   (unsigned long long)obs_total_errors(core), (unsigned long long)core->st.reads,
+                   (unsigned long long)core->st.writes);
         break;
     }
     case S_REPLICATION:
@@ -1193,11 +1303,36 @@ static void info_section(struct buf *b, struct core *core, int s)
                    "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n",
                    (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec, (long)ru.ru_utime.tv_sec,
                    (long)ru.ru_utime.tv_usec);
+        /* one thread does all the work: the main thread's share is the process's */
+        struct rusage rt = ru;
+#ifdef RUSAGE_THREAD
+        getrusage(RUSAGE_THREAD, &rt);
+#endif
+        buf_printf(b,
+                   "used_cpu_sys_main_thread:%ld.%06ld\r\nused_cpu_user_main_thread:%ld.%06ld\r\n",
+                   (long)rt.ru_stime.tv_sec, (long)rt.ru_stime.tv_usec, (long)rt.ru_utime.tv_sec,
+                   (long)rt.ru_utime.tv_usec);
         break;
     }
     case S_COMMANDSTATS: {
         struct cmdstat_ctx x = {core, b};
         cmd_each(cmdstat_visit, &x);
+        break;
+    }
+    case S_ERRORSTATS: obs_errorstats(core, b); break;
+    case S_LATENCYSTATS: {
+        long long threshold;
+        int track;
+        cmd_latency_cfg(core, &threshold, &track);
+        if (!track)
+            break; /* latency-tracking no: an empty section, as Redis */
+        struct latstat_ctx x = {core, b, {0}, 0};
+        char v[512];
+        cfg_value(core, cfg_find("latency-tracking-info-percentiles"), v, sizeof(v));
+        x.npcts = parse_pcts(v, x.pcts, CFG_PCTS_MAX);
+        if (x.npcts < 0)
+            x.npcts = 0;
+        cmd_each(latstat_visit, &x);
         break;
     }
     case S_CLUSTER: buf_puts(b, "cluster_enabled:0\r\n"); break;
@@ -1753,13 +1888,22 @@ static void time_cmd(struct call *k)
 
 static void lastsave_cmd(struct call *k)
 {
-    int64_t up = (clk_mono_us() - k->core->start_us) / 1000000;
-    reply_int(k->c, (long long)(cmd_now(k) / 1000 - up));
+    reply_int(k->c, last_save_s(k->core));
+}
+
+/* A save, done at once (nothing is ever written to disk): the changes
+ * since the last one start over, rdb_saves counts it. */
+static void saved(struct core *core)
+{
+    core->dirty = 0;
+    core->lastsave_ms = core_now_ms(core);
+    core->st.rdb_saves++;
 }
 
 static void save_cmd(struct call *k)
 {
-    reply_ok(k->c); /* nothing is ever written to disk */
+    saved(k->core);
+    reply_ok(k->c);
 }
 
 static void bgsave_cmd(struct call *k)
@@ -1768,6 +1912,7 @@ static void bgsave_cmd(struct call *k)
         reply_err(k->c, RT_SYNTAX);
         return;
     }
+    saved(k->core);
     reply_simple(k->c, "Background saving started");
 }
 
@@ -1813,25 +1958,60 @@ static void shutdown_cmd(struct call *k)
         srv_stop(k->core->srv);
 }
 
+/* A soft parameter's value as a number (slowlog-*, latency-*). */
+static long long cfg_soft_ll(const struct core *core, const char *name, int *cache)
+{
+    if (*cache < 0)
+        *cache = cfg_find(name);
+    char v[64];
+    long long n = 0;
+    cfg_value(core, *cache, v, sizeof(v));
+    util_str2ll(v, strlen(v), &n);
+    return n;
+}
+
+void cmd_latency_cfg(const struct core *core, long long *threshold_ms, int *track)
+{
+    static int i_threshold = -1, i_track = -1;
+    *threshold_ms = cfg_soft_ll(core, "latency-monitor-threshold", &i_threshold);
+    if (i_track < 0)
+        i_track = cfg_find("latency-tracking");
+    char v[8];
+    cfg_value(core, i_track, v, sizeof(v));
+    *track = strcmp(v, "yes") == 0;
+}
+
+void cmd_slowlog_cfg(const struct core *core, long long *slower_than, long long *max_len)
+{
+    static int i_slower = -1, i_max = -1;
+    *slower_than = cfg_soft_ll(core, "slowlog-log-slower-than", &i_slower);
+    *max_len = cfg_soft_ll(core, "slowlog-max-len", &i_max);
+}
+
 static void slowlog_get_cmd(struct call *k)
 {
+    long long n = 10;
+    if (k->argc > 3) {
+        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[1], "SLOWLOG");
+        return;
+    }
     if (k->argc == 3) {
-        long long n;
         if (!util_str2ll(k->argv[2], k->argl[2], &n) || n < -1) {
             reply_err(k->c, RT_SLOWLOG_COUNT);
             return;
         }
     }
-    reply_array(k->c, 0);
+    obs_slowlog_reply(k->core, k->c, n);
 }
 
 static void slowlog_len_cmd(struct call *k)
 {
-    reply_int(k->c, 0);
+    reply_int(k->c, (long long)obs_slowlog_len(k->core));
 }
 
 static void slowlog_reset_cmd(struct call *k)
 {
+    obs_slowlog_reset(k->core);
     reply_ok(k->c);
 }
 
@@ -1840,16 +2020,228 @@ static void slowlog_help_cmd(struct call *k)
     static const char *const lines[] = {
         "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "GET [<count>]",
-        "    Always empty: mockredis keeps no slow log.",
+        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+        "    Entries are made of:",
+        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+        "    client name",
         "LEN",
-        "    Always 0.",
+        "    Return the length of the slowlog.",
         "RESET",
-        "    Accepted.",
+        "    Reset the slowlog.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     };
     reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
+
+/* ---- LATENCY (latency.h) ---------------------------------------------------------- */
+
+static void latency_latest_cmd(struct call *k)
+{
+    lat_latest_reply(k->core, k->c);
+}
+
+static void latency_history_cmd(struct call *k)
+{
+    lat_history_reply(k->core, k->c, k->argv[2]);
+}
+
+static void latency_reset_cmd(struct call *k)
+{
+    reply_int(k->c, lat_reset(k->core, k->argv + 2, k->argc - 2));
+}
+
+static void latency_graph_cmd(struct call *k)
+{
+    if (!lat_has_samples(k->core, k->argv[2])) {
+        reply_errf(k->c, rtext[RT_LATENCY_NO_SAMPLES_FMT], k->argv[2]);
+        return;
+    }
+    /* Redis draws an ASCII graph here: not drawn (docs/protocol.md) */
+    static const char text[] = "(mockredis draws no latency graph: see LATENCY HISTORY)\n";
+    reply_verbatim(k->c, text, sizeof(text) - 1);
+}
+
+static void latency_doctor_cmd(struct call *k)
+{
+    long long threshold;
+    int track;
+    cmd_latency_cfg(k->core, &threshold, &track);
+    const char *text;
+    if (threshold == 0)
+        text = rtext[RT_LATENCY_DOCTOR_OFF];
+    else if (!lat_has_samples(k->core, "command") && !lat_has_samples(k->core, "fast-command"))
+        text = rtext[RT_LATENCY_DOCTOR_CALM];
+    else
+        text = "Dave, latency spikes were observed (mockredis gives no analysis: see LATENCY "
+               "LATEST and LATENCY HISTORY).\n";
+    reply_verbatim(k->c, text, strlen(text));
+}
+
+/* LATENCY HISTOGRAM's commands: the named ones (a container names its
+ * subcommands), or all. */
+struct histo_ctx {
+    const struct core *core;
+    struct client *c; /* NULL: count only */
+    int n;
+};
+
+static void histo_one(struct histo_ctx *x, const struct cmd_def *d, const struct cmd_def *parent)
+{
+    if (x->c == NULL) {
+        x->n += lat_has_histogram(x->core, d->id);
+        return;
+    }
+    size_t len = x->c->out.len;
+    char name[96];
+    cmd_fullname(d, parent, name, sizeof(name));
+    reply_cstr(x->c, name);
+    if (!lat_histogram_reply(x->core, x->c, d->id))
+        x->c->out.len = len; /* no histogram: the name goes too (not counted) */
+}
+
+static void histo_cmd_and_subs(struct histo_ctx *x, const struct cmd_def *d)
+{
+    histo_one(x, d, NULL);
+    for (const struct cmd_def *sub = d->subs; sub && sub->name; sub++)
+        histo_one(x, sub, d);
+}
+
+static void histo_visit(const struct cmd_def *d, void *ud)
+{
+    histo_cmd_and_subs(ud, d);
+}
+
+/* The command named "name" or "container|sub", NULL if unknown. */
+static const struct cmd_def *histo_lookup(const char *name, size_t len,
+                                          const struct cmd_def **parent)
+{
+    const char *bar = memchr(name, '|', len);
+    *parent = NULL;
+    if (bar == NULL)
+        return cmd_lookup(name, len);
+    const struct cmd_def *top = cmd_lookup(name, (size_t)(bar - name));
+    if (top == NULL || top->subs == NULL)
+        return NULL;
+    size_t sl = len - (size_t)(bar - name) - 1;
+    for (const struct cmd_def *sub = top->subs; sub->name; sub++) {
+        if (strlen(sub->name) == sl && strncasecmp(sub->name, bar + 1, sl) == 0) {
+            *parent = top;
+            return sub;
+        }
+    }
+    return NULL;
+}
+
+static void histo_run(struct call *k, struct histo_ctx *x)
+{
+    if (k->argc == 2) {
+        cmd_each(histo_visit, x);
+        return;
+    }
+    for (int i = 2; i < k->argc; i++) {
+        const struct cmd_def *parent, *d = histo_lookup(k->argv[i], k->argl[i], &parent);
+        if (d == NULL)
+            continue;
+        if (parent)
+            histo_one(x, d, parent);
+        else
+            histo_cmd_and_subs(x, d);
+    }
+}
+
+static void latency_histogram_cmd(struct call *k)
+{
+    struct histo_ctx x = {k->core, NULL, 0};
+    histo_run(k, &x);
+    reply_map(k->c, x.n);
+    x.c = k->c;
+    histo_run(k, &x);
+}
+
+static void latency_help_cmd(struct call *k)
+{
+    static const char *const lines[] = {
+        "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DOCTOR",
+        "    Return a human readable latency analysis report.",
+        "GRAPH <event>",
+        "    Return an ASCII latency graph for the <event> class.",
+        "HISTORY <event>",
+        "    Return time-latency samples for the <event> class.",
+        "LATEST",
+        "    Return the latest latency samples for all events.",
+        "RESET [<event> ...]",
+        "    Reset latency data of one or more <event> classes.",
+        "    (default: reset all data for all event classes)",
+        "HISTOGRAM [COMMAND ...]",
+        // clang-format off
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        // clang-format on
+        "    If no commands are specified then all histograms are replied.",
+        "HELP",
+        "    Prints this help.",
+    };
+    reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+// clang-format off
+static struct cmd_def latency_subs[] = {
+    {.name = "latest", .fn = latency_latest_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns the latest latency samples for all events."},
+    {.name = "history", .fn = latency_history_cmd,
+     .arity = 3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "event", .type = ARG_STRING}),
+     .summary = "Returns timestamp-latency samples for an event."},
+    {.name = "reset", .fn = latency_reset_cmd,
+     .arity = -2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "request_policy:all_nodes response_policy:all_succeeded",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "event", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Resets the latency data for one or more events."},
+    {.name = "graph", .fn = latency_graph_cmd,
+     .arity = 3, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     ARGS({.name = "event", .type = ARG_STRING}),
+     .summary = "Returns a latency graph for an event."},
+    {.name = "doctor", .fn = latency_doctor_cmd,
+     .arity = 2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns a human-readable latency analysis report."},
+    {.name = "histogram", .fn = latency_histogram_cmd,
+     .arity = -2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
+     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special",
+     .since = "7.0.0", .group = "server",
+     .complexity = "O(N) where N is the number of commands with latency information being retrieved.",
+     ARGS({.name = "command", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
+     .summary = "Returns the cumulative distribution of latencies of a subset or all commands."},
+    {.name = "help", .fn = latency_help_cmd,
+     .arity = 2, .rflags = RF_LOADING | RF_STALE,
+     .acl = CAT_SLOW,
+     .since = "2.8.13", .group = "server",
+     .complexity = "O(1)",
+     .summary = "Returns helpful text about the different subcommands."},
+    {.name = NULL},
+};
+// clang-format on
 
 // clang-format off
 static struct cmd_def config_subs[] = {
@@ -2085,6 +2477,12 @@ struct cmd_def cmd_server_table[] = {
           {.name = "force", .type = ARG_PURE_TOKEN, .token = "FORCE", .since = "7.0.0", .aflags = ARGF_OPTIONAL},
           {.name = "abort", .type = ARG_PURE_TOKEN, .token = "ABORT", .since = "7.0.0", .aflags = ARGF_OPTIONAL}),
      .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server."},
+    {.name = "latency", .subs = latency_subs,
+     .arity = -2,
+     .acl = CAT_SLOW,
+     .since = "2.8.13", .group = "server",
+     .complexity = "Depends on subcommand.",
+     .summary = "Groups the latency diagnostics commands."},
     {.name = "slowlog", .subs = slowlog_subs,
      .arity = -2,
      .acl = CAT_SLOW,

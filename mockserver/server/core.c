@@ -12,6 +12,9 @@
 #include "memory.h"
 #include "notify.h"
 #include "monitor.h"
+#include "latency.h"
+#include "observe.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "tracking.h"
 #include "watch.h"
@@ -63,6 +66,8 @@ void core_destroy(struct core *core)
     free(core->monitors); /* emptied by core_client_free */
     core->monitors = NULL;
     evict_destroy(core);
+    obs_free(core);
+    lat_free(core);
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
@@ -128,6 +133,8 @@ void core_client_free(struct client *c)
     ps_forget(core, c);
     tracking_forget(core, c);
     mon_remove(core, c);
+    pause_forget(core, c);
+    obs_forget(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -176,6 +183,8 @@ void core_reset_stats(struct core *core)
     core->st.held_clients_peak = core->nheld_clients;
     if (core->cmd_calls)
         memset(core->cmd_calls, 0, core->ncmd_calls * sizeof(uint64_t));
+    obs_reset_stats(core);
+    lat_reset_stats(core);
     for (int i = 0; i < DB_COUNT; i++)
         core->db[i].hits = core->db[i].misses = core->db[i].expired = 0;
 }
@@ -189,6 +198,8 @@ void core_cron(struct core *core)
     block_serve(core); /* drains what expiry queued: a deletion feeds nobody */
     block_expire(core, now);
     tracking_end(core, NULL, 1); /* what expiry invalidated: BCAST batches */
+    pause_check(core);           /* a CLIENT PAUSE that has ended: its waiting commands run */
+    obs_sample(core);            /* for INFO's instantaneous_* rates */
 }
 
 /* The one keyspace listener: WATCH's, the blocked clients' and client

@@ -39,12 +39,22 @@ struct srv;
  * parallel work cannot take the same bit unnoticed.) */
 #define CL_MONITOR (1u << 20) /* ran MONITOR: sees every command (monitor.h) */
 #define CL_SCRIPT  (1u << 21) /* the scripting engine's own client: "lua" to monitors */
+/* its command waits for the end of a CLIENT PAUSE (pause.h), with CL_BLOCKED */
+#define CL_POSTPONED (1u << 22)
+/* CLIENT REPLY OFF; SKIP (this command's reply is dropped); SKIP_NEXT (the next one's) */
+#define CL_REPLY_OFF       (1u << 23)
+#define CL_REPLY_SKIP      (1u << 24)
+#define CL_REPLY_SKIP_NEXT (1u << 25)
+/* CLIENT NO-EVICT ON (flag e in CLIENT LIST) */
+#define CL_NO_EVICT (1u << 26)
 
 struct dict_entry;
 struct cmd_def;
 struct trk_client;
 struct trk_reg;
 struct evict_state;
+struct obs;
+struct lat;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -84,6 +94,16 @@ struct client {
     struct client *prev, *next; /* in core->clients */
     void *io;                   /* net.c and plan.c's private state */
     struct trk_client *trk;     /* its client tracking state (tracking.h), NULL: never tracked */
+    /* The command waiting for a CLIENT PAUSE to end (pause.h), NULL: none,
+     * and its arrival number. */
+    struct resp_argv *postponed;
+    uint64_t postponed_seq;
+    /* Bytes of c->in the running command came from (CLIENT LIST's qbuf
+     * counts them as Redis does): set by the network side. */
+    size_t qbuf_running;
+    /* The slow log entry of its blocking command, kept until it is served
+     * (observe.h), NULL: none. */
+    void *slow_pending;
 };
 
 /* Counters read by INFO, MOCK STATS and the harness. */
@@ -104,6 +124,8 @@ struct core_stats {
     uint64_t scripts_run;       /* EVAL/EVALSHA (and _RO) that ran a script */
     uint64_t script_calls;      /* commands scripts ran through redis.call/pcall */
     uint64_t evicted;           /* keys evicted (maxmemory, or the scenario action `evict`) */
+    uint64_t rdb_saves;         /* SAVE and BGSAVE done (INFO rdb_saves) */
+    uint64_t reads, writes;     /* socket reads and flushes (total_reads/writes_processed) */
 };
 
 /* --enable-mock-commands: who may run the MOCK namespace (CMD_PROTECTED). */
@@ -256,6 +278,29 @@ struct core {
      * denyoom command then fails with -OOM until the script wrote). */
     struct evict_state *evict;
     int pre_cmd_oom;
+    /* The slow log and the command and error counters (observe.c), NULL:
+     * nothing recorded yet. */
+    struct obs *obs;
+    /* Latency histograms and events (latency.c), NULL: nothing recorded. */
+    struct lat *latency;
+    /* CLIENT PAUSE (pause.h): the mode (enum pause_mode) and its end on the
+     * server clock; the postponed clients and the last arrival number. */
+    /* Keyspace changes since the start or the last SAVE/BGSAVE (INFO
+     * rdb_changes_since_last_save: one per keyspace event a command
+     * reports), and when that save was, on the server clock (0: never, the
+     * start counts). */
+    uint64_t dirty;
+    int64_t lastsave_ms;
+    /* instantaneous_*: the last samples of the counters (observe.c). */
+    struct obs_rate {
+        int64_t at_us;
+        uint64_t commands, net_in, net_out;
+    } rate[17];
+    int nrate, rate_next;
+    int pause_mode;
+    int64_t pause_end_ms;
+    size_t npostponed;
+    uint64_t postponed_seq;
 };
 
 #define CORE_BUSY_EVAL     1

@@ -83,6 +83,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "rtext.h"
 #include "scn.h"
@@ -210,6 +211,7 @@ static ssize_t cl_read(struct client *c, void *p, size_t len)
 {
     struct cio *io = c->io;
     ssize_t n;
+    c->core->st.reads++;
     if (io->stamped && io->s->run) { /* only a scenario's delays need the stamp */
         n = stamped_read(c->fd, p, len, &io->rx_us);
     } else {
@@ -265,8 +267,10 @@ int srv__flush(struct srv *s, struct client *c)
         return -1;
     }
     s->core->st.net_out += off;
-    if (off > 0)
+    if (off > 0) {
+        s->core->st.writes++;
         c->atime_ms = core_now_ms(s->core);
+    }
     if (off == c->out.len) {
         if (c->out.cap > OUT_KEEP_MAX)
             buf_free(&c->out);
@@ -316,6 +320,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
         if (r < 0) {
             size_t before = c->out.len;
             resp_w_error(&c->out, c->rp.err, strlen(c->rp.err));
+            obs_error(s->core, c->rp.err, strlen(c->rp.err)); /* counted, as Redis counts it */
             srv__hold(s, c, before, 0);
             s->core->st.proto_errors++;
             c->flags |= CL_CLOSE_AFTER_REPLY;
@@ -326,6 +331,9 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
             /* A CLIENT KILL in this command (or in a scenario event it makes
              * due) only flags c: it is closed by our caller, srv__after_input. */
             s->core->running = c;
+            /* Redis's query buffer holds the whole batch read until its
+             * commands ran: from the shared buffer, none of it is in c->in. */
+            c->qbuf_running = data == c->in.p ? 0 : len;
             io->block_latency_us = 0;
             io->block_hist_id = 0;
             if (s->run) {
@@ -336,6 +344,7 @@ static size_t client_process(struct srv *s, struct client *c, const char *data, 
                 srv__hold(s, c, before, 0); /* the scenario was switched off under held replies */
             }
             s->core->running = NULL;
+            c->qbuf_running = 0;
             srv__obuf_check(s, c); /* its reply may have taken it over its output limit */
             if (c->flags & CL_BLOCKED)
                 srv__block_started(s, c);

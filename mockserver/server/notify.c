@@ -97,6 +97,11 @@ void notify_keyspace_event(struct core *core, int type, const char *event, const
                            size_t klen, int dbi)
 {
     int flags = core->cfg.notify_flags;
+    /* every change a command reports counts for INFO's
+     * rdb_changes_since_last_save; what the keyspace reports on its own
+     * (new, keymiss, expired) and evictions do not */
+    if (!(type & (NOTIFY_NEW | NOTIFY_KEY_MISS | NOTIFY_EXPIRED | NOTIFY_EVICTED)))
+        core->dirty++;
     if (!(flags & type))
         return;
     size_t elen = strlen(event);

@@ -37,7 +37,7 @@
 
 static int memcheck; /* --memcheck: mismatches are notes, not failures */
 
-enum mode { EXACT, UNORDERED, TYPE, SAMEERROR, NEAR };
+enum mode { EXACT, UNORDERED, TYPE, SAMEERROR, NEAR, MASKED };
 
 /* Canonical form for !unordered: the elements of every aggregate (pairs of
  * a map) are sorted, recursively, so two replies that differ only in order
@@ -100,11 +100,42 @@ static int near_tol(const char *p, size_t n, long long *tol)
     return (size_t)(end - p) == n;
 }
 
+static const char *last_colon(const char *p, size_t n)
+{
+    while (n > 0)
+        if (p[--n] == ':')
+            return p + n;
+    return NULL;
+}
+
+/* Whether two bulk payloads are the same client address but for the
+ * port: "host:digits" with the same host. */
+static int same_addr(const char *a, size_t la, const char *b, size_t lb)
+{
+    const char *ca = last_colon(a, la), *cb = last_colon(b, lb);
+    if (ca == NULL || cb == NULL || ca - a != cb - b || memcmp(a, b, (size_t)(ca - a)) != 0)
+        return 0;
+    for (const char *p = ca + 1; p < a + la; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    for (const char *p = cb + 1; p < b + lb; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
 /* Both replies the same but for their integers ( :N ), which may be at
- * most tol apart, at any depth: an idle time inside XPENDING's entries
- * too. RESP is read line by line (a bulk string's payload whole), so two
- * replies whose headers all match have the same shape. */
+ * most tol apart (any distance when tol < 0), at any depth: an idle time
+ * inside XPENDING's entries too. With masked, bulk strings that are the
+ * same address but for the port ("127.0.0.1:53422") match too. RESP is
+ * read line by line (a bulk string's payload whole), so two replies whose
+ * headers all match have the same shape. */
+static int near_masked(const struct buf *a, const struct buf *b, long long tol, int masked);
 static int near(const struct buf *a, const struct buf *b, long long tol)
+{
+    return near_masked(a, b, tol, 0);
+}
+static int near_masked(const struct buf *a, const struct buf *b, long long tol, int masked)
 {
     size_t i = 0, j = 0;
     while (i < a->len && j < b->len) {
@@ -116,8 +147,18 @@ static int near(const struct buf *a, const struct buf *b, long long tol)
         char t = a->p[i];
         if (t == ':') {
             long long x = strtoll(a->p + i + 1, NULL, 10), y = strtoll(b->p + j + 1, NULL, 10);
-            if ((x > y ? x - y : y - x) > tol)
+            if (tol >= 0 && (x > y ? x - y : y - x) > tol)
                 return 0;
+        } else if (masked && t == '$' && a->p[i + 1] != '-') {
+            size_t pa = (size_t)strtoll(a->p + i + 1, NULL, 10) + 2;
+            size_t pb = (size_t)strtoll(b->p + j + 1, NULL, 10) + 2;
+            if (i + la + pa > a->len || j + lb + pb > b->len)
+                return 0;
+            if (!(pa == pb && memcmp(a->p + i + la, b->p + j + lb, pa) == 0) &&
+                !same_addr(a->p + i + la, pa - 2, b->p + j + lb, pb - 2))
+                return 0;
+            la += pa;
+            lb += pb;
         } else {
             if (la != lb || memcmp(a->p + i, b->p + j, la) != 0)
                 return 0;
@@ -140,6 +181,8 @@ static int same(enum mode m, long long tol, const struct buf *a, const struct bu
 {
     if (m == NEAR)
         return near(a, b, tol);
+    if (m == MASKED)
+        return near_masked(a, b, -1, 1);
     if (m == EXACT)
         return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
     if (m == TYPE) {
@@ -384,6 +427,8 @@ static int run_file(const char *path, int *passed, int *failed)
                 m = TYPE;
             else if (w == 10 && strncmp(cmd, "!sameerror", w) == 0)
                 m = SAMEERROR;
+            else if (w == 7 && strncmp(cmd, "!masked", w) == 0)
+                m = MASKED;
             else if (w > 6 && strncmp(cmd, "!near=", 6) == 0 && near_tol(cmd + 6, w - 6, &tol))
                 m = NEAR;
             else {
