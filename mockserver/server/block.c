@@ -234,6 +234,7 @@ static void serve_key(struct core *core, const char *k, size_t kl)
             skipped++;
             continue;
         }
+        db_mem_refresh(&core->db[(unsigned char)k[0]], k + 1, kl - 1); /* the memory model */
         unblock(core, c, from);
     }
 }

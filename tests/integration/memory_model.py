@@ -10,7 +10,8 @@ table: FLUSHALL, the workload once (so that the connection's buffers reach
 their size on redis-server), FLUSHALL, used_memory, the workload again,
 used_memory. The two growths must be within the tolerance the table states
 (20 % unless a row says otherwise). Also checks the empty server's
-used_memory. --table prints the table in the documentation's format.
+used_memory, and that INFO memory has Redis's fields in Redis's order.
+--table prints the table in the documentation's format.
 Prints "N passed, N failed"; exits 1 on a failure.
 """
 import os
@@ -165,6 +166,13 @@ def main():
                                       stdout=subprocess.DEVNULL))
         r, m = connect(rsock, procs[0]), connect(msock, procs[1])
         passed = failed = 0
+        names = [[line.split(':')[0] for line in c.cmd('INFO', 'memory').split('\r\n') if ':' in line]
+                 for c in (r, m)]
+        if names[0] == names[1]:
+            passed += 1
+        else:
+            failed += 1
+            print('FAIL INFO memory fields: redis %s mock %s' % names)
         ur, um = r.used(), m.used()
         err = (um - ur) * 100.0 / ur
         if table:
