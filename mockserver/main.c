@@ -270,6 +270,7 @@ int main(int argc, char **argv)
         case O_BIND:
             free(core.cfg.bind);
             core.cfg.bind = mem_strdup(optarg);
+            core.cfg.bind_default = 0;
             break;
         case O_PORT: rc = parse_int("--port", optarg, 0, 65535, &core.cfg.port); break;
         case O_PORTFILE: port_file = optarg; break;
@@ -285,10 +286,7 @@ int main(int argc, char **argv)
             rc = parse_int("--maxclients", optarg, 1, 1000000, &core.cfg.maxclients);
             break;
         case O_TIMEOUT: rc = parse_int("--timeout", optarg, 0, INT_MAX, &core.cfg.timeout); break;
-        case O_PASS:
-            free(core.cfg.requirepass);
-            core.cfg.requirepass = optarg[0] ? mem_strdup(optarg) : NULL;
-            break;
+        case O_PASS: core_set_requirepass(&core, optarg, strlen(optarg)); break;
         case O_PROTECTED:
             rc = parse_yes_no("--protected-mode", optarg, &core.cfg.protected_mode);
             break;

@@ -10,7 +10,8 @@ scripts/cmdnames.py). Prints one line:
 
     200 of Redis 7.0's 240 commands (310 of 366 with subcommands)
 
---missing also lists the commands not implemented. --check FILE exits 1
+--missing also lists the commands not implemented (SYNC and PSYNC are listed but answer
+an error of ours: not counted). --check FILE exits 1
 unless FILE contains that line's first part ("200 of Redis 7.0's 240
 commands") verbatim, so README.md's coverage figure cannot go stale
 (ctest docs.coverage). Our own MOCK namespace is not counted.
@@ -25,6 +26,10 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Commands mockredis lists (COMMAND knows them, MULTI refuses them as
+# Redis does) but answers with an error of its own: not counted as answered.
+LISTED_ONLY = {'sync', 'psync'}
 
 
 def redis_commands():
@@ -86,7 +91,7 @@ def main():
     args = ap.parse_args()
 
     redis = redis_commands()
-    mock = mock_commands(args.mockredis)
+    mock = mock_commands(args.mockredis) - LISTED_ONLY
     top = {n for n in redis if '|' not in n}
     have_top = top & mock
     have_all = redis & mock

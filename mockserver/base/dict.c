@@ -4,7 +4,16 @@
  * load 1, shrink below 1/8); for a test server the pause is negligible and
  * much simpler than incremental rehashing. SCAN uses the reverse-binary
  * cursor: incrementing the bit-reversed cursor visits buckets so that a
- * resize between two calls never skips an element that stayed. */
+ * resize between two calls never skips an element that stayed.
+ *
+ * dict_random is fair by rejection: a bucket and a position below maxchain
+ * (a bound on every chain's length) are drawn together, and a position
+ * past the chain's end draws again, so each element has the same chance,
+ * 1 / (buckets * maxchain), at every draw. Picking a bucket and then an
+ * element of its chain (Redis's dictGetRandomKey) favours the elements of
+ * short chains: 10 members, 10000 draws gave chi-squared 186. maxchain
+ * only grows between resizes (a removal leaves it a valid bound); a
+ * resize measures it again. */
 #include "dict.h"
 
 #include <assert.h>
@@ -19,6 +28,7 @@ struct dict {
     size_t size;
     struct dict_entry *head, *tail;
     dict_free_fn *free_val;
+    size_t maxchain; /* >= the longest chain's length (dict_random) */
 };
 
 #define DICT_MIN_BUCKETS 8
@@ -87,6 +97,7 @@ void dict_clear(struct dict *d)
     }
     d->head = d->tail = NULL;
     d->size = 0;
+    d->maxchain = 0;
 }
 
 void dict_free(struct dict *d)
@@ -115,6 +126,14 @@ static void dict__resize(struct dict *d, size_t buckets)
     free(d->table);
     d->table = t;
     d->mask = mask;
+    d->maxchain = 0;
+    for (size_t i = 0; i < buckets; i++) {
+        size_t len = 0;
+        for (struct dict_entry *e = t[i]; e; e = e->chain)
+            len++;
+        if (len > d->maxchain)
+            d->maxchain = len;
+    }
 }
 
 struct dict_entry *dict_find(const struct dict *d, const void *key, size_t klen)
@@ -149,6 +168,11 @@ struct dict_entry *dict_upsert(struct dict *d, const void *key, size_t klen, int
     size_t i = h & d->mask;
     e->chain = d->table[i];
     d->table[i] = e;
+    size_t len = 0; /* the chain e now heads */
+    for (struct dict_entry *x = e; x; x = x->chain)
+        len++;
+    if (len > d->maxchain)
+        d->maxchain = len;
     e->onext = NULL;
     e->oprev = d->tail;
     if (d->tail)
@@ -225,17 +249,14 @@ struct dict_entry *dict_random(const struct dict *d, uint64_t *rng)
     assert(*rng != 0); /* xorshift stays at 0: the loop below would never end */
     if (d->size == 0)
         return NULL;
-    struct dict_entry *e;
-    do {
-        e = d->table[dict_rand(rng) & d->mask];
-    } while (e == NULL);
-    size_t len = 0;
-    for (struct dict_entry *x = e; x; x = x->chain)
-        len++;
-    size_t pick = (size_t)(dict_rand(rng) % len);
-    while (pick--)
-        e = e->chain;
-    return e;
+    for (;;) {
+        struct dict_entry *e = d->table[dict_rand(rng) & d->mask];
+        size_t pick = (size_t)(dict_rand(rng) % d->maxchain);
+        while (e && pick--)
+            e = e->chain;
+        if (e)
+            return e;
+    }
 }
 
 static uint64_t rev64(uint64_t v)

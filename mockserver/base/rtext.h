@@ -140,11 +140,24 @@
     X(CFG_NOTIFY, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")                         \
     X(CFG_LISTEN, "Unable to listen on this port")                                                 \
     X(CFG_MEMORY, "argument must be a memory value")                                               \
+    X(CFG_MEMORY_PCT, "argument must be a memory or percent value")                                \
+    X(CFG_PERCENT_FMT, "percentage argument must be less or equal to %lld")                        \
     X(EXECABORT_FMT, "EXECABORT Transaction discarded because of: %s")                             \
     X(PUBSUB_CONTEXT_FMT, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING " \
                           "/ QUIT / RESET are allowed in this context")                            \
     X(WATCH_IN_MULTI, "ERR WATCH inside MULTI is not allowed")                                     \
     X(NOT_IN_MULTI, "ERR Command not allowed inside a transaction")                                \
+    X(MONITOR_REPLICA, "ERR Replica can't interact with the keyspace")                             \
+    X(MONITOR_DENY_BLOCKING, "ERR MONITOR isn't allowed for DENY BLOCKING client")                 \
+    X(SWAPDB_FIRST, "ERR invalid first DB index")                                                  \
+    X(NO_REPLICATION, "ERR mockredis does not replicate: SYNC and PSYNC are not implemented")      \
+    X(SWAPDB_SECOND, "ERR invalid second DB index")                                                \
+    X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")                             \
+    X(LCS_TYPE, "ERR The specified keys must contain string values")                               \
+    X(LCS_LEN_IDX, "ERR If you want both the length and indexes, please just use IDX.")            \
+    X(LCS_TOO_LONG, "ERR String too long for LCS")                                                 \
+    X(LCS_MEMORY, "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")  \
+    X(LCS_ALLOC, "ERR Insufficient memory, failed allocating transient memory for LCS")            \
     X(TIMEOUT_NOTFLOAT, "ERR timeout is not a float or out of range")                              \
     X(TIMEOUT_NEGATIVE, "ERR timeout is negative")                                                 \
     X(UNBLOCKED, "UNBLOCKED client unblocked via CLIENT UNBLOCK")                                  \
@@ -188,6 +201,22 @@
       "ERR MOCK commands are only allowed from a local connection (--enable-mock-commands local)") \
     X(CFG_PROTECTED, "can't set protected config")                                                 \
     X(CFG_BIND, "Failed to bind to specified addresses.")                                          \
+    X(CFG_OOM_VALUES, "Invalid oom-score-adj-values, elements must be between -2000 and 2000.")    \
+    X(CFG_SHUTDOWN_SAVE, "shutdown options SAVE and NOSAVE can't be used simultaneously")          \
+    X(CFG_NO_DEFRAG,                                                                               \
+      "Active defragmentation cannot be enabled: it requires a Redis server compiled with a "      \
+      "modified Jemalloc like the one shipped by default with the Redis source distribution")      \
+    X(CFG_TLS, "Unable to update TLS configuration. Check server logs.")                           \
+    X(CFG_HOSTNAME, "Hostnames may only contain alphanumeric characters, hyphens or dots")         \
+    X(CFG_HOSTNAME_LEN, "Hostnames must be less than 256 characters")                              \
+    X(CFG_TITLE, "template format is invalid or contains unknown variables")                       \
+    X(DEBUG_RELOAD_OPTS, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")  \
+    X(DEBUG_QL_THRESHOLD,                                                                          \
+      "ERR argument must be a memory value bigger than 1 and smaller than 4gb")                    \
+    X(DEBUG_PUSH_RESP2, "ERR RESP2 is not supported by this command")                              \
+    X(DEBUG_PROTOCOL_TYPE,                                                                         \
+      "ERR Wrong protocol type name. Please use one of the following: "                            \
+      "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false")           \
     X(CFG_OBUF_ARGS, "Wrong number of arguments in buffer limit configuration.")                   \
     X(CFG_OBUF_CLASS, "Invalid client class specified in buffer limit configuration.")             \
     X(CFG_OBUF_VALUE,                                                                              \
@@ -373,8 +402,7 @@
     X(STREAM_TOO_LARGE, "ERR Elements are too large to be stored")                                 \
     X(STREAM_BLOCK_SCRIPT_FMT, "ERR %s command is not allowed with BLOCK option from scripts")     \
     X(STREAM_XREAD_GT, "ERR The > ID can be specified only when calling XREADGROUP using the "     \
-                       "GROUP <group> <consumer> option.")                                         \
-    X(TIMEOUT_NOTINT, "ERR timeout is not an integer or out of range")
+                       "GROUP <group> <consumer> option.")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

@@ -5,7 +5,8 @@
  * order decides which error a client sees when several apply:
  *   unknown command / unknown subcommand -> arity -> MOCK allowed (where
  *   Redis checks DEBUG's enable-debug-command) -> NOAUTH -> not allowed in
- *   MULTI -> Pub/Sub context -> MULTI queue.
+ *   MULTI -> Pub/Sub context -> busy script -> a monitor off the keyspace
+ *   -> MULTI queue.
  * One function (classify) makes these checks without side effects, so the
  * scenario engine can ask first (cmd_check) and bend only what Redis would
  * run. A rejected command inside MULTI marks the transaction so EXEC
@@ -37,6 +38,7 @@
 #include "block.h"
 #include "mem.h"
 #include "memory.h"
+#include "monitor.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "tracking.h"
@@ -44,10 +46,11 @@
 #include "watch.h"
 
 static struct cmd_def *tables[] = {
-    cmd_conn_table, cmd_server_table, cmd_keys_table,   cmd_string_table, cmd_bit_table,
-    cmd_hash_table, cmd_list_table,   cmd_set_table,    cmd_zset_table,   cmd_zsetops_table,
-    cmd_sort_table, cmd_multi_table,  cmd_pubsub_table, cmd_script_table, cmd_function_table,
-    cmd_mock_table, cmd_stream_table, cmd_xgroup_table, cmd_memory_table,
+    cmd_conn_table,  cmd_server_table, cmd_keys_table,   cmd_string_table,  cmd_bit_table,
+    cmd_hash_table,  cmd_list_table,   cmd_set_table,    cmd_zset_table,    cmd_zsetops_table,
+    cmd_sort_table,  cmd_multi_table,  cmd_pubsub_table, cmd_script_table,  cmd_function_table,
+    cmd_mock_table,  cmd_stream_table, cmd_xgroup_table, cmd_monitor_table, cmd_db_table,
+    cmd_debug_table, cmd_memory_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -221,6 +224,7 @@ enum why {
     W_NOMULTI,     /* not allowed inside MULTI */
     W_PUBSUB,      /* a RESP2 client with subscriptions */
     W_BUSY,        /* a script is busy (core->busy) and the command is not allow_busy */
+    W_REPLICA,     /* a monitor (a replica to Redis) touching the keyspace */
 };
 
 /* Finds the command (*top, and *d: the subcommand, or *top) and tells
@@ -255,6 +259,11 @@ static enum why classify(const struct core *core, const struct client *c, const 
      * flags of the subcommand itself. */
     if (core->busy && !((*d)->rflags & RF_ALLOW_BUSY))
         return W_BUSY;
+    /* Redis keeps a monitor (a replica to it) off the keyspace: no command
+     * that reads, writes or may replicate. */
+    if ((c->flags & CL_MONITOR) &&
+        (((*d)->rflags & (RF_READONLY | RF_WRITE)) || ((*d)->flags & CMD_MAY_REPLICATE)))
+        return W_REPLICA;
     return W_PASS;
 }
 
@@ -334,6 +343,7 @@ static void reject_why(struct core *core, struct client *c, enum why why, const 
     case W_BUSY:
         reject(core, c, top, core->busy == CORE_BUSY_FUNCTION ? RT_BUSY_FUNCTION : RT_BUSY);
         break;
+    case W_REPLICA: reject(core, c, top, RT_MONITOR_REPLICA); break;
     case W_PASS: break;
     }
 }
@@ -408,13 +418,36 @@ static void mem_refresh_args(struct core *core, struct client *c, const struct r
     mem_note_peak(core);
 }
 
+/* Client tracking: what a read-only command d of c makes c (or, for a
+ * script's read, its caller) remember. */
+static void track_reads(struct core *core, struct client *c, const struct cmd_def *d,
+                        struct resp_argv *a)
+{
+    if (c->trk != NULL) {
+        if (!script_ro(d) && tracking_wants_keys(c))
+            remember_keys(core, c, d, a);
+    } else if (tracked_outer.c != NULL && core->running == tracked_outer.c &&
+               tracking_wants_keys(tracked_outer.c)) {
+        /* a script's read: Redis remembers the keys of its caller's
+         * command (EVAL's KEYS), for the caller */
+        remember_keys(core, tracked_outer.c, tracked_outer.d, tracked_outer.a);
+    }
+}
+
+/* Runs d, and shows it to the monitors as Redis 7.0.15 does: after it
+ * ran (its db then, its redactions), so that EXEC follows the commands it
+ * ran; Redis's skip_monitor commands (EVAL, EVALSHA, FCALL and their _RO
+ * forms) before, so that the commands their script calls follow them;
+ * admin commands (CONFIG, DEBUG, MONITOR, ...) never. */
 static void run(struct core *core, struct client *c, const struct cmd_def *d, struct resp_argv *a)
 {
-    struct call k = {core, c, d, a->argc, a->argv, a->argl, a};
+    struct call k = {core, c, d, a->argc, a->argv, a->argl, a, NULL};
     unsigned kind = watch_kind(d);
     core->st.commands++;
     cmd_count_call(core, d);
     size_t out_len = c->out.len;
+    if (d->rflags & RF_SKIP_MONITOR)
+        mon_feed(core, c, a->argc, a->argv, a->argl, NULL);
     watch_before(core, c, kind, a->argc, a->argv, a->argl);
     struct trk_probe *probe = NULL;
     if ((kind & WATCH_WRITES) && !(kind & WATCH_SIGNALS))
@@ -428,17 +461,27 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
         mem_refresh_args(core, c, a);
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
-    if (!(d->rflags & RF_READONLY))
-        return;
-    if (c->trk != NULL) {
-        if (!script_ro(d) && tracking_wants_keys(c))
-            remember_keys(core, c, d, a);
-    } else if (tracked_outer.c != NULL && core->running == tracked_outer.c &&
-               tracking_wants_keys(tracked_outer.c)) {
-        /* a script's read: Redis remembers the keys of its caller's
-         * command (EVAL's KEYS), for the caller */
-        remember_keys(core, tracked_outer.c, tracked_outer.d, tracked_outer.a);
-    }
+    if (d->rflags & RF_READONLY)
+        track_reads(core, c, d, a);
+    if (!(d->rflags & (RF_SKIP_MONITOR | RF_ADMIN)))
+        mon_feed(core, c, a->argc, a->argv, a->argl, k.redacted);
+    free(k.redacted);
+}
+
+void arg_redact(struct call *k, int i)
+{
+    if (k->redacted == NULL)
+        k->redacted = mem_calloc((size_t)k->argc, 1);
+    k->redacted[i] = 1;
+}
+
+/* A command a scenario rule answered in its place (plan.c): shown as if it
+ * ran, by the same rules; one mockredis does not know, always. */
+void cmd_monitor_feed(struct core *core, struct client *c, const struct resp_argv *a)
+{
+    const struct cmd_def *d = cmd_lookup_argv(a->argc, a->argv, a->argl);
+    if (d == NULL || !(d->rflags & RF_ADMIN))
+        mon_feed(core, c, a->argc, a->argv, a->argl, NULL);
 }
 
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *a)
@@ -566,6 +609,23 @@ int arg_timeout(struct call *k, int i, int64_t *deadline_ms)
     /* Past the end of time Redis 7.0's deadline wraps to a negative number,
      * which its timeout table (unsigned) never reaches: forever. */
     *deadline_ms = t > 0 && t <= LLONG_MAX - now ? now + t : 0;
+    return 0;
+}
+
+int arg_timeout_ms(struct call *k, int i, int64_t *deadline_ms)
+{
+    long long ms;
+    if (!util_str2ll(k->argv[i], k->argl[i], &ms)) {
+        reply_err(k->c, RT_TIMEOUT_NOTINT);
+        return -1;
+    }
+    if (ms < 0) {
+        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
+        return -1;
+    }
+    int64_t now = cmd_now(k);
+    /* past the end of time: forever, as in arg_timeout */
+    *deadline_ms = ms > 0 && ms <= LLONG_MAX - now ? now + ms : 0;
     return 0;
 }
 

@@ -11,8 +11,9 @@
  *
  * cmd_dispatch checks a command the way Redis 7 does, in Redis's order
  * (unknown command, arity, MOCK allowed, authentication, allowed in MULTI,
- * Pub/Sub context, a busy script (core->busy: only allow_busy commands),
- * MULTI queueing), then calls it.
+ * Pub/Sub context, a busy script (core->busy: only allow_busy commands), a
+ * monitor kept off the keyspace, MULTI queueing), then calls it, and shows
+ * it to the monitors (monitor.h) as Redis does.
  *
  * Depends on: core.h (the state commands work on), the keyspace (db.h,
  * obj.h) and, in cmd.c, the registries dispatch drives: WATCH (watch.h:
@@ -50,6 +51,11 @@
  * namespace), see core.h. Not Redis's "protected" (which COMMAND INFO never
  * shows): DEBUG is enabled here. */
 #define CMD_PROTECTED (1u << 8)
+/* Redis's may_replicate, which COMMAND INFO does not show (EVAL, EVALSHA,
+ * FCALL, PUBLISH, SPUBLISH): refused to a monitor like a command that
+ * reads or writes the keyspace (cmd.c). A bit far from the others: flags
+ * added in parallel work must not take it unnoticed. */
+#define CMD_MAY_REPLICATE (1u << 20)
 
 /* Redis's command flags (cmd_def.rflags), as COMMAND INFO lists them, in the
  * order it lists them. */
@@ -193,7 +199,8 @@ struct call {
     int argc;
     char **argv;
     size_t *argl;
-    struct resp_argv *args; /* what argc, argv and argl come from (arg_take) */
+    struct resp_argv *args;  /* what argc, argv and argl come from (arg_take) */
+    unsigned char *redacted; /* argc flags set by arg_redact, or NULL (cmd.c frees it) */
 };
 
 typedef void cmd_fn(struct call *k);
@@ -251,6 +258,9 @@ extern struct cmd_def cmd_mock_table[];
 extern struct cmd_def cmd_stream_table[];
 extern struct cmd_def cmd_xgroup_table[];
 extern struct cmd_def cmd_memory_table[];
+extern struct cmd_def cmd_monitor_table[];
+extern struct cmd_def cmd_db_table[];
+extern struct cmd_def cmd_debug_table[];
 
 /* Builds the lookup index and numbers every command; idempotent. */
 void cmd_init(void);
@@ -299,6 +309,10 @@ void cmd_queue(struct client *c, struct resp_argv *argv);
  * for EXEC). */
 void cmd_execute(struct core *core, struct client *c, struct resp_argv *argv);
 
+/* Shows argv, a command a scenario rule answered instead of running it,
+ * to the monitors (monitor.h), as if it had run: an admin command never. */
+void cmd_monitor_feed(struct core *core, struct client *c, const struct resp_argv *a);
+
 /* What cmd_dispatch would do with argv for client c, before running or
  * queueing anything. Writes nothing, changes nothing. */
 enum cmd_verdict {
@@ -325,6 +339,9 @@ void cmd_multi_discard(struct core *core, struct client *c);
 
 /* Case-insensitive comparison of argument i with a literal option name. */
 int arg_is(const struct call *k, int i, const char *lit);
+/* Shows argument i as "(redacted)" to monitors (AUTH's password, ...), as
+ * Redis's redactClientCommandArgument: the command runs with it as sent. */
+void arg_redact(struct call *k, int i);
 /* Parses argument i as a Redis integer (string2ll rules). On failure replies
  * with RT_NOTINT and returns -1; 0 on success. */
 int arg_ll(struct call *k, int i, long long *out);
@@ -395,6 +412,9 @@ int64_t cmd_now(const struct call *k);
  * server time it ends (0: never). Returns 0, or -1 after replying with the
  * error. */
 int arg_timeout(struct call *k, int i, int64_t *deadline_ms);
+/* The same for a timeout in milliseconds (XREAD's and XREADGROUP's BLOCK,
+ * WAIT): an integer, not negative. */
+int arg_timeout_ms(struct call *k, int i, int64_t *deadline_ms);
 /* The arguments "[count [WITH...]]" at index 2 of HRANDFIELD and
  * ZRANDMEMBER, with Redis's checks and errors (with_option is
  * "withvalues" or "withscores"). Sets *count (0 when absent) and *with.

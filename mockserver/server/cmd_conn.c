@@ -27,6 +27,7 @@
 #include "block.h"
 #include "cmd.h"
 #include "mem.h"
+#include "monitor.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "server.h"
@@ -98,7 +99,7 @@ static int auth_check(struct core *core, const char *user, size_t ulen, const ch
     const char *want = core->cfg.requirepass;
     if (want == NULL)
         return 1;
-    return strlen(want) == plen && memcmp(want, pass, plen) == 0;
+    return core->cfg.requirepass_len == plen && memcmp(want, pass, plen) == 0;
 }
 
 static void auth_cmd(struct call *k)
@@ -107,6 +108,10 @@ static void auth_cmd(struct call *k)
         reply_err(k->c, RT_SYNTAX);
         return;
     }
+    /* Monitors see the arguments as "(redacted)", however AUTH ends. */
+    arg_redact(k, 1);
+    if (k->argc == 3)
+        arg_redact(k, 2);
     const char *user = "default", *pass;
     size_t ulen = 7, plen;
     if (k->argc == 2) {
@@ -161,38 +166,36 @@ static void hello_cmd(struct call *k)
         }
         i = 2;
     }
-    int auth_at = 0, name_at = 0;
+    /* Each option acts as Redis 7.0.15 reads it, at once: an error further
+     * on leaves an AUTH done and a name set. */
     for (; i < k->argc; i++) {
         int more = k->argc - 1 - i;
         if (arg_is(k, i, "auth") && more >= 2) {
-            auth_at = i + 1;
+            arg_redact(k, i + 1); /* for monitors, from here on */
+            arg_redact(k, i + 2);
+            if (!auth_check(k->core, k->argv[i + 1], k->argl[i + 1], k->argv[i + 2],
+                            k->argl[i + 2])) {
+                reply_err(c, RT_WRONGPASS);
+                return;
+            }
+            c->authed = 1;
             i += 2;
         } else if (arg_is(k, i, "setname") && more >= 1) {
             if (!name_valid(k->argv[i + 1], k->argl[i + 1])) {
                 reply_err(c, RT_CLIENT_NAME_INVALID);
                 return;
             }
-            name_at = i + 1;
+            set_name(c, k->argv[i + 1], k->argl[i + 1]);
             i++;
         } else {
             reply_errf(c, rtext[RT_HELLO_OPT_FMT], k->argv[i]);
             return;
         }
     }
-    if (auth_at) {
-        if (!auth_check(k->core, k->argv[auth_at], k->argl[auth_at], k->argv[auth_at + 1],
-                        k->argl[auth_at + 1])) {
-            reply_err(c, RT_WRONGPASS);
-            return;
-        }
-        c->authed = 1;
-    }
     if (!c->authed) {
         reply_err(c, RT_HELLO_NOAUTH);
         return;
     }
-    if (name_at)
-        set_name(c, k->argv[name_at], k->argl[name_at]);
     if (ver)
         c->proto = (int)ver;
     reply_map(c, 7);
@@ -221,6 +224,7 @@ static void reset_cmd(struct call *k)
     c->flags &= ~(CL_MULTI | CL_DIRTY_EXEC);
     watch_forget(k->core, c);
     ps_forget(k->core, c);
+    mon_remove(k->core, c); /* before RESET is shown: not to itself */
     tracking_disable(k->core, c);
     c->proto = 2;
     c->dbi = 0;
@@ -281,6 +285,8 @@ static void client_line(struct buf *b, const struct client *c, int64_t now)
 {
     char flags[12], cmd[96];
     int nf = 0;
+    if (c->flags & CL_MONITOR)
+        flags[nf++] = 'O';
     if (ps_total(c) > 0)
         flags[nf++] = 'P';
     if (c->flags & CL_MULTI)

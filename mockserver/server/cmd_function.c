@@ -255,7 +255,7 @@ static struct cmd_def function_subs[] = {
 
 // clang-format off
 struct cmd_def cmd_function_table[] = {
-    {.name = "fcall", .fn = fcall_cmd,
+    {.name = "fcall", .fn = fcall_cmd, .flags = CMD_MAY_REPLICATE,
      .arity = -3, .rflags = RF_NOSCRIPT | RF_STALE | RF_SKIP_MONITOR | RF_NO_MANDATORY_KEYS | RF_MOVABLEKEYS,
      .acl = CAT_SLOW | CAT_SCRIPTING,
      KEYSPECS({KS_RW | KS_ACCESS | KS_UPDATE, BS_INDEX(2), FK_KEYNUM(0, 1, 1), .notes = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"}),

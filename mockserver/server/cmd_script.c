@@ -154,7 +154,7 @@ static struct cmd_def script_subs[] = {
 
 // clang-format off
 struct cmd_def cmd_script_table[] = {
-    {.name = "eval", .fn = eval_cmd,
+    {.name = "eval", .fn = eval_cmd, .flags = CMD_MAY_REPLICATE,
      .arity = -3, .rflags = RF_NOSCRIPT | RF_STALE | RF_SKIP_MONITOR | RF_NO_MANDATORY_KEYS | RF_MOVABLEKEYS,
      .acl = CAT_SLOW | CAT_SCRIPTING,
      KEYSPECS({KS_RW | KS_ACCESS | KS_UPDATE, BS_INDEX(2), FK_KEYNUM(0, 1, 1), .notes = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"}),
@@ -165,7 +165,7 @@ struct cmd_def cmd_script_table[] = {
           {.name = "key", .type = ARG_KEY, ARG_KS(0), .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE},
           {.name = "arg", .type = ARG_STRING, .aflags = ARGF_OPTIONAL | ARGF_MULTIPLE}),
      .summary = "Runs a Lua script on the server."},
-    {.name = "evalsha", .fn = evalsha_cmd,
+    {.name = "evalsha", .fn = evalsha_cmd, .flags = CMD_MAY_REPLICATE,
      .arity = -3, .rflags = RF_NOSCRIPT | RF_STALE | RF_SKIP_MONITOR | RF_NO_MANDATORY_KEYS | RF_MOVABLEKEYS,
      .acl = CAT_SLOW | CAT_SCRIPTING,
      KEYSPECS({KS_RW | KS_ACCESS | KS_UPDATE, BS_INDEX(2), FK_KEYNUM(0, 1, 1)}),

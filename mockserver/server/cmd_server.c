@@ -1,5 +1,5 @@
 /* cmd_server.c - server commands: INFO CONFIG DBSIZE FLUSHDB FLUSHALL
- * COMMAND DEBUG TIME LASTSAVE SAVE BGSAVE BGREWRITEAOF ROLE SLOWLOG SHUTDOWN.
+ * COMMAND TIME LASTSAVE SAVE BGSAVE BGREWRITEAOF ROLE SLOWLOG SHUTDOWN.
  *
  * INFO prints Redis 7.0's sections in Redis's order ("# Name" headers,
  * "field:value" lines ending in CRLF, sections joined by an empty line) with
@@ -7,12 +7,18 @@
  * make sense inside Redis (replication offsets, allocator details) are
  * plausible constants. The reply is a bulk string, verbatim "txt" in RESP3.
  *
- * CONFIG knows a fixed table of parameters. Those the server acts on live in
- * core->cfg (maxclients, timeout, requirepass, hz, port, bind,
- * protected-mode, client-output-buffer-limit, whose syntax obuf.c knows);
- * the rest are only remembered for CONFIG GET (core->cfg.soft). Validation follows
- * Redis's rules and texts; a CONFIG SET with several pairs applies all or
- * none, like Redis.
+ * CONFIG knows every parameter of Redis 7.0.15 (cfg_table, one row each,
+ * aliases such as slaveof rows of their own sharing their primary's
+ * value). Those the server acts on live in core->cfg (maxclients, timeout,
+ * requirepass, hz, port, bind, protected-mode, client-output-buffer-limit,
+ * whose syntax obuf.c knows, ...); the rest are only remembered for CONFIG
+ * GET (core->cfg.soft), with Redis's defaults as a redis-server started
+ * like mockredis would show them. Validation follows Redis's rules and
+ * texts (integer ranges, memory units, percentages, enums, save,
+ * oom-score-adj-values, shutdown flags, immutable and protected
+ * parameters); a CONFIG SET with several pairs applies all or none, like
+ * Redis. CONFIG GET answers in table order: Redis's is the order of a
+ * hash table with a random seed, different at every start.
  *
  * COMMAND answers from the rows of the command table (cmd.h): COMMAND INFO
  * is redis-server 7.0.15's reply for every command Redis has (flags, key
@@ -23,8 +29,7 @@
  * (cmd_getkeys). The MOCK container is ours and listed like the rest.
  *
  * Not here: persistence (SAVE and BGSAVE only answer), replication, ACL,
- * LATENCY, MEMORY, MONITOR. DEBUG knows SLEEP (blocks the whole server, like
- * Redis) and HELP; unlike Redis 7.0 it is enabled by default. */
+ * LATENCY, MEMORY, MONITOR. DEBUG is cmd_debug.c's. */
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -93,6 +98,7 @@ enum cfg_kind {
     K_INT,
     K_MEM,
     K_MEM_LL,
+    K_MEM_PCT, /* maxmemory-clients: a memory value as K_MEM_LL, or "N%" (kept as -N) */
     K_BOOL,
     K_ENUM,
     K_STR,
@@ -100,7 +106,20 @@ enum cfg_kind {
     K_IMMUTABLE,
     K_PROTECTED,
     K_OBUF,
-    K_NOTIFY
+    K_NOTIFY,
+    K_MEM_ULL,  /* any memory value, shown unsigned (cluster-link-sendbuf-limit) */
+    K_OOM,      /* oom-score-adj-values: three integers from -2000 to 2000 */
+    K_SHUTDOWN, /* shutdown-on-sigint/sigterm: flags default save nosave now force */
+};
+/* A check a few parameters add to their kind's. */
+enum cfg_rule {
+    R_NONE,
+    R_NO_DEFRAG, /* yes refused: Debian's redis-server has no active defrag */
+    R_TLS,       /* a TLS port or yes refused: no TLS is configured */
+    R_HOSTNAME,  /* letters, digits, '-' and '.' only */
+    R_TITLE,     /* proc-title-template: known {variables}, not blank */
+    R_OOM_ADJ,   /* oom-score-adj: "relative" reads back as "yes", its synonym */
+    R_BACKLOG,   /* repl-backlog-size: Redis raises a size under 16 kB to 16 kB */
 };
 enum cfg_core {
     C_NONE,
@@ -127,8 +146,16 @@ struct cfg_param {
     long long min, max;  /* K_INT, K_MEM_LL */
     const char *enums;   /* K_ENUM: "a, b, c" as Redis lists them */
     const char *def;     /* default of a soft parameter */
+    /* An alias (slaveof, ...): its own row, so CONFIG GET names it as
+     * asked, sharing the soft value of the row named here. */
+    const char *alias_of;
+    enum cfg_rule rule;
 };
 
+/* A row names its leading fields; alias_of and rule, when left out, are
+ * none (most rows), which the compiler must not warn about. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct cfg_param cfg_table[] = {
     {"maxclients", K_INT, C_MAXCLIENTS, 1, 4294967295LL, NULL, NULL},
     {"timeout", K_INT, C_TIMEOUT, 0, INT_MAX, NULL, NULL},
@@ -143,7 +170,7 @@ static const struct cfg_param cfg_table[] = {
     /* Two rows, one value: Redis lists the alias as a parameter of its own. */
     {"busy-reply-threshold", K_INT, C_BUSY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
     {"lua-time-limit", K_INT, C_BUSY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
-    {"save", K_SAVE, C_NONE, 0, 0, NULL, ""},
+    {"save", K_SAVE, C_NONE, 0, 0, NULL, "3600 1 300 100 60 10000"},
     {"appendonly", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"appendfsync", K_ENUM, C_NONE, 0, 0, "everysec, always, no", "everysec"},
     {"maxmemory", K_MEM, C_NONE, 0, LLONG_MAX, NULL, "0"},
@@ -152,6 +179,7 @@ static const struct cfg_param cfg_table[] = {
      "allkeys-random, noeviction",
      "noeviction"},
     {"maxmemory-samples", K_INT, C_NONE, 1, INT_MAX, NULL, "5"},
+    {"maxmemory-clients", K_MEM_PCT, C_NONE, -100, LLONG_MAX, NULL, "0"},
     {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
     {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
     {"protected-mode", K_BOOL, C_PROTECTED_MODE, 0, 0, NULL, NULL},
@@ -178,7 +206,160 @@ static const struct cfg_param cfg_table[] = {
     {"list-max-listpack-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
     {"list-max-ziplist-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
     {"list-compress-depth", K_INT, C_MEMLIMIT, 0, INT_MAX, NULL, NULL},
+    /* The parameters mockredis accepts and remembers without acting on
+     * them (Redis 7.0.15's names, ranges and defaults; the ranges of its
+     * integer types: INT_MAX for int, LONG_MAX for long and size_t). */
+    {"acl-pubsub-default", K_ENUM, C_NONE, 0, 0, "allchannels, resetchannels", "resetchannels"},
+    {"aclfile", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"acllog-max-len", K_INT, C_NONE, 0, LONG_MAX, NULL, "128"},
+    {"active-defrag-cycle-max", K_INT, C_NONE, 1, 99, NULL, "25"},
+    {"active-defrag-cycle-min", K_INT, C_NONE, 1, 99, NULL, "1"},
+    {"active-defrag-ignore-bytes", K_MEM_LL, C_NONE, 1, LLONG_MAX, NULL, "104857600"},
+    {"active-defrag-max-scan-fields", K_INT, C_NONE, 1, LONG_MAX, NULL, "1000"},
+    {"active-defrag-threshold-lower", K_INT, C_NONE, 0, 1000, NULL, "10"},
+    {"active-defrag-threshold-upper", K_INT, C_NONE, 0, 1000, NULL, "100"},
+    {"active-expire-effort", K_INT, C_NONE, 1, 10, NULL, "1"},
+    {"activedefrag", K_BOOL, C_NONE, 0, 0, NULL, "no", NULL, R_NO_DEFRAG},
+    {"activerehashing", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"always-show-logo", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"aof-disable-auto-gc", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"aof-load-truncated", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"aof-rewrite-incremental-fsync", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"aof-timestamp-enabled", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"aof-use-rdb-preamble", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"aof_rewrite_cpulist", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"appenddirname", K_IMMUTABLE, C_NONE, 0, 0, NULL, "appendonlydir"},
+    {"appendfilename", K_IMMUTABLE, C_NONE, 0, 0, NULL, "appendonly.aof"},
+    {"auto-aof-rewrite-min-size", K_MEM_LL, C_NONE, 0, LLONG_MAX, NULL, "67108864"},
+    {"auto-aof-rewrite-percentage", K_INT, C_NONE, 0, INT_MAX, NULL, "100"},
+    {"bgsave_cpulist", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"bind-source-addr", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"bio_cpulist", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"cluster-allow-pubsubshard-when-down", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"cluster-allow-reads-when-down", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"cluster-allow-replica-migration", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"cluster-announce-bus-port", K_INT, C_NONE, 0, 65535, NULL, "0"},
+    {"cluster-announce-hostname", K_STR, C_NONE, 0, 0, NULL, "", NULL, R_HOSTNAME},
+    {"cluster-announce-ip", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"cluster-announce-port", K_INT, C_NONE, 0, 65535, NULL, "0"},
+    {"cluster-announce-tls-port", K_INT, C_NONE, 0, 65535, NULL, "0"},
+    {"cluster-config-file", K_IMMUTABLE, C_NONE, 0, 0, NULL, "nodes.conf"},
+    {"cluster-enabled", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"cluster-link-sendbuf-limit", K_MEM_ULL, C_NONE, 0, 0, NULL, "0"},
+    {"cluster-migration-barrier", K_INT, C_NONE, 0, INT_MAX, NULL, "1"},
+    {"cluster-node-timeout", K_INT, C_NONE, 0, LLONG_MAX, NULL, "15000"},
+    {"cluster-port", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
+    {"cluster-preferred-endpoint-type", K_ENUM, C_NONE, 0, 0, "ip, hostname, unknown-endpoint",
+     "ip"},
+    {"cluster-replica-no-failover", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"cluster-slave-no-failover", K_BOOL, C_NONE, 0, 0, NULL, "no", "cluster-replica-no-failover"},
+    {"cluster-replica-validity-factor", K_INT, C_NONE, 0, INT_MAX, NULL, "10"},
+    {"cluster-slave-validity-factor", K_INT, C_NONE, 0, INT_MAX, NULL, "10",
+     "cluster-replica-validity-factor"},
+    {"cluster-require-full-coverage", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"crash-log-enabled", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"crash-memcheck-enabled", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"disable-thp", K_IMMUTABLE, C_NONE, 0, 0, NULL, "yes"},
+    {"dynamic-hz", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    /* DEBUG is always enabled in mockredis (docs/protocol.md). */
+    {"enable-debug-command", K_IMMUTABLE, C_NONE, 0, 0, NULL, "yes"},
+    {"enable-module-command", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"enable-protected-configs", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"hll-sparse-max-bytes", K_MEM_LL, C_NONE, 0, LONG_MAX, NULL, "3000"},
+    {"ignore-warnings", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"io-threads-do-reads", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"jemalloc-bg-thread", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"lazyfree-lazy-eviction", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"lazyfree-lazy-expire", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"lazyfree-lazy-server-del", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"lazyfree-lazy-user-del", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"masterauth", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"masteruser", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"min-replicas-max-lag", K_INT, C_NONE, 0, INT_MAX, NULL, "10"},
+    {"min-slaves-max-lag", K_INT, C_NONE, 0, INT_MAX, NULL, "10", "min-replicas-max-lag"},
+    {"min-replicas-to-write", K_INT, C_NONE, 0, INT_MAX, NULL, "0"},
+    {"min-slaves-to-write", K_INT, C_NONE, 0, INT_MAX, NULL, "0", "min-replicas-to-write"},
+    {"no-appendfsync-on-rewrite", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"oom-score-adj", K_ENUM, C_NONE, 0, 0, "no, yes, relative, absolute", "no", NULL, R_OOM_ADJ},
+    {"oom-score-adj-values", K_OOM, C_NONE, 0, 0, NULL, "0 200 800"},
+    {"pidfile", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""}, /* mockredis writes none */
+    {"proc-title-template", K_STR, C_NONE, 0, 0, NULL, "{title} {listen-addr} {server-mode}", NULL,
+     R_TITLE},
+    {"propagation-error-behavior", K_ENUM, C_NONE, 0, 0, "ignore, panic, panic-on-replicas",
+     "ignore"},
+    {"rdb-del-sync-files", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"rdb-save-incremental-fsync", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"rdbchecksum", K_IMMUTABLE, C_NONE, 0, 0, NULL, "yes"},
+    {"rdbcompression", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"repl-backlog-size", K_MEM_LL, C_NONE, 1, LLONG_MAX, NULL, "1048576", NULL, R_BACKLOG},
+    {"repl-backlog-ttl", K_INT, C_NONE, 0, LONG_MAX, NULL, "3600"},
+    {"repl-disable-tcp-nodelay", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"repl-diskless-load", K_ENUM, C_NONE, 0, 0, "disabled, on-empty-db, swapdb", "disabled"},
+    {"repl-diskless-sync", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"repl-diskless-sync-delay", K_INT, C_NONE, 0, INT_MAX, NULL, "5"},
+    {"repl-diskless-sync-max-replicas", K_INT, C_NONE, 0, INT_MAX, NULL, "0"},
+    {"repl-ping-replica-period", K_INT, C_NONE, 1, INT_MAX, NULL, "10"},
+    {"repl-ping-slave-period", K_INT, C_NONE, 1, INT_MAX, NULL, "10", "repl-ping-replica-period"},
+    {"repl-timeout", K_INT, C_NONE, 1, INT_MAX, NULL, "60"},
+    {"replica-announce-ip", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"slave-announce-ip", K_STR, C_NONE, 0, 0, NULL, "", "replica-announce-ip"},
+    {"replica-announce-port", K_INT, C_NONE, 0, 65535, NULL, "0"},
+    {"slave-announce-port", K_INT, C_NONE, 0, 65535, NULL, "0", "replica-announce-port"},
+    {"replica-announced", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"replica-ignore-disk-write-errors", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"replica-ignore-maxmemory", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"slave-ignore-maxmemory", K_BOOL, C_NONE, 0, 0, NULL, "yes", "replica-ignore-maxmemory"},
+    {"replica-lazy-flush", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"slave-lazy-flush", K_BOOL, C_NONE, 0, 0, NULL, "no", "replica-lazy-flush"},
+    {"replica-priority", K_INT, C_NONE, 0, INT_MAX, NULL, "100"},
+    {"slave-priority", K_INT, C_NONE, 0, INT_MAX, NULL, "100", "replica-priority"},
+    {"replica-read-only", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"slave-read-only", K_BOOL, C_NONE, 0, 0, NULL, "yes", "replica-read-only"},
+    {"replica-serve-stale-data", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"slave-serve-stale-data", K_BOOL, C_NONE, 0, 0, NULL, "yes", "replica-serve-stale-data"},
+    {"replicaof", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"slaveof", K_IMMUTABLE, C_NONE, 0, 0, NULL, "", "replicaof"},
+    {"sanitize-dump-payload", K_ENUM, C_NONE, 0, 0, "no, yes, clients", "no"},
+    {"server_cpulist", K_IMMUTABLE, C_NONE, 0, 0, NULL, ""},
+    {"set-proc-title", K_IMMUTABLE, C_NONE, 0, 0, NULL, "yes"},
+    {"shutdown-on-sigint", K_SHUTDOWN, C_NONE, 0, 0, "default, save, nosave, now, force",
+     "default"},
+    {"shutdown-on-sigterm", K_SHUTDOWN, C_NONE, 0, 0, "default, save, nosave, now, force",
+     "default"},
+    {"shutdown-timeout", K_INT, C_NONE, 0, INT_MAX, NULL, "10"},
+    {"socket-mark-id", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
+    {"stop-writes-on-bgsave-error", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"stream-node-max-bytes", K_MEM_LL, C_NONE, 0, LONG_MAX, NULL, "4096"},
+    {"stream-node-max-entries", K_INT, C_NONE, 0, LLONG_MAX, NULL, "100"},
+    {"supervised", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"syslog-enabled", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"syslog-facility", K_IMMUTABLE, C_NONE, 0, 0, NULL, "local0"},
+    {"syslog-ident", K_IMMUTABLE, C_NONE, 0, 0, NULL, "redis"},
+    {"tcp-backlog", K_IMMUTABLE, C_NONE, 0, 0, NULL, "511"},
+    {"tls-auth-clients", K_ENUM, C_NONE, 0, 0, "no, yes, optional", "yes"},
+    {"tls-ca-cert-dir", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-ca-cert-file", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-cert-file", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-ciphers", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-ciphersuites", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-client-cert-file", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-client-key-file", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-client-key-file-pass", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-cluster", K_BOOL, C_NONE, 0, 0, NULL, "no", NULL, R_TLS},
+    {"tls-dh-params-file", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-key-file", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-key-file-pass", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-port", K_INT, C_NONE, 0, 65535, NULL, "0", NULL, R_TLS},
+    {"tls-prefer-server-ciphers", K_BOOL, C_NONE, 0, 0, NULL, "no"},
+    {"tls-protocols", K_STR, C_NONE, 0, 0, NULL, ""},
+    {"tls-replication", K_BOOL, C_NONE, 0, 0, NULL, "no", NULL, R_TLS},
+    {"tls-session-cache-size", K_INT, C_NONE, 0, INT_MAX, NULL, "20480"},
+    {"tls-session-cache-timeout", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
+    {"tls-session-caching", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"tracking-table-max-keys", K_INT, C_NONE, 0, LONG_MAX, NULL, "1000000"},
+    {"unixsocketperm", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
 };
+#pragma GCC diagnostic pop
 #define NCFG ((int)(sizeof(cfg_table) / sizeof(cfg_table[0])))
 
 static int cfg_find(const char *name)
@@ -187,6 +368,13 @@ static int cfg_find(const char *name)
         if (!strcasecmp(cfg_table[i].name, name))
             return i;
     return -1;
+}
+
+/* The soft slot of row i: its own, or for an alias its primary's. */
+static int cfg_slot(int i)
+{
+    int j = cfg_table[i].alias_of ? cfg_find(cfg_table[i].alias_of) : -1;
+    return j >= 0 ? j : i;
 }
 
 /* The current value of parameter i as text, in out. */
@@ -200,7 +388,9 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_REQUIREPASS: snprintf(out, size, "%s", cfg->requirepass ? cfg->requirepass : ""); return;
     case C_HZ: snprintf(out, size, "%d", cfg->hz); return;
     case C_PORT: snprintf(out, size, "%d", core->port_bound ? core->port_bound : cfg->port); return;
-    case C_BIND: snprintf(out, size, "%s", cfg->bind ? cfg->bind : ""); return;
+    case C_BIND: /* no --bind: what Redis shows for its default */
+        snprintf(out, size, "%s", cfg->bind_default ? "* -::*" : cfg->bind ? cfg->bind : "");
+        return;
     case C_UNIXSOCKET: snprintf(out, size, "%s", cfg->unixsocket ? cfg->unixsocket : ""); return;
     case C_PROTECTED_MODE: snprintf(out, size, "%s", cfg->protected_mode ? "yes" : "no"); return;
     case C_OBUF: obuf_format(cfg->obuf, out, size); return;
@@ -211,8 +401,9 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_MEMLIMIT: snprintf(out, size, "%lld", *mem_limit_field(p->name)); return;
     case C_NONE: break;
     }
-    if (cfg->soft[i]) {
-        snprintf(out, size, "%s", cfg->soft[i]);
+    int slot = cfg_slot(i);
+    if (cfg->soft && cfg->soft[slot]) {
+        snprintf(out, size, "%s", cfg->soft[slot]);
     } else if (p->def) {
         snprintf(out, size, "%s", p->def);
     } else if (getcwd(out, size) == NULL) {
@@ -246,6 +437,8 @@ static int parse_mem_ll(const char *s, long long *out)
 {
     size_t digits = strspn(s, "0123456789");
     unsigned long long v = 0, mul;
+    if (digits >= 128) /* Redis copies the digits into a 128-byte buffer */
+        return 0;
     for (size_t i = 0; i < digits; i++)
         v = v > (ULLONG_MAX - 9) / 10 ? ULLONG_MAX : v * 10 + (unsigned long long)(s[i] - '0');
     const char *u = s + digits;
@@ -255,24 +448,166 @@ static int parse_mem_ll(const char *s, long long *out)
     return 1;
 }
 
-/* Redis's save syntax: "" or pairs "seconds changes", seconds >= 1. */
-static int save_valid(const char *s)
+/* Redis's save syntax: words split at each single space, an even number
+ * of them, pairs "seconds changes" (seconds >= 1, changes >= 0) read as
+ * strtoll reads them ("" is no pair). norm gets Redis's reading back:
+ * seconds as read, changes as a C int. Returns 0 when invalid. */
+static int save_check(const char *v, char *norm, size_t size)
 {
-    struct resp_argv *a = resp_split_args(s, strlen(s));
-    int ok = a != NULL && a->argc % 2 == 0;
-    for (int i = 0; ok && i < a->argc; i++) {
-        long long v;
-        ok = util_str2ll(a->argv[i], a->argl[i], &v) && v >= (i % 2 == 0 ? 1 : 0);
+    size_t off = 0;
+    norm[0] = '\0';
+    if (*v == '\0')
+        return 1;
+    int nwords = 0;
+    long long secs = 0;
+    for (const char *w = v;; w++) {
+        size_t l = strcspn(w, " ");
+        char word[64], *end;
+        if (l >= sizeof(word))
+            return 0;
+        memcpy(word, w, l);
+        word[l] = '\0';
+        long long x = strtoll(word, &end, 10);
+        if (*end != '\0' || x < (nwords % 2 == 0 ? 1 : 0))
+            return 0;
+        if (nwords % 2 == 0) {
+            secs = x;
+        } else {
+            int n = snprintf(norm + off, size - off, "%s%lld %d", off ? " " : "", secs, (int)x);
+            off += n > 0 && (size_t)n < size - off ? (size_t)n : 0;
+        }
+        nwords++;
+        w += l;
+        if (*w == '\0')
+            break;
     }
-    if (a)
-        resp_argv_free(a);
-    return ok;
+    return nwords % 2 == 0;
+}
+
+/* oom-score-adj-values: exactly three words (single spaces), integers
+ * from -2000 to 2000 as strtoll reads them; norm gets them back. */
+static const char *oom_check(const char *v, char *norm, size_t size)
+{
+    int words = 1;
+    for (const char *c = v; *c; c++)
+        words += *c == ' ';
+    if (words != 3) /* Redis's "wrong number of arguments", the text of RT_LUA_NARGS */
+        return rtext[RT_LUA_NARGS];
+    long long x[3];
+    const char *w = v;
+    for (int n = 0; n < 3; n++) {
+        size_t l = strcspn(w, " ");
+        char word[64], *end;
+        if (l >= sizeof(word))
+            return rtext[RT_CFG_OOM_VALUES];
+        memcpy(word, w, l);
+        word[l] = '\0';
+        x[n] = strtoll(word, &end, 10);
+        if (*end != '\0' || x[n] < -2000 || x[n] > 2000)
+            return rtext[RT_CFG_OOM_VALUES];
+        w += l + (w[l] != '\0');
+    }
+    snprintf(norm, size, "%lld %lld %lld", x[0], x[1], x[2]);
+    return NULL;
+}
+
+/* shutdown-on-sig*: words of the enum (single spaces, case ignored), save
+ * and nosave not together; norm lists the flags set in the enum's order,
+ * "default" when none. */
+static const char *shutdown_check(const struct cfg_param *p, const char *v, char *norm, size_t size,
+                                  char *why, size_t wsize)
+{
+    static const char *const names[] = {"default", "save", "nosave", "now", "force"};
+    unsigned flags = 0;
+    for (const char *w = v;; w++) {
+        size_t l = strcspn(w, " ");
+        int k = -1;
+        for (int j = 0; j < 5; j++)
+            if (strlen(names[j]) == l && !strncasecmp(names[j], w, l))
+                k = j;
+        if (k < 0) {
+            snprintf(why, wsize, rtext[RT_CFG_ENUM_FMT], p->enums);
+            return why;
+        }
+        flags |= k ? 1u << k : 0;
+        w += l;
+        if (*w == '\0')
+            break;
+    }
+    if ((flags & 2u) && (flags & 4u))
+        return rtext[RT_CFG_SHUTDOWN_SAVE];
+    size_t off = 0;
+    norm[0] = '\0';
+    for (int j = 1; j < 5; j++) {
+        if (flags & (1u << j)) {
+            int n = snprintf(norm + off, size - off, "%s%s", off ? " " : "", names[j]);
+            off += n > 0 && (size_t)n < size - off ? (size_t)n : 0;
+        }
+    }
+    if (flags == 0)
+        snprintf(norm, size, "%s", "default");
+    return NULL;
+}
+
+/* proc-title-template as Redis checks it: {name} among the variables
+ * Redis knows ({{ and }} stand for braces), and not blank once expanded
+ * ({title} expands to nothing then, listen-addr, port and tls-port to
+ * something, the others to nothing here). */
+static int title_valid(const char *v)
+{
+    static const char *const vars[] = {"title",    "listen-addr", "server-mode", "port",
+                                       "tls-port", "unixsocket",  "config-file"};
+    int visible = 0;
+    for (const char *c = v; *c; c++) {
+        if ((c[0] == '{' && c[1] == '{') || (c[0] == '}' && c[1] == '}')) {
+            visible = 1;
+            c++;
+        } else if (c[0] == '{') {
+            const char *end = strchr(c, '}');
+            if (end == NULL)
+                return 0;
+            size_t l = (size_t)(end - c - 1);
+            int k = -1;
+            for (int j = 0; j < 7; j++)
+                if (strlen(vars[j]) == l && !strncmp(vars[j], c + 1, l))
+                    k = j;
+            if (k < 0)
+                return 0;
+            visible |= k == 1 || k == 3 || k == 4;
+            c = end;
+        } else if (*c != ' ') {
+            visible = 1;
+        }
+    }
+    return visible;
+}
+
+/* The extra check of a row's enum cfg_rule, on a value its kind accepted
+ * (normalized in norm). NULL, or the reason. */
+static const char *rule_check(enum cfg_rule rule, const char *norm)
+{
+    switch (rule) {
+    case R_NONE:
+    case R_TLS:
+    case R_OOM_ADJ:
+    case R_BACKLOG: return NULL;
+    case R_NO_DEFRAG: return strcmp(norm, "yes") ? NULL : rtext[RT_CFG_NO_DEFRAG];
+    case R_HOSTNAME:
+        if (strlen(norm) >= 256)
+            return rtext[RT_CFG_HOSTNAME_LEN];
+        for (const char *c = norm; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.')
+                return rtext[RT_CFG_HOSTNAME];
+        return NULL;
+    case R_TITLE: return title_valid(norm) ? NULL : rtext[RT_CFG_TITLE];
+    }
+    return NULL;
 }
 
 /* Checks value for parameter i. Returns NULL when it is acceptable (the
  * normalized text in norm), else the reason, a printf format of rtext. */
-static const char *cfg_check(const struct core *core, int i, const char *v, char *norm, size_t size,
-                             char *why, size_t wsize)
+static const char *cfg_check_kind(const struct core *core, int i, const char *v, char *norm,
+                                  size_t size, char *why, size_t wsize)
 {
     const struct cfg_param *p = &cfg_table[i];
     long long n;
@@ -285,8 +620,6 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
             snprintf(why, wsize, rtext[RT_CFG_RANGE_FMT], p->min, p->max);
             return why;
         }
-        if (p->field == C_PORT && n != (core->port_bound ? core->port_bound : core->cfg.port))
-            return rtext[RT_CFG_LISTEN];
         return NULL;
     case K_MEM:
         if (!parse_mem(v, &n))
@@ -302,6 +635,25 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         }
         snprintf(norm, size, "%lld", n);
         return NULL;
+    case K_MEM_PCT: {
+        /* As Redis 7.0: "N%" (N a plain non-negative integer) is kept as
+         * -N, anything else read as a memory value; a negative result (a
+         * percentage, or a value that wrapped) is bounded by -min. */
+        size_t vl = strlen(v);
+        if (vl > 1 && v[vl - 1] == '%' && util_str2ll(v, vl - 1, &n) && n >= 0)
+            n = -n;
+        else if (!parse_mem_ll(v, &n))
+            return rtext[RT_CFG_MEMORY_PCT];
+        if (n < p->min) {
+            snprintf(why, wsize, rtext[RT_CFG_PERCENT_FMT], -p->min);
+            return why;
+        }
+        if (n < 0)
+            snprintf(norm, size, "%lld%%", -n);
+        else
+            snprintf(norm, size, "%lld", n);
+        return NULL;
+    }
     case K_BOOL:
         if (strcasecmp(v, "yes") && strcasecmp(v, "no"))
             return rtext[RT_CFG_YESNO];
@@ -323,11 +675,18 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
         snprintf(why, wsize, rtext[RT_CFG_ENUM_FMT], p->enums);
         return why;
     }
-    case K_SAVE: return save_valid(v) ? NULL : rtext[RT_CFG_SAVE];
-    case K_STR:
-        if (p->field == C_BIND && strcmp(v, core->cfg.bind ? core->cfg.bind : ""))
-            return rtext[RT_CFG_BIND];
+    case K_SAVE: return save_check(v, norm, size) ? NULL : rtext[RT_CFG_SAVE];
+    case K_OOM: return oom_check(v, norm, size);
+    case K_SHUTDOWN: return shutdown_check(p, v, norm, size, why, wsize);
+    case K_MEM_ULL: {
+        unsigned long long u;
+        if (!parse_mem_ll(v, &n))
+            return rtext[RT_CFG_MEMORY];
+        memcpy(&u, &n, sizeof(u));
+        snprintf(norm, size, "%llu", u);
         return NULL;
+    }
+    case K_STR: return NULL;
     case K_IMMUTABLE: return rtext[RT_CFG_IMMUTABLE];
     case K_PROTECTED: return rtext[RT_CFG_PROTECTED];
     case K_OBUF: {
@@ -345,7 +704,42 @@ static const char *cfg_check(const struct core *core, int i, const char *v, char
     return NULL;
 }
 
-static void cfg_apply(struct core *core, int i, const char *v)
+/* What applying a valid value v (normalized) to parameter i would fail
+ * with, checked only once every value of the CONFIG SET is valid, as
+ * Redis applies after setting them all: mockredis does not re-listen
+ * (port, bind: only the current value), and no TLS is configured. NULL
+ * when it applies. */
+static const char *cfg_apply_check(const struct core *core, int i, const char *v)
+{
+    const struct cfg_param *p = &cfg_table[i];
+    if (p->field == C_PORT || p->field == C_BIND) {
+        char cur[1024];
+        cfg_value(core, i, cur, sizeof(cur));
+        if (strcmp(v, cur))
+            return rtext[p->field == C_PORT ? RT_CFG_LISTEN : RT_CFG_BIND];
+    }
+    if (p->rule == R_TLS && strcmp(v, "no") && strcmp(v, "0"))
+        return rtext[RT_CFG_TLS];
+    return NULL;
+}
+
+/* Checks value for parameter i: its kind's rules, then its row's. */
+static const char *cfg_check(const struct core *core, int i, const char *v, char *norm, size_t size,
+                             char *why, size_t wsize)
+{
+    const char *w = cfg_check_kind(core, i, v, norm, size, why, wsize);
+    if (w == NULL)
+        w = rule_check(cfg_table[i].rule, norm);
+    if (w == NULL && cfg_table[i].rule == R_OOM_ADJ && !strcmp(norm, "relative"))
+        snprintf(norm, size, "%s", "yes"); /* one value, two names: Redis shows the first */
+    if (w == NULL && cfg_table[i].rule == R_BACKLOG && strtoll(norm, NULL, 10) < 16384)
+        snprintf(norm, size, "%d", 16384);
+    return w;
+}
+
+/* Sets parameter i to v (len bytes: cfg_check's normalized text, or for
+ * requirepass the argument itself, NUL bytes and all). */
+static void cfg_apply(struct core *core, int i, const char *v, size_t len)
 {
     struct core_cfg *cfg = &core->cfg;
     long long n = 0;
@@ -360,8 +754,7 @@ static void cfg_apply(struct core *core, int i, const char *v)
     case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
     case C_MEMLIMIT: *mem_limit_field(cfg_table[i].name) = n; return;
     case C_REQUIREPASS:
-        free(cfg->requirepass);
-        cfg->requirepass = v[0] ? mem_strdup(v) : NULL;
+        core_set_requirepass(core, v, len);
         if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */
             for (struct client *c = core->clients; c; c = c->next)
                 c->authed = 1;
@@ -377,8 +770,13 @@ static void cfg_apply(struct core *core, int i, const char *v)
     }
     case C_NONE: break;
     }
-    free(cfg->soft[i]);
-    cfg->soft[i] = mem_strdup(v);
+    if (cfg->soft == NULL) {
+        cfg->soft = mem_calloc((size_t)NCFG, sizeof(char *));
+        cfg->nsoft = (size_t)NCFG;
+    }
+    int slot = cfg_slot(i);
+    free(cfg->soft[slot]);
+    cfg->soft[slot] = mem_strdup(v);
 }
 
 static int has_glob(const char *s)
@@ -422,7 +820,10 @@ static void config_get_cmd(struct call *k)
         char v[4096];
         cfg_value(k->core, i, v, sizeof(v));
         reply_cstr(k->c, as_named[i]);
-        reply_cstr(k->c, v);
+        if (cfg_table[i].field == C_REQUIREPASS && k->core->cfg.requirepass)
+            reply_bulk(k->c, k->core->cfg.requirepass, k->core->cfg.requirepass_len);
+        else
+            reply_cstr(k->c, v);
     }
 }
 
@@ -435,9 +836,19 @@ static void config_set_cmd(struct call *k)
     int n = (k->argc - 2) / 2;
     int *which = mem_calloc((size_t)n, sizeof(int));
     char **vals = mem_calloc((size_t)n, sizeof(char *));
+    size_t *lens = mem_calloc((size_t)n, sizeof(size_t));
     const char *unknown = NULL, *bad_name = NULL, *bad_why = NULL;
     char why[512];
 
+    /* Passwords never show (MONITOR, SLOWLOG), whatever the outcome, as in
+     * Redis: the values of its sensitive parameters are redacted. */
+    for (int j = 0; j < n; j++) {
+        int i = cfg_find(k->argv[2 + 2 * j]);
+        if (i >= 0 &&
+            (cfg_table[i].field == C_REQUIREPASS || !strcmp(cfg_table[i].name, "masterauth") ||
+             !strcmp(cfg_table[i].name, "masteruser")))
+            arg_redact(k, 3 + 2 * j);
+    }
     /* First pass, as Redis: unknown names, then immutable ones and duplicates. */
     for (int j = 0; j < n && !unknown; j++) {
         const char *name = k->argv[2 + 2 * j];
@@ -471,8 +882,21 @@ static void config_set_cmd(struct call *k)
         if (w) {
             bad_name = cfg_table[which[j]].name;
             bad_why = w;
+        } else if (cfg_table[which[j]].field == C_REQUIREPASS) {
+            /* binary-safe, as Redis: the argument as sent, NULs included */
+            lens[j] = k->argl[3 + 2 * j];
+            vals[j] = mem_dup(k->argv[3 + 2 * j], lens[j]);
         } else {
             vals[j] = mem_strdup(norm);
+            lens[j] = strlen(norm);
+        }
+    }
+    /* Then what Redis finds applying the values (once all are set). */
+    for (int j = 0; j < n && !unknown && !bad_name; j++) {
+        const char *w = cfg_apply_check(k->core, which[j], vals[j]);
+        if (w) {
+            bad_name = cfg_table[which[j]].name;
+            bad_why = w;
         }
     }
     if (unknown) {
@@ -481,12 +905,13 @@ static void config_set_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_CONFIG_FAILED_FMT], bad_name, bad_why);
     } else {
         for (int j = 0; j < n; j++)
-            cfg_apply(k->core, which[j], vals[j]);
+            cfg_apply(k->core, which[j], vals[j], lens[j]);
         reply_ok(k->c);
     }
     for (int j = 0; j < n; j++)
         free(vals[j]);
     free(vals);
+    free(lens);
     free(which);
 }
 
@@ -1274,31 +1699,18 @@ static void command_help_cmd(struct call *k)
 
 /* ---- the rest ----------------------------------------------------------------------- */
 
-static void debug_cmd(struct call *k)
+/* LOLWUT [VERSION v ...]: Redis 7.0.15's own version answers one line,
+ * verbatim "txt" in RESP3; VERSION must be an integer. Versions 5 and 6
+ * draw computer art in Redis; here they answer the same line (a known
+ * difference, docs/protocol.md). */
+static void lolwut_cmd(struct call *k)
 {
-    if (arg_is(k, 1, "sleep") && k->argc == 3) {
-        /* Like Redis: strtod, anything unparsable is 0; the whole server waits. */
-        double secs = strtod(k->argv[2], NULL);
-        if (secs > 0) {
-            struct timespec ts;
-            ts.tv_sec = (time_t)secs;
-            ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-            while (nanosleep(&ts, &ts) != 0) {
-            }
-        }
-        reply_ok(k->c);
-    } else if (arg_is(k, 1, "help") && k->argc == 2) {
-        static const char *const lines[] = {
-            "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-            "SLEEP <seconds>",
-            "    Stop the whole server for <seconds> (a decimal number), as Redis does.",
-            "HELP",
-            "    Print this help.",
-        };
-        reply_help(k->c, lines, sizeof(lines) / sizeof(lines[0]));
-    } else {
-        reply_errf(k->c, rtext[RT_SUBCMD_SYNTAX_FMT], k->argv[1], "DEBUG");
-    }
+    long long v;
+    if (k->argc >= 3 && arg_is(k, 1, "version") && arg_ll(k, 2, &v) < 0)
+        return;
+    char line[64];
+    int n = snprintf(line, sizeof(line), "Redis ver. %s\n", MOCKREDIS_REDIS_VERSION);
+    reply_verbatim(k->c, line, (size_t)n);
 }
 
 static void time_cmd(struct call *k)
@@ -1595,13 +2007,6 @@ struct cmd_def cmd_server_table[] = {
      .since = "2.8.13", .group = "server",
      .complexity = "O(N) where N is the total number of Redis commands",
      .summary = "Returns detailed information about all commands."},
-    {.name = "debug", .fn = debug_cmd,
-     .arity = -2, .rflags = RF_ADMIN | RF_NOSCRIPT | RF_LOADING | RF_STALE,
-     .acl = CAT_ADMIN | CAT_SLOW | CAT_DANGEROUS,
-     .since = "1.0.0", .group = "server",
-     .complexity = "Depends on subcommand.",
-     .doc_flags = DOC_SYSCMD,
-     .summary = "Groups the debugging commands (mockredis knows SLEEP and HELP)."},
     {.name = "time", .fn = time_cmd,
      .arity = 1, .rflags = RF_LOADING | RF_STALE | RF_FAST,
      .acl = CAT_FAST,
@@ -1659,6 +2064,12 @@ struct cmd_def cmd_server_table[] = {
      .since = "2.2.12", .group = "server",
      .complexity = "Depends on subcommand.",
      .summary = "Groups the commands about the slow log."},
+    {.name = "lolwut", .fn = lolwut_cmd,
+     .arity = -1, .rflags = RF_READONLY | RF_FAST,
+     .acl = CAT_READ | CAT_FAST,
+     .since = "5.0.0", .group = "server",
+     ARGS({.name = "version", .type = ARG_INTEGER, .token = "VERSION", .aflags = ARGF_OPTIONAL}),
+     .summary = "Shows the Redis version (the art of LOLWUT 5 and 6 is not drawn here)."},
     {.name = NULL},
 };
 // clang-format on

@@ -440,26 +440,6 @@ static void timeout_xread(struct client *c, const void *arg)
     reply_null_array(c);
 }
 
-/* BLOCK's milliseconds (argument i), with Redis's checks and texts: sets
- * *deadline on the server clock (0: forever). Returns 0 or -1 after the
- * error reply. */
-static int arg_block_ms(struct call *k, int i, int64_t *deadline)
-{
-    long long ms;
-    if (!util_str2ll(k->argv[i], k->argl[i], &ms)) {
-        reply_err(k->c, RT_TIMEOUT_NOTINT);
-        return -1;
-    }
-    if (ms < 0) {
-        reply_err(k->c, RT_TIMEOUT_NEGATIVE);
-        return -1;
-    }
-    int64_t now = cmd_now(k);
-    /* past the end of time: forever, as arg_timeout (cmd.c) says why */
-    *deadline = ms > 0 && ms <= LLONG_MAX - now ? now + ms : 0;
-    return 0;
-}
-
 /* XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] */
 static void xread_cmd(struct call *k)
 {
@@ -475,7 +455,7 @@ static void xread_cmd(struct call *k)
                 return;
             }
             i++;
-            if (arg_block_ms(k, i, &deadline) < 0)
+            if (arg_timeout_ms(k, i, &deadline) < 0)
                 return;
             blocking = 1;
         } else if (arg_is(k, i, "count") && more) {

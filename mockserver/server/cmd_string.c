@@ -524,6 +524,160 @@ static void setrange_cmd(struct call *k)
     reply_int(k->c, (long long)o->u.str.len);
 }
 
+/* ---- LCS -------------------------------------------------------------------------- */
+
+/* One matching run of LCS IDX: a[a0..a1] equals b[b0..b1]. */
+struct lcs_range {
+    uint32_t a0, a1, b0, b1;
+};
+
+/* The longest common subsequence of a and b by the classic table: t[i][j]
+ * is the LCS length of a's first i bytes and b's first j. It is walked
+ * back from the end as Redis 7.0 walks it (on a mismatch, up when the cell
+ * above is strictly longer, else left), which picks the same subsequence
+ * among equally long ones; the runs of consecutive matches are the IDX
+ * ranges, last one first. out gets the subsequence when not NULL. */
+static uint32_t lcs_walk(const char *a, uint32_t alen, const char *b, uint32_t blen, uint32_t *t,
+                         char *out, struct lcs_range *ranges, uint32_t *nranges)
+{
+#define T(i, j) t[(size_t)(i) * ((size_t)blen + 1) + (j)]
+    for (uint32_t i = 0; i <= alen; i++) {
+        for (uint32_t j = 0; j <= blen; j++) {
+            if (i == 0 || j == 0)
+                T(i, j) = 0;
+            else if (a[i - 1] == b[j - 1])
+                T(i, j) = T(i - 1, j - 1) + 1;
+            else
+                T(i, j) = T(i - 1, j) > T(i, j - 1) ? T(i - 1, j) : T(i, j - 1);
+        }
+    }
+    uint32_t len = T(alen, blen), left = len, i = alen, j = blen;
+    int open = 0; /* a run is being extended backwards */
+    struct lcs_range cur = {0, 0, 0, 0};
+    *nranges = 0;
+    while (i > 0 && j > 0) {
+        if (a[i - 1] == b[j - 1]) {
+            if (out)
+                out[left - 1] = a[i - 1];
+            left--;
+            if (open && cur.a0 == i && cur.b0 == j) { /* contiguous: extend */
+                cur.a0--;
+                cur.b0--;
+            } else {
+                if (open)
+                    ranges[(*nranges)++] = cur;
+                cur = (struct lcs_range){i - 1, i - 1, j - 1, j - 1};
+                open = 1;
+            }
+            i--;
+            j--;
+        } else {
+            if (open)
+                ranges[(*nranges)++] = cur;
+            open = 0;
+            if (T(i - 1, j) > T(i, j - 1))
+                i--;
+            else
+                j--;
+        }
+    }
+    if (open)
+        ranges[(*nranges)++] = cur;
+#undef T
+    return len;
+}
+
+/* LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN], as Redis
+ * 7.0.15: the keys' types are checked first, then the options; the table
+ * may not need more than proto-max-bulk-len bytes. */
+static void lcs_cmd(struct call *k)
+{
+    struct db *db = cmd_db(k);
+    struct obj *oa = db_lookup_read(db, k->argv[1], k->argl[1], cmd_now(k));
+    struct obj *ob = db_lookup_read(db, k->argv[2], k->argl[2], cmd_now(k));
+    if ((oa && oa->type != OBJ_STRING) || (ob && ob->type != OBJ_STRING)) {
+        reply_err(k->c, RT_LCS_TYPE);
+        return;
+    }
+    int getlen = 0, getidx = 0, withlen = 0;
+    long long minlen = 0;
+    for (int i = 3; i < k->argc; i++) {
+        if (arg_is(k, i, "idx")) {
+            getidx = 1;
+        } else if (arg_is(k, i, "len")) {
+            getlen = 1;
+        } else if (arg_is(k, i, "withmatchlen")) {
+            withlen = 1;
+        } else if (arg_is(k, i, "minmatchlen") && i + 1 < k->argc) {
+            if (arg_ll(k, i + 1, &minlen) < 0)
+                return;
+            if (minlen < 0)
+                minlen = 0;
+            i++;
+        } else {
+            reply_err(k->c, RT_SYNTAX);
+            return;
+        }
+    }
+    if (getidx && getlen) {
+        reply_err(k->c, RT_LCS_LEN_IDX);
+        return;
+    }
+    const char *a = oa ? oa->u.str.p : "", *b = ob ? ob->u.str.p : "";
+    size_t al = oa ? oa->u.str.len : 0, bl = ob ? ob->u.str.len : 0;
+    if (al >= UINT32_MAX - 1 || bl >= UINT32_MAX - 1) {
+        reply_err(k->c, RT_LCS_TOO_LONG);
+        return;
+    }
+    unsigned long long cells = (unsigned long long)(al + 1) * (bl + 1);
+    if (cells * sizeof(uint32_t) > (unsigned long long)k->core->cfg.proto_max_bulk_len) {
+        reply_err(k->c, RT_LCS_MEMORY);
+        return;
+    }
+    /* Up to proto-max-bulk-len bytes: asked for, not assumed (Redis's
+     * ztrymalloc), so a failure is an error reply, not an abort. */
+    uint32_t *t = malloc((size_t)cells * sizeof(uint32_t));
+    if (t == NULL) {
+        reply_err(k->c, RT_LCS_ALLOC);
+        return;
+    }
+    size_t most = (al < bl ? al : bl) + 1; /* runs: at most one per matched byte */
+    struct lcs_range *ranges = mem_alloc(most * sizeof(*ranges));
+    char *out = getidx || getlen ? NULL : mem_alloc(most);
+    uint32_t n, len = lcs_walk(a, (uint32_t)al, b, (uint32_t)bl, t, out, ranges, &n);
+    if (getidx) {
+        uint32_t shown = 0;
+        for (uint32_t r = 0; r < n; r++)
+            shown += ranges[r].a1 - ranges[r].a0 + 1 >= (unsigned long long)minlen;
+        reply_map(k->c, 2);
+        reply_cstr(k->c, "matches");
+        reply_array(k->c, shown);
+        for (uint32_t r = 0; r < n; r++) {
+            uint32_t mlen = ranges[r].a1 - ranges[r].a0 + 1;
+            if (mlen < (unsigned long long)minlen)
+                continue;
+            reply_array(k->c, 2 + withlen);
+            reply_array(k->c, 2);
+            reply_int(k->c, ranges[r].a0);
+            reply_int(k->c, ranges[r].a1);
+            reply_array(k->c, 2);
+            reply_int(k->c, ranges[r].b0);
+            reply_int(k->c, ranges[r].b1);
+            if (withlen)
+                reply_int(k->c, mlen);
+        }
+        reply_cstr(k->c, "len");
+        reply_int(k->c, len);
+    } else if (getlen) {
+        reply_int(k->c, len);
+    } else {
+        reply_bulk(k->c, out, len);
+    }
+    free(out);
+    free(ranges);
+    free(t);
+}
+
 // clang-format off
 struct cmd_def cmd_string_table[] = {
     {.name = "get", .fn = get_cmd,
@@ -761,6 +915,20 @@ struct cmd_def cmd_string_table[] = {
           {.name = "offset", .type = ARG_INTEGER},
           {.name = "value", .type = ARG_STRING}),
      .summary = "Overwrites a string value from an offset on."},
+    {.name = "lcs", .fn = lcs_cmd,
+     .arity = -3, .rflags = RF_READONLY,
+     .acl = CAT_READ | CAT_STRING | CAT_SLOW,
+     .first = 1, .last = 2, .step = 1,
+     KEYSPECS({KS_RO | KS_ACCESS, BS_INDEX(1), FK_RANGE(1, 1, 0)}),
+     .since = "7.0.0", .group = "string",
+     .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+     ARGS({.name = "key1", .type = ARG_KEY, ARG_KS(0)},
+          {.name = "key2", .type = ARG_KEY, ARG_KS(0)},
+          {.name = "len", .type = ARG_PURE_TOKEN, .token = "LEN", .aflags = ARGF_OPTIONAL},
+          {.name = "idx", .type = ARG_PURE_TOKEN, .token = "IDX", .aflags = ARGF_OPTIONAL},
+          {.name = "len", .type = ARG_INTEGER, .token = "MINMATCHLEN", .aflags = ARGF_OPTIONAL},
+          {.name = "withmatchlen", .type = ARG_PURE_TOKEN, .token = "WITHMATCHLEN", .aflags = ARGF_OPTIONAL}),
+     .summary = "Finds the longest common subsequence of two strings."},
     {.name = NULL},
 };
 // clang-format on

@@ -459,23 +459,12 @@ static int xrg_options(struct call *k, int *gi, long long *count, int64_t *deadl
     for (int i = 1; i < k->argc; i++) {
         int more = k->argc - i - 1;
         if (arg_is(k, i, "block") && more) {
-            long long ms;
             if (k->c->flags & CL_SCRIPT) {
                 reply_errf(k->c, rtext[RT_STREAM_BLOCK_SCRIPT_FMT], k->argv[0]);
                 return -1;
             }
-            i++;
-            if (!util_str2ll(k->argv[i], k->argl[i], &ms)) {
-                reply_err(k->c, RT_TIMEOUT_NOTINT);
+            if (arg_timeout_ms(k, ++i, deadline) < 0)
                 return -1;
-            }
-            if (ms < 0) {
-                reply_err(k->c, RT_TIMEOUT_NEGATIVE);
-                return -1;
-            }
-            int64_t now = cmd_now(k);
-            /* past the end of time Redis's deadline wraps: forever */
-            *deadline = ms > 0 && ms <= LLONG_MAX - now ? now + ms : 0;
             *block = 1;
         } else if (arg_is(k, i, "count") && more) {
             if (arg_ll(k, ++i, count) < 0)

@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "memory.h"
 #include "notify.h"
+#include "monitor.h"
 #include "pubsub.h"
 #include "tracking.h"
 #include "watch.h"
@@ -23,6 +24,7 @@ void core_init(struct core *core)
     core->cfg.maxclients = 10000;
     core->cfg.timeout = 0;
     core->cfg.bind = mem_strdup("127.0.0.1");
+    core->cfg.bind_default = 1;
     core->cfg.port = 6379;
     core->cfg.hz = 10;
     core->cfg.protected_mode = 1;
@@ -51,13 +53,18 @@ void core_destroy(struct core *core)
     block_destroy(core);
     ps_destroy(core);
     tracking_destroy(core);
+    free(core->monitors); /* emptied by core_client_free */
+    core->monitors = NULL;
     for (int i = 0; i < DB_COUNT; i++)
         db_destroy(&core->db[i]);
     free(core->cfg.requirepass);
     free(core->cfg.bind);
     free(core->cfg.unixsocket);
-    for (int i = 0; i < CORE_CFG_SOFT_MAX; i++)
+    for (size_t i = 0; i < core->cfg.nsoft; i++)
         free(core->cfg.soft[i]);
+    free(core->cfg.soft);
+    core->cfg.soft = NULL;
+    core->cfg.nsoft = 0;
     free(core->cmd_calls);
     core->cmd_calls = NULL;
     core->ncmd_calls = 0;
@@ -66,6 +73,13 @@ void core_destroy(struct core *core)
 int64_t core_now_ms(const struct core *core)
 {
     return clk_now_ms(&core->clock);
+}
+
+void core_set_requirepass(struct core *core, const char *p, size_t len)
+{
+    free(core->cfg.requirepass);
+    core->cfg.requirepass = p && len ? mem_dup(p, len) : NULL;
+    core->cfg.requirepass_len = core->cfg.requirepass ? len : 0;
 }
 
 struct client *core_client_new(struct core *core)
@@ -105,6 +119,7 @@ void core_client_free(struct client *c)
     block_cancel(core, c);
     ps_forget(core, c);
     tracking_forget(core, c);
+    mon_remove(core, c);
     for (int i = 0; i < c->mq_len; i++)
         resp_argv_free(c->mq[i]);
     free(c->mq);
@@ -160,7 +175,7 @@ void core_reset_stats(struct core *core)
 void core_cron(struct core *core)
 {
     int64_t now = core_now_ms(core);
-    for (int i = 0; i < DB_COUNT; i++)
+    for (int i = 0; i < DB_COUNT && !core->active_expire_off; i++)
         if (db_expires_count(&core->db[i]) > 0)
             db_active_expire(&core->db[i], now, 200);
     block_serve(core); /* drains what expiry queued: a deletion feeds nobody */

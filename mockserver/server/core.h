@@ -35,9 +35,10 @@ struct srv;
 #define CL_DIRTY_CAS         (1u << 5) /* a watched key was touched: EXEC fails (watch.h) */
 #define CL_BLOCKED           (1u << 6) /* waiting on keys (block.h): input waits */
 #define CL_DENY_BLOCKING     (1u << 7) /* blocking commands answer at once (EXEC, internal) */
-/* the scripting engine's client (EVAL, FCALL): XREAD refuses BLOCK there (a high bit, so
- * that other flags added meanwhile do not collide) */
-#define CL_SCRIPT (1u << 20)
+/* (MONITOR's two flags sit far from the others so that flags added in
+ * parallel work cannot take the same bit unnoticed.) */
+#define CL_MONITOR (1u << 20) /* ran MONITOR: sees every command (monitor.h) */
+#define CL_SCRIPT  (1u << 21) /* the scripting engine's own client: "lua" to monitors */
 
 struct dict_entry;
 struct cmd_def;
@@ -131,13 +132,21 @@ struct core_cfg {
      * real time a script runs before it is "busy" (script.h); 0: never. */
     long long busy_reply_threshold;
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
-     * appendonly, maxmemory, ...), indexed by cmd_server.c's parameter
-     * table; NULL means the default. Owned here, freed by core_destroy. */
-#define CORE_CFG_SOFT_MAX 32
-    char *soft[CORE_CFG_SOFT_MAX];
+     * appendonly, tls-*, ...): nsoft slots, one per row of cmd_server.c's
+     * parameter table, allocated by the first CONFIG SET of such a
+     * parameter (NULL before); a NULL slot means the default. Owned here,
+     * freed by core_destroy. */
+    char **soft;
+    size_t nsoft;
     /* notify-keyspace-events: the NOTIFY_* classes enabled (notify.h), 0
      * (the default): no keyspace event is published. */
     int notify_flags;
+    /* requirepass's length: a password is binary-safe (NUL bytes too), as
+     * in Redis. Set with core_set_requirepass, never apart from it. */
+    size_t requirepass_len;
+    /* 1 while no bind address was given (the server listens on bind,
+     * 127.0.0.1): CONFIG GET bind answers Redis's default "* -::*". */
+    int bind_default;
 };
 
 struct core {
@@ -224,10 +233,21 @@ struct core {
     int (*serve_busy)(void *ud, struct client *caller);
     void *serve_busy_ud;
     struct trk_reg *tracking; /* client tracking registry (tracking.c), NULL: none yet */
+    /* MONITOR (monitor.h): the monitors in the order they ran MONITOR. */
+    struct client **monitors;
+    size_t nmonitors, capmonitors;
+    /* DEBUG SET-ACTIVE-EXPIRE 0: core_cron no longer expires keys in the
+     * background (a key still expires when it is read), as in Redis. */
+    int active_expire_off;
 };
 
 #define CORE_BUSY_EVAL     1
 #define CORE_BUSY_FUNCTION 2
+
+/* Sets requirepass to the len bytes at p (a copy, NUL-terminated; a NUL
+ * inside counts as a byte); len 0 (or p NULL): no password. Clients keep
+ * their authentication state. */
+void core_set_requirepass(struct core *core, const char *p, size_t len);
 
 /* Sets defaults and empty databases. */
 void core_init(struct core *core);

@@ -820,8 +820,9 @@ static void on_cron(evutil_socket_t fd, short what, void *arg)
         for (; c; c = next) {
             next = c->next;
             /* As in Redis, a blocked client is waiting, not idle, and a
-             * subscriber (RESP2 or RESP3) is exempt: it only listens. */
-            if (c->io && !(c->flags & CL_BLOCKED) && ps_total(c) == 0 &&
+             * subscriber (RESP2 or RESP3) or a monitor is exempt: it only
+             * listens. */
+            if (c->io && !(c->flags & (CL_BLOCKED | CL_MONITOR)) && ps_total(c) == 0 &&
                 (now - c->atime_ms) / 1000 > core->cfg.timeout) {
                 core->st.timeouts++;
                 srv_close_client(s, c);

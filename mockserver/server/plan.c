@@ -570,10 +570,12 @@ int srv__run_scripted(void *ud, struct client *caller, struct client *f, const c
         cmd_execute(s->core, f, a);
         scn_run_replied(s->run, plan.hist_id, f->out.p ? f->out.p + before : "",
                         f->out.len - before, 0);
-    } else if (plan.reply.len > 0 && !plan.garbled) {
-        buf_append(&f->out, plan.reply.p, plan.reply.len);
     } else {
-        reply_null(f);
+        cmd_monitor_feed(s->core, f, a); /* a rule answered: shown as if it ran */
+        if (plan.reply.len > 0 && !plan.garbled)
+            buf_append(&f->out, plan.reply.p, plan.reply.len);
+        else
+            reply_null(f);
     }
     plan_merge_script(s->exec_plan, &plan);
     scn_plan_free(&plan);
@@ -609,10 +611,13 @@ void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
         plan_garble(&plan, &c->out, before);
         scn_run_replied(s->run, plan.hist_id, c->out.p ? c->out.p + before : "",
                         c->out.len - before, 0);
-    } else if (plan.reply.len > 0)
-        buf_append(&c->out, plan.reply.p, plan.reply.len);
-    else
-        reply_null(c);
+    } else {
+        cmd_monitor_feed(s->core, c, a); /* a rule answered: shown as if it ran */
+        if (plan.reply.len > 0)
+            buf_append(&c->out, plan.reply.p, plan.reply.len);
+        else
+            reply_null(c);
+    }
     if (plan.corrupt_length && c->out.len > before) {
         struct buf el = BUF_INIT;
         buf_append(&el, c->out.p + before, c->out.len - before);
@@ -693,6 +698,7 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
                 c->out.p[before] = '\0';
         }
     } else {
+        cmd_monitor_feed(s->core, c, a); /* a rule answered: shown as if it ran */
         resp_argv_free(a);
         reply = plan.reply;
         buf_init(&plan.reply);

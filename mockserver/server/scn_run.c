@@ -186,10 +186,8 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         core->cfg.maxclients = s->maxclients;
     if (s->timeout >= 0)
         core->cfg.timeout = s->timeout;
-    if (s->requirepass) {
-        free(core->cfg.requirepass);
-        core->cfg.requirepass = mem_strdup(s->requirepass);
-    }
+    if (s->requirepass)
+        core_set_requirepass(core, s->requirepass, strlen(s->requirepass));
     r->start_us = clk_now_us(&core->clock);
 
     if (scn_run_setup(s, core, diag) > 0) {
@@ -205,7 +203,9 @@ void scn_settings_save(const struct core *core, struct scn_settings *out)
     out->clock = core->clock;
     out->maxclients = core->cfg.maxclients;
     out->timeout = core->cfg.timeout;
-    out->requirepass = core->cfg.requirepass ? mem_strdup(core->cfg.requirepass) : NULL;
+    out->requirepass_len = core->cfg.requirepass_len;
+    out->requirepass =
+        core->cfg.requirepass ? mem_dup(core->cfg.requirepass, core->cfg.requirepass_len) : NULL;
 }
 
 void scn_settings_restore(struct core *core, struct scn_settings *in)
@@ -213,8 +213,8 @@ void scn_settings_restore(struct core *core, struct scn_settings *in)
     core->clock = in->clock;
     core->cfg.maxclients = in->maxclients;
     core->cfg.timeout = in->timeout;
-    free(core->cfg.requirepass);
-    core->cfg.requirepass = in->requirepass;
+    core_set_requirepass(core, in->requirepass, in->requirepass_len);
+    free(in->requirepass);
     in->requirepass = NULL;
 }
 
@@ -241,8 +241,8 @@ void scn_run_undo(struct scn_run *r)
     if (s->timeout >= 0)
         core->cfg.timeout = r->before.timeout;
     if (s->requirepass) {
-        free(core->cfg.requirepass);
-        core->cfg.requirepass = r->before.requirepass;
+        core_set_requirepass(core, r->before.requirepass, r->before.requirepass_len);
+        free(r->before.requirepass);
         r->before.requirepass = NULL;
     }
 }

@@ -27,6 +27,7 @@ struct scn_settings {
     int maxclients;
     int timeout;
     char *requirepass; /* owned */
+    size_t requirepass_len;
 };
 /* Copies core's settings into *out (free with scn_settings_restore). */
 void scn_settings_save(const struct core *core, struct scn_settings *out);

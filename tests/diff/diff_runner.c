@@ -22,6 +22,9 @@
  * differs is only noted, because valgrind computes long double (INCRBYFLOAT)
  * at double precision; what fails the run is a missing reply or the server
  * not exiting cleanly (valgrind's --error-exitcode).
+ * Lines "#! redis-server ARGS" and "#! mockredis ARGS" (anywhere in the
+ * file, read before the servers start) add launch options to one server.
+ *
  * Failing to start a server is a failure, never a skip. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +275,50 @@ static int check_subs(struct mh_conn *rs, struct mh_conn *ms, const char *where,
     return rc;
 }
 
+/* The launch options of a file: its "#! redis-server ARGS" and
+ * "#! mockredis ARGS" lines (quoted as commands are), each server's
+ * arguments in the order of the lines, NULL-terminated. */
+struct launch {
+    struct resp_argv *lines[16];
+    int nlines;
+    const char *redis[64], *mock[64];
+};
+
+static int launch_read(FILE *f, const char *path, struct launch *l)
+{
+    char line[4096];
+    int nr = 0, nm = 0;
+    memset(l, 0, sizeof(*l));
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "#!", 2) != 0)
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        struct resp_argv *a = resp_split_args(line + 2, strlen(line + 2));
+        int to_redis = a && a->argc > 0 && strcmp(a->argv[0], "redis-server") == 0;
+        int to_mock = a && a->argc > 0 && strcmp(a->argv[0], "mockredis") == 0;
+        if ((!to_redis && !to_mock) || l->nlines == 16 || (to_redis ? nr : nm) + a->argc > 63) {
+            fprintf(stderr, "%s: bad launch line: %s\n", path, line);
+            resp_argv_free(a);
+            return -1;
+        }
+        for (int i = 1; i < a->argc; i++) {
+            if (to_redis)
+                l->redis[nr++] = a->argv[i];
+            else
+                l->mock[nm++] = a->argv[i];
+        }
+        l->lines[l->nlines++] = a;
+    }
+    rewind(f);
+    return 0;
+}
+
+static void launch_free(struct launch *l)
+{
+    for (int i = 0; i < l->nlines; i++)
+        resp_argv_free(l->lines[i]);
+}
+
 static int run_file(const char *path, int *passed, int *failed)
 {
     char err[256];
@@ -280,13 +327,21 @@ static int run_file(const char *path, int *passed, int *failed)
         fprintf(stderr, "%s: cannot open\n", path);
         return -1;
     }
-    struct mh_server *redis = mh_redis_start(NULL, err, sizeof(err));
-    if (redis == NULL) {
-        fprintf(stderr, "%s: %s\n", path, err);
+    struct launch l;
+    if (launch_read(f, path, &l) < 0) {
+        launch_free(&l);
         fclose(f);
         return -1;
     }
-    struct mh_server *mock = mh_mock_start(NULL, err, sizeof(err));
+    struct mh_server *redis = mh_redis_start(l.redis, err, sizeof(err));
+    if (redis == NULL) {
+        fprintf(stderr, "%s: %s\n", path, err);
+        launch_free(&l);
+        fclose(f);
+        return -1;
+    }
+    struct mh_server *mock = mh_mock_start(l.mock, err, sizeof(err));
+    launch_free(&l);
     if (mock == NULL) {
         fprintf(stderr, "%s: %s\n", path, err);
         mh_server_stop(redis);

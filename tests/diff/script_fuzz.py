@@ -151,9 +151,9 @@ class Server:
                 self.proc.wait()
 
 
-def start_mock(binary, workdir):
+def start_mock(binary, workdir, extra=()):
     port_file = os.path.join(workdir, "mock.port")
-    proc = subprocess.Popen([binary, "--port", "0", "--port-file", port_file],
+    proc = subprocess.Popen([binary, "--port", "0", "--port-file", port_file, *extra],
                             stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and proc.poll() is None:
@@ -170,13 +170,13 @@ def start_mock(binary, workdir):
     raise RuntimeError("mockredis did not start: " + binary)
 
 
-def start_redis(binary):
+def start_redis(binary, extra=()):
     for _ in range(5):
         port = free_port()
         proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--daemonize", "no", "--logfile", "",
-             "--loglevel", "warning"],
+             "--loglevel", "warning", *extra],
             stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and proc.poll() is None:

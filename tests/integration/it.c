@@ -323,23 +323,35 @@ static void wait_exit_ok(struct mh_server *s, const char *what)
     it_stop(s);
 }
 
-static void transcript_diff(const struct it_step *steps, size_t n, const char *must, int shuts_down)
+/* One server's transcript, as o says to make and mask it. */
+static char *diff_side(struct mh_server *s, const struct it_step *steps, size_t n,
+                       const struct it_diff_opts *o)
+{
+    char *t = (o->run ? o->run : it_transcript)(mh_server_port(s), steps, n);
+    if (o->mask != NULL) {
+        char *m = o->mask(t);
+        free(t);
+        t = m;
+    }
+    for (char c = 'A'; c <= 'C' && !o->keep_hello; c++) {
+        char prefix[16];
+        snprintf(prefix, sizeof(prefix), "%c: %%7\\r", c); /* HELLO 3 */
+        it_transcript_strip(t, prefix);
+        snprintf(prefix, sizeof(prefix), "%c: *14\\r", c); /* HELLO 2 */
+        it_transcript_strip(t, prefix);
+    }
+    return t;
+}
+
+void it_transcript_diff_opts(const struct it_step *steps, size_t n, const char *must,
+                             const struct it_diff_opts *o)
 {
     struct mh_server *redis = it_redis(NULL);
     if (redis == NULL)
         fail_msg("redis-server is needed as the oracle (scripts/deps.sh installs it)");
     struct mh_server *mock = it_mock(NULL);
-    char *want = it_transcript(mh_server_port(redis), steps, n);
-    char *got = it_transcript(mh_server_port(mock), steps, n);
-    for (char c = 'A'; c <= 'C'; c++) {
-        char prefix[16];
-        snprintf(prefix, sizeof(prefix), "%c: %%7\\r", c); /* HELLO 3 */
-        it_transcript_strip(want, prefix);
-        it_transcript_strip(got, prefix);
-        snprintf(prefix, sizeof(prefix), "%c: *14\\r", c); /* HELLO 2 */
-        it_transcript_strip(want, prefix);
-        it_transcript_strip(got, prefix);
-    }
+    char *want = diff_side(redis, steps, n, o);
+    char *got = diff_side(mock, steps, n, o);
     if (strcmp(want, got) != 0) {
         fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
         fail_msg("the transcripts differ (above)");
@@ -348,7 +360,7 @@ static void transcript_diff(const struct it_step *steps, size_t n, const char *m
         fail_msg("transcript lacks \"%s\":\n%s", must, got);
     free(want);
     free(got);
-    if (shuts_down) {
+    if (o->shuts_down) {
         wait_exit_ok(mock, "mockredis");
         wait_exit_ok(redis, "redis-server");
         return;
@@ -359,12 +371,12 @@ static void transcript_diff(const struct it_step *steps, size_t n, const char *m
 
 void it_transcript_diff(const struct it_step *steps, size_t n, const char *must)
 {
-    transcript_diff(steps, n, must, 0);
+    it_transcript_diff_opts(steps, n, must, &(struct it_diff_opts){0});
 }
 
 void it_transcript_diff_shutdown(const struct it_step *steps, size_t n, const char *must)
 {
-    transcript_diff(steps, n, must, 1);
+    it_transcript_diff_opts(steps, n, must, &(struct it_diff_opts){.shuts_down = 1});
 }
 
 void it_line_send(struct mh_conn *c, const char *line)

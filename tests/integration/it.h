@@ -110,6 +110,18 @@ void it_transcript_diff(const struct it_step *steps, size_t n, const char *must)
 /* The same for a script that ends with SHUTDOWN: each server must then
  * exit by itself, with status 0, within 5 s. */
 void it_transcript_diff_shutdown(const struct it_step *steps, size_t n, const char *must);
+/* The general form of both. */
+struct it_diff_opts {
+    /* makes one server's transcript; NULL: it_transcript */
+    char *(*run)(int port, const struct it_step *steps, size_t n);
+    /* replaces a transcript before comparing (returns a new string, the
+     * caller frees both); NULL: none */
+    char *(*mask)(const char *t);
+    int keep_hello; /* compare HELLO's replies too (mask their client ids) */
+    int shuts_down; /* the script ends with SHUTDOWN (see above) */
+};
+void it_transcript_diff_opts(const struct it_step *steps, size_t n, const char *must,
+                             const struct it_diff_opts *o);
 /* Removes the transcript lines that start with prefix. */
 void it_transcript_strip(char *t, const char *prefix);
 

@@ -449,7 +449,9 @@ static void test_glob_nocase_config(void **state)
         freeReplyObject(y);
     }
     freeReplyObject(ra);
-    gt_verdict(&t, GT_NOCASE / 8);
+    /* about 1 in 10 matches: with Redis's 192 names, long ones, the
+     * mutated tail matches less often than it did with 30 */
+    gt_verdict(&t, GT_NOCASE / 16);
     gt_teardown(&t, r, m);
 }
 

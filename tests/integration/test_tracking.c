@@ -136,31 +136,7 @@ static char *redirect_run(int port, const struct it_step *steps, size_t n)
 
 static void redirect_diff(const struct it_step *steps, size_t n, const char *must)
 {
-    struct mh_server *redis = it_redis(NULL);
-    if (redis == NULL)
-        fail_msg("redis-server is needed as the oracle");
-    struct mh_server *mock = it_mock(NULL);
-    char *want = redirect_run(mh_server_port(redis), steps, n);
-    char *got = redirect_run(mh_server_port(mock), steps, n);
-    for (char c = 'A'; c <= 'C'; c++) {
-        char prefix[16];
-        snprintf(prefix, sizeof(prefix), "%c: %%7\\r", c); /* HELLO 3 */
-        it_transcript_strip(want, prefix);
-        it_transcript_strip(got, prefix);
-        snprintf(prefix, sizeof(prefix), "%c: *14\\r", c); /* HELLO 2 */
-        it_transcript_strip(want, prefix);
-        it_transcript_strip(got, prefix);
-    }
-    if (strcmp(want, got) != 0) {
-        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
-        fail_msg("the transcripts differ (above)");
-    }
-    if (strstr(got, must) == NULL)
-        fail_msg("transcript lacks \"%s\":\n%s", must, got);
-    free(want);
-    free(got);
-    it_stop_ok(mock);
-    it_stop(redis);
+    it_transcript_diff_opts(steps, n, must, &(struct it_diff_opts){.run = redirect_run});
 }
 #define REDIRECT_DIFF(steps, must) redirect_diff(steps, sizeof(steps) / sizeof(steps[0]), must)
 

@@ -205,7 +205,7 @@ static void test_key_lookup(void **state)
     core_init(&core);
     struct client *c = core_client_new(&core);
     struct resp_argv *a = resp_split_args("X list str missing", 18);
-    struct call k = {&core, c, NULL, a->argc, a->argv, a->argl, a};
+    struct call k = {&core, c, NULL, a->argc, a->argv, a->argl, a, NULL};
     struct db *db = cmd_db(&k);
     free(dispatch(&core, c, "RPUSH list a"));
     free(dispatch(&core, c, "SET str s"));
