@@ -500,6 +500,12 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
     return DICT_ENTRY + mem_sds(klen) + value_size(&tmp, limit, 1);
 }
 
+void mem_reencode(struct obj *o)
+{
+    o->enc = OBJ_ENC_NONE;
+    o->ht_exp = o->ht_born = 0;
+}
+
 void mem_string_plain(struct obj *o)
 {
     o->enc = o->u.str.len <= 44 ? OBJ_ENC_EMBSTR : OBJ_ENC_RAW;
