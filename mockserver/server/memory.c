@@ -3,7 +3,7 @@
  * Sizes are what Redis 7.0.15 built with jemalloc on 64-bit Linux
  * allocates: each allocation is rounded up to jemalloc's size class
  * (mem_class), and the structures are Redis's (robj 16 bytes, dictEntry 24,
- * dict 56, an sds string with a 3/5/9-byte header and a NUL, listpack
+ * dict 56, an sds string with a 1/3/5/9-byte header and a NUL, listpack
  * entries with their encoding and back-length bytes, quicklist nodes of
  * list-max-listpack-size bytes, skiplist nodes of 1.33 levels on average).
  * The rule and its error against redis-server are in docs/protocol.md. */
@@ -496,7 +496,8 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
     size_t limit = samples <= 0 ? SIZE_MAX : (size_t)samples;
     /* Redis samples a list's nodes, of hundreds of elements each */
     if (o->type == OBJ_LIST && limit != SIZE_MAX)
-        limit = deque_len(o->u.list) <= limit * 1000 ? SIZE_MAX : MEM_SAMPLE_BIG;
+        limit = limit >= SIZE_MAX / 1000 || deque_len(o->u.list) <= limit * 1000 ? SIZE_MAX
+                                                                                 : MEM_SAMPLE_BIG;
     return DICT_ENTRY + mem_sds(klen) + value_size(&tmp, limit, 1);
 }
 
