@@ -237,7 +237,8 @@ static void serve_key(struct core *core, const char *k, size_t kl)
             skipped++;
             continue;
         }
-        obs_served(core, c, obs_elapsed_us(core, started)); /* the slow log, as Redis */
+        obs_served(core, c, obs_elapsed_us(core, started));            /* the slow log, as Redis */
+        db_mem_refresh(&core->db[(unsigned char)k[0]], k + 1, kl - 1); /* the memory model */
         unblock(core, c, from);
     }
 }

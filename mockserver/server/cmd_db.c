@@ -86,6 +86,9 @@ static void swapdb_cmd(struct call *k)
         x->expires = y->expires;
         y->keys = keys;
         y->expires = expires;
+        size_t mem = x->mem; /* the memory model's sums follow their keys */
+        x->mem = y->mem;
+        y->mem = mem;
         signal_ready(k->core, a);
         signal_ready(k->core, b);
     }

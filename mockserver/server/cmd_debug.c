@@ -13,7 +13,9 @@
  * compression, lru the LRU clock of the server clock, the idle time 0
  * (no access times are kept). RELOAD keeps the dataset as it is (there
  * is no RDB file to save and load) but for the keys whose TTL has passed,
- * which Redis's load skips. SET-ACTIVE-EXPIRE stops and restarts
+ * which Redis's load skips, and the encodings: a load encodes each value
+ * afresh from its contents (memory.h), a hash table small again becomes a
+ * listpack. SET-ACTIVE-EXPIRE stops and restarts
  * active expiry (core_cron). SLEEP blocks the whole server for real
  * time, as in Redis: the server clock advances only if it is the real
  * one. QUICKLIST-PACKED-THRESHOLD validates its size as Redis and acts
@@ -268,8 +270,13 @@ static void debug_reload(struct call *k)
         struct dict_entry *next;
         for (struct dict_entry *e = dict_first(db->keys); e; e = next) {
             next = dict_next(e);
-            if (db_state(db, e->key, e->klen, now) != DB_EXPIRED)
+            if (db_state(db, e->key, e->klen, now) != DB_EXPIRED) {
+                /* loaded again: encoded afresh from the contents, as
+                 * Redis's load does (memory.h) */
+                mem_reencode(e->val);
+                db_mem_refresh(db, e->key, e->klen);
                 continue;
+            }
             /* taken as of before its TTL: a quiet removal, no expiry
              * counted (the key copied first: the entry goes with it) */
             const struct obj *o = e->val;

@@ -46,10 +46,8 @@ struct db {
     void *on_access_ud;
     /* The memory model's running total (memory.h): what the keys and
      * values of this database count, each value's o->mem; the hash tables'
-     * buckets and TTL entries are derived from the dict sizes. SWAPDB
-     * swaps the dicts, not this: only the sum over the databases (in
-     * unsigned, wrapping arithmetic) is meaningful, which is what
-     * mem_used reads. */
+     * buckets and TTL entries are derived from the dict sizes. Whoever
+     * moves the dicts to another database (SWAPDB) moves this with them. */
     size_t mem;
 };
 

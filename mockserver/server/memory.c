@@ -3,7 +3,7 @@
  * Sizes are what Redis 7.0.15 built with jemalloc on 64-bit Linux
  * allocates: each allocation is rounded up to jemalloc's size class
  * (mem_class), and the structures are Redis's (robj 16 bytes, dictEntry 24,
- * dict 56, an sds string with a 3/5/9-byte header and a NUL, listpack
+ * dict 56, an sds string with a 1/3/5/9-byte header and a NUL, listpack
  * entries with their encoding and back-length bytes, quicklist nodes of
  * list-max-listpack-size bytes, skiplist nodes of 1.33 levels on average).
  * The rule and its error against redis-server are in docs/protocol.md. */
@@ -93,7 +93,7 @@ static size_t mem_sds(size_t len)
  * (in percent) of the additions after the doubling (sets take one step an
  * addition, hashes and sorted sets two). u: MEMORY USAGE's reckoning (the
  * arrays' exact bytes) rather than used_memory's (jemalloc classes). */
-static size_t mem_buckets_min(size_t n, size_t min_b, int frac, int u)
+static size_t mem_buckets_min(size_t n, size_t min_b, size_t born_b, int frac, int u)
 {
     if (n == 0)
         return 0;
@@ -101,7 +101,10 @@ static size_t mem_buckets_min(size_t n, size_t min_b, int frac, int u)
     while (b < n)
         b *= 2;
     size_t half = b / 2;
-    int rehashing = frac > 0 && half >= 4 && n > half && (n - half) * 100 <= half * (size_t)frac;
+    /* a table made at its size (a conversion sizes it for the elements) was
+     * never rehashed into */
+    int rehashing =
+        frac > 0 && half >= 4 && b > born_b && n > half && (n - half) * 100 <= half * (size_t)frac;
     if (min_b > b) { /* a table that grew, then lost entries: kept whole */
         b = min_b;
         rehashing = 0;
@@ -114,7 +117,7 @@ static size_t mem_buckets_min(size_t n, size_t min_b, int frac, int u)
 
 static size_t mem_buckets(size_t n, int frac, int u)
 {
-    return mem_buckets_min(n, 0, frac, u);
+    return mem_buckets_min(n, 0, 0, frac, u);
 }
 
 /* The bucket count of a value's table: the largest it reached. */
@@ -123,12 +126,24 @@ static size_t value_buckets(const struct obj *o)
     return o->ht_exp ? (size_t)1 << o->ht_exp : 0;
 }
 
+/* The bucket count of the table o was converted into. */
+static size_t born_buckets(const struct obj *o)
+{
+    return o->ht_born ? (size_t)1 << o->ht_born : 0;
+}
+
 /* Records the table size n entries need in o->ht_exp, never lowering it. */
-static void note_buckets(struct obj *o, size_t n)
+static unsigned char bucket_exp(size_t n)
 {
     unsigned char e = 2;
     while (((size_t)1 << e) < n && e < 63)
         e++;
+    return e;
+}
+
+static void note_buckets(struct obj *o, size_t n)
+{
+    unsigned char e = bucket_exp(n);
     if (e > o->ht_exp)
         o->ht_exp = e;
 }
@@ -426,14 +441,16 @@ static size_t value_size(const struct obj *o, size_t limit, int u)
         const struct dict *d = o->u.hash;
         if (o->enc == OBJ_ENC_LISTPACK)
             return ROBJ + alloc(LP_EMPTY + dict_elems(d, SIZE_MAX, 1, OBJ_ENC_LISTPACK, u), u);
-        return ROBJ + DICT + mem_buckets_min(dict_size(d), value_buckets(o), RH_HASH, u) +
+        return ROBJ + DICT +
+               mem_buckets_min(dict_size(d), value_buckets(o), born_buckets(o), RH_HASH, u) +
                dict_elems(d, limit, 1, o->enc, u);
     }
     case OBJ_SET: {
         const struct dict *d = o->u.set;
         if (o->enc == OBJ_ENC_INTSET)
             return ROBJ + intset_size(o, u);
-        return ROBJ + DICT + mem_buckets_min(dict_size(d), value_buckets(o), RH_SET, u) +
+        return ROBJ + DICT +
+               mem_buckets_min(dict_size(d), value_buckets(o), born_buckets(o), RH_SET, u) +
                dict_elems(d, limit, 0, o->enc, u);
     }
     case OBJ_ZSET: {
@@ -441,7 +458,7 @@ static size_t value_size(const struct obj *o, size_t limit, int u)
         if (o->enc == OBJ_ENC_LISTPACK)
             return ROBJ + alloc(LP_EMPTY + sum_sampled(n, zset_elem, o, SIZE_MAX, u), u);
         /* zset struct, dict, skiplist struct and its 32-level header */
-        return ROBJ + 16 + DICT + mem_buckets_min(n, value_buckets(o), RH_ZSET, u) + 32 + 640 +
+        return ROBJ + 16 + DICT + mem_buckets_min(n, value_buckets(o), 0, RH_ZSET, u) + 32 + 640 +
                sum_sampled(n, zset_elem, o, limit, u);
     }
     case OBJ_STREAM: return stream_size(o, u);
@@ -451,7 +468,10 @@ static size_t value_size(const struct obj *o, size_t limit, int u)
 
 size_t mem_obj_update(struct obj *o)
 {
-    o->enc = (unsigned char)next_enc(o);
+    int enc = next_enc(o);
+    if (enc == OBJ_ENC_HASHTABLE && o->enc != OBJ_ENC_HASHTABLE) /* converted: sized for n */
+        o->ht_born = bucket_exp(obj_len(o));
+    o->enc = (unsigned char)enc;
     if (o->enc == OBJ_ENC_HASHTABLE || o->enc == OBJ_ENC_SKIPLIST)
         note_buckets(o, obj_len(o));
     return value_size(o, MEM_SAMPLE_BIG, 0);
@@ -476,8 +496,15 @@ size_t mem_key_usage(const char *key, size_t klen, const struct obj *o, long lon
     size_t limit = samples <= 0 ? SIZE_MAX : (size_t)samples;
     /* Redis samples a list's nodes, of hundreds of elements each */
     if (o->type == OBJ_LIST && limit != SIZE_MAX)
-        limit = deque_len(o->u.list) <= limit * 1000 ? SIZE_MAX : MEM_SAMPLE_BIG;
+        limit = limit >= SIZE_MAX / 1000 || deque_len(o->u.list) <= limit * 1000 ? SIZE_MAX
+                                                                                 : MEM_SAMPLE_BIG;
     return DICT_ENTRY + mem_sds(klen) + value_size(&tmp, limit, 1);
+}
+
+void mem_reencode(struct obj *o)
+{
+    o->enc = OBJ_ENC_NONE;
+    o->ht_exp = o->ht_born = 0;
 }
 
 void mem_string_plain(struct obj *o)

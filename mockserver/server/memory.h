@@ -84,6 +84,9 @@ size_t mem_obj_update(struct obj *o);
  * now on; greedy: grown by Redis's sdsMakeRoomFor, which leaves as much
  * spare room as the length (up to 1 MiB), else allocated exactly. */
 void mem_string_raw(struct obj *o, int greedy);
+/* Forgets o's encoding history: the next mem_obj_update encodes it from
+ * its contents, as Redis's RDB load does (DEBUG RELOAD). */
+void mem_reencode(struct obj *o);
 /* A string Redis builds without trying the int encoding (INCRBYFLOAT's
  * result): embstr up to 44 bytes, else raw. */
 void mem_string_plain(struct obj *o);

@@ -42,10 +42,11 @@ struct obj {
     /* The memory model's bookkeeping (memory.h): the encoding Redis would
      * give the value (enum obj_enc; OBJ_ENC_NONE until the model first
      * sees it), the log2 of the largest hash table its hashtable or
-     * skiplist encoding reached (Redis never shrinks a value's table), and
-     * the bytes the keyspace counts for it (db.h). */
+     * skiplist encoding reached (Redis never shrinks a value's table) and
+     * of the one it was converted into, and the bytes the keyspace counts
+     * for it (db.h). */
     unsigned char enc;
-    unsigned char ht_exp;
+    unsigned char ht_exp, ht_born;
     size_t mem;
 };
 

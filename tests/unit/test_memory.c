@@ -100,6 +100,9 @@ static void test_hash_conversion(void **state)
     dict_delete(h->u.hash, K("f2"));
     mem_obj_update(h);
     assert_string_equal(mem_encoding(h), "hashtable");
+    mem_reencode(h); /* DEBUG RELOAD: loaded afresh */
+    mem_obj_update(h);
+    assert_string_equal(mem_encoding(h), "listpack");
     obj_free(h);
 
     mem_limits_reset();
