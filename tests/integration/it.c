@@ -379,6 +379,15 @@ void it_transcript_diff_shutdown(const struct it_step *steps, size_t n, const ch
     it_transcript_diff_opts(steps, n, must, &(struct it_diff_opts){.shuts_down = 1});
 }
 
+struct mh_server *it_mock_clock(struct mh_conn *a, struct mh_conn *b)
+{
+    struct mh_server *s = it_mock(NULL);
+    assert_int_equal(mh_conn_open(a, mh_server_port(s)), 0);
+    assert_int_equal(mh_conn_open(b, mh_server_port(s)), 0);
+    it_line_expect(b, "MOCK CLOCK VIRTUAL 1000000", ":1000000\r\n");
+    return s;
+}
+
 void it_line_send(struct mh_conn *c, const char *line)
 {
     char buf[256];

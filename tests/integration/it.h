@@ -125,6 +125,9 @@ void it_transcript_diff_opts(const struct it_step *steps, size_t n, const char *
 /* Removes the transcript lines that start with prefix. */
 void it_transcript_strip(char *t, const char *prefix);
 
+/* A mockredis (it_mock) with two connections open to it, a and b, its
+ * clock made virtual at 1000000 ms (MOCK CLOCK VIRTUAL, sent on b). */
+struct mh_server *it_mock_clock(struct mh_conn *a, struct mh_conn *b);
 /* Waits until INFO clients on c shows n in field ("blocked_clients:");
  * fails after 5 s. */
 void it_wait_info(struct mh_conn *c, const char *field, long n);

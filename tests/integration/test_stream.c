@@ -116,11 +116,8 @@ static void test_watch(void **state)
 static void test_virtual_clock(void **state)
 {
     (void)state;
-    struct mh_server *s = it_mock(NULL);
     struct mh_conn a, b;
-    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
-    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
-    it_line_expect(&b, "MOCK CLOCK VIRTUAL 1000000", ":1000000\r\n");
+    struct mh_server *s = it_mock_clock(&a, &b);
     it_line_expect(&b, "XADD s * f v", "$9\r\n1000000-0\r\n");
     it_line_expect(&b, "XADD s * f v", "$9\r\n1000000-1\r\n");
     it_line_expect(&b, "MOCK CLOCK ADVANCE 5", ":1000005\r\n");

@@ -91,11 +91,8 @@ static void test_wait(void **state)
 static void test_wait_virtual_clock(void **state)
 {
     (void)state;
-    struct mh_server *s = it_mock(NULL);
     struct mh_conn a, b;
-    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
-    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
-    it_line_expect(&b, "MOCK CLOCK VIRTUAL 1000000", ":1000000\r\n");
+    struct mh_server *s = it_mock_clock(&a, &b);
     it_line_send(&a, "WAIT 2 5000");
     it_wait_info(&b, "blocked_clients:", 1);
     it_line_expect(&b, "MOCK CLOCK ADVANCE 4999", ":1004999\r\n");

@@ -314,11 +314,8 @@ static void test_idle_times(void **state)
 static void test_block_timeout(void **state)
 {
     (void)state;
-    struct mh_server *s = it_mock(NULL);
     struct mh_conn a, b;
-    assert_int_equal(mh_conn_open(&a, mh_server_port(s)), 0);
-    assert_int_equal(mh_conn_open(&b, mh_server_port(s)), 0);
-    it_line_expect(&b, "MOCK CLOCK VIRTUAL 1000000", ":1000000\r\n");
+    struct mh_server *s = it_mock_clock(&a, &b);
     it_line_expect(&b, "XGROUP CREATE s g $ MKSTREAM", "+OK\r\n");
     it_line_send(&a, "XREADGROUP GROUP g c BLOCK 5000 STREAMS s >");
     it_wait_info(&b, "blocked_clients:", 1);
