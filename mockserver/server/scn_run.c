@@ -167,6 +167,12 @@ static int64_t pick(struct scn_run *r, int64_t lo, int64_t hi)
 
 /* ---- life cycle --------------------------------------------------------------------- */
 
+/* The server's random state for a scenario seed: never 0 (xorshift). */
+static uint64_t scn_core_seed(uint64_t seed)
+{
+    return (seed + 1) * 0x9e3779b97f4a7c15ULL | 1;
+}
+
 struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag)
 {
     struct scn_run *r = mem_calloc(1, sizeof(*r));
@@ -190,6 +196,10 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         core->cfg.timeout = s->timeout;
     if (s->requirepass)
         core_set_requirepass(core, s->requirepass, strlen(s->requirepass));
+    /* Every random choice the server makes (SRANDMEMBER, SPOP, RANDOMKEY,
+     * HRANDFIELD, ZRANDMEMBER, LFU counters), from the setup on, follows
+     * the scenario's seed: two runs of one scenario answer alike. */
+    core->rng = scn_core_seed(s->seed);
     r->start_us = clk_now_us(&core->clock);
 
     if (scn_run_setup(s, core, diag) > 0) {
@@ -209,7 +219,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         core->cfg.maxmemory = s->maxmemory + base;
         core->cfg.mm_policy =
             evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
-        core->rng = (s->seed + 1) * 0x9e3779b97f4a7c15ULL | 1; /* never 0 (xorshift) */
+        core->rng = scn_core_seed(s->seed); /* evictions alike on every run */
     }
     return r;
 }

@@ -334,6 +334,52 @@ static void test_finish_idle_grace(void **state)
     free(patient);
 }
 
+/* The server's random choices under a scenario play the seed: a fresh
+ * server gives the same SRANDMEMBER, SPOP and RANDOMKEY answers for one
+ * seed, other answers for another (30 members, 20 draws: alike by chance
+ * about once in 10^29). */
+static char *random_answers(unsigned seed)
+{
+    char text[512], file[64];
+    snprintf(text, sizeof(text),
+             "finish control\n"
+             "seed %u\n"
+             "setup\n"
+             "    SADD s m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 m11 m12 m13 m14 m15 m16 m17 m18 m19 m20 "
+             "m21 m22 m23 m24 m25 m26 m27 m28 m29 m30\n"
+             "    MSET k1 a k2 b k3 c k4 d k5 e k6 f k7 g k8 h\n"
+             "end\n",
+             seed);
+    struct mh_server *srv = it_mock_scenario(file, sizeof(file), "seed", text);
+    struct mh_conn c;
+    assert_int_equal(mh_conn_open(&c, mh_server_port(srv)), 0);
+    struct buf all = BUF_INIT, r = BUF_INIT;
+    static const char *const cmds[] = {"SRANDMEMBER s -20", "SPOP s 5", "RANDOMKEY", "RANDOMKEY",
+                                       "RANDOMKEY"};
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        assert_int_equal(mh_call(&c, cmds[i], &r, 5000), MH_REPLY);
+        buf_append(&all, r.p, r.len);
+    }
+    buf_append(&all, "", 1);
+    buf_free(&r);
+    mh_conn_close(&c);
+    it_stop_ok(srv);
+    unlink(file);
+    return all.p;
+}
+
+static void test_seed_random(void **state)
+{
+    (void)state;
+    char *a = random_answers(7), *b = random_answers(7), *c = random_answers(8);
+    assert_string_equal(a, b);
+    if (strcmp(a, c) == 0)
+        fail_msg("seeds 7 and 8 gave the same random answers: %s", a);
+    free(a);
+    free(b);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,7 +387,7 @@ int main(void)
         cmocka_unit_test(test_load_errors),        cmocka_unit_test(test_load_refuses),
         cmocka_unit_test(test_load_does_not_echo), cmocka_unit_test(test_clock_range),
         cmocka_unit_test(test_mock_disabled),      cmocka_unit_test(test_end_exits_with_verdict),
-        cmocka_unit_test(test_finish_idle_grace),
+        cmocka_unit_test(test_finish_idle_grace),  cmocka_unit_test(test_seed_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
