@@ -10,6 +10,7 @@
  * the same periodic task, as the sign that it has run. */
 #include "it.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void digest_of(redisContext *c, char out[41])
