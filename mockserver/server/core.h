@@ -301,6 +301,9 @@ struct core {
     int64_t pause_end_ms;
     size_t npostponed;
     uint64_t postponed_seq;
+    /* Keys evicted since the start, as st.evicted counts them but never
+     * zeroed by CONFIG RESETSTAT (a scenario's "expect evictions"). */
+    uint64_t evicted_ever;
 };
 
 #define CORE_BUSY_EVAL     1
