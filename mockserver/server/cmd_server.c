@@ -147,7 +147,8 @@ enum cfg_core {
     C_MM_TENACITY,
     C_LFU_LOG,
     C_LFU_DECAY,
-    C_MEMLIMIT /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
+    C_MEMLIMIT, /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
+    C_TRACKING_MAX
 };
 
 struct cfg_param {
@@ -357,7 +358,7 @@ static const struct cfg_param cfg_table[] = {
     {"tls-session-cache-size", K_INT, C_NONE, 0, INT_MAX, NULL, "20480"},
     {"tls-session-cache-timeout", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
     {"tls-session-caching", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
-    {"tracking-table-max-keys", K_INT, C_NONE, 0, LONG_MAX, NULL, "1000000"},
+    {"tracking-table-max-keys", K_INT, C_TRACKING_MAX, 0, LONG_MAX, NULL, NULL},
     {"unixsocketperm", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
     /* The encoding thresholds (memory.h), with their ziplist aliases. */
     {"hash-max-listpack-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
@@ -422,6 +423,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_LFU_LOG: snprintf(out, size, "%d", cfg->lfu_log_factor); return;
     case C_LFU_DECAY: snprintf(out, size, "%d", cfg->lfu_decay_time); return;
     case C_MEMLIMIT: snprintf(out, size, "%lld", *mem_limit_field(p->name)); return;
+    case C_TRACKING_MAX: snprintf(out, size, "%lld", cfg->tracking_max_keys); return;
     case C_NONE: break;
     }
     int slot = cfg_slot(i);
@@ -823,6 +825,7 @@ static void cfg_apply(struct core *core, int i, const char *v, size_t len)
     case C_LFU_LOG: cfg->lfu_log_factor = (int)n; return;
     case C_LFU_DECAY: cfg->lfu_decay_time = (int)n; return;
     case C_MEMLIMIT: *mem_limit_field(cfg_table[i].name) = n; return;
+    case C_TRACKING_MAX: cfg->tracking_max_keys = n; return;
     case C_REQUIREPASS:
         core_set_requirepass(core, v, len);
         if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */

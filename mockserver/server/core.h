@@ -180,6 +180,7 @@ struct core_cfg {
      * memory out of used memory (Redis counts it), so that the data may
      * grow by SIZE however many clients connect. 0: as Redis. */
     int mm_data_only;
+    long long tracking_max_keys; /* tracking-table-max-keys, 1000000; 0: no limit */
 };
 
 struct core {
