@@ -2060,9 +2060,10 @@ static void latency_graph_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_LATENCY_NO_SAMPLES_FMT], k->argv[2]);
         return;
     }
-    /* Redis draws an ASCII graph here: not drawn (docs/protocol.md) */
-    static const char text[] = "(mockredis draws no latency graph: see LATENCY HISTORY)\n";
-    reply_verbatim(k->c, text, sizeof(text) - 1);
+    struct buf g = BUF_INIT;
+    lat_graph(k->core, k->argv[2], &g);
+    reply_verbatim(k->c, g.p, g.len);
+    buf_free(&g);
 }
 
 static void latency_doctor_cmd(struct call *k)

@@ -296,3 +296,88 @@ void lat_free(struct core *core)
     free(l);
     core->latency = NULL;
 }
+
+/* ---- LATENCY GRAPH ----------------------------------------------------------------- */
+
+#define GRAPH_COLS 80
+#define GRAPH_ROWS 4
+
+/* One band of at most GRAPH_COLS samples (from first, n of them): the
+ * bars, GRAPH_ROWS rows of three levels each ('_', 'o', '#', a full cell
+ * '|'), scaled between lo and hi; a blank line; then the labels written
+ * downwards, one character a row, until the longest ends. */
+static void graph_band(struct buf *out, const long long *v, char (*label)[16], int first, int n,
+                       long long lo, long long hi)
+{
+    static const char level[] = "_o#";
+    const int steps = 3 * GRAPH_ROWS;
+    double span = hi - lo == 0 ? 1 : (double)(hi - lo);
+    char line[GRAPH_COLS];
+    for (int row = 0; row < GRAPH_ROWS; row++) {
+        for (int j = 0; j < n; j++) {
+            /* the step truncated twice, as Redis's integer division of a
+             * truncated product by the span */
+            int step = (int)((double)(int)((double)(v[first + j] - lo) * steps) / span);
+            if (step >= steps)
+                step = steps - 1;
+            if (step < 0)
+                step = 0;
+            int idx = step - (GRAPH_ROWS - 1 - row) * 3;
+            line[j] = idx >= 3 ? '|' : idx >= 0 ? level[idx] : ' ';
+        }
+        buf_append(out, line, (size_t)n);
+        buf_putc(out, '\n');
+    }
+    memset(line, ' ', sizeof(line));
+    buf_append(out, line, (size_t)n); /* the margin above the labels */
+    buf_putc(out, '\n');
+    for (size_t at = 0;; at++) {
+        int any = 0;
+        for (int j = 0; j < n; j++) {
+            const char *l = label[first + j];
+            line[j] = strlen(l) > at ? (any = 1, l[at]) : ' ';
+        }
+        if (!any)
+            break;
+        buf_append(out, line, (size_t)n);
+        buf_putc(out, '\n');
+    }
+}
+
+int lat_graph(const struct core *core, const char *event, struct buf *out)
+{
+    const struct lat_event *e = event_named(core, event);
+    if (e == NULL)
+        return 0;
+    long long v[EVENT_SAMPLES], lo = 0, hi = 0;
+    char label[EVENT_SAMPLES][16];
+    int64_t now_s = clk_now_us(&core->clock) / 1000000;
+    for (int j = 0; j < e->n; j++) {
+        int k = (e->next - e->n + j + EVENT_SAMPLES) % EVENT_SAMPLES;
+        v[j] = e->ms[k];
+        if (j == 0 || v[j] > hi)
+            hi = v[j];
+        if (j == 0 || v[j] < lo)
+            lo = v[j];
+        long long ago = (long long)(now_s - e->time[k]);
+        if (ago < 60)
+            snprintf(label[j], sizeof(label[j]), "%llds", ago);
+        else if (ago < 3600)
+            snprintf(label[j], sizeof(label[j]), "%lldm", ago / 60);
+        else if (ago < 86400)
+            snprintf(label[j], sizeof(label[j]), "%lldh", ago / 3600);
+        else
+            snprintf(label[j], sizeof(label[j]), "%lldd", ago / 86400);
+    }
+    buf_printf(out, "%s - high %lld ms, low %lld ms (all time high %lld ms)\n", event, hi, lo,
+               e->max);
+    for (int j = 0; j < GRAPH_COLS; j++)
+        buf_putc(out, '-');
+    buf_putc(out, '\n');
+    for (int j = 0; j < e->n; j += GRAPH_COLS) {
+        if (j != 0)
+            buf_putc(out, '\n');
+        graph_band(out, v, label, j, e->n - j < GRAPH_COLS ? e->n - j : GRAPH_COLS, lo, hi);
+    }
+    return 1;
+}

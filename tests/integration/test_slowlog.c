@@ -6,10 +6,17 @@
  * entries are read through a script that keeps their arguments only
  * (ids, times, durations and addresses vary), leaving out the INFO the
  * test runner polls with. Then, on mockredis's virtual clock, the
- * latency histogram of a served command. */
+ * latency histogram of a served command. LATENCY GRAPH: against
+ * redis-server on one sample (DEBUG SLEEP), its numbers masked, and on
+ * the virtual clock with exact samples. */
 #include "it.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
 
 #define ARGS_OF_SLOWLOG                                                                            \
     "EVAL \"local t = {} for _, e in ipairs(redis.call('slowlog', 'get', -1)) do "                 \
@@ -56,11 +63,85 @@ static void test_histogram_virtual_clock(void **state)
     it_stop_ok(s);
 }
 
+/* One sample of the event "command" (a DEBUG SLEEP over the 1 ms
+ * threshold), then LATENCY GRAPH, its digits masked (the duration and the
+ * sample's age vary). */
+static char *graph_session(int port)
+{
+    struct mh_conn a;
+    struct buf r = BUF_INIT;
+    assert_int_equal(mh_conn_open(&a, port), 0);
+    it_line_expect(&a, "LATENCY RESET", ":0\r\n");
+    it_line_expect(&a, "CONFIG SET latency-monitor-threshold 1", "+OK\r\n");
+    it_line_expect(&a, "DEBUG SLEEP 0.003", "+OK\r\n");
+    assert_int_equal(mh_call(&a, "LATENCY GRAPH command", &r, 5000), MH_REPLY);
+    it_line_expect(&a, "CONFIG SET latency-monitor-threshold 0", "+OK\r\n");
+    mh_conn_close(&a);
+    for (size_t i = 0; i < r.len; i++)
+        if (isdigit((unsigned char)r.p[i]))
+            r.p[i] = '9';
+    return r.p;
+}
+
+static void test_latency_graph_diff(void **state)
+{
+    (void)state;
+    static const char *const args[] = {"--enable-debug-command", "yes", NULL};
+    struct mh_server *redis = it_redis(args);
+    if (redis == NULL)
+        fail_msg("redis-server is needed as the oracle");
+    struct mh_server *mock = it_mock(NULL);
+    char *want = graph_session(mh_server_port(redis));
+    char *got = graph_session(mh_server_port(mock));
+    if (strcmp(want, got) != 0) {
+        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
+        fail_msg("the graphs differ (above)");
+    }
+    assert_non_null(strstr(got, "(all time high 9 ms)\n----"));
+    free(want);
+    free(got);
+    it_stop_ok(mock);
+    it_stop(redis);
+}
+
+/* On the virtual clock, MOCK CLOCK ADVANCE lasts what it advances: four
+ * exact samples of "command", the chart redis-server draws for them (its
+ * bars scaled between the lowest and the highest, ages downwards). */
+static void test_latency_graph_virtual_clock(void **state)
+{
+    (void)state;
+    struct mh_conn a, b;
+    struct mh_server *s = it_mock_clock(&a, &b);
+    it_line_expect(&b, "CONFIG SET latency-monitor-threshold 1", "+OK\r\n");
+    it_line_expect(&b, "MOCK CLOCK ADVANCE 1000", ":1001000\r\n");
+    it_line_expect(&b, "MOCK CLOCK ADVANCE 2000", ":1003000\r\n");
+    it_line_expect(&b, "MOCK CLOCK ADVANCE 1500", ":1004500\r\n");
+    it_line_expect(&b, "MOCK CLOCK ADVANCE 4000", ":1008500\r\n");
+    static const char graph[] =
+        "command - high 4000 ms, low 1000 ms (all time high 4000 ms)\n"
+        "--------------------------------------------------------------------------------\n"
+        "   #\n"
+        "   |\n"
+        " o |\n"
+        "_|#|\n"
+        "    \n"
+        "7540\n"
+        "ssss\n";
+    char want[512];
+    snprintf(want, sizeof(want), "$%zu\r\n%s\r\n", sizeof(graph) - 1, graph);
+    it_line_expect(&a, "LATENCY GRAPH command", want);
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    it_stop_ok(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_blocked_logged_when_served),
         cmocka_unit_test(test_histogram_virtual_clock),
+        cmocka_unit_test(test_latency_graph_diff),
+        cmocka_unit_test(test_latency_graph_virtual_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
