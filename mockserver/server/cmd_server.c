@@ -2068,18 +2068,18 @@ static void latency_graph_cmd(struct call *k)
 
 static void latency_doctor_cmd(struct call *k)
 {
-    long long threshold;
+    long long threshold, slower, maxlen;
     int track;
     cmd_latency_cfg(k->core, &threshold, &track);
-    const char *text;
-    if (threshold == 0)
-        text = rtext[RT_LATENCY_DOCTOR_OFF];
-    else if (!lat_has_samples(k->core, "command") && !lat_has_samples(k->core, "fast-command"))
-        text = rtext[RT_LATENCY_DOCTOR_CALM];
+    cmd_slowlog_cfg(k->core, &slower, &maxlen);
+    struct buf r = BUF_INIT;
+    if (lat_doctor(k->core, threshold, slower, &r))
+        reply_verbatim(k->c, r.p, r.len);
+    else if (threshold == 0) /* Redis: no event and monitoring off */
+        reply_verbatim(k->c, rtext[RT_LATENCY_DOCTOR_OFF], strlen(rtext[RT_LATENCY_DOCTOR_OFF]));
     else
-        text = "Dave, latency spikes were observed (mockredis gives no analysis: see LATENCY "
-               "LATEST and LATENCY HISTORY).\n";
-    reply_verbatim(k->c, text, strlen(text));
+        reply_verbatim(k->c, rtext[RT_LATENCY_DOCTOR_CALM], strlen(rtext[RT_LATENCY_DOCTOR_CALM]));
+    buf_free(&r);
 }
 
 /* LATENCY HISTOGRAM's commands: the named ones (a container names its
