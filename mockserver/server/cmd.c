@@ -635,6 +635,10 @@ static void dispatch(struct core *core, struct client *c, struct resp_argv *a)
         reject(core, c, top, RT_OOM);
         goto done;
     }
+    /* tracking-table-max-keys, where Redis applies it: after the memory
+     * check, before the Pub/Sub context, busy script and replica ones. */
+    if (why == W_PASS || why == W_PUBSUB || why == W_BUSY || why == W_REPLICA)
+        tracking_limit(core, c);
     if (why != W_PASS) {
         size_t before = c->out.len;
         reject_why(core, c, why, top, d, a);

@@ -147,7 +147,8 @@ enum cfg_core {
     C_MM_TENACITY,
     C_LFU_LOG,
     C_LFU_DECAY,
-    C_MEMLIMIT /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
+    C_MEMLIMIT, /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
+    C_TRACKING_MAX
 };
 
 struct cfg_param {
@@ -357,7 +358,7 @@ static const struct cfg_param cfg_table[] = {
     {"tls-session-cache-size", K_INT, C_NONE, 0, INT_MAX, NULL, "20480"},
     {"tls-session-cache-timeout", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
     {"tls-session-caching", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
-    {"tracking-table-max-keys", K_INT, C_NONE, 0, LONG_MAX, NULL, "1000000"},
+    {"tracking-table-max-keys", K_INT, C_TRACKING_MAX, 0, LONG_MAX, NULL, NULL},
     {"unixsocketperm", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
     /* The encoding thresholds (memory.h), with their ziplist aliases. */
     {"hash-max-listpack-entries", K_INT, C_MEMLIMIT, 0, LONG_MAX, NULL, NULL},
@@ -422,6 +423,7 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_LFU_LOG: snprintf(out, size, "%d", cfg->lfu_log_factor); return;
     case C_LFU_DECAY: snprintf(out, size, "%d", cfg->lfu_decay_time); return;
     case C_MEMLIMIT: snprintf(out, size, "%lld", *mem_limit_field(p->name)); return;
+    case C_TRACKING_MAX: snprintf(out, size, "%lld", cfg->tracking_max_keys); return;
     case C_NONE: break;
     }
     int slot = cfg_slot(i);
@@ -823,6 +825,7 @@ static void cfg_apply(struct core *core, int i, const char *v, size_t len)
     case C_LFU_LOG: cfg->lfu_log_factor = (int)n; return;
     case C_LFU_DECAY: cfg->lfu_decay_time = (int)n; return;
     case C_MEMLIMIT: *mem_limit_field(cfg_table[i].name) = n; return;
+    case C_TRACKING_MAX: cfg->tracking_max_keys = n; return;
     case C_REQUIREPASS:
         core_set_requirepass(core, v, len);
         if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */
@@ -2057,25 +2060,26 @@ static void latency_graph_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_LATENCY_NO_SAMPLES_FMT], k->argv[2]);
         return;
     }
-    /* Redis draws an ASCII graph here: not drawn (docs/protocol.md) */
-    static const char text[] = "(mockredis draws no latency graph: see LATENCY HISTORY)\n";
-    reply_verbatim(k->c, text, sizeof(text) - 1);
+    struct buf g = BUF_INIT;
+    lat_graph(k->core, k->argv[2], &g);
+    reply_verbatim(k->c, g.p, g.len);
+    buf_free(&g);
 }
 
 static void latency_doctor_cmd(struct call *k)
 {
-    long long threshold;
+    long long threshold, slower, maxlen;
     int track;
     cmd_latency_cfg(k->core, &threshold, &track);
-    const char *text;
-    if (threshold == 0)
-        text = rtext[RT_LATENCY_DOCTOR_OFF];
-    else if (!lat_has_samples(k->core, "command") && !lat_has_samples(k->core, "fast-command"))
-        text = rtext[RT_LATENCY_DOCTOR_CALM];
+    cmd_slowlog_cfg(k->core, &slower, &maxlen);
+    struct buf r = BUF_INIT;
+    if (lat_doctor(k->core, threshold, slower, &r))
+        reply_verbatim(k->c, r.p, r.len);
+    else if (threshold == 0) /* Redis: no event and monitoring off */
+        reply_verbatim(k->c, rtext[RT_LATENCY_DOCTOR_OFF], strlen(rtext[RT_LATENCY_DOCTOR_OFF]));
     else
-        text = "Dave, latency spikes were observed (mockredis gives no analysis: see LATENCY "
-               "LATEST and LATENCY HISTORY).\n";
-    reply_verbatim(k->c, text, strlen(text));
+        reply_verbatim(k->c, rtext[RT_LATENCY_DOCTOR_CALM], strlen(rtext[RT_LATENCY_DOCTOR_CALM]));
+    buf_free(&r);
 }
 
 /* LATENCY HISTOGRAM's commands: the named ones (a container names its

@@ -31,6 +31,7 @@ void core_init(struct core *core)
     core->cfg.bind_default = 1;
     core->cfg.port = 6379;
     core->cfg.hz = 10;
+    core->cfg.tracking_max_keys = 1000000;
     core->cfg.protected_mode = 1;
     obuf_defaults(core->cfg.obuf);
     core->cfg.qbuf_limit = 1024LL * 1024 * 1024;
@@ -198,6 +199,7 @@ void core_cron(struct core *core)
     block_serve(core); /* drains what expiry queued: a deletion feeds nobody */
     block_expire(core, now);
     tracking_end(core, NULL, 1); /* what expiry invalidated: BCAST batches */
+    tracking_limit(core, NULL);  /* tracking-table-max-keys, also when idle */
     pause_check(core);           /* a CLIENT PAUSE that has ended: its waiting commands run */
     obs_sample(core);            /* for INFO's instantaneous_* rates */
 }

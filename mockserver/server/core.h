@@ -180,6 +180,7 @@ struct core_cfg {
      * memory out of used memory (Redis counts it), so that the data may
      * grow by SIZE however many clients connect. 0: as Redis. */
     int mm_data_only;
+    long long tracking_max_keys; /* tracking-table-max-keys, 1000000; 0: no limit */
 };
 
 struct core {
@@ -301,6 +302,9 @@ struct core {
     int64_t pause_end_ms;
     size_t npostponed;
     uint64_t postponed_seq;
+    /* Keys evicted since the start, as st.evicted counts them but never
+     * zeroed by CONFIG RESETSTAT (a scenario's "expect evictions"). */
+    uint64_t evicted_ever;
 };
 
 #define CORE_BUSY_EVAL     1

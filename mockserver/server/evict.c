@@ -288,6 +288,7 @@ int evict_perform(struct core *core)
         /* As Redis: deleted (a keyspace change), counted, then the event. */
         db_delete_stored(&core->db[dbi], key, klen);
         core->st.evicted++;
+        core->evicted_ever++;
         notify_keyspace_event(core, NOTIFY_EVICTED, "evicted", key, klen, dbi);
         free(key);
         used = used_now(core);

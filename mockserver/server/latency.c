@@ -296,3 +296,171 @@ void lat_free(struct core *core)
     free(l);
     core->latency = NULL;
 }
+
+/* ---- LATENCY GRAPH ----------------------------------------------------------------- */
+
+#define GRAPH_COLS 80
+#define GRAPH_ROWS 4
+
+/* One band of at most GRAPH_COLS samples (from first, n of them): the
+ * bars, GRAPH_ROWS rows of three levels each ('_', 'o', '#', a full cell
+ * '|'), scaled between lo and hi; a blank line; then the labels written
+ * downwards, one character a row, until the longest ends. */
+static void graph_band(struct buf *out, const long long *v, char (*label)[16], int first, int n,
+                       long long lo, long long hi)
+{
+    static const char level[] = "_o#";
+    const int steps = 3 * GRAPH_ROWS;
+    double span = hi - lo == 0 ? 1 : (double)(hi - lo);
+    char line[GRAPH_COLS];
+    for (int row = 0; row < GRAPH_ROWS; row++) {
+        for (int j = 0; j < n; j++) {
+            /* the step truncated twice, as Redis's integer division of a
+             * truncated product by the span */
+            int step = (int)((double)(int)((double)(v[first + j] - lo) * steps) / span);
+            if (step >= steps)
+                step = steps - 1;
+            if (step < 0)
+                step = 0;
+            int idx = step - (GRAPH_ROWS - 1 - row) * 3;
+            line[j] = idx >= 3 ? '|' : idx >= 0 ? level[idx] : ' ';
+        }
+        buf_append(out, line, (size_t)n);
+        buf_putc(out, '\n');
+    }
+    memset(line, ' ', sizeof(line));
+    buf_append(out, line, (size_t)n); /* the margin above the labels */
+    buf_putc(out, '\n');
+    for (size_t at = 0;; at++) {
+        int any = 0;
+        for (int j = 0; j < n; j++) {
+            const char *l = label[first + j];
+            line[j] = strlen(l) > at ? (any = 1, l[at]) : ' ';
+        }
+        if (!any)
+            break;
+        buf_append(out, line, (size_t)n);
+        buf_putc(out, '\n');
+    }
+}
+
+int lat_graph(const struct core *core, const char *event, struct buf *out)
+{
+    const struct lat_event *e = event_named(core, event);
+    if (e == NULL)
+        return 0;
+    long long v[EVENT_SAMPLES], lo = 0, hi = 0;
+    char label[EVENT_SAMPLES][16];
+    int64_t now_s = clk_now_us(&core->clock) / 1000000;
+    for (int j = 0; j < e->n; j++) {
+        int k = (e->next - e->n + j + EVENT_SAMPLES) % EVENT_SAMPLES;
+        v[j] = e->ms[k];
+        if (j == 0 || v[j] > hi)
+            hi = v[j];
+        if (j == 0 || v[j] < lo)
+            lo = v[j];
+        long long ago = (long long)(now_s - e->time[k]);
+        if (ago < 60)
+            snprintf(label[j], sizeof(label[j]), "%llds", ago);
+        else if (ago < 3600)
+            snprintf(label[j], sizeof(label[j]), "%lldm", ago / 60);
+        else if (ago < 86400)
+            snprintf(label[j], sizeof(label[j]), "%lldh", ago / 3600);
+        else
+            snprintf(label[j], sizeof(label[j]), "%lldd", ago / 86400);
+    }
+    buf_printf(out, "%s - high %lld ms, low %lld ms (all time high %lld ms)\n", event, hi, lo,
+               e->max);
+    for (int j = 0; j < GRAPH_COLS; j++)
+        buf_putc(out, '-');
+    buf_putc(out, '\n');
+    for (int j = 0; j < e->n; j += GRAPH_COLS) {
+        if (j != 0)
+            buf_putc(out, '\n');
+        graph_band(out, v, label, j, e->n - j < GRAPH_COLS ? e->n - j : GRAPH_COLS, lo, hi);
+    }
+    return 1;
+}
+
+/* ---- LATENCY DOCTOR ---------------------------------------------------------------- */
+
+int lat_doctor(const struct core *core, long long threshold_ms, long long slower_than_us,
+               struct buf *out)
+{
+    int64_t now_s = clk_now_us(&core->clock) / 1000000;
+    int nevents = 0, slowlog_off = 0, slowlog_tune = 0, commands = 0, fast = 0;
+    for (int i = 0; core->latency != NULL && i < 2; i++) {
+        const struct lat_event *e = &core->latency->ev[i];
+        if (e->n == 0)
+            continue;
+        if (++nevents == 1)
+            buf_puts(out, "Dave, I have observed latency spikes in this Redis instance. You don't "
+                          "mind talking about it, do you Dave?\n\n");
+        long long sum = 0, dev = 0;
+        int64_t oldest = 0;
+        for (int j = 0; j < e->n; j++) {
+            sum += e->ms[j];
+            if (j == 0 || e->time[j] < oldest)
+                oldest = e->time[j];
+        }
+        long long avg = sum / e->n, period = (long long)(now_s - oldest);
+        if (period == 0)
+            period = 1;
+        for (int j = 0; j < e->n; j++)
+            dev += e->ms[j] > avg ? e->ms[j] - avg : avg - e->ms[j];
+        buf_printf(out,
+                   "%d. %s: %d latency spikes (average %lldms, mean deviation %lldms, period %.2f "
+                   "sec). Worst all time event %lldms.\n",
+                   nevents, e->name, e->n, avg, dev / e->n, (double)period / e->n, e->max);
+        if (i == 0) {
+            commands = 1;
+            if (slower_than_us < 0)
+                slowlog_off = 1;
+            else if (slower_than_us / 1000 > threshold_ms)
+                slowlog_tune = 1;
+        } else {
+            fast = 1;
+        }
+    }
+    if (nevents == 0)
+        return 0;
+    /* every event here comes with advice: Redis's list, in its order */
+    buf_puts(out, "\nI have a few advices for you:\n\n");
+    if (slowlog_off)
+        buf_printf(out,
+                   "- There are latency issues with potentially slow commands you are using. Try "
+                   "to enable the Slow Log Redis feature using the command 'CONFIG SET "
+                   "slowlog-log-slower-than %llu'. If the Slow log is disabled Redis is not able "
+                   "to log slow commands execution for you.\n",
+                   (unsigned long long)threshold_ms * 1000);
+    if (slowlog_tune)
+        buf_printf(out,
+                   "- Your current Slow Log configuration only logs events that are slower than "
+                   "your configured latency monitor threshold. Please use 'CONFIG SET "
+                   "slowlog-log-slower-than %llu'.\n",
+                   (unsigned long long)threshold_ms * 1000);
+    if (commands)
+        buf_puts(out, "- Check your Slow Log to understand what are the commands you are running "
+                      "which are too slow to execute. Please check "
+                      "https://redis.io/commands/slowlog for more information.\n");
+    if (fast)
+        buf_puts(out,
+                 "- The system is slow to execute Redis code paths not containing system calls. "
+                 "This usually means the system does not provide Redis CPU time to run for long "
+                 "periods. You should try to:\n"
+                 "  1) Lower the system load.\n"
+                 "  2) Use a computer / VM just for Redis if you are running other software in "
+                 "the same system.\n"
+                 "  3) Check if you have a \"noisy neighbour\" problem.\n"
+                 "  4) Check with 'redis-cli --intrinsic-latency 100' what is the intrinsic "
+                 "latency in your system.\n"
+                 "  5) Check if the problem is allocator-related by recompiling Redis with "
+                 "MALLOC=libc, if you are using Jemalloc. However this may create fragmentation "
+                 "problems.\n");
+    if (commands)
+        buf_puts(out, "- Deleting, expiring or evicting (because of maxmemory policy) large "
+                      "objects is a blocking operation. If you have very large objects that are "
+                      "often deleted, expired, or evicted, try to fragment those objects into "
+                      "multiple smaller objects.\n");
+    return 1;
+}

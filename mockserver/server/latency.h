@@ -60,6 +60,21 @@ void lat_latest_reply(const struct core *core, struct client *c);
 void lat_history_reply(const struct core *core, struct client *c, const char *event);
 /* Whether event has samples (LATENCY GRAPH, DOCTOR). */
 int lat_has_samples(const struct core *core, const char *event);
+/* LATENCY GRAPH event: appends Redis's chart of the event's samples to
+ * out -- a header (high, low, all-time high), 80 dashes, then bands of up
+ * to 80 samples, oldest first: four rows of bars, a blank line, and each
+ * sample's age ("5s", "3m", "2h", "1d" on the server clock) written
+ * downwards. Returns 0 (nothing appended) when the event has no samples. */
+int lat_graph(const struct core *core, const char *event, struct buf *out);
+/* LATENCY DOCTOR once an event has samples: appends Redis's report to out
+ * -- per event ("command" before "fast-command") its count of samples,
+ * their average and mean deviation (whole ms), the period (seconds since
+ * the oldest on the server clock, at least 1, over the count) and the
+ * all-time high -- then Redis's advice for those events, the slow log's
+ * depending on slower_than_us against threshold_ms. Returns 0 (nothing
+ * appended) when no event has samples. */
+int lat_doctor(const struct core *core, long long threshold_ms, long long slower_than_us,
+               struct buf *out);
 /* LATENCY RESET: the named events (all when n == 0); returns how many had
  * samples. */
 int lat_reset(struct core *core, char *const *events, int n);

@@ -59,6 +59,7 @@ struct scn_run {
     struct scn_hist *hist;      /* the record of commands, time and order expectations */
     struct scn_settings before; /* what the header replaced (scn_run_undo) */
     int undone;
+    uint64_t evicted_base; /* core->evicted_ever when the scenario started */
 };
 
 /* ---- helpers ----------------------------------------------------------------------- */
@@ -221,6 +222,7 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
             evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
         core->rng = scn_core_seed(s->seed); /* evictions alike on every run */
     }
+    r->evicted_base = core->evicted_ever;
     return r;
 }
 
@@ -431,6 +433,7 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
         /* As Redis evicts: deleted, counted, then the event. */
         if (db_delete(db, a->key, a->keylen, clk_now_ms(&core->clock))) {
             core->st.evicted++;
+            core->evicted_ever++;
             notify_keyspace_event(core, NOTIFY_EVICTED, "evicted", a->key, a->keylen, dbi);
         }
         break;
@@ -774,7 +777,7 @@ static long long actual(const struct scn_run *r, int i)
     case SW_RULE: return r->rule_fired[e->rule - 1];
     case SW_SCRIPTS: return e->conn ? r->expect_count[i] : r->scripts;
     case SW_SCRIPT_CALLS: return r->expect_count[i];
-    case SW_EVICTIONS: return (long long)r->core->st.evicted; /* zeroed as it starts */
+    case SW_EVICTIONS: return (long long)(r->core->evicted_ever - r->evicted_base);
     default: return 0; /* the time and order kinds: expect_result */
     }
 }

@@ -49,6 +49,7 @@ struct trk_reg {
     size_t nclients;
     struct held *held;
     size_t nheld, capheld;
+    unsigned limit_rounds; /* tracking_limit's calls in a row that left the table too big */
 };
 
 static void ids_free(void *p)
@@ -199,13 +200,12 @@ static void bcast_note(struct core *core, struct trk_reg *r, const char *key, si
     }
 }
 
-void tracking_changed(struct core *core, const char *key, size_t klen)
+/* Forgets key and sends its invalidation to the clients that read it (not
+ * to a NOLOOP one that is self): held for the running client when hold,
+ * else sent at once. */
+static void invalidate(struct core *core, struct trk_reg *r, const char *key, size_t klen,
+                       const struct client *self, int hold)
 {
-    struct trk_reg *r = core->tracking;
-    if (r == NULL)
-        return;
-    if (dict_size(r->prefixes) > 0)
-        bcast_note(core, r, key, klen);
     struct ids *s = dict_take(r->keys, key, klen);
     if (s == NULL)
         return;
@@ -217,12 +217,25 @@ void tracking_changed(struct core *core, const char *key, size_t klen)
         struct client *c = client_by_id(core, s->id[i]);
         if (c == NULL || c->trk == NULL || !(c->trk->flags & TRK_ON) || (c->trk->flags & TRK_BCAST))
             continue;
-        if ((c->trk->flags & TRK_NOLOOP) && c == core->running)
+        if ((c->trk->flags & TRK_NOLOOP) && c == self)
             continue;
-        send_or_hold(core, c, payload.p, payload.len);
+        if (hold)
+            send_or_hold(core, c, payload.p, payload.len);
+        else
+            send_payload(core, c, payload.p, payload.len);
     }
     buf_free(&payload);
     ids_free(s);
+}
+
+void tracking_changed(struct core *core, const char *key, size_t klen)
+{
+    struct trk_reg *r = core->tracking;
+    if (r == NULL)
+        return;
+    if (dict_size(r->prefixes) > 0)
+        bcast_note(core, r, key, klen);
+    invalidate(core, r, key, klen, core->running, 1);
     core_listen_update(core);
 }
 
@@ -645,4 +658,37 @@ unsigned long long tracking_nitems(const struct core *core)
 unsigned long long tracking_nprefixes(const struct core *core)
 {
     return core->tracking ? dict_size(core->tracking->prefixes) : 0;
+}
+
+void tracking_limit(struct core *core, const struct client *current)
+{
+    struct trk_reg *r = core->tracking;
+    long long max = core->cfg.tracking_max_keys;
+    if (r == NULL || r->nclients == 0 || max <= 0)
+        return;
+    if (dict_size(r->keys) <= (size_t)max) {
+        r->limit_rounds = 0;
+        return;
+    }
+    /* As Redis: up to 100 keys per round, 100 more for each round in a
+     * row that could not bring the table under the limit. */
+    unsigned long effort = 100ul * (r->limit_rounds + 1);
+    struct buf key = BUF_INIT;
+    while (effort-- > 0) {
+        struct dict_entry *e = dict_random(r->keys, &core->rng);
+        if (e == NULL)
+            break;
+        key.len = 0;
+        buf_append(&key, e->key, e->klen); /* the entry goes with the key */
+        invalidate(core, r, key.p, key.len, current, 0);
+        if (dict_size(r->keys) <= (size_t)max) {
+            r->limit_rounds = 0;
+            buf_free(&key);
+            core_listen_update(core);
+            return;
+        }
+    }
+    buf_free(&key);
+    core_listen_update(core);
+    r->limit_rounds++;
 }

@@ -118,6 +118,15 @@ void tracking_end(struct core *core, struct client *c, int keep);
 void tracking_flush(struct core *core);
 
 /* Registry figures for INFO. */
+/* tracking-table-max-keys: while clients track and the table holds more
+ * keys than core->cfg.tracking_max_keys (0: no limit), forgets random keys
+ * (core->rng), sending their invalidations at once, as Redis does before
+ * each command (after its memory check) and in its cron; a NOLOOP client
+ * that is current (the one whose command is next, NULL from the cron) is
+ * not told about its own keys. Like Redis, at most 100 keys a call, 100
+ * more for each call in a row that ended still over the limit. */
+void tracking_limit(struct core *core, const struct client *current);
+
 size_t tracking_nclients(const struct core *core);
 unsigned long long tracking_nkeys(const struct core *core);
 unsigned long long tracking_nitems(const struct core *core);

@@ -1715,6 +1715,33 @@ static void test_expect_pass(void **state)
     sa_done(&p);
 }
 
+/* "expect evictions" counts the evictions since the scenario started:
+ * CONFIG RESETSTAT in the middle zeroes INFO's evicted_keys, not the
+ * expectation's count. */
+static void test_expect_evictions_resetstat(void **state)
+{
+    (void)state;
+    struct sa_play p;
+    sa_start(&p, "setup\n    SET a 1\n    SET b 2\n    SET c 3\nend\n"
+                 "on GET a do evict a\n"
+                 "on GET b do evict b\n"
+                 "on GET c do evict c\n"
+                 "expect evictions == 3\n");
+    redisContext *ctx = it_connect(p.port);
+    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET a");
+    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET b");
+    it_cmd_expect(ctx, REDIS_REPLY_STATUS, "OK", "CONFIG RESETSTAT");
+    it_cmd_expect(ctx, REDIS_REPLY_NIL, "", "GET c");
+    redisReply *r = sa_cmd(ctx, "INFO stats");
+    assert_non_null(strstr(r->str, "evicted_keys:1\r\n"));
+    freeReplyObject(r);
+    redisFree(ctx);
+    sa_finish(&p, 0);
+    assert_non_null(strstr(p.json, "\"text\":\"expect evictions == 3\",\"actual\":3,"
+                                   "\"passed\":true"));
+    sa_done(&p);
+}
+
 static void test_expect_fail(void **state)
 {
     (void)state;
@@ -1875,6 +1902,7 @@ int main(void)
         cmocka_unit_test(test_checks_before_rules),
         cmocka_unit_test(test_expect_pass),
         cmocka_unit_test(test_expect_fail),
+        cmocka_unit_test(test_expect_evictions_resetstat),
         cmocka_unit_test(test_maxclients_header),
         cmocka_unit_test(test_invalid),
     };

@@ -444,6 +444,89 @@ static void test_pipeline(void **state)
     it_stop(redis);
 }
 
+/* ---- tracking-table-max-keys ----------------------------------------------------- */
+
+/* Frames as frames() reads them, the invalidated key's name masked: which
+ * keys go is a random choice on either server. */
+static void frames_masked(struct mh_conn *c, int n, struct buf *out)
+{
+    static const char push[] = ">2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\n";
+    size_t from = out->len;
+    frames(c, n, out);
+    for (char *p = out->p + from; (p = strstr(p, push)) != NULL;)
+        p[sizeof(push) - 1] = '?', p += sizeof(push);
+}
+
+static char *table_limit_session(int port)
+{
+    struct mh_conn a, b;
+    struct buf r = BUF_INIT, out = BUF_INIT;
+    assert_int_equal(mh_conn_open(&a, port), 0);
+    assert_int_equal(mh_conn_open(&b, port), 0);
+    assert_int_equal(mh_call(&a, "HELLO 3", &r, 5000), MH_REPLY);
+    it_line_expect(&a, "CONFIG SET tracking-table-max-keys 1", "+OK\r\n");
+    it_line_expect(&a, "CLIENT TRACKING on", "+OK\r\n");
+    /* over the limit after GET b: the next command's check evicts one of
+     * a, b, its invalidation before that command's reply */
+    static const char p1[] = "GET a\r\nGET b\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, p1, sizeof(p1) - 1), 0);
+    frames_masked(&a, 4, &out);
+    /* three over: three go */
+    static const char p2[] = "MGET c d e\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, p2, sizeof(p2) - 1), 0);
+    frames_masked(&a, 5, &out);
+    assert_int_equal(mh_call(&b, "INFO stats", &r, 5000), MH_REPLY);
+    assert_non_null(strstr(r.p, "tracking_total_keys:1\r\n"));
+    /* NOLOOP: the keys go, but the client whose command is next is not
+     * told about its own */
+    it_line_expect(&a, "CLIENT TRACKING off", "+OK\r\n");
+    it_line_expect(&a, "CLIENT TRACKING on NOLOOP", "+OK\r\n");
+    static const char p3[] = "GET x\r\nGET y\r\nPING\r\n";
+    assert_int_equal(mh_send(a.fd, p3, sizeof(p3) - 1), 0);
+    frames_masked(&a, 3, &out);
+    assert_int_equal(mh_call(&b, "INFO stats", &r, 5000), MH_REPLY);
+    assert_non_null(strstr(r.p, "tracking_total_keys:1\r\n"));
+    /* an idle server: the cron evicts (no current client: NOLOOP's own
+     * keys are told) once another connection lowers the limit */
+    it_line_expect(&a, "CONFIG SET tracking-table-max-keys 0", "+OK\r\n");
+    it_line_expect(&a, "MGET p q r", "*3\r\n_\r\n_\r\n_\r\n");
+    it_line_expect(&b, "CONFIG SET tracking-table-max-keys 2", "+OK\r\n");
+    frames_masked(&a, 2, &out);
+    it_line_send(&a, "PING");
+    frames_masked(&a, 1, &out);
+    assert_int_equal(mh_call(&b, "INFO stats", &r, 5000), MH_REPLY);
+    assert_non_null(strstr(r.p, "tracking_total_keys:2\r\n"));
+    it_line_expect(&b, "CONFIG GET tracking-table-max-keys",
+                   "*2\r\n$23\r\ntracking-table-max-keys\r\n$1\r\n2\r\n");
+    buf_free(&r);
+    mh_conn_close(&a);
+    mh_conn_close(&b);
+    return out.p;
+}
+
+/* tracking-table-max-keys: when the table holds more keys than the limit,
+ * random keys are forgotten and invalidated, before the next command
+ * runs and by the cron; compared with redis-server, key names masked. */
+static void test_table_max_keys(void **state)
+{
+    (void)state;
+    struct mh_server *redis = it_redis(NULL);
+    if (redis == NULL)
+        fail_msg("redis-server is needed as the oracle");
+    struct mh_server *mock = it_mock(NULL);
+    char *want = table_limit_session(mh_server_port(redis));
+    char *got = table_limit_session(mh_server_port(mock));
+    if (strcmp(want, got) != 0) {
+        fprintf(stderr, "redis-server:\n%s\nmockredis:\n%s", want, got);
+        fail_msg("the sessions differ (above)");
+    }
+    assert_non_null(strstr(got, "$1\\r\\n?\\r\\n\n+PONG"));
+    free(want);
+    free(got);
+    it_stop_ok(mock);
+    it_stop(redis);
+}
+
 /* ---- mockredis only: expiry under a virtual clock --------------------------------- */
 
 /* A key A read expires: a read by B (lazy expiry) and the background
@@ -754,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_blocking),
         cmocka_unit_test(test_counters),
         cmocka_unit_test(test_pipeline),
+        cmocka_unit_test(test_table_max_keys),
         cmocka_unit_test(test_expiry_virtual_clock),
         cmocka_unit_test(test_scenario_actions),
         cmocka_unit_test(test_hiredis_async_redirect),
