@@ -302,12 +302,16 @@ void lat_free(struct core *core)
 #define GRAPH_COLS 80
 #define GRAPH_ROWS 4
 
+/* A sample's age label ("15s", "3m", "2h", "9d"): any long long, a
+ * letter and the NUL fit. */
+#define LABEL_MAX 24
+
 /* One band of at most GRAPH_COLS samples (from first, n of them): the
  * bars, GRAPH_ROWS rows of three levels each ('_', 'o', '#', a full cell
  * '|'), scaled between lo and hi; a blank line; then the labels written
  * downwards, one character a row, until the longest ends. */
-static void graph_band(struct buf *out, const long long *v, char (*label)[16], int first, int n,
-                       long long lo, long long hi)
+static void graph_band(struct buf *out, const long long *v, char (*label)[LABEL_MAX], int first,
+                       int n, long long lo, long long hi)
 {
     static const char level[] = "_o#";
     const int steps = 3 * GRAPH_ROWS;
@@ -350,7 +354,7 @@ int lat_graph(const struct core *core, const char *event, struct buf *out)
     if (e == NULL)
         return 0;
     long long v[EVENT_SAMPLES], lo = 0, hi = 0;
-    char label[EVENT_SAMPLES][16];
+    char label[EVENT_SAMPLES][LABEL_MAX];
     int64_t now_s = clk_now_us(&core->clock) / 1000000;
     for (int j = 0; j < e->n; j++) {
         int k = (e->next - e->n + j + EVENT_SAMPLES) % EVENT_SAMPLES;
