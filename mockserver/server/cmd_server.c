@@ -148,7 +148,12 @@ enum cfg_core {
     C_LFU_LOG,
     C_LFU_DECAY,
     C_MEMLIMIT, /* an encoding threshold of the memory model (memory.h: mem_limit_field) */
-    C_TRACKING_MAX
+    C_TRACKING_MAX,
+    /* read after every command (cmd.c): fields, not text */
+    C_SLOWLOG_SLOWER,
+    C_SLOWLOG_MAX,
+    C_LATENCY_THRESHOLD,
+    C_LATENCY_TRACKING
 };
 
 struct cfg_param {
@@ -198,8 +203,8 @@ static const struct cfg_param cfg_table[] = {
     {"loglevel", K_ENUM, C_NONE, 0, 0, "debug, verbose, notice, warning", "notice"},
     {"tcp-keepalive", K_INT, C_NONE, 0, INT_MAX, NULL, "300"},
     {"protected-mode", K_BOOL, C_PROTECTED_MODE, 0, 0, NULL, NULL},
-    {"slowlog-log-slower-than", K_INT, C_NONE, -1, LLONG_MAX, NULL, "10000"},
-    {"slowlog-max-len", K_INT, C_NONE, 0, LONG_MAX, NULL, "128"},
+    {"slowlog-log-slower-than", K_INT, C_SLOWLOG_SLOWER, -1, LLONG_MAX, NULL, NULL},
+    {"slowlog-max-len", K_INT, C_SLOWLOG_MAX, 0, LONG_MAX, NULL, NULL},
     {"lazyfree-lazy-user-flush", K_BOOL, C_NONE, 0, 0, NULL, "no"},
     {"databases", K_IMMUTABLE, C_NONE, 0, 0, NULL, "16"},
     {"daemonize", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
@@ -373,8 +378,8 @@ static const struct cfg_param cfg_table[] = {
     {"list-max-listpack-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
     {"list-max-ziplist-size", K_INT, C_MEMLIMIT, INT_MIN, INT_MAX, NULL, NULL},
     {"list-compress-depth", K_INT, C_MEMLIMIT, 0, INT_MAX, NULL, NULL},
-    {"latency-monitor-threshold", K_INT, C_NONE, 0, LLONG_MAX, NULL, "0"},
-    {"latency-tracking", K_BOOL, C_NONE, 0, 0, NULL, "yes"},
+    {"latency-monitor-threshold", K_INT, C_LATENCY_THRESHOLD, 0, LLONG_MAX, NULL, NULL},
+    {"latency-tracking", K_BOOL, C_LATENCY_TRACKING, 0, 0, NULL, NULL},
     {"latency-tracking-info-percentiles", K_PCTS, C_NONE, 0, 0, NULL, "50 99 99.9"},
 };
 #pragma GCC diagnostic pop
@@ -415,6 +420,12 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_QBUF_LIMIT: snprintf(out, size, "%lld", cfg->qbuf_limit); return;
     case C_PROTO_MAX_BULK: snprintf(out, size, "%lld", cfg->proto_max_bulk_len); return;
     case C_BUSY_THRESHOLD: snprintf(out, size, "%lld", cfg->busy_reply_threshold); return;
+    case C_SLOWLOG_SLOWER: snprintf(out, size, "%lld", cfg->slowlog_slower_than); return;
+    case C_SLOWLOG_MAX: snprintf(out, size, "%lld", cfg->slowlog_max_len); return;
+    case C_LATENCY_THRESHOLD: snprintf(out, size, "%lld", cfg->latency_threshold_ms); return;
+    case C_LATENCY_TRACKING:
+        snprintf(out, size, "%s", cfg->latency_tracking ? "yes" : "no");
+        return;
     case C_NOTIFY: notify_flags_string(cfg->notify_flags, out, size); return;
     case C_MAXMEMORY: snprintf(out, size, "%lld", cfg->maxmemory); return;
     case C_MM_POLICY: snprintf(out, size, "%s", evict_policy_names[cfg->mm_policy]); return;
@@ -813,6 +824,10 @@ static void cfg_apply(struct core *core, int i, const char *v, size_t len)
     case C_QBUF_LIMIT: cfg->qbuf_limit = n; return;
     case C_PROTO_MAX_BULK: cfg->proto_max_bulk_len = n; return;
     case C_BUSY_THRESHOLD: cfg->busy_reply_threshold = n; return;
+    case C_SLOWLOG_SLOWER: cfg->slowlog_slower_than = n; return;
+    case C_SLOWLOG_MAX: cfg->slowlog_max_len = n; return;
+    case C_LATENCY_THRESHOLD: cfg->latency_threshold_ms = n; return;
+    case C_LATENCY_TRACKING: cfg->latency_tracking = strcmp(v, "yes") == 0; return; /* normalized */
     case C_NOTIFY: cfg->notify_flags = notify_parse_flags(v, strlen(v)); return;
     case C_MAXMEMORY:
         cfg->maxmemory = n;
@@ -1961,34 +1976,16 @@ static void shutdown_cmd(struct call *k)
         srv_stop(k->core->srv);
 }
 
-/* A soft parameter's value as a number (slowlog-*, latency-*). */
-static long long cfg_soft_ll(const struct core *core, const char *name, int *cache)
-{
-    if (*cache < 0)
-        *cache = cfg_find(name);
-    char v[64];
-    long long n = 0;
-    cfg_value(core, *cache, v, sizeof(v));
-    util_str2ll(v, strlen(v), &n);
-    return n;
-}
-
 void cmd_latency_cfg(const struct core *core, long long *threshold_ms, int *track)
 {
-    static int i_threshold = -1, i_track = -1;
-    *threshold_ms = cfg_soft_ll(core, "latency-monitor-threshold", &i_threshold);
-    if (i_track < 0)
-        i_track = cfg_find("latency-tracking");
-    char v[8];
-    cfg_value(core, i_track, v, sizeof(v));
-    *track = strcmp(v, "yes") == 0;
+    *threshold_ms = core->cfg.latency_threshold_ms;
+    *track = core->cfg.latency_tracking;
 }
 
 void cmd_slowlog_cfg(const struct core *core, long long *slower_than, long long *max_len)
 {
-    static int i_slower = -1, i_max = -1;
-    *slower_than = cfg_soft_ll(core, "slowlog-log-slower-than", &i_slower);
-    *max_len = cfg_soft_ll(core, "slowlog-max-len", &i_max);
+    *slower_than = core->cfg.slowlog_slower_than;
+    *max_len = core->cfg.slowlog_max_len;
 }
 
 static void slowlog_get_cmd(struct call *k)

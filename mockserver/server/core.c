@@ -37,6 +37,9 @@ void core_init(struct core *core)
     core->cfg.qbuf_limit = 1024LL * 1024 * 1024;
     core->cfg.proto_max_bulk_len = RESP_BULK_MAX;
     core->cfg.busy_reply_threshold = 5000;
+    core->cfg.slowlog_slower_than = 10000;
+    core->cfg.slowlog_max_len = 128;
+    core->cfg.latency_tracking = 1;
     core->next_client_id = 1;
     core->start_us = clk_mono_us();
     core->rng = 0x853c49e6748fea9bULL;

@@ -154,6 +154,11 @@ struct core_cfg {
     /* busy-reply-threshold (alias lua-time-limit), 5000: milliseconds of
      * real time a script runs before it is "busy" (script.h); 0: never. */
     long long busy_reply_threshold;
+    /* slowlog-log-slower-than (10000 us, -1: off), slowlog-max-len (128),
+     * latency-monitor-threshold (0 ms: off), latency-tracking (1): read
+     * after every command (observe.h, latency.h). */
+    long long slowlog_slower_than, slowlog_max_len, latency_threshold_ms;
+    int latency_tracking;
     /* Values of CONFIG parameters that only CONFIG GET/SET see (save,
      * appendonly, tls-*, ...): nsoft slots, one per row of cmd_server.c's
      * parameter table, allocated by the first CONFIG SET of such a
