@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cap.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "cmdline.h"
 #include "core.h"
@@ -68,6 +69,11 @@ static void usage(FILE *out)
             "                       noeviction (default), allkeys-lru, allkeys-lfu,\n"
             "                       allkeys-random, volatile-lru, volatile-lfu,\n"
             "                       volatile-random or volatile-ttl\n"
+            "  --cluster N          run a Redis Cluster of N primaries in this process, each\n"
+            "                       node on its own port (--port P: P, P+1, ...; default\n"
+            "                       ephemeral ports), slots split as redis-cli splits them\n"
+            "                       (docs/cluster.md); --port-file lists the ports in node order\n"
+            "  --replicas R         with --cluster: R replicas per primary (default 0)\n"
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
             "  --report FILE        with --scenario: also write the verdict as JSON to FILE\n"
@@ -199,11 +205,26 @@ static int parse_mock_mode(const char *s, enum core_mock_mode *out)
     return 0;
 }
 
-static int write_port_file(const char *path, int port)
+/* The port file: the bound port, one line per node of a cluster in node
+ * order. */
+static int write_port_file(const char *path, struct srv **srvs, int n)
 {
-    char text[16];
-    int n = snprintf(text, sizeof(text), "%d\n", port);
-    return cmdline_write_file("mockredis", "port file", path, text, (size_t)n);
+    struct buf text = BUF_INIT;
+    for (int i = 0; i < n; i++)
+        buf_printf(&text, "%d\n", srv_port(srvs[i]));
+    int rc = cmdline_write_file("mockredis", "port file", path, text.p, text.len);
+    buf_free(&text);
+    return rc;
+}
+
+/* Frees the nodes' server states and the cluster they form (NULL: one
+ * standalone server). */
+static void free_nodes(struct core *cores, int n, struct cluster *cl)
+{
+    for (int i = 0; i < n; i++)
+        core_destroy(&cores[i]);
+    free(cores);
+    cluster_free(cl);
 }
 
 /* Prints the scenario's verdict on stderr (and as JSON to path, as JUnit
@@ -227,7 +248,19 @@ static int report(struct scn_run *run, const char *path, const char *junit, int 
     return status;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks beyond one server's configuration. */
+struct main_opts {
+    const char *port_file, *scn_file, *report_file, *pcap_file, *junit_file;
+    int port;              /* --port as given (-1: not given) */
+    int cluster, replicas; /* --cluster N (0: standalone), --replicas R */
+};
+
+/* Parses the options into core's configuration and o. Called once per
+ * node of a cluster, each time from the first argument: every node gets
+ * the same configuration. Returns 0, 1 after --help or --version (printed:
+ * exit 0), -1 on a bad option (said on stderr). */
+static int parse_options(int argc, char **argv, int run_mode, struct core *core,
+                         struct main_opts *o)
 {
     enum {
         O_BIND = 256,
@@ -247,7 +280,9 @@ int main(int argc, char **argv)
         O_JUNIT,
         O_NOTIFY,
         O_MAXMEM,
-        O_MMPOLICY
+        O_MMPOLICY,
+        O_CLUSTER,
+        O_REPLICAS
     };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -266,73 +301,68 @@ int main(int argc, char **argv)
         {"notify-keyspace-events", required_argument, NULL, O_NOTIFY},
         {"maxmemory", required_argument, NULL, O_MAXMEM},
         {"maxmemory-policy", required_argument, NULL, O_MMPOLICY},
+        {"cluster", required_argument, NULL, O_CLUSTER},
+        {"replicas", required_argument, NULL, O_REPLICAS},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VER},
         {NULL, 0, NULL, 0},
     };
-    struct core core;
-    const char *port_file = NULL, *scn_file = NULL, *report_file = NULL, *pcap_file = NULL;
-    const char *junit_file = NULL;
-    int rc = 0, run_mode = 0;
-
-    if (argc >= 2 && strcmp(argv[1], "check") == 0)
-        return scn_check_main(argc - 2, argv + 2);
-    if (argc >= 2 && strcmp(argv[1], "record") == 0)
-        return rec_cli_main(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
-        run_mode = 1;
-        argc--;
-        argv++;
-    }
-    cmd_init();
-    core_init(&core);
-    if (run_mode)
-        core.cfg.port = 0;
+    int rc = 0;
+    optind = 0; /* GNU getopt: start over, from argv[1] */
     opterr = 0;
     for (;;) {
         /* run: options end at the command ("+": no permutation) */
-        int o = getopt_long(argc, argv, run_mode ? "+h" : "h", opts, NULL);
-        if (o == -1)
+        int opt = getopt_long(argc, argv, run_mode ? "+h" : "h", opts, NULL);
+        if (opt == -1)
             break;
-        switch (o) {
+        switch (opt) {
         case O_BIND:
-            free(core.cfg.bind);
-            core.cfg.bind = mem_strdup(optarg);
-            core.cfg.bind_default = 0;
+            free(core->cfg.bind);
+            core->cfg.bind = mem_strdup(optarg);
+            core->cfg.bind_default = 0;
             break;
-        case O_PORT: rc = parse_int("--port", optarg, 0, 65535, &core.cfg.port); break;
-        case O_PORTFILE: port_file = optarg; break;
-        case O_SCN: scn_file = optarg; break;
-        case O_REPORT: report_file = optarg; break;
-        case O_JUNIT: junit_file = optarg; break;
-        case O_PCAP: pcap_file = optarg; break;
+        case O_PORT:
+            rc = parse_int("--port", optarg, 0, 65535, &core->cfg.port);
+            o->port = core->cfg.port;
+            break;
+        case O_CLUSTER:
+            rc = parse_int("--cluster", optarg, 1, CLUSTER_NODE_MAX, &o->cluster);
+            break;
+        case O_REPLICAS:
+            rc = parse_int("--replicas", optarg, 0, CLUSTER_NODE_MAX - 1, &o->replicas);
+            break;
+        case O_PORTFILE: o->port_file = optarg; break;
+        case O_SCN: o->scn_file = optarg; break;
+        case O_REPORT: o->report_file = optarg; break;
+        case O_JUNIT: o->junit_file = optarg; break;
+        case O_PCAP: o->pcap_file = optarg; break;
         case O_UNIX:
-            free(core.cfg.unixsocket);
-            core.cfg.unixsocket = mem_strdup(optarg);
+            free(core->cfg.unixsocket);
+            core->cfg.unixsocket = mem_strdup(optarg);
             break;
         case O_MAXCL:
-            rc = parse_int("--maxclients", optarg, 1, 1000000, &core.cfg.maxclients);
+            rc = parse_int("--maxclients", optarg, 1, 1000000, &core->cfg.maxclients);
             break;
-        case O_TIMEOUT: rc = parse_int("--timeout", optarg, 0, INT_MAX, &core.cfg.timeout); break;
-        case O_PASS: core_set_requirepass(&core, optarg, strlen(optarg)); break;
+        case O_TIMEOUT: rc = parse_int("--timeout", optarg, 0, INT_MAX, &core->cfg.timeout); break;
+        case O_PASS: core_set_requirepass(core, optarg, strlen(optarg)); break;
         case O_PROTECTED:
-            rc = parse_yes_no("--protected-mode", optarg, &core.cfg.protected_mode);
+            rc = parse_yes_no("--protected-mode", optarg, &core->cfg.protected_mode);
             break;
-        case O_MOCK: rc = parse_mock_mode(optarg, &core.cfg.mock); break;
+        case O_MOCK: rc = parse_mock_mode(optarg, &core->cfg.mock); break;
         case O_NOTIFY:
-            core.cfg.notify_flags = notify_parse_flags(optarg, strlen(optarg));
-            if (core.cfg.notify_flags < 0) {
+            core->cfg.notify_flags = notify_parse_flags(optarg, strlen(optarg));
+            if (core->cfg.notify_flags < 0) {
                 fprintf(stderr, "mockredis: --notify-keyspace-events: %s\n", rtext[RT_CFG_NOTIFY]);
-                core.cfg.notify_flags = 0;
+                core->cfg.notify_flags = 0;
                 rc = -1;
             }
             break;
-        case O_MAXMEM: rc = parse_size("--maxmemory", optarg, &core.cfg.maxmemory); break;
+        case O_MAXMEM: rc = parse_size("--maxmemory", optarg, &core->cfg.maxmemory); break;
         case O_MMPOLICY:
-            core.cfg.mm_policy = evict_policy_find(optarg);
-            if (core.cfg.mm_policy < 0) {
+            core->cfg.mm_policy = evict_policy_find(optarg);
+            if (core->cfg.mm_policy < 0) {
                 fprintf(stderr, "mockredis: --maxmemory-policy: unknown policy '%s'\n", optarg);
-                core.cfg.mm_policy = EVICT_NOEVICTION;
+                core->cfg.mm_policy = EVICT_NOEVICTION;
                 rc = -1;
             }
             break;
@@ -342,13 +372,11 @@ int main(int argc, char **argv)
                 usage_run(stdout);
             else
                 usage(stdout);
-            core_destroy(&core);
-            return 0;
+            return 1;
         case O_VER:
             printf("mockredis %s (answers as Redis %s)\n", MOCKREDIS_VERSION,
                    MOCKREDIS_REDIS_VERSION);
-            core_destroy(&core);
-            return 0;
+            return 1;
         default:
             if (optopt)
                 fprintf(stderr, "mockredis: option needs a value or is unknown: %s\n",
@@ -369,34 +397,97 @@ int main(int argc, char **argv)
         fprintf(stderr, "mockredis run: no command to run (mockredis run [OPTIONS] -- COMMAND)\n");
         rc = -1;
     }
-    if (rc == 0 && (report_file || junit_file) && !scn_file) {
-        fprintf(stderr, "mockredis: %s needs --scenario\n", report_file ? "--report" : "--junit");
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct main_opts o = {.port = -1};
+    struct core *cores = NULL;
+    struct cluster *cl = NULL;
+    int rc, run_mode = 0, nnodes = 1;
+
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return scn_check_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "record") == 0)
+        return rec_cli_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
+        run_mode = 1;
+        argc--;
+        argv++;
+    }
+    cmd_init();
+    cores = mem_calloc(1, sizeof(*cores));
+    core_init(&cores[0]);
+    if (run_mode)
+        cores[0].cfg.port = 0;
+    rc = parse_options(argc, argv, run_mode, &cores[0], &o);
+    if (rc > 0) { /* --help, --version */
+        core_destroy(&cores[0]);
+        free(cores);
+        return 0;
+    }
+    if (rc == 0 && (o.report_file || o.junit_file) && !o.scn_file) {
+        fprintf(stderr, "mockredis: %s needs --scenario\n", o.report_file ? "--report" : "--junit");
         rc = -1;
     }
     /* Refused now, not after the run. */
-    if (rc == 0 && report_file)
-        rc = check_writable("report", report_file);
-    if (rc == 0 && junit_file)
-        rc = check_writable("JUnit report", junit_file);
+    if (rc == 0 && o.report_file)
+        rc = check_writable("report", o.report_file);
+    if (rc == 0 && o.junit_file)
+        rc = check_writable("JUnit report", o.junit_file);
+    if (rc == 0 && o.replicas > 0 && o.cluster == 0) {
+        fprintf(stderr, "mockredis: --replicas needs --cluster\n");
+        rc = -1;
+    }
+    if (rc == 0 && o.cluster > 0 && o.cluster * (1 + o.replicas) > CLUSTER_NODE_MAX) {
+        fprintf(stderr, "mockredis: --cluster %d --replicas %d makes %d nodes; at most %d\n",
+                o.cluster, o.replicas, o.cluster * (1 + o.replicas), CLUSTER_NODE_MAX);
+        rc = -1;
+    }
+    if (rc == 0 && o.cluster > 0 && cores[0].cfg.unixsocket) {
+        fprintf(stderr, "mockredis: --unixsocket cannot be used with --cluster (nodes are TCP "
+                        "only)\n");
+        rc = -1;
+    }
     if (rc < 0) {
         fprintf(stderr, "Try 'mockredis %s--help'.\n", run_mode ? "run " : "");
-        core_destroy(&core);
+        core_destroy(&cores[0]);
+        free(cores);
         return run_mode ? RUN_USAGE : 2;
+    }
+    if (o.cluster > 0) {
+        char cerr[128];
+        nnodes = o.cluster * (1 + o.replicas);
+        cl = cluster_new(o.cluster, o.replicas, 0, cerr, sizeof(cerr));
+        cores = mem_realloc(cores, sizeof(*cores) * (size_t)nnodes);
+        for (int i = 1; i < nnodes; i++) {
+            core_init(&cores[i]);
+            if (run_mode)
+                cores[i].cfg.port = 0;
+            parse_options(argc, argv, run_mode, &cores[i], &o); /* it passed once */
+        }
+        /* --port P: the nodes listen on P, P+1, ...; otherwise each on an
+         * ephemeral port */
+        for (int i = 0; i < nnodes; i++) {
+            cores[i].cfg.port = o.port > 0 ? o.port + i : 0;
+            cluster_attach(cl, i, &cores[i]);
+        }
     }
 
     struct scn *scn = NULL;
     struct scn_run *run = NULL;
-    if (scn_file) {
+    if (o.scn_file) {
         struct buf diag = BUF_INIT;
-        if (scn_check_load(scn_file, &scn, &diag) < 0 ||
-            (run = scn_run_new(scn, &core, &diag)) == NULL) {
+        if (scn_check_load(o.scn_file, &scn, &diag) < 0 ||
+            (run = scn_run_new(scn, &cores[0], &diag)) == NULL) {
             fputs(diag.p ? diag.p : "", stderr);
             buf_free(&diag);
             scn_free(scn);
-            core_destroy(&core);
+            free_nodes(cores, nnodes, cl);
             if (run_mode)
                 fprintf(stderr, "mockredis run: FAIL: scenario %s is invalid, command not run\n",
-                        scn_file);
+                        o.scn_file);
             return run_mode ? RUN_INVALID : 2;
         }
         buf_free(&diag);
@@ -406,19 +497,31 @@ int main(int argc, char **argv)
     int status = 0, started = 0, write_failed = 0;
     struct run_result res = {-1, 0, 0, 0};
     struct cap *cap = NULL;
-    struct srv *s = srv_new(&core, err, sizeof(err));
+    struct srv **srvs = mem_calloc((size_t)nnodes, sizeof(*srvs));
+    struct srv *s = srvs[0] = srv_new(&cores[0], err, sizeof(err));
+    for (int i = 1; s && i < nnodes; i++)
+        if ((srvs[i] = srv_new_on(&cores[i], s, err, sizeof(err))) == NULL)
+            s = NULL;
     if (s == NULL) {
         fprintf(stderr, "mockredis: %s\n", err);
         status = 1;
-    } else if (pcap_file && (cap = cap_open(pcap_file, err, sizeof(err))) == NULL) {
-        fprintf(stderr, "mockredis: cannot write capture %s: %s\n", pcap_file, err);
+    } else if (o.pcap_file && (cap = cap_open(o.pcap_file, err, sizeof(err))) == NULL) {
+        fprintf(stderr, "mockredis: cannot write capture %s: %s\n", o.pcap_file, err);
         status = 1;
     } else {
-        srv_set_capture(s, cap);
-        warn_exposure(s, &core);
+        for (int i = 0; i < nnodes; i++) {
+            srv_set_capture(srvs[i], cap);
+            if (cl) {
+                cluster_set_port(cl, i, srv_port(srvs[i]));
+                cl->nodes[i].srv = srvs[i];
+            }
+        }
+        if (cl)
+            cluster_set_announce(cl, srv_addr(s));
+        warn_exposure(s, &cores[0]);
         /* Signals first: whoever sees the port file may signal at once. */
         srv_catch_signals(s);
-        if (port_file && write_port_file(port_file, srv_port(s)) < 0) {
+        if (o.port_file && write_port_file(o.port_file, srvs, nnodes) < 0) {
             status = 1;
         } else {
             /* run: the command's exit ends the scenario, not "finish" */
@@ -426,27 +529,32 @@ int main(int argc, char **argv)
             scn = NULL;
             run = NULL;
             if (!run_mode) {
-                printf("listening on %s\n", srv_addr(s));
+                for (int i = 0; i < nnodes; i++)
+                    printf("listening on %s\n", srv_addr(srvs[i]));
                 fflush(stdout);
                 srv_run(s);
                 started = 1;
             } else if (run_cli_command(s, argv + optind, &res) == 0)
                 started = 1;
             /* The scenario at the end: MOCK SCENARIO LOAD may have replaced it. */
-            if (started && scn_file && srv_scenario(s)) {
+            if (started && o.scn_file && srv_scenario(s)) {
                 scn_run_end(srv_scenario(s));
-                status = report(srv_scenario(s), report_file, junit_file, &write_failed);
+                status = report(srv_scenario(s), o.report_file, o.junit_file, &write_failed);
             }
         }
     }
-    srv_free(s); /* before cap_close: writes the teardown of open connections */
+    /* before cap_close: writes the teardown of open connections; the
+     * nodes that share the first one's loop before it */
+    for (int i = nnodes - 1; i >= 0; i--)
+        srv_free(srvs[i]);
+    free(srvs);
     if (cap && cap_errstr(cap)[0])
-        fprintf(stderr, "mockredis: capture %s: %s\n", pcap_file, cap_errstr(cap));
+        fprintf(stderr, "mockredis: capture %s: %s\n", o.pcap_file, cap_errstr(cap));
     if (cap_close(cap) != 0)
         write_failed = 1;
     scn_run_free(run);
     scn_free(scn);
-    core_destroy(&core);
+    free_nodes(cores, nnodes, cl);
     if (!run_mode)
         return status || write_failed || !started ? 1 : 0;
     if (!started) {

@@ -36,6 +36,7 @@
 #include <strings.h>
 
 #include "block.h"
+#include "cluster.h"
 #include "evict.h"
 #include "function.h"
 #include "latency.h"
@@ -627,6 +628,25 @@ static void dispatch(struct core *core, struct client *c, struct resp_argv *a)
      * command then rejected or queued; NULL for an unknown one. EXEC's
      * queued commands leave it at exec. */
     c->lastcmd = d;
+    size_t from_err = c->out.len;
+    /* Cluster mode: MOVED, ASK, CROSSSLOT ... where Redis's processCommand
+     * asks getNodeByQuery, after the no-multi check, before maxmemory
+     * (cluster.h). A refused EXEC discards its transaction and answers the
+     * bare error; any other refused command makes the EXEC abort. */
+    if (core->cluster && (why == W_PASS || why == W_PUBSUB || why == W_BUSY || why == W_REPLICA)) {
+        struct buf err = BUF_INIT;
+        if (cluster_route(core, c, d, a, &err)) {
+            if (strcmp(top->name, "exec") == 0)
+                cmd_multi_discard(core, c);
+            else if (c->flags & CL_MULTI)
+                c->flags |= CL_DIRTY_EXEC;
+            resp_w_error(&c->out, err.p, err.len);
+            obs_rejected(core, c, d->id, (size_t)cmd_id_count(), from_err);
+            buf_free(&err);
+            goto done;
+        }
+        buf_free(&err);
+    }
     /* maxmemory, where Redis checks it: after the transaction checks,
      * before the Pub/Sub context and busy script ones (never while a
      * script is busy). */

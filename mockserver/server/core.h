@@ -47,6 +47,7 @@ struct srv;
 #define CL_REPLY_SKIP_NEXT (1u << 25)
 /* CLIENT NO-EVICT ON (flag e in CLIENT LIST) */
 #define CL_NO_EVICT (1u << 26)
+/* (bits 27 and 28: cluster mode's CL_ASKING and CL_READONLY, cluster.h) */
 
 struct dict_entry;
 struct cmd_def;
@@ -55,6 +56,7 @@ struct trk_reg;
 struct evict_state;
 struct obs;
 struct lat;
+struct cluster;
 
 /* One key a client watches: its entry in core->watched (watch.c). */
 struct watch_ref {
@@ -310,6 +312,10 @@ struct core {
     /* Keys evicted since the start, as st.evicted counts them but never
      * zeroed by CONFIG RESETSTAT (a scenario's "expect evictions"). */
     uint64_t evicted_ever;
+    /* Cluster mode (cluster.h): the cluster this node belongs to and its
+     * index there; NULL (and 0) for a standalone server. Not owned. */
+    struct cluster *cluster;
+    int cl_node;
 };
 
 #define CORE_BUSY_EVAL     1

@@ -958,6 +958,11 @@ static struct event_base *new_base(void)
 
 struct srv *srv_new(struct core *core, char *err, size_t errlen)
 {
+    return srv_new_on(core, NULL, err, errlen);
+}
+
+struct srv *srv_new_on(struct core *core, struct srv *share, char *err, size_t errlen)
+{
     struct srv *s = mem_calloc(1, sizeof(*s));
     s->core = core;
     s->tcp_fd = s->unix_fd = -1;
@@ -973,7 +978,8 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen)
     core->serve_busy = serve_busy;
     core->serve_busy_ud = s;
     raise_fd_limit(core->cfg.maxclients);
-    s->base = new_base();
+    s->base = share ? share->base : new_base();
+    s->base_shared = share != NULL;
     if (s->base == NULL) {
         set_err(err, errlen, "%s%s", "cannot create the event loop", "");
         srv_free(s);
@@ -1078,7 +1084,7 @@ void srv_free(struct srv *s)
         close(s->unix_fd);
         unlink(s->core->cfg.unixsocket);
     }
-    if (s->base)
+    if (s->base && !s->base_shared)
         event_base_free(s->base);
     scn_run_free(s->run);
     scn_free(s->scn);

@@ -24,6 +24,11 @@ struct cap;
  * Returns NULL on failure with a message in err. On success the sockets
  * already accept connections (the kernel queues them) before srv_run. */
 struct srv *srv_new(struct core *core, char *err, size_t errlen);
+/* As srv_new, on the event loop of share (NULL: a loop of its own): the
+ * nodes of a cluster (cluster.h) run on one loop, one srv per node. Free
+ * the srvs that share a loop before the one that made it; srv_run and
+ * srv_stop on any of them run and stop the loop of all. */
+struct srv *srv_new_on(struct core *core, struct srv *share, char *err, size_t errlen);
 /* Plays a scenario from now on: connections and commands ask run (made
  * from scn) for plans. s takes ownership of both and frees the scenario it
  * played before. With exit_when_over the loop returns once the scenario is

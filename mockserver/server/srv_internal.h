@@ -29,6 +29,7 @@ struct scn_run;
 struct srv {
     struct core *core;
     struct event_base *base;
+    int base_shared; /* base belongs to another srv (srv_new_on): not freed here */
     int tcp_fd, unix_fd;
     int tcp_stamped; /* SO_TIMESTAMPNS on the listener, so on every accepted socket */
     struct event *tcp_ev, *unix_ev, *cron_ev, *sigint_ev, *sigterm_ev;

@@ -1,0 +1,122 @@
+/* cluster.h - a Redis Cluster simulated in one process.
+ *
+ * `mockredis --cluster N [--replicas R]` runs N primaries and N*R replicas
+ * in one process: one struct core per node (its own keyspace, clients,
+ * counters and configuration) and one struct srv per node (its own
+ * listener on its own port), all on one event loop. What Redis nodes learn
+ * from each other over the cluster bus -- who owns which slot, who is a
+ * replica of whom, which node failed, the epochs -- is one struct cluster
+ * that every node points to (core->cluster); there is no bus, no gossip and
+ * no nodes.conf: a topology change (MOCK CLUSTER, a scenario action, CLUSTER
+ * SETSLOT) is seen by every node at once, as a converged real cluster would
+ * see it once the gossip settled.
+ *
+ * Nodes are numbered 0..nnodes-1: the primaries first (0..nprimaries-1,
+ * slots split among them as `redis-cli --cluster create` splits them), then
+ * the replicas, replica j following primary j % nprimaries. The index is
+ * the node's name in MOCK CLUSTER, scenarios and the harness; clients see
+ * node ids (40 hex digits) and addresses.
+ *
+ * Routing (cluster_route) is called by cmd_dispatch for every command with
+ * keys, where Redis's processCommand calls getNodeByQuery: after the
+ * authentication and no-multi checks, before maxmemory. It answers MOVED,
+ * ASK, CROSSSLOT, TRYAGAIN and CLUSTERDOWN as Redis 7.0 does.
+ *
+ * Depends on: core.h (a node's server state), cmd.h (key positions from the
+ * command table) and nothing of the network side: net.c's srvs are created
+ * by main.c and recorded here only as pointers. */
+#ifndef MOCKREDIS_CLUSTER_H
+#define MOCKREDIS_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct core;
+struct client;
+struct cmd_def;
+struct resp_argv;
+struct srv;
+
+#define CLUSTER_SLOTS    16384
+#define CLUSTER_NODE_MAX 64 /* nodes in one process: primaries and replicas */
+
+/* Client flags of cluster mode (core.h's CL_* bits, far from the others). */
+#define CL_ASKING   (1u << 27) /* sent ASKING: its next command may use an importing slot */
+#define CL_READONLY (1u << 28) /* READONLY: a replica serves its reads */
+
+struct cluster_node {
+    char id[41];           /* 40 lower-case hex digits, NUL-terminated */
+    int primary;           /* index of its primary, -1 for a primary */
+    uint64_t config_epoch; /* primaries: 1..nprimaries as redis-cli leaves them */
+    struct core *core;     /* its server state, NULL until cluster_attach */
+    struct srv *srv;       /* its network side, NULL without one (unit tests) */
+    int port;              /* TCP port it listens on (announced in MOVED, SLOTS, NODES) */
+    /* Taken down (MOCK CLUSTER DOWN, a scenario action): its listener is
+     * closed and its clients dropped; at down_ms on the cluster clock.
+     * After node_timeout_ms more it is "fail" to the others (failed). */
+    int down;
+    int failed;
+    int64_t down_ms;
+    /* Redirections this node answered, since the start or CONFIG RESETSTAT
+     * (MOCK CLUSTER STATS, scenario expectations). */
+    uint64_t moved, ask, crossslot, tryagain, clusterdown;
+};
+
+struct cluster {
+    int nnodes, nprimaries, replicas;
+    struct cluster_node nodes[CLUSTER_NODE_MAX];
+    /* Slot -> index of the primary that owns it, -1: unassigned. */
+    int16_t owner[CLUSTER_SLOTS];
+    /* CLUSTER SETSLOT MIGRATING/IMPORTING (a migration in progress): the
+     * owner's MIGRATING target, the target's IMPORTING source; -1: none. */
+    int16_t migrating[CLUSTER_SLOTS];
+    int16_t importing[CLUSTER_SLOTS];
+    uint64_t current_epoch;
+    long long node_timeout_ms; /* cluster-node-timeout, 15000 */
+    char announce_ip[64];      /* the host in MOVED, ASK, SLOTS, NODES: "127.0.0.1" */
+};
+
+/* The slot of a key: CRC16 (XMODEM, as Redis's crc16.c) of the key, or of
+ * its hash tag -- the bytes between the first '{' and the first '}' after
+ * it, when there are any -- modulo 16384. */
+unsigned cluster_keyslot(const char *key, size_t len);
+
+/* A cluster of primaries (1..CLUSTER_NODE_MAX) and replicas per primary,
+ * slots split as redis-cli splits them, node ids drawn from seed (the same
+ * seed gives the same ids), no core attached yet. NULL with a message in
+ * err when the numbers do not fit. */
+struct cluster *cluster_new(int primaries, int replicas, uint64_t seed, char *err, size_t errlen);
+/* Frees the cluster, not the nodes' cores or srvs. NULL is fine. */
+void cluster_free(struct cluster *cl);
+/* Makes core node i of cl: core->cluster and core->cl_node set, port the
+ * port it listens on (0 until known: cluster_set_port). */
+void cluster_attach(struct cluster *cl, int i, struct core *core);
+void cluster_set_port(struct cluster *cl, int i, int port);
+/* Takes the host nodes announce from a listener's "HOST:PORT" or
+ * "[V6]:PORT" (srv_addr); a wildcard address announces 127.0.0.1. */
+void cluster_set_announce(struct cluster *cl, const char *addr);
+
+/* The node serving core (core->cl_node's entry). */
+struct cluster_node *cluster_self(const struct core *core);
+/* "host:port" of node i, as MOVED and ASK give it. */
+void cluster_node_addr(const struct cluster *cl, int i, char *out, size_t size);
+/* The primary of node i (itself for a primary). */
+int cluster_primary_of(const struct cluster *cl, int i);
+
+/* Where Redis's processCommand asks getNodeByQuery: decides whether the
+ * command a (d its row, top-level or subcommand) may run on client c's
+ * node. Returns 0 when it runs here; 1 when it is refused, with the error
+ * in err (no leading '-', no CRLF: "MOVED 3999 127.0.0.1:7001",
+ * "CROSSSLOT Keys in request don't hash to the same slot") and the node's
+ * counters moved. For EXEC, the keys of the whole queued transaction. The
+ * caller (cmd.c) writes the error and flags or discards the transaction as
+ * Redis does. Consumes c's ASKING flag. */
+int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
+                  const struct resp_argv *a, struct buf *err);
+
+/* cluster_state:ok -- every slot is served by a node that is not failed. */
+int cluster_state_ok(const struct cluster *cl);
+
+#endif
