@@ -119,4 +119,33 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
 /* cluster_state:ok -- every slot is served by a node that is not failed. */
 int cluster_state_ok(const struct cluster *cl);
 
+/* ---- topology changes (cluster_topo.c) ---------------------------------------
+ *
+ * What MOCK CLUSTER and a scenario's cluster actions do; CLUSTER SETSLOT
+ * and CLUSTER FAILOVER change the same state. Each returns 0, or -1 with a
+ * one-line message in err (nothing changed). Nodes are indexes. */
+
+/* Starts moving slot from its owner to primary `to`: the owner MIGRATING,
+ * `to` IMPORTING (ASK for keys already moved, TRYAGAIN for multi-key
+ * commands split across the move). */
+int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_t errlen);
+/* Moves up to n keys of a migrating slot to its target (as MIGRATE would);
+ * returns how many moved (>= 0), -1 on error. */
+long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err,
+                               size_t errlen);
+/* Ends a migration: the rest of the keys move, the target owns the slot
+ * with a bumped config epoch, the others answer MOVED. */
+int cluster_migrate_end(struct cluster *cl, int slot, char *err, size_t errlen);
+/* Replica r takes over its primary's slots (as CLUSTER FAILOVER on r): it
+ * becomes the primary with a new config epoch, the old primary and the
+ * other replicas follow it. */
+int cluster_failover(struct cluster *cl, int r, char *err, size_t errlen);
+/* Takes node i down (listener closed, its clients dropped: connections are
+ * refused) at now_ms on the cluster clock, or brings it back (same port,
+ * same keyspace). cluster_tick marks a down node failed once
+ * node_timeout_ms passed, and clears it when up. */
+int cluster_node_down(struct cluster *cl, int i, int64_t now_ms, char *err, size_t errlen);
+int cluster_node_up(struct cluster *cl, int i, char *err, size_t errlen);
+void cluster_tick(struct cluster *cl, int64_t now_ms);
+
 #endif
