@@ -48,12 +48,13 @@ struct rc_cluster {
     struct rc_config cfg; /* timeouts for every node; host/port set per node */
     struct rc__cnode *nodes;
     int nnodes, cap;
-    int nseeds;                   /* nodes[0..nseeds-1] came from the seed list */
+    int nseeds;                    /* nodes[0..nseeds-1] came from the seed list */
     short owner[RC_CLUSTER_SLOTS]; /* slot -> index in nodes, -1: unknown */
     int max_redirects;
     int tryagain_max, tryagain_wait_ms;
     struct rc_cluster_stats stats;
-    struct rc__slot_map *scratch; /* what a refresh parses into (16 kB of slots: not on the stack) */
+    struct rc__slot_map
+        *scratch; /* what a refresh parses into (16 kB of slots: not on the stack) */
     char err[256];
 };
 
@@ -194,7 +195,8 @@ int rc__parse_cluster_slots(const redisReply *r, const char *asked_host, struct 
 
 /* ---- nodes and their connections ------------------------------------------------- */
 
-static void set_err(struct rc_cluster *cl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(struct rc_cluster *cl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void set_err(struct rc_cluster *cl, const char *fmt, ...)
 {
     va_list ap;
@@ -378,8 +380,7 @@ static void trail_add(char *trail, size_t size, const char *what, const struct r
 {
     size_t used = strlen(trail);
     if (used < size)
-        snprintf(trail + used, size - used, "%s%s %s:%d", used ? ", " : "", what, a->host,
-                 a->port);
+        snprintf(trail + used, size - used, "%s%s %s:%d", used ? ", " : "", what, a->host, a->port);
 }
 
 /* Runs send(arg) on the node serving slot (any node when keyless),
