@@ -39,11 +39,11 @@ static void test_slot_known_keys(void **state)
         {"hello", 866},
         {"123456789", 12739}, /* CRC16/XMODEM's check value 0x31C3, mod 16384 */
         {"{user1000}.following", 3443},
-        {"{a}", 15495},  /* the tag alone */
-        {"{}", 15257},   /* an empty tag: the whole key */
-        {"{}foo", 9500}, /* idem */
-        {"x{}y", 16116}, /* idem */
-        {"{{a}}", 10276}, /* the tag is "{a": up to the first '}' */
+        {"{a}", 15495},    /* the tag alone */
+        {"{}", 15257},     /* an empty tag: the whole key */
+        {"{}foo", 9500},   /* idem */
+        {"x{}y", 16116},   /* idem */
+        {"{{a}}", 10276},  /* the tag is "{a": up to the first '}' */
         {"a{b}{c}", 3300}, /* the first tag only: "b" */
         {"foo{", 7673},    /* not closed: the whole key */
         {"a}b{c}", 7365},  /* a '}' before the '{' does not count: tag "c" */
@@ -110,14 +110,13 @@ static redisReply *reply_of(const char *bytes, size_t len)
 
 /* What redis-server 7.0.15 sent for a fresh 3-node cluster (redis-cli
  * --cluster create): [start, end, [host, port, id, metadata]] per primary. */
-static const char real_slots[] =
-    "*3\r\n"
-    "*3\r\n:0\r\n:5460\r\n*4\r\n$9\r\n127.0.0.1\r\n:53471\r\n"
-    "$40\r\n669c0b2fc5f22943a305ce32a18ec4758792ada4\r\n*0\r\n"
-    "*3\r\n:5461\r\n:10922\r\n*4\r\n$9\r\n127.0.0.1\r\n:44433\r\n"
-    "$40\r\n3c1523a7be4066bcf29f0aef8405283e93877af0\r\n*0\r\n"
-    "*3\r\n:10923\r\n:16383\r\n*4\r\n$9\r\n127.0.0.1\r\n:52943\r\n"
-    "$40\r\n7668a1526af531871918b6b97cf3981cd5c9e8fb\r\n*0\r\n";
+static const char real_slots[] = "*3\r\n"
+                                 "*3\r\n:0\r\n:5460\r\n*4\r\n$9\r\n127.0.0.1\r\n:53471\r\n"
+                                 "$40\r\n669c0b2fc5f22943a305ce32a18ec4758792ada4\r\n*0\r\n"
+                                 "*3\r\n:5461\r\n:10922\r\n*4\r\n$9\r\n127.0.0.1\r\n:44433\r\n"
+                                 "$40\r\n3c1523a7be4066bcf29f0aef8405283e93877af0\r\n*0\r\n"
+                                 "*3\r\n:10923\r\n:16383\r\n*4\r\n$9\r\n127.0.0.1\r\n:52943\r\n"
+                                 "$40\r\n7668a1526af531871918b6b97cf3981cd5c9e8fb\r\n*0\r\n";
 
 static void test_parse_slots_real(void **state)
 {
@@ -141,17 +140,16 @@ static void test_parse_slots_real(void **state)
 static void test_parse_slots_shapes(void **state)
 {
     (void)state;
-    static const char bytes[] =
-        "*4\r\n"
-        /* 0-99: primary on port 7000, a replica on 7003 (ignored) */
-        "*4\r\n:0\r\n:99\r\n*3\r\n$9\r\n127.0.0.1\r\n:7000\r\n$1\r\na\r\n"
-        "*3\r\n$9\r\n127.0.0.1\r\n:7003\r\n$1\r\nd\r\n"
-        /* 5000: moved alone to 7001 */
-        "*3\r\n:5000\r\n:5000\r\n*2\r\n$9\r\n127.0.0.1\r\n:7001\r\n"
-        /* 100-199: an empty host, port 7002 */
-        "*3\r\n:100\r\n:199\r\n*2\r\n$0\r\n\r\n:7002\r\n"
-        /* 200-299: address unknown */
-        "*3\r\n:200\r\n:299\r\n*2\r\n$1\r\n?\r\n:0\r\n";
+    static const char bytes[] = "*4\r\n"
+                                /* 0-99: primary on port 7000, a replica on 7003 (ignored) */
+                                "*4\r\n:0\r\n:99\r\n*3\r\n$9\r\n127.0.0.1\r\n:7000\r\n$1\r\na\r\n"
+                                "*3\r\n$9\r\n127.0.0.1\r\n:7003\r\n$1\r\nd\r\n"
+                                /* 5000: moved alone to 7001 */
+                                "*3\r\n:5000\r\n:5000\r\n*2\r\n$9\r\n127.0.0.1\r\n:7001\r\n"
+                                /* 100-199: an empty host, port 7002 */
+                                "*3\r\n:100\r\n:199\r\n*2\r\n$0\r\n\r\n:7002\r\n"
+                                /* 200-299: address unknown */
+                                "*3\r\n:200\r\n:299\r\n*2\r\n$1\r\n?\r\n:0\r\n";
     static struct rc__slot_map map;
     char err[128];
     redisReply *r = reply_of(bytes, sizeof(bytes) - 1);
@@ -201,10 +199,8 @@ static void test_parse_slots_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_slot_known_keys),
-        cmocka_unit_test(test_parse_addr),
-        cmocka_unit_test(test_parse_slots_real),
-        cmocka_unit_test(test_parse_slots_shapes),
+        cmocka_unit_test(test_slot_known_keys),     cmocka_unit_test(test_parse_addr),
+        cmocka_unit_test(test_parse_slots_real),    cmocka_unit_test(test_parse_slots_shapes),
         cmocka_unit_test(test_parse_slots_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
