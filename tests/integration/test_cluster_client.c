@@ -30,13 +30,13 @@
 /* ---- a cluster of three primaries -------------------------------------------------- */
 
 struct tc {
-    int real;                   /* 1: redis-server processes; 0: one mockredis */
-    struct mh_server *srv[3];   /* real: one per node; mock: srv[0] only */
-    int port[3];                /* node i: the primary of the i-th range of CLUSTER SLOTS */
-    char id[3][41];             /* node ids (CLUSTER MYID) */
-    char dir[32];               /* real: the nodes' directory */
-    struct rc_config cfg;       /* 2 s timeouts */
-    char seeds[64];             /* "127.0.0.1:<port of node 0>" */
+    int real;                 /* 1: redis-server processes; 0: one mockredis */
+    struct mh_server *srv[3]; /* real: one per node; mock: srv[0] only */
+    int port[3];              /* node i: the primary of the i-th range of CLUSTER SLOTS */
+    char id[3][41];           /* node ids (CLUSTER MYID) */
+    char dir[32];             /* real: the nodes' directory */
+    struct rc_config cfg;     /* 2 s timeouts */
+    char seeds[64];           /* "127.0.0.1:<port of node 0>" */
 };
 
 static int free_port(void)
@@ -109,7 +109,8 @@ static void wait_converged(struct tc *t)
         for (int i = 0; i < 3; i++) {
             redisReply *r = node_cmd(t->port[i], "CLUSTER INFO");
             ok += r->type == REDIS_REPLY_STRING && strstr(r->str, "cluster_state:ok") &&
-                  strstr(r->str, "cluster_slots_ok:16384") && strstr(r->str, "cluster_known_nodes:3");
+                  strstr(r->str, "cluster_slots_ok:16384") &&
+                  strstr(r->str, "cluster_known_nodes:3");
             freeReplyObject(r);
         }
         if (ok == 3)
@@ -156,8 +157,14 @@ static int real_start(struct tc *t)
         snprintf(conf, sizeof(conf), "%s/nodes-%d.conf", t->dir, i);
         /* The bus port, chosen here: port + 10000 may be beyond 65535. */
         snprintf(bus, sizeof(bus), "%d", free_port());
-        const char *args[] = {"--cluster-enabled", "yes", "--cluster-config-file", conf,
-                              "--cluster-port",    bus,   "--dir",                t->dir,
+        const char *args[] = {"--cluster-enabled",
+                              "yes",
+                              "--cluster-config-file",
+                              conf,
+                              "--cluster-port",
+                              bus,
+                              "--dir",
+                              t->dir,
                               NULL};
         t->srv[i] = it_redis(args);
         if (t->srv[i] == NULL)
@@ -298,8 +305,8 @@ static void body_keyslot(struct tc *t)
     char keys[3000][24];
     size_t lens[3000];
     for (int i = 0; i < 3000; i++) {
-        static const char *const shapes[] = {"k%d", "{u%d}x", "{}%d", "a{%d}}", "%d{",
-                                             "{{%d}", "x{%d}{y}", "\x01{%d}\xff"};
+        static const char *const shapes[] = {"k%d", "{u%d}x", "{}%d",     "a{%d}}",
+                                             "%d{", "{{%d}",  "x{%d}{y}", "\x01{%d}\xff"};
         int n = snprintf(keys[i], sizeof(keys[i]), shapes[i % 8], i);
         lens[i] = (size_t)n;
         redisAppendCommand(c, "CLUSTER KEYSLOT %b", keys[i], lens[i]);
@@ -456,7 +463,8 @@ static void body_crossslot(struct tc *t)
     const size_t keylens[] = {12, 14};
     const char *vals[] = {"ann", "0"};
     const size_t vallens[] = {3, 1};
-    assert_int_not_equal(rc_cluster_slot(keys[0], keylens[0]), rc_cluster_slot(keys[1], keylens[1]));
+    assert_int_not_equal(rc_cluster_slot(keys[0], keylens[0]),
+                         rc_cluster_slot(keys[1], keylens[1]));
     CL_STATUS(cl, rc_cluster_mset(cl, 2, keys, keylens, vals, vallens), RC_ERR_CROSSSLOT);
     assert_non_null(strstr(rc_cluster_errmsg(cl), "different slots"));
     for (int i = 0; i < 3; i++)
@@ -477,17 +485,17 @@ static void body_crossslot(struct tc *t)
 }
 
 #define ON_REAL(body)                                                                              \
-    static void test_real_##body(void **state)                                                    \
+    static void test_real_##body(void **state)                                                     \
     {                                                                                              \
         (void)state;                                                                               \
         struct tc t;                                                                               \
         if (real_start(&t))                                                                        \
             body_##body(&t);                                                                       \
         else                                                                                       \
-            print_message("(redis-server not available: skipped)\n");                             \
+            print_message("(redis-server not available: skipped)\n");                              \
         tc_stop(&t);                                                                               \
     }                                                                                              \
-    static void test_mock_##body(void **state)                                                    \
+    static void test_mock_##body(void **state)                                                     \
     {                                                                                              \
         (void)state;                                                                               \
         struct tc t;                                                                               \
@@ -535,7 +543,8 @@ static struct mh_server *scripted(const char *text, int *port, char *path, size_
 static int scripted_verdict(int port)
 {
     redisReply *r = node_cmd(port, "MOCK SCENARIO REPORT");
-    int ok = r->type == REDIS_REPLY_STRING && strstr(r->str, "\"passed\":true,\"counters\"") != NULL;
+    int ok =
+        r->type == REDIS_REPLY_STRING && strstr(r->str, "\"passed\":true,\"counters\"") != NULL;
     if (!ok)
         print_message("report: %s\n", r->type == REDIS_REPLY_STRING ? r->str : "?");
     freeReplyObject(r);
@@ -552,9 +561,9 @@ static const char loop_scn[] =
     "on GET busy times 2 do reply (error) TRYAGAIN Multiple keys request during rehashing of slot\n"
     "on GET stuck do reply (error) TRYAGAIN Multiple keys request during rehashing of slot\n"
     "on GET down do reply (error) CLUSTERDOWN Hash slot not served\n"
-    "expect commands GET loop == 6\n"     /* the first try and 5 redirects */
+    "expect commands GET loop == 6\n"      /* the first try and 5 redirects */
     "expect commands CLUSTER SLOTS == 6\n" /* the first map, and one per MOVED */
-    "expect commands GET stuck == 4\n"    /* the first try and 3 retries */
+    "expect commands GET stuck == 4\n"     /* the first try and 3 retries */
     "expect commands ASKING == 1\n";
 
 static void test_scripted_bounds(void **state)
@@ -629,12 +638,12 @@ static void test_connect_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scripted_bounds),   cmocka_unit_test(test_connect_refused),
-        cmocka_unit_test(test_real_keyslot),      cmocka_unit_test(test_real_get_set),
-        cmocka_unit_test(test_real_moved),        cmocka_unit_test(test_real_ask),
-        cmocka_unit_test(test_real_crossslot),    cmocka_unit_test(test_mock_keyslot),
-        cmocka_unit_test(test_mock_get_set),      cmocka_unit_test(test_mock_moved),
-        cmocka_unit_test(test_mock_ask),          cmocka_unit_test(test_mock_crossslot),
+        cmocka_unit_test(test_scripted_bounds), cmocka_unit_test(test_connect_refused),
+        cmocka_unit_test(test_real_keyslot),    cmocka_unit_test(test_real_get_set),
+        cmocka_unit_test(test_real_moved),      cmocka_unit_test(test_real_ask),
+        cmocka_unit_test(test_real_crossslot),  cmocka_unit_test(test_mock_keyslot),
+        cmocka_unit_test(test_mock_get_set),    cmocka_unit_test(test_mock_moved),
+        cmocka_unit_test(test_mock_ask),        cmocka_unit_test(test_mock_crossslot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
