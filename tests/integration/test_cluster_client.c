@@ -31,9 +31,11 @@
 
 struct tc {
     int real;                 /* 1: redis-server processes; 0: one mockredis */
-    struct mh_server *srv[3]; /* real: one per node; mock: srv[0] only */
-    int port[3];              /* node i: the primary of the i-th range of CLUSTER SLOTS */
-    char id[3][41];           /* node ids (CLUSTER MYID) */
+    int nnodes;               /* 3, or 6 with a replica per primary */
+    struct mh_server *srv[6]; /* real: one per node; mock: srv[0] only */
+    int port[6];              /* node i < 3: the primary of the i-th range of CLUSTER SLOTS;
+                                 node 3 + i: its replica */
+    char id[6][41];           /* node ids (CLUSTER MYID) */
     char dir[32];             /* real: the nodes' directory */
     struct rc_config cfg;     /* 2 s timeouts */
     char seeds[64];           /* "127.0.0.1:<port of node 0>" */
@@ -106,14 +108,22 @@ static void wait_converged(struct tc *t)
     long long deadline = it_now_ms() + 30000;
     for (;;) {
         int ok = 0;
-        for (int i = 0; i < 3; i++) {
+        char known[32];
+        snprintf(known, sizeof(known), "cluster_known_nodes:%d\r", t->nnodes);
+        for (int i = 0; i < t->nnodes; i++) {
             redisReply *r = node_cmd(t->port[i], "CLUSTER INFO");
             ok += r->type == REDIS_REPLY_STRING && strstr(r->str, "cluster_state:ok") &&
-                  strstr(r->str, "cluster_slots_ok:16384") &&
-                  strstr(r->str, "cluster_known_nodes:3");
+                  strstr(r->str, "cluster_slots_ok:16384") && strstr(r->str, known);
+            freeReplyObject(r);
+            /* With replicas: every range lists one, on every node. */
+            r = node_cmd(t->port[i], "CLUSTER SLOTS");
+            size_t full = 0;
+            for (size_t k = 0; r->type == REDIS_REPLY_ARRAY && k < r->elements; k++)
+                full += r->element[k]->elements >= 4;
+            ok -= t->nnodes == 6 && full != 3;
             freeReplyObject(r);
         }
-        if (ok == 3)
+        if (ok == t->nnodes)
             return;
         if (it_now_ms() > deadline)
             fail_msg("the cluster did not converge within 30 s");
@@ -121,19 +131,25 @@ static void wait_converged(struct tc *t)
     }
 }
 
-/* Node order: as the primaries' ranges of CLUSTER SLOTS (0-5460 first). */
+/* Node order: as the primaries' ranges of CLUSTER SLOTS (0-5460 first),
+ * then their replicas in the same order. */
 static void read_topology(struct tc *t, int any_port)
 {
     redisReply *r = node_cmd(any_port, "CLUSTER SLOTS");
     if (r->type != REDIS_REPLY_ARRAY || r->elements != 3)
         fail_msg("CLUSTER SLOTS: %s", r->type == REDIS_REPLY_ERROR ? r->str : "not 3 ranges");
     for (size_t i = 0; i < 3; i++) {
-        long long start = r->element[i]->element[0]->integer;
+        const redisReply *range = r->element[i];
+        long long start = range->element[0]->integer;
         int k = start == 0 ? 0 : start == 5461 ? 1 : 2;
-        t->port[k] = (int)r->element[i]->element[2]->element[1]->integer;
+        t->port[k] = (int)range->element[2]->element[1]->integer;
+        if (t->nnodes == 6) {
+            assert_true(range->elements >= 4); /* its replica */
+            t->port[3 + k] = (int)range->element[3]->element[1]->integer;
+        }
     }
     freeReplyObject(r);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < t->nnodes; i++) {
         redisReply *id = node_cmd(t->port[i], "CLUSTER MYID");
         assert_int_equal(id->type, REDIS_REPLY_STRING);
         snprintf(t->id[i], sizeof(t->id[i]), "%s", id->str);
@@ -145,14 +161,17 @@ static void read_topology(struct tc *t, int any_port)
     snprintf(t->seeds, sizeof(t->seeds), "127.0.0.1:%d", t->port[0]);
 }
 
-/* A real cluster; 0 when redis-server cannot be started (the test skips). */
-static int real_start(struct tc *t)
+/* A real cluster of 3 primaries (and a replica each when replicas is 1);
+ * 0 when redis-server cannot be started (the test skips). */
+static int real_start_n(struct tc *t, int replicas)
 {
     memset(t, 0, sizeof(*t));
     t->real = 1;
+    t->nnodes = replicas ? 6 : 3;
     snprintf(t->dir, sizeof(t->dir), "/tmp/rccl-XXXXXX");
     assert_non_null(mkdtemp(t->dir));
-    for (int i = 0; i < 3; i++) {
+    char cmd[512] = "redis-cli --cluster create";
+    for (int i = 0; i < t->nnodes; i++) {
         char conf[64], bus[16];
         snprintf(conf, sizeof(conf), "%s/nodes-%d.conf", t->dir, i);
         /* The bus port, chosen here: port + 10000 may be beyond 65535. */
@@ -170,12 +189,12 @@ static int real_start(struct tc *t)
         if (t->srv[i] == NULL)
             return 0;
         t->port[i] = mh_server_port(t->srv[i]);
+        size_t used = strlen(cmd);
+        snprintf(cmd + used, sizeof(cmd) - used, " 127.0.0.1:%d", t->port[i]);
     }
-    char cmd[256];
-    snprintf(cmd, sizeof(cmd),
-             "redis-cli --cluster create 127.0.0.1:%d 127.0.0.1:%d 127.0.0.1:%d --cluster-yes "
-             ">/dev/null 2>&1",
-             t->port[0], t->port[1], t->port[2]);
+    size_t used = strlen(cmd);
+    snprintf(cmd + used, sizeof(cmd) - used, "%s --cluster-yes >/dev/null 2>&1",
+             replicas ? " --cluster-replicas 1" : "");
     if (system(cmd) != 0)
         fail_msg("redis-cli --cluster create failed: %s", cmd);
     wait_converged(t);
@@ -183,11 +202,18 @@ static int real_start(struct tc *t)
     return 1;
 }
 
-/* mockredis --cluster 3; 0 while it does not answer CLUSTER SLOTS yet. */
-static int mock_start(struct tc *t)
+static int real_start(struct tc *t)
+{
+    return real_start_n(t, 0);
+}
+
+/* mockredis --cluster 3 [--replicas 1]; 0 while it does not answer
+ * CLUSTER SLOTS yet. */
+static int mock_start_n(struct tc *t, int replicas)
 {
     memset(t, 0, sizeof(*t));
-    const char *args[] = {"--cluster", "3", NULL};
+    t->nnodes = replicas ? 6 : 3;
+    const char *args[] = {"--cluster", "3", "--replicas", replicas ? "1" : "0", NULL};
     t->srv[0] = it_mock(args);
     redisReply *r = node_cmd(mh_server_port(t->srv[0]), "CLUSTER SLOTS");
     int ok = r->type == REDIS_REPLY_ARRAY;
@@ -202,9 +228,14 @@ static int mock_start(struct tc *t)
     return 1;
 }
 
+static int mock_start(struct tc *t)
+{
+    return mock_start_n(t, 0);
+}
+
 static void tc_stop(struct tc *t)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 6; i++)
         if (t->srv[i])
             it_stop_ok(t->srv[i]);
     if (t->real) {
@@ -268,6 +299,63 @@ static void migrate_end(struct tc *t, int slot, int from, int to)
     } else {
         node_ok(t->port[0], "MOCK CLUSTER MIGRATE-END %s%s", s, "");
     }
+}
+
+/* Node 3 + p, the replica of primary p, takes over its slots (CLUSTER
+ * FAILOVER on it: the real cluster's replica first catches up, then asks
+ * the others; the test polls until every node names it). */
+static void failover(struct tc *t, int p)
+{
+    if (!t->real) {
+        char node[8];
+        snprintf(node, sizeof(node), "%d", 3 + p);
+        node_ok(t->port[0], "MOCK CLUSTER FAILOVER %s%s", node, "");
+        return;
+    }
+    node_ok(t->port[3 + p], "CLUSTER FAILOVER%s%s", "", "");
+    long long deadline = it_now_ms() + 30000;
+    for (;;) {
+        int agree = 0;
+        for (int i = 0; i < t->nnodes; i++) {
+            redisReply *r = node_cmd(t->port[i], "CLUSTER SLOTS");
+            for (size_t k = 0; r->type == REDIS_REPLY_ARRAY && k < r->elements; k++) {
+                const redisReply *range = r->element[k];
+                if (range->element[0]->integer <= (p == 0   ? 0
+                                                   : p == 1 ? 5461
+                                                            : 10923) &&
+                    range->element[1]->integer >= (p == 0   ? 0
+                                                   : p == 1 ? 5461
+                                                            : 10923))
+                    agree += range->element[2]->element[1]->integer == t->port[3 + p];
+            }
+            freeReplyObject(r);
+        }
+        if (agree == t->nnodes)
+            return;
+        if (it_now_ms() > deadline)
+            fail_msg("the failover to port %d did not converge within 30 s", t->port[3 + p]);
+        it_sleep_ms(20);
+    }
+}
+
+/* Polls (10 s at most) until node i, read with READONLY, holds key = val:
+ * a replica has caught up with its primary's write. */
+static void wait_replicated(struct tc *t, int i, const char *key, const char *val)
+{
+    redisContext *c = it_connect(t->port[i]);
+    freeReplyObject(redisCommand(c, "READONLY"));
+    long long deadline = it_now_ms() + 10000;
+    for (;;) {
+        redisReply *r = redisCommand(c, "GET %s", key);
+        int ok = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, val) == 0;
+        freeReplyObject(r);
+        if (ok)
+            break;
+        if (it_now_ms() > deadline)
+            fail_msg("port %d: %s never reached the replica", t->port[i], key);
+        it_sleep_ms(10);
+    }
+    redisFree(c);
 }
 
 /* The node (0..2) that serves slot in the cluster's own view. */
@@ -484,6 +572,63 @@ static void body_crossslot(struct tc *t)
     rc_cluster_close(cl);
 }
 
+/* A primary fails over to its replica: the client finds the slot's new
+ * owner by itself (a MOVED from the old primary, now a replica, or a
+ * resend after its connection closed), once, then goes straight there. */
+static void body_failover(struct tc *t)
+{
+    struct rc_cluster *cl = tc_client(t);
+    unsigned slot = rc_cluster_slot(RC_LIT("{fo}"));
+    int p = owner_of(t, slot);
+    CL_STATUS(cl, rc_cluster_set(cl, RC_LIT("{fo}:k"), RC_LIT("v"), 0), RC_OK);
+    if (t->real)
+        wait_replicated(t, 3 + p, "{fo}:k", "v");
+    long long gets = node_count(t->port[3 + p], "commandstats", "cmdstat_get");
+    failover(t, p);
+
+    struct rc_value v = RC_VALUE_INIT;
+    CL_STATUS(cl, rc_cluster_get(cl, RC_LIT("{fo}:k"), &v), RC_OK);
+    assert_true(rc_value_eq(&v, RC_LIT("v")));
+    rc_value_free(&v);
+    struct rc_cluster_stats s = rc_cluster_stats(cl);
+    print_message("(after the failover: %lu MOVED, %lu resends after a closed connection; the old "
+                  "primary answered MOVED %lld times)\n",
+                  s.moved, s.io_retry, node_count(t->port[p], "errorstats", "errorstat_MOVED"));
+    assert_int_equal(s.moved + s.io_retry, 1);
+    if (t->real) /* redis-server 7.0.15 keeps the old primary's clients and redirects them */
+        assert_int_equal(s.moved, 1);
+    CL_STATUS(cl, rc_cluster_incrby(cl, RC_LIT("{fo}:n"), 2, NULL), RC_OK);
+    assert_int_equal(rc_cluster_stats(cl).moved + rc_cluster_stats(cl).io_retry, 1);
+    assert_int_equal(node_count(t->port[3 + p], "commandstats", "cmdstat_get"), gets + 1);
+    assert_int_equal(node_count(t->port[3 + p], "commandstats", "cmdstat_incrby"), 1);
+    char addr[64], want[64];
+    snprintf(want, sizeof(want), "127.0.0.1:%d", t->port[3 + p]);
+    CL_STATUS(cl, rc_cluster_slot_node(cl, slot, addr, sizeof(addr)), RC_OK);
+    assert_string_equal(addr, want);
+    rc_cluster_close(cl);
+}
+
+static void test_real_failover(void **state)
+{
+    (void)state;
+    struct tc t;
+    if (real_start_n(&t, 1))
+        body_failover(&t);
+    else
+        print_message("(redis-server not available: skipped)\n");
+    tc_stop(&t);
+}
+
+static void test_mock_failover(void **state)
+{
+    (void)state;
+    struct tc t;
+    if (mock_start_n(&t, 1)) {
+        body_failover(&t);
+        tc_stop(&t);
+    }
+}
+
 #define ON_REAL(body)                                                                              \
     static void test_real_##body(void **state)                                                     \
     {                                                                                              \
@@ -644,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_real_crossslot),  cmocka_unit_test(test_mock_keyslot),
         cmocka_unit_test(test_mock_get_set),    cmocka_unit_test(test_mock_moved),
         cmocka_unit_test(test_mock_ask),        cmocka_unit_test(test_mock_crossslot),
+        cmocka_unit_test(test_real_failover),   cmocka_unit_test(test_mock_failover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
