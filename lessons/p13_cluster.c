@@ -34,8 +34,8 @@
 #include "rc_cluster.h"
 
 #define SCENARIO "p13-outgrowing-one-node.scn"
-#define NODES    6    /* 3 primaries, 3 replicas: node 3 + i replicates node i */
-#define CART     9546 /* slot of {cart:7}: node 1's, migrated to node 0 at 1 s */
+#define NODES    6     /* 3 primaries, 3 replicas: node 3 + i replicates node i */
+#define CART     9546  /* slot of {cart:7}: node 1's, migrated to node 0 at 1 s */
 #define PROFILE  15880 /* slot of {user:42}: node 2's, failed over to node 5 at 3 s */
 
 static int ports[NODES];
@@ -226,7 +226,8 @@ static void right_migration(struct mh_server *srv, struct rc_cluster *cl)
     ls_show("GET {cart:7}:apples -> %s \"%s\"; the client followed %lu ASK, %lu MOVED",
             rc_strerror(st), v.str ? v.str : "", rc_cluster_stats(cl).ask,
             rc_cluster_stats(cl).moved);
-    ls_claim(st == RC_OK && rc_value_eq(&v, RC_LIT("3")), "the moved key is read during the migration");
+    ls_claim(st == RC_OK && rc_value_eq(&v, RC_LIT("3")),
+             "the moved key is read during the migration");
     rc_value_free(&v);
     ls_claim(node_count(1, "errorstats", "errorstat_ASK") == 1 &&
                  node_count(0, "commandstats", "cmdstat_asking") == 1 &&
@@ -256,8 +257,7 @@ static void right_migration(struct mh_server *srv, struct rc_cluster *cl)
 /* Step 4: node 2 fails over to its replica, node 5. */
 static void right_failover(struct mh_server *srv, struct rc_cluster *cl)
 {
-    ls_say("At 3 s node 2's replica, node 5, takes over its slots (slot %d among them).",
-           PROFILE);
+    ls_say("At 3 s node 2's replica, node 5, takes over its slots (slot %d among them).", PROFILE);
     ls_advance(srv, 1000);
     struct rc_cluster_stats before = rc_cluster_stats(cl);
     long long gets5 = node_count(5, "commandstats", "cmdstat_get");
@@ -296,10 +296,11 @@ static void run_right(void)
     struct rc_config cfg = rc_config_default();
     char seed[64], err[256];
     struct rc_cluster *cl = NULL;
-    enum rc_status st = rc_cluster_connect(&cfg, node_addr(0, seed, sizeof(seed)), &cl, err,
-                                           sizeof(err));
-    if (!ls_claim(st == RC_OK, "rc_cluster connects through node 0 alone and reads the slot map "
-                               "(%s)",
+    enum rc_status st =
+        rc_cluster_connect(&cfg, node_addr(0, seed, sizeof(seed)), &cl, err, sizeof(err));
+    if (!ls_claim(st == RC_OK,
+                  "rc_cluster connects through node 0 alone and reads the slot map "
+                  "(%s)",
                   st == RC_OK ? "CLUSTER SLOTS" : err)) {
         ls_server_stop(srv);
         return;
