@@ -374,13 +374,18 @@ static void sleep_ms(int ms)
         ;
 }
 
-/* Appends " -> host:port" to the trail of nodes a call visited (for the
- * message of RC_ERR_REDIRECTS). */
+/* Appends ", MOVED host:port" to the trail of nodes a call visited (for
+ * the message of RC_ERR_REDIRECTS). A trail too long for the buffer is
+ * cut: the first hops are the informative ones. */
 static void trail_add(char *trail, size_t size, const char *what, const struct rc__addr *a)
 {
     size_t used = strlen(trail);
-    if (used < size)
-        snprintf(trail + used, size - used, "%s%s %s:%d", used ? ", " : "", what, a->host, a->port);
+    if (used + 1 >= size)
+        return;
+    int n = snprintf(trail + used, size - used, "%s%s %s:%d", used ? ", " : "", what, a->host,
+                     a->port);
+    if (n < 0 || (size_t)n >= size - used)
+        trail[size - 1] = '\0'; /* cut (snprintf has terminated it already) */
 }
 
 /* Runs send(arg) on the node serving slot (any node when keyless),
