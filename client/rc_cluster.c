@@ -39,6 +39,8 @@
 
 #include "rc_internal.h"
 
+#define RC__NODES_MAX 4096 /* addresses one client remembers (seeds, map, redirects) */
+
 struct rc__cnode {
     struct rc__addr addr;
     struct rc_conn *conn; /* NULL until needed, and after it failed */
@@ -205,12 +207,16 @@ static void set_err(struct rc_cluster *cl, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The index of node host:port, added when new; -1 when memory runs out. */
+/* The index of node host:port, added when new; -1 when memory runs out
+ * or RC__NODES_MAX nodes are known already (the map stores indexes as
+ * shorts). */
 static int node_index(struct rc_cluster *cl, const struct rc__addr *a)
 {
     for (int i = 0; i < cl->nnodes; i++)
         if (cl->nodes[i].addr.port == a->port && strcmp(cl->nodes[i].addr.host, a->host) == 0)
             return i;
+    if (cl->nnodes == RC__NODES_MAX)
+        return -1;
     if (cl->nnodes == cl->cap) {
         int cap = cl->cap ? cl->cap * 2 : 8;
         struct rc__cnode *n = realloc(cl->nodes, (size_t)cap * sizeof(*n));
@@ -281,7 +287,7 @@ static enum rc_status refresh_from(struct rc_cluster *cl, int i)
     for (int k = 0; k < map->nnodes; k++) {
         int idx = node_index(cl, &map->nodes[k]);
         if (idx < 0) {
-            set_err(cl, "out of memory");
+            set_err(cl, "out of memory, or too many node addresses");
             return RC_ERR_IO;
         }
         ours[k] = (short)idx;
@@ -480,7 +486,7 @@ static enum rc_status run(struct rc_cluster *cl, unsigned slot, int keyless, sen
         trail_add(trail, sizeof(trail), r == R_MOVED ? "MOVED" : "ASK", &to);
         int target = node_index(cl, &to);
         if (target < 0) {
-            set_err(cl, "out of memory");
+            set_err(cl, "out of memory, or too many node addresses");
             return RC_ERR_IO;
         }
         if (r == R_MOVED) {
