@@ -7,9 +7,9 @@
  *    waiting (a bounded poll) until every node says cluster_state:ok and
  *    serves all 16384 slots; migrations are driven with CLUSTER SETSLOT and
  *    MIGRATE, as redis-cli --cluster reshard drives them;
- *  - `mockredis --cluster 3`, the same tests, the migrations driven with
- *    MOCK CLUSTER (docs/cluster.md) -- skipped while the mock does not
- *    answer CLUSTER SLOTS;
+ *  - `mockredis --cluster 3`, the same tests with the same commands
+ *    (CLUSTER SETSLOT, MIGRATE, CLUSTER FAILOVER) -- skipped while the
+ *    mock does not answer CLUSTER SLOTS;
  *  - a plain mockredis whose scenario plays a misbehaving cluster (a MOVED
  *    loop, ASK, TRYAGAIN, CLUSTERDOWN): the client's bounds, proved from
  *    the commands the server saw.
@@ -246,72 +246,58 @@ static void tc_stop(struct tc *t)
     }
 }
 
-/* ---- driving a migration: CLUSTER SETSLOT on a real cluster, MOCK CLUSTER on the mock --- */
+/* ---- driving a migration and a failover ---------------------------------------------------
+ *
+ * The same commands on both clusters, as redis-cli --cluster reshard and an
+ * operator send them: CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE per key,
+ * CLUSTER SETSLOT NODE, CLUSTER FAILOVER on a replica (mockredis answers
+ * them as Redis does: docs/cluster.md). Lesson P13 drives the mock's other
+ * way, MOCK CLUSTER, through a scenario's cluster actions. */
 
 /* Slot `slot` starts moving from node `from` to node `to`. */
 static void migrate_start(struct tc *t, int slot, int from, int to)
 {
     char s[8];
     snprintf(s, sizeof(s), "%d", slot);
-    if (t->real) {
-        node_ok(t->port[to], "CLUSTER SETSLOT %s IMPORTING %s", s, t->id[from]);
-        node_ok(t->port[from], "CLUSTER SETSLOT %s MIGRATING %s", s, t->id[to]);
-    } else {
-        char node[8];
-        snprintf(node, sizeof(node), "%d", to);
-        node_ok(t->port[0], "MOCK CLUSTER MIGRATE %s %s", s, node);
-    }
+    node_ok(t->port[to], "CLUSTER SETSLOT %s IMPORTING %s", s, t->id[from]);
+    node_ok(t->port[from], "CLUSTER SETSLOT %s MIGRATING %s", s, t->id[to]);
 }
 
-/* One key of the migrating slot moves (as MIGRATE moves it). */
+/* One key of the migrating slot moves. */
 static void migrate_key(struct tc *t, int from, int to, const char *key)
 {
-    if (t->real) {
-        redisReply *r = node_cmd(t->port[from], "MIGRATE 127.0.0.1 %d %s 0 5000", t->port[to], key);
-        if (r->type != REDIS_REPLY_STATUS)
-            fail_msg("MIGRATE %s: %s", key, r->type == REDIS_REPLY_ERROR ? r->str : "?");
-        freeReplyObject(r);
-    } else {
-        node_ok(t->port[0], "MOCK CLUSTER MIGRATE-KEY %s%s", key, "");
-    }
+    redisReply *r = node_cmd(t->port[from], "MIGRATE 127.0.0.1 %d %s 0 5000", t->port[to], key);
+    if (r->type != REDIS_REPLY_STATUS)
+        fail_msg("MIGRATE %s: %s", key, r->type == REDIS_REPLY_ERROR ? r->str : "?");
+    freeReplyObject(r);
 }
 
-/* The migration ends: `to` owns the slot (the keys left move first). */
+/* The migration ends: the keys left move, then `to` owns the slot (told
+ * to the target first, then the source, then the other primary, as
+ * redis-cli --cluster reshard does). */
 static void migrate_end(struct tc *t, int slot, int from, int to)
 {
     char s[8];
     snprintf(s, sizeof(s), "%d", slot);
-    if (t->real) {
-        /* What redis-cli --cluster reshard does after the keys: the target
-         * first, then the source, then the others. The keys left move first. */
-        for (;;) {
-            redisReply *k = node_cmd(t->port[from], "CLUSTER GETKEYSINSLOT %d 100", slot);
-            size_t n = k->elements;
-            for (size_t i = 0; i < n; i++)
-                migrate_key(t, from, to, k->element[i]->str);
-            freeReplyObject(k);
-            if (n == 0)
-                break;
-        }
-        node_ok(t->port[to], "CLUSTER SETSLOT %s NODE %s", s, t->id[to]);
-        node_ok(t->port[from], "CLUSTER SETSLOT %s NODE %s", s, t->id[to]);
-        node_ok(t->port[3 - from - to], "CLUSTER SETSLOT %s NODE %s", s, t->id[to]);
-    } else {
-        node_ok(t->port[0], "MOCK CLUSTER MIGRATE-END %s%s", s, "");
+    for (;;) {
+        redisReply *k = node_cmd(t->port[from], "CLUSTER GETKEYSINSLOT %d 100", slot);
+        size_t n = k->type == REDIS_REPLY_ARRAY ? k->elements : 0;
+        for (size_t i = 0; i < n; i++)
+            migrate_key(t, from, to, k->element[i]->str);
+        freeReplyObject(k);
+        if (n == 0)
+            break;
     }
+    node_ok(t->port[to], "CLUSTER SETSLOT %s NODE %s", s, t->id[to]);
+    node_ok(t->port[from], "CLUSTER SETSLOT %s NODE %s", s, t->id[to]);
+    node_ok(t->port[3 - from - to], "CLUSTER SETSLOT %s NODE %s", s, t->id[to]);
 }
 
 /* Node 3 + p, the replica of primary p, takes over its slots (CLUSTER
  * FAILOVER on it: the real cluster's replica first catches up, then asks
- * the others; the test polls until every node names it). */
+ * the others for votes; the test polls until every node names it). */
 static void failover(struct tc *t, int p)
 {
-    if (!t->real) {
-        char node[8];
-        snprintf(node, sizeof(node), "%d", 3 + p);
-        node_ok(t->port[0], "MOCK CLUSTER FAILOVER %s%s", node, "");
-        return;
-    }
     node_ok(t->port[3 + p], "CLUSTER FAILOVER%s%s", "", "");
     long long deadline = it_now_ms() + 30000;
     for (;;) {
@@ -581,8 +567,7 @@ static void body_failover(struct tc *t)
     unsigned slot = rc_cluster_slot(RC_LIT("{fo}"));
     int p = owner_of(t, slot);
     CL_STATUS(cl, rc_cluster_set(cl, RC_LIT("{fo}:k"), RC_LIT("v"), 0), RC_OK);
-    if (t->real)
-        wait_replicated(t, 3 + p, "{fo}:k", "v");
+    wait_replicated(t, 3 + p, "{fo}:k", "v");
     long long gets = node_count(t->port[3 + p], "commandstats", "cmdstat_get");
     failover(t, p);
 
@@ -762,7 +747,15 @@ static void test_connect_refused(void **state)
     snprintf(seeds, sizeof(seeds), "127.0.0.1:%d", mh_server_port(s));
     assert_int_equal(rc_cluster_connect(&cfg, seeds, &cl, err, sizeof(err)), RC_ERR_REPLY);
     assert_null(cl);
-    assert_non_null(strstr(err, "CLUSTER"));
+    /* As a standalone redis-server answers (older mocks: unknown command). */
+    assert_true(strstr(err, "cluster support disabled") || strstr(err, "unknown command"));
+    struct mh_server *real = it_redis(NULL);
+    if (real) {
+        snprintf(seeds, sizeof(seeds), "127.0.0.1:%d", mh_server_port(real));
+        assert_int_equal(rc_cluster_connect(&cfg, seeds, &cl, err, sizeof(err)), RC_ERR_REPLY);
+        assert_non_null(strstr(err, "ERR This instance has cluster support disabled"));
+        it_stop_ok(real);
+    }
     int dead = free_port();
     snprintf(seeds, sizeof(seeds), "127.0.0.1:%d", dead);
     assert_int_equal(rc_cluster_connect(&cfg, seeds, &cl, err, sizeof(err)), RC_ERR_IO);
