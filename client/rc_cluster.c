@@ -388,8 +388,8 @@ static void trail_add(char *trail, size_t size, const char *what, const struct r
     size_t used = strlen(trail);
     if (used + 1 >= size)
         return;
-    int n = snprintf(trail + used, size - used, "%s%s %s:%d", used ? ", " : "", what, a->host,
-                     a->port);
+    int n =
+        snprintf(trail + used, size - used, "%s%s %s:%d", used ? ", " : "", what, a->host, a->port);
     if (n < 0 || (size_t)n >= size - used)
         trail[size - 1] = '\0'; /* cut (snprintf has terminated it already) */
 }
