@@ -310,9 +310,14 @@ static void run_right(void)
     right_migration(srv, cl);
     right_failover(srv, cl);
     struct rc_cluster_stats s = rc_cluster_stats(cl);
+    long long moved = all_nodes("errorstats", "errorstat_MOVED");
+    long long ask = all_nodes("errorstats", "errorstat_ASK");
     ls_show("the client, in all: %lu MOVED, %lu ASK, %lu resends, %lu slot maps read, %lu "
-            "connections",
-            s.moved, s.ask, s.io_retry, s.refreshes, s.connects);
+            "connections; the nodes answered %lld MOVED, %lld ASK",
+            s.moved, s.ask, s.io_retry, s.refreshes, s.connects, moved, ask);
+    ls_claim(moved == (long long)s.moved && ask == (long long)s.ask,
+             "every redirect the nodes answered, the client followed: none was taken for a "
+             "failure");
     rc_cluster_close(cl);
     char json[4096];
     int verdict = ls_verdict(srv, json, sizeof(json));
