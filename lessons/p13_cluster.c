@@ -294,6 +294,9 @@ static void run_right(void)
         return;
     }
     struct rc_config cfg = rc_config_default();
+    /* Timeouts stay (P11), generous enough for six nodes under valgrind. */
+    cfg.connect_timeout_ms = 5000;
+    cfg.command_timeout_ms = 5000;
     char seed[64], err[256];
     struct rc_cluster *cl = NULL;
     enum rc_status st =
