@@ -116,6 +116,14 @@ int cluster_primary_of(const struct cluster *cl, int i);
 int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
                   const struct resp_argv *a, struct buf *err);
 
+/* ---- routing (cluster_route.c) ---------------------------------------------
+ *
+ * A slot being moved is the pair migrating[slot] (the target, set on the
+ * owner's side) and importing[slot] (the source, set on the target's
+ * side): the node importing the slot is migrating[slot]. Returns that
+ * node while importing[slot] is set, else -1. */
+int cluster_importer(const struct cluster *cl, int slot);
+
 /* cluster_state:ok -- every slot is served by a node that is not failed. */
 int cluster_state_ok(const struct cluster *cl);
 
@@ -131,8 +139,7 @@ int cluster_state_ok(const struct cluster *cl);
 int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_t errlen);
 /* Moves up to n keys of a migrating slot to its target (as MIGRATE would);
  * returns how many moved (>= 0), -1 on error. */
-long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err,
-                               size_t errlen);
+long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err, size_t errlen);
 /* Ends a migration: the rest of the keys move, the target owns the slot
  * with a bumped config epoch, the others answer MOVED. */
 int cluster_migrate_end(struct cluster *cl, int slot, char *err, size_t errlen);

@@ -1,0 +1,218 @@
+/* cluster_route.c - where a command may run in cluster mode: MOVED, ASK,
+ * CROSSSLOT, TRYAGAIN, CLUSTERDOWN (cluster.h's cluster_route).
+ *
+ * The decision follows Redis 7.0's getNodeByQuery, written here from its
+ * observed behaviour: every key of the command (every queued command's for
+ * EXEC) must hash to one slot; the first key's slot decides. Sharded
+ * Pub/Sub (SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH) is routed by its channels,
+ * which its key specs flag NOT_KEY. The order of the checks is Redis's:
+ * an unassigned first slot, keys of several slots, the cluster down, a
+ * migration in progress (ASK when none of the keys is here any more,
+ * TRYAGAIN when some are and some are not), ASKING on an importing slot
+ * (TRYAGAIN for several keys not all there yet),
+ * READONLY reads on a replica, and last MOVED to the slot's owner.
+ *
+ * Depends on: cluster.h (the shared topology), cmd.h (a call's keys from
+ * the command table), db.h (whether a key is here, during a migration). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "cmd.h"
+#include "core.h"
+#include "db.h"
+#include "mem.h"
+#include "rtext.h"
+
+/* What the keys of a request say, gathered over its commands. */
+struct route_scan {
+    int nkeys;        /* keys seen, all commands together */
+    int slot;         /* the first key's slot, -1 before one */
+    const char *first;
+    size_t first_len;
+    int multiple;     /* a key other than the first one */
+    int crossslot;    /* a key of another slot */
+    int unbound;      /* the first key's slot has no owner */
+    int migrating;    /* this node owns the slot and is moving it away */
+    int importing;    /* this node imports the slot */
+    int missing;      /* keys not here while migrating or importing */
+    int existing;     /* keys here while migrating or importing */
+};
+
+static int is_shard_pubsub(const struct cmd_def *d)
+{
+    return strcmp(d->name, "ssubscribe") == 0 || strcmp(d->name, "sunsubscribe") == 0 ||
+           strcmp(d->name, "spublish") == 0;
+}
+
+/* Looks at one key (or shard channel) of the request. Returns 0 to go on,
+ * -1 when the request is refused already (unbound slot, CROSSSLOT). */
+static int scan_key(struct core *core, struct route_scan *s, const char *key, size_t len,
+                    int shard)
+{
+    const struct cluster *cl = core->cluster;
+    int me = core->cl_node;
+    int slot = (int)cluster_keyslot(key, len);
+    s->nkeys++;
+    if (s->slot < 0) {
+        s->slot = slot;
+        s->first = key;
+        s->first_len = len;
+        int owner = cl->owner[slot];
+        if (owner < 0) {
+            s->unbound = 1;
+            return -1;
+        }
+        if (owner == me && cl->migrating[slot] >= 0)
+            s->migrating = 1;
+        else if (cluster_importer(cl, slot) == me)
+            s->importing = 1;
+    } else if (len != s->first_len || memcmp(key, s->first, len) != 0) {
+        if (slot != s->slot) {
+            s->crossslot = 1;
+            return -1;
+        }
+        s->multiple = 1;
+    }
+    /* A shard channel is served by the source until the move ends: its
+     * presence is not asked. */
+    if ((s->migrating || s->importing) && !shard) {
+        if (db_lookup_notouch(&core->db[0], key, len, core_now_ms(core)) == NULL)
+            s->missing++;
+        else
+            s->existing++;
+    }
+    return 0;
+}
+
+int cluster_importer(const struct cluster *cl, int slot)
+{
+    return cl->importing[slot] >= 0 ? cl->migrating[slot] : -1;
+}
+
+/* Scans the keys of one command (d, its arguments). -1: refused already. */
+static int scan_call(struct core *core, struct route_scan *s, const struct cmd_def *d, int argc,
+                     char **argv, const size_t *argl)
+{
+    if (is_shard_pubsub(d)) {
+        /* the channels: every argument after the name (SPUBLISH: one) */
+        int last = strcmp(d->name, "spublish") == 0 ? (argc > 1 ? 1 : 0) : argc - 1;
+        for (int i = 1; i <= last; i++)
+            if (scan_key(core, s, argv[i], argl[i], 1) < 0)
+                return -1;
+        return 0;
+    }
+    struct cmd_keyref small[16], *keys = small;
+    int n = cmd_getkeys(d, argc, argv, argl, small, 16);
+    if (n > 16) {
+        keys = mem_calloc((size_t)n, sizeof(*keys));
+        n = cmd_getkeys(d, argc, argv, argl, keys, n);
+    }
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = scan_key(core, s, argv[keys[i].pos], argl[keys[i].pos], 0);
+    if (keys != small)
+        free(keys);
+    return rc;
+}
+
+/* Writes the refusal and counts it on this node. */
+static int refuse(struct core *core, struct buf *err, enum rtext_id id, int slot, int node)
+{
+    struct cluster *cl = core->cluster;
+    struct cluster_node *self = cluster_self(core);
+    char addr[96];
+    switch (id) {
+    case RT_CL_MOVED_FMT:
+    case RT_CL_ASK_FMT:
+        cluster_node_addr(cl, node, addr, sizeof(addr));
+        buf_printf(err, id == RT_CL_MOVED_FMT ? rtext[RT_CL_MOVED_FMT] : rtext[RT_CL_ASK_FMT],
+                   slot, addr);
+        if (id == RT_CL_MOVED_FMT)
+            self->moved++;
+        else
+            self->ask++;
+        return 1;
+    case RT_CL_CROSSSLOT: self->crossslot++; break;
+    case RT_CL_TRYAGAIN: self->tryagain++; break;
+    default: self->clusterdown++; break;
+    }
+    buf_puts(err, rtext[id]);
+    return 1;
+}
+
+/* ASKING lasts one command, or until the end of a transaction it was sent
+ * before or in (Redis clears it after every command but ASKING itself,
+ * except while the client is in MULTI). */
+static void consume_asking(struct client *c, const struct cmd_def *d)
+{
+    int exec = strcmp(d->name, "exec") == 0 || strcmp(d->name, "discard") == 0;
+    if (strcmp(d->name, "multi") == 0 || ((c->flags & CL_MULTI) && !exec))
+        return;
+    c->flags &= ~CL_ASKING;
+}
+
+int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
+                  const struct resp_argv *a, struct buf *err)
+{
+    const struct cluster *cl = core->cluster;
+    int me = core->cl_node;
+    int asking = (c->flags & CL_ASKING) != 0;
+    consume_asking(c, d);
+
+    struct route_scan s = {.slot = -1};
+    int exec = strcmp(d->name, "exec") == 0, write = (d->rflags & RF_WRITE) != 0;
+    int shard = is_shard_pubsub(d), migrate = strcmp(d->name, "migrate") == 0;
+    int rc;
+    if (exec) {
+        if (!(c->flags & CL_MULTI))
+            return 0; /* EXEC answers its own error */
+        rc = 0;
+        for (int i = 0; i < c->mq_len && rc == 0; i++) {
+            const struct resp_argv *q = c->mq[i];
+            const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
+            if (qd == NULL)
+                continue;
+            write |= (qd->rflags & RF_WRITE) != 0;
+            migrate |= strcmp(qd->name, "migrate") == 0;
+            rc = scan_call(core, &s, qd, q->argc, q->argv, q->argl);
+        }
+    } else {
+        rc = scan_call(core, &s, d, a->argc, a->argv, a->argl);
+    }
+    if (s.unbound)
+        return refuse(core, err, RT_CL_DOWN_UNBOUND, 0, 0);
+    if (s.crossslot)
+        return refuse(core, err, RT_CL_CROSSSLOT, 0, 0);
+    (void)rc;
+    if (s.slot < 0)
+        return 0; /* no key: runs anywhere */
+    /* The cluster down: only sharded Pub/Sub goes on
+     * (cluster-allow-pubsubshard-when-down yes, cluster-allow-reads-when-down
+     * no: their defaults). */
+    if (!cluster_state_ok(cl) && !shard)
+        return refuse(core, err, RT_CL_DOWN, 0, 0);
+    /* MIGRATE runs where it is sent while its slot moves. */
+    if ((s.migrating || s.importing) && migrate)
+        return 0;
+    if (s.migrating && s.missing) {
+        /* some keys here, some gone: neither node has them all */
+        if (s.existing)
+            return refuse(core, err, RT_CL_TRYAGAIN, 0, 0);
+        return refuse(core, err, RT_CL_ASK_FMT, s.slot, cl->migrating[s.slot]);
+    }
+    if (s.importing && (asking || (d->rflags & RF_ASKING))) {
+        if (s.multiple && s.missing)
+            return refuse(core, err, RT_CL_TRYAGAIN, 0, 0);
+        return 0;
+    }
+    int owner = cl->owner[s.slot];
+    /* A replica serves the reads of its primary's slots to a READONLY
+     * client (sharded Pub/Sub without READONLY). */
+    if (((c->flags & CL_READONLY) || shard) && !write && cl->nodes[me].primary >= 0 &&
+        cl->nodes[me].primary == owner)
+        return 0;
+    if (owner == me)
+        return 0;
+    return refuse(core, err, RT_CL_MOVED_FMT, s.slot, owner);
+}
