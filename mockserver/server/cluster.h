@@ -123,6 +123,12 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
  * side): the node importing the slot is migrating[slot]. Returns that
  * node while importing[slot] is set, else -1. */
 int cluster_importer(const struct cluster *cl, int slot);
+/* What the cluster bus carries for PUBLISH (shard 0: to every other node)
+ * and SPUBLISH (shard 1: to the other nodes of core's shard, its primary
+ * and their replicas): the message delivered to their subscribers. Nodes
+ * down are skipped. */
+void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen, const char *msg,
+                     size_t mlen);
 
 /* cluster_state:ok -- every slot is served by a node that is not failed. */
 int cluster_state_ok(const struct cluster *cl);

@@ -12,8 +12,12 @@
  * (TRYAGAIN for several keys not all there yet),
  * READONLY reads on a replica, and last MOVED to the slot's owner.
  *
+ * cluster_publish delivers PUBLISH and SPUBLISH on the other nodes, as
+ * the cluster bus carries them.
+ *
  * Depends on: cluster.h (the shared topology), cmd.h (a call's keys from
- * the command table), db.h (whether a key is here, during a migration). */
+ * the command table), db.h (whether a key is here, during a migration),
+ * pubsub.h (delivery on another node's core). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,21 +26,22 @@
 #include "core.h"
 #include "db.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "rtext.h"
 
 /* What the keys of a request say, gathered over its commands. */
 struct route_scan {
-    int nkeys;        /* keys seen, all commands together */
-    int slot;         /* the first key's slot, -1 before one */
+    int nkeys; /* keys seen, all commands together */
+    int slot;  /* the first key's slot, -1 before one */
     const char *first;
     size_t first_len;
-    int multiple;     /* a key other than the first one */
-    int crossslot;    /* a key of another slot */
-    int unbound;      /* the first key's slot has no owner */
-    int migrating;    /* this node owns the slot and is moving it away */
-    int importing;    /* this node imports the slot */
-    int missing;      /* keys not here while migrating or importing */
-    int existing;     /* keys here while migrating or importing */
+    int multiple;  /* a key other than the first one */
+    int crossslot; /* a key of another slot */
+    int unbound;   /* the first key's slot has no owner */
+    int migrating; /* this node owns the slot and is moving it away */
+    int importing; /* this node imports the slot */
+    int missing;   /* keys not here while migrating or importing */
+    int existing;  /* keys here while migrating or importing */
 };
 
 static int is_shard_pubsub(const struct cmd_def *d)
@@ -47,8 +52,7 @@ static int is_shard_pubsub(const struct cmd_def *d)
 
 /* Looks at one key (or shard channel) of the request. Returns 0 to go on,
  * -1 when the request is refused already (unbound slot, CROSSSLOT). */
-static int scan_key(struct core *core, struct route_scan *s, const char *key, size_t len,
-                    int shard)
+static int scan_key(struct core *core, struct route_scan *s, const char *key, size_t len, int shard)
 {
     const struct cluster *cl = core->cluster;
     int me = core->cl_node;
@@ -126,8 +130,8 @@ static int refuse(struct core *core, struct buf *err, enum rtext_id id, int slot
     case RT_CL_MOVED_FMT:
     case RT_CL_ASK_FMT:
         cluster_node_addr(cl, node, addr, sizeof(addr));
-        buf_printf(err, id == RT_CL_MOVED_FMT ? rtext[RT_CL_MOVED_FMT] : rtext[RT_CL_ASK_FMT],
-                   slot, addr);
+        buf_printf(err, id == RT_CL_MOVED_FMT ? rtext[RT_CL_MOVED_FMT] : rtext[RT_CL_ASK_FMT], slot,
+                   addr);
         if (id == RT_CL_MOVED_FMT)
             self->moved++;
         else
@@ -215,4 +219,18 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
     if (owner == me)
         return 0;
     return refuse(core, err, RT_CL_MOVED_FMT, s.slot, owner);
+}
+
+void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen, const char *msg,
+                     size_t mlen)
+{
+    struct cluster *cl = core->cluster;
+    int me = core->cl_node, mine = cluster_primary_of(cl, me);
+    for (int i = 0; i < cl->nnodes; i++) {
+        struct cluster_node *n = &cl->nodes[i];
+        if (i == me || n->core == NULL || n->down || (shard && cluster_primary_of(cl, i) != mine))
+            continue;
+        /* each core tells its own network side about the output */
+        ps_publish(n->core, NULL, shard, ch, chlen, msg, mlen);
+    }
 }

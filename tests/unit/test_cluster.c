@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "rtext.h"
 
 #define NODES 6
@@ -163,7 +164,7 @@ static void test_clusterdown(void **state)
     struct fixture *f = *state;
     f->cl->owner[3300] = -1;
     expect(f, 0, "GET b", UNBOUND);
-    expect(f, 0, "MGET b c", UNBOUND);  /* the first key's slot decides */
+    expect(f, 0, "MGET b c", UNBOUND);   /* the first key's slot decides */
     expect(f, 0, "MGET c b", CROSSSLOT); /* ... before the state */
     expect(f, 0, "GET f", DOWN);
     expect(f, 0, "GET foo", DOWN);
@@ -291,6 +292,51 @@ static void test_exec(void **state)
     expect(f, 0, "GET c", "-MOVED 7365 127.0.0.1:7001\r\n");
 }
 
+/* What node i's client received, then emptied. */
+static void received(struct fixture *f, int i, const char *want)
+{
+    struct client *c = f->c[i];
+    if (c->out.len != strlen(want) || memcmp(c->out.p, want, c->out.len) != 0)
+        fail_msg("node %d got \"%.*s\", want \"%s\"", i, (int)c->out.len, c->out.p ? c->out.p : "",
+                 want);
+    buf_clear(&c->out);
+}
+
+static void subscribe(struct fixture *f, int i, const char *line)
+{
+    struct client *c = f->c[i];
+    cmd_dispatch(&f->core[i], c, resp_split_args(line, strlen(line)));
+    buf_clear(&c->out);
+}
+
+/* PUBLISH reaches every node's subscribers, SPUBLISH the shard's (the
+ * owner of the channel's slot and its replica); the reply counts this
+ * node's receivers. */
+static void test_publish(void **state)
+{
+    struct fixture *f = *state;
+    subscribe(f, 4, "SUBSCRIBE x");
+    subscribe(f, 2, "PSUBSCRIBE x*");
+    expect(f, 0, "PUBLISH x m", ":0\r\n");
+    received(f, 4, "*3\r\n$7\r\nmessage\r\n$1\r\nx\r\n$1\r\nm\r\n");
+    received(f, 2, "*4\r\n$8\r\npmessage\r\n$2\r\nx*\r\n$1\r\nx\r\n$1\r\nm\r\n");
+    /* c's slot 7365: node 1 and its replica node 4 */
+    expect(f, 4, "SUNSUBSCRIBE", "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n");
+    subscribe(f, 4, "SSUBSCRIBE c");
+    ps_subscribe(&f->core[2], f->c[2], PS_SHARD, "c", 1); /* another shard */
+    struct client *local = core_client_new(&f->core[1]);
+    ps_subscribe(&f->core[1], local, PS_SHARD, "c", 1);
+    expect(f, 1, "SPUBLISH c m", ":1\r\n");
+    received(f, 4, "*3\r\n$8\r\nsmessage\r\n$1\r\nc\r\n$1\r\nm\r\n");
+    received(f, 2, "");
+    assert_int_equal(local->out.len, 32);
+    /* a node down gets nothing */
+    f->cl->nodes[4].down = 1;
+    expect(f, 1, "SPUBLISH c m", ":1\r\n");
+    received(f, 4, "");
+    f->cl->nodes[4].down = 0;
+}
+
 /* SELECT: db 0 only. */
 static void test_select(void **state)
 {
@@ -311,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replica, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_select, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
