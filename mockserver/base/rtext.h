@@ -438,7 +438,8 @@
     X(CL_SELECT, "ERR SELECT is not allowed in cluster mode")                                      \
     /* a script's redis.call of a key another node serves (script.c) */                            \
     X(CL_SCRIPT_NONLOCAL, "Script attempted to access a non local key in a cluster node")          \
-    X(CL_SCRIPT_DOWN, "Script attempted to execute a command while the cluster is down")
+    X(CL_SCRIPT_DOWN, "Script attempted to execute a command while the cluster is down")           \
+    X(CL_SCRIPT_NO_CLUSTER, "ERR Can not run script on cluster, 'no-cluster' flag is set.")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

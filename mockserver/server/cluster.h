@@ -123,6 +123,12 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
  * side): the node importing the slot is migrating[slot]. Returns that
  * node while importing[slot] is set, else -1. */
 int cluster_importer(const struct cluster *cl, int slot);
+/* Redis's check of a command a script runs (redis.call, redis.pcall) in
+ * cluster mode: 0 when it may run on this node, else the rtext id of the
+ * error the call raises (RT_CL_SCRIPT_NONLOCAL, RT_CL_SCRIPT_DOWN).
+ * caller's READONLY and ASKING count; nothing is counted or consumed. */
+int cluster_script_check(struct core *core, const struct client *caller, const struct cmd_def *d,
+                         const struct resp_argv *a);
 /* What the cluster bus carries for PUBLISH (shard 0: to every other node)
  * and SPUBLISH (shard 1: to the other nodes of core's shard, its primary
  * and their replicas): the message delivered to their subscribers. Nodes

@@ -120,29 +120,71 @@ static int scan_call(struct core *core, struct route_scan *s, const struct cmd_d
     return rc;
 }
 
-/* Writes the refusal and counts it on this node. */
-static int refuse(struct core *core, struct buf *err, enum rtext_id id, int slot, int node)
+/* The verdict on a request: where it runs, or why not. */
+enum route_code { R_HERE, R_MOVED, R_ASK, R_CROSSSLOT, R_TRYAGAIN, R_DOWN, R_UNBOUND };
+
+/* Redis's getNodeByQuery for the commands of a request: d with arguments
+ * a, or (d EXEC) the n queued commands q. flags are the client's CL_*
+ * (CL_MULTI, CL_READONLY; asking whether ASKING was in force). On R_MOVED
+ * and R_ASK, *slot and *node say where to. */
+static enum route_code route(struct core *core, unsigned flags, int asking, const struct cmd_def *d,
+                             const struct resp_argv *a, struct resp_argv *const *q, int n,
+                             int *slot, int *node)
 {
-    struct cluster *cl = core->cluster;
-    struct cluster_node *self = cluster_self(core);
-    char addr[96];
-    switch (id) {
-    case RT_CL_MOVED_FMT:
-    case RT_CL_ASK_FMT:
-        cluster_node_addr(cl, node, addr, sizeof(addr));
-        buf_printf(err, id == RT_CL_MOVED_FMT ? rtext[RT_CL_MOVED_FMT] : rtext[RT_CL_ASK_FMT], slot,
-                   addr);
-        if (id == RT_CL_MOVED_FMT)
-            self->moved++;
-        else
-            self->ask++;
-        return 1;
-    case RT_CL_CROSSSLOT: self->crossslot++; break;
-    case RT_CL_TRYAGAIN: self->tryagain++; break;
-    default: self->clusterdown++; break;
+    const struct cluster *cl = core->cluster;
+    int me = core->cl_node;
+    struct route_scan s = {.slot = -1};
+    int exec = strcmp(d->name, "exec") == 0, write = (d->rflags & RF_WRITE) != 0;
+    int shard = is_shard_pubsub(d), migrate = strcmp(d->name, "migrate") == 0;
+    if (exec) {
+        if (!(flags & CL_MULTI))
+            return R_HERE; /* EXEC answers its own error */
+        for (int i = 0; i < n; i++) {
+            const struct cmd_def *qd = cmd_lookup_argv(q[i]->argc, q[i]->argv, q[i]->argl);
+            if (qd == NULL)
+                continue;
+            write |= (qd->rflags & RF_WRITE) != 0;
+            migrate |= strcmp(qd->name, "migrate") == 0;
+            if (scan_call(core, &s, qd, q[i]->argc, q[i]->argv, q[i]->argl) < 0)
+                break;
+        }
+    } else {
+        scan_call(core, &s, d, a->argc, a->argv, a->argl);
     }
-    buf_puts(err, rtext[id]);
-    return 1;
+    if (s.unbound)
+        return R_UNBOUND;
+    if (s.crossslot)
+        return R_CROSSSLOT;
+    if (s.slot < 0)
+        return R_HERE; /* no key: runs anywhere */
+    /* The cluster down: only sharded Pub/Sub goes on
+     * (cluster-allow-pubsubshard-when-down yes, cluster-allow-reads-when-down
+     * no: their defaults). */
+    if (!cluster_state_ok(cl) && !shard)
+        return R_DOWN;
+    *slot = s.slot;
+    /* MIGRATE runs where it is sent while its slot moves. */
+    if ((s.migrating || s.importing) && migrate)
+        return R_HERE;
+    if (s.migrating && s.missing) {
+        /* some keys here, some gone: neither node has them all */
+        if (s.existing)
+            return R_TRYAGAIN;
+        *node = cl->migrating[s.slot];
+        return R_ASK;
+    }
+    if (s.importing && (asking || (d->rflags & RF_ASKING)))
+        return s.multiple && s.missing ? R_TRYAGAIN : R_HERE;
+    int owner = cl->owner[s.slot];
+    /* A replica serves the reads of its primary's slots to a READONLY
+     * client (sharded Pub/Sub without READONLY). */
+    if (((flags & CL_READONLY) || shard) && !write && cl->nodes[me].primary >= 0 &&
+        cl->nodes[me].primary == owner)
+        return R_HERE;
+    if (owner == me)
+        return R_HERE;
+    *node = owner;
+    return R_MOVED;
 }
 
 /* ASKING lasts one command, or until the end of a transaction it was sent
@@ -159,66 +201,49 @@ static void consume_asking(struct client *c, const struct cmd_def *d)
 int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
                   const struct resp_argv *a, struct buf *err)
 {
-    const struct cluster *cl = core->cluster;
-    int me = core->cl_node;
     int asking = (c->flags & CL_ASKING) != 0;
     consume_asking(c, d);
+    int slot = 0, node = 0;
+    enum route_code r = route(core, c->flags, asking, d, a, c->mq, c->mq_len, &slot, &node);
+    struct cluster_node *self = cluster_self(core);
+    char addr[96];
+    switch (r) {
+    case R_HERE: return 0;
+    case R_MOVED:
+    case R_ASK:
+        cluster_node_addr(core->cluster, node, addr, sizeof(addr));
+        buf_printf(err, r == R_MOVED ? rtext[RT_CL_MOVED_FMT] : rtext[RT_CL_ASK_FMT], slot, addr);
+        if (r == R_MOVED)
+            self->moved++;
+        else
+            self->ask++;
+        return 1;
+    case R_CROSSSLOT:
+        buf_puts(err, rtext[RT_CL_CROSSSLOT]);
+        self->crossslot++;
+        return 1;
+    case R_TRYAGAIN:
+        buf_puts(err, rtext[RT_CL_TRYAGAIN]);
+        self->tryagain++;
+        return 1;
+    case R_DOWN:
+    case R_UNBOUND:
+        buf_puts(err, rtext[r == R_DOWN ? RT_CL_DOWN : RT_CL_DOWN_UNBOUND]);
+        self->clusterdown++;
+        return 1;
+    }
+    return 0;
+}
 
-    struct route_scan s = {.slot = -1};
-    int exec = strcmp(d->name, "exec") == 0, write = (d->rflags & RF_WRITE) != 0;
-    int shard = is_shard_pubsub(d), migrate = strcmp(d->name, "migrate") == 0;
-    int rc;
-    if (exec) {
-        if (!(c->flags & CL_MULTI))
-            return 0; /* EXEC answers its own error */
-        rc = 0;
-        for (int i = 0; i < c->mq_len && rc == 0; i++) {
-            const struct resp_argv *q = c->mq[i];
-            const struct cmd_def *qd = cmd_lookup_argv(q->argc, q->argv, q->argl);
-            if (qd == NULL)
-                continue;
-            write |= (qd->rflags & RF_WRITE) != 0;
-            migrate |= strcmp(qd->name, "migrate") == 0;
-            rc = scan_call(core, &s, qd, q->argc, q->argv, q->argl);
-        }
-    } else {
-        rc = scan_call(core, &s, d, a->argc, a->argv, a->argl);
-    }
-    if (s.unbound)
-        return refuse(core, err, RT_CL_DOWN_UNBOUND, 0, 0);
-    if (s.crossslot)
-        return refuse(core, err, RT_CL_CROSSSLOT, 0, 0);
-    (void)rc;
-    if (s.slot < 0)
-        return 0; /* no key: runs anywhere */
-    /* The cluster down: only sharded Pub/Sub goes on
-     * (cluster-allow-pubsubshard-when-down yes, cluster-allow-reads-when-down
-     * no: their defaults). */
-    if (!cluster_state_ok(cl) && !shard)
-        return refuse(core, err, RT_CL_DOWN, 0, 0);
-    /* MIGRATE runs where it is sent while its slot moves. */
-    if ((s.migrating || s.importing) && migrate)
+int cluster_script_check(struct core *core, const struct client *caller, const struct cmd_def *d,
+                         const struct resp_argv *a)
+{
+    int slot, node;
+    enum route_code r = route(core, caller->flags & CL_READONLY, (caller->flags & CL_ASKING) != 0,
+                              d, a, NULL, 0, &slot, &node);
+    if (r == R_HERE)
         return 0;
-    if (s.migrating && s.missing) {
-        /* some keys here, some gone: neither node has them all */
-        if (s.existing)
-            return refuse(core, err, RT_CL_TRYAGAIN, 0, 0);
-        return refuse(core, err, RT_CL_ASK_FMT, s.slot, cl->migrating[s.slot]);
-    }
-    if (s.importing && (asking || (d->rflags & RF_ASKING))) {
-        if (s.multiple && s.missing)
-            return refuse(core, err, RT_CL_TRYAGAIN, 0, 0);
-        return 0;
-    }
-    int owner = cl->owner[s.slot];
-    /* A replica serves the reads of its primary's slots to a READONLY
-     * client (sharded Pub/Sub without READONLY). */
-    if (((c->flags & CL_READONLY) || shard) && !write && cl->nodes[me].primary >= 0 &&
-        cl->nodes[me].primary == owner)
-        return 0;
-    if (owner == me)
-        return 0;
-    return refuse(core, err, RT_CL_MOVED_FMT, s.slot, owner);
+    return r == R_DOWN ? RT_CL_SCRIPT_DOWN : RT_CL_SCRIPT_NONLOCAL;
 }
 
 void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen, const char *msg,

@@ -337,6 +337,61 @@ static void test_publish(void **state)
     f->cl->nodes[4].down = 0;
 }
 
+/* Sends argv to node i; checks the reply starts with head and ends with
+ * tail. */
+static void expect_argv(struct fixture *f, int i, int argc, const char *const *argv,
+                        const char *head, const char *tail)
+{
+    struct client *c = f->c[i];
+    size_t argl[8];
+    for (int j = 0; j < argc; j++)
+        argl[j] = strlen(argv[j]);
+    buf_clear(&c->out);
+    cmd_dispatch(&f->core[i], c, resp_argv_new(argc, argv, argl));
+    size_t h = strlen(head), t = strlen(tail);
+    if (c->out.len < h + t || memcmp(c->out.p, head, h) != 0 ||
+        memcmp(c->out.p + c->out.len - t, tail, t) != 0)
+        fail_msg("node %d, %s: got \"%.*s\", want \"%s...%s\"", i, argv[1], (int)c->out.len,
+                 c->out.p ? c->out.p : "", head, tail);
+    buf_clear(&c->out);
+}
+
+#define NONLOCAL "-ERR Script attempted to access a non local key in a cluster node"
+
+/* A script's redis.call of a key another node serves raises Redis's error
+ * (its declared keys were routed with EVAL); keys of this node's slots run,
+ * whatever their slot; the cluster down has its own text; the no-cluster
+ * flag refuses the script. */
+static void test_script(void **state)
+{
+    struct fixture *f = *state;
+    const char *moved[] = {"EVAL", "return redis.call('get','c')", "0"};
+    expect_argv(f, 0, 3, moved, NONLOCAL " script: ", ", on @user_script:1.\r\n");
+    const char *pmoved[] = {"EVAL", "return redis.pcall('get','c')", "0"};
+    expect_argv(f, 0, 3, pmoved, NONLOCAL "\r\n", "");
+    const char *cross[] = {"EVAL", "return redis.call('mget','b','f')", "0"};
+    expect_argv(f, 0, 3, cross, NONLOCAL " script: ", ", on @user_script:1.\r\n");
+    const char *local[] = {"EVAL", "redis.call('get','b') return redis.call('get','f')", "1", "b"};
+    expect_argv(f, 0, 4, local, "$-1\r\n", "");
+    const char *declared[] = {"EVAL", "return 1", "1", "c"};
+    expect_argv(f, 0, 4, declared, "-MOVED 7365 127.0.0.1:7001\r\n", "");
+    const char *nocl[] = {"EVAL", "#!lua flags=no-cluster\nreturn 1", "0"};
+    expect_argv(f, 0, 3, nocl, "-ERR Can not run script on cluster, 'no-cluster' flag is set.\r\n",
+                "");
+    const char *fn[] = {"FUNCTION", "LOAD",
+                        ("#!lua name=lib\nredis.register_function('f1', function(k) return "
+                         "redis.call('get','c') end)")};
+    expect_argv(f, 0, 3, fn, "$3\r\nlib\r\n", "");
+    const char *fcall[] = {"FCALL", "f1", "0"};
+    expect_argv(f, 0, 3, fcall, NONLOCAL " script: f1, on @user_function:2.\r\n", "");
+    f->cl->owner[3300] = -1;
+    const char *down[] = {"EVAL", "return redis.call('get','f')", "0"};
+    expect_argv(f, 0, 3, down,
+                "-ERR Script attempted to execute a command while the cluster is down script: ",
+                ", on @user_script:1.\r\n");
+    f->cl->owner[3300] = 0;
+}
+
 /* SELECT: db 0 only. */
 static void test_select(void **state)
 {
@@ -358,6 +413,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_replica, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_select, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
