@@ -436,6 +436,9 @@
     X(CL_DOWN, "CLUSTERDOWN The cluster is down")                                                  \
     X(CL_DOWN_UNBOUND, "CLUSTERDOWN Hash slot not served")                                         \
     X(CL_SELECT, "ERR SELECT is not allowed in cluster mode")                                      \
+    X(CL_MOVE, "ERR MOVE is not allowed in cluster mode")                                          \
+    X(CL_SWAPDB, "ERR SWAPDB is not allowed in cluster mode")                                      \
+    X(CL_COPY_DB, "ERR Copying to another database is not allowed in cluster mode")                \
     /* a script's redis.call of a key another node serves (script.c) */                            \
     X(CL_SCRIPT_NONLOCAL, "Script attempted to access a non local key in a cluster node")          \
     X(CL_SCRIPT_DOWN, "Script attempted to execute a command while the cluster is down")           \

@@ -129,6 +129,8 @@ int cluster_importer(const struct cluster *cl, int slot);
  * caller's READONLY and ASKING count; nothing is counted or consumed. */
 int cluster_script_check(struct core *core, const struct client *caller, const struct cmd_def *d,
                          const struct resp_argv *a);
+/* Zeroes this node's redirection counters (CONFIG RESETSTAT). */
+void cluster_reset_stats(struct core *core);
 /* What the cluster bus carries for PUBLISH (shard 0: to every other node)
  * and SPUBLISH (shard 1: to the other nodes of core's shard, its primary
  * and their replicas): the message delivered to their subscribers. Nodes

@@ -202,6 +202,7 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
                   const struct resp_argv *a, struct buf *err)
 {
     int asking = (c->flags & CL_ASKING) != 0;
+    core->cl_asking = asking;
     consume_asking(c, d);
     int slot = 0, node = 0;
     enum route_code r = route(core, c->flags, asking, d, a, c->mq, c->mq_len, &slot, &node);
@@ -239,8 +240,9 @@ int cluster_script_check(struct core *core, const struct client *caller, const s
                          const struct resp_argv *a)
 {
     int slot, node;
-    enum route_code r = route(core, caller->flags & CL_READONLY, (caller->flags & CL_ASKING) != 0,
-                              d, a, NULL, 0, &slot, &node);
+    int asking = core->cl_asking || (caller->flags & CL_ASKING);
+    enum route_code r =
+        route(core, caller->flags & CL_READONLY, asking, d, a, NULL, 0, &slot, &node);
     if (r == R_HERE)
         return 0;
     return r == R_DOWN ? RT_CL_SCRIPT_DOWN : RT_CL_SCRIPT_NONLOCAL;
@@ -258,4 +260,10 @@ void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen,
         /* each core tells its own network side about the output */
         ps_publish(n->core, NULL, shard, ch, chlen, msg, mlen);
     }
+}
+
+void cluster_reset_stats(struct core *core)
+{
+    struct cluster_node *n = cluster_self(core);
+    n->moved = n->ask = n->crossslot = n->tryagain = n->clusterdown = 0;
 }

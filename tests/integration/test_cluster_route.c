@@ -10,6 +10,7 @@
  * cannot. Keys and their slots: "b" 3300 and "f" 3168 on node 0, "c" 7365
  * on node 1, "foo" 12182 on node 2. Covers MOVED, CROSSSLOT, EXEC of a
  * transaction whose keys span slots, a refused queued command, SELECT,
+ * MOVE, SWAPDB and COPY ... DB,
  * scripts touching keys of other nodes, sharded Pub/Sub's routing, PUBLISH
  * reaching another node's subscriber, RESP3. ASK, TRYAGAIN and
  * CLUSTERDOWN need CLUSTER SETSLOT / node failures on the mock side: the
@@ -59,6 +60,13 @@ static const struct step steps[] = {
     {0, "SELECT -1", "0"},
     {0, "SELECT x", "0"},
     {0, "SELECT 0", "0"},
+    {0, "MOVE b 1", "0"},
+    {0, "MOVE c 1", "0"},
+    {0, "SWAPDB 0 1", "0"},
+    {0, "COPY b {b}z DB 1", "0"},
+    {0, "COPY b {b}z DB x", "0"},
+    {0, "COPY b {b}z DB 0", "0"},
+    {0, "COPY b c", "0"},
     /* transactions: EXEC routes all queued keys together */
     {0, "MULTI", "0"},
     {0, "GET b", "0"},
@@ -193,8 +201,8 @@ static int real_cluster(struct mh_server *srv[N], int ports[N], char *dir, size_
     for (int i = 0; i < N; i++) {
         char conf[256];
         snprintf(conf, sizeof(conf), "%s/nodes-%d.conf", dir, i);
-        const char *args[] = {"--cluster-enabled", "yes", "--cluster-config-file", conf, "--dir",
-                              dir, NULL};
+        const char *args[] = {
+            "--cluster-enabled", "yes", "--cluster-config-file", conf, "--dir", dir, NULL};
         srv[i] = it_redis(args);
         if (srv[i] == NULL) {
             for (int j = 0; j < i; j++)
@@ -283,8 +291,12 @@ static void test_route_vs_real(void **state)
     it_stop_ok(mock);
 
     /* a reply of each kind, so that two servers failing alike cannot pass */
-    const char *must[] = {"-MOVED 12182 127.0.0.1:node2", "-CROSSSLOT",
-                          "-EXECABORT", "non local key", "message", "-ERR SELECT"};
+    const char *must[] = {"-MOVED 12182 127.0.0.1:node2",
+                          "-CROSSSLOT",
+                          "-EXECABORT",
+                          "non local key",
+                          "message",
+                          "-ERR SELECT"};
     for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
         if (strstr(want, must[i]) == NULL)
             fail_msg("redis-server's transcript lacks %s:\n%s", must[i], want);

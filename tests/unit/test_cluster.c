@@ -131,6 +131,9 @@ static void test_moved(void **state)
     assert_int_equal(f->cl->nodes[0].moved, 2);
     assert_int_equal(f->cl->nodes[1].moved, 1);
     assert_int_equal(f->cl->nodes[2].moved, 0);
+    expect(f, 1, "CONFIG RESETSTAT", "+OK\r\n");
+    assert_int_equal(f->cl->nodes[1].moved, 0);
+    assert_int_equal(f->cl->nodes[0].moved, 2);
     /* the same key twice is one key; a hash tag joins keys */
     expect(f, 0, "MGET b b", "*2\r\n$1\r\n1\r\n$1\r\n1\r\n");
     expect(f, 0, "MSET {b}1 x {b}2 y", "+OK\r\n");
@@ -384,6 +387,14 @@ static void test_script(void **state)
     expect_argv(f, 0, 3, fn, "$3\r\nlib\r\n", "");
     const char *fcall[] = {"FCALL", "f1", "0"};
     expect_argv(f, 0, 3, fcall, NONLOCAL " script: f1, on @user_function:2.\r\n", "");
+    /* ASKING counts for the script's calls too, on an importing slot */
+    f->cl->migrating[3300] = 1;
+    f->cl->importing[3300] = 0;
+    f->c[1]->flags |= CL_ASKING;
+    const char *asking[] = {"EVAL", "return redis.call('get','{b}3')", "0"};
+    expect_argv(f, 1, 3, asking, "$-1\r\n", "");
+    expect_argv(f, 1, 3, asking, NONLOCAL " script: ", ", on @user_script:1.\r\n");
+    f->cl->migrating[3300] = f->cl->importing[3300] = -1;
     f->cl->owner[3300] = -1;
     const char *down[] = {"EVAL", "return redis.call('get','f')", "0"};
     expect_argv(f, 0, 3, down,
@@ -392,7 +403,7 @@ static void test_script(void **state)
     f->cl->owner[3300] = 0;
 }
 
-/* SELECT: db 0 only. */
+/* SELECT, MOVE, SWAPDB, COPY ... DB: db 0 only. */
 static void test_select(void **state)
 {
     struct fixture *f = *state;
@@ -400,6 +411,16 @@ static void test_select(void **state)
     expect(f, 0, "SELECT -1", "-ERR SELECT is not allowed in cluster mode\r\n");
     expect(f, 0, "SELECT x", "-ERR value is not an integer or out of range\r\n");
     expect(f, 0, "SELECT 0", "+OK\r\n");
+    /* MOVE and SWAPDB whatever their arguments, COPY to another db */
+    expect(f, 0, "MOVE b 0", "-ERR MOVE is not allowed in cluster mode\r\n");
+    expect(f, 0, "MOVE c 1", "-MOVED 7365 127.0.0.1:7001\r\n");
+    expect(f, 0, "SWAPDB 0 0", "-ERR SWAPDB is not allowed in cluster mode\r\n");
+    expect(f, 0, "SWAPDB x 0", "-ERR SWAPDB is not allowed in cluster mode\r\n");
+    expect(f, 0, "SET b 1", "+OK\r\n");
+    expect(f, 0, "COPY b {b}z DB 1",
+           "-ERR Copying to another database is not allowed in cluster mode\r\n");
+    expect(f, 0, "COPY b {b}z DB x", "-ERR value is not an integer or out of range\r\n");
+    expect(f, 0, "COPY b {b}z DB 0", ":1\r\n");
 }
 
 int main(void)
