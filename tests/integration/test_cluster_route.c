@@ -109,6 +109,9 @@ static const struct step steps[] = {
     {2, "GET a", "2"},
     {2, "EXEC", "2"},
     {2, "SELECT 2", "2"},
+    {2, "MULTI", "2"},
+    {2, "GET b", "2"},
+    {2, "EXEC", "2"},
 };
 
 /* A connection's next reply, or the test fails. */
