@@ -185,15 +185,6 @@ static char *transcript(const int ports[N])
     return t.p;
 }
 
-/* The port in "-MOVED <slot> 127.0.0.1:<port>". */
-static int moved_port(const struct buf *reply)
-{
-    const char *p = memchr(reply->p, ':', reply->len);
-    if (reply->len < 6 || memcmp(reply->p, "-MOVED", 6) != 0 || p == NULL)
-        fail_msg("not a MOVED: %.*s", (int)reply->len, reply->p);
-    return atoi(p + 1);
-}
-
 /* The three nodes of a real cluster, in a fresh directory; 0 when
  * redis-server is missing (skipped). */
 static int real_cluster(struct mh_server *srv[N], int ports[N], char *dir, size_t size)
@@ -279,17 +270,7 @@ static void test_route_vs_real(void **state)
 
     const char *args[] = {"--cluster", "3", NULL};
     struct mh_server *mock = it_mock(args);
-    mports[0] = mh_server_port(mock);
-    /* the other nodes' ports: where node 0 sends c (node 1) and foo (node 2) */
-    struct mh_conn c;
-    struct buf reply = BUF_INIT;
-    assert_int_equal(mh_conn_open(&c, mports[0]), 0);
-    call(&c, "GET c", &reply);
-    mports[1] = moved_port(&reply);
-    call(&c, "GET foo", &reply);
-    mports[2] = moved_port(&reply);
-    mh_conn_close(&c);
-    buf_free(&reply);
+    assert_int_equal(mh_server_ports(mock, mports, N), N);
     char *got = transcript(mports);
     it_stop_ok(mock);
 
