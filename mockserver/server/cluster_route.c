@@ -120,6 +120,36 @@ static int scan_call(struct core *core, struct route_scan *s, const struct cmd_d
     return rc;
 }
 
+/* cluster_state_ok for every command with keys, without its 16384-slot
+ * walk each time (a third of the throughput): the answer is kept with a
+ * copy of what it depends on (the slot owners, the failed flags) and
+ * recomputed when the copy differs. Compared by content, so any change
+ * made anywhere (MOCK CLUSTER, CLUSTER SETSLOT, a failover, a test
+ * writing the arrays) is seen; one process has one cluster, a test's
+ * next cluster is compared the same way. */
+static struct {
+    int valid, ok, nnodes;
+    int16_t owner[CLUSTER_SLOTS];
+    unsigned char failed[CLUSTER_NODE_MAX];
+} state_cache;
+
+static int state_ok(const struct cluster *cl)
+{
+    unsigned char failed[CLUSTER_NODE_MAX] = {0};
+    for (int i = 0; i < cl->nnodes; i++)
+        failed[i] = cl->nodes[i].failed != 0;
+    if (state_cache.valid && state_cache.nnodes == cl->nnodes &&
+        memcmp(state_cache.failed, failed, sizeof(failed)) == 0 &&
+        memcmp(state_cache.owner, cl->owner, sizeof(cl->owner)) == 0)
+        return state_cache.ok;
+    state_cache.ok = cluster_state_ok(cl);
+    state_cache.nnodes = cl->nnodes;
+    memcpy(state_cache.failed, failed, sizeof(failed));
+    memcpy(state_cache.owner, cl->owner, sizeof(cl->owner));
+    state_cache.valid = 1;
+    return state_cache.ok;
+}
+
 /* The verdict on a request: where it runs, or why not. */
 enum route_code { R_HERE, R_MOVED, R_ASK, R_CROSSSLOT, R_TRYAGAIN, R_DOWN, R_UNBOUND };
 
@@ -160,7 +190,7 @@ static enum route_code route(struct core *core, unsigned flags, int asking, cons
     /* The cluster down: only sharded Pub/Sub goes on
      * (cluster-allow-pubsubshard-when-down yes, cluster-allow-reads-when-down
      * no: their defaults). */
-    if (!cluster_state_ok(cl) && !shard)
+    if (!state_ok(cl) && !shard)
         return R_DOWN;
     *slot = s.slot;
     /* MIGRATE runs where it is sent while its slot moves. */
