@@ -129,6 +129,10 @@ int cluster_importer(const struct cluster *cl, int slot);
  * caller's READONLY and ASKING count; nothing is counted or consumed. */
 int cluster_script_check(struct core *core, const struct client *caller, const struct cmd_def *d,
                          const struct resp_argv *a);
+/* Ends client c's ASKING after command d (NULL: unknown), as Redis does
+ * after every command: cluster_route calls it, and cmd.c for a command
+ * refused before routing. */
+void cluster_asking_done(struct client *c, const struct cmd_def *d);
 /* Zeroes this node's redirection counters (CONFIG RESETSTAT). */
 void cluster_reset_stats(struct core *core);
 /* What the cluster bus carries for PUBLISH (shard 0: to every other node)

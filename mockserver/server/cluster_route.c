@@ -217,13 +217,16 @@ static enum route_code route(struct core *core, unsigned flags, int asking, cons
     return R_MOVED;
 }
 
-/* ASKING lasts one command, or until the end of a transaction it was sent
- * before or in (Redis clears it after every command but ASKING itself,
- * except while the client is in MULTI). */
-static void consume_asking(struct client *c, const struct cmd_def *d)
+void cluster_asking_done(struct client *c, const struct cmd_def *d)
 {
-    int exec = strcmp(d->name, "exec") == 0 || strcmp(d->name, "discard") == 0;
-    if (strcmp(d->name, "multi") == 0 || ((c->flags & CL_MULTI) && !exec))
+    /* ASKING lasts one command, or until the end of a transaction it was
+     * sent before or in: Redis clears it after every command but ASKING
+     * itself (and MULTI, which starts the transaction), except while the
+     * client is in MULTI. */
+    if (d != NULL && (strcmp(d->name, "multi") == 0 || strcmp(d->name, "asking") == 0))
+        return;
+    int ends = d != NULL && (strcmp(d->name, "exec") == 0 || strcmp(d->name, "discard") == 0);
+    if ((c->flags & CL_MULTI) && !ends)
         return;
     c->flags &= ~CL_ASKING;
 }
@@ -233,7 +236,7 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
 {
     int asking = (c->flags & CL_ASKING) != 0;
     core->cl_asking = asking;
-    consume_asking(c, d);
+    cluster_asking_done(c, d);
     int slot = 0, node = 0;
     enum route_code r = route(core, c->flags, asking, d, a, c->mq, c->mq_len, &slot, &node);
     struct cluster_node *self = cluster_self(core);

@@ -222,9 +222,16 @@ static void test_migration(void **state)
     expect(f, 1, "SET {b}3 y", "+OK\r\n");
     f->c[1]->flags |= CL_ASKING;
     expect(f, 1, "MGET {b}2 {b}3", "*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
-    /* a command refused before routing consumes nothing here; PING does */
+    /* any command ends it, PING too ... */
     f->c[1]->flags |= CL_ASKING;
     expect(f, 1, "PING", "+PONG\r\n");
+    expect(f, 1, "GET {b}2", "-MOVED 3300 127.0.0.1:7000\r\n");
+    /* ... and a command refused before routing ends it too */
+    f->c[1]->flags |= CL_ASKING;
+    expect(f, 1, "GET", "-ERR wrong number of arguments for 'get' command\r\n");
+    expect(f, 1, "GET {b}2", "-MOVED 3300 127.0.0.1:7000\r\n");
+    f->c[1]->flags |= CL_ASKING;
+    expect(f, 1, "NOSUCHCMD", "-ERR unknown command 'NOSUCHCMD', with args beginning with: \r\n");
     expect(f, 1, "GET {b}2", "-MOVED 3300 127.0.0.1:7000\r\n");
     /* ASKING before MULTI lasts the transaction: its commands and EXEC */
     f->c[1]->flags |= CL_ASKING;
