@@ -31,8 +31,7 @@
 
 /* What the keys of a request say, gathered over its commands. */
 struct route_scan {
-    int nkeys; /* keys seen, all commands together */
-    int slot;  /* the first key's slot, -1 before one */
+    int slot; /* the first key's slot, -1 before one */
     const char *first;
     size_t first_len;
     int multiple;  /* a key other than the first one */
@@ -57,7 +56,6 @@ static int scan_key(struct core *core, struct route_scan *s, const char *key, si
     const struct cluster *cl = core->cluster;
     int me = core->cl_node;
     int slot = (int)cluster_keyslot(key, len);
-    s->nkeys++;
     if (s->slot < 0) {
         s->slot = slot;
         s->first = key;
@@ -121,7 +119,8 @@ static int scan_call(struct core *core, struct route_scan *s, const struct cmd_d
 }
 
 /* cluster_state_ok for every command with keys, without its 16384-slot
- * walk each time (a third of the throughput): the answer is kept with a
+ * walk each time (about 9 us, 40 times a standalone GET's dispatch): the
+ * answer is kept with a
  * copy of what it depends on (the slot owners, the failed flags) and
  * recomputed when the copy differs. Compared by content, so any change
  * made anywhere (MOCK CLUSTER, CLUSTER SETSLOT, a failover, a test
