@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -286,13 +287,21 @@ static int real_cluster(struct mh_server *srv[N], int ports[N], int n, char *dir
     return 1;
 }
 
-static void rm_dir(const char *dir, int n)
+/* Removes the real cluster's directory: the nodes' files and what
+ * replication left there (dump.rdb). */
+static void rm_dir(const char *dir)
 {
-    for (int i = 0; i < n; i++) {
-        char conf[256];
-        snprintf(conf, sizeof(conf), "%s/nodes-%d.conf", dir, i);
-        unlink(conf);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char path[512];
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        unlink(path);
     }
+    if (d != NULL)
+        closedir(d);
     rmdir(dir);
 }
 
@@ -305,13 +314,13 @@ static void compare(int n, const struct step *steps, size_t nsteps, const char *
     int rports[N], mports[N];
     char dir[64];
     if (!real_cluster(real, rports, n, dir, sizeof(dir))) {
-        rmdir(dir);
+        rm_dir(dir);
         skip();
     }
     char *want = transcript(rports, n, steps, nsteps);
     for (int i = 0; i < n; i++)
         it_stop_ok(real[i]);
-    rm_dir(dir, n);
+    rm_dir(dir);
 
     const char *args[] = {"--cluster", "3", "--replicas", n > 3 ? "1" : "0", NULL};
     struct mh_server *mock = it_mock(args);
