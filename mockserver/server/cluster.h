@@ -76,6 +76,10 @@ struct cluster {
     uint64_t current_epoch;
     long long node_timeout_ms; /* cluster-node-timeout, 15000 */
     char announce_ip[64];      /* the host in MOVED, ASK, SLOTS, NODES: "127.0.0.1" */
+    /* CLUSTER SETSLOT IMPORTING (cmd_cluster.c): 1 + the node that set it,
+     * 0: not said (the importing node is then migrating[slot], as
+     * cluster_migrate_start leaves it). Read through cluster_importer. */
+    int16_t importer1[CLUSTER_SLOTS];
 };
 
 /* The slot of a key: CRC16 (XMODEM, as Redis's crc16.c) of the key, or of
@@ -131,8 +135,7 @@ int cluster_state_ok(const struct cluster *cl);
 int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_t errlen);
 /* Moves up to n keys of a migrating slot to its target (as MIGRATE would);
  * returns how many moved (>= 0), -1 on error. */
-long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err,
-                               size_t errlen);
+long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err, size_t errlen);
 /* Ends a migration: the rest of the keys move, the target owns the slot
  * with a bumped config epoch, the others answer MOVED. */
 int cluster_migrate_end(struct cluster *cl, int slot, char *err, size_t errlen);
@@ -147,5 +150,28 @@ int cluster_failover(struct cluster *cl, int r, char *err, size_t errlen);
 int cluster_node_down(struct cluster *cl, int i, int64_t now_ms, char *err, size_t errlen);
 int cluster_node_up(struct cluster *cl, int i, char *err, size_t errlen);
 void cluster_tick(struct cluster *cl, int64_t now_ms);
+
+/* ---- the CLUSTER command (cmd_cluster.c) ------------------------------------
+ *
+ * The reply builders of CLUSTER NODES, SLOTS, SHARDS, INFO and LINKS as
+ * node me answers them (proto: 2 or 3; now_ms, created_ms on the server
+ * clock), and the state helpers CLUSTER SETSLOT and BUMPEPOCH use. */
+
+/* The node importing slot (CLUSTER SETSLOT IMPORTING, or the target of a
+ * migration cluster_migrate_start began), -1 when none. */
+int cluster_importer(const struct cluster *cl, int slot);
+/* Node i takes a new config epoch (current_epoch + 1) unless its own is
+ * already the greatest and not 0, as Redis without consensus; 1 if it did. */
+int cluster_bump_epoch(struct cluster *cl, int i);
+/* One NODES line of node i (no newline), "myself" when i is me. */
+void cluster_node_line(struct buf *b, const struct cluster *cl, int i, int me, int64_t now_ms);
+/* The whole NODES text, a line ending in "\n" per node, in node order. */
+void cluster_nodes_text(struct buf *b, const struct cluster *cl, int me, int64_t now_ms);
+/* CLUSTER INFO's text (CRLF-ended lines). */
+void cluster_info_text(struct buf *b, const struct cluster *cl, int me);
+void cluster_slots_reply(struct buf *b, int proto, const struct cluster *cl);
+void cluster_shards_reply(struct buf *b, int proto, const struct cluster *cl);
+void cluster_links_reply(struct buf *b, int proto, const struct cluster *cl, int me,
+                         long long created_ms);
 
 #endif
