@@ -289,8 +289,8 @@ void cluster_info_text(struct buf *b, const struct cluster *cl, int me)
                "cluster_size:%d\r\ncluster_current_epoch:%llu\r\ncluster_my_epoch:%llu\r\n"
                "cluster_stats_messages_sent:0\r\ncluster_stats_messages_received:0\r\n"
                "total_cluster_links_buffer_limit_exceeded:0\r\n",
-               cluster_state_ok(cl) ? "ok" : "fail", assigned, assigned - pfail - fail, pfail,
-               fail, cl->nnodes, size, (unsigned long long)cl->current_epoch,
+               cluster_state_ok(cl) ? "ok" : "fail", assigned, assigned - pfail - fail, pfail, fail,
+               cl->nnodes, size, (unsigned long long)cl->current_epoch,
                (unsigned long long)cl_node_epoch(cl, me));
 }
 
@@ -760,8 +760,9 @@ static void cluster_setslot_cmd(struct call *k)
 /* Redis names the subcommand as the client wrote it. */
 static void cl_subcmd_syntax(struct call *k)
 {
-    reply_errf(k->c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try CLUSTER HELP.",
-               k->argv[1]);
+    reply_errf(
+        k->c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try CLUSTER HELP.",
+        k->argv[1]);
 }
 
 static void cluster_failover_cmd(struct call *k)

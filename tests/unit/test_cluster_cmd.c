@@ -77,8 +77,9 @@ static void test_shards(void **state)
     struct buf b = BUF_INIT;
     cluster_shards_reply(&b, 3, cl);
     const char *t = text(&b);
-    assert_memory_equal(t, "*2\r\n%2\r\n$5\r\nslots\r\n*2\r\n:0\r\n:8191\r\n$5\r\nnodes\r\n*2\r\n%7\r\n",
-                        strlen("*2\r\n%2\r\n$5\r\nslots\r\n*2\r\n:0\r\n:8191\r\n$5\r\nnodes\r\n*2\r\n%7\r\n"));
+    assert_memory_equal(
+        t, "*2\r\n%2\r\n$5\r\nslots\r\n*2\r\n:0\r\n:8191\r\n$5\r\nnodes\r\n*2\r\n%7\r\n",
+        strlen("*2\r\n%2\r\n$5\r\nslots\r\n*2\r\n:0\r\n:8191\r\n$5\r\nnodes\r\n*2\r\n%7\r\n"));
     assert_non_null(strstr(t, "$4\r\nrole\r\n$7\r\nreplica\r\n$18\r\nreplication-offset\r\n:0\r\n"
                               "$6\r\nhealth\r\n$4\r\nfail\r\n"));
     assert_non_null(strstr(t, "$6\r\nhealth\r\n$6\r\nonline\r\n"));
@@ -97,7 +98,8 @@ static void test_node_lines(void **state)
     struct buf b = BUF_INIT;
     char want[256];
     cluster_node_line(&b, cl, 0, 0, 1234567);
-    snprintf(want, sizeof(want), "%s 127.0.0.1:7000@17000 myself,master - 0 1234000 1 connected 0-5460",
+    snprintf(want, sizeof(want),
+             "%s 127.0.0.1:7000@17000 myself,master - 0 1234000 1 connected 0-5460",
              cl->nodes[0].id);
     assert_string_equal(text(&b), want);
     buf_free(&b);
@@ -199,7 +201,7 @@ static void test_links(void **state)
 static void test_bump_epoch(void **state)
 {
     (void)state;
-    struct cluster *cl = mk(3, 0); /* epochs 1, 2, 3; current 3 */
+    struct cluster *cl = mk(3, 0);                  /* epochs 1, 2, 3; current 3 */
     assert_int_equal(cluster_bump_epoch(cl, 2), 0); /* already the greatest: STILL */
     assert_int_equal(cluster_bump_epoch(cl, 0), 1);
     assert_int_equal(cl->nodes[0].config_epoch, 4);
@@ -211,10 +213,14 @@ static void test_bump_epoch(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_slots_one_primary), cmocka_unit_test(test_slots_ranges_and_replicas),
-        cmocka_unit_test(test_shards),            cmocka_unit_test(test_node_lines),
-        cmocka_unit_test(test_migration_annotations), cmocka_unit_test(test_info),
-        cmocka_unit_test(test_links),             cmocka_unit_test(test_bump_epoch),
+        cmocka_unit_test(test_slots_one_primary),
+        cmocka_unit_test(test_slots_ranges_and_replicas),
+        cmocka_unit_test(test_shards),
+        cmocka_unit_test(test_node_lines),
+        cmocka_unit_test(test_migration_annotations),
+        cmocka_unit_test(test_info),
+        cmocka_unit_test(test_links),
+        cmocka_unit_test(test_bump_epoch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
