@@ -232,7 +232,7 @@ class Mock:
         pf = os.path.join(self.dir, 'ports')
         self.proc = subprocess.Popen([binary, '--cluster', str(primaries), '--replicas',
                                       str(replicas), '--port-file', pf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.DEVNULL)  # its stderr: ours
         n = primaries * (1 + replicas)
         self.ports = poll('the port file', lambda: self._ports(pf, n), 20)
         self.ids = [Real.cmd(p, 'CLUSTER', 'MYID')[1] for p in self.ports]
