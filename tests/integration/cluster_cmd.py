@@ -291,7 +291,7 @@ class Masker:
     def info_text(self, s):
         out = []
         for line in s.split('\r\n'):
-            if re.match(r'cluster_stats_messages_\w+_(sent|received):', line):
+            if re.match(r'cluster_stats_messages_[\w-]+_(sent|received):', line):
                 continue  # per-type bus counters: ours has no bus
             line = re.sub(r'^(cluster_stats_messages_(sent|received)):\d+', r'\1:<n>', line)
             out.append(line)
@@ -565,6 +565,37 @@ def migration_corpus(run, n, primaries):
     views()
 
 
+def failover_corpus(run, n, primaries):
+    """CLUSTER FAILOVER on the replica of primary 0 (node `primaries`), on
+    both; then every node's view. Runs once the topology lane's
+    cluster_failover is there (the mock answers "ERR mockredis: ..." until
+    then: skipped, said so)."""
+    r = primaries
+    a, b = run.both_raw(r, 'CLUSTER', 'FAILOVER')
+    if a[0] == '-' and a[1].startswith('ERR mockredis:'):
+        print('# skipped: CLUSTER FAILOVER (%s)' % a[1])
+        return
+    if a != b:
+        run.failed += 1
+        print('FAIL node %d CLUSTER FAILOVER\n  mock: %s\n  real: %s' % (r, show(a), show(b)))
+        return
+    run.passed += 1
+    rid, pid = run.real.ids[r], run.real.ids[0]
+    converged(run, lambda t: re.search(r'^%s \S+ (myself,)?master ' % rid, t, re.M) and
+              re.search(r'^%s \S+ (myself,)?slave %s ' % (pid, rid), t, re.M))
+    want = primaries * 2
+    for p in run.real.ports:  # the old primary synced again: listed in SLOTS
+        poll('the replicas in SLOTS of %d' % p,
+             lambda p=p: sum(len(x[1]) - 2 for x in Real.cmd(p, 'CLUSTER', 'SLOTS')[1]) == want)
+    for k in range(n):
+        run.both(k, 'CLUSTER', 'NODES', kind='nodes')
+        run.both(k, 'CLUSTER', 'SLOTS')
+        run.both(k, 'CLUSTER', 'SHARDS', kind='shards')
+        run.both(k, 'CLUSTER', 'INFO', kind='info')
+        run.both(k, 'HELLO', '3', kind='hello', proto=(2,))
+    run.both(r, 'CLUSTER', 'FAILOVER', proto=(2,))  # now the primary: refused
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     keep_going = '--keep-going' in sys.argv
@@ -588,6 +619,8 @@ def main():
             read_only_corpus(run, n, primaries)
             keys_corpus(run)
             migration_corpus(run, n, primaries)
+            if replicas:
+                failover_corpus(run, n, primaries)
             passed += run.passed
             failed += run.failed
             for k, (a, b) in run.exact.items():
