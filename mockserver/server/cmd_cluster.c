@@ -23,16 +23,16 @@
  * call them without a server. The error texts of this family are kept here.
  *
  * Depends on: cluster.h (the shared state, cluster_failover), cmd.h,
- * reply.h, db.h / dict.h (the keys of a slot). */
+ * reply.h, mem.h, db.h / dict.h (the keys of a slot). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cluster.h"
 #include "cmd.h"
 #include "dict.h"
+#include "mem.h"
 #include "reply.h"
 #include "util.h"
 
@@ -436,9 +436,7 @@ static void cluster_getkeysinslot_cmd(struct call *k)
     reply_array(k->c, max);
     if (max == 0)
         return;
-    const struct dict_entry **in = malloc(sizeof(*in) * (size_t)n);
-    if (in == NULL)
-        abort();
+    const struct dict_entry **in = mem_alloc(sizeof(*in) * (size_t)n);
     long long j = 0;
     for (struct dict_entry *e = dict_first(k->core->db[0].keys); e; e = dict_next(e))
         if ((int)cluster_keyslot(e->key, e->klen) == slot)
@@ -604,9 +602,7 @@ static void cl_slots_cmd(struct call *k, int del, int range)
         reply_errf(k->c, "ERR mockredis: a replica owning slots is not simulated");
         return;
     }
-    unsigned char *seen = calloc(CLUSTER_SLOTS, 1);
-    if (seen == NULL)
-        abort();
+    unsigned char *seen = mem_calloc(CLUSTER_SLOTS, 1);
     int ok = 1;
     if (!range) {
         for (int i = 2; ok && i < k->argc; i++)
