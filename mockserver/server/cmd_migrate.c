@@ -221,8 +221,7 @@ static void migrate_cmd(struct call *k)
         const char *shown = session != NULL ? session : err;
         int move = shown == NULL && !o.copy && t != k->core;
         if (err == NULL)
-            cluster_restore(t, tdbi, key, klen,
-                            move ? db_take(db, key, klen, now) : obj_dup(v));
+            cluster_restore(t, tdbi, key, klen, move ? db_take(db, key, klen, now) : obj_dup(v));
         if (shown != NULL) {
             if (!replied)
                 reply_errf(k->c, rtext[RT_MIGRATE_TARGET_FMT], shown);

@@ -79,35 +79,31 @@ static void cluster_migrate_sub(struct call *k)
     if (arg_is(k, 3, "start") && k->argc == 6) {
         if (slot_arg(k, 4, &slot, NULL) < 0 || (node = node_arg(k, 5)) < 0)
             return;
-        if (cluster_migrate_start(cl, slot, node, err, sizeof(err)) < 0)
-            {
-                reply_topo_err(k, err);
-                return;
-            }
+        if (cluster_migrate_start(cl, slot, node, err, sizeof(err)) < 0) {
+            reply_topo_err(k, err);
+            return;
+        }
         reply_ok(k->c);
     } else if (arg_is(k, 3, "keys") && k->argc == 6) {
         if (slot_arg(k, 4, &slot, NULL) < 0 || arg_ll(k, 5, &n) < 0)
             return;
-        if (n < 0)
-            {
-                reply_err(k->c, RT_MOCK_COUNT_NEGATIVE);
-                return;
-            }
+        if (n < 0) {
+            reply_err(k->c, RT_MOCK_COUNT_NEGATIVE);
+            return;
+        }
         long long moved = cluster_migrate_keys(cl, slot, n, err, sizeof(err));
-        if (moved < 0)
-            {
-                reply_topo_err(k, err);
-                return;
-            }
+        if (moved < 0) {
+            reply_topo_err(k, err);
+            return;
+        }
         reply_int(k->c, moved);
     } else if (arg_is(k, 3, "end") && k->argc == 5) {
         if (slot_arg(k, 4, &slot, NULL) < 0)
             return;
-        if (cluster_migrate_end(cl, slot, err, sizeof(err)) < 0)
-            {
-                reply_topo_err(k, err);
-                return;
-            }
+        if (cluster_migrate_end(cl, slot, err, sizeof(err)) < 0) {
+            reply_topo_err(k, err);
+            return;
+        }
         reply_ok(k->c);
     } else if (k->argc == 5) {
         if (slot_arg(k, 3, &slot, &last) < 0 || (node = node_arg(k, 4)) < 0)
@@ -174,8 +170,8 @@ static void cluster_stats_sub(struct call *k)
     reply_array(k->c, cl->nnodes);
     for (int i = 0; i < cl->nnodes; i++) {
         const struct cluster_node *n = &cl->nodes[i];
-        const char *names[] = {"index", "commands", "moved", "ask", "crossslot", "tryagain",
-                               "clusterdown"};
+        const char *names[] = {"index",     "commands", "moved",      "ask",
+                               "crossslot", "tryagain", "clusterdown"};
         unsigned long long v[] = {(unsigned long long)i,
                                   n->core ? n->core->st.commands : 0,
                                   n->moved,
@@ -196,11 +192,10 @@ void cmd_mock_cluster(struct call *k)
     struct cluster *cl = k->core->cluster;
     char err[160];
     int node;
-    if (cl == NULL)
-        {
-            reply_errf(k->c, "ERR mockredis: not in cluster mode (start with --cluster N)");
-            return;
-        }
+    if (cl == NULL) {
+        reply_errf(k->c, "ERR mockredis: not in cluster mode (start with --cluster N)");
+        return;
+    }
     if (arg_is(k, 2, "migrate") && k->argc >= 5) {
         cluster_migrate_sub(k);
     } else if ((arg_is(k, 2, "failover") || arg_is(k, 2, "down") || arg_is(k, 2, "up")) &&
@@ -211,11 +206,10 @@ void cmd_mock_cluster(struct call *k)
                  : arg_is(k, 2, "down")
                      ? cluster_node_down(cl, node, core_now_ms(k->core), err, sizeof(err))
                      : cluster_node_up(cl, node, err, sizeof(err));
-        if (rc < 0)
-            {
-                reply_topo_err(k, err);
-                return;
-            }
+        if (rc < 0) {
+            reply_topo_err(k, err);
+            return;
+        }
         reply_ok(k->c);
     } else if (arg_is(k, 2, "nodes") && k->argc == 3) {
         cluster_nodes_sub(k);

@@ -224,7 +224,8 @@ static void test_failover_keeps_data(void **state)
     /* the old primary follows the new one */
     expect(x, 5, "SET a 2", "+OK\r\n");
     expect(x, 2, "GET a", "$1\r\n2\r\n");
-    expect(x, 2, "ROLE", "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:7005\r\n$9\r\nconnected\r\n:0\r\n");
+    expect(x, 2, "ROLE",
+           "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:7005\r\n$9\r\nconnected\r\n:0\r\n");
     char *info = run(x, 5, "INFO replication");
     assert_non_null(strstr(info, "role:master\r\nconnected_slaves:1\r\n"
                                  "slave0:ip=127.0.0.1,port=7002,state=online"));
@@ -330,7 +331,8 @@ static void test_migrate_command(void **state)
            "-ERR When using MIGRATE KEYS option, the key argument must be set to the empty "
            "string\r\n");
     expect(x, 2, "MIGRATE 127.0.0.1 7000 a 0 1000 AUTH", "-ERR syntax error\r\n");
-    expect(x, 2, "MIGRATE 127.0.0.1 7000 a 0 x", "-ERR value is not an integer or out of range\r\n");
+    expect(x, 2, "MIGRATE 127.0.0.1 7000 a 0 x",
+           "-ERR value is not an integer or out of range\r\n");
     expect(x, 2, "MIGRATE 127.0.0.1 7000 a 0 1000",
            "-ERR Target instance replied with error: MOVED 15495 127.0.0.1:7002\r\n");
     expect(x, 2, "MIGRATE 127.0.0.1 6999 a 0 1000",
