@@ -43,6 +43,9 @@
  *                           time_us (scenario time), argc, argv (at most
  *                           SCN_HIST_ARGBYTES bytes of it), truncated
  *                           (boolean; RESP2 0/1), reply (the reply's type)
+ *   MOCK CLUSTER ...        cluster mode: MIGRATE, FAILOVER, DOWN, UP,
+ *                           NODES, STATS (cmd_mock_cluster.c); MOCK CLOCK
+ *                           then sets every node's clock
  *   MOCK HELP
  * Every CLOCK subcommand but GET replies with the new time in ms. The
  * clock stays within 0..CLK_MAX_MS (the year 9999): a SET, VIRTUAL or
