@@ -417,7 +417,9 @@ int main(int argc, char **argv)
         argv++;
     }
     cmd_init();
-    cores = mem_calloc(1, sizeof(*cores));
+    /* room for every node at once: a core holds pointers to itself
+     * (its databases' listeners), so it must never move once initialised */
+    cores = mem_calloc(CLUSTER_NODE_MAX, sizeof(*cores));
     core_init(&cores[0]);
     if (run_mode)
         cores[0].cfg.port = 0;
@@ -460,7 +462,6 @@ int main(int argc, char **argv)
         char cerr[128];
         nnodes = o.cluster * (1 + o.replicas);
         cl = cluster_new(o.cluster, o.replicas, 0, cerr, sizeof(cerr));
-        cores = mem_realloc(cores, sizeof(*cores) * (size_t)nnodes);
         for (int i = 1; i < nnodes; i++) {
             core_init(&cores[i]);
             if (run_mode)
