@@ -200,17 +200,15 @@ void cluster_info_replication(const struct core *core, struct buf *b, const char
 {
     const struct cluster *cl = core->cluster;
     const struct cluster_node *me = &cl->nodes[core->cl_node];
-    char line[160];
     buf_puts(b, me->primary < 0 ? "role:master\r\n" : "role:slave\r\n");
     if (me->primary >= 0) {
         const struct cluster_node *p = &cl->nodes[me->primary];
         int up = !p->down && !me->down;
-        snprintf(line, sizeof(line),
-                 "master_host:%s\r\nmaster_port:%d\r\nmaster_link_status:%s\r\n"
-                 "master_last_io_seconds_ago:%d\r\nmaster_sync_in_progress:0\r\n"
-                 "slave_read_repl_offset:0\r\nslave_repl_offset:0\r\n",
-                 cl->announce_ip, p->port, up ? "up" : "down", up ? 0 : -1);
-        buf_puts(b, line);
+        buf_printf(b,
+                   "master_host:%s\r\nmaster_port:%d\r\nmaster_link_status:%s\r\n"
+                   "master_last_io_seconds_ago:%d\r\nmaster_sync_in_progress:0\r\n"
+                   "slave_read_repl_offset:0\r\nslave_repl_offset:0\r\n",
+                   cl->announce_ip, p->port, up ? "up" : "down", up ? 0 : -1);
         if (!up)
             buf_puts(b, "master_link_down_since_seconds:-1\r\n");
         buf_puts(b, "slave_priority:100\r\nslave_read_only:1\r\nreplica_announced:1\r\n");
@@ -218,21 +216,16 @@ void cluster_info_replication(const struct core *core, struct buf *b, const char
     int n = 0;
     for (int j = 0; j < cl->nnodes; j++)
         n += cl->nodes[j].primary == core->cl_node && !cl->nodes[j].down;
-    snprintf(line, sizeof(line), "connected_slaves:%d\r\n", n);
-    buf_puts(b, line);
+    buf_printf(b, "connected_slaves:%d\r\n", n);
     n = 0;
-    for (int j = 0; j < cl->nnodes; j++) {
-        if (cl->nodes[j].primary != core->cl_node || cl->nodes[j].down)
-            continue;
-        snprintf(line, sizeof(line), "slave%d:ip=%s,port=%d,state=online,offset=0,lag=0\r\n", n++,
-                 cl->announce_ip, cl->nodes[j].port);
-        buf_puts(b, line);
-    }
-    snprintf(line, sizeof(line),
-             "master_failover_state:no-failover\r\nmaster_replid:%s\r\n"
-             "master_replid2:0000000000000000000000000000000000000000\r\n",
-             replid);
-    buf_puts(b, line);
+    for (int j = 0; j < cl->nnodes; j++)
+        if (cl->nodes[j].primary == core->cl_node && !cl->nodes[j].down)
+            buf_printf(b, "slave%d:ip=%s,port=%d,state=online,offset=0,lag=0\r\n", n++,
+                       cl->announce_ip, cl->nodes[j].port);
+    buf_printf(b,
+               "master_failover_state:no-failover\r\nmaster_replid:%s\r\n"
+               "master_replid2:0000000000000000000000000000000000000000\r\n",
+               replid);
     buf_puts(b, "master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n"
                 "repl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\n"
                 "repl_backlog_histlen:0\r\n");
