@@ -192,6 +192,23 @@ static void test_replica_holds_data(void **state)
     assert_null(db_peek(&x->cores[5].db[0], "k", 1));
 }
 
+static void test_replica_served_waiter(void **state)
+{
+    struct fx *x = *state;
+    /* a pop served to a blocked client changes the list in place: the
+     * replica follows (watch_touch) */
+    struct client *b = core_client_new(&x->cores[2]);
+    const char *blmove = "BLMOVE {a}src {a}dst LEFT RIGHT 0";
+    expect(x, 2, "RPUSH {a}dst d0", ":1\r\n");
+    cmd_dispatch(&x->cores[2], b, resp_split_args(blmove, strlen(blmove)));
+    assert_true(b->flags & CL_BLOCKED);
+    expect(x, 5, "LRANGE {a}dst 0 -1", "*1\r\n$2\r\nd0\r\n");
+    expect(x, 2, "RPUSH {a}src s1 s2", ":2\r\n");
+    assert_false(b->flags & CL_BLOCKED);
+    expect(x, 5, "LRANGE {a}src 0 -1", "*1\r\n$2\r\ns2\r\n");
+    expect(x, 5, "LRANGE {a}dst 0 -1", "*2\r\n$2\r\nd0\r\n$2\r\ns1\r\n");
+}
+
 static void test_replica_full_resync_over_limit(void **state)
 {
     struct fx *x = *state;
@@ -452,6 +469,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_keys_then_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_touches_watch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replica_holds_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replica_served_waiter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replica_full_resync_over_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failover_keeps_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failover_unblocks, setup, teardown),
