@@ -17,8 +17,10 @@
  * forgets the list and copies that whole database instead, as Redis falls
  * back to a full resynchronisation when its backlog is exceeded.
  *
- * Not here: functions (FUNCTION LOAD on a primary is not seen by its
- * replicas), keyspace events on the replica for what it copies, a
+ * Functions are no keys: FUNCTION LOAD, DELETE, FLUSH and RESTORE (they
+ * are deterministic) run again on each replica, as Redis replicates them.
+ *
+ * Not here: keyspace events on the replica for what it copies, a
  * replication offset or lag. docs/cluster.md lists the differences. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,12 +92,42 @@ void cluster_repl_changed(struct core *core, int dbi, const char *key, size_t kl
         mark(cl, core->cl_node, dbi, key, klen);
 }
 
+/* FUNCTION LOAD, DELETE, FLUSH, RESTORE: libraries are no keys, and
+ * loading one is deterministic, so the command itself runs again on each
+ * replica (as Redis replicates it), on a client of the replica's own. */
+static int is_function_write(const struct cmd_def *d)
+{
+    const struct cmd_def *f = cmd_lookup("function", 8);
+    for (const struct cmd_def *sub = f ? f->subs : NULL; sub && sub->name; sub++)
+        if (sub == d)
+            return (d->rflags & RF_WRITE) != 0;
+    return 0;
+}
+
+static void replay(struct cluster *cl, int p, const struct resp_argv *a)
+{
+    for (int j = 0; j < cl->nnodes; j++) {
+        struct core *rc = cl->nodes[j].core;
+        if (cl->nodes[j].primary != p || rc == NULL)
+            continue;
+        struct client *c = core_client_new(rc);
+        c->authed = 1; /* the replication link is authenticated */
+        c->flags |= CL_DENY_BLOCKING;
+        cmd_dispatch(rc, c, resp_argv_new(a->argc, (const char *const *)a->argv, a->argl));
+        core_client_free(c);
+    }
+}
+
 void cluster_repl_wrote(struct core *core, int dbi, const struct cmd_def *d,
                         const struct resp_argv *a)
 {
     struct cluster *cl = core->cluster;
     if (cl == NULL || !has_replicas(cl, core->cl_node))
         return;
+    if (is_function_write(d)) {
+        replay(cl, core->cl_node, a);
+        return;
+    }
     struct cmd_keyref small[32], *refs = small;
     int n = cmd_getkeys(d, a->argc, a->argv, a->argl, refs, 32);
     if (n > 32) {

@@ -233,6 +233,24 @@ static void test_replica_served_waiter(void **state)
     expect_as(x, 5, RO, "LRANGE {a}dst 0 -1", "*2\r\n$2\r\nd0\r\n$2\r\ns1\r\n");
 }
 
+static void test_replica_functions(void **state)
+{
+    struct fx *x = *state;
+    core_set_requirepass(&x->cores[5], "pw", 2); /* the link is authenticated all the same */
+    expect(x, 2,
+           "FUNCTION LOAD \"#!lua name=lib\nredis.register_function{function_name='f', "
+           "callback=function() return 7 end, flags={'no-writes'}}\"",
+           "$3\r\nlib\r\n");
+    char *r = run(x, 5, "FUNCTION LIST");
+    assert_non_null(strstr(r, "$3\r\nlib\r\n"));
+    free(r);
+    core_set_requirepass(&x->cores[5], NULL, 0);
+    expect_as(x, 5, RO, "FCALL_RO f 0", ":7\r\n");
+    expect(x, 2, "FUNCTION DELETE lib", "+OK\r\n");
+    expect(x, 5, "FUNCTION LIST", "*0\r\n");
+    expect(x, 3, "FUNCTION LIST", "*0\r\n"); /* another shard's replica: never */
+}
+
 static void test_replica_full_resync_over_limit(void **state)
 {
     struct fx *x = *state;
@@ -493,6 +511,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_move_touches_watch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replica_holds_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replica_served_waiter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replica_functions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replica_full_resync_over_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failover_keeps_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failover_unblocks, setup, teardown),
