@@ -417,9 +417,7 @@ int main(int argc, char **argv)
         argv++;
     }
     cmd_init();
-    /* room for every node at once: a core holds pointers to itself
-     * (its databases' listeners), so it must never move once initialised */
-    cores = mem_calloc(CLUSTER_NODE_MAX, sizeof(*cores));
+    cores = mem_calloc(1, sizeof(*cores));
     core_init(&cores[0]);
     if (run_mode)
         cores[0].cfg.port = 0;
@@ -462,6 +460,16 @@ int main(int argc, char **argv)
         char cerr[128];
         nnodes = o.cluster * (1 + o.replicas);
         cl = cluster_new(o.cluster, o.replicas, 0, cerr, sizeof(cerr));
+        /* A new array, node 0 parsed again: a core must not move once
+         * initialised (its keyspaces point back at it), so no realloc. */
+        struct core *all = mem_calloc((size_t)nnodes, sizeof(*all));
+        core_init(&all[0]);
+        if (run_mode)
+            all[0].cfg.port = 0;
+        parse_options(argc, argv, run_mode, &all[0], &o);
+        core_destroy(&cores[0]);
+        free(cores);
+        cores = all;
         for (int i = 1; i < nnodes; i++) {
             core_init(&cores[i]);
             if (run_mode)

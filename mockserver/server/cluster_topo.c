@@ -78,7 +78,7 @@ static void redirect_blocked(struct cluster *cl, int i)
         if (!block_first_key(c, &dbi, &key, &klen))
             continue;
         if (!ok) {
-            unblock_with(core, c, "CLUSTERDOWN The cluster is down", 0, -1);
+            unblock_with(core, c, rtext[RT_CL_DOWN], 0, -1);
             continue;
         }
         slot = (int)cluster_keyslot(key, klen);
@@ -86,12 +86,12 @@ static void redirect_blocked(struct cluster *cl, int i)
         if (owner >= 0 && (c->flags & CL_READONLY) && cl->nodes[i].primary == owner &&
             !(c->lastcmd && (c->lastcmd->rflags & RF_WRITE)))
             owner = i;
-        if (owner == i || (cl->importing[slot] >= 0 && cl->migrating[slot] == i))
+        if (owner == i || cluster_importer(cl, slot) == i)
             continue;
         if (owner < 0)
-            unblock_with(core, c, "CLUSTERDOWN Hash slot not served", 0, -1);
+            unblock_with(core, c, rtext[RT_CL_DOWN_UNBOUND], 0, -1);
         else
-            unblock_with(core, c, "MOVED %d %s", slot, owner);
+            unblock_with(core, c, rtext[RT_CL_MOVED_FMT], slot, owner);
     }
 }
 

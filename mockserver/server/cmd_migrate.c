@@ -126,18 +126,18 @@ static const char *target_route(struct core *t, const char *key, size_t klen, ch
     int me = t->cl_node, slot = (int)cluster_keyslot(key, klen), owner = cl->owner[slot];
     char addr[96];
     if (owner < 0)
-        return "CLUSTERDOWN Hash slot not served";
+        return rtext[RT_CL_DOWN_UNBOUND];
     if (!cluster_state_ok(cl))
-        return "CLUSTERDOWN The cluster is down";
+        return rtext[RT_CL_DOWN];
     if (owner == me && cl->migrating[slot] >= 0 && db_peek(&t->db[0], key, klen) == NULL) {
         cluster_node_addr(cl, cl->migrating[slot], addr, sizeof(addr));
-        snprintf(buf, size, "ASK %d %s", slot, addr);
+        snprintf(buf, size, rtext[RT_CL_ASK_FMT], slot, addr);
         return buf;
     }
-    if (owner == me || (cl->importing[slot] >= 0 && cl->migrating[slot] == me))
+    if (owner == me || cluster_importer(cl, slot) == me)
         return NULL; /* RESTORE-ASKING is flagged "asking" */
     cluster_node_addr(cl, owner, addr, sizeof(addr));
-    snprintf(buf, size, "MOVED %d %s", slot, addr);
+    snprintf(buf, size, rtext[RT_CL_MOVED_FMT], slot, addr);
     return buf;
 }
 
@@ -170,7 +170,7 @@ static const char *target_session(struct core *t, const struct migrate_opts *o, 
     if (!*authed)
         select = rtext[RT_NOAUTH];
     else if (t->cluster != NULL && o->dbid != 0)
-        select = "ERR SELECT is not allowed in cluster mode";
+        select = rtext[RT_CL_SELECT];
     else if (o->dbid < 0 || o->dbid >= DB_COUNT)
         select = rtext[RT_DBINDEX];
     else

@@ -188,6 +188,11 @@ STEPS = [
     (2, ['MIGRATE', '127.0.0.1', 'N0', '', '0', '1000', 'REPLACE', 'KEYS', 'a', '{a}l']),
     (2, ['DBSIZE']),
     (0, ['DBSIZE']),
+    # the keys are gone from the source: MIGRATE itself is redirected
+    (2, ['MIGRATE', '127.0.0.1', 'N0', '', '0', '1000', 'KEYS', 'a', '{a}b', '{a}l']),
+    (2, ['MIGRATE', '127.0.0.1', 'N0', 'a', '0', '1000']),
+    (2, ['SET', 'n{a}', '1']),
+    (1, ['MIGRATE', '127.0.0.1', 'N0', 'a', '0', '1000']),
 ]
 
 
