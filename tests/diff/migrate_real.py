@@ -188,7 +188,8 @@ STEPS = [
     (2, ['MIGRATE', '127.0.0.1', 'N0', '', '0', '1000', 'REPLACE', 'KEYS', 'a', '{a}l']),
     (2, ['DBSIZE']),
     (0, ['DBSIZE']),
-    # the keys are gone from the source: MIGRATE itself is redirected
+    # the keys gone from the source: MIGRATE answers NOKEY (Redis does not
+    # redirect it), a write is sent to the target (ASK), another node MOVEs
     (2, ['MIGRATE', '127.0.0.1', 'N0', '', '0', '1000', 'KEYS', 'a', '{a}b', '{a}l']),
     (2, ['MIGRATE', '127.0.0.1', 'N0', 'a', '0', '1000']),
     (2, ['SET', 'n{a}', '1']),
