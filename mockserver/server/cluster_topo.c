@@ -160,6 +160,7 @@ int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_
         return FAIL("slot %d is served by node %d already", slot, to);
     cl->migrating[slot] = (int16_t)to;
     cl->importing[slot] = (int16_t)owner;
+    cl->importer1[slot] = 0; /* the importer is migrating[slot] (cluster_importer) */
     return 0;
 }
 
@@ -204,6 +205,7 @@ int cluster_migrate_end(struct cluster *cl, int slot, char *err, size_t errlen)
     }
     cl->owner[slot] = (int16_t)to;
     cl->migrating[slot] = cl->importing[slot] = -1;
+    cl->importer1[slot] = 0;
     cl->nodes[to].config_epoch = ++cl->current_epoch;
     redirect_all(cl);
     return 0;
@@ -288,6 +290,8 @@ static void promote(struct cluster *cl, int r)
             cl->importing[s] = (int16_t)r;
         if (cl->migrating[s] == p)
             cl->migrating[s] = (int16_t)r;
+        if (cl->importer1[s] == p + 1)
+            cl->importer1[s] = (int16_t)(r + 1);
     }
     cl->nodes[r].primary = -1;
     cl->nodes[r].config_epoch = ++cl->current_epoch;
