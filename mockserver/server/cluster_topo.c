@@ -376,8 +376,10 @@ void cluster_tick(struct cluster *cl, int64_t now_ms)
     for (int i = 0; i < cl->nnodes; i++) {
         struct cluster_node *n = &cl->nodes[i];
         if (n->down && !n->failed && now_ms - n->down_ms >= cl->node_timeout_ms) {
+            /* failed when the timeout ran out, however far the clock
+             * jumped past it: the election counts from there */
             n->failed = 1;
-            n->failed_ms = now_ms;
+            n->failed_ms = n->down_ms + cl->node_timeout_ms;
             changed = 1;
         }
     }

@@ -184,6 +184,11 @@ static void test_down_fail_up(void **state)
     assert_non_null(strstr(info, want));
     free(info);
     it_line_expect(&x.c[2], "DBSIZE", ":1\r\n");
+    /* one jump of the clock past both: failed, then failed over */
+    it_line_expect(&x.c[0], "MOCK CLUSTER DOWN 5", "+OK\r\n");
+    it_line_expect(&x.c[1], "MOCK CLOCK ADVANCE 16000", ":1032000\r\n");
+    assert_true(node_has(&x.c[0], 5, "failed"));
+    assert_true(node_has(&x.c[0], 2, "primary"));
     cl_stop(&x);
 }
 
