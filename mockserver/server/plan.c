@@ -66,6 +66,7 @@
 
 #include "block.h"
 #include "cap.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
@@ -751,16 +752,33 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
 
 void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over)
 {
-    scn_run_free(s->run);
-    scn_free(s->scn);
-    /* record ids name the old scenario's commands: a client blocked since
-     * then must not write its reply type into the new record */
-    for (struct client *c = s->core->clients; c; c = c->next)
-        if (c->io)
-            ((struct cio *)c->io)->block_hist_id = 0;
+    struct cluster *cl = s->core->cluster;
+    if (cl && cl->nodes[0].srv) /* node 0's srv owns a cluster's scenario */
+        s = cl->nodes[0].srv;
+    if (!s->run_borrowed) {
+        scn_run_free(s->run);
+        scn_free(s->scn);
+    }
     s->scn = scn;
     s->run = run;
+    s->run_borrowed = 0;
     s->exit_when_over = exit_when_over;
+    for (int i = 0; i < (cl ? cl->nnodes : 1); i++) {
+        struct srv *n = cl ? cl->nodes[i].srv : s;
+        if (n == NULL)
+            continue;
+        if (n != s) { /* the other nodes play the same run */
+            n->scn = scn;
+            n->run = run;
+            n->run_borrowed = 1;
+            n->exit_when_over = 0;
+        }
+        /* record ids name the old scenario's commands: a client blocked
+         * since then must not write its reply type into the new record */
+        for (struct client *c = n->core->clients; c; c = c->next)
+            if (c->io)
+                ((struct cio *)c->io)->block_hist_id = 0;
+    }
 }
 
 struct scn_run *srv_scenario(const struct srv *s)
