@@ -13,6 +13,8 @@
  *   # play: GET k => (invalid)           bytes that are not RESP arrive
  *   # play 2: close                      the client closes connection 2
  *   # play 2 x300: PUBLISH ch m => (integer) 1   the same play 300 times over
+ *   # play 2 @1: GET k => "v"            connection 2 is on node 1 of a cluster
+ *                                        scenario (its first play says where)
  *   # exit: 1                            the verdict expected (default 0)
  *
  * Expected replies use the scenario value syntax (docs/scenarios.md) and are
@@ -37,6 +39,7 @@
 struct play {
     int line;
     int conn;
+    int node;     /* the cluster node connection conn opens on (@N), 0 by default */
     long times;   /* how many times in a row (xN), 1 by default */
     char *cmd;    /* NULL: close; "" : send nothing */
     char *expect; /* text after =>, NULL for close */
@@ -78,21 +81,24 @@ static int read_plays(const char *path, struct play **out, int *exit_status)
         if (strncmp(p, "play", 4) != 0 || (p[4] != ':' && p[4] != ' '))
             continue;
         p += 4;
-        int conn = 1;
+        int conn = 1, node = 0;
         long times = 1;
-        if (*p == ' ' && p[1] != 'x')
+        if (*p == ' ' && p[1] != 'x' && p[1] != '@')
             conn = (int)strtol(p, &p, 10);
+        if (p[0] == ' ' && p[1] == '@')
+            node = (int)strtol(p + 2, &p, 10);
         if (p[0] == ' ' && p[1] == 'x')
             times = strtol(p + 2, &p, 10);
         if (*p != ':' || conn < 1 || conn > MAXCONN || times < 1) {
             fprintf(stderr,
-                    "%s:%d: malformed play line (want '# play [N] [xTIMES]: CMD => REPLY')\n", path,
-                    lineno);
+                    "%s:%d: malformed play line (want '# play [N] [@NODE] [xTIMES]: CMD => "
+                    "REPLY')\n",
+                    path, lineno);
             fclose(f);
             return -1;
         }
         p = trim(p + 1);
-        struct play pl = {lineno, conn, times, NULL, NULL};
+        struct play pl = {lineno, conn, node, times, NULL, NULL};
         char *arrow = strstr(p, "=>");
         if (arrow == NULL) {
             if (strcmp(p, "close") != 0) {
@@ -213,7 +219,15 @@ int main(int argc, char **argv)
             continue;
         }
         if (!open_[pl->conn]) {
-            if (mh_conn_open(&conns[pl->conn], mh_server_port(srv)) < 0) {
+            int ports[MH_NODES_MAX];
+            int nports = mh_server_ports(srv, ports, MH_NODES_MAX);
+            if (pl->node >= nports || pl->node < 0) {
+                fprintf(stderr, "%s:%d: there is no node %d (%d nodes)\n", path, pl->line, pl->node,
+                        nports);
+                failed++;
+                continue;
+            }
+            if (mh_conn_open(&conns[pl->conn], ports[pl->node]) < 0) {
                 fprintf(stderr, "%s:%d: cannot connect: %s\n", path, pl->line, strerror(errno));
                 failed++;
                 continue;
