@@ -531,8 +531,13 @@ int main(int argc, char **argv)
         char cerr[128];
         nnodes = o.cluster * (1 + o.replicas);
         cl = cluster_new(o.cluster, o.replicas, 0, cerr, sizeof(cerr));
-        cores = mem_realloc(cores, sizeof(*cores) * (size_t)nnodes);
-        for (int i = 1; i < nnodes; i++) {
+        /* A struct core holds pointers into itself (its databases know
+         * it): never moved once initialised. So the first one, made to
+         * read the options, is made again in an array of all the nodes. */
+        core_destroy(&cores[0]);
+        free(cores);
+        cores = mem_calloc((size_t)nnodes, sizeof(*cores));
+        for (int i = 0; i < nnodes; i++) {
             core_init(&cores[i]);
             if (run_mode)
                 cores[i].cfg.port = 0;
