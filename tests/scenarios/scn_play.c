@@ -15,6 +15,8 @@
  *   # play 2 x300: PUBLISH ch m => (integer) 1   the same play 300 times over
  *   # play 2 @1: GET k => "v"            connection 2 is on node 1 of a cluster
  *                                        scenario (its first play says where)
+ *   # play: GET k => (error) MOVED 3300 127.0.0.1:{node 1}
+ *                                        {node N} in a reply: node N's port
  *   # exit: 1                            the verdict expected (default 0)
  *
  * Expected replies use the scenario value syntax (docs/scenarios.md) and are
@@ -118,6 +120,30 @@ static int read_plays(const char *path, struct play **out, int *exit_status)
     return n;
 }
 
+/* The ports of the server's nodes (one: a standalone server), for
+ * "{node N}" in expected replies. */
+static int node_ports[MH_NODES_MAX], nnode_ports;
+
+/* text with every "{node N}" replaced by node N's port (caller frees). */
+static char *with_ports(const char *text)
+{
+    struct buf out = BUF_INIT;
+    const char *p = text;
+    for (;;) {
+        const char *q = strstr(p, "{node ");
+        int n, len = 0;
+        if (q == NULL || sscanf(q, "{node %d}%n", &n, &len) != 1 || len == 0 || n < 0 ||
+            n >= nnode_ports) {
+            buf_puts(&out, p);
+            break;
+        }
+        buf_append(&out, p, (size_t)(q - p));
+        buf_printf(&out, "%d", node_ports[n]);
+        p = q + len;
+    }
+    return out.p ? out.p : strdup("");
+}
+
 static int check_play(const char *path, const struct play *pl, struct mh_conn *c)
 {
     struct buf reply = BUF_INIT;
@@ -153,7 +179,10 @@ static int check_play(const char *path, const struct play *pl, struct mh_conn *c
     } else {
         struct scn_val *v;
         struct buf diag = BUF_INIT, want = BUF_INIT;
-        if (scn_parse_value(pl->expect, strlen(pl->expect), where, &v, &diag) < 0) {
+        char *expect = with_ports(pl->expect);
+        int prc = scn_parse_value(expect, strlen(expect), where, &v, &diag);
+        free(expect);
+        if (prc < 0) {
             fprintf(stderr, "%s: bad expected reply: %s", where, diag.p ? diag.p : "\n");
             buf_free(&diag);
             buf_free(&reply);
@@ -210,6 +239,7 @@ int main(int argc, char **argv)
     }
     struct mh_conn conns[MAXCONN + 1];
     int open_[MAXCONN + 1] = {0};
+    nnode_ports = mh_server_ports(srv, node_ports, MH_NODES_MAX);
     for (int i = 0; i < n; i++) {
         struct play *pl = &plays[i];
         if (pl->cmd == NULL) {
@@ -219,15 +249,13 @@ int main(int argc, char **argv)
             continue;
         }
         if (!open_[pl->conn]) {
-            int ports[MH_NODES_MAX];
-            int nports = mh_server_ports(srv, ports, MH_NODES_MAX);
-            if (pl->node >= nports || pl->node < 0) {
+            if (pl->node >= nnode_ports || pl->node < 0) {
                 fprintf(stderr, "%s:%d: there is no node %d (%d nodes)\n", path, pl->line, pl->node,
-                        nports);
+                        nnode_ports);
                 failed++;
                 continue;
             }
-            if (mh_conn_open(&conns[pl->conn], ports[pl->node]) < 0) {
+            if (mh_conn_open(&conns[pl->conn], node_ports[pl->node]) < 0) {
                 fprintf(stderr, "%s:%d: cannot connect: %s\n", path, pl->line, strerror(errno));
                 failed++;
                 continue;
