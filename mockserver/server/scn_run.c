@@ -613,6 +613,9 @@ static void apply_cluster(struct scn_run *r, const struct scn_act *a)
         switch (a->kind) {
         case SA_CL_MIGRATE:
             for (int slot = a->slot_lo; rc == 0 && slot <= a->slot_hi; slot++) {
+                /* a range leaves alone the slots the node serves already */
+                if (a->slot_hi > a->slot_lo && r->cl->owner[slot] == a->node)
+                    continue;
                 rc = cluster_migrate_start(r->cl, slot, a->node, err, sizeof(err));
                 if (rc == 0)
                     rc =
