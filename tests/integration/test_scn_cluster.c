@@ -347,12 +347,51 @@ static void test_pcap_and_record(void **state)
     unlink(pcap);
 }
 
+/* MOCK SCENARIO LOAD of a cluster scenario whose setup fails on the live
+ * keyspace (its key, on node 0, holds a list there): refused with the
+ * position, and no node keeps a setting of its header. */
+static void test_load_setup_fails(void **state)
+{
+    (void)state;
+    char path[64];
+    it_write_temp(path, sizeof(path), "scn-cl",
+                  "cluster 2\n"
+                  "maxclients 33\n"
+                  "setup\n"
+                  "    INCR b\n"
+                  "end\n");
+    const char *args[] = {"--cluster", "2", NULL};
+    struct mh_server *s = it_mock(args);
+    int ports[MH_NODES_MAX];
+    assert_int_equal(mh_server_ports(s, ports, MH_NODES_MAX), 2);
+    redisContext *c0 = it_connect(ports[0]), *c1 = it_connect(ports[1]);
+    it_cmd_expect(c0, REDIS_REPLY_INTEGER, "1", "RPUSH b x");
+    redisReply *r = redisCommand(c1, "MOCK SCENARIO LOAD %s", path);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    char want[128];
+    snprintf(want, sizeof(want), "ERR mockredis: %s:4:5: setup command failed: WRONGTYPE", path);
+    assert_memory_equal(r->str, want, strlen(want));
+    freeReplyObject(r);
+    for (int i = 0; i < 2; i++) {
+        r = redisCommand(i ? c1 : c0, "CONFIG GET maxclients");
+        assert_non_null(r);
+        assert_string_equal(r->element[1]->str, "10000");
+        freeReplyObject(r);
+    }
+    redisFree(c0);
+    redisFree(c1);
+    it_stop_ok(s);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header_and_setup), cmocka_unit_test(test_header_conflicts),
         cmocka_unit_test(test_rules_on_nodes),   cmocka_unit_test(test_action_refused),
         cmocka_unit_test(test_run_env),          cmocka_unit_test(test_pcap_and_record),
+        cmocka_unit_test(test_load_setup_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
