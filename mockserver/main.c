@@ -531,13 +531,17 @@ int main(int argc, char **argv)
         char cerr[128];
         nnodes = o.cluster * (1 + o.replicas);
         cl = cluster_new(o.cluster, o.replicas, 0, cerr, sizeof(cerr));
-        /* A struct core holds pointers into itself (its databases know
-         * it): never moved once initialised. So the first one, made to
-         * read the options, is made again in an array of all the nodes. */
+        /* A new array, node 0 parsed again: a core must not move once
+         * initialised (its keyspaces point back at it), so no realloc. */
+        struct core *all = mem_calloc((size_t)nnodes, sizeof(*all));
+        core_init(&all[0]);
+        if (run_mode)
+            all[0].cfg.port = 0;
+        parse_options(argc, argv, run_mode, &all[0], &o);
         core_destroy(&cores[0]);
         free(cores);
-        cores = mem_calloc((size_t)nnodes, sizeof(*cores));
-        for (int i = 0; i < nnodes; i++) {
+        cores = all;
+        for (int i = 1; i < nnodes; i++) {
             core_init(&cores[i]);
             if (run_mode)
                 cores[i].cfg.port = 0;
