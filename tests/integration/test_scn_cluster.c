@@ -385,13 +385,58 @@ static void test_load_setup_fails(void **state)
     unlink(path);
 }
 
+/* Redirections the nodes answered, by kind, summed over the nodes (a
+ * CONFIG RESETSTAT of a node's counters meanwhile loses nothing), and the
+ * commands each node served, the redirected ones left out. */
+static void test_redirects(void **state)
+{
+    (void)state;
+    char path[64];
+    struct mh_server *s = it_mock_scenario(path, sizeof(path), "scn-cl",
+                                           "cluster 3\n"
+                                           "finish control\n"
+                                           "setup\n"
+                                           "    SET a 1\n"
+                                           "end\n"
+                                           "expect redirects == 2\n"
+                                           "expect redirects moved == 2\n"
+                                           "expect redirects crossslot == 1\n"
+                                           "expect redirects ask == 0\n"
+                                           "expect commands GET a == 3\n"
+                                           "expect node 0 commands == 1\n"
+                                           "expect node 1 commands GET * == 0\n"
+                                           "expect node 2 commands GET a == 1\n");
+    int ports[MH_NODES_MAX];
+    assert_int_equal(mh_server_ports(s, ports, MH_NODES_MAX), 3);
+    redisContext *c[3];
+    for (int i = 0; i < 3; i++)
+        c[i] = it_connect(ports[i]);
+    char moved[64];
+    snprintf(moved, sizeof(moved), "MOVED 15495 127.0.0.1:%d", ports[2]);
+    it_cmd_expect(c[0], REDIS_REPLY_ERROR, moved, "GET a");
+    it_cmd_expect(c[0], REDIS_REPLY_STATUS, "OK", "CONFIG RESETSTAT"); /* served: counts */
+    it_cmd_expect(c[1], REDIS_REPLY_ERROR, moved, "GET a");
+    it_cmd_expect(c[2], REDIS_REPLY_STRING, "1", "GET a");
+    it_cmd_expect(c[0], REDIS_REPLY_ERROR, "CROSSSLOT Keys in request don't hash to the same slot",
+                  "MSET a 1 b 2");
+    static const char *const want[] = {
+        "PASS",
+        "cluster of 3 nodes: redirects moved 2, ask 0, crossslot 1, tryagain 0, clusterdown 0",
+        "ok   expect node 0 commands == 1  (line 11: got 1)", NULL};
+    verdict_has(c[1], want);
+    for (int i = 0; i < 3; i++)
+        redisFree(c[i]);
+    it_stop_ok(s);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header_and_setup), cmocka_unit_test(test_header_conflicts),
         cmocka_unit_test(test_rules_on_nodes),   cmocka_unit_test(test_action_refused),
         cmocka_unit_test(test_run_env),          cmocka_unit_test(test_pcap_and_record),
-        cmocka_unit_test(test_load_setup_fails),
+        cmocka_unit_test(test_load_setup_fails), cmocka_unit_test(test_redirects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
