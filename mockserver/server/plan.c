@@ -631,6 +631,22 @@ void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
     scn_plan_free(&plan);
 }
 
+/* Cluster mode: 1 when c's node will not run a (MOVED, ASK, CROSSSLOT,
+ * TRYAGAIN, CLUSTERDOWN), as cmd_dispatch's routing will find; nothing is
+ * counted or consumed here (cluster_script_check, with c's own ASKING only:
+ * not the one the node's previous command left in cl_asking). */
+static int routed_away(struct core *core, const struct client *c, const struct resp_argv *a)
+{
+    const struct cmd_def *d = cmd_lookup_argv(a->argc, a->argv, a->argl);
+    if (d == NULL)
+        return 0;
+    int was = core->cl_asking;
+    core->cl_asking = 0;
+    int away = cluster_script_check(core, c, d, a) != 0;
+    core->cl_asking = was;
+    return away;
+}
+
 /* Runs one command under the scenario. */
 int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
 {
@@ -655,6 +671,8 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         srv__hold(s, c, before, 0);
         return 0;
     }
+    if (v == CMD_PASS && s->core->cluster && !is_mock(a) && routed_away(s->core, c, a))
+        v = CMD_REJECT; /* the node's MOVED, ASK, CROSSSLOT ...: a Redis check too */
     if (v == CMD_REJECT || v == CMD_QUEUE || is_mock(a)) {
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
