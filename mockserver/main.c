@@ -586,8 +586,10 @@ int main(int argc, char **argv)
                 cl->nodes[i].srv = srvs[i];
             }
         }
-        if (cl)
+        if (cl) {
             cluster_set_announce(cl, srv_addr(s));
+            cl->node_net = srv_set_listening; /* MOCK CLUSTER DOWN/UP */
+        }
         warn_exposure(s, &cores[0]);
         if (run_mode)
             set_cluster_env(srvs, nnodes, cl != NULL);

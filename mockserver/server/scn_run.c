@@ -612,22 +612,19 @@ static void apply_cluster(struct scn_run *r, const struct scn_act *a)
     } else {
         switch (a->kind) {
         case SA_CL_MIGRATE:
-            for (int slot = a->slot_lo; rc == 0 && slot <= a->slot_hi; slot++) {
-                /* a range leaves alone the slots the node serves already */
-                if (a->slot_hi > a->slot_lo && r->cl->owner[slot] == a->node)
-                    continue;
-                rc = cluster_migrate_start(r->cl, slot, a->node, err, sizeof(err));
-                if (rc == 0)
-                    rc =
-                        cluster_migrate_keys(r->cl, slot, LLONG_MAX, err, sizeof(err)) < 0 ? -1 : 0;
-                if (rc == 0)
-                    rc = cluster_migrate_end(r->cl, slot, err, sizeof(err));
-                if (rc < 0 && a->slot_hi > a->slot_lo) {
-                    char one[256];
-                    snprintf(one, sizeof(one), "slot %d: %s", slot, err);
-                    snprintf(err, sizeof(err), "%s", one);
-                }
+            if (a->slot_hi > a->slot_lo) { /* the slots the node serves already stay */
+                rc = cluster_migrate_range(r->cl, a->slot_lo, a->slot_hi, a->node, err,
+                                           sizeof(err)) < 0
+                         ? -1
+                         : 0;
+                break;
             }
+            rc = cluster_migrate_start(r->cl, a->slot_lo, a->node, err, sizeof(err));
+            if (rc == 0)
+                rc = cluster_migrate_keys(r->cl, a->slot_lo, LLONG_MAX, err, sizeof(err)) < 0 ? -1
+                                                                                              : 0;
+            if (rc == 0)
+                rc = cluster_migrate_end(r->cl, a->slot_lo, err, sizeof(err));
             break;
         case SA_CL_MIGRATE_START:
             rc = cluster_migrate_start(r->cl, a->slot_lo, a->node, err, sizeof(err));
@@ -696,11 +693,10 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
         resp_argv_free(cmd);
         break;
     }
-    case SA_ADVANCE: /* the nodes of a cluster share one time */
-        for (int i = 0; i < r->nnodes; i++)
-            clk_advance_us(&node_core(r, i)->clock, a->us_min);
-        if (r->cl)
-            cluster_tick(r->cl, clk_now_ms(&r->core->clock));
+    case SA_ADVANCE:
+        clk_advance_us(&r->core->clock, a->us_min);
+        if (r->cl) /* the nodes of a cluster share one time */
+            cluster_clock_sync(r->cl, &r->core->clock);
         break;
     case SA_RUN: run_routed(core, dbi, a->cmd, NULL); break;
     case SA_CL_MIGRATE:
