@@ -671,8 +671,12 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
         srv__hold(s, c, before, 0);
         return 0;
     }
-    if (v == CMD_PASS && s->core->cluster && !is_mock(a) && routed_away(s->core, c, a))
-        v = CMD_REJECT; /* the node's MOVED, ASK, CROSSSLOT ...: a Redis check too */
+    if (v == CMD_PASS && s->core->cluster && !is_mock(a)) {
+        /* timed events due first (a migration ending changes the answer) */
+        scn_run_tick(s->run);
+        if (routed_away(s->core, c, a))
+            v = CMD_REJECT; /* the node's MOVED, ASK, CROSSSLOT ...: a Redis check too */
+    }
     if (v == CMD_REJECT || v == CMD_QUEUE || is_mock(a)) {
         size_t before = c->out.len;
         cmd_dispatch(s->core, c, a);
