@@ -434,6 +434,59 @@ static void test_redirects(void **state)
     unlink(path);
 }
 
+/* cluster down and up from a scenario: the node's clients are dropped and
+ * new ones refused; once the node timeout passes on the one clock, the
+ * others answer CLUSTERDOWN; back up, it serves again. A rule may take
+ * down the very node whose command fired it: that client gets its reply,
+ * then the connection closes. */
+static void test_node_down(void **state)
+{
+    (void)state;
+    char path[64];
+    struct mh_server *s = it_mock_scenario(path, sizeof(path), "scn-cl",
+                                           "cluster 3\n"
+                                           "clock virtual 0\n"
+                                           "finish control\n"
+                                           "setup\n"
+                                           "    SET a 1\n"
+                                           "    SET c 1\n"
+                                           "end\n"
+                                           "at 1s do cluster down 2\n"
+                                           "at 20s do cluster up 2\n"
+                                           "on GET c node 1 do cluster down 1\n"
+                                           "expect redirects clusterdown == 1\n");
+    int ports[MH_NODES_MAX];
+    assert_int_equal(mh_server_ports(s, ports, MH_NODES_MAX), 3);
+    redisContext *n0 = it_connect(ports[0]);
+    struct mh_conn n2;
+    assert_int_equal(mh_conn_open(&n2, ports[2]), 0);
+    it_raw_expect(&n2, "GET a\r\n", 7, "$1\r\n1\r\n", 7);
+    it_cmd_expect(n0, REDIS_REPLY_INTEGER, "1000", "MOCK CLOCK ADVANCE 1000");
+    it_cmd_expect(n0, REDIS_REPLY_STATUS, "PONG", "PING"); /* the event: node 2 down */
+    it_expect_eof(&n2, 3000);
+    mh_conn_close(&n2);
+    assert_int_not_equal(mh_conn_open(&n2, ports[2]), 0); /* refused */
+    /* the node timeout (15 s) passes: node 2 fails, its slots are down */
+    it_cmd_expect(n0, REDIS_REPLY_INTEGER, "17000", "MOCK CLOCK ADVANCE 16000");
+    it_cmd_expect(n0, REDIS_REPLY_ERROR, "CLUSTERDOWN The cluster is down", "GET b");
+    it_cmd_expect(n0, REDIS_REPLY_INTEGER, "20000", "MOCK CLOCK ADVANCE 3000");
+    it_cmd_expect(n0, REDIS_REPLY_STATUS, "PONG", "PING"); /* the event: node 2 up */
+    redisContext *c2 = it_connect(ports[2]);
+    it_cmd_expect(c2, REDIS_REPLY_STRING, "1", "GET a");
+    /* a rule takes down its own node: the reply, then the close */
+    struct mh_conn n1;
+    assert_int_equal(mh_conn_open(&n1, ports[1]), 0);
+    it_raw_expect(&n1, "GET c\r\n", 7, "$1\r\n1\r\n", 7);
+    it_expect_eof(&n1, 3000);
+    mh_conn_close(&n1);
+    static const char *const want[] = {"PASS", "clusterdown 1", NULL};
+    verdict_has(n0, want);
+    redisFree(c2);
+    redisFree(n0);
+    it_stop_ok(s);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_rules_on_nodes),   cmocka_unit_test(test_action_refused),
         cmocka_unit_test(test_run_env),          cmocka_unit_test(test_pcap_and_record),
         cmocka_unit_test(test_load_setup_fails), cmocka_unit_test(test_redirects),
+        cmocka_unit_test(test_node_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
