@@ -249,15 +249,31 @@ static void test_action_refused(void **state)
                   "finish control\n"
                   "at 1s do cluster migrate 0 to 0\n"
                   "on GET b do cluster migrate end 7\n");
+    char junit[64];
+    snprintf(junit, sizeof(junit), "/tmp/scn-cl-%d.xml", (int)getpid());
     snprintf(args, sizeof(args),
-             "run --scenario %s -- sh -c 'redis-cli -p $REDIS_PORT GET b >/dev/null; redis-cli "
+             "run --junit %s --scenario %s -- sh -c 'redis-cli -p $REDIS_PORT GET b >/dev/null; "
+             "redis-cli "
              "-p $REDIS_PORT MOCK CLOCK ADVANCE 2000 >/dev/null; redis-cli -p $REDIS_PORT PING "
              ">/dev/null'",
-             path);
+             junit, path);
     assert_int_equal(run_mock(args, out, sizeof(out)), 1);
-    if (strstr(out, "FAIL action line 4: cluster migrate 0 to 0: ") == NULL ||
-        strstr(out, "FAIL action line 5: cluster migrate end 7: ") == NULL)
+    if (strstr(out, "FAIL action line 4: cluster migrate 0 to 0: slot 0 is served by node 0 "
+                    "already") == NULL ||
+        strstr(out, "FAIL action line 5: cluster migrate end 7: slot 7 is not being migrated") ==
+            NULL)
         fail_msg("no action failure in:\n%s", out);
+    FILE *f = fopen(junit, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, sizeof(out) - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    if (strstr(out, "tests=\"2\" failures=\"2\"") == NULL ||
+        strstr(out, "name=\"line 4: action\"") == NULL ||
+        strstr(out, "<failure type=\"mockredis\" message=\"line 5: cluster migrate end 7: ") ==
+            NULL)
+        fail_msg("JUnit report:\n%s", out);
+    unlink(junit);
     unlink(path);
 
     it_write_temp(path, sizeof(path), "scn-cl",
