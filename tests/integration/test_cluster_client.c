@@ -161,6 +161,30 @@ static void read_topology(struct tc *t, int any_port)
     snprintf(t->seeds, sizeof(t->seeds), "127.0.0.1:%d", t->port[0]);
 }
 
+/* Directories and files made by a test, removed at exit whatever happened
+ * (a failed assertion leaves the test by longjmp, past its tc_stop). */
+static char leftovers[16][64];
+static int nleftovers;
+
+static void remove_leftovers(void)
+{
+    for (int i = 0; i < nleftovers; i++) {
+        char cmd[96];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", leftovers[i]);
+        if (system(cmd) != 0)
+            fprintf(stderr, "(could not remove %s)\n", leftovers[i]);
+    }
+    nleftovers = 0;
+}
+
+static void remember(const char *path)
+{
+    if (nleftovers == 0)
+        atexit(remove_leftovers);
+    if (nleftovers < 16)
+        snprintf(leftovers[nleftovers++], sizeof(leftovers[0]), "%s", path);
+}
+
 /* A real cluster of 3 primaries (and a replica each when replicas is 1);
  * 0 when redis-server cannot be started (the test skips). */
 static int real_start_n(struct tc *t, int replicas)
@@ -170,6 +194,7 @@ static int real_start_n(struct tc *t, int replicas)
     t->nnodes = replicas ? 6 : 3;
     snprintf(t->dir, sizeof(t->dir), "/tmp/rccl-XXXXXX");
     assert_non_null(mkdtemp(t->dir));
+    remember(t->dir);
     char cmd[512] = "redis-cli --cluster create";
     for (int i = 0; i < t->nnodes; i++) {
         char conf[64], bus[16];
@@ -684,6 +709,7 @@ static struct mh_server *scripted(const char *text, int *port, char *path, size_
     }
     buf[o] = '\0';
     it_write_temp(path, size, "rccl", buf);
+    remember(path);
     redisReply *r = node_cmd(*port, "MOCK SCENARIO LOAD %s", path);
     if (r->type != REDIS_REPLY_STATUS)
         fail_msg("MOCK SCENARIO LOAD: %s", r->type == REDIS_REPLY_ERROR ? r->str : "?");
