@@ -170,7 +170,7 @@ static void remove_leftovers(void)
 {
     for (int i = 0; i < nleftovers; i++) {
         char cmd[96];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", leftovers[i]);
+        snprintf(cmd, sizeof(cmd), "rm -rf %.63s", leftovers[i]);
         if (system(cmd) != 0)
             fprintf(stderr, "(could not remove %s)\n", leftovers[i]);
     }
