@@ -96,6 +96,9 @@ void mh_bytes_free(struct mh_bytes *b)
 struct mh_server {
     pid_t pid;
     int port;
+    /* every port of the port file: one per node of a cluster (--cluster) */
+    int ports[MH_NODES_MAX];
+    int nports;
     int exited, status;
     char port_file[64];
 };
@@ -198,6 +201,10 @@ struct mh_server *mh_mock_start(const char *const *extra_args, char *err, size_t
         FILE *f = fopen(s->port_file, "r");
         if (f) {
             int ok = fscanf(f, "%d", &s->port) == 1;
+            s->nports = ok ? 1 : 0;
+            s->ports[0] = s->port;
+            while (ok && s->nports < MH_NODES_MAX && fscanf(f, "%d", &s->ports[s->nports]) == 1)
+                s->nports++;
             fclose(f);
             if (ok && s->port > 0) {
                 unlink(s->port_file);
@@ -308,6 +315,13 @@ struct mh_server *mh_redis_start(const char *const *extra_args, char *err, size_
 int mh_server_port(const struct mh_server *s)
 {
     return s->port;
+}
+
+int mh_server_ports(const struct mh_server *s, int *ports, int max)
+{
+    for (int i = 0; i < s->nports && i < max; i++)
+        ports[i] = s->ports[i];
+    return s->nports;
 }
 
 pid_t mh_server_pid(const struct mh_server *s)

@@ -131,8 +131,7 @@ int cluster_state_ok(const struct cluster *cl);
 int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_t errlen);
 /* Moves up to n keys of a migrating slot to its target (as MIGRATE would);
  * returns how many moved (>= 0), -1 on error. */
-long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err,
-                               size_t errlen);
+long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err, size_t errlen);
 /* Ends a migration: the rest of the keys move, the target owns the slot
  * with a bumped config epoch, the others answer MOVED. */
 int cluster_migrate_end(struct cluster *cl, int slot, char *err, size_t errlen);

@@ -16,8 +16,7 @@ int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_
     return not_yet(err, errlen);
 }
 
-long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err,
-                               size_t errlen)
+long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err, size_t errlen)
 {
     (void)cl, (void)slot, (void)n;
     return not_yet(err, errlen);

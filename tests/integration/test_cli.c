@@ -112,6 +112,26 @@ static void test_bad_values(void **state)
     assert_non_null(strstr(r.err, "--maxmemory-policy: unknown policy 'lru'"));
 }
 
+/* --cluster and --replicas: their values and the options they exclude. */
+static void test_cluster_options(void **state)
+{
+    (void)state;
+    struct run r;
+    run("--port 0 --replicas 1", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--replicas needs --cluster"));
+    run("--port 0 --cluster 0", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--cluster"));
+    run("--port 0 --cluster 40 --replicas 1", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "makes 80 nodes; at most 64"));
+    run("--port 0 --cluster 3 --unixsocket /tmp/mockredis-it-never.sock", &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--unixsocket cannot be used with --cluster"));
+    assert_string_equal(r.out, "");
+}
+
 static void test_cannot_listen(void **state)
 {
     (void)state;
@@ -327,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_unknown_option),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_cluster_options),
         cmocka_unit_test(test_cannot_listen),
         cmocka_unit_test_setup_teardown(test_port_file_and_report_links, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_pcap_and_notes_links, setup_dir, teardown_dir),

@@ -98,6 +98,14 @@ struct mh_server *mh_redis_start(const char *const *extra_args, char *err, size_
 const char *mh_mock_bin(void);
 
 int mh_server_port(const struct mh_server *s);
+/* The most nodes a mockredis cluster has (--cluster N --replicas R). */
+#define MH_NODES_MAX 64
+/* Every node's port, in node order (primaries first, then the replicas:
+ * replica j follows primary j mod N; docs/cluster.md), for a server
+ * started with "--cluster", "N" among its extra arguments: writes at most
+ * max to ports and returns how many nodes there are (1 for a standalone
+ * server: its port). */
+int mh_server_ports(const struct mh_server *s, int *ports, int max);
 pid_t mh_server_pid(const struct mh_server *s);
 /* Waits up to timeout_ms for the server to exit on its own. Returns 1 and
  * sets *status (waitpid's) if it exited, 0 if it is still running. */
