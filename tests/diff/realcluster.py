@@ -82,7 +82,7 @@ def _bulk_text(reply):
     return body.decode("latin-1")
 
 
-def poll(cond, what, bound=READY_S):
+def poll(cond, what, bound=READY_S, poll_s=POLL_S):
     deadline = time.monotonic() + bound
     while True:
         v = cond()
@@ -90,7 +90,7 @@ def poll(cond, what, bound=READY_S):
             return v
         if time.monotonic() > deadline:
             raise RuntimeError("timed out waiting for " + what)
-        time.sleep(POLL_S)
+        time.sleep(poll_s)
 
 
 class Cluster:
@@ -116,7 +116,10 @@ class RealCluster(Cluster):
     name = "redis"
 
     def __init__(self, primaries=3, replicas=0, server="redis-server", cli="redis-cli",
-                 rng=None, extra=()):
+                 rng=None, extra=(), ready="full", poll_s=POLL_S):
+        """ready "full": converged() (roles known everywhere, replicas
+        synchronised); "ok": every node says cluster_state:ok and knows
+        every node (what bench/cluster_startup.py times)."""
         super().__init__()
         import random
         rng = rng or random.Random()
@@ -124,37 +127,37 @@ class RealCluster(Cluster):
         self.dir = tempfile.mkdtemp(prefix="realcluster-")
         self.procs = []
         try:
-            self._start(server, cli, rng, list(extra))
+            self._start(server, cli, rng, list(extra), ready, poll_s)
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, server, cli, rng, extra):
+    def _launch(self, server, p, extra):
+        return subprocess.Popen(
+            [server, "--port", str(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+             "--cluster-config-file", os.path.join(self.dir, "nodes-%d.conf" % p),
+             "--dir", self.dir, "--save", "", "--appendonly", "no", "--daemonize", "no",
+             "--logfile", os.path.join(self.dir, "%d.log" % p), *extra],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _start(self, server, cli, rng, extra, ready, poll_s):
         n = self.primaries * (1 + self.replicas)
         ports = []
-        for _ in range(n):
+        for _ in range(n):  # all launched at once, then awaited
+            ports.append(free_cluster_port(set(ports), rng))
+            self.procs.append(self._launch(server, ports[-1], extra))
+        for k in range(n):
             for attempt in range(5):
-                p = free_cluster_port(set(ports), rng)
-                proc = subprocess.Popen(
-                    [server, "--port", str(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                     "--cluster-config-file", os.path.join(self.dir, "nodes-%d.conf" % p),
-                     "--dir", self.dir, "--save", "", "--appendonly", "no", "--daemonize", "no",
-                     "--logfile", os.path.join(self.dir, "%d.log" % p), *extra],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                try:
-                    poll(lambda: proc.poll() is not None or call(p, "PING") == b"+PONG\r\n",
-                         "redis-server on port %d" % p)
-                except RuntimeError:
-                    proc.kill()
-                    proc.wait()
-                    raise
+                proc, p = self.procs[k], ports[k]
+                poll(lambda: proc.poll() is not None or call(p, "PING") == b"+PONG\r\n",
+                     "redis-server on port %d" % p, poll_s=poll_s)
                 if proc.poll() is None:
                     break
                 proc.wait()  # the port was taken in between: another one
+                ports[k] = free_cluster_port(set(ports), rng)
+                self.procs[k] = self._launch(server, ports[k], extra)
             else:
                 raise RuntimeError("cannot start %s (is redis-server installed?)" % server)
-            self.procs.append(proc)
-            ports.append(p)
         args = [cli, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in ports]
         if self.replicas:
             args += ["--cluster-replicas", str(self.replicas)]
@@ -184,7 +187,16 @@ class RealCluster(Cluster):
                 order.append(mine[k])
         self.ports = order
         self.ids = [ids[ports.index(p)] for p in order]
-        poll(self.converged, "the real cluster to converge (cluster_state:ok everywhere)")
+        poll(self.converged if ready == "full" else self.state_ok,
+             "the real cluster to converge (cluster_state:ok everywhere)", poll_s=poll_s)
+
+    def state_ok(self):
+        n = len(self.ports)
+        for p in self.ports:
+            info = _bulk_text(call(p, "CLUSTER", "INFO")) or ""
+            if "cluster_state:ok" not in info or "cluster_known_nodes:%d\r" % n not in info:
+                return False
+        return True
 
     def converged(self):
         n = len(self.ports)
@@ -229,7 +241,9 @@ class RealCluster(Cluster):
 class MockCluster(Cluster):
     name = "mockredis"
 
-    def __init__(self, binary, primaries=3, replicas=0, extra=()):
+    def __init__(self, binary, primaries=3, replicas=0, extra=(), ready="ping", poll_s=POLL_S):
+        """ready "ping": every node answers PING; "ok": every node says
+        cluster_state:ok (CLUSTER INFO)."""
         super().__init__()
         self.primaries, self.replicas = primaries, replicas
         self.dir = tempfile.mkdtemp(prefix="mockcluster-")
@@ -248,16 +262,19 @@ class MockCluster(Cluster):
                 except (OSError, ValueError):
                     return None
                 return ps if len(ps) == n else None
-            self.ports = poll(ports, "mockredis's port file")
-            poll(self.ready, "the mock cluster to answer")
+            self.ports = poll(ports, "mockredis's port file", poll_s=poll_s)
+            poll(self.state_ok if ready == "ok" else self.answers, "the mock cluster to answer",
+                 poll_s=poll_s)
             self.ids = [_bulk_text(call(p, "CLUSTER", "MYID")) or "" for p in self.ports]
         except BaseException:
             self.stop()
             raise
 
-    def ready(self):
-        return all(b"cluster_state:ok" in (call(p, "CLUSTER", "INFO") or b"")
-                   or call(p, "PING") == b"+PONG\r\n" for p in self.ports)
+    def answers(self):
+        return all(call(p, "PING") == b"+PONG\r\n" for p in self.ports)
+
+    def state_ok(self):
+        return all(b"cluster_state:ok" in (call(p, "CLUSTER", "INFO") or b"") for p in self.ports)
 
     def stop(self):
         """Stops mockredis with SIGTERM; returns its exit status."""
