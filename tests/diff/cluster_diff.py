@@ -47,6 +47,7 @@ import os
 import re
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from realcluster import MockCluster, RealCluster  # noqa: E402
@@ -276,6 +277,7 @@ def same(mode, a, b):
 
 MODES = {"!unordered": "unordered", "!type": "type", "!sameerror": "sameerror",
          "!lines": "lines"}
+UNTIL_S = 60  # bound of !until=TEXT (failure detection on a slow machine)
 VAR = re.compile(rb"\$(id|port)(\d+)")
 
 
@@ -303,34 +305,62 @@ class Side:
             c.close()
 
 
+def admin_step(s, node, args, until):
+    """One side's admin step: None when it succeeded (no error reply; for
+    SHUTDOWN the connection closed; with !until=TEXT once a reply holds
+    TEXT, the command resent until then, for at most UNTIL_S)."""
+    deadline = time.monotonic() + UNTIL_S
+    while True:
+        try:
+            got = s.send(node, args)
+        except (OSError, ConnectionError):
+            if args[0].upper() == b"SHUTDOWN":
+                s.conns.pop(node).close()
+                return None
+            raise
+        if until is None:
+            return show(got) if got[:1] in (b"-", b"!") else None
+        if until in got:
+            return None
+        if time.monotonic() > deadline:
+            return "no reply with %r in %d s; the last: %s" % (until, UNTIL_S, show(got))
+        time.sleep(0.02)
+
+
 def show(b):
     s = repr(b)[2:-1]
     return s if len(s) < 1200 else s[:1200] + " ..."
 
 
 def options(path):
-    """The file's `#! replicas R` line (0 without one)."""
-    replicas = 0
+    """The file's `#!` lines: `#! replicas R` (0 without one), `#!
+    redis-server ARGS` and `#! mockredis ARGS` (launch options of every
+    node of that side)."""
+    replicas, extra = 0, {"redis-server": [], "mockredis": []}
     with open(path, encoding="latin-1") as f:
         for line in f:
-            w = line.split()
-            if line.startswith("#!"):
-                if len(w) == 3 and w[1] == "replicas" and w[2].isdigit():
-                    replicas = int(w[2])
-                else:
-                    raise ValueError("%s: bad option line: %s" % (path, line.strip()))
-    return replicas
+            if not line.startswith("#!"):
+                continue
+            w = line[2:].split()
+            if len(w) == 2 and w[0] == "replicas" and w[1].isdigit():
+                replicas = int(w[1])
+            elif w and w[0] in extra:
+                extra[w[0]] += [x.decode("latin-1") for x in split_args(line[2:].strip())[1:]]
+            else:
+                raise ValueError("%s: bad option line: %s" % (path, line.strip()))
+    return replicas, extra
 
 
 def run_file(path, a, counts):
-    replicas = options(path)
-    first = RealCluster(3, replicas, server=a.redis, cli=a.cli)
+    replicas, extra = options(path)
+    first = RealCluster(3, replicas, server=a.redis, cli=a.cli, extra=extra["redis-server"])
     second = None
     try:
         if a.self_check:
-            second = RealCluster(3, replicas, server=a.redis, cli=a.cli)
+            second = RealCluster(3, replicas, server=a.redis, cli=a.cli,
+                                 extra=extra["redis-server"])
         else:
-            second = MockCluster(a.mock, 3, replicas)
+            second = MockCluster(a.mock, 3, replicas, extra=extra["mockredis"])
         return run_lines(path, a, Side(first), Side(second), counts)
     finally:
         first.stop()
@@ -358,8 +388,10 @@ def run_lines(path, a, r, m, counts):
             if w and w[0].startswith("@"):
                 node, line = int(w[0][1:]), (w[1] if len(w) > 1 else "")
                 w = line.split(None, 1)
-            mode = "exact"
-            if w and w[0].startswith("!"):
+            mode, until = "exact", None
+            if w and w[0].startswith("!until=") and only is not None:
+                until, line = w[0][7:].encode(), (w[1] if len(w) > 1 else "")
+            elif w and w[0].startswith("!"):
                 if w[0] not in MODES:
                     print("%s: unknown modifier %s" % (where, w[0]))
                     counts[1] += 1
@@ -377,10 +409,10 @@ def run_lines(path, a, r, m, counts):
                 else:
                     sides = {"real": [r], "mock": [m], "second": []}[only]
                 for s in sides:
-                    got = s.send(node, args)
-                    if got[:1] in (b"-", b"!"):
+                    err = admin_step(s, node, args, until)
+                    if err:
                         print("%s: %s step failed on %s: %s\n    %s" % (
-                            where, only, s.cl.name, line, show(got)))
+                            where, only, s.cl.name, line, err))
                         counts[1] += 1
                 continue
             hello = args[0].upper() == b"HELLO"
