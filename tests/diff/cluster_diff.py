@@ -320,7 +320,7 @@ def admin_step(s, node, args, until):
             raise
         if until is None:
             return show(got) if got[:1] in (b"-", b"!") else None
-        if until in got:
+        if substitute(until, s.cl) in got:
             return None
         if time.monotonic() > deadline:
             return "no reply with %r in %d s; the last: %s" % (until, UNTIL_S, show(got))
