@@ -276,7 +276,7 @@ def same(mode, a, b):
 
 
 MODES = {"!unordered": "unordered", "!type": "type", "!sameerror": "sameerror",
-         "!lines": "lines"}
+         "!lines": "lines", "!read": "read"}
 UNTIL_S = 60  # bound of !until=TEXT (failure detection on a slow machine)
 VAR = re.compile(rb"\$(id|port)(\d+)")
 
@@ -299,6 +299,12 @@ class Side:
         if node not in self.conns:
             self.conns[node] = self.cl.conn(node)
         return self.conns[node].call(*[substitute(a, self.cl) for a in args])
+
+    def read(self, node):
+        """The next frame on node's connection, without sending anything."""
+        if node not in self.conns:
+            self.conns[node] = self.cl.conn(node)
+        return self.conns[node]._reply()
 
     def close(self):
         for c in self.conns.values():
@@ -371,6 +377,18 @@ def run_file(path, a, counts):
                 counts[1] += 1
 
 
+def compare(where, node, line, mode, want, got, r, m, a, counts):
+    if a.show:
+        print("%s: @%d %s\n    %s" % (where, node, line, show(want)))
+    if same(mode, want, got):
+        counts[0] += 1
+    else:
+        counts[1] += 1
+        print("%s: MISMATCH @%d %s\n    %-9s %s\n    %-9s %s" % (
+            where, node, line, r.cl.name, show(want), m.cl.name + "#2"
+            if a.self_check else m.cl.name, show(got)))
+
+
 def run_lines(path, a, r, m, counts):
     lines = open(path, encoding="latin-1").read().split("\n")
     try:
@@ -397,6 +415,12 @@ def run_lines(path, a, r, m, counts):
                     counts[1] += 1
                     continue
                 mode, line = MODES[w[0]], (w[1] if len(w) > 1 else "")
+            if mode == "read" or line.strip() == "!read":
+                # a message that arrived on this node's connection (Pub/Sub)
+                want = r.mask.reply(r.read(node))
+                got = m.mask.reply(m.read(node))
+                compare(where, node, "!read", "exact", want, got, r, m, a, counts)
+                continue
             args = split_args(line)
             if not args:
                 print("%s: unbalanced quotes or empty command" % where)
@@ -418,15 +442,7 @@ def run_lines(path, a, r, m, counts):
             hello = args[0].upper() == b"HELLO"
             want = r.mask.reply(r.send(node, args), hello)
             got = m.mask.reply(m.send(node, args), hello)
-            if a.show:
-                print("%s: @%d %s\n    %s" % (where, node, line, show(want)))
-            if same(mode, want, got):
-                counts[0] += 1
-            else:
-                counts[1] += 1
-                print("%s: MISMATCH @%d %s\n    %-9s %s\n    %-9s %s" % (
-                    where, node, line, r.cl.name, show(want), m.cl.name + "#2"
-                    if a.self_check else m.cl.name, show(got)))
+            compare(where, node, line, mode, want, got, r, m, a, counts)
     except (OSError, ConnectionError) as e:
         print("%s: connection failed (crash?): %s" % (path, e))
         counts[1] += 1
