@@ -427,7 +427,22 @@
     X(LATENCY_DOCTOR_CALM,                                                                         \
       "Dave, no latency spike was observed during the lifetime of this Redis instance, not in "    \
       "the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and " \
-      "think things over.\n")
+      "think things over.\n")                                                                      \
+    /* cluster mode: routing (cluster_route.c) */                                                  \
+    X(CL_MOVED_FMT, "MOVED %d %s")                                                                 \
+    X(CL_ASK_FMT, "ASK %d %s")                                                                     \
+    X(CL_CROSSSLOT, "CROSSSLOT Keys in request don't hash to the same slot")                       \
+    X(CL_TRYAGAIN, "TRYAGAIN Multiple keys request during rehashing of slot")                      \
+    X(CL_DOWN, "CLUSTERDOWN The cluster is down")                                                  \
+    X(CL_DOWN_UNBOUND, "CLUSTERDOWN Hash slot not served")                                         \
+    X(CL_SELECT, "ERR SELECT is not allowed in cluster mode")                                      \
+    X(CL_MOVE, "ERR MOVE is not allowed in cluster mode")                                          \
+    X(CL_SWAPDB, "ERR SWAPDB is not allowed in cluster mode")                                      \
+    X(CL_COPY_DB, "ERR Copying to another database is not allowed in cluster mode")                \
+    /* a script's redis.call of a key another node serves (script.c) */                            \
+    X(CL_SCRIPT_NONLOCAL, "Script attempted to access a non local key in a cluster node")          \
+    X(CL_SCRIPT_DOWN, "Script attempted to execute a command while the cluster is down")           \
+    X(CL_SCRIPT_NO_CLUSTER, "ERR Can not run script on cluster, 'no-cluster' flag is set.")
 
 enum rtext_id {
 #define RTEXT__ENUM(name, text) RT_##name,

@@ -134,19 +134,6 @@ int cluster_primary_of(const struct cluster *cl, int i)
     return cl->nodes[i].primary < 0 ? i : cl->nodes[i].primary;
 }
 
-int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
-                  const struct resp_argv *a, struct buf *err)
-{
-    /* Routing comes with the routing work (issue 15): everything runs here
-     * until then. */
-    (void)core;
-    (void)d;
-    (void)a;
-    (void)err;
-    c->flags &= ~CL_ASKING;
-    return 0;
-}
-
 int cluster_state_ok(const struct cluster *cl)
 {
     for (int s = 0; s < CLUSTER_SLOTS; s++)

@@ -116,6 +116,32 @@ int cluster_primary_of(const struct cluster *cl, int i);
 int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
                   const struct resp_argv *a, struct buf *err);
 
+/* ---- routing (cluster_route.c) ---------------------------------------------
+ *
+ * A slot being moved is the pair migrating[slot] (the target, set on the
+ * owner's side) and importing[slot] (the source, set on the target's
+ * side): the node importing the slot is migrating[slot]. Returns that
+ * node while importing[slot] is set, else -1. */
+int cluster_importer(const struct cluster *cl, int slot);
+/* Redis's check of a command a script runs (redis.call, redis.pcall) in
+ * cluster mode: 0 when it may run on this node, else the rtext id of the
+ * error the call raises (RT_CL_SCRIPT_NONLOCAL, RT_CL_SCRIPT_DOWN).
+ * caller's READONLY and ASKING count; nothing is counted or consumed. */
+int cluster_script_check(struct core *core, const struct client *caller, const struct cmd_def *d,
+                         const struct resp_argv *a);
+/* Ends client c's ASKING after command d (NULL: unknown), as Redis does
+ * after every command: cluster_route calls it, and cmd.c for a command
+ * refused before routing. */
+void cluster_asking_done(struct client *c, const struct cmd_def *d);
+/* Zeroes this node's redirection counters (CONFIG RESETSTAT). */
+void cluster_reset_stats(struct core *core);
+/* What the cluster bus carries for PUBLISH (shard 0: to every other node)
+ * and SPUBLISH (shard 1: to the other nodes of core's shard, its primary
+ * and their replicas): the message delivered to their subscribers. Nodes
+ * down are skipped. */
+void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen, const char *msg,
+                     size_t mlen);
+
 /* cluster_state:ok -- every slot is served by a node that is not failed. */
 int cluster_state_ok(const struct cluster *cl);
 

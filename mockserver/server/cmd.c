@@ -646,6 +646,8 @@ static void dispatch(struct core *core, struct client *c, struct resp_argv *a)
             goto done;
         }
         buf_free(&err);
+    } else if (core->cluster) {
+        cluster_asking_done(c, d); /* refused before routing: ASKING ends too */
     }
     /* maxmemory, where Redis checks it: after the transaction checks,
      * before the Pub/Sub context and busy script ones (never while a

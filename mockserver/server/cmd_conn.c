@@ -80,6 +80,11 @@ static void select_cmd(struct call *k)
     long long id;
     if (arg_ll(k, 1, &id) < 0)
         return;
+    /* cluster mode has db 0 only; SELECT 0 is fine */
+    if (k->core->cluster != NULL && id != 0) {
+        reply_err(k->c, RT_CL_SELECT);
+        return;
+    }
     if (id < 0 || id >= DB_COUNT) {
         reply_err(k->c, RT_DBINDEX);
         return;

@@ -69,6 +69,10 @@ static int arg_dbi(struct call *k, int i, enum rtext_id bad, int *out)
 static void swapdb_cmd(struct call *k)
 {
     int a, b;
+    if (k->core->cluster != NULL) { /* before its arguments are read */
+        reply_err(k->c, RT_CL_SWAPDB);
+        return;
+    }
     if (arg_dbi(k, 1, RT_SWAPDB_FIRST, &a) < 0 || arg_dbi(k, 2, RT_SWAPDB_SECOND, &b) < 0)
         return;
     if (a < 0 || a >= DB_COUNT || b < 0 || b >= DB_COUNT) {

@@ -246,6 +246,10 @@ static struct db *keys_db_arg(struct call *k, int i, int as_int)
 
 static void move_cmd(struct call *k)
 {
+    if (k->core->cluster != NULL) { /* before its arguments are read */
+        reply_err(k->c, RT_CL_MOVE);
+        return;
+    }
     struct db *src = cmd_db(k), *dst = keys_db_arg(k, 2, 1);
     int64_t now = cmd_now(k);
     if (dst == NULL)
@@ -330,6 +334,10 @@ static void copy_cmd(struct call *k)
             reply_err(k->c, RT_SYNTAX);
             return;
         }
+    }
+    if (k->core->cluster != NULL && dst != src) { /* after the options, as Redis */
+        reply_err(k->c, RT_CL_COPY_DB);
+        return;
     }
     if (src == dst && k->argl[1] == k->argl[2] && memcmp(k->argv[1], k->argv[2], k->argl[1]) == 0) {
         reply_err(k->c, RT_SAMEOBJ);

@@ -1,6 +1,7 @@
 /* cmd_pubsub.c - SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE,
  * SSUBSCRIBE, SUNSUBSCRIBE, PUBLISH, SPUBLISH and PUBSUB, as Redis 7.0
- * without a cluster (shard channels are channels of their own namespace).
+ * (shard channels are channels of their own namespace; in cluster mode
+ * PUBLISH and SPUBLISH also deliver on the other nodes, cluster.h).
  *
  * Each (un)subscription is confirmed by one reply per name, an array in
  * RESP2 and a push in RESP3:
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "mem.h"
 #include "pubsub.h"
@@ -104,14 +106,21 @@ static void sunsubscribe_cmd(struct call *k)
     unsubscribe_kind(k, PS_SHARD);
 }
 
+/* In cluster mode the message also reaches the other nodes' subscribers
+ * (cluster_publish: every node, or the shard's); the reply counts this
+ * node's receivers only, as Redis's does. */
 static void publish_cmd(struct call *k)
 {
     reply_int(k->c, ps_publish(k->core, k->c, 0, k->argv[1], k->argl[1], k->argv[2], k->argl[2]));
+    if (k->core->cluster)
+        cluster_publish(k->core, 0, k->argv[1], k->argl[1], k->argv[2], k->argl[2]);
 }
 
 static void spublish_cmd(struct call *k)
 {
     reply_int(k->c, ps_publish(k->core, k->c, 1, k->argv[1], k->argl[1], k->argv[2], k->argl[2]));
+    if (k->core->cluster)
+        cluster_publish(k->core, 1, k->argv[1], k->argl[1], k->argv[2], k->argl[2]);
 }
 
 /* ---- PUBSUB ---------------------------------------------------------------------- */

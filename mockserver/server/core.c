@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "block.h"
+#include "cluster.h"
 #include "evict.h"
 #include "mem.h"
 #include "memory.h"
@@ -191,6 +192,8 @@ void core_reset_stats(struct core *core)
     lat_reset_stats(core);
     for (int i = 0; i < DB_COUNT; i++)
         core->db[i].hits = core->db[i].misses = core->db[i].expired = 0;
+    if (core->cluster)
+        cluster_reset_stats(core);
 }
 
 void core_cron(struct core *core)

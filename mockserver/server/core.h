@@ -316,6 +316,11 @@ struct core {
      * index there; NULL (and 0) for a standalone server. Not owned. */
     struct cluster *cluster;
     int cl_node;
+    /* Cluster mode: whether ASKING was in force for the command running
+     * (cluster_route consumed the client's flag before it ran); what its
+     * script's redis.call sees, as Redis keeps the flag until the command
+     * ends. */
+    int cl_asking;
 };
 
 #define CORE_BUSY_EVAL     1

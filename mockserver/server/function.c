@@ -50,6 +50,7 @@
 
 #include "clock.h"
 #include "dict.h"
+#include "cluster.h"
 #include "mem.h"
 #include "reply.h"
 #include "resp.h"
@@ -797,6 +798,10 @@ void fn_fcall(struct call *k, int ro)
     }
     if (nkeys < 0) {
         reply_err(c, RT_NUMKEYS_NEGATIVE);
+        return;
+    }
+    if ((f->flags & SF_NO_CLUSTER) && k->core->cluster != NULL) {
+        reply_err(c, RT_CL_SCRIPT_NO_CLUSTER);
         return;
     }
     if (ro && !(f->flags & SF_NO_WRITES)) {

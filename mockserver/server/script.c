@@ -73,6 +73,7 @@
 
 #include "dict.h"
 #include "lua_libs.h"
+#include "cluster.h"
 #include "mem.h"
 #include "reply.h"
 #include "sha1.h"
@@ -737,6 +738,9 @@ static int call_check(struct scr *s, const struct resp_argv *a, const struct cmd
     if (s->core->cfg.maxmemory > 0 && !(s->run_flags & SF_ALLOW_OOM) && !wrote &&
         s->core->pre_cmd_oom && (d->rflags & RF_DENYOOM))
         return RT_OOM;
+    /* cluster mode: a key another node serves (or the cluster down) */
+    if (s->core->cluster != NULL)
+        return cluster_script_check(s->core, s->caller, d, a);
     return 0;
 }
 
@@ -1612,6 +1616,12 @@ void scr_eval(struct call *k, int by_sha, int ro)
         sc = compile(s, c, k->argv[1], k->argl[1], sha);
         if (sc == NULL)
             return;
+    }
+    /* Redis checks no-cluster first among the flags */
+    if ((sc->flags & (SF_SHEBANG | SF_NO_CLUSTER)) == (SF_SHEBANG | SF_NO_CLUSTER) &&
+        s->core->cluster != NULL) {
+        reply_err(c, RT_CL_SCRIPT_NO_CLUSTER);
+        return;
     }
     if (ro && (sc->flags & SF_SHEBANG) && !(sc->flags & SF_NO_WRITES)) {
         reply_err(c, RT_SCRIPT_RO_WRITE_FLAG);
