@@ -417,7 +417,10 @@ int main(int argc, char **argv)
         argv++;
     }
     cmd_init();
-    cores = mem_calloc(1, sizeof(*cores));
+    /* room for every node of a cluster from the start: node 0's state is
+     * pointed to (its keyspace's listeners) before --cluster is known, so
+     * it must never move (a realloc left them dangling) */
+    cores = mem_calloc(CLUSTER_NODE_MAX, sizeof(*cores));
     core_init(&cores[0]);
     if (run_mode)
         cores[0].cfg.port = 0;
@@ -460,16 +463,6 @@ int main(int argc, char **argv)
         char cerr[128];
         nnodes = o.cluster * (1 + o.replicas);
         cl = cluster_new(o.cluster, o.replicas, 0, cerr, sizeof(cerr));
-        /* A new array, node 0 parsed again: a core must not move once
-         * initialised (its keyspaces point back at it), so no realloc. */
-        struct core *all = mem_calloc((size_t)nnodes, sizeof(*all));
-        core_init(&all[0]);
-        if (run_mode)
-            all[0].cfg.port = 0;
-        parse_options(argc, argv, run_mode, &all[0], &o);
-        core_destroy(&cores[0]);
-        free(cores);
-        cores = all;
         for (int i = 1; i < nnodes; i++) {
             core_init(&cores[i]);
             if (run_mode)

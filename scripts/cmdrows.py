@@ -294,7 +294,7 @@ TABLE_PARENT = {'client_subs': 'client', 'config_subs': 'config', 'command_subs'
                 'slowlog_subs': 'slowlog', 'latency_subs': 'latency', 'pubsub_subs': 'pubsub', 'mock_subs': 'mock',
                 'script_subs': 'script', 'function_subs': 'function',
                 'xgroup_subs': 'xgroup', 'xinfo_subs': 'xinfo', 'object_subs': 'object',
-                'memory_subs': 'memory'}
+                'memory_subs': 'memory', 'cluster_subs': 'cluster'}
 # Commands whose keys Redis finds with a procedure rather than the key specs
 # (specs with an unknown part or variable_flags): our procedures in cmd.c.
 GETKEYS = {'sort': 'cmd_getkeys_sort', 'sort_ro': 'cmd_getkeys_sort_ro', 'set': 'cmd_getkeys_set',

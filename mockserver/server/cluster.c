@@ -134,6 +134,15 @@ int cluster_primary_of(const struct cluster *cl, int i)
     return cl->nodes[i].primary < 0 ? i : cl->nodes[i].primary;
 }
 
+int cluster_importer(const struct cluster *cl, int slot)
+{
+    if (cl->importing[slot] < 0)
+        return -1;
+    if (cl->importer1[slot] > 0)
+        return cl->importer1[slot] - 1;
+    return cl->migrating[slot];
+}
+
 int cluster_state_ok(const struct cluster *cl)
 {
     for (int s = 0; s < CLUSTER_SLOTS; s++)

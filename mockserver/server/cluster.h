@@ -76,6 +76,10 @@ struct cluster {
     uint64_t current_epoch;
     long long node_timeout_ms; /* cluster-node-timeout, 15000 */
     char announce_ip[64];      /* the host in MOVED, ASK, SLOTS, NODES: "127.0.0.1" */
+    /* CLUSTER SETSLOT IMPORTING (cmd_cluster.c): 1 + the node that set it,
+     * 0: not said (the importing node is then migrating[slot], as
+     * cluster_migrate_start leaves it). Read through cluster_importer. */
+    int16_t importer1[CLUSTER_SLOTS];
 };
 
 /* The slot of a key: CRC16 (XMODEM, as Redis's crc16.c) of the key, or of
@@ -116,13 +120,8 @@ int cluster_primary_of(const struct cluster *cl, int i);
 int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
                   const struct resp_argv *a, struct buf *err);
 
-/* ---- routing (cluster_route.c) ---------------------------------------------
- *
- * A slot being moved is the pair migrating[slot] (the target, set on the
- * owner's side) and importing[slot] (the source, set on the target's
- * side): the node importing the slot is migrating[slot]. Returns that
- * node while importing[slot] is set, else -1. */
-int cluster_importer(const struct cluster *cl, int slot);
+/* ---- routing (cluster_route.c) --------------------------------------------- */
+
 /* Redis's check of a command a script runs (redis.call, redis.pcall) in
  * cluster mode: 0 when it may run on this node, else the rtext id of the
  * error the call raises (RT_CL_SCRIPT_NONLOCAL, RT_CL_SCRIPT_DOWN).
@@ -141,6 +140,10 @@ void cluster_reset_stats(struct core *core);
  * down are skipped. */
 void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen, const char *msg,
                      size_t mlen);
+
+/* The node importing slot (CLUSTER SETSLOT IMPORTING, or the target of a
+ * migration cluster_migrate_start began), -1 when none (cluster.c). */
+int cluster_importer(const struct cluster *cl, int slot);
 
 /* cluster_state:ok -- every slot is served by a node that is not failed. */
 int cluster_state_ok(const struct cluster *cl);
@@ -172,5 +175,25 @@ int cluster_failover(struct cluster *cl, int r, char *err, size_t errlen);
 int cluster_node_down(struct cluster *cl, int i, int64_t now_ms, char *err, size_t errlen);
 int cluster_node_up(struct cluster *cl, int i, char *err, size_t errlen);
 void cluster_tick(struct cluster *cl, int64_t now_ms);
+
+/* ---- the CLUSTER command (cmd_cluster.c) ------------------------------------
+ *
+ * The reply builders of CLUSTER NODES, SLOTS, SHARDS, INFO and LINKS as
+ * node me answers them (proto: 2 or 3; now_ms, created_ms on the server
+ * clock), and the state helpers CLUSTER SETSLOT and BUMPEPOCH use. */
+
+/* Node i takes a new config epoch (current_epoch + 1) unless its own is
+ * already the greatest and not 0, as Redis without consensus; 1 if it did. */
+int cluster_bump_epoch(struct cluster *cl, int i);
+/* One NODES line of node i (no newline), "myself" when i is me. */
+void cluster_node_line(struct buf *b, const struct cluster *cl, int i, int me, int64_t now_ms);
+/* The whole NODES text, a line ending in "\n" per node, in node order. */
+void cluster_nodes_text(struct buf *b, const struct cluster *cl, int me, int64_t now_ms);
+/* CLUSTER INFO's text (CRLF-ended lines). */
+void cluster_info_text(struct buf *b, const struct cluster *cl, int me);
+void cluster_slots_reply(struct buf *b, int proto, const struct cluster *cl);
+void cluster_shards_reply(struct buf *b, int proto, const struct cluster *cl);
+void cluster_links_reply(struct buf *b, int proto, const struct cluster *cl, int me,
+                         long long created_ms);
 
 #endif

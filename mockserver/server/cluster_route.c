@@ -87,11 +87,6 @@ static int scan_key(struct core *core, struct route_scan *s, const char *key, si
     return 0;
 }
 
-int cluster_importer(const struct cluster *cl, int slot)
-{
-    return cl->importing[slot] >= 0 ? cl->migrating[slot] : -1;
-}
-
 /* Scans the keys of one command (d, its arguments). -1: refused already. */
 static int scan_call(struct core *core, struct route_scan *s, const struct cmd_def *d, int argc,
                      char **argv, const size_t *argl)

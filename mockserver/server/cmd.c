@@ -57,7 +57,7 @@ static struct cmd_def *tables[] = {
     cmd_hash_table,  cmd_list_table,   cmd_set_table,    cmd_zset_table,    cmd_zsetops_table,
     cmd_sort_table,  cmd_multi_table,  cmd_pubsub_table, cmd_script_table,  cmd_function_table,
     cmd_mock_table,  cmd_stream_table, cmd_xgroup_table, cmd_monitor_table, cmd_db_table,
-    cmd_debug_table, cmd_object_table, cmd_memory_table,
+    cmd_debug_table, cmd_object_table, cmd_memory_table, cmd_cluster_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

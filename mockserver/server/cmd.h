@@ -262,6 +262,7 @@ extern struct cmd_def cmd_db_table[];
 extern struct cmd_def cmd_debug_table[];
 extern struct cmd_def cmd_object_table[];
 extern struct cmd_def cmd_memory_table[];
+extern struct cmd_def cmd_cluster_table[];
 
 /* Builds the lookup index and numbers every command; idempotent. */
 void cmd_init(void);

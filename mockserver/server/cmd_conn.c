@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "block.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "mem.h"
 #include "monitor.h"
@@ -215,9 +216,9 @@ static void hello_cmd(struct call *k)
     reply_cstr(c, "id");
     reply_int(c, (long long)c->id);
     reply_cstr(c, "mode");
-    reply_cstr(c, "standalone");
-    reply_cstr(c, "role");
-    reply_cstr(c, "master");
+    reply_cstr(c, k->core->cluster ? "cluster" : "standalone");
+    reply_cstr(c, "role"); /* a replica node of a cluster is one */
+    reply_cstr(c, k->core->cluster && cluster_self(k->core)->primary >= 0 ? "replica" : "master");
     reply_cstr(c, "modules");
     reply_array(c, 0);
 }

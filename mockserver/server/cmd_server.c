@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "dict.h"
 #include "evict.h"
@@ -153,7 +154,11 @@ enum cfg_core {
     C_SLOWLOG_SLOWER,
     C_SLOWLOG_MAX,
     C_LATENCY_THRESHOLD,
-    C_LATENCY_TRACKING
+    C_LATENCY_TRACKING,
+    /* cluster mode (cluster.h): yes/no and the shared node timeout; a
+     * standalone server keeps Redis's defaults as soft values */
+    C_CLUSTER_ENABLED,
+    C_CLUSTER_NODE_TIMEOUT
 };
 
 struct cfg_param {
@@ -251,10 +256,10 @@ static const struct cfg_param cfg_table[] = {
     {"cluster-announce-port", K_INT, C_NONE, 0, 65535, NULL, "0"},
     {"cluster-announce-tls-port", K_INT, C_NONE, 0, 65535, NULL, "0"},
     {"cluster-config-file", K_IMMUTABLE, C_NONE, 0, 0, NULL, "nodes.conf"},
-    {"cluster-enabled", K_IMMUTABLE, C_NONE, 0, 0, NULL, "no"},
+    {"cluster-enabled", K_IMMUTABLE, C_CLUSTER_ENABLED, 0, 0, NULL, "no"},
     {"cluster-link-sendbuf-limit", K_MEM_ULL, C_NONE, 0, 0, NULL, "0"},
     {"cluster-migration-barrier", K_INT, C_NONE, 0, INT_MAX, NULL, "1"},
-    {"cluster-node-timeout", K_INT, C_NONE, 0, LLONG_MAX, NULL, "15000"},
+    {"cluster-node-timeout", K_INT, C_CLUSTER_NODE_TIMEOUT, 0, LLONG_MAX, NULL, "15000"},
     {"cluster-port", K_IMMUTABLE, C_NONE, 0, 0, NULL, "0"},
     {"cluster-preferred-endpoint-type", K_ENUM, C_NONE, 0, 0, "ip, hostname, unknown-endpoint",
      "ip"},
@@ -435,6 +440,18 @@ static void cfg_value(const struct core *core, int i, char *out, size_t size)
     case C_LFU_DECAY: snprintf(out, size, "%d", cfg->lfu_decay_time); return;
     case C_MEMLIMIT: snprintf(out, size, "%lld", *mem_limit_field(p->name)); return;
     case C_TRACKING_MAX: snprintf(out, size, "%lld", cfg->tracking_max_keys); return;
+    case C_CLUSTER_ENABLED:
+        if (core->cluster) {
+            snprintf(out, size, "%s", "yes");
+            return;
+        }
+        break;
+    case C_CLUSTER_NODE_TIMEOUT:
+        if (core->cluster) {
+            snprintf(out, size, "%lld", core->cluster->node_timeout_ms);
+            return;
+        }
+        break;
     case C_NONE: break;
     }
     int slot = cfg_slot(i);
@@ -841,6 +858,13 @@ static void cfg_apply(struct core *core, int i, const char *v, size_t len)
     case C_LFU_DECAY: cfg->lfu_decay_time = (int)n; return;
     case C_MEMLIMIT: *mem_limit_field(cfg_table[i].name) = n; return;
     case C_TRACKING_MAX: cfg->tracking_max_keys = n; return;
+    case C_CLUSTER_NODE_TIMEOUT: /* one timeout for every node: the shared state's */
+        if (core->cluster) {
+            core->cluster->node_timeout_ms = n;
+            return;
+        }
+        break;
+    case C_CLUSTER_ENABLED: break; /* immutable */
     case C_REQUIREPASS:
         core_set_requirepass(core, v, len);
         if (cfg->requirepass == NULL) /* no password: everyone is in, as in Redis */
@@ -1162,15 +1186,15 @@ static void info_section(struct buf *b, struct core *core, int s)
         exe[el > 0 ? el : 0] = '\0';
         buf_printf(b,
                    "redis_version:%s\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n"
-                   "redis_build_id:0\r\nredis_mode:standalone\r\nos:%s %s %s\r\narch_bits:%d\r\n"
+                   "redis_build_id:0\r\nredis_mode:%s\r\nos:%s %s %s\r\narch_bits:%d\r\n"
                    "monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\n"
                    "atomicvar_api:c11-builtin\r\ngcc_version:%d.%d.%d\r\nprocess_id:%ld\r\n"
                    "process_supervised:no\r\nrun_id:%s\r\ntcp_port:%d\r\nserver_time_usec:%lld\r\n"
                    "uptime_in_seconds:%lld\r\nuptime_in_days:%lld\r\nhz:%d\r\nconfigured_hz:%d\r\n"
                    "lru_clock:%lld\r\nexecutable:%s\r\nconfig_file:\r\nio_threads_active:0\r\n"
                    "mockredis_version:%s\r\nclock_mode:%s\r\n",
-                   MOCKREDIS_REDIS_VERSION, u.sysname, u.release, u.machine,
-                   (int)(sizeof(void *) * 8),
+                   MOCKREDIS_REDIS_VERSION, core->cluster ? "cluster" : "standalone", u.sysname,
+                   u.release, u.machine, (int)(sizeof(void *) * 8),
 #ifdef __GNUC__
                    __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
 #else
@@ -1353,7 +1377,7 @@ static void info_section(struct buf *b, struct core *core, int s)
         cmd_each(latstat_visit, &x);
         break;
     }
-    case S_CLUSTER: buf_puts(b, "cluster_enabled:0\r\n"); break;
+    case S_CLUSTER: buf_printf(b, "cluster_enabled:%d\r\n", core->cluster ? 1 : 0); break;
     case S_KEYSPACE:
         for (int i = 0; i < DB_COUNT; i++) {
             size_t n = db_size(&core->db[i]);
