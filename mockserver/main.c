@@ -518,8 +518,10 @@ int main(int argc, char **argv)
                 cl->nodes[i].srv = srvs[i];
             }
         }
-        if (cl)
+        if (cl) {
             cluster_set_announce(cl, srv_addr(s));
+            cl->node_net = srv_set_listening; /* MOCK CLUSTER DOWN/UP */
+        }
         warn_exposure(s, &cores[0]);
         /* Signals first: whoever sees the port file may signal at once. */
         srv_catch_signals(s);

@@ -199,6 +199,16 @@
     X(MOCK_DISABLED, "ERR MOCK commands are disabled on this server (--enable-mock-commands no)")  \
     X(MOCK_NOT_LOCAL,                                                                              \
       "ERR MOCK commands are only allowed from a local connection (--enable-mock-commands local)") \
+    /* MIGRATE (cmd_migrate.c) and a blocked client of a master turned replica */                  \
+    X(MIGRATE_KEYS_EMPTY,                                                                          \
+      "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string")      \
+    X(MIGRATE_IOERR, "IOERR error or timeout writing to target instance")                          \
+    X(MIGRATE_IOERR_SELF, "IOERR error or timeout reading to target instance")                     \
+    X(MIGRATE_TARGET_FMT, "ERR Target instance replied with error: %s")                            \
+    X(BUSYKEY, "BUSYKEY Target key name already exists.")                                          \
+    X(CL_DEMOTED_UNBLOCKED,                                                                        \
+      "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "        \
+      "replica?)")                                                                                 \
     X(CFG_PROTECTED, "can't set protected config")                                                 \
     X(CFG_BIND, "Failed to bind to specified addresses.")                                          \
     X(CFG_OOM_VALUES, "Invalid oom-score-adj-values, elements must be between -2000 and 2000.")    \

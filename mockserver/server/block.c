@@ -289,6 +289,28 @@ int block_unblock(struct core *core, struct client *c, int error)
     return 1;
 }
 
+int block_unblock_error(struct core *core, struct client *c, const char *error)
+{
+    if (c->blk == NULL)
+        return 0;
+    size_t from = c->out.len;
+    reply_errf(c, "%s", error);
+    unblock(core, c, from);
+    return 1;
+}
+
+int block_first_key(const struct client *c, int *dbi, const char **key, size_t *klen)
+{
+    const struct block_state *b = c->blk;
+    if (b == NULL || b->n < 1)
+        return 0;
+    const struct dict_entry *e = b->ents[0]; /* "<db><key>" */
+    *dbi = (unsigned char)e->key[0];
+    *key = e->key + 1;
+    *klen = e->klen - 1;
+    return 1;
+}
+
 void block_cancel(struct core *core, struct client *c)
 {
     forget(core, c);

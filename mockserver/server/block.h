@@ -77,6 +77,13 @@ void block_expire(struct core *core, int64_t now_ms);
 /* CLIENT UNBLOCK: when c is blocked, ends its wait with its timeout reply
  * (or, with error, Redis's UNBLOCKED error) and returns 1; else 0. */
 int block_unblock(struct core *core, struct client *c, int error);
+/* Ends c's wait, when it is blocked, with the error reply `error` (no
+ * leading '-', no CRLF: cluster mode's MOVED, CLUSTERDOWN, UNBLOCKED)
+ * and returns 1; else 0. */
+int block_unblock_error(struct core *core, struct client *c, const char *error);
+/* The first key c waits on (in database *dbi; *key points into the
+ * registry, valid while c waits): 1, or 0 when c is not blocked. */
+int block_first_key(const struct client *c, int *dbi, const char **key, size_t *klen);
 /* c goes away: forgets it without a reply or on_unblock. */
 void block_cancel(struct core *core, struct client *c);
 /* Frees the registry (every client is gone). */

@@ -90,6 +90,7 @@ struct cluster *cluster_new(int primaries, int replicas, uint64_t seed, char *er
 
 void cluster_free(struct cluster *cl)
 {
+    cluster_repl_free(cl);
     free(cl);
 }
 
@@ -98,6 +99,7 @@ void cluster_attach(struct cluster *cl, int i, struct core *core)
     cl->nodes[i].core = core;
     core->cluster = cl;
     core->cl_node = i;
+    core_listen_update(core); /* every change reaches the replicas (cluster_repl.c) */
 }
 
 void cluster_set_port(struct cluster *cl, int i, int port)

@@ -38,6 +38,8 @@ struct client;
 struct cmd_def;
 struct resp_argv;
 struct srv;
+struct clk;
+struct cluster_repl;
 
 #define CLUSTER_SLOTS    16384
 #define CLUSTER_NODE_MAX 64 /* nodes in one process: primaries and replicas */
@@ -62,6 +64,11 @@ struct cluster_node {
     /* Redirections this node answered, since the start or CONFIG RESETSTAT
      * (MOCK CLUSTER STATS, scenario expectations). */
     uint64_t moved, ask, crossslot, tryagain, clusterdown;
+    /* Topology (cluster_topo.c): when it was marked failed (cluster
+     * clock); a replica's keys still to copy from its primary
+     * (cluster_repl.c), NULL: none. */
+    int64_t failed_ms;
+    struct cluster_repl *repl;
 };
 
 struct cluster {
@@ -76,6 +83,11 @@ struct cluster {
     uint64_t current_epoch;
     long long node_timeout_ms; /* cluster-node-timeout, 15000 */
     char announce_ip[64];      /* the host in MOVED, ASK, SLOTS, NODES: "127.0.0.1" */
+    /* The network side of a node going down (on 0) or up (on 1): closes
+     * its listener and connections, or listens again on its port. main.c
+     * sets net.c's srv_set_listening; NULL (unit tests): state only.
+     * Returns 0, or -1 with a message in err. */
+    int (*node_net)(struct srv *srv, int on, char *err, size_t errlen);
     /* CLUSTER SETSLOT IMPORTING (cmd_cluster.c): 1 + the node that set it,
      * 0: not said (the importing node is then migrating[slot], as
      * cluster_migrate_start leaves it). Read through cluster_importer. */
@@ -152,29 +164,110 @@ int cluster_state_ok(const struct cluster *cl);
  *
  * What MOCK CLUSTER and a scenario's cluster actions do; CLUSTER SETSLOT
  * and CLUSTER FAILOVER change the same state. Each returns 0, or -1 with a
- * one-line message in err (nothing changed). Nodes are indexes. */
+ * one-line message in err (nothing changed). Nodes are indexes. The
+ * functions that move keys work on database 0 (the only one in cluster
+ * mode) and need the nodes' cores attached. */
 
-/* Starts moving slot from its owner to primary `to`: the owner MIGRATING,
- * `to` IMPORTING (ASK for keys already moved, TRYAGAIN for multi-key
- * commands split across the move). */
+/* Node i from its index ("0".."nnodes-1") or its id (40 hex digits, case
+ * insensitive); -1 when neither names a node. */
+int cluster_node_lookup(const struct cluster *cl, const char *s, size_t len);
+
+/* Starts moving slot from its owner to primary `to`: the owner MIGRATING
+ * (migrating[slot] = to), `to` IMPORTING (importing[slot] = the owner)
+ * -- ASK for keys already moved, TRYAGAIN for multi-key commands split
+ * across the move. Errors: slot out of range or unassigned, `to` not a
+ * primary or already the owner, a migration of that slot in progress. */
 int cluster_migrate_start(struct cluster *cl, int slot, int to, char *err, size_t errlen);
-/* Moves up to n keys of a migrating slot to its target (as MIGRATE would);
- * returns how many moved (>= 0), -1 on error. */
+/* Moves up to n (>= 0) keys of a migrating slot from the owner's keyspace
+ * to the target's, as MIGRATE does (cluster_move_key). Returns how many
+ * moved (>= 0), -1 on error (the slot is not migrating). */
 long long cluster_migrate_keys(struct cluster *cl, int slot, long long n, char *err, size_t errlen);
 /* Ends a migration: the rest of the keys move, the target owns the slot
- * with a bumped config epoch, the others answer MOVED. */
+ * with a new config epoch (current_epoch + 1, current_epoch follows), the
+ * old owner answers MOVED; clients blocked there on keys of the slot get
+ * MOVED (Redis's clusterRedirectBlockedClientIfNeeded). */
 int cluster_migrate_end(struct cluster *cl, int slot, char *err, size_t errlen);
-/* Replica r takes over its primary's slots (as CLUSTER FAILOVER on r): it
- * becomes the primary with a new config epoch, the old primary and the
- * other replicas follow it. */
+/* A whole migration at once of the slots first..last (those `to` serves
+ * already are left alone): their keys move, `to` owns them all with one
+ * new config epoch. Returns the number of keys moved, or -1 (nothing
+ * changed: a slot unassigned or being migrated, `to` a replica). */
+long long cluster_migrate_range(struct cluster *cl, int first, int last, int to, char *err,
+                                size_t errlen);
+/* Moves key (klen bytes) of database 0 from node `from` to node `to` as
+ * MIGRATE + RESTORE do: the value and its TTL leave from's keyspace ("del"
+ * event, WATCH touched) and are stored in to's (replacing a value there;
+ * "restore" event, WATCH touched, blocked clients woken). A key missing
+ * or expired on `from` is not moved. Returns 1 when moved, 0 when not. */
+int cluster_move_key(struct cluster *cl, int from, int to, const char *key, size_t klen);
+/* RESTORE's part of a move: stores o (taken from another keyspace, or a
+ * copy; owned from here on) at key of core's database dbi, replacing any
+ * value there, as a new value ("restore" event, WATCH touched, waiters
+ * woken). */
+struct obj;
+void cluster_restore(struct core *core, int dbi, const char *key, size_t klen, struct obj *o);
+
+/* Replica r takes over its primary's slots (as CLUSTER FAILOVER [FORCE]
+ * on r): it becomes a primary with a new config epoch, the old primary
+ * and the other replicas follow it, with its data. The old primary's
+ * clients blocked on keys get -UNBLOCKED and are closed after the reply,
+ * as Redis's master turned replica does; its other clients stay, their
+ * writes now redirected. Errors: r not a replica. */
 int cluster_failover(struct cluster *cl, int r, char *err, size_t errlen);
-/* Takes node i down (listener closed, its clients dropped: connections are
- * refused) at now_ms on the cluster clock, or brings it back (same port,
- * same keyspace). cluster_tick marks a down node failed once
- * node_timeout_ms passed, and clears it when up. */
+/* Takes node i down at now_ms on the cluster clock: its listener is
+ * closed and its clients dropped (cl->node_net), new connections refused;
+ * its state stays in memory. Up brings it back on the same port, with the
+ * same keyspace, clears failed; a primary that was failed over meanwhile
+ * comes back as a replica of the node that took its slots (and its data).
+ * Errors: i out of range, already down (up). */
 int cluster_node_down(struct cluster *cl, int i, int64_t now_ms, char *err, size_t errlen);
 int cluster_node_up(struct cluster *cl, int i, char *err, size_t errlen);
+/* The cluster's failure detector on its clock, called by every node's
+ * cron and after MOCK CLOCK: a node down for node_timeout_ms is failed;
+ * a failed primary with slots whose replica is up, while a majority of
+ * the primaries with slots is not failed, is failed over to its first
+ * such replica CLUSTER_FAILOVER_DELAY_MS later (Redis: the replica's
+ * election delay of 500 ms + 0..500 ms random + rank * 1000 ms, here its
+ * fixed value 1000 ms for rank 0). */
+#define CLUSTER_FAILOVER_DELAY_MS 1000
 void cluster_tick(struct cluster *cl, int64_t now_ms);
+/* One clock for the cluster: copies *from (a node's clock just set or
+ * advanced) to every node, then runs cluster_tick at its time. */
+void cluster_clock_sync(struct cluster *cl, const struct clk *from);
+/* Called by core_cron of every node: the failure detector, and a replica
+ * catching up with its primary (blocked readers served). */
+void cluster_cron(struct core *core);
+
+/* ---- replication (cluster_repl.c) --------------------------------------------
+ *
+ * A replica holds its primary's data, copied key by key: every key a
+ * primary's command changed (its keys after a write command, and every
+ * change the keyspace reports: expiry, eviction, flush) is marked stale
+ * on each replica; a replica copies its stale keys from its primary's
+ * keyspace (value and TTL, or deletes them) before it runs any command
+ * and in its cron. So a READONLY read on a replica sees every write its
+ * primary answered, as after WAIT; effects are copied, never commands
+ * re-run (SPOP, scripts, relative TTLs come out the same). */
+
+/* Hooks of the command layer (cmd.c) and the keyspace listener (core.c):
+ * a write command d ran on core's database dbi; key (NULL: all) of
+ * database dbi changed. Nothing for a node that is no primary with
+ * replicas. */
+void cluster_repl_wrote(struct core *core, int dbi, const struct cmd_def *d,
+                        const struct resp_argv *a);
+void cluster_repl_changed(struct core *core, int dbi, const char *key, size_t klen);
+/* Replica i copies its stale keys from its primary (nothing for a
+ * primary, or while either is down): call before reading a replica's
+ * keyspace outside a command. */
+void cluster_repl_sync(struct cluster *cl, int i);
+/* Marks every key of replica i stale (a full resynchronisation: a new
+ * primary). */
+void cluster_repl_full(struct cluster *cl, int i);
+/* INFO replication's section of node core (its role, its primary's
+ * address and link, its replicas as connected slaves; offsets are 0:
+ * nothing is counted), replid its master_replid. */
+void cluster_info_replication(const struct core *core, struct buf *b, const char *replid);
+/* Frees the replication state of every node (cluster_free calls it). */
+void cluster_repl_free(struct cluster *cl);
 
 /* ---- the CLUSTER command (cmd_cluster.c) ------------------------------------
  *

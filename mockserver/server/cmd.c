@@ -57,7 +57,7 @@ static struct cmd_def *tables[] = {
     cmd_hash_table,  cmd_list_table,   cmd_set_table,    cmd_zset_table,    cmd_zsetops_table,
     cmd_sort_table,  cmd_multi_table,  cmd_pubsub_table, cmd_script_table,  cmd_function_table,
     cmd_mock_table,  cmd_stream_table, cmd_xgroup_table, cmd_monitor_table, cmd_db_table,
-    cmd_debug_table, cmd_object_table, cmd_memory_table, cmd_cluster_table,
+    cmd_debug_table, cmd_object_table, cmd_memory_table, cmd_cluster_table, cmd_migrate_table,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -470,6 +470,8 @@ static void run(struct core *core, struct client *c, const struct cmd_def *d, st
     tracked_outer = saved;
     if (kind & WATCH_WRITES)
         mem_refresh_args(core, c, a);
+    if (core->cluster && (d->rflags & RF_WRITE)) /* its replicas copy the keys */
+        cluster_repl_wrote(core, c->dbi, d, a);
     watch_after(core, c, kind, a->argc, a->argv, a->argl, out_len);
     tracking_after(core, c, probe, (kind & WATCH_TOUCHES) != 0, a->argc, a->argv, a->argl, out_len);
     /* The slow log and the counters. A command that blocked is logged once
@@ -622,6 +624,8 @@ static void dispatch(struct core *core, struct client *c, struct resp_argv *a)
 {
     const struct cmd_def *top, *d;
     enum why why = classify(core, c, a, &top, &d);
+    if (core->cluster) /* a replica catches up with its primary first */
+        cluster_repl_sync(core->cluster, core->cl_node);
 
     c->atime_ms = core_now_ms(core);
     /* Redis's lastcmd (CLIENT LIST cmd=): what the lookup found, also for a
@@ -1028,9 +1032,11 @@ int cmd_getkeys(const struct cmd_def *d, int argc, char **argv, const size_t *ar
     int n = -1;
     int varflags = 0;
     for (const struct cmd_keyspec *ks = d->keyspecs; ks && ks->bs; ks++)
-        varflags |= (ks->flags & KS_VARIABLE_FLAGS) != 0;
-    /* Like Redis: the key specs unless their flags vary with the arguments,
-     * the command's procedure when the specs cannot tell. */
+        varflags |= (ks->flags & KS_VARIABLE_FLAGS) != 0 ||
+                    ((ks->flags & KS_INCOMPLETE) && d->getkeys != NULL);
+    /* Like Redis: the key specs unless their flags vary with the arguments
+     * (or one is incomplete: MIGRATE's), the command's procedure when the
+     * specs cannot tell. */
     if (!varflags)
         n = getkeys_specs(d, argc, argv, argl, out, max);
     if (n < 0 && d->getkeys != NULL)

@@ -263,6 +263,9 @@ extern struct cmd_def cmd_debug_table[];
 extern struct cmd_def cmd_object_table[];
 extern struct cmd_def cmd_memory_table[];
 extern struct cmd_def cmd_cluster_table[];
+extern struct cmd_def cmd_migrate_table[];
+/* MOCK CLUSTER (cmd_mock_cluster.c), a subcommand of cmd_mock.c's MOCK. */
+cmd_fn cmd_mock_cluster;
 
 /* Builds the lookup index and numbers every command; idempotent. */
 void cmd_init(void);

@@ -43,6 +43,9 @@
  *                           time_us (scenario time), argc, argv (at most
  *                           SCN_HIST_ARGBYTES bytes of it), truncated
  *                           (boolean; RESP2 0/1), reply (the reply's type)
+ *   MOCK CLUSTER ...        cluster mode: MIGRATE, FAILOVER, DOWN, UP,
+ *                           NODES, STATS (cmd_mock_cluster.c); MOCK CLOCK
+ *                           then sets every node's clock
  *   MOCK HELP
  * Every CLOCK subcommand but GET replies with the new time in ms. The
  * clock stays within 0..CLK_MAX_MS (the year 9999): a SET, VIRTUAL or
@@ -58,6 +61,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "mr_err.h"
 #include "reply.h"
@@ -234,6 +238,8 @@ static void mock_clock_cmd(struct call *k)
         reply_errf(k->c, rtext[RT_MOCK_CLOCK_RANGE_FMT], CLK_MAX_MS);
         return;
     }
+    if (k->core->cluster) /* one clock for the cluster: every node's moves */
+        cluster_clock_sync(k->core->cluster, clock);
     reply_int(k->c, (long long)clk_now_ms(clock));
 }
 
@@ -396,6 +402,19 @@ static void mock_help_cmd(struct call *k)
         "HISTORY [<count>]",
         "    The last <count> commands the scenario's rules saw (default: all kept),",
         "    with connection, scenario time in microseconds, arguments and reply type.",
+        "CLUSTER MIGRATE <slot>|<from>-<to> <node>",
+        "    Cluster mode: move the slots, with their keys, to <node> (a primary).",
+        "CLUSTER MIGRATE START <slot> <node>|KEYS <slot> <count>|END <slot>",
+        "    The same step by step: MIGRATING/IMPORTING, some keys, the end.",
+        "CLUSTER FAILOVER <replica>",
+        "    The replica takes its primary's slots and data.",
+        "CLUSTER DOWN <node>|UP <node>",
+        "    Stop a node (connections refused; failed after cluster-node-timeout",
+        "    on the clock) or bring it back.",
+        "CLUSTER NODES|STATS",
+        "    The nodes (index, id, port, role, primary, slots, down, failed), or",
+        "    their counters (commands, moved, ask, crossslot, tryagain, clusterdown).",
+        "    A <node> is its index (0, 1, ...) or its node id.",
         "HELP",
         "    Print this help.",
     };
@@ -446,6 +465,18 @@ static struct cmd_def mock_subs[] = {
      .arity = -2, MOCK_FACTS, .complexity = "O(N) where N is the number of entries returned",
      ARGS({.name = "count", .type = ARG_INTEGER, .aflags = ARGF_OPTIONAL}),
      .summary = "Returns the record of the commands the scenario's rules saw."},
+    {.name = "cluster", .fn = cmd_mock_cluster,
+     .arity = -3, MOCK_FACTS, .complexity = "O(N) where N is the number of keys moved",
+     ARGS({.name = "action", .type = ARG_ONEOF,
+           SUBARGS({.name = "migrate", .type = ARG_BLOCK,
+                    SUBARGS({.name = "migrate", .type = ARG_PURE_TOKEN, .token = "MIGRATE"},
+                            {.name = "arg", .type = ARG_STRING, .aflags = ARGF_MULTIPLE})},
+                   {.name = "failover", .type = ARG_STRING, .token = "FAILOVER"},
+                   {.name = "down", .type = ARG_STRING, .token = "DOWN"},
+                   {.name = "up", .type = ARG_STRING, .token = "UP"},
+                   {.name = "nodes", .type = ARG_PURE_TOKEN, .token = "NODES"},
+                   {.name = "stats", .type = ARG_PURE_TOKEN, .token = "STATS"})}),
+     .summary = "Changes the topology of a cluster mode server: migrations, failover, nodes down and up."},
     {.name = "help", .fn = mock_help_cmd,
      .arity = 2, MOCK_FACTS, .complexity = "O(1)",
      .summary = "Returns helpful text about the MOCK subcommands."},

@@ -1328,6 +1328,10 @@ static void info_section(struct buf *b, struct core *core, int s)
         break;
     }
     case S_REPLICATION:
+        if (core->cluster) { /* its role in the cluster (cluster.h) */
+            cluster_info_replication(core, b, run_id());
+            break;
+        }
         buf_printf(b,
                    "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\n"
                    "master_replid:%s\r\n"
@@ -1965,6 +1969,37 @@ static void bgrewriteaof_cmd(struct call *k)
 
 static void role_cmd(struct call *k)
 {
+    const struct cluster *cl = k->core->cluster;
+    if (cl != NULL) { /* a cluster node: its role there, offsets 0 */
+        const struct cluster_node *me = &cl->nodes[k->core->cl_node];
+        if (me->primary >= 0) {
+            reply_array(k->c, 5);
+            reply_cstr(k->c, "slave");
+            reply_cstr(k->c, cl->announce_ip);
+            reply_int(k->c, cl->nodes[me->primary].port);
+            reply_cstr(k->c, cl->nodes[me->primary].down ? "connect" : "connected");
+            reply_int(k->c, 0);
+            return;
+        }
+        int n = 0;
+        for (int j = 0; j < cl->nnodes; j++)
+            n += cl->nodes[j].primary == k->core->cl_node && !cl->nodes[j].down;
+        reply_array(k->c, 3);
+        reply_cstr(k->c, "master");
+        reply_int(k->c, 0);
+        reply_array(k->c, n);
+        for (int j = 0; j < cl->nnodes; j++) {
+            if (cl->nodes[j].primary != k->core->cl_node || cl->nodes[j].down)
+                continue;
+            char port[16];
+            snprintf(port, sizeof(port), "%d", cl->nodes[j].port);
+            reply_array(k->c, 3);
+            reply_cstr(k->c, cl->announce_ip);
+            reply_cstr(k->c, port);
+            reply_cstr(k->c, "0");
+        }
+        return;
+    }
     reply_array(k->c, 3);
     reply_cstr(k->c, "master");
     reply_int(k->c, 0);

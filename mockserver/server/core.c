@@ -198,6 +198,8 @@ void core_reset_stats(struct core *core)
 
 void core_cron(struct core *core)
 {
+    if (core->cluster != NULL) /* failure detection, a replica catching up */
+        cluster_cron(core);
     int64_t now = core_now_ms(core);
     for (int i = 0; i < DB_COUNT && !core->active_expire_off; i++)
         if (db_expires_count(&core->db[i]) > 0)
@@ -220,11 +222,14 @@ static void on_change(void *ud, struct db *db, const char *key, size_t klen)
     block_changed(core, dbi, key, klen);
     if (key != NULL)
         tracking_changed(core, key, klen);
+    if (core->cluster != NULL) /* a primary's replicas copy it (cluster.h) */
+        cluster_repl_changed(core, dbi, key, klen);
 }
 
 void core_listen_update(struct core *core)
 {
-    int on = watch_active(core) || core->nblocked > 0 || tracking_listening(core);
+    int on = watch_active(core) || core->nblocked > 0 || tracking_listening(core) ||
+             core->cluster != NULL;
     for (int i = 0; i < DB_COUNT; i++) {
         core->db[i].on_change = on ? on_change : NULL;
         core->db[i].on_change_ud = on ? core : NULL;

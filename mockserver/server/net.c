@@ -1002,6 +1002,43 @@ struct srv *srv_new_on(struct core *core, struct srv *share, char *err, size_t e
     return s;
 }
 
+int srv_set_listening(struct srv *s, int on, char *err, size_t errlen)
+{
+    if (!on) {
+        if (s->tcp_ev) {
+            event_free(s->tcp_ev);
+            s->tcp_ev = NULL;
+        }
+        if (s->tcp_fd >= 0) {
+            close(s->tcp_fd);
+            s->tcp_fd = -1;
+        }
+        struct client *c = s->core->clients, *next;
+        for (; c; c = next) {
+            next = c->next;
+            if (c->io == NULL)
+                continue;
+            if (c == s->core->running)
+                c->flags |= CL_CLOSE_AFTER_REPLY;
+            else
+                srv_close_client(s, c);
+        }
+        return 0;
+    }
+    if (s->tcp_fd >= 0)
+        return 0;
+    /* the same port again: the address clients and MOVED know */
+    int was = s->core->cfg.port;
+    s->core->cfg.port = s->port;
+    int rc = listen_tcp(s, err, errlen);
+    s->core->cfg.port = was;
+    if (rc < 0)
+        return -1;
+    s->tcp_ev = event_new(s->base, s->tcp_fd, EV_READ | EV_PERSIST, on_accept, s);
+    event_add(s->tcp_ev, NULL);
+    return 0;
+}
+
 int srv_port(const struct srv *s)
 {
     return s->port;

@@ -278,3 +278,48 @@ uint64_t obj_digest(const struct obj *o)
     }
     return h ? h : 1;
 }
+
+struct obj *obj_dup(const struct obj *o)
+{
+    struct obj *n = NULL;
+    switch (o->type) {
+    case OBJ_STRING: n = obj_new_string(o->u.str.p, o->u.str.len); break;
+    case OBJ_LIST:
+        n = obj_new_list();
+        for (size_t i = 0; i < deque_len(o->u.list); i++) {
+            const struct obj_str *s = deque_at(o->u.list, i);
+            deque_push_tail(n->u.list, obj_str_new(s->p, s->len));
+        }
+        break;
+    case OBJ_HASH:
+        n = obj_new_hash();
+        for (struct dict_entry *e = dict_first(o->u.hash); e; e = dict_next(e)) {
+            const struct obj_str *s = e->val;
+            int created;
+            dict_upsert(n->u.hash, e->key, e->klen, &created)->val = obj_str_new(s->p, s->len);
+        }
+        break;
+    case OBJ_SET:
+        n = obj_new_set();
+        for (struct dict_entry *e = dict_first(o->u.set); e; e = dict_next(e)) {
+            int created;
+            dict_upsert(n->u.set, e->key, e->klen, &created);
+        }
+        break;
+    case OBJ_ZSET:
+        n = obj_new_zset();
+        for (size_t i = 0; i < zset_len(o->u.zset); i++) {
+            const struct zset_node *z = zset_at(o->u.zset, i);
+            zset_set(n->u.zset, z->m, z->len, z->score);
+        }
+        break;
+    case OBJ_STREAM:
+        n = obj_new_stream();
+        stream_free(n->u.stream);
+        n->u.stream = stream_dup(o->u.stream);
+        break;
+    }
+    if (n != NULL)
+        n->expire = o->expire;
+    return n;
+}

@@ -74,6 +74,10 @@ struct obj *obj_new_stream(void);
 /* A new string value that takes over p (malloc'd, len bytes followed by a
  * NUL), which it frees: for a big argument taken from its argv. */
 struct obj *obj_new_string_take(char *p, size_t len);
+/* A deep copy of o, TTL included; the copy's access and memory
+ * bookkeeping start afresh (lru unset, encoding chosen when stored).
+ * COPY, MIGRATE and a replica's copy of its primary's keys. */
+struct obj *obj_dup(const struct obj *o);
 /* Frees the value and everything in it; NULL is fine. */
 void obj_free(struct obj *o);
 /* Replaces the bytes of a string value. */

@@ -41,6 +41,13 @@ struct scn_run *srv_scenario(const struct srv *s);
  * stops. cap must outlive s: srv_free writes the teardown of the
  * connections still open. Unix-socket connections are not captured. */
 void srv_set_capture(struct srv *s, struct cap *cap);
+/* Closes (on 0) or reopens (on 1) the TCP listener, on the port it had:
+ * a cluster node taken down and brought back up (cluster.h). Closing also
+ * closes every connection of s: the client whose command is running is
+ * closed once its reply is written (CL_CLOSE_AFTER_REPLY). The Unix
+ * socket is left alone. Returns 0 (nothing to do is 0 too), or -1 with a
+ * message in err when the port cannot be bound again. */
+int srv_set_listening(struct srv *s, int on, char *err, size_t errlen);
 /* The TCP port bound, useful after port 0. */
 int srv_port(const struct srv *s);
 /* "127.0.0.1:6379" or "[::1]:6379", the address the listener is bound to. */

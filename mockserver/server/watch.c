@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "core.h"
 #include "dict.h"
 #include "mem.h"
@@ -90,6 +91,8 @@ void watch_touch(struct core *core, int dbi, const char *key, size_t klen)
 {
     assert(dbi >= 0 && dbi < DB_COUNT);
     tracking_changed(core, key, klen); /* the same signal changes the key for client tracking */
+    if (core->cluster != NULL)         /* and for a primary's replicas (cluster.h) */
+        cluster_repl_changed(core, dbi, key, klen);
     struct watchers *w = find(core, dbi, key, klen);
     if (w)
         touch(core, w, 0);

@@ -55,7 +55,8 @@ int watch_active(const struct core *core);
 void watch_changed(struct core *core, int dbi, const char *key, size_t klen);
 /* key in database dbi was changed where the digests cannot see it (a
  * blocked client being served, a CMD_SIGNALS command): its watchers' EXEC
- * fails, and client tracking invalidates it (tracking_changed). */
+ * fails, client tracking invalidates it (tracking_changed), and in
+ * cluster mode a primary's replicas copy it again (cluster_repl_changed). */
 void watch_touch(struct core *core, int dbi, const char *key, size_t klen);
 
 /* What WATCH needs to know of the command being run: a mask of these
