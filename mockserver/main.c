@@ -72,7 +72,8 @@ static void usage(FILE *out)
             "  --cluster N          run a Redis Cluster of N primaries in this process, each\n"
             "                       node on its own port (--port P: P, P+1, ...; default\n"
             "                       ephemeral ports), slots split as redis-cli splits them\n"
-            "                       (docs/cluster.md); --port-file lists the ports in node order\n"
+            "                       (docs/cluster.md); --port-file lists the ports in node order;\n"
+            "                       a scenario's 'cluster N [replicas R]' header starts it too\n"
             "  --replicas R         with --cluster: R replicas per primary (default 0)\n"
             "  --scenario FILE      play a scenario (docs/scenarios.md), exit with its verdict:\n"
             "                       0 all expectations held, 1 one failed, 2 invalid scenario\n"
@@ -98,7 +99,10 @@ static void usage_run(FILE *out)
             "COMMAND with REDIS_HOST, REDIS_PORT, REDIS_URL and MOCKREDIS_PORT set, ends the\n"
             "scenario when COMMAND exits (as MOCK SCENARIO END), writes the reports and\n"
             "exits with a status that joins both results. OPTIONS are the server's (mockredis\n"
-            "--help). SIGINT and SIGTERM go to COMMAND's process group; once COMMAND exits,\n"
+            "--help). With --cluster N (or a scenario's 'cluster N' header) the variables\n"
+            "name node 0 and MOCKREDIS_CLUSTER_NODES lists every node, 127.0.0.1:P0,...,\n"
+            "in node order (primaries first). SIGINT and SIGTERM go to COMMAND's process group; "
+            "once COMMAND exits,\n"
             "what is left of its group gets SIGTERM.\n"
             "\n"
             "Exit status (one line on stderr says which, with COMMAND's own status):\n"
@@ -217,6 +221,22 @@ static int write_port_file(const char *path, struct srv **srvs, int n)
     return rc;
 }
 
+/* mockredis run: MOCKREDIS_CLUSTER_NODES lists a cluster's nodes as
+ * "HOST:PORT,HOST:PORT,..." in node order (REDIS_HOST and REDIS_PORT name
+ * node 0); unset for one server, so an outer run's value does not leak. */
+static void set_cluster_env(struct srv **srvs, int n, int cluster)
+{
+    struct buf v = BUF_INIT;
+    if (!cluster) {
+        unsetenv("MOCKREDIS_CLUSTER_NODES");
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        buf_printf(&v, "%s%s", i ? "," : "", srv_addr(srvs[i]));
+    setenv("MOCKREDIS_CLUSTER_NODES", v.p, 1);
+    buf_free(&v);
+}
+
 /* Frees the nodes' server states and the cluster they form (NULL: one
  * standalone server). */
 static void free_nodes(struct core *cores, int n, struct cluster *cl)
@@ -254,6 +274,37 @@ struct main_opts {
     int port;              /* --port as given (-1: not given) */
     int cluster, replicas; /* --cluster N (0: standalone), --replicas R */
 };
+
+/* A scenario's "cluster N [replicas R]" header starts the cluster when
+ * --cluster is not given; given, it must ask for the same one. A scenario
+ * without the header plays on one server only (its setup and rules know
+ * nothing of nodes). Returns 0, or -1 after saying why on stderr. */
+static int cluster_from_scenario(const struct scn *scn, struct main_opts *o)
+{
+    if (scn->cluster && o->cluster == 0) { /* (--replicas alone was refused before) */
+        o->cluster = scn->cluster;
+        o->replicas = scn->cluster_replicas;
+        return 0;
+    }
+    if (scn->cluster && (o->cluster != scn->cluster || o->replicas != scn->cluster_replicas)) {
+        fprintf(stderr,
+                "mockredis: --cluster %d --replicas %d conflicts with the scenario %s: its line "
+                "%d says 'cluster %d replicas %d'; drop the options (the header starts the "
+                "cluster) or make them agree\n",
+                o->cluster, o->replicas, scn->file, scn->cluster_line, scn->cluster,
+                scn->cluster_replicas);
+        return -1;
+    }
+    if (!scn->cluster && o->cluster > 0) {
+        fprintf(stderr,
+                "mockredis: the scenario %s has no 'cluster N' header: it plays on one server, "
+                "not on the nodes of --cluster %d; add 'cluster %d replicas %d' to it "
+                "(docs/cluster.md, Scenarios)\n",
+                scn->file, o->cluster, o->cluster, o->replicas);
+        return -1;
+    }
+    return 0;
+}
 
 /* Parses the options into core's configuration and o. Called once per
  * node of a cluster, each time from the first argument: every node gets
@@ -448,12 +499,32 @@ int main(int argc, char **argv)
                 o.cluster, o.replicas, o.cluster * (1 + o.replicas), CLUSTER_NODE_MAX);
         rc = -1;
     }
+    /* The scenario first: its "cluster N [replicas R]" header may start the
+     * cluster. */
+    struct scn *scn = NULL;
+    struct scn_run *run = NULL;
+    if (rc == 0 && o.scn_file) {
+        struct buf diag = BUF_INIT;
+        if (scn_check_load(o.scn_file, &scn, &diag) < 0) {
+            fputs(diag.p ? diag.p : "", stderr);
+            buf_free(&diag);
+            core_destroy(&cores[0]);
+            free(cores);
+            if (run_mode)
+                fprintf(stderr, "mockredis run: FAIL: scenario %s is invalid, command not run\n",
+                        o.scn_file);
+            return run_mode ? RUN_INVALID : 2;
+        }
+        buf_free(&diag);
+        rc = cluster_from_scenario(scn, &o);
+    }
     if (rc == 0 && o.cluster > 0 && cores[0].cfg.unixsocket) {
         fprintf(stderr, "mockredis: --unixsocket cannot be used with --cluster (nodes are TCP "
                         "only)\n");
         rc = -1;
     }
     if (rc < 0) {
+        scn_free(scn);
         fprintf(stderr, "Try 'mockredis %s--help'.\n", run_mode ? "run " : "");
         core_destroy(&cores[0]);
         free(cores);
@@ -477,12 +548,9 @@ int main(int argc, char **argv)
         }
     }
 
-    struct scn *scn = NULL;
-    struct scn_run *run = NULL;
-    if (o.scn_file) {
+    if (scn) {
         struct buf diag = BUF_INIT;
-        if (scn_check_load(o.scn_file, &scn, &diag) < 0 ||
-            (run = scn_run_new(scn, &cores[0], &diag)) == NULL) {
+        if ((run = scn_run_new(scn, &cores[0], &diag)) == NULL) {
             fputs(diag.p ? diag.p : "", stderr);
             buf_free(&diag);
             scn_free(scn);
@@ -523,6 +591,8 @@ int main(int argc, char **argv)
             cl->node_net = srv_set_listening; /* MOCK CLUSTER DOWN/UP */
         }
         warn_exposure(s, &cores[0]);
+        if (run_mode)
+            set_cluster_env(srvs, nnodes, cl != NULL);
         /* Signals first: whoever sees the port file may signal at once. */
         srv_catch_signals(s);
         if (o.port_file && write_port_file(o.port_file, srvs, nnodes) < 0) {

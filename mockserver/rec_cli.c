@@ -230,6 +230,26 @@ int rec_cli_main(int argc, char **argv)
     if (prc == MR_EEOF)
         fprintf(stderr, "mockredis record: warning: %s (the frames before it are used)\n", err);
 
+    /* Connections to several servers (a cluster's nodes) make no faithful
+     * replay: refused, unless --port picked one of them. */
+    uint16_t ports[8];
+    int nports = have_port ? 1 : rec_server_ports(r, ports, 8);
+    if (nports > 1) {
+        fprintf(stderr, "mockredis record: the capture talks to %d server ports (", nports);
+        for (int i = 0; i < nports && i < 8; i++)
+            fprintf(stderr, "%s%u", i ? ", " : "", (unsigned)ports[i]);
+        fprintf(stderr,
+                "%s: a cluster?): recording a cluster is not supported, no scenario written.\n"
+                "  A replay would not be faithful: it numbers connections in the order the\n"
+                "  nodes accept them, which a cluster client does not keep from run to run,\n"
+                "  and the recorded MOVED/ASK replies name the recorded nodes' ports, not the\n"
+                "  replay's. Record one node with --port %u (its connections only), or write a\n"
+                "  'cluster N' scenario with rules (docs/cluster.md, Scenarios).\n",
+                nports > 8 ? ", ..." : "", (unsigned)ports[0]);
+        tcpre_free(t);
+        rec_free(r);
+        return 1;
+    }
     struct tcpre_stats st;
     tcpre_stats(t, &st);
     struct buf text = BUF_INIT, sum = BUF_INIT;

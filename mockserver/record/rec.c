@@ -1064,6 +1064,25 @@ void rec_counts(const struct rec *r, struct rec_counts *out)
     *out = r->k;
 }
 
+int rec_server_ports(const struct rec *r, uint16_t *ports, int max)
+{
+    int n = 0;
+    for (int i = 0; i < r->nconns; i++) {
+        const struct rconn *c = r->conns[i];
+        if (c == NULL || !c->have_flow || c->ncmds == 0)
+            continue;
+        int seen = 0;
+        for (int j = 0; j < n && j < max; j++)
+            seen |= ports[j] == c->flow.srv_port;
+        if (!seen) {
+            if (n < max)
+                ports[n] = c->flow.srv_port;
+            n++;
+        }
+    }
+    return n;
+}
+
 static void put_endpoint(struct buf *out, int family, const uint8_t *addr, uint16_t port)
 {
     char text[INET6_ADDRSTRLEN] = "?";

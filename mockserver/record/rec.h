@@ -70,6 +70,11 @@ struct rec_counts {
 
 void rec_counts(const struct rec *r, struct rec_counts *out);
 
+/* The server ports of the connections that carried a command, in the order
+ * first seen: up to max of them in ports. Returns how many there are (more
+ * than one: the capture talks to several servers, a cluster's nodes). */
+int rec_server_ports(const struct rec *r, uint16_t *ports, int max);
+
 /* Closes every connection still open (as if the capture ended), then
  * appends the scenario to out: a comment header (source, counts, what was
  * skipped and why, and the reassembler's stats when st is not NULL, plus

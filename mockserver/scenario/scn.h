@@ -59,6 +59,7 @@ enum scn_cond_kind {
     SC_SCRIPT,         /* n 1: "from script" (a command a script called with
                           redis.call/pcall); n 0: "not from script" (one a
                           client sent) */
+    SC_NODE,           /* n: only on node n of a cluster (a connection it accepted) */
 };
 
 struct scn_cond {
@@ -92,6 +93,15 @@ enum scn_act_kind {
     SA_REFUSE,
     SA_SILENT,
     SA_CLOSE,
+    /* cluster topology changes (cluster.h's "topology changes"), in
+     * rules and timed events of a cluster scenario */
+    SA_CL_MIGRATE,       /* cluster migrate SLOT[-SLOT] to NODE: start, every key, end */
+    SA_CL_MIGRATE_START, /* cluster migrate start SLOT to NODE */
+    SA_CL_MIGRATE_KEYS,  /* cluster migrate keys SLOT N */
+    SA_CL_MIGRATE_END,   /* cluster migrate end SLOT */
+    SA_CL_FAILOVER,      /* cluster failover NODE (a replica) */
+    SA_CL_DOWN,          /* cluster down NODE */
+    SA_CL_UP,            /* cluster up NODE */
 };
 
 enum scn_split { SPLIT_OFFSET, SPLIT_INSIDE_LENGTH, SPLIT_INSIDE_PAYLOAD };
@@ -114,6 +124,10 @@ struct scn_act {
     struct scn_val *val;   /* REPLY */
     struct resp_argv *cmd; /* RUN */
     int *cmd_cols;         /* RUN: the column of each word of cmd */
+    /* SA_CL_*: the slots (slot_lo..slot_hi, one slot: equal), the node
+     * (NODE of migrate ... to, failover, down, up; its column node_col);
+     * SA_CL_MIGRATE_KEYS's count is n */
+    int slot_lo, slot_hi, node, node_col;
 };
 
 struct scn_rule {
@@ -167,7 +181,25 @@ enum scn_what {
     SW_BACKOFF,  /* each gap grows by a factor within [f_lo, f_hi] */
     SW_ORDER,    /* every match2 command has a match command before it */
     SW_NO_AFTER, /* no match command (NULL: any) after a match2 command */
+    /* cluster scenarios */
+    SW_REDIRECTS,     /* redirections the nodes answered: redirect's kind, summed */
+    SW_NODE_COMMANDS, /* node `node`'s commands [matching match] it did not redirect */
 };
+
+/* What "expect redirects [KIND]" counts (struct cluster_node's counters). */
+enum scn_redirect {
+    SR_ALL, /* moved + ask: the redirections a client follows */
+    SR_MOVED,
+    SR_ASK,
+    SR_CROSSSLOT,
+    SR_TRYAGAIN,
+    SR_CLUSTERDOWN,
+};
+
+/* The most nodes a cluster scenario may ask for (cluster.h's
+ * CLUSTER_NODE_MAX; the parser does not include the server's headers). */
+#define SCN_CLUSTER_NODES_MAX 64
+#define SCN_CLUSTER_SLOTS     16384
 
 enum scn_op { SO_EQ, SO_NE, SO_LT, SO_LE, SO_GT, SO_GE };
 
@@ -187,13 +219,15 @@ struct scn_expect {
     /* SW_ORDER, SW_NO_AFTER: "across": over all connections; 0 = each
      * connection on its own */
     int across;
-    struct resp_argv *match2; /* SW_ORDER: the command that must come later ("before
-                                 MATCH2"); SW_NO_AFTER: the command after which nothing
-                                 matching comes ("after MATCH2") */
-    int range;                /* SW_GAP: 1 when written D1..D2 (us_lo..us_hi), else
-                                 "OP us_lo" */
-    int64_t us_lo, us_hi;     /* SW_GAP */
-    double f_lo, f_hi;        /* SW_BACKOFF: each gap / the one before, in [f_lo, f_hi] */
+    struct resp_argv *match2;   /* SW_ORDER: the command that must come later ("before
+                                   MATCH2"); SW_NO_AFTER: the command after which nothing
+                                   matching comes ("after MATCH2") */
+    int range;                  /* SW_GAP: 1 when written D1..D2 (us_lo..us_hi), else
+                                   "OP us_lo" */
+    int64_t us_lo, us_hi;       /* SW_GAP */
+    double f_lo, f_hi;          /* SW_BACKOFF: each gap / the one before, in [f_lo, f_hi] */
+    enum scn_redirect redirect; /* SW_REDIRECTS */
+    int node, node_col;         /* SW_NODE_COMMANDS: the node and where it was written */
 };
 
 enum scn_end { SE_IDLE, SE_AFTER, SE_CONTROL };
@@ -226,6 +260,10 @@ struct scn {
     int64_t idle_grace_us; /* finish idle: this long without a client ends it */
     int64_t deadline_us;   /* finish ... within: ended, and failed, this long after the
                               start (real time) if not over before; 0 = none */
+    /* cluster N [replicas R]: played on a cluster of N primaries and N*R
+     * replicas (every node), 0 = one standalone server; cluster_line is
+     * where the header was given */
+    int cluster, cluster_replicas, cluster_line;
 
     struct resp_argv **setup;
     int *setup_line;

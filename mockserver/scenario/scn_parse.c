@@ -38,10 +38,10 @@
 /* Directives at the start of a line. The header ones come first: each may
  * be given once (their index is the slot in parser.header_line). */
 static const char *const directive_words[] = {
-    "name",      "clock", "seed",   "maxclients", "timeout", "requirepass", "finish",
-    "maxmemory", "setup", "strict", "on",         "at",      "expect",
+    "name",      "clock",   "seed",  "maxclients", "timeout", "requirepass", "finish",
+    "maxmemory", "cluster", "setup", "strict",     "on",      "at",          "expect",
 };
-#define NHEADERS 8
+#define NHEADERS 9
 
 /* maxmemory-policy's values, as Redis 7.0 names them (the scenario's
  * "maxmemory [+]SIZE [POLICY]" header). */
@@ -58,6 +58,7 @@ static const struct {
     {"nth", SC_NTH},     {"from", SC_FROM}, {"times", SC_TIMES},
     {"every", SC_EVERY}, {"conn", SC_CONN}, {"after", SC_AFTER_COMMANDS},
     {"not", SC_SCRIPT}, /* "not from script"; "from script" is read after 'from' */
+    {"node", SC_NODE},  /* cluster scenarios */
 };
 
 /* What an expectation counts: "expect WHAT [MATCH|N] OP NUMBER". */
@@ -75,6 +76,8 @@ static const struct {
     {"scripts", SW_SCRIPTS},
     {"script-calls", SW_SCRIPT_CALLS},
     {"evictions", SW_EVICTIONS},
+    {"redirects", SW_REDIRECTS},
+    {"node", SW_NODE_COMMANDS},
     /* over time and order: parsed by parse_expect_time, listed for hints */
     {"gap", SW_GAP},
     {"backoff", SW_BACKOFF},
@@ -870,10 +873,109 @@ static const struct {
     {"run", 1u << CTX_EVENT},
     {"refuse", 1u << CTX_CONNECT},
     {"silent", 1u << CTX_CONNECT},
+    {"cluster", 1u << CTX_COMMAND | 1u << CTX_EVENT},
 };
 static const char *action_at(size_t i)
 {
     return allowed[i].name;
+}
+
+/* A slot number (0..16383) at the cursor; with range, also "LO-HI". */
+static int get_slots(struct parser *p, struct scn_act *a, int range)
+{
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r != 1) {
+        if (r == 0)
+            perr(p, here(p), "expected a slot (0 to 16383)%s",
+                 range ? " or a range such as 0-99" : "");
+        return -1;
+    }
+    const char *dash = range ? memchr(t.p, '-', t.n) : NULL;
+    long long lo, hi;
+    size_t n1 = dash ? (size_t)(dash - t.p) : t.n;
+    if (!util_str2ll(t.p, n1, &lo) || lo < 0 || lo >= SCN_CLUSTER_SLOTS ||
+        (dash &&
+         (!util_str2ll(dash + 1, t.n - n1 - 1, &hi) || hi < 0 || hi >= SCN_CLUSTER_SLOTS))) {
+        perr(p, t.col, "expected a slot (0 to 16383)%s, got '%s'",
+             range ? " or a range such as 0-99" : "", t.p);
+        return -1;
+    }
+    if (!dash)
+        hi = lo;
+    if (hi < lo) {
+        perr(p, t.col, "the slot range '%s' ends before it starts", t.p);
+        return -1;
+    }
+    a->slot_lo = (int)lo;
+    a->slot_hi = (int)hi;
+    return 0;
+}
+
+/* A node number at the cursor (its range is checked once the whole file,
+ * and so the cluster header, is known: validate). */
+static int get_node(struct parser *p, int *node, int *col)
+{
+    long long n;
+    *col = here(p);
+    if (get_count(p, 0, &n, "a node number from 0 up") < 0)
+        return -1;
+    *node = n >= SCN_CLUSTER_NODES_MAX ? SCN_CLUSTER_NODES_MAX : (int)n;
+    return 0;
+}
+
+/* After 'cluster': migrate SLOT[-SLOT] to NODE, migrate start SLOT to NODE,
+ * migrate keys SLOT N, migrate end SLOT, failover NODE, down NODE, up
+ * NODE. */
+static int cluster_action(struct parser *p, struct scn_act *a)
+{
+    static const char *const what =
+        "expected migrate, failover, down or up after 'cluster' (cluster migrate SLOT[-SLOT] to "
+        "NODE, cluster migrate start|keys|end SLOT ..., cluster failover NODE, cluster down "
+        "NODE, cluster up NODE)";
+    struct tok t;
+    int r = word(p, &t, 0);
+    if (r != 1) {
+        if (r == 0)
+            perr(p, here(p), "%s", what);
+        return -1;
+    }
+    if (kw(&t, "failover") || kw(&t, "down") || kw(&t, "up")) {
+        a->kind = kw(&t, "failover") ? SA_CL_FAILOVER : kw(&t, "down") ? SA_CL_DOWN : SA_CL_UP;
+        return get_node(p, &a->node, &a->node_col);
+    }
+    if (!kw(&t, "migrate")) {
+        char h[64];
+        static const char *const verbs[] = {"migrate", "failover", "down", "up"};
+        int k = util_nearest(t.p, t.n, verbs, NELEM(verbs));
+        perr(p, t.col, "unknown cluster action '%s'%s: %s", t.p,
+             hint(h, sizeof(h), k < 0 ? NULL : verbs[k]), what);
+        return -1;
+    }
+    struct tok u;
+    int to = 1;
+    a->kind = SA_CL_MIGRATE;
+    if (peek(p, &u, 0) == 1 && !u.quoted && (kw(&u, "start") || kw(&u, "keys") || kw(&u, "end"))) {
+        word(p, &u, 0);
+        a->kind = kw(&u, "start")  ? SA_CL_MIGRATE_START
+                  : kw(&u, "keys") ? SA_CL_MIGRATE_KEYS
+                                   : SA_CL_MIGRATE_END;
+        to = a->kind == SA_CL_MIGRATE_START;
+    }
+    if (get_slots(p, a, a->kind == SA_CL_MIGRATE) < 0)
+        return -1;
+    if (a->kind == SA_CL_MIGRATE_KEYS)
+        return get_count(p, 1, &a->n, "a number of keys from 1 up after the slot");
+    if (!to)
+        return 0;
+    r = word(p, &u, 0);
+    if (r != 1 || !kw(&u, "to")) {
+        if (r >= 0)
+            perr(p, r == 1 ? u.col : here(p), "expected 'to NODE' after the slot%s",
+                 a->slot_hi > a->slot_lo ? "s" : "");
+        return -1;
+    }
+    return get_node(p, &a->node, &a->node_col);
 }
 
 /* Parses one action at the cursor. Returns 0, or -1 after an error. */
@@ -1004,6 +1106,8 @@ static int action(struct parser *p, enum ctx ctx, struct scn_act *a)
         a->us_max = a->us_min;
         return 0;
     }
+    if (strcmp(name, "cluster") == 0)
+        return cluster_action(p, a);
     if (strcmp(name, "run") == 0) {
         a->kind = SA_RUN;
         a->cmd = words_argv(p, NULL, &a->cmd_cols);
@@ -1172,6 +1276,10 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
         if (ci >= 0 && (cond_words[ci].kind == SC_SCRIPT || cond_words[ci].kind == SC_FROM)) {
             if (parse_script_cond(p, &t, r.on_connect, &c) < 0)
                 goto fail;
+        } else if (ci >= 0 && cond_words[ci].kind == SC_NODE) {
+            c.kind = SC_NODE;
+            if (get_count(p, 0, &c.n, "a node number from 0 up") < 0)
+                goto fail;
         } else if (ci >= 0 && cond_words[ci].kind != SC_AFTER_COMMANDS) {
             c.kind = cond_words[ci].kind;
             if (c.kind == SC_CONN && r.on_connect) {
@@ -1205,7 +1313,7 @@ static void parse_rule(struct parser *p, struct scn *s, int col0)
             perr(
                 p, t.col,
                 "expected a condition (nth, from, times, every, conn, after, from script, not from "
-                "script) or 'do', got '%s'%s",
+                "script, node) or 'do', got '%s'%s",
                 t.p, hint(h, sizeof(h), near));
             goto fail;
         }
@@ -1547,14 +1655,43 @@ static void parse_expect(struct parser *p, struct scn *s)
         const char *near = nearest_of(t.p, t.n, NELEM(expect_words), expect_at);
         perr(p, t.col,
              "unknown count '%s'%s (connections, peak-connections, refused, commands, "
-             "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions; or gap, "
-             "backoff, "
-             "order, no)",
+             "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions, redirects, "
+             "node N commands; or gap, backoff, order, no)",
              t.p, hint(h, sizeof(h), near));
         return;
     }
     e.what = expect_words[wi].what;
-    if (e.what == SW_COMMANDS || e.what == SW_SCRIPT_CALLS) {
+    if (e.what == SW_REDIRECTS) {
+        e.node_col = t.col;
+        static const char *const kinds[] = {"moved", "ask", "crossslot", "tryagain", "clusterdown"};
+        if (peek(p, &t, 0) == 1 && !is_op(&t)) {
+            word(p, &t, 0);
+            size_t k;
+            for (k = 0; k < NELEM(kinds); k++)
+                if (kw(&t, kinds[k]))
+                    break;
+            if (k == NELEM(kinds)) {
+                char h[64];
+                int near = util_nearest(t.p, t.n, kinds, NELEM(kinds));
+                perr(p, t.col,
+                     "unknown redirection '%s'%s (moved, ask, crossslot, tryagain, clusterdown; "
+                     "none: moved and ask)",
+                     t.p, hint(h, sizeof(h), near < 0 ? NULL : kinds[near]));
+                return;
+            }
+            e.redirect = (enum scn_redirect)(SR_MOVED + (int)k);
+        }
+    } else if (e.what == SW_NODE_COMMANDS) {
+        if (get_node(p, &e.node, &e.node_col) < 0)
+            return;
+        r = word(p, &t, 0);
+        if (r != 1 || !kw(&t, "commands")) {
+            if (r >= 0)
+                perr(p, r == 1 ? t.col : here(p), "expected 'commands' after the node number");
+            return;
+        }
+        e.match = words_argv(p, is_op, &e.match_cols);
+    } else if (e.what == SW_COMMANDS || e.what == SW_SCRIPT_CALLS) {
         e.match = words_argv(p, is_op, &e.match_cols);
     } else if (e.what == SW_RULE) {
         long long n;
@@ -1789,6 +1926,29 @@ static void parse_header(struct parser *p, struct scn *s, const struct tok *kwt)
             free(s->maxmemory_policy);
             s->maxmemory_policy = mem_strdup(policy_words[i]);
         }
+    } else if (kw(kwt, "cluster")) {
+        /* cluster N [replicas R], as --cluster N --replicas R */
+        long long reps = 0;
+        if (get_count(p, 1, &n, "a number of primaries from 1 up after 'cluster'") < 0)
+            return;
+        if (peek(p, &t, 0) == 1) {
+            word(p, &t, 0);
+            if (!kw(&t, "replicas")) {
+                perr(p, t.col, "expected 'replicas R' or the end of the line, got '%s'", t.p);
+                return;
+            }
+            if (get_count(p, 0, &reps, "a number of replicas per primary after 'replicas'") < 0)
+                return;
+        }
+        if (n > SCN_CLUSTER_NODES_MAX || reps >= SCN_CLUSTER_NODES_MAX ||
+            n * (1 + reps) > SCN_CLUSTER_NODES_MAX) {
+            perr(p, col, "cluster %lld replicas %lld makes %lld nodes; at most %d", n, reps,
+                 n * (1 + reps), SCN_CLUSTER_NODES_MAX);
+            return;
+        }
+        s->cluster = (int)n;
+        s->cluster_replicas = (int)reps;
+        s->cluster_line = p->lineno;
     } else if (kw(kwt, "requirepass")) {
         int r = word(p, &t, 0);
         if (r != 1) {
@@ -1942,8 +2102,87 @@ static void check_advance(struct parser *p, const struct scn *s, const struct sc
     }
 }
 
+/* A node number written at line:col names a node of the scenario's
+ * cluster; primary/replica: it must be one. */
+static void check_node(struct parser *p, const struct scn *s, int line, int col, int node,
+                       const char *what, int want)
+{
+    int nodes = s->cluster * (1 + s->cluster_replicas);
+    p->lineno = line;
+    if (s->cluster == 0) {
+        perr(p, col, "%s needs a 'cluster N' header (this scenario plays on one server)", what);
+        return;
+    }
+    if (node >= nodes) {
+        perr(p, col, "there is no node %d: 'cluster %d%s' (line %d) makes nodes 0 to %d", node,
+             s->cluster, s->cluster_replicas ? " replicas ..." : "", s->cluster_line, nodes - 1);
+        return;
+    }
+    if (want == 1 && node >= s->cluster)
+        perr(p, col, "node %d is a replica: %s needs a primary (nodes 0 to %d)", node, what,
+             s->cluster - 1);
+    else if (want == 2 && s->cluster_replicas == 0)
+        perr(p, col,
+             "%s needs a replica, and 'cluster %d' (line %d) has none: write 'cluster %d "
+             "replicas 1'",
+             what, s->cluster, s->cluster_line, s->cluster);
+    else if (want == 2 && node < s->cluster)
+        perr(p, col,
+             "node %d is a primary: %s needs a replica (nodes %d to %d; replica j follows "
+             "primary j mod %d)",
+             node, what, s->cluster, nodes - 1, s->cluster);
+}
+
+/* Checks that need the cluster header: node numbers and cluster actions. */
+static void check_cluster_acts(struct parser *p, const struct scn *s, const struct scn_act *acts,
+                               int n)
+{
+    for (int i = 0; i < n; i++) {
+        const struct scn_act *a = &acts[i];
+        switch (a->kind) {
+        case SA_CL_MIGRATE:
+        case SA_CL_MIGRATE_START:
+            check_node(p, s, a->line, a->node_col, a->node, "'cluster migrate ... to'", 1);
+            break;
+        case SA_CL_MIGRATE_KEYS:
+        case SA_CL_MIGRATE_END:
+            if (s->cluster == 0) {
+                p->lineno = a->line;
+                perr(p, a->col, "'cluster' actions need a 'cluster N' header");
+            }
+            break;
+        case SA_CL_FAILOVER:
+            check_node(p, s, a->line, a->node_col, a->node, "'cluster failover'", 2);
+            break;
+        case SA_CL_DOWN:
+        case SA_CL_UP:
+            check_node(p, s, a->line, a->node_col, a->node, "'cluster down|up'", 0);
+            break;
+        default: break;
+        }
+    }
+}
+
 static void validate(struct parser *p, const struct scn *s)
 {
+    for (int i = 0; i < s->nrules; i++) {
+        check_cluster_acts(p, s, s->rules[i].acts, s->rules[i].nacts);
+        for (int j = 0; j < s->rules[i].nconds; j++)
+            if (s->rules[i].conds[j].kind == SC_NODE)
+                check_node(p, s, s->rules[i].line, s->rules[i].conds[j].col,
+                           (int)s->rules[i].conds[j].n, "'node N'", 0);
+    }
+    for (int i = 0; i < s->nevents; i++)
+        check_cluster_acts(p, s, s->events[i].acts, s->events[i].nacts);
+    for (int i = 0; i < s->nexpects; i++) {
+        const struct scn_expect *e = &s->expects[i];
+        if (e->what == SW_NODE_COMMANDS)
+            check_node(p, s, e->line, e->node_col, e->node, "'expect node N commands'", 0);
+        else if (e->what == SW_REDIRECTS && s->cluster == 0) {
+            p->lineno = e->line;
+            perr(p, e->node_col, "'expect redirects' needs a 'cluster N' header");
+        }
+    }
     for (int i = 0; i < s->nrules; i++)
         check_advance(p, s, s->rules[i].acts, s->rules[i].nacts);
     for (int i = 0; i < s->nevents; i++)
@@ -2008,7 +2247,7 @@ int scn_parse(const char *text, size_t len, const char *file, struct scn **out, 
             char h[64];
             perr(&p, t.col,
                  "unknown directive '%s'%s (expected name, clock, seed, maxclients, timeout, "
-                 "requirepass, finish, maxmemory, setup, strict, on, at, expect)",
+                 "requirepass, finish, maxmemory, cluster, setup, strict, on, at, expect)",
                  t.p,
                  hint(h, sizeof(h), nearest_of(t.p, t.n, NELEM(directive_words), directive_at)));
         }

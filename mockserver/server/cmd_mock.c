@@ -63,6 +63,7 @@
 #include "clock.h"
 #include "cluster.h"
 #include "cmd.h"
+#include "mem.h"
 #include "mr_err.h"
 #include "reply.h"
 #include "scn.h"
@@ -243,41 +244,78 @@ static void mock_clock_cmd(struct call *k)
     reply_int(k->c, (long long)clk_now_ms(clock));
 }
 
+/* A cluster scenario needs this very cluster, and a cluster plays only
+ * cluster scenarios: appends why not to msg. Returns 0 when they match. */
+static int scenario_fits(const struct scn *scn, const struct cluster *cl, struct buf *msg)
+{
+    if (scn->cluster && cl == NULL)
+        buf_printf(msg,
+                   "%s:%d: the scenario is for a cluster ('cluster %d') and this server is "
+                   "standalone: start it with mockredis --cluster %d, or --scenario",
+                   scn->file, scn->cluster_line, scn->cluster, scn->cluster);
+    else if (scn->cluster &&
+             (scn->cluster != cl->nprimaries || scn->cluster_replicas != cl->replicas))
+        buf_printf(msg,
+                   "%s:%d: the scenario is for 'cluster %d replicas %d' and this cluster has %d "
+                   "primaries with %d replicas each",
+                   scn->file, scn->cluster_line, scn->cluster, scn->cluster_replicas,
+                   cl->nprimaries, cl->replicas);
+    else if (!scn->cluster && cl != NULL)
+        buf_printf(msg,
+                   "%s: the scenario has no 'cluster N' header and this server is a cluster of "
+                   "%d primaries: add 'cluster %d replicas %d' to it",
+                   scn->file, cl->nprimaries, cl->nprimaries, cl->replicas);
+    else
+        return 0;
+    return -1;
+}
+
 static void scenario_load(struct call *k)
 {
     struct buf diag = BUF_INIT, msg = BUF_INIT;
     struct scn *scn = NULL;
     struct scn_run *run = NULL;
-    struct scn_run *old = srv_scenario(k->core->srv);
-    struct scn_settings now;
+    struct cluster *cl = k->core->cluster;
+    /* A cluster's scenario is node 0's, whichever node loads it. */
+    struct core *core = cl ? cl->nodes[0].core : k->core;
+    int nnodes = cl ? cl->nnodes : 1;
+    struct scn_run *old = srv_scenario(core->srv);
+    struct scn_settings *now = mem_calloc((size_t)nnodes, sizeof(*now));
     int rc = scn_check_load(k->argv[3], &scn, &diag);
     if (rc < 0) {
         /* Never the file's text: it may be anything but a scenario. */
         scn_load_error(k->argv[3], rc, &diag, &msg);
+    } else if (scenario_fits(scn, cl, &msg) < 0) {
+        scn_free(scn);
     } else {
         /* The new header applies to the settings as they were before the
          * scenario it replaces; should its setup fail, that one goes on
          * as it was. */
-        scn_settings_save(k->core, &now);
+        for (int i = 0; i < nnodes; i++)
+            scn_settings_save(cl ? cl->nodes[i].core : core, &now[i]);
         scn_run_undo(old);
-        if ((run = scn_run_new(scn, k->core, &diag)) == NULL) {
+        if ((run = scn_run_new(scn, core, &diag)) == NULL) {
             /* A scenario whose setup failed: its first problem, as check says. */
             buf_append(&msg, diag.p ? diag.p : "", diag.p ? strcspn(diag.p, "\n") : 0);
             scn_free(scn);
             scn_run_redo(old);
-            scn_settings_restore(k->core, &now);
+            for (int i = 0; i < nnodes; i++)
+                scn_settings_restore(cl ? cl->nodes[i].core : core, &now[i]);
         } else {
-            free(now.requirepass);
+            for (int i = 0; i < nnodes; i++)
+                free(now[i].requirepass);
         }
     }
+    free(now);
     buf_free(&diag);
     if (run == NULL) {
         reply_errf(k->c, "ERR mockredis: %s", msg.p ? msg.p : "");
         buf_free(&msg);
         return;
     }
-    core_reset_stats(k->core);
-    srv_set_scenario(k->core->srv, scn, run, 0);
+    for (int i = 0; i < nnodes; i++)
+        core_reset_stats(cl ? cl->nodes[i].core : core);
+    srv_set_scenario(core->srv, scn, run, 0);
     reply_ok(k->c);
 }
 

@@ -677,8 +677,9 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         int conn_no = 0;
         int64_t delay = 0;
         enum scn_conn_action act = SCN_CONN_ACCEPT;
-        if (s->run)
-            act = scn_run_connect(s->run, &conn_no, &delay);
+        if (s->run) /* on a cluster: numbered across the nodes */
+            act = scn_run_connect_node(s->run, s->core->cluster ? s->core->cl_node : 0, &conn_no,
+                                       &delay);
         if (cc && act != SCN_CONN_ACCEPT) {
             static const char *const acts[] = {"accept", "refuse", "delay", "silent", "close"};
             char text[96];
@@ -1123,8 +1124,10 @@ void srv_free(struct srv *s)
     }
     if (s->base && !s->base_shared)
         event_base_free(s->base);
-    scn_run_free(s->run);
-    scn_free(s->scn);
+    if (!s->run_borrowed) {
+        scn_run_free(s->run);
+        scn_free(s->scn);
+    }
     s->core->srv = NULL;
     s->core->on_unblock = NULL;
     s->core->on_unblock_ud = NULL;

@@ -66,6 +66,7 @@
 
 #include "block.h"
 #include "cap.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
@@ -630,6 +631,22 @@ void srv__run_queued(void *ud, struct client *c, struct resp_argv *a)
     scn_plan_free(&plan);
 }
 
+/* Cluster mode: 1 when c's node will not run a (MOVED, ASK, CROSSSLOT,
+ * TRYAGAIN, CLUSTERDOWN), as cmd_dispatch's routing will find; nothing is
+ * counted or consumed here (cluster_script_check, with c's own ASKING only:
+ * not the one the node's previous command left in cl_asking). */
+static int routed_away(struct core *core, const struct client *c, const struct resp_argv *a)
+{
+    const struct cmd_def *d = cmd_lookup_argv(a->argc, a->argv, a->argl);
+    if (d == NULL)
+        return 0;
+    int was = core->cl_asking;
+    core->cl_asking = 0;
+    int away = cluster_script_check(core, c, d, a) != 0;
+    core->cl_asking = was;
+    return away;
+}
+
 /* Runs one command under the scenario. */
 int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
 {
@@ -653,6 +670,12 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
             cmd_dispatch(s->core, c, a);
         srv__hold(s, c, before, 0);
         return 0;
+    }
+    if (v == CMD_PASS && s->core->cluster && !is_mock(a)) {
+        /* timed events due first (a migration ending changes the answer) */
+        scn_run_tick(s->run);
+        if (routed_away(s->core, c, a))
+            v = CMD_REJECT; /* the node's MOVED, ASK, CROSSSLOT ...: a Redis check too */
     }
     if (v == CMD_REJECT || v == CMD_QUEUE || is_mock(a)) {
         size_t before = c->out.len;
@@ -751,16 +774,33 @@ int srv__plan_command(struct srv *s, struct client *c, struct resp_argv *a)
 
 void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over)
 {
-    scn_run_free(s->run);
-    scn_free(s->scn);
-    /* record ids name the old scenario's commands: a client blocked since
-     * then must not write its reply type into the new record */
-    for (struct client *c = s->core->clients; c; c = c->next)
-        if (c->io)
-            ((struct cio *)c->io)->block_hist_id = 0;
+    struct cluster *cl = s->core->cluster;
+    if (cl && cl->nodes[0].srv) /* node 0's srv owns a cluster's scenario */
+        s = cl->nodes[0].srv;
+    if (!s->run_borrowed) {
+        scn_run_free(s->run);
+        scn_free(s->scn);
+    }
     s->scn = scn;
     s->run = run;
+    s->run_borrowed = 0;
     s->exit_when_over = exit_when_over;
+    for (int i = 0; i < (cl ? cl->nnodes : 1); i++) {
+        struct srv *n = cl ? cl->nodes[i].srv : s;
+        if (n == NULL)
+            continue;
+        if (n != s) { /* the other nodes play the same run */
+            n->scn = scn;
+            n->run = run;
+            n->run_borrowed = 1;
+            n->exit_when_over = 0;
+        }
+        /* record ids name the old scenario's commands: a client blocked
+         * since then must not write its reply type into the new record */
+        for (struct client *c = n->core->clients; c; c = c->next)
+            if (c->io)
+                ((struct cio *)c->io)->block_hist_id = 0;
+    }
 }
 
 struct scn_run *srv_scenario(const struct srv *s)

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "core.h"
 #include "mem.h"
@@ -449,12 +450,25 @@ static void check_setup(struct chk *k)
     const struct scn *s = k->s;
     if (s->nsetup == 0)
         return;
-    struct core core;
+    /* a cluster scenario's setup lands on the nodes of a scratch cluster */
+    int nnodes = s->cluster ? s->cluster * (1 + s->cluster_replicas) : 1;
+    struct core *cores = mem_calloc((size_t)nnodes, sizeof(*cores));
+    struct cluster *cl = NULL;
     struct buf diag = BUF_INIT;
-    core_init(&core);
-    struct scn_run *run = scn_run_new(s, &core, &diag);
+    char err[128];
+    for (int i = 0; i < nnodes; i++)
+        core_init(&cores[i]);
+    if (s->cluster) {
+        cl = cluster_new(s->cluster, s->cluster_replicas, 0, err, sizeof(err));
+        for (int i = 0; cl && i < nnodes; i++)
+            cluster_attach(cl, i, &cores[i]);
+    }
+    struct scn_run *run = scn_run_new(s, &cores[0], &diag);
     scn_run_free(run);
-    core_destroy(&core);
+    for (int i = 0; i < nnodes; i++)
+        core_destroy(&cores[i]);
+    free(cores);
+    cluster_free(cl);
     /* "file:line:col: message" lines, the ones not already reported */
     size_t flen = strlen(s->file);
     const char *p = diag.p ? diag.p : "", *end = p + diag.len;

@@ -12,15 +12,24 @@
  *
  * Keyspace actions go through the real command implementations (a detached
  * internal client runs DEL/SET/RPUSH/...), so a retyped key is exactly what
- * Redis would hold. Scenario time is the core clock minus the start. */
+ * Redis would hold. Scenario time is the core clock minus the start.
+ *
+ * On a cluster (core->cluster, a "cluster N" scenario) one run serves every
+ * node: r->core is node 0's, the header applies to every node's core (their
+ * clocks move together), setup lines and keyspace actions run on the node
+ * that owns their key's slot, and the counters of the verdict add up the
+ * nodes'. Cluster actions call cluster.h's topology changes; one that
+ * fails is a failure of the verdict. */
 #include "scn_run.h"
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "dict.h"
 #include "evict.h"
@@ -52,15 +61,40 @@ struct scn_run {
     int next_event;
     /* ending */
     int ended;
-    int deadline_hit;           /* "finish ... within" ended it: a failure */
-    int64_t mono_start_us;      /* real start, for "within" */
-    int64_t idle_since_us;      /* -1 while someone is connected */
-    struct buf failures;        /* one line per runtime failure (strict mismatches) */
-    struct scn_hist *hist;      /* the record of commands, time and order expectations */
-    struct scn_settings before; /* what the header replaced (scn_run_undo) */
+    int deadline_hit;            /* "finish ... within" ended it: a failure */
+    int64_t mono_start_us;       /* real start, for "within" */
+    int64_t idle_since_us;       /* -1 while someone is connected */
+    struct buf failures;         /* one line per runtime failure (strict mismatches) */
+    struct buf act_failures;     /* one line per action that failed (cluster actions) */
+    struct scn_hist *hist;       /* the record of commands, time and order expectations */
+    struct scn_settings *before; /* what the header replaced, per node (scn_run_undo) */
     int undone;
-    uint64_t evicted_base; /* core->evicted_ever when the scenario started */
+    uint64_t evicted_base; /* core->evicted_ever (all nodes') when the scenario started */
+    /* cluster scenarios: the cluster (NULL: one server) and its nodes */
+    struct cluster *cl;
+    int nnodes;
+    /* the nodes' redirection counters (cluster.h), by enum scn_redirect
+     * kind: the values last seen and what they grew by since the start
+     * (a CONFIG RESETSTAT zeroes them: counted on from 0) */
+    uint64_t rd_last[CLUSTER_NODE_MAX][SR_CLUSTERDOWN + 1];
+    uint64_t rd_total[SR_CLUSTERDOWN + 1];
+    /* "expect node N commands": the last command's record id and which of
+     * those expectations it counted in, taken back if the node redirected it */
+    long long last_id;
+    unsigned char *node_hit;
 };
+
+/* The core of node i (0 on one server). */
+static struct core *node_core(const struct scn_run *r, int i)
+{
+    return r->cl ? r->cl->nodes[i].core : r->core;
+}
+
+/* The node a client is served by (0 on one server). */
+static int node_of(const struct core *core)
+{
+    return core->cluster ? core->cl_node : 0;
+}
 
 /* ---- helpers ----------------------------------------------------------------------- */
 
@@ -95,6 +129,67 @@ static void run_internal(struct core *core, int dbi, int argc, char *const *argv
     free(c.mq);
     buf_free(&c.out);
     free(c.name);
+}
+
+/* The node that owns key's slot, 0 when unassigned. */
+static int key_node(const struct cluster *cl, const char *key, size_t len)
+{
+    int o = cl->owner[cluster_keyslot(key, len)];
+    return o < 0 ? 0 : o;
+}
+
+/* Runs argv as a scenario's own command (setup line, `run` action) on
+ * core's server, or on a cluster: on the node that owns its keys' slot, a
+ * keyless command on every node (a write one on every primary). Appends
+ * the first error reply (without its '-' and CRLF) to err when err is not
+ * NULL. Returns 1 when a node answered an error. */
+static int run_routed(struct core *core, int dbi, const struct resp_argv *a, struct buf *err)
+{
+    struct cluster *cl = core->cluster;
+    struct buf out = BUF_INIT;
+    int failed = 0;
+    if (cl == NULL) {
+        run_internal(core, dbi, a->argc, a->argv, a->argl, &out);
+    } else {
+        const struct cmd_def *d = cmd_lookup_argv(a->argc, a->argv, a->argl);
+        struct cmd_keyref keys[64];
+        int nk = d ? cmd_getkeys(d, a->argc, a->argv, a->argl, keys, 64) : 0;
+        if (nk > 0) {
+            int node = key_node(cl, a->argv[keys[0].pos], a->argl[keys[0].pos]);
+            for (int k = 1; k < nk && k < 64; k++) {
+                int other = key_node(cl, a->argv[keys[k].pos], a->argl[keys[k].pos]);
+                if (other != node) {
+                    buf_printf(&out,
+                               "-its keys belong to different nodes (%d and %d): one command "
+                               "per node, or hash tags ({user1}:a {user1}:b)\r\n",
+                               node, other);
+                    break;
+                }
+            }
+            if (out.len == 0)
+                run_internal(cl->nodes[node].core, dbi, a->argc, a->argv, a->argl, &out);
+        } else {
+            int write = d && (d->flags & CMD_WRITE);
+            for (int i = 0; i < cl->nnodes; i++) {
+                struct buf one = BUF_INIT;
+                if (write && cl->nodes[i].primary >= 0)
+                    continue;
+                run_internal(cl->nodes[i].core, dbi, a->argc, a->argv, a->argl, &one);
+                if (out.len == 0 || (one.len > 0 && one.p[0] == '-' && out.p[0] != '-')) {
+                    buf_clear(&out);
+                    buf_append(&out, one.p ? one.p : "", one.len);
+                }
+                buf_free(&one);
+            }
+        }
+    }
+    if (out.len > 0 && out.p[0] == '-') {
+        failed = 1;
+        if (err)
+            buf_append(err, out.p + 1, strcspn(out.p + 1, "\r\n"));
+    }
+    buf_free(&out);
+    return failed;
 }
 
 void scn_fmt_argv(struct buf *out, const struct resp_argv *a)
@@ -174,6 +269,33 @@ static uint64_t scn_core_seed(uint64_t seed)
     return (seed + 1) * 0x9e3779b97f4a7c15ULL | 1;
 }
 
+/* Reads the nodes' redirection counters (cluster.h) into r->rd_total:
+ * what they grew by since the last look (start: counts nothing). Called
+ * for every command and before a verdict. */
+static void redirects_sample(struct scn_run *r, int start)
+{
+    for (int i = 0; r->cl && i < r->cl->nnodes; i++) {
+        const struct cluster_node *x = &r->cl->nodes[i];
+        const uint64_t now[SR_CLUSTERDOWN + 1] = {[SR_MOVED] = x->moved,
+                                                  [SR_ASK] = x->ask,
+                                                  [SR_CROSSSLOT] = x->crossslot,
+                                                  [SR_TRYAGAIN] = x->tryagain,
+                                                  [SR_CLUSTERDOWN] = x->clusterdown};
+        for (int k = SR_MOVED; k <= SR_CLUSTERDOWN; k++) {
+            if (!start)
+                r->rd_total[k] += now[k] >= r->rd_last[i][k] ? now[k] - r->rd_last[i][k] : now[k];
+            r->rd_last[i][k] = now[k];
+        }
+    }
+}
+
+/* The redirections of one kind the nodes answered since the start (SR_ALL:
+ * moved and ask). */
+static long long redirects(const struct scn_run *r, enum scn_redirect k)
+{
+    return (long long)(k == SR_ALL ? r->rd_total[SR_MOVED] + r->rd_total[SR_ASK] : r->rd_total[k]);
+}
+
 struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag)
 {
     struct scn_run *r = mem_calloc(1, sizeof(*r));
@@ -187,20 +309,31 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
     r->idle_since_us = -1;
     r->mono_start_us = clk_mono_us();
     r->hist = scn_hist_new(s);
+    r->cl = core->cluster;
+    r->nnodes = r->cl ? r->cl->nnodes : 1;
+    r->node_hit = mem_calloc((size_t)s->nexpects + 1, 1);
+    r->before = mem_calloc((size_t)r->nnodes, sizeof(*r->before));
 
-    scn_settings_save(core, &r->before);
-    if (s->clock_virtual)
-        clk_set_virtual(&core->clock, s->clock_start_ms);
-    if (s->maxclients > 0)
-        core->cfg.maxclients = s->maxclients;
-    if (s->timeout >= 0)
-        core->cfg.timeout = s->timeout;
-    if (s->requirepass)
-        core_set_requirepass(core, s->requirepass, strlen(s->requirepass));
-    /* Every random choice the server makes (SRANDMEMBER, SPOP, RANDOMKEY,
-     * HRANDFIELD, ZRANDMEMBER, LFU counters), from the setup on, follows
-     * the scenario's seed: two runs of one scenario answer alike. */
-    core->rng = scn_core_seed(s->seed);
+    for (int i = 0; i < r->nnodes; i++) {
+        struct core *n = node_core(r, i);
+        scn_settings_save(n, &r->before[i]);
+        if (s->clock_virtual) { /* one clock for the cluster: node 0's, copied */
+            if (i == 0)
+                clk_set_virtual(&n->clock, s->clock_start_ms);
+            else
+                n->clock = core->clock;
+        }
+        if (s->maxclients > 0)
+            n->cfg.maxclients = s->maxclients;
+        if (s->timeout >= 0)
+            n->cfg.timeout = s->timeout;
+        if (s->requirepass)
+            core_set_requirepass(n, s->requirepass, strlen(s->requirepass));
+        /* Every random choice the server makes (SRANDMEMBER, SPOP, RANDOMKEY,
+         * HRANDFIELD, ZRANDMEMBER, LFU counters), from the setup on, follows
+         * the scenario's seed: two runs of one scenario answer alike. */
+        n->rng = scn_core_seed(s->seed);
+    }
     r->start_us = clk_now_us(&core->clock);
 
     if (scn_run_setup(s, core, diag) > 0) {
@@ -208,21 +341,24 @@ struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *
         scn_run_free(r);
         return NULL;
     }
-    if (s->maxmemory > 0) {
+    for (int i = 0; s->maxmemory > 0 && i < r->nnodes; i++) {
+        struct core *n = node_core(r, i);
         /* +SIZE: above the data the setup loaded, clients left out */
         long long base = 0;
         if (s->maxmemory_relative) {
             struct mem_stats st;
-            mem_stats(core, &st);
+            mem_stats(n, &st);
             base = (long long)(st.used - st.clients_normal);
         }
-        core->cfg.mm_data_only = s->maxmemory_relative;
-        core->cfg.maxmemory = s->maxmemory + base;
-        core->cfg.mm_policy =
+        n->cfg.mm_data_only = s->maxmemory_relative;
+        n->cfg.maxmemory = s->maxmemory + base;
+        n->cfg.mm_policy =
             evict_policy_find(s->maxmemory_policy ? s->maxmemory_policy : "noeviction");
-        core->rng = scn_core_seed(s->seed); /* evictions alike on every run */
+        n->rng = scn_core_seed(s->seed); /* evictions alike on every run */
     }
-    r->evicted_base = core->evicted_ever;
+    for (int i = 0; i < r->nnodes; i++)
+        r->evicted_base += node_core(r, i)->evicted_ever;
+    redirects_sample(r, 1);
     return r;
 }
 
@@ -256,8 +392,10 @@ void scn_run_redo(struct scn_run *r)
 {
     if (r == NULL || !r->undone)
         return;
-    free(r->before.requirepass);
-    scn_settings_save(r->core, &r->before);
+    for (int i = 0; i < r->nnodes; i++) {
+        free(r->before[i].requirepass);
+        scn_settings_save(node_core(r, i), &r->before[i]);
+    }
     r->undone = 0;
 }
 
@@ -266,23 +404,26 @@ void scn_run_undo(struct scn_run *r)
     if (r == NULL || r->undone)
         return;
     const struct scn *s = r->s;
-    struct core *core = r->core;
     r->undone = 1;
-    if (s->clock_virtual) /* real again, or the virtual time it replaced */
-        core->clock = r->before.clock;
-    if (s->maxclients > 0)
-        core->cfg.maxclients = r->before.maxclients;
-    if (s->timeout >= 0)
-        core->cfg.timeout = r->before.timeout;
-    if (s->requirepass) {
-        core_set_requirepass(core, r->before.requirepass, r->before.requirepass_len);
-        free(r->before.requirepass);
-        r->before.requirepass = NULL;
-    }
-    if (s->maxmemory > 0) {
-        core->cfg.maxmemory = r->before.maxmemory;
-        core->cfg.mm_policy = r->before.mm_policy;
-        core->cfg.mm_data_only = r->before.mm_data_only;
+    for (int i = 0; i < r->nnodes; i++) {
+        struct core *core = node_core(r, i);
+        struct scn_settings *b = &r->before[i];
+        if (s->clock_virtual) /* real again, or the virtual time it replaced */
+            core->clock = b->clock;
+        if (s->maxclients > 0)
+            core->cfg.maxclients = b->maxclients;
+        if (s->timeout >= 0)
+            core->cfg.timeout = b->timeout;
+        if (s->requirepass) {
+            core_set_requirepass(core, b->requirepass, b->requirepass_len);
+            free(b->requirepass);
+            b->requirepass = NULL;
+        }
+        if (s->maxmemory > 0) {
+            core->cfg.maxmemory = b->maxmemory;
+            core->cfg.mm_policy = b->mm_policy;
+            core->cfg.mm_data_only = b->mm_data_only;
+        }
     }
 }
 
@@ -290,15 +431,13 @@ int scn_run_setup(const struct scn *s, struct core *core, struct buf *diag)
 {
     int failed = 0;
     for (int i = 0; i < s->nsetup; i++) {
-        struct buf out = BUF_INIT;
-        run_internal(core, 0, s->setup[i]->argc, s->setup[i]->argv, s->setup[i]->argl, &out);
-        if (out.len > 0 && out.p[0] == '-') {
-            size_t n = strcspn(out.p + 1, "\r\n");
-            buf_printf(diag, "%s:%d:%d: setup command failed: %.*s\n", s->file, s->setup_line[i],
-                       s->setup_cols[i][0], (int)n, out.p + 1);
+        struct buf err = BUF_INIT;
+        if (run_routed(core, 0, s->setup[i], &err)) {
+            buf_printf(diag, "%s:%d:%d: setup command failed: %s\n", s->file, s->setup_line[i],
+                       s->setup_cols[i][0], err.p ? err.p : "");
             failed++;
         }
-        buf_free(&out);
+        buf_free(&err);
     }
     return failed;
 }
@@ -314,8 +453,12 @@ void scn_run_free(struct scn_run *r)
         buf_free(&r->strict[i].msg);
     free(r->strict);
     buf_free(&r->failures);
+    buf_free(&r->act_failures);
     scn_hist_free(r->hist);
-    free(r->before.requirepass);
+    for (int i = 0; i < r->nnodes; i++)
+        free(r->before[i].requirepass);
+    free(r->before);
+    free(r->node_hit);
     free(r);
 }
 
@@ -332,7 +475,7 @@ void scn_plan_free(struct scn_plan *p)
 
 /* ---- gates and counts ----------------------------------------------------------------- */
 
-static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_no,
+static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_no, int node,
                       const char *script)
 {
     for (int i = 0; i < rule->nconds; i++) {
@@ -352,6 +495,10 @@ static int gates_pass(struct scn_run *r, const struct scn_rule *rule, int conn_n
             break;
         case SC_SCRIPT:
             if ((script != NULL) != (c->n != 0))
+                return 0;
+            break;
+        case SC_NODE:
+            if (node != c->n)
                 return 0;
             break;
         default: break;
@@ -377,13 +524,13 @@ static int counts_hold(const struct scn_rule *rule, long long k)
  * matching event, whatever other rules did); the first whose conditions all
  * hold fires. Returns its index, or -1. */
 static int select_rule(struct scn_run *r, int on_connect, const struct resp_argv *a, int conn_no,
-                       const char *script)
+                       int node, const char *script)
 {
     int chosen = -1;
     for (int i = 0; i < r->s->nrules; i++) {
         const struct scn_rule *rule = &r->s->rules[i];
         if (rule->on_connect != on_connect || (!on_connect && !scn_matches(rule->match, a)) ||
-            !gates_pass(r, rule, conn_no, script))
+            !gates_pass(r, rule, conn_no, node, script))
             continue;
         long long k = ++r->rule_seen[i];
         if (chosen < 0 && counts_hold(rule, k))
@@ -404,10 +551,16 @@ int scn_run_may_answer(const struct scn_run *r, const struct resp_argv *a)
 
 enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *delay_us)
 {
+    return scn_run_connect_node(r, 0, conn_no, delay_us);
+}
+
+enum scn_conn_action scn_run_connect_node(struct scn_run *r, int node, int *conn_no,
+                                          int64_t *delay_us)
+{
     *conn_no = (int)++r->connections;
     *delay_us = 0;
     r->idle_since_us = -1;
-    int i = select_rule(r, 1, NULL, *conn_no, NULL);
+    int i = select_rule(r, 1, NULL, *conn_no, node, NULL);
     if (i >= 0) {
         const struct scn_act *a = &r->s->rules[i].acts[0];
         switch (a->kind) {
@@ -424,9 +577,85 @@ enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *d
 
 /* ---- keyspace actions ------------------------------------------------------------------ */
 
+/* A cluster action's text for the verdict ("cluster migrate 0-99 to 1"). */
+static void cluster_act_text(const struct scn_act *a, struct buf *out)
+{
+    switch (a->kind) {
+    case SA_CL_MIGRATE:
+        buf_printf(out, "cluster migrate %d", a->slot_lo);
+        if (a->slot_hi > a->slot_lo)
+            buf_printf(out, "-%d", a->slot_hi);
+        buf_printf(out, " to %d", a->node);
+        break;
+    case SA_CL_MIGRATE_START:
+        buf_printf(out, "cluster migrate start %d to %d", a->slot_lo, a->node);
+        break;
+    case SA_CL_MIGRATE_KEYS:
+        buf_printf(out, "cluster migrate keys %d %lld", a->slot_lo, a->n);
+        break;
+    case SA_CL_MIGRATE_END: buf_printf(out, "cluster migrate end %d", a->slot_lo); break;
+    case SA_CL_FAILOVER: buf_printf(out, "cluster failover %d", a->node); break;
+    case SA_CL_DOWN: buf_printf(out, "cluster down %d", a->node); break;
+    default: buf_printf(out, "cluster up %d", a->node); break;
+    }
+}
+
+/* Carries out a cluster action (cluster.h's topology changes). One that
+ * fails is a failure of the verdict: "line L: cluster ...: why". */
+static void apply_cluster(struct scn_run *r, const struct scn_act *a)
+{
+    char err[256] = "";
+    int rc = 0;
+    if (r->cl == NULL) {
+        snprintf(err, sizeof(err), "%s", "the server is not a cluster");
+        rc = -1;
+    } else {
+        switch (a->kind) {
+        case SA_CL_MIGRATE:
+            if (a->slot_hi > a->slot_lo) { /* the slots the node serves already stay */
+                rc = cluster_migrate_range(r->cl, a->slot_lo, a->slot_hi, a->node, err,
+                                           sizeof(err)) < 0
+                         ? -1
+                         : 0;
+                break;
+            }
+            rc = cluster_migrate_start(r->cl, a->slot_lo, a->node, err, sizeof(err));
+            if (rc == 0)
+                rc = cluster_migrate_keys(r->cl, a->slot_lo, LLONG_MAX, err, sizeof(err)) < 0 ? -1
+                                                                                              : 0;
+            if (rc == 0)
+                rc = cluster_migrate_end(r->cl, a->slot_lo, err, sizeof(err));
+            break;
+        case SA_CL_MIGRATE_START:
+            rc = cluster_migrate_start(r->cl, a->slot_lo, a->node, err, sizeof(err));
+            break;
+        case SA_CL_MIGRATE_KEYS:
+            rc = cluster_migrate_keys(r->cl, a->slot_lo, a->n, err, sizeof(err)) < 0 ? -1 : 0;
+            break;
+        case SA_CL_MIGRATE_END:
+            rc = cluster_migrate_end(r->cl, a->slot_lo, err, sizeof(err));
+            break;
+        case SA_CL_FAILOVER: rc = cluster_failover(r->cl, a->node, err, sizeof(err)); break;
+        case SA_CL_DOWN:
+            rc = cluster_node_down(r->cl, a->node, clk_now_ms(&r->core->clock), err, sizeof(err));
+            break;
+        case SA_CL_UP: rc = cluster_node_up(r->cl, a->node, err, sizeof(err)); break;
+        default: break;
+        }
+    }
+    if (rc < 0) {
+        struct buf what = BUF_INIT;
+        cluster_act_text(a, &what);
+        buf_printf(&r->act_failures, "line %d: %s: %s\n", a->line, what.p, err);
+        buf_free(&what);
+    }
+}
+
 static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
 {
     struct core *core = r->core;
+    if (r->cl && a->key) /* a key's action acts where its slot lives */
+        core = r->cl->nodes[key_node(r->cl, a->key, a->keylen)].core;
     struct db *db = &core->db[dbi];
     switch (a->kind) {
     case SA_EVICT:
@@ -464,8 +693,19 @@ static void apply_keyspace(struct scn_run *r, const struct scn_act *a, int dbi)
         resp_argv_free(cmd);
         break;
     }
-    case SA_ADVANCE: clk_advance_us(&core->clock, a->us_min); break;
-    case SA_RUN: run_internal(core, dbi, a->cmd->argc, a->cmd->argv, a->cmd->argl, NULL); break;
+    case SA_ADVANCE:
+        clk_advance_us(&r->core->clock, a->us_min);
+        if (r->cl) /* the nodes of a cluster share one time */
+            cluster_clock_sync(r->cl, &r->core->clock);
+        break;
+    case SA_RUN: run_routed(core, dbi, a->cmd, NULL); break;
+    case SA_CL_MIGRATE:
+    case SA_CL_MIGRATE_START:
+    case SA_CL_MIGRATE_KEYS:
+    case SA_CL_MIGRATE_END:
+    case SA_CL_FAILOVER:
+    case SA_CL_DOWN:
+    case SA_CL_UP: apply_cluster(r, a); break;
     default: break;
     }
 }
@@ -576,15 +816,23 @@ void scn_run_script_command(struct scn_run *r, struct client *c, const struct re
                             const char *script, struct scn_plan *plan)
 {
     r->commands++;
+    redirects_sample(r, 0);
+    int node = node_of(c->core);
     for (int i = 0; i < r->s->nexpects; i++) {
         const struct scn_expect *e = &r->s->expects[i];
+        r->node_hit[i] = 0;
         if ((e->what == SW_COMMANDS || (e->what == SW_SCRIPT_CALLS && script != NULL)) &&
             (e->conn == 0 || e->conn == c->conn_no) && scn_matches(e->match, a))
             r->expect_count[i]++;
+        if (e->what == SW_NODE_COMMANDS && e->node == node && scn_matches(e->match, a)) {
+            r->expect_count[i]++;
+            r->node_hit[i] = 1; /* taken back if the node redirects it (scn_run_replied) */
+        }
     }
     /* Its time is when it arrived: before any "advance" of the rule it fires. */
     scn_hist_command(r->hist, c->conn_no, scn_now(r), r->core->clock.virt, a);
     plan->hist_id = scn_hist_last_id(r->hist);
+    r->last_id = plan->hist_id;
     /* Timed events never fire inside a script (it is atomic, and one that
      * runs EVAL cannot run a script inside a script): the first tick after
      * it fires them. */
@@ -599,7 +847,7 @@ void scn_run_script_command(struct scn_run *r, struct client *c, const struct re
         return;
     }
 
-    int i = select_rule(r, 0, a, c->conn_no, script);
+    int i = select_rule(r, 0, a, c->conn_no, node, script);
     if (i >= 0) {
         const struct scn_rule *rule = &r->s->rules[i];
         plan->rule = i + 1;
@@ -650,7 +898,14 @@ void scn_run_script_command(struct scn_run *r, struct client *c, const struct re
             case SA_EXPIRE:
             case SA_RETYPE:
             case SA_ADVANCE:
-            case SA_RUN: apply_keyspace(r, act, c->dbi); break;
+            case SA_RUN:
+            case SA_CL_MIGRATE:
+            case SA_CL_MIGRATE_START:
+            case SA_CL_MIGRATE_KEYS:
+            case SA_CL_MIGRATE_END:
+            case SA_CL_FAILOVER:
+            case SA_CL_DOWN:
+            case SA_CL_UP: apply_keyspace(r, act, c->dbi); break;
             default: break;
             }
         }
@@ -661,9 +916,29 @@ void scn_run_script_command(struct scn_run *r, struct client *c, const struct re
     }
 }
 
+/* 1 when a reply is a cluster redirection (or refusal) of the command:
+ * MOVED, ASK, CROSSSLOT, TRYAGAIN, CLUSTERDOWN. */
+static int is_redirect(const char *b, size_t len)
+{
+    static const char *const errs[] = {"-MOVED ", "-ASK ", "-CROSSSLOT ", "-TRYAGAIN ",
+                                       "-CLUSTERDOWN "};
+    for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+        if (len >= strlen(errs[i]) && memcmp(b, errs[i], strlen(errs[i])) == 0)
+            return 1;
+    return 0;
+}
+
 void scn_run_replied(struct scn_run *r, long long hist_id, const char *bytes, size_t len,
                      int blocked)
 {
+    /* A command its node redirected was not processed there. */
+    if (hist_id == r->last_id && !blocked && is_redirect(bytes, len)) {
+        for (int i = 0; i < r->s->nexpects; i++)
+            if (r->node_hit[i]) {
+                r->expect_count[i]--;
+                r->node_hit[i] = 0;
+            }
+    }
     scn_hist_reply(r->hist, hist_id,
                    blocked && len == 0 ? "blocked" : scn_hist_reply_type(bytes, len));
 }
@@ -714,6 +989,8 @@ int scn_run_over(struct scn_run *r, size_t nclients)
         /* Real time: the whole point is a limit on the wall clock. */
         return clk_mono_us() - r->core->start_us >= r->s->end_after_us;
     case SE_IDLE:
+        for (int i = 1; r->cl && i < r->nnodes; i++) /* every node's clients */
+            nclients += node_core(r, i)->nclients;
         if (r->connections == 0 || nclients > 0) {
             r->idle_since_us = -1;
             return 0;
@@ -764,20 +1041,37 @@ static long long unconsumed(const struct scn_run *r)
     return n;
 }
 
+/* A server counter added up over the nodes. */
+enum node_stat { NS_PEAK, NS_REFUSED, NS_PROTO, NS_EVICTED };
+static long long node_sum(const struct scn_run *r, enum node_stat k)
+{
+    long long n = 0;
+    for (int i = 0; i < r->nnodes; i++) {
+        const struct core *c = node_core(r, i);
+        n += (long long)(k == NS_PEAK      ? c->st.conn_peak
+                         : k == NS_REFUSED ? c->st.conn_refused
+                         : k == NS_PROTO   ? c->st.proto_errors
+                                           : c->evicted_ever);
+    }
+    return n;
+}
+
 static long long actual(const struct scn_run *r, int i)
 {
     const struct scn_expect *e = &r->s->expects[i];
     switch (e->what) {
     case SW_CONNECTIONS: return r->connections;
-    case SW_PEAK: return (long long)r->core->st.conn_peak;
-    case SW_REFUSED: return (long long)r->core->st.conn_refused;
+    case SW_PEAK: return node_sum(r, NS_PEAK);
+    case SW_REFUSED: return node_sum(r, NS_REFUSED);
     case SW_COMMANDS: return e->match || e->conn ? r->expect_count[i] : r->commands;
     case SW_UNCONSUMED: return unconsumed(r);
-    case SW_PROTOCOL_ERRORS: return (long long)r->core->st.proto_errors;
+    case SW_PROTOCOL_ERRORS: return node_sum(r, NS_PROTO);
     case SW_RULE: return r->rule_fired[e->rule - 1];
     case SW_SCRIPTS: return e->conn ? r->expect_count[i] : r->scripts;
     case SW_SCRIPT_CALLS: return r->expect_count[i];
-    case SW_EVICTIONS: return (long long)(r->core->evicted_ever - r->evicted_base);
+    case SW_EVICTIONS: return node_sum(r, NS_EVICTED) - (long long)r->evicted_base;
+    case SW_REDIRECTS: return redirects(r, e->redirect);
+    case SW_NODE_COMMANDS: return r->expect_count[i];
     default: return 0; /* the time and order kinds: expect_result */
     }
 }
@@ -811,6 +1105,7 @@ static void json_str(struct buf *j, const char *s, size_t n)
 
 int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
 {
+    redirects_sample(r, 0);
     const struct scn *s = r->s;
     int failed = 0;
     struct buf lines = BUF_INIT, jexp = BUF_INIT, jfail = BUF_INIT;
@@ -861,6 +1156,16 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
             p = nl + 1;
         }
     }
+    /* Actions that could not be carried out (a cluster action refused). */
+    for (const char *p = r->act_failures.p ? r->act_failures.p : ""; *p;) {
+        const char *nl = strchr(p, '\n');
+        failed = 1;
+        buf_printf(&lines, "  FAIL action %.*s\n", (int)(nl - p), p);
+        if (jfail.len)
+            buf_putc(&jfail, ',');
+        json_str(&jfail, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
     for (int i = 0; i < s->nstricts; i++) {
         const struct scn_strict *st = &s->stricts[i];
         int next = r->strict[i].next;
@@ -892,9 +1197,16 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
     const char *name = s->name ? s->name : s->file;
     if (text) {
         buf_printf(text, "scenario \"%s\" (%s): %s\n", name, s->file, failed ? "FAIL" : "PASS");
-        buf_printf(text, "  connections %lld, refused %lld, peak %" PRIu64 ", commands %lld\n",
-                   r->connections, (long long)r->core->st.conn_refused, r->core->st.conn_peak,
-                   r->commands);
+        buf_printf(text, "  connections %lld, refused %lld, peak %lld, commands %lld\n",
+                   r->connections, node_sum(r, NS_REFUSED), node_sum(r, NS_PEAK), r->commands);
+        if (r->cl) {
+            buf_printf(text,
+                       "  cluster of %d nodes: redirects moved %lld, ask %lld, crossslot "
+                       "%lld, tryagain %lld, clusterdown %lld\n",
+                       r->nnodes, redirects(r, SR_MOVED), redirects(r, SR_ASK),
+                       redirects(r, SR_CROSSSLOT), redirects(r, SR_TRYAGAIN),
+                       redirects(r, SR_CLUSTERDOWN));
+        }
         buf_append(text, lines.p ? lines.p : "", lines.len);
     }
     if (json) {
@@ -904,10 +1216,10 @@ int scn_run_verdict(struct scn_run *r, struct buf *text, struct buf *json)
         json_str(json, s->file, strlen(s->file));
         buf_printf(json,
                    ",\"passed\":%s,\"counters\":{\"connections\":%lld,\"refused\":%lld,"
-                   "\"peak_connections\":%" PRIu64 ",\"commands\":%lld,\"protocol_errors\":%" PRIu64
+                   "\"peak_connections\":%lld,\"commands\":%lld,\"protocol_errors\":%lld"
                    ",\"unconsumed\":%lld},\"expectations\":[",
-                   failed ? "false" : "true", r->connections, (long long)r->core->st.conn_refused,
-                   r->core->st.conn_peak, r->commands, r->core->st.proto_errors, unconsumed(r));
+                   failed ? "false" : "true", r->connections, node_sum(r, NS_REFUSED),
+                   node_sum(r, NS_PEAK), r->commands, node_sum(r, NS_PROTO), unconsumed(r));
         buf_append(json, jexp.p ? jexp.p : "", jexp.len);
         buf_puts(json, "],\"failures\":[");
         buf_append(json, jfail.p ? jfail.p : "", jfail.len);
@@ -986,6 +1298,7 @@ static void strict_failure(const struct scn_run *r, int line, struct buf *why)
 
 void scn_run_junit(struct scn_run *r, struct buf *xml)
 {
+    redirects_sample(r, 0);
     const struct scn *s = r->s;
     const char *name = s->name ? s->name : s->file;
     struct buf cases = BUF_INIT, cls = BUF_INIT, m = BUF_INIT;
@@ -1028,6 +1341,20 @@ void scn_run_junit(struct scn_run *r, struct buf *xml)
         tests++;
         failures += why.len > 0;
         buf_free(&why);
+    }
+    /* A failed action is a failed testcase of its own. */
+    for (const char *p = r->act_failures.p ? r->act_failures.p : ""; *p;) {
+        const char *nl = strchr(p, '\n');
+        struct buf why = BUF_INIT;
+        buf_append(&why, p, (size_t)(nl - p));
+        buf_clear(&m);
+        buf_append(&m, p, strcspn(p, ":"));
+        buf_puts(&m, ": action");
+        junit_case(&cases, cls.p, m.p, why.p);
+        tests++;
+        failures++;
+        buf_free(&why);
+        p = nl + 1;
     }
     if (s->deadline_us > 0) { /* the deadline is a check of its own */
         struct buf why = BUF_INIT;

@@ -41,7 +41,12 @@ void scn_settings_restore(struct core *core, struct scn_settings *in);
  * (scn_run_setup); then maxmemory and its policy (after the setup: its
  * data is loaded whole, eviction begins with the first command), with
  * the server's rng seeded from the scenario's seed. s must outlive the run. Returns NULL when a
- * setup command failed, with every failure in diag (the header undone). */
+ * setup command failed, with every failure in diag (the header undone).
+ * When core is node 0 of a cluster (core->cluster), the run serves every
+ * node: the header applies to each node's core (one virtual clock, copied),
+ * setup lines run on the node owning their keys' slot (keyless ones on
+ * every node, write ones on every primary), and the verdict adds up the
+ * nodes' counters. The caller checks that s's "cluster" header matches. */
 struct scn_run *scn_run_new(const struct scn *s, struct core *core, struct buf *diag);
 /* Undoes the header: each setting it made gets back the value it replaced
  * (the clock too: real again if it was; a CONFIG SET of a setting the
@@ -52,7 +57,8 @@ void scn_run_undo(struct scn_run *r);
  * restores the header's values, scn_settings_restore). */
 void scn_run_redo(struct scn_run *r);
 /* Runs s's setup block on core (database 0, an internal client that is
- * authenticated and cannot block), every command even after one failed.
+ * authenticated and cannot block; on a cluster routed as scn_run_new
+ * says), every command even after one failed.
  * Appends "file:line:col: setup command failed: ERROR\n" to diag for each
  * that answered an error. Returns how many failed. */
 int scn_run_setup(const struct scn *s, struct core *core, struct buf *diag);
@@ -73,6 +79,11 @@ enum scn_conn_action {
 int scn_run_may_answer(const struct scn_run *r, const struct resp_argv *a);
 
 enum scn_conn_action scn_run_connect(struct scn_run *r, int *conn_no, int64_t *delay_us);
+/* The same for a connection node `node` of a cluster accepted (the "node
+ * N" condition of connection rules); scn_run_connect is node 0. Numbers
+ * go on across the nodes, in the order they were accepted. */
+enum scn_conn_action scn_run_connect_node(struct scn_run *r, int node, int *conn_no,
+                                          int64_t *delay_us);
 
 enum scn_end_kind {
     SCN_END_NONE,   /* keep the connection */

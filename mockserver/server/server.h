@@ -31,9 +31,12 @@ struct srv *srv_new(struct core *core, char *err, size_t errlen);
 struct srv *srv_new_on(struct core *core, struct srv *share, char *err, size_t errlen);
 /* Plays a scenario from now on: connections and commands ask run (made
  * from scn) for plans. s takes ownership of both and frees the scenario it
- * played before. With exit_when_over the loop returns once the scenario is
- * over (the --scenario mode); otherwise the server keeps serving and the
- * verdict is read with MOCK SCENARIO VERDICT. Both NULL: stop playing. */
+ * played before. On a cluster, node 0's srv owns them whichever node's s is
+ * given, and every other node's srv borrows them (plays the same run, never
+ * frees it: free the other nodes' srvs first, as main.c does); with one
+ * run, connections are numbered across the nodes in acceptance order. With exit_when_over the loop
+ * returns once the scenario is over (the --scenario mode); otherwise the server keeps serving and
+ * the verdict is read with MOCK SCENARIO VERDICT. Both NULL: stop playing. */
 void srv_set_scenario(struct srv *s, struct scn *scn, struct scn_run *run, int exit_when_over);
 /* The scenario being played, or NULL. */
 struct scn_run *srv_scenario(const struct srv *s);

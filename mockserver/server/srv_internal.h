@@ -37,6 +37,8 @@ struct srv {
     char addr[80];
     struct scn *scn;            /* the scenario being played (owned), or NULL */
     struct scn_run *run;        /* its run state (owned), or NULL */
+    int run_borrowed;           /* cluster: scn and run are node 0's srv's (srv_set_scenario),
+                                   not freed here */
     int exit_when_over;         /* --scenario mode: return from the loop at its end */
     struct cap *cap;            /* the capture being written, or NULL */
     int64_t basis_us;           /* when the input being run arrived (clk_mono_us), 0: now */

@@ -13,6 +13,10 @@
  *   # play: GET k => (invalid)           bytes that are not RESP arrive
  *   # play 2: close                      the client closes connection 2
  *   # play 2 x300: PUBLISH ch m => (integer) 1   the same play 300 times over
+ *   # play 2 @1: GET k => "v"            connection 2 is on node 1 of a cluster
+ *                                        scenario (its first play says where)
+ *   # play: GET k => (error) MOVED 3300 127.0.0.1:{node 1}
+ *                                        {node N} in a reply: node N's port
  *   # exit: 1                            the verdict expected (default 0)
  *
  * Expected replies use the scenario value syntax (docs/scenarios.md) and are
@@ -37,6 +41,7 @@
 struct play {
     int line;
     int conn;
+    int node;     /* the cluster node connection conn opens on (@N), 0 by default */
     long times;   /* how many times in a row (xN), 1 by default */
     char *cmd;    /* NULL: close; "" : send nothing */
     char *expect; /* text after =>, NULL for close */
@@ -78,21 +83,24 @@ static int read_plays(const char *path, struct play **out, int *exit_status)
         if (strncmp(p, "play", 4) != 0 || (p[4] != ':' && p[4] != ' '))
             continue;
         p += 4;
-        int conn = 1;
+        int conn = 1, node = 0;
         long times = 1;
-        if (*p == ' ' && p[1] != 'x')
+        if (*p == ' ' && p[1] != 'x' && p[1] != '@')
             conn = (int)strtol(p, &p, 10);
+        if (p[0] == ' ' && p[1] == '@')
+            node = (int)strtol(p + 2, &p, 10);
         if (p[0] == ' ' && p[1] == 'x')
             times = strtol(p + 2, &p, 10);
         if (*p != ':' || conn < 1 || conn > MAXCONN || times < 1) {
             fprintf(stderr,
-                    "%s:%d: malformed play line (want '# play [N] [xTIMES]: CMD => REPLY')\n", path,
-                    lineno);
+                    "%s:%d: malformed play line (want '# play [N] [@NODE] [xTIMES]: CMD => "
+                    "REPLY')\n",
+                    path, lineno);
             fclose(f);
             return -1;
         }
         p = trim(p + 1);
-        struct play pl = {lineno, conn, times, NULL, NULL};
+        struct play pl = {lineno, conn, node, times, NULL, NULL};
         char *arrow = strstr(p, "=>");
         if (arrow == NULL) {
             if (strcmp(p, "close") != 0) {
@@ -110,6 +118,30 @@ static int read_plays(const char *path, struct play **out, int *exit_status)
     }
     fclose(f);
     return n;
+}
+
+/* The ports of the server's nodes (one: a standalone server), for
+ * "{node N}" in expected replies. */
+static int node_ports[MH_NODES_MAX], nnode_ports;
+
+/* text with every "{node N}" replaced by node N's port (caller frees). */
+static char *with_ports(const char *text)
+{
+    struct buf out = BUF_INIT;
+    const char *p = text;
+    for (;;) {
+        const char *q = strstr(p, "{node ");
+        int n, len = 0;
+        if (q == NULL || sscanf(q, "{node %d}%n", &n, &len) != 1 || len == 0 || n < 0 ||
+            n >= nnode_ports) {
+            buf_puts(&out, p);
+            break;
+        }
+        buf_append(&out, p, (size_t)(q - p));
+        buf_printf(&out, "%d", node_ports[n]);
+        p = q + len;
+    }
+    return out.p ? out.p : strdup("");
 }
 
 static int check_play(const char *path, const struct play *pl, struct mh_conn *c)
@@ -147,7 +179,10 @@ static int check_play(const char *path, const struct play *pl, struct mh_conn *c
     } else {
         struct scn_val *v;
         struct buf diag = BUF_INIT, want = BUF_INIT;
-        if (scn_parse_value(pl->expect, strlen(pl->expect), where, &v, &diag) < 0) {
+        char *expect = with_ports(pl->expect);
+        int prc = scn_parse_value(expect, strlen(expect), where, &v, &diag);
+        free(expect);
+        if (prc < 0) {
             fprintf(stderr, "%s: bad expected reply: %s", where, diag.p ? diag.p : "\n");
             buf_free(&diag);
             buf_free(&reply);
@@ -204,6 +239,7 @@ int main(int argc, char **argv)
     }
     struct mh_conn conns[MAXCONN + 1];
     int open_[MAXCONN + 1] = {0};
+    nnode_ports = mh_server_ports(srv, node_ports, MH_NODES_MAX);
     for (int i = 0; i < n; i++) {
         struct play *pl = &plays[i];
         if (pl->cmd == NULL) {
@@ -213,7 +249,13 @@ int main(int argc, char **argv)
             continue;
         }
         if (!open_[pl->conn]) {
-            if (mh_conn_open(&conns[pl->conn], mh_server_port(srv)) < 0) {
+            if (pl->node >= nnode_ports || pl->node < 0) {
+                fprintf(stderr, "%s:%d: there is no node %d (%d nodes)\n", path, pl->line, pl->node,
+                        nnode_ports);
+                failed++;
+                continue;
+            }
+            if (mh_conn_open(&conns[pl->conn], node_ports[pl->node]) < 0) {
                 fprintf(stderr, "%s:%d: cannot connect: %s\n", path, pl->line, strerror(errno));
                 failed++;
                 continue;

@@ -475,7 +475,7 @@ static void test_script_conditions(void **state)
         {"expect script-cals == 1\n",
          "t.scn:1:8: unknown count 'script-cals' (did you mean 'script-calls'?) (connections, "
          "peak-connections, refused, commands, unconsumed, protocol-errors, rule N, scripts, "
-         "script-calls, evictions; or gap, backoff, order, no)\n"},
+         "script-calls, evictions, redirects, node N commands; or gap, backoff, order, no)\n"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *diag = parse_bad(bad[i].text);
@@ -525,7 +525,7 @@ static void test_errors(void **state)
         {"clock sometimes\n", "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"},
         {"bogus 1\n",
          "t.scn:1:1: unknown directive 'bogus' (expected name, clock, seed, maxclients, "
-         "timeout, requirepass, finish, maxmemory, setup, strict, on, at, expect)\n"},
+         "timeout, requirepass, finish, maxmemory, cluster, setup, strict, on, at, expect)\n"},
         {"seed x\n", "t.scn:1:6: expected a seed (a number), got 'x'\n"},
         {"maxclients 0\n", "t.scn:1:12: expected a number of clients from 1 up, got '0'\n"},
         {"finish later\n",
@@ -582,9 +582,8 @@ static void test_errors(void **state)
          "t.scn:3:6: element '2)' is not aligned with the elements above it\n"},
         {"expect bogus == 1\n",
          "t.scn:1:8: unknown count 'bogus' (connections, peak-connections, refused, commands, "
-         "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions; or gap, backoff, "
-         "order, "
-         "no)\n"},
+         "unconsumed, protocol-errors, rule N, scripts, script-calls, evictions, redirects, "
+         "node N commands; or gap, backoff, order, no)\n"},
         {"expect connections = 1\n", "t.scn:1:20: expected a comparison (== != < <= > >=)\n"},
         {"expect rule 2 == 1\n",
          "t.scn:1:13: there is no rule 2 above this line (rules so far: 0)\n"},
@@ -711,6 +710,106 @@ static void test_maxmemory(void **state)
     free(d);
 }
 
+/* Cluster scenarios: the header, "node N", cluster actions, their
+ * expectations, and the errors of each with file:line:col. */
+static void test_cluster(void **state)
+{
+    (void)state;
+    struct scn *s =
+        parse_ok("cluster 3 replicas 1\n"
+                 "on GET k node 4 do reply x\n"
+                 "on GET k do cluster migrate 5-9 to 2 then cluster failover 3\n"
+                 "at 1s do cluster migrate start 100 to 1 then cluster migrate keys 100 "
+                 "2 then cluster migrate end 100\n"
+                 "at 2s do cluster down 0 then cluster up 0\n"
+                 "expect redirects >= 1\n"
+                 "expect redirects ask == 2\n"
+                 "expect node 1 commands GET k* == 3\n"
+                 "expect node 0 commands < 9\n");
+    assert_int_equal(s->cluster, 3);
+    assert_int_equal(s->cluster_replicas, 1);
+    assert_int_equal(s->cluster_line, 1);
+    assert_int_equal(s->rules[0].nconds, 1);
+    assert_int_equal(s->rules[0].conds[0].kind, SC_NODE);
+    assert_int_equal(s->rules[0].conds[0].n, 4);
+    assert_int_equal(s->rules[1].nacts, 2);
+    assert_int_equal(s->rules[1].acts[0].kind, SA_CL_MIGRATE);
+    assert_int_equal(s->rules[1].acts[0].slot_lo, 5);
+    assert_int_equal(s->rules[1].acts[0].slot_hi, 9);
+    assert_int_equal(s->rules[1].acts[0].node, 2);
+    assert_int_equal(s->rules[1].acts[1].kind, SA_CL_FAILOVER);
+    assert_int_equal(s->rules[1].acts[1].node, 3);
+    assert_int_equal(s->events[0].nacts, 3);
+    assert_int_equal(s->events[0].acts[0].kind, SA_CL_MIGRATE_START);
+    assert_int_equal(s->events[0].acts[0].slot_lo, 100);
+    assert_int_equal(s->events[0].acts[0].node, 1);
+    assert_int_equal(s->events[0].acts[1].kind, SA_CL_MIGRATE_KEYS);
+    assert_int_equal(s->events[0].acts[1].n, 2);
+    assert_int_equal(s->events[0].acts[2].kind, SA_CL_MIGRATE_END);
+    assert_int_equal(s->events[1].acts[0].kind, SA_CL_DOWN);
+    assert_int_equal(s->events[1].acts[1].kind, SA_CL_UP);
+    assert_int_equal(s->expects[0].what, SW_REDIRECTS);
+    assert_int_equal(s->expects[0].redirect, SR_ALL);
+    assert_int_equal(s->expects[1].redirect, SR_ASK);
+    assert_int_equal(s->expects[2].what, SW_NODE_COMMANDS);
+    assert_int_equal(s->expects[2].node, 1);
+    assert_arg(s->expects[2].match, 1, "k*");
+    assert_int_equal(s->expects[3].node, 0);
+    assert_null(s->expects[3].match);
+    scn_free(s);
+    s = parse_ok("name x\n");
+    assert_int_equal(s->cluster, 0); /* one server */
+    scn_free(s);
+
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"cluster\n", "t.scn:1:8: expected a number of primaries from 1 up after 'cluster'"},
+        {"cluster 0\n", "t.scn:1:9: expected a number of primaries"},
+        {"cluster 3 replica 1\n", "t.scn:1:11: expected 'replicas R' or the end of the line"},
+        {"cluster 40 replicas 1\n", "t.scn:1:1: cluster 40 replicas 1 makes 80 nodes; at most 64"},
+        {"cluster 3\ncluster 3\n", "t.scn:2:1: 'cluster' is already given on line 1"},
+        {"on GET k node 1 do pass\n",
+         "t.scn:1:10: 'node N' needs a 'cluster N' header (this scenario plays on one server)"},
+        {"cluster 2\non GET k node 2 do pass\n",
+         "t.scn:2:10: there is no node 2: 'cluster 2' (line 1) makes nodes 0 to 1"},
+        {"at 1s do cluster down 0\n", "t.scn:1:23: 'cluster down|up' needs a 'cluster N' header"},
+        {"cluster 2 replicas 1\nat 1s do cluster migrate 1 to 3\n",
+         "t.scn:2:31: node 3 is a replica: 'cluster migrate ... to' needs a primary (nodes 0 to "
+         "1)"},
+        {"cluster 2 replicas 1\nat 1s do cluster failover 1\n",
+         "t.scn:2:27: node 1 is a primary: 'cluster failover' needs a replica (nodes 2 to 3"},
+        {"cluster 2\nat 1s do cluster failover 1\n",
+         "t.scn:2:27: 'cluster failover' needs a replica, and 'cluster 2' (line 1) has none"},
+        {"cluster 2\nat 1s do cluster migrate 16384 to 1\n",
+         "t.scn:2:26: expected a slot (0 to 16383) or a range such as 0-99, got '16384'"},
+        {"cluster 2\nat 1s do cluster migrate 9-3 to 1\n",
+         "t.scn:2:26: the slot range '9-3' ends before it starts"},
+        {"cluster 2\nat 1s do cluster migrate start 1-2 to 1\n",
+         "t.scn:2:32: expected a slot (0 to 16383), got '1-2'"},
+        {"cluster 2\nat 1s do cluster migrate 1 1\n",
+         "t.scn:2:28: expected 'to NODE' after the slot"},
+        {"cluster 2\nat 1s do cluster migrate keys 1 0\n",
+         "t.scn:2:33: expected a number of keys from 1 up after the slot, got '0'"},
+        {"cluster 2\nat 1s do cluster failovr 1\n",
+         "t.scn:2:18: unknown cluster action 'failovr' (did you mean 'failover'?)"},
+        {"cluster 2\non connect do cluster up 1\n",
+         "t.scn:2:15: action 'cluster' is not allowed in a connection rule"},
+        {"cluster 2\nexpect redirects moves == 1\n",
+         "t.scn:2:18: unknown redirection 'moves' (did you mean 'moved'?)"},
+        {"expect redirects == 1\n", "t.scn:1:8: 'expect redirects' needs a 'cluster N' header"},
+        {"cluster 2\nexpect node 1 command == 1\n",
+         "t.scn:2:15: expected 'commands' after the node"},
+        {"cluster 2\nexpect node 7 commands == 1\n", "t.scn:2:13: there is no node 7"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *d = parse_bad(bad[i].text);
+        if (strstr(d, bad[i].want) == NULL)
+            fail_msg("%s: got\n%swant %s", bad[i].text, d, bad[i].want);
+        free(d);
+    }
+}
+
 static void test_time_expect_errors(void **state)
 {
     (void)state;
@@ -771,11 +870,12 @@ static void test_all_errors_reported(void **state)
     (void)state;
     char *diag = parse_bad("clock x\non GET do explode\nexpect bogus == 1\nname \"ok\"\n");
     /* Three problems, three lines, in file order; the valid line is silent. */
-    assert_string_equal(diag, "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"
-                              "t.scn:2:11: unknown action 'explode'\n"
-                              "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
-                              "refused, commands, unconsumed, protocol-errors, rule N, scripts, "
-                              "script-calls, evictions; or gap, backoff, order, no)\n");
+    assert_string_equal(
+        diag, "t.scn:1:7: expected 'virtual' or 'real' after 'clock'\n"
+              "t.scn:2:11: unknown action 'explode'\n"
+              "t.scn:3:8: unknown count 'bogus' (connections, peak-connections, "
+              "refused, commands, unconsumed, protocol-errors, rule N, scripts, "
+              "script-calls, evictions, redirects, node N commands; or gap, backoff, order, no)\n");
     free(diag);
 }
 
@@ -812,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_time_expects),
         cmocka_unit_test(test_time_expect_errors),
         cmocka_unit_test(test_maxmemory),
+        cmocka_unit_test(test_cluster),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_binary_input),
     };

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "core.h"
 #include "db.h"
@@ -460,6 +461,112 @@ static void test_corrupt_length(void **state)
     buf_free(&b);
 }
 
+/* A cluster scenario on a scratch cluster of 3 nodes (no sockets): setup
+ * lines on the node owning the key, "node N" rules, keyspace actions on
+ * the key's node, one clock, per-node counts less what a node redirected,
+ * a refused cluster action in the verdict. Slots: b 3300 (node 0),
+ * c 7365 (node 1), a 15495 (node 2). */
+static void test_cluster_run(void **state)
+{
+    (void)state;
+    static const char text[] = "cluster 3\n"
+                               "clock virtual 0\n"
+                               "setup\n"
+                               "    SET a 1\n"
+                               "    SET b 1\n"
+                               "    SET c 1\n"
+                               "    CONFIG SET maxclients 77\n"
+                               "end\n"
+                               "on GET * node 1 do reply \"one\"\n"
+                               "on DEL a do evict a then advance 5s\n"
+                               "on GET b do cluster migrate end 7\n"
+                               "expect node 1 commands == 1\n"
+                               "expect node 2 commands GET * == 1\n"
+                               "expect node 0 commands == 0\n";
+    struct core cores[3];
+    struct buf diag = BUF_INIT;
+    char err[128];
+    struct scn *scn = NULL;
+    cmd_init();
+    struct cluster *cl = cluster_new(3, 0, 0, err, sizeof(err));
+    assert_non_null(cl);
+    for (int i = 0; i < 3; i++) {
+        core_init(&cores[i]);
+        cluster_attach(cl, i, &cores[i]);
+    }
+    if (scn_parse(text, strlen(text), "t.scn", &scn, &diag) != 0)
+        fail_msg("parse: %s", diag.p);
+    struct scn_run *run = scn_run_new(scn, &cores[0], &diag);
+    if (run == NULL)
+        fail_msg("run: %s", diag.p);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(db_size(&cores[i].db[0]), 1); /* each key on its node */
+        assert_int_equal(cores[i].cfg.maxclients, 77); /* keyless: every node */
+        assert_int_equal(cores[i].clock.virt, 1);
+    }
+    assert_non_null(db_lookup(&cores[2].db[0], "a", 1, 0));
+
+    struct client *c[3];
+    int64_t delay;
+    for (int i = 0; i < 3; i++) {
+        c[i] = core_client_new(&cores[i]);
+        assert_int_equal(scn_run_connect_node(run, i, &c[i]->conn_no, &delay), SCN_CONN_ACCEPT);
+        assert_int_equal(c[i]->conn_no, i + 1); /* numbered across the nodes */
+    }
+    struct scn_plan p;
+    struct resp_argv *a = resp_split_args("GET c", 5);
+    scn_plan_init(&p);
+    scn_run_command(run, c[1], a, &p); /* node 1: the rule answers */
+    assert_int_equal(p.run, 0);
+    scn_plan_free(&p);
+    scn_plan_init(&p);
+    scn_run_command(run, c[2], a, &p); /* node 2: no rule; the node redirects it */
+    assert_int_equal(p.run, 1);
+    scn_run_replied(run, p.hist_id, "-MOVED 7365 127.0.0.1:7001\r\n", 28, 0);
+    scn_plan_free(&p);
+    resp_argv_free(a);
+    a = resp_split_args("GET a", 5);
+    scn_plan_init(&p);
+    scn_run_command(run, c[2], a, &p); /* node 2 serves it */
+    scn_run_replied(run, p.hist_id, "$1\r\n1\r\n", 7, 0);
+    scn_plan_free(&p);
+    resp_argv_free(a);
+    /* evict a acts on node 2 (sent to node 0); advance moves every clock */
+    a = resp_split_args("DEL a", 5);
+    scn_plan_init(&p);
+    scn_run_command(run, c[0], a, &p);
+    scn_plan_free(&p);
+    resp_argv_free(a);
+    assert_null(db_lookup(&cores[2].db[0], "a", 1, 0));
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(clk_now_ms(&cores[i].clock), 5000);
+    /* the cluster refuses: the verdict says so */
+    a = resp_split_args("GET b", 5);
+    scn_plan_init(&p);
+    scn_run_command(run, c[0], a, &p);
+    scn_plan_free(&p);
+    resp_argv_free(a);
+
+    struct buf text_out = BUF_INIT, json = BUF_INIT;
+    assert_int_equal(scn_run_verdict(run, &text_out, &json), 1);
+    if (strstr(text_out.p, "ok   expect node 1 commands == 1") == NULL ||
+        strstr(text_out.p, "ok   expect node 2 commands GET * == 1") == NULL ||
+        strstr(text_out.p, "FAIL expect node 0 commands == 0  (line 14: got 2)") == NULL ||
+        strstr(text_out.p, "FAIL action line 11: cluster migrate end 7: ") == NULL ||
+        strstr(json.p, "\"line 11: cluster migrate end 7: ") == NULL)
+        fail_msg("verdict:\n%s\n%s", text_out.p, json.p);
+    buf_free(&text_out);
+    buf_free(&json);
+    buf_free(&diag);
+    for (int i = 0; i < 3; i++)
+        core_client_free(c[i]);
+    scn_run_free(run);
+    scn_free(scn);
+    for (int i = 0; i < 3; i++)
+        core_destroy(&cores[i]);
+    cluster_free(cl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_script_calls),
         cmocka_unit_test(test_script_call_no_events),
         cmocka_unit_test(test_time_verdict),
+        cmocka_unit_test(test_cluster_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
