@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """cluster_diff.py - differential test: mockredis --cluster against a real Redis Cluster.
 
-For each corpus file (format in tests/diff/README.md, "Cluster corpus") it
+For each corpus file (format in tests/diff/README.md, "Cluster mode") it
 starts a real cluster of 3 redis-server primaries (3+3 with `#! replicas 1`)
 joined by `redis-cli --cluster create` and converged (realcluster.py), and a
 `mockredis --cluster 3 [--replicas 1]`; then sends every command of the file
@@ -28,7 +28,11 @@ The masked reply is serialised again (lengths recomputed), so the reply
 types, RESP3 encodings and order are compared exactly. The modifiers of the
 single-server corpus (!unordered, !type, !sameerror) work as in diff_runner.c,
 plus !lines (a bulk text whose lines are compared as a sorted set: CLUSTER
-NODES, whose order is a hash table's).
+NODES, whose order is a hash table's) and `@I !read` (no command: the next
+frame that arrived on node I's connection, a Pub/Sub message). Lines
+`real: ...` and `mock: ...` are one side's admin steps (not compared; an
+error reply fails), `!until=TEXT` resends such a step until its reply holds
+TEXT, for what a real cluster needs time for (gossip, failure detection).
 
   cluster_diff.py --mock BUILD/mockredis FILE...      real cluster against mockredis
   cluster_diff.py --self-check FILE...                real cluster against a second one
