@@ -34,4 +34,37 @@ enum rc_status rc__ctx_status(const redisContext *ctx, int saved_errno, char *er
 /* A readable name for a reply type, for messages. */
 const char *rc__type_name(int type);
 
+/* ---- cluster (rc_cluster.c) ----------------------------------------------------- */
+
+#define RC__MAP_NODES_MAX 256 /* distinct primaries one slot map may name */
+
+/* A node's address: host (no brackets for IPv6) and port. */
+struct rc__addr {
+    char host[RC_HOST_MAX];
+    int port;
+};
+
+/* A slot map as CLUSTER SLOTS tells it: owner[slot] indexes nodes[], -1
+ * when no range covers the slot (or its node's address is unknown). */
+struct rc__slot_map {
+    int nnodes;
+    struct rc__addr nodes[RC__MAP_NODES_MAX];
+    short owner[16384];
+};
+
+/* Parses a CLUSTER SLOTS reply (RESP2 or RESP3: an array of [start, end,
+ * [host, port, id, ...], replicas...]) into *map: the primary (first node)
+ * of each range. An empty host means "the node you asked" (asked_host); a
+ * host of "?" (address unknown to the node) leaves the range unmapped.
+ * Extra fields (node id, 7.0's metadata, replicas) are ignored. Returns the
+ * number of slots mapped (0 is valid: a cluster without slots yet), or -1
+ * with the reason in err when the reply does not have that shape (nothing
+ * of *map is to be used then). Pure: no I/O. */
+int rc__parse_cluster_slots(const redisReply *r, const char *asked_host, struct rc__slot_map *map,
+                            char *err, size_t errlen);
+
+/* Splits "host:port" or "[v6]:port" (len bytes, no NUL needed) into *a.
+ * Returns 0, or -1 when it is not of that shape or does not fit. */
+int rc__parse_addr(const char *s, size_t len, struct rc__addr *a);
+
 #endif

@@ -16,7 +16,11 @@
     X(RC_ERR_IO, -3, "connection failed or closed")                                                \
     X(RC_ERR_PROTOCOL, -4, "the server sent bytes that are not RESP")                              \
     X(RC_ERR_TIMEOUT, -5, "no answer within the timeout")                                          \
-    X(RC_ERR_ARG, -6, "invalid argument, nothing was sent")
+    X(RC_ERR_ARG, -6, "invalid argument, nothing was sent")                                        \
+    X(RC_ERR_CROSSSLOT, -7, "keys hash to different cluster slots, nothing was sent")              \
+    X(RC_ERR_REDIRECTS, -8, "too many cluster redirects: the nodes disagree (a loop?)")            \
+    X(RC_ERR_TRYAGAIN, -9, "the slot is being migrated: still TRYAGAIN after the retries")         \
+    X(RC_ERR_CLUSTERDOWN, -10, "the cluster is down (CLUSTERDOWN)")
 
 #define RC__ENUM_ITEM(name, value, text) name = value,
 enum rc_status { RC_STATUS_TABLE(RC__ENUM_ITEM) };
@@ -42,6 +46,18 @@ const char *rc_strerror(enum rc_status st);
  *                  timeout; the next call reconnects.
  *  RC_ERR_ARG      the call's own arguments cannot be sent (e.g. a struct
  *                  field that cannot be encoded); nothing was sent.
+ * Cluster only (rc_cluster.h):
+ *  RC_ERR_CROSSSLOT   the keys of one call hash to different slots; refused
+ *                     by the client, nothing was sent (rc_cluster_slot tells
+ *                     the slots; hash tags {...} put keys in one slot).
+ *  RC_ERR_REDIRECTS   more MOVED/ASK redirects than the limit for one call:
+ *                     the nodes send the command round in a loop (or the
+ *                     topology changes faster than the client follows).
+ *                     rc_cluster_errmsg names the nodes visited.
+ *  RC_ERR_TRYAGAIN    the keys of a multi-key command are split across a
+ *                     slot being migrated, still after the bounded retries.
+ *  RC_ERR_CLUSTERDOWN the node answered CLUSTERDOWN (a slot not served, the
+ *                     cluster in the fail state): nothing ran.
  * rc_errmsg() then holds the details (the server's error text for
  * RC_WRONGTYPE/RC_ERR_REPLY); see rc.h. */
 

@@ -49,7 +49,7 @@
 
 #include "mh.h"
 
-/* Starts the lesson: prints its title. id is "P1".."P12". */
+/* Starts the lesson: prints its title. id is "P1".."P13". */
 void ls_begin(const char *id, const char *title);
 /* A paragraph of explanation (printf-like), wrapped to 76 columns. */
 void ls_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

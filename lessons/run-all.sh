@@ -48,7 +48,7 @@ run_one() { # name command...
 }
 
 # In pitfall order. P4 is about the compiler: a script, not an executable.
-for nn in 01 02 03 04 05 06 07 08 09 10 11 12; do
+for nn in 01 02 03 04 05 06 07 08 09 10 11 12 13; do
     if [ "$nn" = 04 ] && [ -f "$dir/p04/check.sh" ]; then
         run_one p04_compile_time sh "$dir/p04/check.sh" "${CC:-cc}" "$dir/../client"
         continue
