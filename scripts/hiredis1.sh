@@ -11,7 +11,7 @@
 # configuration names it), unpacks them under DIR/hiredis (nothing is
 # installed on the system), configures a build tree DIR/build against them
 # with pkg-config (the hiredis1 preset of CMakePresets.json), builds with
-# -Werror and runs the suite (all but the fuzz, slow and valgrind labels,
+# -Werror and runs the suite (all but the fuzz, slow, valgrind and realonly labels,
 # which the main build trees already cover).
 #
 # Environment: HIREDIS1_SUITE (default trixie), COMPILER (default clang),
@@ -123,4 +123,4 @@ esac
 # takes the preset's directory over --test-dir and a DIR other than the
 # default would run nothing; no tests at all is an error either way.
 ctest --test-dir "$out/build" -j "$jobs" --output-on-failure --no-tests=error \
-      --label-exclude 'fuzz|slow|valgrind'
+      --label-exclude 'fuzz|slow|valgrind|realonly'
