@@ -349,13 +349,13 @@ static void failover(struct tc *t, int p)
     }
 }
 
-/* Polls (10 s at most) until node i, read with READONLY, holds key = val:
+/* Polls (30 s at most) until node i, read with READONLY, holds key = val:
  * a replica has caught up with its primary's write. */
 static void wait_replicated(struct tc *t, int i, const char *key, const char *val)
 {
     redisContext *c = it_connect(t->port[i]);
     freeReplyObject(redisCommand(c, "READONLY"));
-    long long deadline = it_now_ms() + 10000;
+    long long deadline = it_now_ms() + 30000;
     for (;;) {
         redisReply *r = redisCommand(c, "GET %s", key);
         int ok = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, val) == 0;

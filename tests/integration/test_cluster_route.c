@@ -202,8 +202,16 @@ static int real_cluster(struct mh_server *srv[N], int ports[N], int n, char *dir
     for (int i = 0; i < n; i++) {
         char conf[256];
         snprintf(conf, sizeof(conf), "%s/nodes-%d.conf", dir, i);
-        const char *args[] = {
-            "--cluster-enabled", "yes", "--cluster-config-file", conf, "--dir", dir, NULL};
+        /* no 5 s wait before a replica's first sync (Redis's default) */
+        const char *args[] = {"--cluster-enabled",
+                              "yes",
+                              "--cluster-config-file",
+                              conf,
+                              "--dir",
+                              dir,
+                              "--repl-diskless-sync-delay",
+                              "0",
+                              NULL};
         srv[i] = it_redis(args);
         if (srv[i] == NULL) {
             for (int j = 0; j < i; j++)
@@ -277,6 +285,19 @@ static int real_cluster(struct mh_server *srv[N], int ports[N], int n, char *dir
                 break;
             if (it_now_ms() > deadline)
                 fail_msg("node %d never saw %d replicas: %s", i, n - 3, reply.p);
+            it_sleep_ms(20);
+        }
+    }
+    /* every replica's link up: what SPUBLISH reaches replicas through
+     * (the machine may be slow: the sync can take seconds) */
+    for (int i = 3; i < n; i++) {
+        for (;;) {
+            call(&c[i], "INFO replication", &reply);
+            buf_putc(&reply, '\0');
+            if (strstr(reply.p, "master_link_status:up") != NULL)
+                break;
+            if (it_now_ms() > deadline)
+                fail_msg("node %d: replication link never up: %s", i, reply.p);
             it_sleep_ms(20);
         }
     }
