@@ -449,6 +449,7 @@
     X(CL_MOVE, "ERR MOVE is not allowed in cluster mode")                                          \
     X(CL_SWAPDB, "ERR SWAPDB is not allowed in cluster mode")                                      \
     X(CL_COPY_DB, "ERR Copying to another database is not allowed in cluster mode")                \
+    X(CL_READONLY, "READONLY You can't write against a read only replica.")                        \
     /* a script's redis.call of a key another node serves (script.c) */                            \
     X(CL_SCRIPT_NONLOCAL, "Script attempted to access a non local key in a cluster node")          \
     X(CL_SCRIPT_DOWN, "Script attempted to execute a command while the cluster is down")           \

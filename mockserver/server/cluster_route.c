@@ -236,7 +236,16 @@ int cluster_route(struct core *core, struct client *c, const struct cmd_def *d,
     struct cluster_node *self = cluster_self(core);
     char addr[96];
     switch (r) {
-    case R_HERE: return 0;
+    case R_HERE:
+        /* A replica refuses the writes it would run itself (keyless ones:
+         * a keyed write went to MOVED), as Redis's replica-read-only; its
+         * replication link (an internal client) is obeyed. A queued write
+         * is refused when queued, so EXEC is not looked at. */
+        if (self->primary >= 0 && (d->rflags & RF_WRITE) && c->fd >= 0) {
+            buf_puts(err, rtext[RT_CL_READONLY]);
+            return 1;
+        }
+        return 0;
     case R_MOVED:
     case R_ASK:
         cluster_node_addr(core->cluster, node, addr, sizeof(addr));

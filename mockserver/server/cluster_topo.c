@@ -75,7 +75,10 @@ static void redirect_blocked(struct cluster *cl, int i)
         int dbi, slot, owner;
         const char *key;
         size_t klen;
-        if (!block_first_key(c, &dbi, &key, &klen))
+        /* WAIT blocks on no key of the keyspace (cmd_db.c): Redis leaves
+         * it alone too (only list, zset and stream waits are redirected) */
+        if (!block_first_key(c, &dbi, &key, &klen) ||
+            (c->lastcmd != NULL && strcmp(c->lastcmd->name, "wait") == 0))
             continue;
         if (!ok) {
             unblock_with(core, c, rtext[RT_CL_DOWN], 0, -1);

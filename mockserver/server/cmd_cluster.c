@@ -656,12 +656,19 @@ static void cluster_flushslots_cmd(struct call *k)
 }
 
 /* SETSLOT NODE: the slot is n's from now on, for every node at once (the
- * shared state), its migration over. Redis 7.0 gives a slot away even with
- * keys left in it (they stay, unreachable). */
+ * shared state), its migration over. The owner gives it away only once it
+ * holds no key of it, as Redis 7.0. */
 static void cl_setslot_node(struct call *k, struct cluster *cl, int slot, int n)
 {
     int me = cl_me(k);
     int was_mine = cl->owner[slot] == me;
+    if (was_mine && n != me && cl_count_keys(cl, me, slot) > 0) {
+        reply_errf(k->c,
+                   "ERR Can't assign hashslot %d to a different node while I still hold keys "
+                   "for this hash slot.",
+                   slot);
+        return;
+    }
     cl->owner[slot] = (int16_t)n;
     cl->migrating[slot] = -1;
     if (n == me && cluster_importer(cl, slot) == me) {

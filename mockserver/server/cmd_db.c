@@ -7,11 +7,13 @@
  * counts as changed (EXEC then fails), and a client blocked on a key of
  * either database is served if the key now holds what it waits for.
  *
- * WAIT: mockredis has no replicas, so the answer is always 0. Asked for 0
- * (or fewer) replicas, or unable to block (inside EXEC), it answers at
- * once; asked for more, it blocks as Redis does until its timeout (in
+ * WAIT: a standalone mockredis has no replicas, so the answer is 0; in
+ * cluster mode the replicas of the node (up) have every write at once
+ * (cluster.h), so the answer is their number. Asked for no more replicas
+ * than that, or unable to block (inside EXEC), it answers at once; asked
+ * for more, it blocks as Redis does until its timeout (in
  * milliseconds, on the server clock: MOCK CLOCK ADVANCE ends it), forever
- * with timeout 0, then answers 0. CLIENT UNBLOCK ends it too. It waits
+ * with timeout 0, then answers that number. CLIENT UNBLOCK ends it too. It waits
  * through block.h on no key (a key name no command can give a value: the
  * serve function never takes anything).
  *
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "block.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "dict.h"
 #include "reply.h"
@@ -108,10 +111,21 @@ static int wait_serve(struct core *core, struct client *c, int dbi, const char *
     return 0; /* no replica ever acknowledges */
 }
 
+/* The replicas that have c's writes: in cluster mode those of c's node
+ * (replication is instant there, cluster.h), the ones up; else none. */
+static long long wait_acked(const struct core *core)
+{
+    const struct cluster *cl = core->cluster;
+    long long n = 0;
+    for (int i = 0; cl != NULL && i < cl->nnodes; i++)
+        n += cl->nodes[i].primary == core->cl_node && !cl->nodes[i].down;
+    return n;
+}
+
 static void wait_timeout(struct client *c, const void *arg)
 {
     (void)arg;
-    reply_int(c, 0);
+    reply_int(c, wait_acked(c->core));
 }
 
 static void wait_cmd(struct call *k)
@@ -120,8 +134,9 @@ static void wait_cmd(struct call *k)
     int64_t deadline;
     if (arg_ll(k, 1, &replicas) < 0 || arg_timeout_ms(k, 2, &deadline) < 0)
         return;
-    if (replicas <= 0 || !block_allowed(k->c)) {
-        reply_int(k->c, 0);
+    long long acked = wait_acked(k->core);
+    if (replicas <= acked || !block_allowed(k->c)) {
+        reply_int(k->c, acked);
         return;
     }
     /* A key name of one NUL byte after the database's: never given a

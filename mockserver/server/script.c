@@ -732,6 +732,9 @@ static int call_check(struct scr *s, const struct resp_argv *a, const struct cmd
         return RT_LUA_NOSCRIPT;
     if ((d->flags & CMD_WRITE) && ((s->run_flags & SF_NO_WRITES) || s->run_ro))
         return RT_LUA_RO_WRITE;
+    /* a replica of a cluster: read-only, as Redis's replica-read-only */
+    if ((d->flags & CMD_WRITE) && s->core->cluster != NULL && cluster_self(s->core)->primary >= 0)
+        return RT_CL_READONLY;
     /* Redis's scriptVerifyOOM: the script started out of memory and has
      * written nothing yet. */
     int wrote = s->wrote || (s->active != NULL && s->active->wrote);
@@ -793,10 +796,10 @@ static int redis_call_generic(lua_State *L, int raise)
     }
     const struct cmd_def *d;
     int why = call_check(s, a, &d);
-    if (why == RT_OOM) { /* a code of its own: "-OOM ..." */
+    if (why == RT_OOM || why == RT_CL_READONLY) { /* a code of its own: "-OOM ..." */
         resp_argv_free(a);
         char e[128];
-        int n = snprintf(e, sizeof(e), "-%s", rtext[RT_OOM]);
+        int n = snprintf(e, sizeof(e), "-%s", rtext[why]);
         push_error(L, e, (size_t)n);
         lua_pushboolean(L, 1);
         lua_setfield(L, -2, "ignore_error_stats_update");
