@@ -145,6 +145,24 @@ int cluster_importer(const struct cluster *cl, int slot)
     return cl->migrating[slot];
 }
 
+int cluster_slot_run(const struct cluster *cl, int i, int *from, int *first, int *last)
+{
+    int s = *from;
+    while (s < CLUSTER_SLOTS && cl->owner[s] != i)
+        s++;
+    if (s >= CLUSTER_SLOTS) {
+        *from = CLUSTER_SLOTS;
+        return 0;
+    }
+    int e = s;
+    while (e + 1 < CLUSTER_SLOTS && cl->owner[e + 1] == i)
+        e++;
+    *first = s;
+    *last = e;
+    *from = e + 1;
+    return 1;
+}
+
 int cluster_state_ok(const struct cluster *cl)
 {
     for (int s = 0; s < CLUSTER_SLOTS; s++)

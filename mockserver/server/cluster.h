@@ -153,6 +153,12 @@ void cluster_reset_stats(struct core *core);
 void cluster_publish(struct core *core, int shard, const char *ch, size_t chlen, const char *msg,
                      size_t mlen);
 
+/* The runs of consecutive slots node i owns, in slot order: each call
+ * finds the next one at or after *from (start at 0), sets *first and
+ * *last, moves *from past it and returns 1; 0 when there is none left.
+ *     for (int s = 0, a, b; cluster_slot_run(cl, i, &s, &a, &b);) ... */
+int cluster_slot_run(const struct cluster *cl, int i, int *from, int *first, int *last);
+
 /* The node importing slot (CLUSTER SETSLOT IMPORTING, or the target of a
  * migration cluster_migrate_start began), -1 when none (cluster.c). */
 int cluster_importer(const struct cluster *cl, int slot);

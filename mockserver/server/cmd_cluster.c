@@ -121,17 +121,11 @@ void cluster_node_line(struct buf *b, const struct cluster *cl, int i, int me, i
     }
     buf_printf(b, " %s %lld %lld %llu %s", p < 0 ? "-" : cl->nodes[p].id, ping, pong,
                (unsigned long long)cl_node_epoch(cl, i), down ? "disconnected" : "connected");
-    for (int s = 0; s < CLUSTER_SLOTS; s++) {
-        if (cl->owner[s] != i)
-            continue;
-        int e = s;
-        while (e + 1 < CLUSTER_SLOTS && cl->owner[e + 1] == i)
-            e++;
+    for (int from = 0, s, e; cluster_slot_run(cl, i, &from, &s, &e);) {
         if (e == s)
             buf_printf(b, " %d", s);
         else
             buf_printf(b, " %d-%d", s, e);
-        s = e;
     }
     if (i == me) /* only a node's own migrations: the others do not know them */
         for (int s = 0; s < CLUSTER_SLOTS; s++) {
@@ -229,19 +223,12 @@ void cluster_shards_reply(struct buf *b, int proto, const struct cluster *cl)
         resp_w_map(b, proto, 2);
         cl_wkey(b, "slots");
         int nranges = 0;
-        for (int s = 0; s < CLUSTER_SLOTS; s++)
-            if (cl->owner[s] == p && (s == 0 || cl->owner[s - 1] != p))
-                nranges++;
+        for (int from = 0, s, e; cluster_slot_run(cl, p, &from, &s, &e);)
+            nranges++;
         resp_w_array(b, 2 * nranges);
-        for (int s = 0; s < CLUSTER_SLOTS; s++) {
-            if (cl->owner[s] != p)
-                continue;
-            int e = s;
-            while (e + 1 < CLUSTER_SLOTS && cl->owner[e + 1] == p)
-                e++;
+        for (int from = 0, s, e; cluster_slot_run(cl, p, &from, &s, &e);) {
             resp_w_int(b, s);
             resp_w_int(b, e);
-            s = e;
         }
         cl_wkey(b, "nodes");
         int nrep = 0;

@@ -122,16 +122,10 @@ static void cluster_migrate_sub(struct call *k)
 /* "0-5460,5462" style: the slots node i serves. */
 static void slot_ranges(const struct cluster *cl, int i, struct buf *b)
 {
-    for (int s = 0; s < CLUSTER_SLOTS; s++) {
-        if (cl->owner[s] != i)
-            continue;
-        int e = s;
-        while (e + 1 < CLUSTER_SLOTS && cl->owner[e + 1] == i)
-            e++;
+    for (int from = 0, s, e; cluster_slot_run(cl, i, &from, &s, &e);) {
         char part[32];
         snprintf(part, sizeof(part), e > s ? "%s%d-%d" : "%s%d", b->len ? "," : "", s, e);
         buf_puts(b, part);
-        s = e;
     }
 }
 
