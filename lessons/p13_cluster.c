@@ -108,18 +108,28 @@ LS_NAIVE_CODE static int naive_app(void *arg)
     return failures;
 }
 
-static void run_naive(void)
+/* The six nodes (ports[] filled) playing the scenario; NULL when they
+ * could not start or the scenario not load (said already). */
+static struct mh_server *start_cluster(void)
 {
-    ls_naive("one node's address and plain hiredis: -MOVED and -CROSSSLOT are failures");
     const char *const cluster[] = {"--cluster", "3", "--replicas", "1", NULL};
     struct mh_server *srv = ls_server(cluster);
     if (srv == NULL)
-        return;
+        return NULL;
     if (!ls_claim(mh_server_ports(srv, ports, NODES) == NODES, "mockredis runs six nodes") ||
         ls_play(srv, SCENARIO) < 0) {
         ls_server_stop(srv);
-        return;
+        return NULL;
     }
+    return srv;
+}
+
+static void run_naive(void)
+{
+    ls_naive("one node's address and plain hiredis: -MOVED and -CROSSSLOT are failures");
+    struct mh_server *srv = start_cluster();
+    if (srv == NULL)
+        return;
     int port = ports[0];
     struct ls_result r = ls_run_child(naive_app, &port, 10000);
     char how[128];
@@ -284,15 +294,9 @@ static void right_failover(struct mh_server *srv, struct rc_cluster *cl)
 static void run_right(void)
 {
     ls_right("rc_cluster: the slot map, MOVED and ASK followed, hash tags for keys used together");
-    const char *const cluster[] = {"--cluster", "3", "--replicas", "1", NULL};
-    struct mh_server *srv = ls_server(cluster);
+    struct mh_server *srv = start_cluster();
     if (srv == NULL)
         return;
-    if (!ls_claim(mh_server_ports(srv, ports, NODES) == NODES, "mockredis runs six nodes") ||
-        ls_play(srv, SCENARIO) < 0) {
-        ls_server_stop(srv);
-        return;
-    }
     struct rc_config cfg = rc_config_default();
     /* Timeouts stay (P11), generous enough for six nodes under valgrind. */
     cfg.connect_timeout_ms = 5000;
