@@ -126,6 +126,16 @@ struct cluster_node *cluster_self(const struct core *core)
     return &core->cluster->nodes[core->cl_node];
 }
 
+int cluster_node_by_id(const struct cluster *cl, const char *id, size_t len)
+{
+    if (len != 40)
+        return -1;
+    for (int i = 0; i < cl->nnodes; i++)
+        if (memcmp(cl->nodes[i].id, id, 40) == 0)
+            return i;
+    return -1;
+}
+
 void cluster_node_addr(const struct cluster *cl, int i, char *out, size_t size)
 {
     snprintf(out, size, "%s:%d", cl->announce_ip, cl->nodes[i].port);

@@ -116,6 +116,9 @@ void cluster_set_announce(struct cluster *cl, const char *addr);
 
 /* The node serving core (core->cl_node's entry). */
 struct cluster_node *cluster_self(const struct core *core);
+/* The node whose id is the len bytes at id (exactly, as Redis's node
+ * lookup: another length or case is no node), -1 when none. */
+int cluster_node_by_id(const struct cluster *cl, const char *id, size_t len);
 /* "host:port" of node i, as MOVED and ASK give it. */
 void cluster_node_addr(const struct cluster *cl, int i, char *out, size_t size);
 /* The primary of node i (itself for a primary). */
@@ -174,8 +177,8 @@ int cluster_state_ok(const struct cluster *cl);
  * functions that move keys work on database 0 (the only one in cluster
  * mode) and need the nodes' cores attached. */
 
-/* Node i from its index ("0".."nnodes-1") or its id (40 hex digits, case
- * insensitive); -1 when neither names a node. */
+/* Node i from its index ("0".."nnodes-1") or its id (cluster_node_by_id);
+ * -1 when neither names a node. */
 int cluster_node_lookup(const struct cluster *cl, const char *s, size_t len);
 
 /* Starts moving slot from its owner to primary `to`: the owner MIGRATING

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "block.h"
 #include "cluster.h"
@@ -36,12 +35,7 @@ int cluster_node_lookup(const struct cluster *cl, const char *s, size_t len)
     long long i;
     if (len > 0 && len < 4 && util_str2ll(s, len, &i))
         return i >= 0 && i < cl->nnodes ? (int)i : -1;
-    if (len != 40)
-        return -1;
-    for (int j = 0; j < cl->nnodes; j++)
-        if (strncasecmp(cl->nodes[j].id, s, 40) == 0)
-            return j;
-    return -1;
+    return cluster_node_by_id(cl, s, len);
 }
 
 /* ---- blocked clients of a node that no longer serves their keys ---------- */

@@ -40,18 +40,6 @@
 
 /* ---- the shared state, as one node sees it ------------------------------------ */
 
-/* The node named by a 40-character id, -1 when unknown (a name of another
- * length or with other characters is unknown too, as in Redis). */
-static int cl_lookup(const struct cluster *cl, const char *name, size_t len)
-{
-    if (len != 40)
-        return -1;
-    for (int i = 0; i < cl->nnodes; i++)
-        if (memcmp(cl->nodes[i].id, name, 40) == 0)
-            return i;
-    return -1;
-}
-
 static int cl_is_primary(const struct cluster *cl, int i)
 {
     return cl->nodes[i].primary < 0;
@@ -429,7 +417,7 @@ static void cluster_replicas_cmd(struct call *k)
     struct cluster *cl = cl_of(k);
     if (cl == NULL)
         return;
-    int p = cl_lookup(cl, k->argv[2], k->argl[2]);
+    int p = cluster_node_by_id(cl, k->argv[2], k->argl[2]);
     if (p < 0) {
         reply_errf(k->c, "ERR Unknown node %s", k->argv[2]);
         return;
@@ -459,7 +447,7 @@ static void cluster_count_failure_reports_cmd(struct call *k)
     struct cluster *cl = cl_of(k);
     if (cl == NULL)
         return;
-    int i = cl_lookup(cl, k->argv[2], k->argl[2]);
+    int i = cluster_node_by_id(cl, k->argv[2], k->argl[2]);
     if (i < 0) {
         reply_errf(k->c, "ERR Unknown node %s", k->argv[2]);
         return;
@@ -692,7 +680,7 @@ static void cluster_setslot_cmd(struct call *k)
     int slot = cl_slot_arg(k, 2);
     if (slot < 0)
         return;
-    int n = k->argc == 5 ? cl_lookup(cl, k->argv[4], k->argl[4]) : -1;
+    int n = k->argc == 5 ? cluster_node_by_id(cl, k->argv[4], k->argl[4]) : -1;
     if (arg_is(k, 3, "migrating") && k->argc == 5) {
         if (cl->owner[slot] != me) {
             reply_errf(k->c, "ERR I'm not the owner of hash slot %d", slot);
@@ -786,7 +774,7 @@ static void cluster_replicate_cmd(struct call *k)
     struct cluster *cl = cl_of(k);
     if (cl == NULL)
         return;
-    int me = cl_me(k), n = cl_lookup(cl, k->argv[2], k->argl[2]);
+    int me = cl_me(k), n = cluster_node_by_id(cl, k->argv[2], k->argl[2]);
     if (n < 0) {
         reply_errf(k->c, "ERR Unknown node %s", k->argv[2]);
         return;
@@ -824,7 +812,7 @@ static void cluster_forget_cmd(struct call *k)
     struct cluster *cl = cl_of(k);
     if (cl == NULL)
         return;
-    int me = cl_me(k), n = cl_lookup(cl, k->argv[2], k->argl[2]);
+    int me = cl_me(k), n = cluster_node_by_id(cl, k->argv[2], k->argl[2]);
     if (n < 0)
         reply_errf(k->c, "ERR Unknown node %s", k->argv[2]);
     else if (n == me)
